@@ -1,0 +1,69 @@
+"""The registry's vocabulary: a hyperparameter, an optimizer (an (init, update) pair with its metadata), a trajectory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Hyper:
+    """One hyperparameter: optax's name and default, and the range its slider covers."""
+
+    name: str  # optax's argument name: learning_rate, momentum, b1, b2, eps, decay, ...
+    label: str  # LaTeX symbol: \eta, \beta, \beta_1, ...
+    default: float
+    lo: float
+    hi: float
+    log: bool = False  # slider on a log scale (learning rates, noise scales)
+    help: str = ""  # one sentence for the slider's tooltip
+    slider: bool = True  # False: kept at its default, not offered as a slider (eps)
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """An update rule as optax has them: init(params) -> state; update(grads, state, params, hyper) -> (updates, state).
+
+    `hyper` is a dict of scalar arrays keyed by Hyper.name. A rule with `needs_hessian` also receives
+    `hessian=` (the Hessian of the loss with respect to the raveled parameters, shape (P, P)); a rule with
+    `stochastic` also receives `key=` (a PRNG key, fresh every step).
+    """
+
+    key: str
+    title: str
+    latex: str  # the update rule, LaTeX without delimiters (aligned lines allowed)
+    summary: str  # one sentence: what it does and what it teaches
+    init: Callable[[Any], Any]
+    update: Callable[..., tuple[Any, Any]]
+    hypers: tuple[Hyper, ...]
+    needs_hessian: bool = False
+    stochastic: bool = False
+
+    def defaults(self) -> dict[str, float]:
+        return {h.name: h.default for h in self.hypers}
+
+    def hyper(self, name: str) -> Hyper:
+        for h in self.hypers:
+            if h.name == name:
+                return h
+        raise KeyError(f"{self.title} has no hyperparameter {name!r}")
+
+
+class Trajectory(NamedTuple):
+    """A recorded run, as NumPy arrays.
+
+    xy: (R, 2) for one start, (M, R, 2) for M starts (for a pytree objective: the parameter pytree with those
+        leading axes); R recorded steps, the start first and the last step last.
+    loss: (R,) or (M, R).
+    diverged_at: one start: None or the first step whose value was not finite or left the safe box;
+        a batch: int array (M,), -1 where the run never diverged. After that step the run is frozen at its last
+        good point (xy and loss repeat it), so nothing downstream sees NaN.
+    steps: (R,) the step number of each record.
+    """
+
+    xy: Any
+    loss: np.ndarray
+    diverged_at: Any
+    steps: np.ndarray
