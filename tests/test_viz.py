@@ -1,0 +1,148 @@
+"""Figure builders, tested through fig.to_plotly_json(): frames, payload, axes, colours."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from plotly_frames import decode, shown_data
+
+from viz import THEMES, Marker, Path, contour_figure, loss_figure, surface3d_figure
+from viz.paths import frame_steps
+from viz.raster import png_data_uri, shade
+from viz.theme import OPTIMIZER_COLORS
+
+THEME = THEMES["normal"]
+DOMAIN = ((-5.0, 5.0), (-5.0, 5.0))
+
+
+def himmelblau(x, y):
+    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+
+
+def gd_path(lr: float, steps: int, start=(-4.0, 4.0)) -> np.ndarray:
+    p, out = np.array(start, float), [np.array(start, float)]
+    for _ in range(steps):
+        x, y = p
+        g = np.array([4 * x * (x * x + y - 11) + 2 * (x + y * y - 7), 2 * (x * x + y - 11) + 4 * y * (x + y * y - 7)])
+        p = p - lr * g
+        out.append(p.copy())
+    return np.array(out, np.float32)
+
+
+def make_paths(steps=300, keys=("gd", "momentum", "adam")):
+    out = []
+    for i, k in enumerate(keys):
+        xy = gd_path(0.002 * (i + 1), steps)
+        out.append(Path(k, f"{k} run", xy, himmelblau(xy[:, 0], xy[:, 1]), None))
+    return tuple(out)
+
+
+def background():
+    xs = np.linspace(-5, 5, 120)
+    X, Y = np.meshgrid(xs, xs)
+    return png_data_uri(shade(np.log1p(himmelblau(X, Y))))
+
+
+def hover():
+    xs = np.linspace(-5, 5, 60, dtype=np.float32)
+    X, Y = np.meshgrid(xs, xs)
+    return xs, xs, himmelblau(X, Y).astype(np.float32)
+
+
+MARKERS = (Marker(3, 2, 0, "global"), Marker(-0.270845, -0.923039, 181.617, "maximum"))
+
+
+@pytest.fixture(scope="module")
+def animated():
+    paths = make_paths(steps=300)
+    fig = contour_figure(background(), DOMAIN, hover(), MARKERS, paths, (-4, 4), THEME, frames=61)
+    return paths, json.loads(fig.to_json())
+
+
+def test_every_frame_shows_the_exact_path_up_to_its_step(animated):
+    paths, fig = animated
+    names = fig["layout"]["sliders"][0]["steps"]
+    assert len(names) == len(frame_steps(300, 61)) == 61
+    for step in names:
+        s = int(step["label"])
+        shown = shown_data(fig, step["args"][0][0])
+        for p in paths:
+            lines = [t for t in shown if t.get("legendgroup") == p.key and t.get("mode") == "lines"]
+            xs = np.concatenate([decode(t["x"]) for t in lines if len(decode(t["x"]))])
+            ys = np.concatenate([decode(t["y"]) for t in lines if len(decode(t["y"]))])
+            pts = np.unique(np.stack([xs, ys], 1), axis=0)  # chunks share their boundary point
+            want = np.unique(p.xy[: s + 1], axis=0)
+            np.testing.assert_array_equal(pts, want)
+        heads = next(t for t in shown if t.get("name") == "position")
+        np.testing.assert_allclose(heads["x"], [p.xy[s, 0] for p in paths], rtol=1e-6)
+
+
+def test_frames_carry_only_moving_traces(animated):
+    _, fig = animated
+    moving = {i for i, t in enumerate(fig["data"]) if t.get("mode") == "lines" or t.get("name") == "position"}
+    for f in fig["frames"]:
+        assert set(f["traces"]) <= moving
+    assert "images" in fig["layout"] and fig["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert not any(t["type"] in ("contour", "heatmap") for t in fig["data"])  # plotly.js #4491
+
+
+def test_payload_grows_linearly_not_quadratically_in_steps():
+    small = len(contour_figure(background(), DOMAIN, hover(), MARKERS, make_paths(200), (-4, 4), THEME).to_json())
+    large = len(contour_figure(background(), DOMAIN, hover(), MARKERS, make_paths(2000), (-4, 4), THEME).to_json())
+    per_step = (large - small) / 1800 / 3  # bytes per extra step per path
+    assert per_step < 8 * 8  # a float32 pair is ~11 bytes in base64; cumulative frames would cost ~30x this
+
+
+def test_colours_and_symbols_follow_the_optimizer(animated):
+    paths, fig = animated
+    for p in paths:
+        line = next(t for t in fig["data"] if t.get("legendgroup") == p.key and t.get("showlegend"))
+        assert line["line"]["color"] == OPTIMIZER_COLORS[p.key]
+    assert len(set(OPTIMIZER_COLORS.values())) == len(OPTIMIZER_COLORS)
+
+
+def test_equal_aspect_and_domain(animated):
+    _, fig = animated
+    assert fig["layout"]["yaxis"]["scaleanchor"] == "x"
+    assert fig["layout"]["xaxis"]["range"] == [-5.0, 5.0]
+
+
+def test_diverged_head_is_a_cross():
+    xy = np.repeat(np.array([[1.0, 1.0]], np.float32), 51, axis=0)
+    p = Path("gd", "gd", xy, np.ones(51, np.float32), diverged_at=10)
+    fig = json.loads(contour_figure(background(), DOMAIN, hover(), (), (p,), (1, 1), THEME).to_json())
+    assert next(t for t in fig["data"] if t.get("name") == "position")["marker"]["symbol"] == ["x"]
+
+
+def test_loss_axis_is_log_of_the_gap_and_marks_divergence():
+    paths = make_paths(100)
+    bad = Path("nesterov", "bad", paths[0].xy, paths[0].loss, diverged_at=40)
+    fig = json.loads(loss_figure(paths + (bad,), 0.0, THEME).to_json())
+    assert fig["layout"]["yaxis"]["type"] == "log"
+    assert any("diverged at step 40" in str(t.get("text")) for t in fig["data"])
+    gap = decode(fig["data"][0]["y"])
+    assert np.all(gap > 0) and len(gap) == 101
+    flat = json.loads(loss_figure(paths, None, THEME).to_json())
+    assert flat["layout"]["yaxis"]["type"] == "linear"
+
+
+def test_surface3d_lifts_paths_above_the_surface():
+    xs = np.linspace(-5, 5, 200, dtype=np.float32)
+    X, Y = np.meshgrid(xs, xs)
+    z = himmelblau(X, Y).astype(np.float32)
+    paths = make_paths(50)
+    fig = json.loads(surface3d_figure(xs, xs, z, lambda v: np.asarray(v), MARKERS, paths, THEME).to_json())
+    surf = fig["data"][0]
+    assert surf["type"] == "surface" and len(decode(surf["x"])) <= 120
+    line = next(t for t in fig["data"] if t.get("legendgroup") == "gd")
+    np.testing.assert_array_less(paths[0].loss, decode(line["z"]) + 1e-3)
+
+
+def test_shade_is_banded_and_top_row_is_largest_y():
+    v = np.tile(np.linspace(0, 1, 50)[:, None], (1, 30))  # grows with y (row index)
+    img = shade(v)
+    assert img.shape == (50, 30, 3) and img.dtype == np.uint8
+    assert img[0].mean() < img[-1].mean()  # the top of the picture is the largest value: darker
+    assert len(np.unique(img.reshape(-1, 3), axis=0)) < 60  # bands, not a gradient
