@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import jax
 import jax.numpy as jnp
@@ -57,7 +57,7 @@ class Surface:
     source: str = ""  # where the formula and the documented points come from
     params: tuple[SurfaceParam, ...] = ()  # adjustable parameters of the family, if any
     values: tuple[tuple[str, float], ...] = ()  # the parameter values this instance was built with
-    factory: Callable[..., "Surface"] | None = field(default=None, repr=False)
+    factory: Callable[..., Surface] | None = field(default=None, repr=False)
 
     # -- derived -----------------------------------------------------------------------------------------
     @property
@@ -86,7 +86,7 @@ class Surface:
         """f at a point given as an array whose last axis is (x, y): the form optimizers descend."""
         return self.f(p[..., 0], p[..., 1])
 
-    def with_params(self, **values: float) -> "Surface":
+    def with_params(self, **values: float) -> Surface:
         """The same family with other parameter values (equal values give the identical object)."""
         if self.factory is None:
             if values:
