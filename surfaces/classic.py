@@ -223,7 +223,7 @@ SURFACES: dict[str, Surface] = {s.key: s for s in (
             Point(-3.0730257507643897, -0.08135304428796751, 104.01516291755811),
             Point(-0.12796134673068005, -1.9537149802445766, 178.33723920192745)),
         maxima=(Point(-0.27084459066734756, -0.9230385564799816, 181.6165215225827),),  # published 181.617
-        starts=((-4.0, 4.0), (0.0, 0.0), (-0.3, -0.9)),
+        starts=((1.0, 4.5), (-4.0, 4.0), (-0.3, -0.9)),  # from (1, 4.5) GD, momentum and Adam part ways
         source=f"Himmelblau, Applied Nonlinear Programming (1972); saddles: {NEWTON}",
     ),
     Surface(

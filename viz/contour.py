@@ -31,7 +31,8 @@ def _hover_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, n: int = 50) -> d
     iy = np.unique(np.linspace(0, len(ys) - 1, n).round().astype(int))
     gx, gy = np.meshgrid(xs[ix], ys[iy])
     return dict(
-        type="scatter", mode="markers", x=_f32(gx.ravel()), y=_f32(gy.ravel()), customdata=_f32(z[np.ix_(iy, ix)].ravel()),
+        type="scatter", mode="markers", x=_f32(gx.ravel()), y=_f32(gy.ravel()),
+        customdata=_f32(z[np.ix_(iy, ix)].ravel()),
         marker=dict(size=14, opacity=0, color=INK), showlegend=False, name="landscape",
         hovertemplate="x %{x:.3f}<br>y %{y:.3f}<br>f %{customdata:.4g}<extra></extra>",
         selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
@@ -51,7 +52,7 @@ def _marker_traces(markers: tuple[Marker, ...], theme: Theme) -> list[dict]:
             type="scatter", mode="markers+text" if labelled else "markers", name=KIND_NAMES[kind],
             x=[m.x for m in pts], y=[m.y for m in pts], text=[KIND_SHORT[kind]] * len(pts),
             textposition="bottom center", textfont=dict(size=theme.font_size - 2, color=INK),
-            customdata=[m.value for m in pts], legendgroup="points",
+            customdata=[m.value for m in pts], legendgroup="points", showlegend=not labelled,
             marker=dict(symbol=POINT_SYMBOLS[kind], size=size, color=POINT_COLORS[kind],
                         line=dict(width=1.5 if kind in ("global", "local") else 3, color=line_color)),
             hovertemplate=f"{KIND_NAMES[kind]}<br>(%{{x:.4g}}, %{{y:.4g}})<br>f = %{{customdata:.6g}}<extra></extra>",
@@ -94,7 +95,8 @@ def contour_figure(
 
     data = [_hover_grid(*hover)] + _marker_traces(markers, theme)
     data.append(dict(
-        type="scatter", mode="markers", x=[start[0]], y=[start[1]], name="start", hoverinfo="name",
+        type="scatter", mode="markers+text", x=[start[0]], y=[start[1]], name="start", hoverinfo="name",
+        text=["start"], textposition="top center", showlegend=False, textfont=dict(size=theme.font_size, color=INK),
         marker=dict(symbol="circle", size=theme.marker_size + 2, color="white", line=dict(width=2.5, color=INK)),
     ))
     chunk_index: list[list[int]] = []  # per path: trace index of each chunk
@@ -142,15 +144,15 @@ def contour_figure(
         images=[dict(source=background, xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
                      sizing="stretch", layer="below", opacity=1)],
         plot_bgcolor="white", hovermode="closest", dragmode="pan",
-        margin=dict(l=10, r=10, t=70 if title else 40, b=110),
+        margin=dict(l=50, r=10, t=70 if title else 40, b=150),
         updatemenus=[dict(
-            type="buttons", direction="left", x=0, y=-0.07, xanchor="left", yanchor="top", pad=dict(t=0, r=10),
+            type="buttons", direction="left", x=0, y=-0.06, xanchor="left", yanchor="top", pad=dict(t=0, r=10),
             showactive=False, font=dict(size=theme.font_size),
             buttons=[dict(label="▶ Play", method="animate", args=[names, play]),
                      dict(label="❚❚ Pause", method="animate", args=[[None], still])],
         )],
         sliders=[dict(
-            active=n_frames - 1, x=0.25, len=0.75, y=-0.05, yanchor="top", pad=dict(t=0, b=0),
+            active=n_frames - 1, x=0, len=1.0, y=-0.15, yanchor="top", pad=dict(t=0, b=0),
             currentvalue=dict(prefix="step ", font=dict(size=theme.font_size)), font=dict(size=theme.font_size - 3),
             steps=[dict(method="animate", label=str(s), args=[[f"s{s}"], still]) for s in shown],
         )],

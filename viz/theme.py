@@ -1,4 +1,4 @@
-"""How figures look: one colour and marker per optimizer everywhere, the landscape colours, normal and presenter themes."""
+"""How figures look: one colour and marker per optimizer everywhere, the landscape colours, two themes."""
 
 from __future__ import annotations
 
@@ -48,9 +48,9 @@ class Theme:
 
 
 THEMES = {
-    "normal": Theme("normal", font_size=14, title_size=18, line_width=2.5, marker_size=11, point_size=12, height=600),
+    "normal": Theme("normal", font_size=14, title_size=18, line_width=2.5, marker_size=11, point_size=12, height=660),
     "presenter": Theme(
-        "presenter", font_size=20, title_size=26, line_width=4.5, marker_size=17, point_size=18, height=680
+        "presenter", font_size=20, title_size=26, line_width=4.5, marker_size=17, point_size=18, height=720
     ),
 }
 

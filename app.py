@@ -1,0 +1,54 @@
+"""Loss Landscape Lab: navigation over the pages and the shared sidebar (presenter mode)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # the pages import the project's packages
+    sys.path.insert(0, str(ROOT))
+
+import jax  # noqa: E402
+
+# A warm process compiles once per rule; the persistent cache spares a fresh process most of that too.
+jax.config.update("jax_compilation_cache_dir", os.environ.get("LLL_JAX_CACHE", str(ROOT / ".jax_cache")))
+jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up() -> bool:
+    """Once per server process: compile the likely next programs in the background (LLL_WARMUP=0 turns it off)."""
+    if os.environ.get("LLL_WARMUP", "1") != "0":
+        from scenes import warmup
+
+        warmup.start()
+    return True
+
+
+st.set_page_config(page_title="Loss Landscape Lab", page_icon=":material/landscape:", layout="wide",
+                   initial_sidebar_state="collapsed")
+
+PAGES = [
+    st.Page(ROOT / "pages" / "trajectories.py", title="Trajectories", icon=":material/route:", default=True),
+]
+
+nav = st.navigation(PAGES)
+# Less white space above the page: on a projector every row counts.
+st.html("<style>.block-container{padding-top:3.2rem;padding-bottom:1rem}</style>")
+with st.sidebar:
+    st.markdown("### Loss Landscape Lab")
+    st.caption("How optimizers descend a loss surface, for the lecture room.")
+    st.toggle("Presenter mode", key="presenter", help="Large fonts, thick lines and big markers for a projector.")
+
+_warm_up()
+try:
+    nav.run()
+except Exception:  # the last line of defence: never a stack trace in front of a class
+    logging.getLogger("loss-landscape-lab").exception("page failed")
+    st.error("Something went wrong drawing this page. Try other settings; the details are in the server log.")

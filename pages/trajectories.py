@@ -1,0 +1,137 @@
+"""Trajectories: optimizers race from one start on a chosen surface; contour animation, 3D view, loss curves."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from optim import OPTIMIZERS
+from pages.widgets import hyper_sliders, value_slider
+from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene, compute
+from scenes import figures as fig
+from scenes.scene import DEFAULT_OPTIMIZERS
+from scenes.text import NAMES, point
+from surfaces import SURFACES
+from viz import THEMES, color
+
+CHART_CONFIG = {"displaylogo": False, "scrollZoom": False,
+                "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "loss-landscape"}}
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_compute(scene: Scene) -> Result:
+    return compute(scene)
+
+
+def _set_start(xkey: str, ykey: str, pill_key: str, starts: dict) -> None:
+    chosen = st.session_state.get(pill_key)
+    if chosen in starts:
+        st.session_state[xkey], st.session_state[ykey] = starts[chosen]
+    st.session_state[pill_key] = None
+
+
+def _start_from_click() -> None:
+    """A click on the contour selects the nearest point of its invisible grid: start the race there."""
+    xkey, ykey, step, domain = st.session_state["click"]
+    points = st.session_state["contour"].selection.points
+    grid = [p for p in points if p.get("curve_number") == 0]
+    if grid:
+        (x0, x1), (y0, y1) = domain
+        snap = lambda v, lo, hi: round(float(min(max(round(v / step) * step, lo), hi)), 9)
+        st.session_state[xkey] = snap(grid[0]["x"], x0, x1)
+        st.session_state[ykey] = snap(grid[0]["y"], y0, y1)
+
+
+def controls() -> Scene:
+    """The left column: every widget, read into a Scene."""
+    keys = list(SURFACES)
+    key = st.selectbox("Surface", keys, index=keys.index(Scene.surface), key="surface",
+                       format_func=lambda k: SURFACES[k].title)
+    surface = SURFACES[key]
+    params = {p.name: value_slider(f"${p.label}$ {NAMES.get(p.name, p.name)}", p.lo, p.hi, p.log, p.default,
+                                   key=f"{key}.{p.name}")
+              for p in surface.params}
+    surface = surface.with_params(**params)
+    st.caption(surface.lesson)
+
+    chosen = st.multiselect(
+        "Optimizers", list(OPTIMIZERS), default=list(DEFAULT_OPTIMIZERS), key="optimizers",
+        max_selections=MAX_RUNS, format_func=lambda k: OPTIMIZERS[k].title,
+        help=f"Race up to {MAX_RUNS} optimizers from the same start.",
+    )
+    runs = []
+    for k in chosen:
+        with st.expander(OPTIMIZERS[k].title, expanded=len(chosen) <= 3):
+            runs.append(RunSpec(k, tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=k).items()))))
+
+    (x0, x1), (y0, y1) = surface.domain
+    default = surface.starts[0] if surface.starts else ((x0 + x1) / 2, (y0 + y1) / 2)
+    xkey, ykey = f"start.{key}.x", f"start.{key}.y"
+    step = float(f"{surface.span / 200:.1g}")
+    st.markdown("**Start point**")
+    c1, c2 = st.columns(2)
+    sx = c1.slider("x₀", float(x0), float(x1), float(default[0]), step=step, key=xkey, format="%.3g")
+    sy = c2.slider("y₀", float(y0), float(y1), float(default[1]), step=step, key=ykey, format="%.3g")
+    if len(surface.starts) > 1:
+        starts = {point(*p): p for p in surface.starts}
+        st.pills("Instructive starts", list(starts), key=f"pills.{key}", label_visibility="collapsed",
+                 on_change=_set_start, args=(xkey, ykey, f"pills.{key}", starts))
+    steps = st.slider("Steps", STEP_RANGE[0], STEP_RANGE[1], 300, step=10, key="steps")
+    seed = 0
+    if any(OPTIMIZERS[k].stochastic for k in chosen):
+        seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="seed", help="Same seed, same noisy path."))
+    st.session_state["click"] = (xkey, ykey, step, surface.domain)
+    if not runs:
+        return None
+    return Scene(surface=key, surface_params=tuple(sorted(params.items())), runs=tuple(runs),
+                 start=(float(sx), float(sy)), steps=int(steps), seed=seed)
+
+
+def outcomes(result: Result) -> None:
+    """What happened, one coloured line per racer."""
+    s = result.scene
+    lines = [f"<b>{html.escape(result.surface.title)}</b> from {point(*result.start)}, {s.steps} steps:"]
+    for r in result.runs:
+        dot = f'<span style="color:{color(r.spec.optimizer)};font-size:1.3em">●</span>'
+        lines.append(f"{dot} <b>{html.escape(r.label)}</b> {html.escape(r.outcome.text)}")
+    st.markdown('<div class="lll-outcomes">' + "<br>".join(lines) + "</div>", unsafe_allow_html=True)
+
+
+def rules(result: Result) -> None:
+    st.markdown("**Update rules**")
+    for r in result.runs:
+        spec = r.spec.spec
+        st.markdown(f'<span style="color:{color(spec.key)}">●</span> **{spec.title}** — {spec.summary}',
+                    unsafe_allow_html=True)
+        st.latex(spec.latex)
+
+
+theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
+# The chart column comes first so that a phone shows the race before the controls; the controls are read first.
+right, left = st.columns([2.9, 1], gap="medium")
+with left:
+    scene = controls()
+with right:
+    if scene is None:
+        st.info("Choose at least one optimizer to start the race.")
+        st.stop()
+    with st.spinner("Computing the race…"):
+        result = cached_compute(scene)
+    title, switch = st.columns([1, 1], vertical_alignment="center")
+    title.markdown("#### Trajectories")
+    view = switch.segmented_control("View", ["Contour · animation", "3D surface"], default="Contour · animation",
+                                key="view", label_visibility="collapsed") or "Contour · animation"
+    if view == "3D surface":
+        st.plotly_chart(fig.surface3d(result, theme), config=CHART_CONFIG, theme=None, key="chart3d")
+    else:
+        st.plotly_chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="contour",
+                        on_select=_start_from_click, selection_mode="points")
+        st.caption("Click the map to start the race there; ▶ Play replays it step by step.")
+    outcomes(result)
+    st.latex(r"f(x, y) = " + result.surface.latex)
+    c1, c2 = st.columns([1.3, 1], gap="large")
+    with c1:
+        st.plotly_chart(fig.loss(result, theme), config=CHART_CONFIG, theme=None, key="loss")
+    with c2:
+        rules(result)

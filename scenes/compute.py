@@ -1,0 +1,120 @@
+"""compute(scene) -> Result: the landscape, every racer's trajectory and what happened to it, and a caption."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from optim import run
+from scenes.outcome import Outcome, outcome
+from scenes.scene import RunSpec, Scene
+from scenes.text import hyper_text, point
+from surfaces import Surface
+from viz.raster import png_data_uri, shade
+
+# Runs are computed for the next bucket of steps and cut: a steps slider compiles at most five programs per rule.
+STEP_BUCKETS = (100, 200, 500, 1000, 2000)
+GRID = 200
+IMAGE_GRID = 480  # the contour picture is rendered finer than the grid the 3D view and hover use
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """The surface on a grid, and what the colours show (log10 of the gap to the minimum where the range is huge)."""
+
+    xs: np.ndarray  # (nx,) float32
+    ys: np.ndarray  # (ny,) float32
+    z: np.ndarray  # (ny, nx) float32, f itself
+    color: np.ndarray  # (ny, nx) float32, the coloured quantity
+    color_label: str
+    log: bool
+    grad_scale: float  # median |∇f| over the grid: what "a small gradient" is measured against
+    image: str  # the banded contour picture, a PNG data URI
+
+
+def lift(surface: Surface, z_range: float):
+    """What colours and the 3D height show for a value f: f itself, or log10(f − f*) where the range is huge."""
+    if not surface.log_color:
+        return lambda v: np.asarray(v, np.float32)
+    floor = surface.f_min if surface.f_min is not None else 0.0
+    delta = max(1e-6 * z_range, 1e-12)
+    return lambda v: np.log10(np.maximum(np.asarray(v, np.float64) - floor, 0) + delta).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=64)
+def landscape(surface: Surface, n: int = GRID) -> Landscape:
+    xs, ys, z = surface.grid(n)
+    f = lift(surface, float(z.max() - z.min()))
+    label = "log₁₀(f − f*)" if surface.log_color else "f(x, y)"
+    gy, gx = np.gradient(z.astype(np.float64), ys, xs)
+    image = png_data_uri(shade(f(surface.grid(IMAGE_GRID)[2])))
+    return Landscape(xs, ys, z, f(z), label, surface.log_color, float(np.median(np.hypot(gx, gy))), image)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    spec: RunSpec
+    xy: np.ndarray  # (steps + 1, 2) float32, frozen at the last good point after a divergence
+    loss: np.ndarray  # (steps + 1,) float32
+    diverged_at: int | None
+    outcome: Outcome
+
+    @property
+    def title(self) -> str:
+        return self.spec.spec.title
+
+    @property
+    def label(self) -> str:
+        """"Adam (lr 0.05)": how the run is named in legends and captions."""
+        return f"{self.title} ({hyper_text(self.spec.spec, self.spec.hyper_dict())})"
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a figure needs; plain values and arrays, so it pickles (st.cache_data) and exports."""
+
+    scene: Scene
+    start: tuple[float, float]
+    landscape: Landscape
+    runs: tuple[RunResult, ...]
+
+    @property
+    def surface(self) -> Surface:
+        return self.scene.surface_obj
+
+    @property
+    def caption(self) -> str:
+        """"From (−4, 4), 300 steps: Adam (lr 0.05) reached the global minimum at (3, 2) in 143 steps; …"."""
+        parts = [f"{r.label} {r.outcome.text}" for r in self.runs]
+        return f"{self.surface.title}, from {point(*self.start)}, {self.scene.steps} steps: " + "; ".join(parts) + "."
+
+
+def _bucket(steps: int) -> int:
+    return next((b for b in STEP_BUCKETS if b >= steps), steps)
+
+
+def _grad_norms(surface: Surface, points: np.ndarray) -> np.ndarray:
+    g = np.asarray(jax.vmap(jax.grad(surface.loss))(jnp.asarray(points, jnp.float32)))
+    return np.hypot(*np.nan_to_num(g, nan=0.0, posinf=np.inf).T)  # a kink (NaN) counts as a zero subgradient
+
+
+def compute(scene: Scene) -> Result:
+    surface = scene.surface_obj
+    start = tuple(float(v) for v in scene.start_point)
+    land = landscape(surface)
+    n = scene.steps
+    trajectories = [
+        run(surface, r.optimizer, start=start, steps=_bucket(n), seed=scene.seed, **r.hyper_dict()) for r in scene.runs
+    ]
+    ends = np.stack([t.xy[n] for t in trajectories])
+    grads = _grad_norms(surface, ends)
+    runs = []
+    for r, t, g in zip(scene.runs, trajectories, grads, strict=True):
+        xy, loss = t.xy[: n + 1], t.loss[: n + 1]
+        div = t.diverged_at if t.diverged_at is not None and t.diverged_at <= n else None
+        runs.append(RunResult(r, xy, loss, div, outcome(surface, xy, loss, div, float(g), land.grad_scale)))
+    return Result(scene, start, land, tuple(runs))

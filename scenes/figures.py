@@ -1,0 +1,41 @@
+"""Result -> figures: the one road from a computed scene to what the page shows and the CLI exports."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from scenes.compute import Result, lift
+from viz import Marker, Path, Theme, contour_figure, loss_figure, surface3d_figure
+
+
+def markers(result: Result) -> tuple[Marker, ...]:
+    s = result.surface
+    return (
+        tuple(Marker(p.x, p.y, p.value, p.kind or "local") for p in s.minima)
+        + tuple(Marker(p.x, p.y, p.value, "saddle") for p in s.saddles)
+        + tuple(Marker(p.x, p.y, p.value, "maximum") for p in s.maxima)
+    )
+
+
+def paths(result: Result) -> tuple[Path, ...]:
+    return tuple(Path(r.spec.optimizer, r.label, r.xy, r.loss, r.diverged_at) for r in result.runs)
+
+
+def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") -> go.Figure:
+    land = result.landscape
+    return contour_figure(
+        land.image, result.surface.domain, (land.xs, land.ys, land.z), markers(result), paths(result),
+        result.start, theme, frames=frames, title=title,
+    )
+
+
+def surface3d(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
+    land = result.landscape
+    f = lift(result.surface, float(land.z.max() - land.z.min()))
+    return surface3d_figure(
+        land.xs, land.ys, land.color, f, markers(result), paths(result), theme, z_title=land.color_label, title=title
+    )
+
+
+def loss(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
+    return loss_figure(paths(result), result.surface.f_min, theme, title=title)

@@ -1,0 +1,78 @@
+"""Scene: everything needed to redraw one figure, as a frozen (hashable, cacheable) value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from optim import OPTIMIZERS
+from surfaces import SURFACES, Surface
+
+MAX_RUNS = 6
+STEP_RANGE = (10, 2000)
+DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
+
+Items = tuple[tuple[str, float], ...]
+
+
+def _items(d: dict[str, float]) -> Items:
+    return tuple(sorted((k, float(v)) for k, v in d.items()))
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One racer: an optimizer and its hyperparameter values."""
+
+    optimizer: str
+    hyper: Items = ()
+
+    @classmethod
+    def default(cls, key: str) -> RunSpec:
+        return cls(key, _items(OPTIMIZERS[key].defaults()))
+
+    @property
+    def spec(self):
+        return OPTIMIZERS[self.optimizer]
+
+    def hyper_dict(self) -> dict[str, float]:
+        return {**self.spec.defaults(), **dict(self.hyper)}
+
+
+@dataclass(frozen=True)
+class Scene:
+    """The Trajectories page's state: a surface, racers from one start, a number of steps."""
+
+    surface: str = "himmelblau"
+    surface_params: Items = ()
+    runs: tuple[RunSpec, ...] = field(default_factory=lambda: tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS))
+    start: tuple[float, float] | None = None  # None: the surface's first instructive start
+    steps: int = 300
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.surface not in SURFACES:
+            raise ValueError(f"unknown surface {self.surface!r}")
+        if not 1 <= len(self.runs) <= MAX_RUNS:
+            raise ValueError(f"choose between 1 and {MAX_RUNS} optimizers")
+        for r in self.runs:
+            if r.optimizer not in OPTIMIZERS:
+                raise ValueError(f"unknown optimizer {r.optimizer!r}")
+        if not STEP_RANGE[0] <= self.steps <= STEP_RANGE[1]:
+            raise ValueError(f"steps must lie in {STEP_RANGE}")
+
+    @property
+    def surface_obj(self) -> Surface:
+        return SURFACES[self.surface].with_params(**dict(self.surface_params))
+
+    @property
+    def start_point(self) -> tuple[float, float]:
+        if self.start is not None:
+            return self.start
+        s = self.surface_obj
+        if s.starts:
+            return s.starts[0]
+        (x0, x1), (y0, y1) = s.domain
+        return ((x0 + x1) / 2, (y0 + y1) / 2)
+
+    def with_surface(self, key: str) -> Scene:
+        """The same racers on another surface, from that surface's default start."""
+        return replace(self, surface=key, surface_params=(), start=None)

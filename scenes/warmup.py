@@ -1,0 +1,42 @@
+"""Compile ahead: the programs a lecturer is likely to ask for next, compiled in the background at server start.
+
+A compiled run costs ~0.6 s per (surface, optimizer, step bucket) on a 2-core machine (~0.3 s from the persistent
+cache); a warm one ~3 ms. Warming the default surface with every optimizer, then the default racers on every
+surface, makes switching surface or optimizer in front of a class instant.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+
+from optim import OPTIMIZERS
+from scenes.compute import compute
+from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
+from surfaces import SURFACES
+
+log = logging.getLogger("loss-landscape-lab")
+
+
+def likely_scenes() -> Iterator[Scene]:
+    default = Scene()
+    for k in OPTIMIZERS:
+        yield Scene(runs=(RunSpec.default(k),), steps=default.steps)
+    for key in SURFACES:
+        if key != default.surface:
+            yield Scene(surface=key, runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS))
+
+
+def _warm() -> None:
+    for scene in likely_scenes():
+        try:
+            compute(scene)
+        except Exception:  # warming is a courtesy: a failure here must never reach anyone
+            log.exception("warm-up of %s failed", scene.surface)
+
+
+def start() -> threading.Thread:
+    t = threading.Thread(target=_warm, name="lll-warmup", daemon=True)
+    t.start()
+    return t

@@ -1,0 +1,82 @@
+"""AppTest: the app and the Trajectories page run without exception at defaults and at every slider's extremes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optim import OPTIMIZERS
+from scenes.controls import options
+from surfaces import SURFACES
+
+TIMEOUT = 120
+
+
+def start() -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def figure(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_app_runs_at_defaults():
+    at = start()
+    assert len(at.get("plotly_chart")) == 2
+    fig = figure(at)
+    assert fig["frames"] and fig["layout"]["images"]
+    assert "reached a global minimum" in text(at)
+    assert not at.error
+
+
+def test_divergent_learning_rate_is_told_not_raised():
+    at = start()
+    at.select_slider(key="gd.learning_rate").set_value(1.0).run()
+    assert not at.exception
+    assert "diverged at step" in text(at)
+    assert not at.error
+
+
+@pytest.mark.parametrize("opt", list(OPTIMIZERS))
+def test_every_slider_at_its_extremes(opt):
+    at = start()
+    at.multiselect(key="optimizers").set_value([opt]).run()
+    assert not at.exception
+    hypers = [h for h in OPTIMIZERS[opt].hypers if h.slider]
+    assert hypers and all(at.select_slider(key=f"{opt}.{h.name}") for h in hypers)
+    for end in (0, -1):
+        for h in hypers:
+            at.select_slider(key=f"{opt}.{h.name}").set_value(options(h.lo, h.hi, h.log, h.default)[end])
+        at.slider(key="steps").set_value(2000 if end else 10)
+        at.run()
+        assert not at.exception, (opt, end, at.exception)
+        assert not at.error, (opt, end, [e.value for e in at.error])
+        assert figure(at)["data"]
+
+
+def test_start_sliders_at_the_corners_and_every_surface():
+    at = start()
+    for key in SURFACES:
+        at.selectbox(key="surface").set_value(key).run()
+        assert not at.exception, (key, at.exception)
+        xs, ys = at.slider(key=f"start.{key}.x"), at.slider(key=f"start.{key}.y")
+        xs.set_value(xs.max).run()
+        ys.set_value(ys.min).run()
+        assert not at.exception, (key, at.exception)
+        assert not at.error
+
+
+def test_no_optimizer_chosen_asks_for_one():
+    at = start()
+    at.multiselect(key="optimizers").set_value([]).run()
+    assert not at.exception
+    assert any("Choose at least one optimizer" in i.value for i in at.info)

@@ -1,0 +1,111 @@
+"""Scene -> compute -> Result: what the page and the CLI both draw from."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from optim import OPTIMIZERS, run
+from scenes import RunSpec, Scene, compute
+from scenes.controls import log_grid, nearest, options
+from scenes.outcome import REACH_TOL
+from scenes.text import hyper_text, num, point
+from surfaces import SURFACES
+
+
+def test_default_scene_races_on_himmelblau_and_says_what_happened():
+    r = compute(Scene())
+    assert r.surface.key == "himmelblau" and len(r.runs) == 3
+    for run_ in r.runs:
+        assert run_.xy.shape == (301, 2) and np.isfinite(run_.xy).all() and np.isfinite(run_.loss).all()
+    assert r.caption.startswith("Himmelblau, from (1, 4.5), 300 steps:")
+    # the opening picture carries the surface's lesson: from one start, three optimizers reach three minima
+    assert all(x.outcome.kind == "reached" for x in r.runs)
+    assert len({x.outcome.target for x in r.runs}) == 3
+
+
+def test_reached_means_it_stays_within_tolerance_from_that_step_on():
+    r = compute(Scene(runs=(RunSpec("adam", (("learning_rate", 0.05),)),), steps=500))
+    o = r.runs[0].outcome
+    assert o.kind == "reached" and o.target is not None
+    d = np.hypot(r.runs[0].xy[:, 0] - o.target.x, r.runs[0].xy[:, 1] - o.target.y)
+    tol = REACH_TOL * r.surface.span
+    assert (d[o.step :] <= tol).all() and d[o.step - 1] > tol
+    assert f"in {o.step} steps" in o.text
+
+
+def test_divergence_is_told_with_its_step_and_nothing_is_nan():
+    scene = Scene(runs=(RunSpec("gd", (("learning_rate", 1.0),)),), steps=100)
+    r = compute(scene).runs[0]
+    direct = run(SURFACES["himmelblau"], "gd", start=Scene().start_point, steps=100, learning_rate=1.0)
+    assert r.diverged_at == direct.diverged_at is not None
+    assert r.outcome.kind == "diverged" and f"diverged at step {r.diverged_at}" in r.outcome.text
+    assert np.isfinite(r.xy).all() and np.isfinite(r.loss).all()
+
+
+@pytest.mark.parametrize("steps", [10, 150, 730])
+def test_step_buckets_cut_exactly(steps):
+    """Runs are computed for a bucket of steps and cut: the cut equals a run of exactly that length."""
+    spec = RunSpec("momentum", (("learning_rate", 0.003), ("momentum", 0.9)))
+    r = compute(Scene(runs=(spec,), steps=steps)).runs[0]
+    direct = run(SURFACES["himmelblau"], "momentum", start=Scene().start_point, steps=steps, **spec.hyper_dict())
+    np.testing.assert_array_equal(r.xy, direct.xy)
+
+
+def test_sgd_noise_does_not_depend_on_the_step_bucket():
+    spec = RunSpec("sgd", (("learning_rate", 0.01), ("eta", 1.0)))
+    short = compute(Scene(runs=(spec,), steps=90, seed=3)).runs[0]
+    long = compute(Scene(runs=(spec,), steps=600, seed=3)).runs[0]
+    np.testing.assert_array_equal(short.xy, long.xy[:91])
+
+
+def test_every_surface_computes_without_nan():
+    """Every surface with three optimizers, rotating so that each optimizer meets six or more surfaces."""
+    rules = list(OPTIMIZERS)
+    for i, key in enumerate(SURFACES):
+        chosen = [rules[(i + j * 3) % len(rules)] for j in range(3)]
+        r = compute(Scene(surface=key, runs=tuple(RunSpec.default(k) for k in chosen), steps=50))
+        for x in r.runs:
+            assert np.isfinite(x.xy).all() and np.isfinite(x.loss).all(), (key, x.spec.optimizer)
+            assert x.outcome.text
+        assert np.isfinite(r.landscape.color).all()
+
+
+def test_result_pickles_for_the_cache():
+    r = compute(Scene(steps=20))
+    again = pickle.loads(pickle.dumps(r))
+    assert again.caption == r.caption
+
+
+def test_bad_scenes_are_refused_with_a_message():
+    with pytest.raises(ValueError, match="surface"):
+        Scene(surface="nope")
+    with pytest.raises(ValueError, match="optimizer"):
+        Scene(runs=(RunSpec("nope"),))
+    with pytest.raises(ValueError, match="steps"):
+        Scene(steps=0)
+    with pytest.raises(ValueError, match="between 1 and 6"):
+        Scene(runs=tuple(RunSpec.default("gd") for _ in range(7)))
+
+
+def test_numbers_read_as_a_lecturer_writes_them():
+    assert num(0.05) == "0.05" and num(-4.0) == "−4" and num(3.0) == "3" and num(1e-4) == "1e−4"
+    assert num(123456.0) == "1.23e5" and num(-2.805118) == "−2.81"
+    assert point(-4, 4) == "(−4, 4)"
+    assert hyper_text(OPTIMIZERS["adam"], {**OPTIMIZERS["adam"].defaults(), "learning_rate": 0.05}) == "lr 0.05"
+    assert "β 0.9" in hyper_text(OPTIMIZERS["momentum"], {"learning_rate": 0.01, "momentum": 0.9})
+
+
+def test_slider_grids():
+    g = log_grid(1e-4, 1.0)
+    assert g[0] == 1e-4 and g[-1] == 1.0 and all(a < b for a, b in zip(g, g[1:], strict=False))
+    assert 0.05 in g and 0.002 in g and len(g) == 41
+    opts = options(0.0, 0.999, False, 0.9)
+    assert 0.9 in opts and 0.99 in opts and max(opts) == 0.999
+    assert nearest(g, 0.0021, log=True) == 0.002
+    for k, spec in OPTIMIZERS.items():
+        for h in spec.hypers:
+            o = options(h.lo, h.hi, h.log, h.default)
+            assert h.default in o and min(o) >= h.lo - 1e-12 and max(o) <= h.hi + 1e-12, (k, h.name)
