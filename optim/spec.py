@@ -1,9 +1,10 @@
-"""The registry's vocabulary: a hyperparameter, an optimizer (an (init, update) pair with its metadata), a trajectory."""
+"""The registry's vocabulary: a hyperparameter, an optimizer (an (init, update) pair and its metadata), a run."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 

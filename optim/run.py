@@ -1,0 +1,261 @@
+r"""run(): trajectories of an update rule, many starts and hyperparameters at once, with exact, cheap divergence.
+
+One compiled program per (objective, optimizer, shapes, which hyperparameters are swept, steps, record_every):
+starts, hyperparameter values and the seed are array arguments of fixed dtype and shape, so a slider never
+recompiles. A run is written unbatched (:func:`_one_run`: ``lax`` loops over steps) and ``jax.vmap`` over the named
+axis ``RUNS`` makes the batch; what does not depend on the run (Adam's :math:`\beta^t` for a shared :math:`\beta`)
+stays a scalar, as in optax. Divergence is found in blocks:
+
+* up to ``BLOCK`` steps run with no test. A bad iterate is made to stay bad instead: a point outside the safe box
+  becomes NaN, a non-finite gradient is kept, and NaN propagates through every rule;
+* at the block end (and at every recorded step) a ``psum`` over ``RUNS`` gives one unbatched scalar: did a run that
+  was not yet frozen go bad? Only then is the block replayed from its start, one step at a time with a test and a
+  freeze, so ``diverged_at`` is the exact first bad step and a frozen run repeats its last good point. A test and a
+  freeze at every step cost about 40% on the basin benchmark (DESIGN.md); this stays within about 10% of optax.
+
+A non-finite gradient where the loss is finite (a kink: Ackley's cone tip) is replaced by zero, a valid subgradient.
+
+The one thing the block test can miss: a loss that is not finite at a finite point inside the box while its
+gradient is finite (``log`` of a negative number), for a stretch of steps that ends before the block does; likewise
+a non-finite gradient once the batch has met a kink. Making that stick too costs 30-70% (measured: the loss must
+then be evaluated at every step), so it is not done. With ``record_every=1`` every step is tested: exact always.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+from jax.flatten_util import ravel_pytree
+
+from optim.registry import OPTIMIZERS
+from optim.spec import Optimizer, Trajectory
+
+BLOCK = 100  # steps between divergence tests on the fast path
+PYTREE_BOX = 1e6  # a pytree objective's default safe box: |param| <= 1e6 elementwise
+
+
+def run(
+    objective: Any,
+    optimizer: str | Optimizer,
+    start: Any,
+    steps: int,
+    *,
+    record_every: int = 1,
+    seed: int = 0,
+    safe_box: tuple[Any, Any] | None = None,
+    batched: bool | None = None,
+    **hyper: Any,
+) -> Trajectory:
+    r"""Descend ``objective`` from ``start`` for ``steps`` steps of ``optimizer`` and record the path.
+
+    objective: a Surface (parameters are points of shape (2,)) or a differentiable scalar function of a pytree.
+    start: a Surface's (2,) point or (M, 2) points; a pytree's parameters, with a leading batch axis M on every
+        leaf when ``batched=True`` (for a Surface, ``batched`` is read off the shape).
+    steps, record_every: records are taken at steps 0, k, 2k, ... and always at the last step.
+    seed: the noise of stochastic rules; run i of a batch draws from ``fold_in(key(seed), i)``.
+    safe_box: (lo, hi), each a scalar, an array broadcasting to one run's parameters, or a pytree like them; leaving it
+        is divergence. Default: a Surface's ``safe_box()`` (its domain enlarged 10x), else |param| <= 1e6.
+    hyper: the rule's hyperparameters by optax's names; missing ones take their defaults. Each is a scalar or a 1-D
+        array of one value per run: M values with M starts, or M values sweeping one start.
+
+    Returns a Trajectory of float32 NumPy arrays; a batch (several starts, or any 1-D hyperparameter) gets a leading
+    axis M and ``diverged_at`` as an int array with -1 for runs that never diverged. A start that is itself bad
+    (outside the safe box, or where the loss is not finite) diverges at step 0 and stays put. Between sparse records
+    one rare case can go unnoticed (a NaN loss with a finite gradient that recovers, see the module docstring).
+
+    A new objective function, optimizer, shape, ``steps`` or ``record_every`` compiles (pass the same function
+    object, not a fresh lambda, to reuse the program); new values of the starts, hyperparameters and seed do not.
+    """
+    opt = _optimizer(optimizer)
+    if int(steps) != steps or steps < 0 or int(record_every) != record_every or record_every < 1:
+        raise ValueError(f"steps must be an int >= 0 and record_every an int >= 1, got {steps!r}, {record_every!r}")
+    values = _hyper_values(opt, hyper)
+    loss, params, single, box = _problem(objective, start, batched, safe_box)
+    if not all(np.isfinite(a).all() for a in jax.tree.leaves(params)):
+        raise ValueError("start must be finite")
+
+    m = jax.tree.leaves(params)[0].shape[0]
+    lengths = {v.shape[0] for v in values.values() if v.ndim == 1}
+    if len(lengths) > 1 or (lengths and not single and lengths != {m} and lengths != {1}):
+        raise ValueError(f"hyperparameter arrays must all have the batch's length {m}, got lengths {sorted(lengths)}")
+    if single and lengths:  # one start swept over M hyperparameter values
+        m, single = lengths.pop(), False
+        params = jax.tree.map(lambda p: np.repeat(p, m, axis=0), params)
+    # a shared value stays a scalar (so what depends on it alone, like Adam's beta^t, is computed once per step, not
+    # once per run); a swept one is (M,). Shapes and dtypes are fixed either way: new values never recompile.
+    hyper_m = {k: np.array(np.broadcast_to(v, (m,))) if v.ndim else v for k, v in values.items()}
+    lo, hi = (_box_like(b, params) for b in box)
+
+    records = _record_steps(int(steps), int(record_every))
+    xy, losses, diverged = _trajectory(
+        params, hyper_m, np.uint32(seed % 2**32), lo, hi, loss=loss, opt=opt, records=tuple(records)
+    )
+    xy = jax.tree.map(lambda a: np.array(a[0] if single else a), xy)
+    losses = np.array(losses[0] if single else losses)
+    diverged = np.array(diverged)
+    if single:
+        diverged = None if diverged[0] < 0 else int(diverged[0])
+    return Trajectory(xy=xy, loss=losses, diverged_at=diverged, steps=records)
+
+
+# -- arguments ---------------------------------------------------------------------------------------------------
+def _optimizer(optimizer: str | Optimizer) -> Optimizer:
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; known: {', '.join(OPTIMIZERS)}")
+    return OPTIMIZERS[optimizer]
+
+
+def _hyper_values(opt: Optimizer, given: dict[str, Any]) -> dict[str, np.ndarray]:
+    names = [h.name for h in opt.hypers]
+    unknown = sorted(set(given) - set(names))
+    if unknown:
+        raise ValueError(f"{opt.title} has no hyperparameter {', '.join(map(repr, unknown))}; it takes {names}")
+    values = {**opt.defaults(), **given}
+    out = {k: np.asarray(values[k], np.float32) for k in names}
+    for k, v in out.items():
+        if v.ndim > 1:
+            raise ValueError(f"hyperparameter {k!r} must be a scalar or a 1-D array, got shape {v.shape}")
+    return out
+
+
+def _is_surface(objective: Any) -> bool:
+    return all(hasattr(objective, a) for a in ("loss", "domain", "safe_box"))
+
+
+def _problem(objective: Any, start: Any, batched: bool | None, safe_box: Any) -> tuple[Callable, Any, bool, Any]:
+    """(loss of one run's params, params as a pytree with a leading batch axis, single?, (lo, hi))."""
+    if _is_surface(objective):
+        p = np.asarray(start, np.float32)
+        if p.ndim not in (1, 2) or p.shape[-1] != 2 or (batched is not None and batched != (p.ndim == 2)):
+            raise ValueError(f"a surface's start is a point (2,) or points (M, 2), got shape {p.shape}")
+        single = p.ndim == 1
+        box = objective.safe_box() if safe_box is None else safe_box
+        return objective.loss, p[None] if single else p, single, box
+    if not callable(objective):
+        raise ValueError(f"objective must be a Surface or a scalar function of a pytree, got {type(objective)}")
+    params = jax.tree.map(lambda a: np.asarray(a, np.float32), start)
+    leaves = jax.tree.leaves(params)
+    if not leaves:
+        raise ValueError("start has no parameters")
+    single = not batched
+    if single:
+        params = jax.tree.map(lambda a: a[None], params)
+    elif len({a.shape[:1] for a in leaves}) != 1 or leaves[0].ndim == 0:
+        raise ValueError(f"batched=True needs one leading batch axis on every leaf, got {[a.shape for a in leaves]}")
+    box = (-PYTREE_BOX, PYTREE_BOX) if safe_box is None else safe_box
+    return objective, params, single, box
+
+
+def _box_like(bound: Any, params: Any) -> Any:
+    """A bound as a pytree like one run's params, each leaf a float32 array of that leaf's shape (fixed for jit)."""
+    treedef = jax.tree.structure(params)
+    leaves = treedef.flatten_up_to(bound) if jax.tree.structure(bound) == treedef else [bound] * treedef.num_leaves
+    shapes = [a.shape[1:] for a in jax.tree.leaves(params)]
+    return treedef.unflatten(
+        [np.array(np.broadcast_to(np.asarray(b, np.float32), s)) for b, s in zip(leaves, shapes, strict=True)]
+    )
+
+
+def _record_steps(steps: int, every: int) -> np.ndarray:
+    return np.unique(np.append(np.arange(0, steps + 1, every), steps)).astype(np.int32)
+
+
+# -- the compiled program ----------------------------------------------------------------------------------------------
+RUNS = "runs"  # the vmapped axis of runs; a psum over it gives the unbatched "did any run go bad" of a block
+
+
+@functools.partial(jax.jit, static_argnames=("loss", "opt", "records"))
+def _trajectory(params, hyper, seed, lo, hi, *, loss: Callable, opt: Optimizer, records: tuple[int, ...]):
+    """Recorded params (M, R, ...), losses (M, R), diverged_at (M,) with -1 = never."""
+    one = functools.partial(_one_run, seed=seed, lo=lo, hi=hi, loss=loss, opt=opt, records=records)
+    hyper_axes = {k: 0 if v.ndim else None for k, v in hyper.items()}
+    return jax.vmap(one, in_axes=(0, hyper_axes), axis_name=RUNS)(params, hyper)
+
+
+def _one_run(params, hyper, *, seed, lo, hi, loss: Callable, opt: Optimizer, records: tuple[int, ...]):
+    """One run, written unbatched; vmap over RUNS makes the batch (only the block test looks across runs)."""
+    run_key = jax.random.fold_in(jax.random.key(seed), lax.axis_index(RUNS))
+
+    def gradient(p, fix):
+        """The gradient; where ``fix``, zero where it is not finite (a kink: the loss there is finite, see below)."""
+        grad = jax.grad(loss)(p)
+        return jax.tree.map(lambda g: jnp.where(fix & ~jnp.isfinite(g), 0.0, g), grad)
+
+    def step(t, carry, fix):
+        p, state = carry
+        extra = {}
+        if opt.stochastic:
+            extra["key"] = jax.random.fold_in(run_key, t)
+        if opt.needs_hessian:
+            flat, unravel = ravel_pytree(p)
+            h = jax.hessian(lambda q: loss(unravel(q)))(flat)
+            extra["hessian"] = jnp.where(fix & ~jnp.isfinite(h), 0.0, h)
+        updates, state = opt.update(gradient(p, fix), state, p, hyper, **extra)
+        return jax.tree.map(move, p, updates, lo, hi), state
+
+    def move(x, u, a, b):
+        """The one place updates are applied; a point outside the safe box becomes NaN, so it stays bad."""
+        y = x + u
+        return jnp.where((y >= a) & (y <= b), y, jnp.nan)
+
+    def ok(p):
+        """Finite loss and every parameter inside the safe box (NaN fails the comparisons)."""
+        inside = jax.tree.map(lambda x, a, b: jnp.all((x >= a) & (x <= b)), p, lo, hi)
+        return functools.reduce(jnp.logical_and, jax.tree.leaves(inside), jnp.isfinite(loss(p)))
+
+    def freeze(frozen, old, new):
+        """A frozen run keeps its point. Its optimizer state runs on, unused: selecting it per run would make
+        batch-invariant state (Adam's beta^t) per run, which measured 1.6x slower on the basin benchmark."""
+        return jax.tree.map(lambda x, y: jnp.where(frozen, x, y), old[0], new[0]), new[1]
+
+    def advance(s):
+        """One block of steps with no test, or while replaying (t < replay_end) one step with a test and a freeze.
+
+        A block that leaves a not-yet-frozen run bad is not taken: the loop stays at its start and replays it step by
+        step. Both modes run the one loop below, so ``step`` is compiled once. The fast mode keeps non-finite
+        gradients (NaN stays NaN, so the block-end test sees it); the replay, which freezes a run as soon as its
+        loss is not finite, zeroes them: there they are kinks. Once a run of the batch was bad only for a kink
+        (``kinked``), the fast mode zeroes them too. Both switches are unbatched scalars: a per-run switch measured
+        2x slower.
+        """
+        t, end, carry, frozen, diverged, replay_end, suspects, kinked = s
+        replaying = t < replay_end
+        n = jnp.where(replaying, 1, jnp.minimum(BLOCK, end - t))
+        new = lax.fori_loop(t, t + n, lambda i, c: step(i, c, replaying | kinked), carry)
+        bad = ~frozen & ~ok(new[0])
+        rewind = ~replaying & any_run(bad)
+        newly = replaying & bad
+        frozen = frozen | newly
+        carry = jax.tree.map(lambda a, b: jnp.where(rewind, a, b), carry, freeze(frozen, carry, new))
+        t_next = jnp.where(rewind, t, t + n)
+        suspects = jnp.where(rewind, bad, suspects)  # bad at the end of the fast block
+        kinked = kinked | (replaying & (t_next == replay_end) & any_run(suspects & ~frozen))
+        diverged = jnp.where(newly, t + 1, diverged)
+        return t_next, end, carry, frozen, diverged, jnp.where(rewind, t + n, replay_end), suspects, kinked
+
+    def any_run(flags):
+        """True if any run of the batch has its flag: an unbatched scalar, so lax control flow stays real."""
+        return lax.psum(flags.astype(jnp.int32), RUNS) > 0
+
+    def segment(c, bounds):
+        carry, frozen, diverged, kinked = c
+        s = (bounds[0], bounds[1], carry, frozen, diverged, bounds[0], frozen, kinked)
+        s = lax.while_loop(lambda s: s[0] < s[1], advance, s)
+        c = (*s[2:5], s[7])
+        p = c[0][0]
+        return c, (p, loss(p))
+
+    bad0 = ~ok(params)
+    c = ((params, opt.init(params)), bad0, jnp.where(bad0, 0, -1), jnp.bool_(False))
+    bounds = np.asarray(records, np.int32)
+    c, (xs, values) = lax.scan(segment, c, np.stack([bounds[:-1], bounds[1:]], axis=1))
+    xs = jax.tree.map(lambda x0, x: jnp.concatenate([x0[None], x]), params, xs)
+    return xs, jnp.concatenate([loss(params)[None], values]), c[2]
