@@ -55,7 +55,8 @@ _OPTIMIZERS = (
         update=rules.sgd_update,
         hypers=(
             _lr(0.01),
-            Hyper("eta", r"\sigma_0^2", 0.01, 1e-4, 1e3, log=True, help="Variance of the noise at the first step."),
+            # optax's default eta is 0.01: invisible on these surfaces (SGD would draw GD's path), so 10 here
+            Hyper("eta", r"\sigma_0^2", 10.0, 1e-4, 1e3, log=True, help="Variance of the noise at the first step."),
             Hyper("gamma", r"\gamma", 0.55, 0.0, 2.0, help="How fast the noise variance anneals: 0 keeps it constant."),
         ),
         stochastic=True,

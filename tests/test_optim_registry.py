@@ -18,6 +18,9 @@ TITLES = ["Gradient descent", "SGD (gradient noise)", "Momentum (heavy ball)", "
 OPTAX_FN = {"gd": optax.sgd, "sgd": optax.noisy_sgd, "momentum": optax.sgd, "nesterov": optax.sgd,
             "adagrad": optax.adagrad, "rmsprop": optax.rmsprop, "adam": optax.adam, "adamw": optax.adamw}  # fmt: skip
 NO_OPTAX_DEFAULT = {"learning_rate", "momentum"}  # optax: required, and None (= no momentum) for sgd's momentum
+# Chosen for the classroom, on purpose: at optax's eta=0.01 the noise moves a Himmelblau path by 0.003 (of a span of
+# 10), so "SGD" would draw exactly GD's path; at 10 it jitters visibly and can change basin (six-hump camel).
+TEACHING_DEFAULTS = {("sgd", "eta"): 10.0}
 KATEX = {"theta", "eta", "nabla", "beta", "begin", "end", "frac", "sqrt", "hat", "epsilon", "lambda", "sum",
          "textstyle", "le", "mathcal", "left", "right", "xi", "sim", "sigma", "gamma", "rho", "quad"}  # fmt: skip
 
@@ -33,7 +36,9 @@ def test_hyperparameters_are_optaxs_names_and_defaults(key):
     params = inspect.signature(OPTAX_FN[key]).parameters
     for h in OPTIMIZERS[key].hypers:
         assert h.name in params, f"{key}: optax has no argument {h.name!r}"
-        if h.name not in NO_OPTAX_DEFAULT:
+        if (key, h.name) in TEACHING_DEFAULTS:
+            assert h.default == TEACHING_DEFAULTS[key, h.name] != params[h.name].default
+        elif h.name not in NO_OPTAX_DEFAULT:
             assert h.default == params[h.name].default, f"{key}.{h.name}"
 
 

@@ -51,7 +51,7 @@ def _marker_traces(markers: tuple[Marker, ...], theme: Theme) -> list[dict]:
         traces.append(dict(
             type="scatter", mode="markers+text" if labelled else "markers", name=KIND_NAMES[kind],
             x=[m.x for m in pts], y=[m.y for m in pts], text=[KIND_SHORT[kind]] * len(pts),
-            textposition="bottom center", textfont=dict(size=theme.font_size - 2, color=INK),
+            textposition="bottom center", textfont=dict(size=theme.font_size - 2, color=INK), cliponaxis=False,
             customdata=[m.value for m in pts], legendgroup="points", showlegend=not labelled,
             marker=dict(symbol=POINT_SYMBOLS[kind], size=size, color=POINT_COLORS[kind],
                         line=dict(width=1.5 if kind in ("global", "local") else 3, color=line_color)),
@@ -97,6 +97,7 @@ def contour_figure(
     data.append(dict(
         type="scatter", mode="markers+text", x=[start[0]], y=[start[1]], name="start", hoverinfo="name",
         text=["start"], textposition="top center", showlegend=False, textfont=dict(size=theme.font_size, color=INK),
+        cliponaxis=False,
         marker=dict(symbol="circle", size=theme.marker_size + 2, color="white", line=dict(width=2.5, color=INK)),
     ))
     chunk_index: list[list[int]] = []  # per path: trace index of each chunk
