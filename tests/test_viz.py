@@ -146,3 +146,14 @@ def test_shade_is_banded_and_top_row_is_largest_y():
     assert img.shape == (50, 30, 3) and img.dtype == np.uint8
     assert img[0].mean() < img[-1].mean()  # the top of the picture is the largest value: darker
     assert len(np.unique(img.reshape(-1, 3), axis=0)) < 60  # bands, not a gradient
+
+
+def test_crowded_critical_points_keep_the_map_readable():
+    lattice = tuple(Marker(float(i), float(j), 1.0, "local") for i in range(-4, 5) for j in range(-4, 5))
+    saddles = tuple(Marker(i + 0.5, float(j), 2.0, "saddle") for i in range(-4, 4) for j in range(-4, 5))
+    fig = json.loads(contour_figure(background(), DOMAIN, hover(), MARKERS[:1] + lattice + saddles, make_paths(20),
+                                    (-4, 4), THEME).to_json())
+    by_name = {t["name"]: t for t in fig["data"]}
+    assert by_name["saddle point"]["visible"] == "legendonly"  # one click in the legend shows all 72
+    assert by_name["local minimum"]["visible"] is True and by_name["local minimum"]["opacity"] < 1
+    assert by_name["global minimum"]["visible"] is True and len(by_name["saddle point"]["x"]) == 72

@@ -18,6 +18,7 @@ from viz.theme import OPTIMIZER_SYMBOLS as SYMBOLS
 
 POINT_SYMBOLS = {"global": "star", "local": "circle", "saddle": "x-thin", "maximum": "triangle-up"}
 MAX_LABELLED = 10  # more critical points than this are marked without text labels
+MAX_SHOWN = 30  # more points of one kind than this are drawn faint (local minima) or listed in the legend only
 
 
 def _f32(a) -> dict:
@@ -40,12 +41,15 @@ def _hover_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, n: int = 50) -> d
 
 
 def _marker_traces(markers: tuple[Marker, ...], theme: Theme) -> list[dict]:
+    """Critical points by kind. Few: labelled on the map. Many (Rastrigin's 441): local minima as small dots, saddles
+    and maxima listed in the legend only (a click there shows them), so the paths stay readable."""
     traces = []
     labelled = len(markers) <= MAX_LABELLED
     for kind in ("global", "local", "saddle", "maximum"):
         pts = [m for m in markers if m.kind == kind]
         if not pts:
             continue
+        crowded = len(pts) > MAX_SHOWN and kind != "global"
         size = theme.point_size * (1.6 if kind == "global" else 1.0) * (1.0 if labelled else 0.6)
         line_color = "#222222" if kind in ("global", "local") else POINT_COLORS[kind]
         traces.append(dict(
@@ -53,7 +57,9 @@ def _marker_traces(markers: tuple[Marker, ...], theme: Theme) -> list[dict]:
             x=[m.x for m in pts], y=[m.y for m in pts], text=[KIND_SHORT[kind]] * len(pts),
             textposition="bottom center", textfont=dict(size=theme.font_size - 2, color=INK), cliponaxis=False,
             customdata=[m.value for m in pts], legendgroup="points", showlegend=not labelled,
-            marker=dict(symbol=POINT_SYMBOLS[kind], size=size, color=POINT_COLORS[kind],
+            visible="legendonly" if crowded and kind != "local" else True,
+            opacity=0.55 if crowded else 1.0,
+            marker=dict(symbol=POINT_SYMBOLS[kind], size=size * (0.6 if crowded else 1.0), color=POINT_COLORS[kind],
                         line=dict(width=1.5 if kind in ("global", "local") else 3, color=line_color)),
             hovertemplate=f"{KIND_NAMES[kind]}<br>(%{{x:.4g}}, %{{y:.4g}})<br>f = %{{customdata:.6g}}<extra></extra>",
         ))
