@@ -25,3 +25,4 @@ test: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) benchmarks/basin_speed.py
 	$(PY) benchmarks/figure_size.py
+	$(PY) benchmarks/slider_latency.py

@@ -97,8 +97,13 @@ def _bucket(steps: int) -> int:
     return next((b for b in STEP_BUCKETS if b >= steps), steps)
 
 
+@functools.lru_cache(maxsize=64)
+def _gradient(surface: Surface):
+    return jax.jit(jax.vmap(jax.grad(surface.loss)))
+
+
 def _grad_norms(surface: Surface, points: np.ndarray) -> np.ndarray:
-    g = np.asarray(jax.vmap(jax.grad(surface.loss))(jnp.asarray(points, jnp.float32)))
+    g = np.asarray(_gradient(surface)(jnp.asarray(points, jnp.float32)))
     return np.hypot(*np.nan_to_num(g, nan=0.0, posinf=np.inf).T)  # a kink (NaN) counts as a zero subgradient
 
 
