@@ -44,7 +44,7 @@ def _start_from_click() -> None:
 
 
 def controls() -> Scene:
-    """The left column: every widget, read into a Scene."""
+    """The control column: every widget, read into a Scene."""
     keys = list(SURFACES)
     key = st.selectbox("Surface", keys, index=keys.index(Scene.surface), key="surface",
                        format_func=lambda k: SURFACES[k].title)

@@ -80,3 +80,18 @@ def test_no_optimizer_chosen_asks_for_one():
     at.multiselect(key="optimizers").set_value([]).run()
     assert not at.exception
     assert any("Choose at least one optimizer" in i.value for i in at.info)
+
+
+def test_surface_parameters_at_their_extremes():
+    at = start()
+    for key, surface in SURFACES.items():
+        if not surface.params:
+            continue
+        at.selectbox(key="surface").set_value(key).run()
+        for end in (0, -1):
+            for p in surface.params:
+                at.select_slider(key=f"{key}.{p.name}").set_value(options(p.lo, p.hi, p.log, p.default)[end])
+            at.run()
+            assert not at.exception, (key, end, at.exception)
+            assert not at.error
+            assert figure(at)["data"]
