@@ -32,7 +32,6 @@ class Landscape:
     color: np.ndarray  # (ny, nx) float32, the coloured quantity
     color_label: str
     log: bool
-    grad_scale: float  # median |∇f| over the grid: what "a small gradient" is measured against
     image: str  # the banded contour picture, a PNG data URI
 
 
@@ -50,9 +49,8 @@ def landscape(surface: Surface, n: int = GRID) -> Landscape:
     xs, ys, z = surface.grid(n)
     f = lift(surface, float(z.max() - z.min()))
     label = "log₁₀(f − f*)" if surface.log_color else "f(x, y)"
-    gy, gx = np.gradient(z.astype(np.float64), ys, xs)
     image = png_data_uri(shade(f(surface.grid(IMAGE_GRID)[2])))
-    return Landscape(xs, ys, z, f(z), label, surface.log_color, float(np.median(np.hypot(gx, gy))), image)
+    return Landscape(xs, ys, z, f(z), label, surface.log_color, image)
 
 
 @dataclass(frozen=True)
@@ -98,13 +96,16 @@ def _bucket(steps: int) -> int:
 
 
 @functools.lru_cache(maxsize=64)
-def _gradient(surface: Surface):
-    return jax.jit(jax.vmap(jax.grad(surface.loss)))
+def _local_model(surface: Surface):
+    """Gradient and Hessian at a batch of points (what says whether a run has come to rest, and where)."""
+    return jax.jit(jax.vmap(lambda p: (jax.grad(surface.loss)(p), jax.hessian(surface.loss)(p))))
 
 
-def _grad_norms(surface: Surface, points: np.ndarray) -> np.ndarray:
-    g = np.asarray(_gradient(surface)(jnp.asarray(points, jnp.float32)))
-    return np.hypot(*np.nan_to_num(g, nan=0.0, posinf=np.inf).T)  # a kink (NaN) counts as a zero subgradient
+def local_models(surface: Surface, points: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    g, h = _local_model(surface)(jnp.asarray(points, jnp.float32))
+    g = np.nan_to_num(np.asarray(g, np.float64), nan=0.0)  # a kink (NaN) counts as a zero subgradient
+    h = np.nan_to_num(np.asarray(h, np.float64), nan=0.0)
+    return list(zip(g, h, strict=True))
 
 
 def compute(scene: Scene) -> Result:
@@ -116,10 +117,10 @@ def compute(scene: Scene) -> Result:
         run(surface, r.optimizer, start=start, steps=_bucket(n), seed=scene.seed, **r.hyper_dict()) for r in scene.runs
     ]
     ends = np.stack([t.xy[n] for t in trajectories])
-    grads = _grad_norms(surface, ends)
+    models = local_models(surface, ends)
     runs = []
-    for r, t, g in zip(scene.runs, trajectories, grads, strict=True):
+    for r, t, (g, h) in zip(scene.runs, trajectories, models, strict=True):
         xy, loss = t.xy[: n + 1], t.loss[: n + 1]
         div = t.diverged_at if t.diverged_at is not None and t.diverged_at <= n else None
-        runs.append(RunResult(r, xy, loss, div, outcome(surface, xy, loss, div, float(g), land.grad_scale)))
+        runs.append(RunResult(r, xy, loss, div, outcome(surface, xy, loss, div, g, h)))
     return Result(scene, start, land, tuple(runs))

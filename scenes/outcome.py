@@ -10,11 +10,12 @@ from scenes.text import num, point
 from surfaces import Point, Surface
 
 REACH_TOL = 1e-3  # a run has reached a point when it stays within this fraction of the domain's span of it
+NEAR = 0.05  # a run still moving within this fraction of the span of a documented minimum is "approaching" it
 
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str  # "reached" | "saddle" | "maximum" | "rest" | "moving" | "diverged" | "runaway"
+    kind: str  # "reached" | "saddle" | "maximum" | "rest" | "approaching" | "moving" | "diverged" | "runaway"
     text: str  # the clause after the optimizer's name: "reached the global minimum at (3, 2) in 143 steps"
     step: int | None = None  # steps to reach / step of divergence
     target: Point | None = None
@@ -37,10 +38,40 @@ def _nearest(points: tuple[Point, ...], x: float, y: float) -> tuple[Point | Non
     return points[i], float(d[i])
 
 
+def _minimum_name(surface: Surface, p: Point) -> str:
+    if p.kind != "global":
+        return "a local minimum"
+    return "the global minimum" if len(surface.global_minima) == 1 else "a global minimum"
+
+
+def _closing_in(xy: np.ndarray, p: Point) -> bool:
+    """Over the last fifth of the run, the distance to p shrinks in mean and in envelope (a zig-zag or a spiral
+    that decays), which a run bouncing chaotically around a basin (too large a step) does not do."""
+    d = np.hypot(xy[:, 0] - p.x, xy[:, 1] - p.y)[-max(10, (len(xy) - 1) // 5):]
+    first, second = np.array_split(d, 2)
+    return bool(second.mean() < first.mean() and second.max() < first.max())
+
+
+def newton_distance(grad: np.ndarray, hessian: np.ndarray) -> float:
+    """How far the local quadratic model puts the nearest critical point: |H⁻¹ ∇f| (least squares if H is singular)."""
+    step = np.linalg.lstsq(hessian, grad, rcond=1e-10)[0]
+    return float(np.linalg.norm(step))
+
+
+def _kind_of(hessian: np.ndarray) -> str:
+    ev = np.linalg.eigvalsh(hessian)
+    scale = max(float(np.abs(ev).max()), 1e-12)
+    if ev.min() > 1e-6 * scale:
+        return "a local minimum"
+    if ev.max() < -1e-6 * scale:
+        return "a local maximum"
+    return "a saddle point" if ev.min() < -1e-6 * scale else "a flat (degenerate) point"
+
+
 def outcome(
-    surface: Surface, xy: np.ndarray, loss: np.ndarray, diverged_at: int | None, grad_norm: float, grad_scale: float
+    surface: Surface, xy: np.ndarray, loss: np.ndarray, diverged_at: int | None, grad: np.ndarray, hessian: np.ndarray
 ) -> Outcome:
-    """Classify a run. grad_norm: |∇f| at its end; grad_scale: a typical |∇f| over the domain (at rest = 1e-3 of it)."""
+    """Classify a run from its path and the gradient and Hessian at its end."""
     steps = len(xy) - 1
     if diverged_at is not None:
         if not surface.minima:
@@ -56,12 +87,14 @@ def outcome(
             continue
         where = point(p.x, p.y)
         if kind == "reached":
-            unique = len(surface.global_minima) == 1
-            name = ("the global minimum" if unique else "a global minimum") if p.kind == "global" else "a local minimum"
-            return Outcome(kind, f"reached {name} at {where} in {k} steps", k, p)
+            return Outcome(kind, f"reached {_minimum_name(surface, p)} at {where} in {k} steps", k, p)
         name = "the saddle point" if kind == "saddle" else "the maximum"
         return Outcome(kind, f"converged to {name} at {where} in {k} steps (not a minimum)", k, p)
-    if grad_norm <= 1e-3 * grad_scale:
-        return Outcome("rest", f"came to rest at {point(x, y)} (loss {num(float(loss[-1]))}), "
-                       "away from every documented minimum")
+    if newton_distance(grad, hessian) < tol:  # at a critical point the surface does not list
+        return Outcome("rest", f"came to rest at {point(x, y)}, {_kind_of(hessian)} not among the documented points "
+                       f"(loss {num(float(loss[-1]))})")
+    p, d = _nearest(surface.minima, x, y)
+    if p is not None and d < NEAR * surface.span and _closing_in(xy, p):
+        return Outcome("approaching", f"is still approaching {_minimum_name(surface, p)} at {point(p.x, p.y)} "
+                       f"after {steps} steps ({num(d, 2)} away)", None, p)
     return Outcome("moving", f"still moving after {steps} steps, at {point(x, y)} with loss {num(float(loss[-1]))}")

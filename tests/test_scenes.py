@@ -9,8 +9,9 @@ import pytest
 
 from optim import OPTIMIZERS, run
 from scenes import RunSpec, Scene, compute
+from scenes.compute import local_models
 from scenes.controls import log_grid, nearest, options
-from scenes.outcome import REACH_TOL
+from scenes.outcome import REACH_TOL, newton_distance
 from scenes.text import hyper_text, num, point
 from surfaces import SURFACES
 
@@ -109,3 +110,32 @@ def test_slider_grids():
         for h in spec.hypers:
             o = options(h.lo, h.hi, h.log, h.default)
             assert h.default in o and min(o) >= h.lo - 1e-12 and max(o) <= h.hi + 1e-12, (k, h.name)
+
+
+def test_newton_distance_is_the_exact_distance_on_a_quadratic():
+    h = np.array([[1.0, 0.0], [0.0, 100.0]])
+    x = np.array([0.3, -0.02])
+    assert newton_distance(h @ x, h) == pytest.approx(np.hypot(*x))
+    assert np.isfinite(newton_distance(np.array([1.0, 0.0]), np.zeros((2, 2))))  # singular: least squares
+
+
+def test_a_slow_run_is_approaching_not_at_rest():
+    """GD on Booth crawls along the shallow direction: small gradient, but the minimum is still ahead."""
+    r = compute(Scene(surface="booth", runs=(RunSpec("gd", (("learning_rate", 0.01),)),))).runs[0]
+    assert r.outcome.kind == "approaching" and r.outcome.target.x == 1 and r.outcome.target.y == 3
+    d = np.hypot(r.xy[-1, 0] - 1, r.xy[-1, 1] - 3)
+    assert f"({num(d, 2)} away)" in r.outcome.text and d > REACH_TOL * 20
+
+
+def test_rest_at_an_undocumented_minimum_is_named_as_such():
+    """Lévi N.13 lists only its global minimum; a run stopping in one of its ~300 local minima says so."""
+    r = compute(Scene(surface="levi_n13", runs=(RunSpec.default("adam"),))).runs[0]
+    assert r.outcome.kind == "rest" and "a local minimum not among the documented points" in r.outcome.text
+    (g, h), = local_models(SURFACES["levi_n13"], r.xy[-1:])
+    assert newton_distance(g, h) < REACH_TOL * SURFACES["levi_n13"].span and np.linalg.eigvalsh(h).min() > 0
+
+
+def test_a_run_bouncing_with_too_large_a_step_is_not_approaching():
+    """GD at lr 0.01 on Rastrigin: 2/L is about 0.005 at its minima, so it bounces from well to well."""
+    r = compute(Scene(surface="rastrigin", runs=(RunSpec("gd", (("learning_rate", 0.01),)),))).runs[0]
+    assert r.outcome.kind == "moving"
