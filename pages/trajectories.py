@@ -7,11 +7,11 @@ import html
 import streamlit as st
 
 from optim import OPTIMIZERS
-from pages.widgets import hyper_sliders, value_slider
+from pages.widgets import hyper_sliders, param_slider
 from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene, compute
 from scenes import figures as fig
 from scenes.scene import DEFAULT_OPTIMIZERS
-from scenes.text import NAMES, point
+from scenes.text import point
 from surfaces import SURFACES
 from viz import THEMES, color
 
@@ -49,9 +49,7 @@ def controls() -> Scene:
     key = st.selectbox("Surface", keys, index=keys.index(Scene.surface), key="surface",
                        format_func=lambda k: SURFACES[k].title)
     surface = SURFACES[key]
-    params = {p.name: value_slider(f"${p.label}$ {NAMES.get(p.name, p.name)}", p.lo, p.hi, p.log, p.default,
-                                   key=f"{key}.{p.name}")
-              for p in surface.params}
+    params = {p.name: param_slider(p, prefix=key) for p in surface.params}
     surface = surface.with_params(**params)
     st.caption(surface.lesson)
 
@@ -66,7 +64,7 @@ def controls() -> Scene:
             runs.append(RunSpec(k, tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=k).items()))))
 
     (x0, x1), (y0, y1) = surface.domain
-    default = surface.starts[0] if surface.starts else ((x0 + x1) / 2, (y0 + y1) / 2)
+    default = surface.default_start
     xkey, ykey = f"start.{key}.x", f"start.{key}.y"
     step = float(f"{surface.span / 200:.1g}")
     st.markdown("**Start point**")

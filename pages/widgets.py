@@ -16,12 +16,13 @@ def value_slider(label: str, lo: float, hi: float, log: bool, default: float, ke
     return st.select_slider(label, options=opts, key=key, format_func=num, help=help)
 
 
+def param_slider(p, prefix: str) -> float:
+    """A slider for a registry parameter (an optimizer's Hyper or a surface's SurfaceParam): symbol, name, range."""
+    name = NAMES.get(p.name, p.name.replace("_", " "))
+    return value_slider(f"${p.label}$ {name}", p.lo, p.hi, p.log, p.default, key=f"{prefix}.{p.name}",
+                        help=getattr(p, "help", "") or None)
+
+
 def hyper_sliders(optimizer, prefix: str) -> dict[str, float]:
     """One slider per tunable hyperparameter of a registry optimizer; the others keep their defaults."""
-    values = {}
-    for h in optimizer.hypers:
-        if h.slider:
-            name = NAMES.get(h.name, h.name.replace("_", " "))
-            values[h.name] = value_slider(f"${h.label}$ {name}", h.lo, h.hi, h.log, h.default,
-                                          key=f"{prefix}.{h.name}", help=h.help or None)
-    return values
+    return {h.name: param_slider(h, prefix) for h in optimizer.hypers if h.slider}

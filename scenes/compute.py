@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -29,28 +30,29 @@ class Landscape:
     xs: np.ndarray  # (nx,) float32
     ys: np.ndarray  # (ny,) float32
     z: np.ndarray  # (ny, nx) float32, f itself
-    color: np.ndarray  # (ny, nx) float32, the coloured quantity
+    color: np.ndarray  # (ny, nx) float32, the coloured quantity: lift(z)
     color_label: str
-    log: bool
     image: str  # the banded contour picture, a PNG data URI
+    floor: float | None  # log colouring: log10(f - floor + delta); None: f itself
+    delta: float
 
-
-def lift(surface: Surface, z_range: float):
-    """What colours and the 3D height show for a value f: f itself, or log10(f − f*) where the range is huge."""
-    if not surface.log_color:
-        return lambda v: np.asarray(v, np.float32)
-    floor = surface.f_min if surface.f_min is not None else 0.0
-    delta = max(1e-6 * z_range, 1e-12)
-    return lambda v: np.log10(np.maximum(np.asarray(v, np.float64) - floor, 0) + delta).astype(np.float32)
+    def lift(self, v) -> np.ndarray:
+        """What the colours and the 3D height show for values f: f itself, or log10(f − f*) where the range is huge."""
+        if self.floor is None:
+            return np.asarray(v, np.float32)
+        return np.log10(np.maximum(np.asarray(v, np.float64) - self.floor, 0) + self.delta).astype(np.float32)
 
 
 @functools.lru_cache(maxsize=64)
 def landscape(surface: Surface, n: int = GRID) -> Landscape:
     xs, ys, z = surface.grid(n)
-    f = lift(surface, float(z.max() - z.min()))
-    label = "log₁₀(f − f*)" if surface.log_color else "f(x, y)"
-    image = png_data_uri(shade(f(surface.grid(IMAGE_GRID)[2])))
-    return Landscape(xs, ys, z, f(z), label, surface.log_color, image)
+    floor, label = None, "f(x, y)"
+    if surface.log_color:
+        floor, label = (surface.f_min if surface.f_min is not None else 0.0), "log₁₀(f − f*)"
+    delta = max(1e-6 * float(z.max() - z.min()), 1e-12)
+    bare = Landscape(xs, ys, z, z, label, "", floor, delta)
+    image = png_data_uri(shade(bare.lift(surface.grid(IMAGE_GRID)[2])))
+    return dataclasses.replace(bare, color=bare.lift(z), image=image)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def local_models(surface: Surface, points: np.ndarray) -> list[tuple[np.ndarray,
 
 def compute(scene: Scene) -> Result:
     surface = scene.surface_obj
-    start = tuple(float(v) for v in scene.start_point)
+    start = scene.start_point
     land = landscape(surface)
     n = scene.steps
     trajectories = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from scenes.compute import Result, lift
+from scenes.compute import Result
 from viz import Marker, Path, Theme, contour_figure, loss_figure, surface3d_figure
 
 
@@ -31,9 +31,9 @@ def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") 
 
 def surface3d(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
     land = result.landscape
-    f = lift(result.surface, float(land.z.max() - land.z.min()))
     return surface3d_figure(
-        land.xs, land.ys, land.color, f, markers(result), paths(result), theme, z_title=land.color_label, title=title
+        land.xs, land.ys, land.color, land.lift, markers(result), paths(result), theme, z_title=land.color_label,
+        title=title,
     )
 
 

@@ -65,13 +65,7 @@ class Scene:
 
     @property
     def start_point(self) -> tuple[float, float]:
-        if self.start is not None:
-            return self.start
-        s = self.surface_obj
-        if s.starts:
-            return s.starts[0]
-        (x0, x1), (y0, y1) = s.domain
-        return ((x0 + x1) / 2, (y0 + y1) / 2)
+        return tuple(float(v) for v in self.start) if self.start is not None else self.surface_obj.default_start
 
     def with_surface(self, key: str) -> Scene:
         """The same racers on another surface, from that surface's default start."""

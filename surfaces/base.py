@@ -75,6 +75,14 @@ class Surface:
         (x0, x1), (y0, y1) = self.domain
         return float(max(x1 - x0, y1 - y0))
 
+    @property
+    def default_start(self) -> tuple[float, float]:
+        """The first instructive start, or the centre of the domain."""
+        if self.starts:
+            return tuple(float(v) for v in self.starts[0])
+        (x0, x1), (y0, y1) = self.domain
+        return ((x0 + x1) / 2, (y0 + y1) / 2)
+
     def safe_box(self, factor: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
         """A generous box around the domain: a run that leaves it has diverged."""
         (x0, x1), (y0, y1) = self.domain

@@ -21,11 +21,6 @@ MAX_LABELLED = 10  # more critical points than this are marked without text labe
 MAX_SHOWN = 30  # more points of one kind than this are drawn faint (local minima) or listed in the legend only
 
 
-def _f32(a) -> dict:
-    """A float32 typed-array spec, as Plotly 7 itself encodes NumPy arrays (skips Plotly's per-array copying)."""
-    return b64(a)
-
-
 def _hover_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, n: int = 24) -> dict:
     """Invisible markers on a coarse grid: hovering shows f, a click anywhere selects the nearest point.
 
@@ -35,8 +30,8 @@ def _hover_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, n: int = 24) -> d
     iy = np.unique(np.linspace(0, len(ys) - 1, n).round().astype(int))
     gx, gy = np.meshgrid(xs[ix], ys[iy])
     return dict(
-        type="scatter", mode="markers", x=_f32(gx.ravel()), y=_f32(gy.ravel()),
-        customdata=_f32(z[np.ix_(iy, ix)].ravel()),
+        type="scatter", mode="markers", x=b64(gx.ravel()), y=b64(gy.ravel()),
+        customdata=b64(z[np.ix_(iy, ix)].ravel()),
         marker=dict(size=14, opacity=0, color=INK), showlegend=False, name="landscape",
         hovertemplate="x %{x:.3f}<br>y %{y:.3f}<br>f %{customdata:.4g}<extra></extra>",
         selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
@@ -116,7 +111,7 @@ def contour_figure(
             seg = p.xy[bounds[k] : bounds[k + 1] + 1]
             idx.append(len(data))
             data.append(dict(
-                type="scatter", mode="lines", x=_f32(seg[:, 0]), y=_f32(seg[:, 1]), name=p.label,
+                type="scatter", mode="lines", x=b64(seg[:, 0]), y=b64(seg[:, 1]), name=p.label,
                 legendgroup=p.key, showlegend=k == 0, line=dict(color=color(p.key), width=theme.line_width),
                 hoverinfo="skip",
             ))
@@ -137,7 +132,7 @@ def contour_figure(
         ))
     for j, s in enumerate(shown):
         k = min(j // per_chunk, n_chunks - 1)
-        fdata = [dict(x=_f32(p.xy[bounds[k] : s + 1, 0]), y=_f32(p.xy[bounds[k] : s + 1, 1])) for p in paths]
+        fdata = [dict(x=b64(p.xy[bounds[k] : s + 1, 0]), y=b64(p.xy[bounds[k] : s + 1, 1])) for p in paths]
         fdata.append(_heads(paths, s, theme))
         out_frames.append(dict(name=f"s{s}", baseframe=f"base{k}", traces=[idx[k] for idx in chunk_index] + [head],
                                data=fdata))
