@@ -87,11 +87,14 @@ def contour_figure(
     *,
     frames: int = 61,
     title: str = "",
+    height: int | None = None,
 ) -> go.Figure:
-    """Contour view of the race. background: PNG data URI of the landscape over `domain`; hover: (xs, ys, z)."""
+    """Contour view of the race. background: PNG data URI of the landscape over `domain`; hover: (xs, ys, z).
+
+    frames=0 draws the paths as they end, with no animation controls (small multiples, printed notes)."""
     (x0, x1), (y0, y1) = domain
     steps = len(paths[0].xy) - 1 if paths else 0
-    shown = frame_steps(steps, frames)  # the step of each displayed frame
+    shown = frame_steps(steps, frames if frames > 0 else 2)  # the step of each displayed frame
     n_frames = len(shown)
     per_chunk = max(1, math.ceil(math.sqrt(n_frames)))
     n_chunks = math.ceil(n_frames / per_chunk)
@@ -137,6 +140,7 @@ def contour_figure(
         out_frames.append(dict(name=f"s{s}", baseframe=f"base{k}", traces=[idx[k] for idx in chunk_index] + [head],
                                data=fdata))
 
+    animated = frames > 0
     names = [f"s{s}" for s in shown]
     play = dict(frame=dict(duration=60, redraw=False), transition=dict(duration=0), fromcurrent=True, mode="immediate")
     still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
@@ -149,21 +153,23 @@ def contour_figure(
         images=[dict(source=background, xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
                      sizing="stretch", layer="below", opacity=1)],
         plot_bgcolor="white", hovermode="closest", dragmode="pan",
-        margin=dict(l=50, r=10, t=70 if title else 40, b=150),
-        updatemenus=[dict(
+        margin=dict(l=50, r=10, t=70 if title else 40, b=150 if animated else 45),
+        height=height or layout["height"],
+        updatemenus=[] if not animated else [dict(
             type="buttons", direction="left", x=0, y=-0.06, xanchor="left", yanchor="top", pad=dict(t=0, r=10),
             showactive=False, font=dict(size=theme.font_size),
             buttons=[dict(label="▶ Play", method="animate", args=[names, play]),
                      dict(label="❚❚ Pause", method="animate", args=[[None], still])],
         )],
-        sliders=[dict(
+        sliders=[] if not animated else [dict(
             active=n_frames - 1, x=0, len=1.0, y=-0.15, yanchor="top", pad=dict(t=0, b=0),
             currentvalue=dict(prefix="step ", font=dict(size=theme.font_size)), font=dict(size=theme.font_size - 3),
             steps=[dict(method="animate", label=str(s), args=[[f"s{s}"], still]) for s in shown],
         )],
     )
     fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
-    fig._frame_objs = _frames(out_frames)
+    if animated:
+        fig._frame_objs = _frames(out_frames)
     return fig
 
 

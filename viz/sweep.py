@@ -1,0 +1,114 @@
+"""The learning-rate sweep: final loss and steps to tolerance against the learning rate (log axis), the stability
+thresholds drawn as vertical lines, the diverging side shaded, the learning rate being animated marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from viz.loss import loss_gap
+from viz.theme import INK, Theme, base_layout, color
+
+STABLE, OPTIMAL, SCALE = "#B2182B", "#1B7837", "#6b7280"  # threshold colours: diverging red, optimal green, grey
+DIVERGED = "#7a2232"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A vertical line on the sweep: a threshold (kind "stable" | "optimal") or 2/L for scale ("scale")."""
+
+    text: str  # "2/L"
+    value: float
+    kind: str
+
+
+def _vline(x: float, c: str, dash: str, width: float) -> dict:
+    return dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(color=c, width=width, dash=dash),
+                layer="above")
+
+
+def sweep_figure(
+    lrs: np.ndarray,
+    final: np.ndarray,
+    reached: np.ndarray,
+    diverged_at: np.ndarray,
+    f_min: float | None,
+    marks: tuple[Mark, ...],
+    theme: Theme,
+    *,
+    key: str,
+    steps: int,
+    picked: float | None = None,
+    theory_steps: np.ndarray | None = None,
+    title: str = "",
+) -> go.Figure:
+    """Two panels sharing the log learning-rate axis: the loss after ``steps`` (top; f − f* on a log axis where the
+    surface has a minimum) and the steps to reach a minimum (bottom). Every point can be clicked (its x is the lr)."""
+    lrs = np.asarray(lrs, np.float64)
+    gone = np.asarray(diverged_at) >= 0
+    alive = ~gone
+    log = f_min is not None
+    y = loss_gap(final, f_min) if log else np.asarray(final, np.float32)
+    c = color(key)
+    top_y = float(np.nanmax(y[alive])) if alive.any() else 1.0
+    ceiling = top_y * 30 if log else top_y + 0.1 * (abs(top_y) + 1)
+    data = [
+        dict(type="scatter", mode="lines+markers", x=lrs[alive], y=y[alive].astype(np.float32), name="loss after "
+             f"{steps} steps", line=dict(color=c, width=theme.line_width), marker=dict(size=theme.marker_size // 2,
+             color=c), customdata=np.asarray(diverged_at)[alive], xaxis="x", yaxis="y",
+             hovertemplate="η %{x:.4g}<br>loss gap %{y:.3g}<extra></extra>" if log
+             else "η %{x:.4g}<br>f %{y:.4g}<extra></extra>"),
+        dict(type="scatter", mode="markers", x=lrs[gone], y=np.full(int(gone.sum()), ceiling, np.float32),
+             name="diverged", marker=dict(symbol="x", size=theme.marker_size - 2, color=DIVERGED,
+             line=dict(width=0)), customdata=np.asarray(diverged_at)[gone], xaxis="x", yaxis="y",
+             hovertemplate="η %{x:.4g}<br>diverged at step %{customdata}<extra></extra>"),
+    ]
+    arrived = np.asarray(reached) >= 0
+    data.append(dict(
+        type="scatter", mode="markers", x=lrs[arrived], y=np.asarray(reached)[arrived].astype(np.float32),
+        name="steps to reach a minimum", marker=dict(size=theme.marker_size // 2 + 1, color=c, symbol="circle-open",
+        line=dict(width=1.5, color=c)), xaxis="x", yaxis="y2",
+        hovertemplate="η %{x:.4g}<br>%{y} steps<extra></extra>",
+    ))
+    if theory_steps is not None and np.isfinite(theory_steps).any():
+        data.append(dict(
+            type="scatter", mode="lines", x=lrs, y=np.asarray(theory_steps, np.float32), name="theory",
+            line=dict(color=INK, width=1.5, dash="dot"), xaxis="x", yaxis="y2",
+            hovertemplate="η %{x:.4g}<br>theory %{y:.0f} steps<extra></extra>",
+        ))
+
+    shapes, notes = [], []
+    stable = [m for m in marks if m.kind == "stable"]
+    if stable:  # the diverging side, lightly shaded
+        shapes.append(dict(type="rect", xref="x", yref="paper", x0=stable[0].value, x1=float(lrs[-1]) * 1.2, y0=0,
+                           y1=1, fillcolor=STABLE, opacity=0.07, line=dict(width=0), layer="below"))
+    for m in marks:
+        col = {"stable": STABLE, "optimal": OPTIMAL}.get(m.kind, SCALE)
+        width = 1.5 if m.kind == "scale" else 2.5
+        shapes.append(_vline(m.value, col, "solid" if m.kind == "stable" else "dash", width))
+        notes.append(dict(x=np.log10(m.value), xref="x", y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+                          text=f"<b>{m.text}</b>", font=dict(color=col, size=theme.font_size),
+                          xanchor="right" if m.kind == "optimal" else "left"))
+    if picked is not None:
+        shapes.append(_vline(picked, INK, "dot", 2))
+        notes.append(dict(x=np.log10(picked), xref="x", y=0.455, yref="paper", showarrow=False, yanchor="bottom",
+                          xanchor="left", text=" ▶ animated", font=dict(color=INK, size=theme.font_size - 2)))
+
+    layout = base_layout(theme)
+    axis = dict(showline=True, linecolor="#9aa5b1", ticks="outside", exponentformat="power", automargin=True)
+    layout.update(
+        title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
+        xaxis=dict(type="log", title="learning rate η", anchor="y2", range=[np.log10(lrs[0]), np.log10(lrs[-1])],
+                   **axis),
+        yaxis=dict(type="log" if log else "linear", domain=[0.5, 1.0],
+                   title=f"f − f* after {steps} steps" if log else f"f after {steps} steps", **axis),
+        yaxis2=dict(title="steps to a minimum", domain=[0.0, 0.4], rangemode="tozero", anchor="x",
+                    range=[0, steps * 1.05], **axis),
+        shapes=shapes, annotations=notes, hovermode="closest", clickmode="event+select",
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, font=dict(size=theme.font_size - 2),
+                    entrywidth=0.5, entrywidthmode="fraction"),
+        margin=dict(l=70, r=15, t=50, b=40), height=int(theme.height * 0.9),
+    )
+    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
