@@ -1,0 +1,145 @@
+"""scenes.lab: the sweep, the regimes, the phase diagram and the momentum race, checked against the theory."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from optim import analysis as an
+from scenes import RunSpec, Scene, lab
+from scenes import lab_figures as labfig
+from viz import THEMES
+
+
+def scene(surface="quadratic", opt="gd", steps=500, params=(), **hyper) -> Scene:
+    spec = RunSpec(opt, tuple(sorted({**RunSpec.default(opt).hyper_dict(), **hyper}.items())))
+    return Scene(surface=surface, surface_params=params, runs=(spec,), steps=steps)
+
+
+def test_a_sweep_is_one_vectorised_call_of_200_learning_rates(monkeypatch):
+    calls = []
+    real = lab.run
+    monkeypatch.setattr(lab, "run", lambda *a, **k: calls.append(k["learning_rate"]) or real(*a, **k))
+    sw = lab.sweep(scene())
+    assert len(calls) == 1 and len(calls[0]) == lab.SWEEP_SIZE >= 100
+    assert np.all(np.diff(np.log(sw.lrs)) > 0)
+
+
+@pytest.mark.parametrize("kappa", [10.0, 100.0])
+def test_gd_sweep_draws_2_over_L_and_the_runs_on_either_side_agree(kappa):
+    sw = lab.sweep(scene(params=(("kappa", kappa),)))
+    assert sw.curvature.top == pytest.approx(kappa, rel=1e-5) and sw.curvature.mu == pytest.approx(1.0, rel=1e-5)
+    marks = {t.key: t.value for t in sw.thresholds}
+    assert marks["stable"] == pytest.approx(2 / kappa, rel=1e-5)
+    assert marks["optimal"] == pytest.approx(2 / (1 + kappa), rel=1e-5)
+    below, above = sw.lrs < 0.98 * marks["stable"], sw.lrs > 1.02 * marks["stable"]
+    assert (sw.diverged_at[below] < 0).all() and (sw.diverged_at[above] >= 0).all()
+    # the fastest learning rate of the sweep sits at the optimal step (within the sweep's resolution)
+    best = sw.lrs[sw.best()]
+    assert best == pytest.approx(marks["optimal"], rel=0.1)
+
+
+def test_momentum_and_nesterov_sweeps_draw_their_own_limits():
+    for opt, beta, limit in (("momentum", 0.9, 2 * 1.9 / 10), ("nesterov", 0.5, 3 / (2 * 10))):
+        sw = lab.sweep(scene(opt=opt, momentum=beta))
+        assert [t.key for t in sw.thresholds] == ["stable"]
+        assert sw.limit == pytest.approx(limit, rel=1e-5)
+        assert (sw.diverged_at[sw.lrs < 0.97 * limit] < 0).all()
+        assert (sw.diverged_at[sw.lrs > 1.03 * limit] >= 0).all()
+
+
+def test_theory_steps_follow_the_measured_steps_on_a_quadratic():
+    sw = lab.sweep(scene(params=(("kappa", 10.0),)))
+    ok = (sw.reached > 20) & np.isfinite(sw.theory_steps)
+    assert ok.sum() > 30
+    assert np.median(np.abs(sw.theory_steps[ok] / sw.reached[ok] - 1)) < 0.1
+
+
+def test_surfaces_without_a_minimum_or_rules_without_a_limit_say_so():
+    sw = lab.sweep(scene("saddle"))
+    assert sw.thresholds == () and sw.curvature is None and "no minimum" in sw.note
+    sw = lab.sweep(scene(opt="adam"))
+    assert sw.thresholds == () and sw.curvature is not None and "no threshold" in sw.note
+    fig = labfig.sweep(sw, THEMES["normal"])  # 2/L is drawn for scale only
+    assert [s["line"]["dash"] for s in fig.to_plotly_json()["layout"]["shapes"]] == ["dash"]
+
+
+@pytest.mark.parametrize("surface,opt", [("quadratic", "gd"), ("narrow_valley", "momentum"), ("himmelblau", "gd"),
+                                         ("rosenbrock", "nesterov"), ("beale", "adam"), ("saddle", "gd")])
+def test_regimes_are_ordered_and_do_what_their_names_say(surface, opt):
+    sw = lab.sweep(scene(surface, opt))
+    regimes = lab.regimes(sw)
+    names = [r.name for r in regimes]
+    rates = dict((r.name, r.lr) for r in regimes)
+    assert names[0] == "too small"
+    assert list(rates.values()) == sorted(rates.values())
+    if "divergent" in rates:
+        assert regimes[-1].result.runs[0].diverged_at is not None
+    if "above the limit" in rates:  # thrown out of the minimum's basin without diverging
+        assert regimes[-1].result.runs[0].outcome.target != sw.curvature.minimum
+    if "about right" in rates and surface != "rosenbrock":  # Rosenbrock's valley outlasts 500 steps of GD-like rules
+        assert regimes[1].result.runs[0].outcome.kind == "reached"
+    if sw.two_over_l is not None:
+        assert all("× 2/L" in r.label for r in regimes)
+
+
+def test_regimes_on_the_quadratic_are_labelled_against_2_over_L():
+    regimes = lab.regimes(lab.sweep(scene(params=(("kappa", 10.0),))))
+    assert [r.label for r in regimes] == ["η = 0.00909 = 0.045 × 2/L", "η = 0.182 = 0.91 × 2/L",
+                                          "η = 0.195 = 0.98 × 2/L", "η = 0.215 = 1.1 × 2/L"]
+    assert regimes[0].result.runs[0].outcome.kind == "approaching"  # too small: still on its way after 500 steps
+    xy = regimes[2].result.runs[0].xy  # too large: the steep coordinate flips sign every step
+    assert (np.sign(xy[1:40, 1]) != np.sign(xy[:39, 1])).all()
+
+
+@pytest.mark.parametrize("opt", ["momentum", "nesterov"])
+def test_phase_diagram_boundary_optimum_and_cells_agree_with_theory(opt):
+    ph = lab.phase(scene(opt=opt, params=(("kappa", 10.0),)))
+    assert ph.quadratic and ph.reached.shape == ph.diverged.shape == (lab.PHASE_BETAS, lab.PHASE_LRS)
+    expected = [an.stability_limit(opt, 10.0, {"momentum": b}) for b in ph.betas]
+    assert ph.boundary == pytest.approx(expected, rel=1e-5)
+    lr, beta = np.meshgrid(ph.lrs, ph.betas)
+    edge = ph.boundary[:, None]
+    assert not ph.diverged[lr < 0.97 * edge].any()
+    assert ph.diverged[lr > 1.03 * edge].all()
+    best = an.optimal_setting(opt, 1.0, 10.0)
+    assert ph.optimum == pytest.approx(best)
+    r, c = ph.best()  # the fastest cell lies near the theoretical optimum
+    assert abs(math.log(ph.lrs[c] / best["learning_rate"])) < 0.5 and abs(ph.betas[r] - best["momentum"]) < 0.15
+
+
+def test_phase_diagram_on_a_non_convex_surface_has_no_boundary_but_is_measured():
+    ph = lab.phase(scene("himmelblau", "momentum"))
+    assert not ph.quadratic and ph.boundary is None and ph.optimum is None
+    assert (ph.reached >= 0).any() and ph.diverged.any()
+    fig = labfig.phase(ph, THEMES["normal"], picked=(0.01, 0.5)).to_plotly_json()
+    assert fig["data"][0]["type"] == "scatter" and fig["data"][0]["marker"]["opacity"] == 0  # the click grid
+    assert sum(t["type"] == "heatmap" for t in fig["data"]) == 3
+
+
+def test_adam_phase_diagram_sweeps_b1():
+    ph = lab.phase(scene("quadratic", "adam"))
+    assert ph.beta_name == "b1" and ph.boundary is None
+    s = lab.with_lr_beta(ph, 0.1, 0.5)
+    assert s.runs[0].hyper_dict()["b1"] == 0.5 and s.runs[0].hyper_dict()["learning_rate"] == 0.1
+
+
+@pytest.mark.parametrize("surface,params", [("quadratic", (("kappa", 100.0),)),
+                                            ("narrow_valley", (("angle", 45.0), ("kappa", 100.0)))])
+def test_momentum_race_measures_the_published_rates(surface, params):
+    race = lab.momentum_race(Scene(surface=surface, surface_params=params, steps=1000))
+    assert [r.optimizer for r in race.rows] == ["gd", "momentum", "nesterov"]
+    k = 100.0
+    theory = [(k - 1) / (k + 1), (math.sqrt(k) - 1) / (math.sqrt(k) + 1), 1 - 2 / math.sqrt(3 * k + 1)]
+    assert [r.theory for r in race.rows] == pytest.approx(theory)
+    for row in race.rows:
+        assert row.measured == pytest.approx(row.theory, rel=0.03)
+    fig = labfig.rates(race, THEMES["normal"]).to_plotly_json()
+    assert len(fig["data"]) == 6  # measured and theory per rule
+
+
+def test_momentum_race_refuses_a_non_quadratic():
+    with pytest.raises(ValueError, match="not a convex quadratic"):
+        lab.momentum_race(Scene(surface="himmelblau"))
