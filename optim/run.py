@@ -1,10 +1,14 @@
 r"""run(): trajectories of an update rule, many starts and hyperparameters at once, with exact, cheap divergence.
 
-One compiled program per (objective, optimizer, shapes, which hyperparameters are swept, steps, record_every):
-starts, hyperparameter values and the seed are array arguments of fixed dtype and shape, so a slider never
-recompiles. A run is written unbatched (:func:`_one_run`: ``lax`` loops over steps) and ``jax.vmap`` over the named
-axis ``RUNS`` makes the batch; what does not depend on the run (Adam's :math:`\beta^t` for a shared :math:`\beta`)
-stays a scalar, as in optax. Divergence is found in blocks:
+One compiled program per (objective, optimizer, shapes, which hyperparameters are swept, steps, record_every,
+schedule or not): starts, hyperparameter values, the seed and a learning-rate schedule (its kind and parameters,
+:mod:`optim.schedules`) are array arguments of fixed dtype and shape, so a slider never recompiles. A schedule
+multiplies the learning rate inside the loop, :math:`\eta_t = \eta\, m(t)` at update t (0-based, as optax counts);
+without one the program has no schedule code at all.
+
+A run is written unbatched (:func:`_one_run`: ``lax`` loops over steps) and ``jax.vmap`` over the named axis
+``RUNS`` makes the batch; what does not depend on the run (Adam's :math:`\beta^t` for a shared :math:`\beta`, the
+schedule's multiplier) stays a scalar, as in optax. Divergence is found in blocks:
 
 * up to ``BLOCK`` steps run with no test. A bad iterate is made to stay bad instead: a point outside the safe box
   becomes NaN, a non-finite gradient is kept, and NaN propagates through every rule;
@@ -34,6 +38,7 @@ from jax import lax
 from jax.flatten_util import ravel_pytree
 
 from optim.registry import OPTIMIZERS
+from optim.schedules import Schedule, multiplier
 from optim.spec import Optimizer, Trajectory
 
 BLOCK = 100  # steps between divergence tests on the fast path
@@ -50,6 +55,7 @@ def run(
     seed: int = 0,
     safe_box: tuple[Any, Any] | None = None,
     batched: bool | None = None,
+    schedule: Schedule | None = None,
     **hyper: Any,
 ) -> Trajectory:
     r"""Descend ``objective`` from ``start`` for ``steps`` steps of ``optimizer`` and record the path.
@@ -61,6 +67,8 @@ def run(
     seed: the noise of stochastic rules; run i of a batch draws from ``fold_in(key(seed), i)``.
     safe_box: (lo, hi), each a scalar, an array broadcasting to one run's parameters, or a pytree like them; leaving it
         is divergence. Default: a Surface's ``safe_box()`` (its domain enlarged 10x), else |param| <= 1e6.
+    schedule: a learning-rate schedule shared by every run: the rule sees ``learning_rate * m(t)`` at update t
+        (``optax.<rule>(schedule.to_optax(learning_rate))``); a swept ``learning_rate`` sweeps the peak.
     hyper: the rule's hyperparameters by optax's names; missing ones take their defaults. Each is a scalar or a 1-D
         array of one value per run: M values with M starts, or M values sweeping one start.
 
@@ -70,12 +78,15 @@ def run(
     one rare case can go unnoticed (a NaN loss with a finite gradient that recovers, see the module docstring).
 
     A new objective function, optimizer, shape, ``steps`` or ``record_every`` compiles (pass the same function
-    object, not a fresh lambda, to reuse the program); new values of the starts, hyperparameters and seed do not.
+    object, not a fresh lambda, to reuse the program), and so does the first schedule after none; new values of the
+    starts, hyperparameters, seed and schedule (kind and parameters) do not.
     """
     opt = _optimizer(optimizer)
     if int(steps) != steps or steps < 0 or int(record_every) != record_every or record_every < 1:
         raise ValueError(f"steps must be an int >= 0 and record_every an int >= 1, got {steps!r}, {record_every!r}")
     values = _hyper_values(opt, hyper)
+    if schedule is not None and not isinstance(schedule, Schedule):
+        raise ValueError(f"schedule must be an optim.schedules.Schedule or None, got {type(schedule).__name__}")
     loss, params, single, box = _problem(objective, start, batched, safe_box)
     if not all(np.isfinite(a).all() for a in jax.tree.leaves(params)):
         raise ValueError("start must be finite")
@@ -94,7 +105,8 @@ def run(
 
     records = _record_steps(int(steps), int(record_every))
     xy, losses, diverged = _trajectory(
-        params, hyper_m, np.uint32(seed % 2**32), lo, hi, loss=loss, opt=opt, records=tuple(records)
+        params, hyper_m, np.uint32(seed % 2**32), lo, hi, None if schedule is None else schedule.data(),
+        loss=loss, opt=opt, records=tuple(records),
     )
     xy = jax.tree.map(lambda a: np.array(a[0] if single else a), xy)
     losses = np.array(losses[0] if single else losses)
@@ -173,14 +185,16 @@ RUNS = "runs"  # the vmapped axis of runs; a psum over it gives the unbatched "d
 
 
 @functools.partial(jax.jit, static_argnames=("loss", "opt", "records"))
-def _trajectory(params, hyper, seed, lo, hi, *, loss: Callable, opt: Optimizer, records: tuple[int, ...]):
-    """Recorded params (M, R, ...), losses (M, R), diverged_at (M,) with -1 = never."""
-    one = functools.partial(_one_run, seed=seed, lo=lo, hi=hi, loss=loss, opt=opt, records=records)
+def _trajectory(params, hyper, seed, lo, hi, schedule, *, loss: Callable, opt: Optimizer, records: tuple[int, ...]):
+    """Recorded params (M, R, ...), losses (M, R), diverged_at (M,) with -1 = never. ``schedule``: None or the
+    schedule's data (shared by the runs: the multiplier is one unbatched scalar per step)."""
+    one = functools.partial(_one_run, seed=seed, lo=lo, hi=hi, schedule=schedule, loss=loss, opt=opt,
+                            records=records)  # fmt: skip
     hyper_axes = {k: 0 if v.ndim else None for k, v in hyper.items()}
     return jax.vmap(one, in_axes=(0, hyper_axes), axis_name=RUNS)(params, hyper)
 
 
-def _one_run(params, hyper, *, seed, lo, hi, loss: Callable, opt: Optimizer, records: tuple[int, ...]):
+def _one_run(params, hyper, *, seed, lo, hi, schedule, loss: Callable, opt: Optimizer, records: tuple[int, ...]):
     """One run, written unbatched; vmap over RUNS makes the batch (only the block test looks across runs)."""
     run_key = jax.random.fold_in(jax.random.key(seed), lax.axis_index(RUNS))
 
@@ -191,6 +205,10 @@ def _one_run(params, hyper, *, seed, lo, hi, loss: Callable, opt: Optimizer, rec
 
     def step(t, carry, fix):
         p, state = carry
+        if schedule is None:
+            hyper_t = hyper
+        else:  # the multiplier depends on t and the shared schedule only: an unbatched scalar
+            hyper_t = {**hyper, "learning_rate": hyper["learning_rate"] * multiplier(t, schedule)}
         extra = {}
         if opt.stochastic:
             extra["key"] = jax.random.fold_in(run_key, t)
@@ -198,7 +216,7 @@ def _one_run(params, hyper, *, seed, lo, hi, loss: Callable, opt: Optimizer, rec
             flat, unravel = ravel_pytree(p)
             h = jax.hessian(lambda q: loss(unravel(q)))(flat)
             extra["hessian"] = jnp.where(fix & ~jnp.isfinite(h), 0.0, h)
-        updates, state = opt.update(gradient(p, fix), state, p, hyper, **extra)
+        updates, state = opt.update(gradient(p, fix), state, p, hyper_t, **extra)
         return jax.tree.map(move, p, updates, lo, hi), state
 
     def move(x, u, a, b):
