@@ -62,6 +62,7 @@ class RunResult:
     loss: np.ndarray  # (steps + 1,) float32
     diverged_at: int | None
     outcome: Outcome
+    lr: np.ndarray | None = None  # (steps,) float32, the learning rate of each update; None: no schedule
 
     @property
     def title(self) -> str:
@@ -69,8 +70,8 @@ class RunResult:
 
     @property
     def label(self) -> str:
-        """"Adam (lr 0.05)": how the run is named in legends and captions."""
-        return f"{self.title} ({hyper_text(self.spec.spec, self.spec.hyper_dict())})"
+        """"Adam (lr 0.05)", "Adam (lr 0.05, cosine)": how the run is named in legends and captions."""
+        return f"{self.title} ({hyper_text(self.spec.spec, self.spec.hyper_dict(), self.spec.schedule)})"
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ def compute(scene: Scene) -> Result:
     land = landscape(surface)
     n = scene.steps
     trajectories = [
-        run(surface, r.optimizer, start=start, steps=_bucket(n), seed=scene.seed, **r.hyper_dict()) for r in scene.runs
+        run(surface, r.optimizer, start=start, steps=_bucket(n), seed=scene.seed, schedule=r.schedule, **r.hyper_dict())
+        for r in scene.runs
     ]
     ends = np.stack([t.xy[n] for t in trajectories])
     models = local_models(surface, ends)
@@ -124,5 +126,8 @@ def compute(scene: Scene) -> Result:
     for r, t, (g, h) in zip(scene.runs, trajectories, models, strict=True):
         xy, loss = t.xy[: n + 1], t.loss[: n + 1]
         div = t.diverged_at if t.diverged_at is not None and t.diverged_at <= n else None
-        runs.append(RunResult(r, xy, loss, div, outcome(surface, xy, loss, div, g, h)))
+        lr = None
+        if r.schedule is not None and r.schedule.kind != "constant":
+            lr = np.float32(r.hyper_dict()["learning_rate"]) * r.schedule.multipliers(n)
+        runs.append(RunResult(r, xy, loss, div, outcome(surface, xy, loss, div, g, h), lr))
     return Result(scene, start, land, tuple(runs))

@@ -18,7 +18,7 @@ def markers(result: Result) -> tuple[Marker, ...]:
 
 
 def paths(result: Result) -> tuple[Path, ...]:
-    return tuple(Path(r.spec.optimizer, r.label, r.xy, r.loss, r.diverged_at) for r in result.runs)
+    return tuple(Path(r.spec.optimizer, r.label, r.xy, r.loss, r.diverged_at, r.lr) for r in result.runs)
 
 
 def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") -> go.Figure:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from optim import OPTIMIZERS
+from optim.schedules import Schedule
 from surfaces import SURFACES, Surface
 
 MAX_RUNS = 6
@@ -20,10 +21,11 @@ def _items(d: dict[str, float]) -> Items:
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One racer: an optimizer and its hyperparameter values."""
+    """One racer: an optimizer, its hyperparameter values and its learning-rate schedule (None: constant)."""
 
     optimizer: str
     hyper: Items = ()
+    schedule: Schedule | None = None
 
     @classmethod
     def default(cls, key: str) -> RunSpec:

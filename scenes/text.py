@@ -56,12 +56,15 @@ def point(x: float, y: float, digits: int = 3) -> str:
     return f"({num(x, digits)}, {num(y, digits)})"
 
 
-def hyper_text(optimizer, values: dict[str, float]) -> str:
-    """"lr 0.05, β 0.9": the learning rate always, other slider hyperparameters when they matter to the rule."""
+def hyper_text(optimizer, values: dict[str, float], schedule=None) -> str:
+    """"lr 0.05, β 0.9": the learning rate always, other slider hyperparameters when they matter to the rule, and a
+    schedule's short name unless it is constant ("lr 0.05, cosine")."""
     parts = []
     for h in optimizer.hypers:
         if not h.slider or h.name not in values:
             continue
         if h.name == "learning_rate" or h.name in ("momentum", "damping", "eta") or values[h.name] != h.default:
             parts.append(f"{SHORT.get(h.name, h.name)} {num(values[h.name])}")
+    if schedule is not None and schedule.kind != "constant":
+        parts.append(schedule.short)
     return ", ".join(parts)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from optim import OPTIMIZERS, run
+from optim.schedules import Schedule
 from scenes import RunSpec, Scene, compute
 from scenes.compute import local_models
 from scenes.controls import log_grid, nearest, options
@@ -139,3 +140,17 @@ def test_a_run_bouncing_with_too_large_a_step_is_not_approaching():
     """GD at lr 0.01 on Rastrigin: 2/L is about 0.005 at its minima, so it bounces from well to well."""
     r = compute(Scene(surface="rastrigin", runs=(RunSpec("gd", (("learning_rate", 0.01),)),))).runs[0]
     assert r.outcome.kind == "moving"
+
+
+def test_scene_label_and_learning_rates_of_a_scheduled_run():
+    cos = Schedule("cosine", decay_steps=100, alpha=0.1)
+    spec = RunSpec("adam", (("learning_rate", 0.05),), cos)
+    r = compute(Scene(runs=(spec, RunSpec.default("gd")), steps=100))
+    assert r.runs[0].label == "Adam (lr 0.05, cosine)" and "Adam (lr 0.05, cosine)" in r.caption
+    assert r.runs[1].label == "Gradient descent (lr 0.01)" and r.runs[1].lr is None
+    np.testing.assert_allclose(r.runs[0].lr, 0.05 * cos.multipliers(100), rtol=1e-7)
+    assert r.runs[0].lr.shape == (100,)
+    alone = run(SURFACES["himmelblau"], "adam", start=r.start, steps=100, learning_rate=0.05, schedule=cos)
+    np.testing.assert_allclose(r.runs[0].xy, alone.xy, rtol=1e-6)
+    assert hash(spec) != hash(RunSpec("adam", (("learning_rate", 0.05),)))
+    assert pickle.loads(pickle.dumps(r)).runs[0].spec.schedule == cos  # st.cache_data pickles results

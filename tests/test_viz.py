@@ -128,6 +128,33 @@ def test_loss_axis_is_log_of_the_gap_and_marks_divergence():
     assert flat["layout"]["yaxis"]["type"] == "linear"
 
 
+def test_scheduled_runs_get_a_learning_rate_inset_in_their_colour():
+    paths = make_paths(100)
+    assert "xaxis2" not in json.loads(loss_figure(paths, 0.0, THEME).to_json())["layout"]  # no schedule, no inset
+    t = np.arange(100)
+    lr = (0.05 * np.minimum(t / 10, 0.5 * (1 + np.cos(np.pi * t / 100)))).astype(np.float32)  # warmup from 0, cosine
+    scheduled = paths[:2] + (Path("adam", "adam run", paths[2].xy, paths[2].loss, None, lr),)
+    fig = json.loads(loss_figure(scheduled, 0.0, THEME).to_json())
+    layout = fig["layout"]
+    assert layout["yaxis2"]["type"] == "log" and layout["xaxis2"]["anchor"] == "y2"
+    (x0, x1), (y0, y1) = layout["xaxis2"]["domain"], layout["yaxis2"]["domain"]
+    assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1 and (x1 - x0) * (y1 - y0) < 0.2  # a small corner
+    inset = [t for t in fig["data"] if t.get("yaxis") == "y2"]
+    assert len(inset) == 1 and inset[0]["line"]["color"] == OPTIMIZER_COLORS["adam"]
+    y = decode(inset[0]["y"])
+    assert np.isnan(y[0]) and lr[0] == 0  # lr 0 has no place on a log axis: a gap
+    np.testing.assert_allclose(y[1:], lr[1:], rtol=1e-7)
+    ticks = layout["yaxis2"]["tickvals"]
+    assert 2 <= len(ticks) <= 3 and min(ticks) >= lr[lr > 0].min() and max(ticks) <= lr.max()
+    card = layout["shapes"][0]
+    assert card["xref"] == "x2 domain" and card["layer"] == "below"  # above the loss curves, below the lr lines
+    # the loss curves fall from the top left: the inset goes top right, unless a curve fills that corner
+    assert y0 > 0.5 and x0 > 0.5
+    rising = (10 ** (4 * (np.arange(101) / 100) ** 0.3)).astype(np.float32)  # a slow blow-up: high on the right
+    high = json.loads(loss_figure((Path("gd", "up", paths[0].xy, rising, None, lr),), 0.0, THEME).to_json())["layout"]
+    assert high["yaxis2"]["domain"][0] < 0.5
+
+
 def test_surface3d_lifts_paths_above_the_surface():
     xs = np.linspace(-5, 5, 200, dtype=np.float32)
     X, Y = np.meshgrid(xs, xs)

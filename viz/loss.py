@@ -1,4 +1,5 @@
-"""Loss against step: the gap to the global minimum on a log axis (the loss itself where there is no minimum)."""
+"""Loss against step: the gap to the global minimum on a log axis (the loss itself where there is no minimum), and the
+learning rate of scheduled runs in a small inset."""
 
 from __future__ import annotations
 
@@ -15,7 +16,16 @@ def loss_gap(loss: np.ndarray, f_min: float) -> np.ndarray:
     return np.maximum(np.asarray(loss, np.float64) - f_min, floor).astype(np.float32)
 
 
+# Where an inset may sit, as (x, y) domains of the plot area; the first is the usual empty corner (curves fall from the
+# top left), the others are taken when the curves crowd it. Tick labels fall outside the domain, so it keeps clear of
+# the plot's edges.
+INSET_CORNERS = (((0.64, 0.98), (0.62, 0.95)), ((0.12, 0.46), (0.1, 0.43)), ((0.64, 0.98), (0.1, 0.43)))
+INSET_BACKDROP = "rgba(255, 255, 255, 0.88)"
+
+
 def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, title: str = "") -> go.Figure:
+    """One line per run, a marker at its end (an x where it diverged); with any scheduled run (``Path.lr``) an inset
+    of the learning rate against the update, on a log axis, in the corner the curves leave emptiest."""
     log = f_min is not None
     data = []
     for p in paths:
@@ -49,4 +59,84 @@ def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, t
         margin=dict(l=70, r=10, t=40, b=55),
         height=int(theme.height * 0.75), hovermode="closest",
     )
+    if any(p.lr is not None for p in paths):
+        corner = _emptiest_corner(data, log)
+        lr = _lr_traces(paths)
+        data += lr
+        layout.update(_lr_inset(corner, np.concatenate([t["y"] for t in lr]), theme))
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _emptiest_corner(data: list[dict], log: bool) -> tuple:
+    """The inset corner holding the fewest points of the loss curves (in the axes' own scaling)."""
+    xs = np.concatenate([np.asarray(t["x"], np.float64) for t in data])
+    ys = np.concatenate([np.asarray(t["y"], np.float64) for t in data])
+    ys = np.log10(np.maximum(ys, 1e-300)) if log else ys
+    ok = np.isfinite(ys)
+    xs, ys = xs[ok], ys[ok]
+    if not len(xs):
+        return INSET_CORNERS[0]
+    u = xs / max(xs.max(), 1.0)
+    v = (ys - ys.min()) / max(ys.max() - ys.min(), 1e-12)
+    # a margin round each corner: a curve just outside the box still crowds the tick labels
+    near = lambda x0, x1, y0, y1: np.sum((u >= x0 - 0.08) & (u <= x1) & (v >= y0 - 0.1) & (v <= y1))
+    counts = [near(*x, *y) for x, y in INSET_CORNERS]
+    return INSET_CORNERS[int(np.argmin(counts))]  # the first of equals: the usual place
+
+
+def _lr_traces(paths: tuple[Path, ...]) -> list[dict]:
+    out = []
+    for p in paths:
+        if p.lr is None:
+            continue
+        lr = np.asarray(p.lr, np.float32)
+        out.append(dict(
+            type="scatter", mode="lines", x=np.arange(len(lr), dtype=np.int32),
+            y=np.where(lr > 0, lr, np.nan).astype(np.float32), xaxis="x2", yaxis="y2", showlegend=False,
+            legendgroup=p.key, line=dict(color=color(p.key), width=2),
+            hovertemplate=f"{p.label}<br>update %{{x}}<br>lr %{{y:.3g}}<extra></extra>",
+        ))
+    return out
+
+
+def _lr_inset(corner: tuple, lr: np.ndarray, theme: Theme) -> dict:
+    """Axes x2/y2 over `corner`, on a translucent card that also covers their tick labels. The card is a shape on the
+    inset's axes in the layer below its traces: above the loss curves (a paper shape would lie under them all), below
+    the learning rates, and not clipped to the inset's domain."""
+    (x0, x1), (y0, y1) = corner
+    ticks = _log_ticks(lr)
+    small = dict(size=theme.font_size - 3)
+    axis = dict(showline=True, linecolor="#9aa5b1", ticks="outside", ticklen=3, tickfont=small, showgrid=True,
+                gridcolor="#e5e7eb", zeroline=False, fixedrange=True)
+    return dict(
+        xaxis2=dict(axis, domain=[x0, x1], anchor="y2", nticks=4, rangemode="tozero"),
+        yaxis2=dict(axis, domain=[y0, y1], anchor="x2", type="log", tickvals=ticks,
+                    ticktext=[_tick_text(v) for v in ticks]),
+        shapes=[dict(type="rect", xref="x2 domain", yref="y2 domain", x0=-0.3, x1=1.04, y0=-0.3, y1=1.15,
+                     fillcolor=INSET_BACKDROP, line=dict(color="#cbd5e1", width=1), layer="below")],
+        annotations=[dict(text="learning rate", xref="x2 domain", yref="y2 domain", x=0.02, y=1.0,
+                          xanchor="left", yanchor="bottom", showarrow=False, font=small)],
+    )
+
+
+def _log_ticks(values: np.ndarray) -> list[float]:
+    """Two or three round values spanning the positive range: decades if two fit, else 1-2-5, else finer mantissas."""
+    v = np.asarray(values, np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return []
+    lo, hi = v.min() * (1 - 1e-6), v.max() * (1 + 1e-6)
+    exps = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    for mantissas in ((1,), (1, 2, 5), (1, 1.5, 2, 3, 4, 5, 6, 8)):
+        ticks = [c for e in exps for m in mantissas if lo <= (c := float(f"{m * 10.0**e:.2g}")) <= hi]
+        if len(ticks) >= 2:
+            break
+    if len(ticks) > 3:
+        ticks = [ticks[i] for i in np.unique(np.round(np.linspace(0, len(ticks) - 1, 3)).astype(int))]
+    return ticks or [float(f"{np.sqrt(lo * hi):.2g}")]
+
+
+def _tick_text(v: float) -> str:
+    """0.05, 0.001, 5e−4: short, with a true minus sign."""
+    s = f"{v:g}" if v >= 1e-3 else f"{v:.2g}".replace("e-0", "e-")
+    return s.replace("-", "−")

@@ -17,6 +17,7 @@ class Path:
     xy: np.ndarray  # (steps + 1, 2)
     loss: np.ndarray  # (steps + 1,)
     diverged_at: int | None = None
+    lr: np.ndarray | None = None  # (steps,) the learning rate of each update when it follows a schedule
 
 
 @dataclass(frozen=True)
