@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from optim import OPTIMIZERS
-from pages.widgets import hyper_sliders, param_slider
+from pages.widgets import hyper_sliders, param_slider, schedule_picker
 from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene, compute
 from scenes import figures as fig
 from scenes.scene import DEFAULT_OPTIMIZERS
@@ -58,10 +58,13 @@ def controls() -> Scene:
         max_selections=MAX_RUNS, format_func=lambda k: OPTIMIZERS[k].title,
         help=f"Race up to {MAX_RUNS} optimizers from the same start.",
     )
+    # the steps slider is drawn below, but schedules span the run: its value as of this rerun (widgets update first)
+    race_steps = int(st.session_state.get("steps", Scene.steps))
     runs = []
     for k in chosen:
         with st.expander(OPTIMIZERS[k].title, expanded=len(chosen) <= 3):
-            runs.append(RunSpec(k, tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=k).items()))))
+            hyper = tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=k).items()))
+            runs.append(RunSpec(k, hyper, schedule_picker(k, race_steps)))
 
     (x0, x1), (y0, y1) = surface.domain
     default = surface.default_start
@@ -75,7 +78,7 @@ def controls() -> Scene:
         starts = {point(*p): p for p in surface.starts}
         st.pills("Instructive starts", list(starts), key=f"pills.{key}", label_visibility="collapsed",
                  on_change=_set_start, args=(xkey, ykey, f"pills.{key}", starts))
-    steps = st.slider("Steps", STEP_RANGE[0], STEP_RANGE[1], 300, step=10, key="steps")
+    steps = st.slider("Steps", STEP_RANGE[0], STEP_RANGE[1], Scene.steps, step=10, key="steps")
     seed = 0
     if any(OPTIMIZERS[k].stochastic for k in chosen):
         seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="seed", help="Same seed, same noisy path."))
@@ -103,6 +106,9 @@ def rules(result: Result) -> None:
         st.markdown(f'<span style="color:{color(spec.key)}">●</span> **{spec.title}** — {spec.summary}',
                     unsafe_allow_html=True)
         st.latex(spec.latex)
+        if r.spec.schedule is not None and r.spec.schedule.kind != "constant":
+            st.markdown(f"with a learning-rate schedule, {r.spec.schedule.text}:")
+            st.latex(r.spec.schedule.latex)
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
+from optim.schedules import KINDS, TITLES, Schedule
 from scenes.controls import nearest, options
 from scenes.text import NAMES, num
 
 
+def choice_slider(label: str, opts: list, default, key: str, log: bool = False, help: str | None = None,
+                  format_func=num):  # fmt: skip
+    """A select-slider over `opts`; a remembered value that is no longer offered snaps to the nearest one."""
+    if st.session_state.get(key) not in opts:  # first visit, or a value from elsewhere: snap to the grid
+        v = nearest(opts, st.session_state.get(key, default), log)
+        st.session_state[key] = next(o for o in opts if o == v)  # the option itself: its text is how it is stored
+    return st.select_slider(label, options=opts, key=key, format_func=format_func, help=help)
+
+
 def value_slider(label: str, lo: float, hi: float, log: bool, default: float, key: str, help: str | None = None):
     """A select-slider over nice values (log-spaced for learning rates); arrow keys step through them."""
-    opts = options(lo, hi, log, default)
-    if st.session_state.get(key) not in opts:  # first visit, or a value from elsewhere: snap to the grid
-        st.session_state[key] = nearest(opts, st.session_state.get(key, default), log)
-    return st.select_slider(label, options=opts, key=key, format_func=num, help=help)
+    return choice_slider(label, options(lo, hi, log, default), default, key, log, help)
 
 
 def param_slider(p, prefix: str) -> float:
@@ -26,3 +33,46 @@ def param_slider(p, prefix: str) -> float:
 def hyper_sliders(optimizer, prefix: str) -> dict[str, float]:
     """One slider per tunable hyperparameter of a registry optimizer; the others keep their defaults."""
     return {h.name: param_slider(h, prefix) for h in optimizer.hypers if h.slider}
+
+
+# -- learning-rate schedules -----------------------------------------------------------------------------------------
+ROUND_STEPS = (1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300, 400, 500, 600, 750, 1000,
+               1250, 1500, 2000)  # fmt: skip
+DECAY_RATES = [0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9]
+FINAL_FACTORS = [0.0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5]
+
+
+def _steps_slider(label: str, most: int, default: float, key: str, help: str) -> int:
+    opts = [s for s in ROUND_STEPS if s <= max(most, 1)]
+    return int(choice_slider(label, opts, nearest(opts, default, log=True), key, log=True, help=help,
+                             format_func=str))  # fmt: skip
+
+
+def schedule_picker(prefix: str, steps: int) -> Schedule | None:
+    """A "Schedule" select box and the one or two sliders its kind needs; None for a constant learning rate.
+
+    Keys are ``f"{prefix}.schedule.<name>"``. Defaults follow the run's ``steps``: step and exponential decay ×0.5
+    every steps/4, cosine from the start over all the steps down to 0.01×, a warmup of steps/10.
+    """
+    key = f"{prefix}.schedule"
+    kind = st.selectbox("Schedule", KINDS, key=f"{key}.kind", format_func=TITLES.get,
+                        help="Multiplies the learning rate η at each update: η_t = η · m(t).")  # fmt: skip
+    if kind == "constant":
+        return None
+    if kind in ("step", "exponential"):
+        rate = choice_slider("Decay factor", DECAY_RATES, 0.5, f"{key}.decay_rate",
+                             help="The learning rate is multiplied by this…", format_func=lambda v: f"×{num(v)}")
+        every = _steps_slider("…every (steps)", steps, steps / 4, f"{key}.transition_steps",
+                              help="…every this many steps (smoothly for exponential decay).")
+        schedule = Schedule(kind, transition_steps=every, decay_rate=rate)
+    else:
+        warmup = 0
+        if kind == "warmup_cosine":
+            warmup = _steps_slider("Warmup (steps)", steps // 2, steps / 10, f"{key}.warmup_steps",
+                                   help="The learning rate rises linearly from 0 to η over these first steps.")
+        alpha = choice_slider("Final factor", FINAL_FACTORS, 0.01, f"{key}.alpha",
+                              help="The cosine ends at this fraction of η, at the last step.",
+                              format_func=lambda v: f"{num(v)}×")
+        schedule = Schedule(kind, decay_steps=max(steps, warmup + 1), alpha=alpha, warmup_steps=warmup)
+    st.caption(f"Schedule: {schedule.text}.")
+    return schedule

@@ -95,3 +95,25 @@ def test_surface_parameters_at_their_extremes():
             assert not at.exception, (key, end, at.exception)
             assert not at.error
             assert figure(at)["data"]
+
+
+@pytest.mark.parametrize("kind", ["cosine", "step", "warmup_cosine"])
+def test_a_learning_rate_schedule_for_one_optimizer(kind):
+    at = start()
+    at.selectbox(key="adam.schedule.kind").set_value(kind).run()
+    assert not at.exception, at.exception
+    assert not at.error
+    captions = [c.value for c in at.caption if c.value.startswith("Schedule:")]
+    assert len(captions) == 1 and kind.split("_")[-1] in captions[0]
+    short = {"cosine": "cosine", "step": "step decay", "warmup_cosine": "warmup + cosine"}[kind]
+    assert f"Adam (lr 0.05, {short})" in text(at)  # the run's label, in the outcomes
+    loss = figure(at, 1)
+    assert loss["layout"]["yaxis2"]["type"] == "log" and loss["layout"]["xaxis2"]["anchor"] == "y2"
+    inset = [t for t in loss["data"] if t.get("yaxis") == "y2"]
+    assert len(inset) == 1 and inset[0]["legendgroup"] == "adam"
+    at.slider(key="steps").set_value(1000).run()  # the schedule spans the new run length, nothing breaks
+    assert not at.exception, at.exception
+    assert "1000" in " ".join(c.value for c in at.caption if c.value.startswith("Schedule:")) or kind == "step"
+    at.selectbox(key="adam.schedule.kind").set_value("constant").run()
+    assert not at.exception
+    assert "xaxis2" not in figure(at, 1)["layout"] and "Adam (lr 0.05)" in text(at)
