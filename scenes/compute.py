@@ -6,11 +6,9 @@ import dataclasses
 import functools
 from dataclasses import dataclass
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
-from optim import run
+from optim import analysis, run
 from scenes.outcome import Outcome, outcome
 from scenes.scene import RunSpec, Scene
 from scenes.text import hyper_text, point
@@ -98,16 +96,9 @@ def _bucket(steps: int) -> int:
     return next((b for b in STEP_BUCKETS if b >= steps), steps)
 
 
-@functools.lru_cache(maxsize=64)
-def _local_model(surface: Surface):
-    """Gradient and Hessian at a batch of points (what says whether a run has come to rest, and where)."""
-    return jax.jit(jax.vmap(lambda p: (jax.grad(surface.loss)(p), jax.hessian(surface.loss)(p))))
-
-
 def local_models(surface: Surface, points: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    g, h = _local_model(surface)(jnp.asarray(points, jnp.float32))
-    g = np.nan_to_num(np.asarray(g, np.float64), nan=0.0)  # a kink (NaN) counts as a zero subgradient
-    h = np.nan_to_num(np.asarray(h, np.float64), nan=0.0)
+    """Gradient and Hessian at each point: what says whether a run has come to rest, where, and why it diverged."""
+    g, h = analysis.curvature(surface.loss, points)
     return list(zip(g, h, strict=True))
 
 
@@ -129,5 +120,8 @@ def compute(scene: Scene) -> Result:
         lr = None
         if r.schedule is not None and r.schedule.kind != "constant":
             lr = np.float32(r.hyper_dict()["learning_rate"]) * r.schedule.multipliers(n)
-        runs.append(RunResult(r, xy, loss, div, outcome(surface, xy, loss, div, g, h), lr))
+        hyper = r.hyper_dict()
+        lr_div = float(lr[div - 1]) if lr is not None and div else hyper["learning_rate"]  # the update that failed
+        told = outcome(surface, xy, loss, div, g, h, rule=(r.optimizer, hyper, lr_div))
+        runs.append(RunResult(r, xy, loss, div, told, lr))
     return Result(scene, start, land, tuple(runs))

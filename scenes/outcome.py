@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optim import analysis
+from optim.registry import OPTIMIZERS
 from scenes.text import num, point
 from surfaces import Point, Surface
 
@@ -68,16 +70,43 @@ def _kind_of(hessian: np.ndarray) -> str:
     return "a saddle point" if ev.min() < -1e-6 * scale else "a flat (degenerate) point"
 
 
+_LIMIT_TEXT = {"gd": "2/η", "sgd": "2/η", "momentum": "2(1+β)/η", "nesterov": "(2+2β)/((1+2β)η)"}
+
+
+def divergence_reason(optimizer: str, hyper: dict[str, float], lr: float, hessian: np.ndarray) -> str:
+    """Why a run diverged, told with the Hessian where it last was: its top eigenvalue λmax against the largest
+    curvature the step tolerates (2/η for GD, 2(1+β)/η for the heavy ball, ...); "" where that says nothing."""
+    if optimizer == "newton" or not lr > 0 or not np.all(np.isfinite(hessian)):
+        return ""
+    lam = float(np.linalg.eigvalsh(hessian).max())
+    limit = analysis.stability_limit(optimizer, 1.0, hyper)  # = c for a limit c/λ on the learning rate
+    if limit is None:  # the adaptive rules: 2/η for scale only
+        return (f"where it last was, the top Hessian eigenvalue λmax = {num(lam)} against 2/η = {num(2 / lr)} "
+                f"({OPTIMIZERS[optimizer].title} rescales its steps, so that bound is only a guide)")
+    crit = limit / lr
+    if lam <= crit:
+        return (f"where it last was, the top Hessian eigenvalue λmax = {num(lam)} is below {_LIMIT_TEXT[optimizer]} "
+                f"= {num(crit)}: it was thrown out by a long step, not by the curvature there")
+    text = (f"where it last was, the top Hessian eigenvalue λmax = {num(lam)} exceeds {_LIMIT_TEXT[optimizer]} "
+            f"= {num(crit)}")
+    if optimizer in analysis.GD_FAMILY:
+        text += f", so each step multiplied the error along that direction by |1 − ηλmax| = {num(abs(1 - lr * lam))}"
+    return text
+
+
 def outcome(
-    surface: Surface, xy: np.ndarray, loss: np.ndarray, diverged_at: int | None, grad: np.ndarray, hessian: np.ndarray
+    surface: Surface, xy: np.ndarray, loss: np.ndarray, diverged_at: int | None, grad: np.ndarray, hessian: np.ndarray,
+    *, rule: tuple[str, dict[str, float], float] | None = None,
 ) -> Outcome:
-    """Classify a run from its path and the gradient and Hessian at its end."""
+    """Classify a run from its path and the gradient and Hessian at its end (after a divergence: its last good
+    point). rule: (optimizer, hyperparameters, learning rate of the diverging step) to explain a divergence."""
     steps = len(xy) - 1
     if diverged_at is not None:
         if not surface.minima:
             return Outcome("runaway", f"ran away downhill and left the safe box at step {diverged_at} "
                            "(this surface has no minimum)", diverged_at)
-        return Outcome("diverged", f"diverged at step {diverged_at}", diverged_at)
+        why = divergence_reason(rule[0], rule[1], rule[2], hessian) if rule else ""
+        return Outcome("diverged", f"diverged at step {diverged_at}" + (f": {why}" if why else ""), diverged_at)
     tol = REACH_TOL * surface.span
     x, y = (float(v) for v in xy[-1])
     for kind, points in (("reached", surface.minima), ("saddle", surface.saddles), ("maximum", surface.maxima)):

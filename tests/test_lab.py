@@ -143,3 +143,27 @@ def test_momentum_race_measures_the_published_rates(surface, params):
 def test_momentum_race_refuses_a_non_quadratic():
     with pytest.raises(ValueError, match="not a convex quadratic"):
         lab.momentum_race(Scene(surface="himmelblau"))
+
+
+@pytest.mark.parametrize("opt,hyper,expected", [
+    ("gd", {"learning_rate": 0.25}, "λmax = 10 exceeds 2/η = 8, so each step multiplied the error along that "
+                                    "direction by |1 − ηλmax| = 1.5"),
+    ("momentum", {"learning_rate": 0.45, "momentum": 0.9}, "λmax = 10 exceeds 2(1+β)/η = 8.44"),
+    ("nesterov", {"learning_rate": 0.2, "momentum": 0.5}, "λmax = 10 exceeds (2+2β)/((1+2β)η) = 7.5"),
+])
+def test_a_divergence_is_explained_by_the_curvature_against_the_step(opt, hyper, expected):
+    from scenes import compute
+
+    result = compute(scene(opt=opt, params=(("kappa", 10.0),), **hyper))
+    text = result.runs[0].outcome.text
+    assert text.startswith("diverged at step") and expected in text
+
+
+def test_divergence_reasons_for_adaptive_rules_and_runaways():
+    from scenes.outcome import divergence_reason
+
+    h = np.diag([1.0, 50.0])
+    adam = divergence_reason("adam", {}, 0.1, h)
+    assert "only a guide" in adam and "λmax = 50 against 2/η = 20" in adam
+    assert "is below 2/η = 20" in divergence_reason("gd", {}, 0.1, np.diag([1.0, 3.0]))
+    assert divergence_reason("newton", {"damping": 1e-3}, 1.0, h) == ""
