@@ -36,6 +36,8 @@ st.set_page_config(page_title="Loss Landscape Lab", page_icon=":material/landsca
 
 PAGES = [
     st.Page(ROOT / "pages" / "trajectories.py", title="Trajectories", icon=":material/route:", default=True),
+    st.Page(ROOT / "pages" / "lr_lab.py", title="Learning rate & momentum", icon=":material/speed:",
+            url_path="learning-rate"),
 ]
 
 nav = st.navigation(PAGES)

@@ -18,9 +18,11 @@ def sweep(sw: Sweep, theme: Theme, *, picked: float | None = None, title: str = 
     marks = tuple(Mark(f"{t.text} = {num(t.value)}", t.value, t.key) for t in sw.thresholds)
     if not marks and sw.two_over_l is not None:
         marks = (Mark(f"2/L = {num(sw.two_over_l)}", sw.two_over_l, "scale"),)
+    schedule = sw.scene.runs[0].schedule
+    lr_title = f"peak learning rate η ({schedule.text})" if schedule is not None else "learning rate η"
     return sweep_figure(sw.lrs, sw.final, sw.reached, sw.diverged_at, sw.surface.f_min, marks, theme,
                         key=sw.optimizer, steps=sw.scene.steps, picked=picked, theory_steps=sw.theory_steps,
-                        title=title)
+                        lr_title=lr_title, title=title)
 
 
 def animation(result: Result, theme: Theme) -> go.Figure:

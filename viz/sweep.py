@@ -42,6 +42,7 @@ def sweep_figure(
     steps: int,
     picked: float | None = None,
     theory_steps: np.ndarray | None = None,
+    lr_title: str = "learning rate η",
     title: str = "",
 ) -> go.Figure:
     """Two panels sharing the log learning-rate axis: the loss after ``steps`` (top; f − f* on a log axis where the
@@ -100,7 +101,7 @@ def sweep_figure(
     axis = dict(showline=True, linecolor="#9aa5b1", ticks="outside", exponentformat="power", automargin=True)
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        xaxis=dict(type="log", title="learning rate η", anchor="y2", range=[np.log10(lrs[0]), np.log10(lrs[-1])],
+        xaxis=dict(type="log", title=lr_title, anchor="y2", range=[np.log10(lrs[0]), np.log10(lrs[-1])],
                    **axis),
         yaxis=dict(type="log" if log else "linear", domain=[0.5, 1.0],
                    title=f"f − f* after {steps} steps" if log else f"f after {steps} steps", **axis),

@@ -1,0 +1,239 @@
+"""Learning rate & momentum: the sweep with its thresholds, the regimes side by side, the (lr, β) phase diagram, and
+momentum's rates on quadratics."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import streamlit as st
+
+from optim import OPTIMIZERS
+from optim import analysis as an
+from pages.widgets import choice_slider, param_slider, schedule_picker
+from scenes import Result, RunSpec, Scene, compute, lab
+from scenes import figures as fig
+from scenes import lab_figures as labfig
+from scenes.controls import log_grid
+from scenes.text import num, point
+from surfaces import SURFACES
+from viz import THEMES, color
+
+CHART_CONFIG = {"displaylogo": False, "scrollZoom": False,
+                "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "learning-rate-lab"}}
+SECTIONS = ("Sweep", "Regimes", "Phase diagram", "Momentum")
+QUADRATICS = ("quadratic", "narrow_valley")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_compute(scene: Scene) -> Result:
+    return compute(scene)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_sweep(scene: Scene) -> lab.Sweep:
+    return lab.sweep(scene)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_phase(scene: Scene) -> lab.Phase:
+    return lab.phase(scene)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_race(scene: Scene) -> lab.MomentumRace:
+    return lab.momentum_race(scene)
+
+
+def _set_start(xkey: str, ykey: str, pill_key: str, starts: dict) -> None:
+    chosen = st.session_state.get(pill_key)
+    if chosen in starts:
+        st.session_state[xkey], st.session_state[ykey] = starts[chosen]
+    st.session_state[pill_key] = None
+
+
+def controls(section: str) -> Scene:
+    """The control column, read into a Scene with one run (its learning rate is what the sections vary)."""
+    keys = QUADRATICS if section == "Momentum" else tuple(SURFACES)
+    skey = "lab.msurface" if section == "Momentum" else "lab.surface"
+    key = st.selectbox("Surface", keys, index=keys.index("narrow_valley" if section == "Momentum" else "quadratic"),
+                       key=skey, format_func=lambda k: SURFACES[k].title)
+    surface = SURFACES[key]
+    params = {p.name: param_slider(p, prefix=f"lab.{key}") for p in surface.params}
+    surface = surface.with_params(**params)
+    st.caption(surface.lesson)
+    opt, hyper, schedule = "gd", {}, None
+    if section != "Momentum":
+        allowed = [k for k in OPTIMIZERS if section != "Phase diagram" or k in an.MOMENTUM_HYPER]
+        opt = st.selectbox("Optimizer", allowed, key=f"lab.optimizer.{section == 'Phase diagram'}",
+                           format_func=lambda k: OPTIMIZERS[k].title,
+                           help="The rule whose learning rate is swept; its other hyperparameters stay as set below.")
+        swept = {"learning_rate"} | ({an.MOMENTUM_HYPER[opt]} if section == "Phase diagram" else set())
+        hyper = {h.name: param_slider(h, prefix=f"lab.{opt}") for h in OPTIMIZERS[opt].hypers
+                 if h.slider and h.name not in swept}
+    (x0, x1), (y0, y1) = surface.domain
+    default = surface.default_start
+    xkey, ykey = f"lab.start.{key}.x", f"lab.start.{key}.y"
+    step = float(f"{surface.span / 200:.1g}")
+    st.markdown("**Start point**")
+    c1, c2 = st.columns(2)
+    sx = c1.slider("x₀", float(x0), float(x1), float(default[0]), step=step, key=xkey, format="%.3g")
+    sy = c2.slider("y₀", float(y0), float(y1), float(default[1]), step=step, key=ykey, format="%.3g")
+    if len(surface.starts) > 1:
+        starts = {point(*p): p for p in surface.starts}
+        st.pills("Instructive starts", list(starts), key=f"lab.pills.{key}", label_visibility="collapsed",
+                 on_change=_set_start, args=(xkey, ykey, f"lab.pills.{key}", starts))
+    steps = st.slider("Steps (the budget of every run)", 100, 2000, 500, step=50, key="lab.steps")
+    if section in ("Sweep", "Regimes"):
+        with st.expander("Learning-rate schedule"):
+            schedule = schedule_picker(f"lab.{opt}", steps)
+    seed = 0
+    if OPTIMIZERS[opt].stochastic:
+        seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="lab.seed"))
+    spec = RunSpec(opt, tuple(sorted(hyper.items())), schedule)
+    return Scene(surface=key, surface_params=tuple(sorted(params.items())), runs=(spec,),
+                 start=(float(sx), float(sy)), steps=int(steps), seed=seed)
+
+
+def _outcome(result: Result) -> None:
+    r = result.runs[0]
+    dot = f'<span style="color:{color(r.spec.optimizer)};font-size:1.3em">●</span>'
+    st.markdown(f'<div class="lll-outcomes">{dot} <b>{html.escape(r.label)}</b> {html.escape(r.outcome.text)}'
+                "</div>", unsafe_allow_html=True)
+
+
+def _pick_from_sweep() -> None:
+    """A click on the sweep picks that learning rate (the nearest option of the slider)."""
+    key, opts = st.session_state["lab.pick"]
+    points = st.session_state["lab.sweep_chart"].selection.points
+    xs = [p["x"] for p in points if p.get("x") is not None]
+    if xs:
+        a = np.log(np.asarray(opts))
+        st.session_state[key] = opts[int(np.argmin(np.abs(a - np.log(float(xs[0])))))]
+
+
+def sweep_section(scene: Scene, theme) -> None:
+    with st.spinner("Sweeping 200 learning rates…", show_time=True):
+        sw = cached_sweep(scene)
+    regimes = dict(lab.regime_rates(sw))
+    opts = sorted(set(log_grid(float(sw.lrs[0]), float(sw.lrs[-1]))) | {float(f"{v:.3g}") for v in regimes.values()})
+    key = f"lab.lr.{scene.surface}.{scene.runs[0].optimizer}"
+    st.session_state["lab.pick"] = (key, opts)
+    left, right = st.columns([1.15, 1], gap="medium")
+    with right:
+        lr = choice_slider("Learning rate to animate (or click the sweep)", opts,
+                           float(f"{regimes.get('about right', sw.lrs[len(sw.lrs) // 2]):.3g}"), key, log=True)
+        with st.spinner("Computing the run…"):
+            result = cached_compute(lab.with_lr(scene, lr))
+        st.plotly_chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.sweep_run")
+        _outcome(result)
+    with left:
+        st.plotly_chart(labfig.sweep(sw, theme, picked=lr), config=CHART_CONFIG, theme=None, key="lab.sweep_chart",
+                        on_select=_pick_from_sweep, selection_mode="points")
+        lines = []
+        if sw.curvature:
+            lines.append(f"Hessian {sw.curvature.text()} (computed with JAX at the minimum the best run heads for).")
+        for t in sw.thresholds:
+            lines.append(f"**${t.latex}$ = {num(t.value)}**: {t.meaning}.")
+        if sw.curvature is not None and sw.limit is not None:
+            lines.append(lab.rate_text(sw, lr))
+        if sw.note:
+            lines.append(sw.note)
+        st.markdown("  \n".join(lines))
+
+
+def regimes_section(scene: Scene, theme) -> None:
+    with st.spinner("Sweeping, then running the four regimes…", show_time=True):
+        sw = cached_sweep(scene)
+        regimes = [(name, lr, cached_compute(lab.with_lr(scene, lr))) for name, lr in lab.regime_rates(sw)]
+    if sw.note:
+        st.caption(sw.note)
+    cols = st.columns(len(regimes), gap="small")
+    for col, (name, lr, result) in zip(cols, regimes, strict=True):
+        with col:
+            st.markdown(f"**{name.capitalize()}**  \n{sw.relative(lr)}")
+            st.plotly_chart(labfig.panel(result, theme), config=CHART_CONFIG, theme=None, key=f"lab.regime.{name}")
+            st.caption(result.runs[0].outcome.text.capitalize())
+    if sw.limit is not None:
+        t = sw.thresholds[0]
+        st.markdown(f"The rule's stability limit here is ${t.latex}$ = {num(t.value)} "
+                    f"({num(t.value / sw.two_over_l, 3)} × 2/L); {sw.curvature.text()}.")
+
+
+def _pick_from_phase() -> None:
+    points = st.session_state["lab.phase_chart"].selection.points
+    cells = [p for p in points if p.get("curve_number") == 0]
+    if cells:
+        st.session_state["lab.phase_pick"] = (st.session_state["lab.phase_token"],
+                                              10 ** float(cells[0]["x"]), float(cells[0]["y"]))
+
+
+def phase_section(scene: Scene, theme) -> None:
+    with st.spinner(f"Running {lab.PHASE_LRS * lab.PHASE_BETAS} (η, β) pairs…", show_time=True):
+        ph = cached_phase(scene)
+    token = hash(scene)
+    st.session_state["lab.phase_token"] = token
+    pick = st.session_state.get("lab.phase_pick")
+    best = ph.best()
+    if pick and pick[0] == token:
+        lr, beta = pick[1], pick[2]
+    elif ph.optimum:
+        lr, beta = ph.optimum["learning_rate"], ph.optimum["momentum"]
+    elif best:
+        lr, beta = float(ph.lrs[best[1]]), float(ph.betas[best[0]])
+    else:
+        lr, beta = float(ph.lrs[len(ph.lrs) // 2]), 0.9
+    left, right = st.columns([1.15, 1], gap="medium")
+    with left:
+        st.plotly_chart(labfig.phase(ph, theme, picked=(lr, beta)), config=CHART_CONFIG, theme=None,
+                        key="lab.phase_chart", on_select=_pick_from_phase, selection_mode="points")
+        lines = []
+        if ph.optimum:
+            o = ph.optimum
+            lines.append(f"On this quadratic the best constant setting is η* = {num(o['learning_rate'])}, "
+                         f"β* = {num(o['momentum'])}: the error shrinks by {num(o['rate'], 4)} per step.")
+        elif not ph.quadratic:
+            lines.append("This surface is not a quadratic: no closed-form boundary exists, the map is all measured.")
+        if best:
+            lines.append(f"Fastest on the grid: η = {num(float(ph.lrs[best[1]]))}, β = "
+                         f"{num(float(ph.betas[best[0]]))}, {int(ph.reached[best])} steps.")
+        st.markdown("  \n".join(lines) or " ")
+    with right:
+        st.markdown("**The clicked cell, animated**")
+        with st.spinner("Computing the run…"):
+            result = cached_compute(lab.with_lr_beta(ph, lr, beta))
+        st.plotly_chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.phase_run")
+        _outcome(result)
+
+
+def momentum_section(scene: Scene, theme) -> None:
+    with st.spinner("Racing GD, heavy ball and Nesterov…"):
+        race = cached_race(scene)
+    left, right = st.columns([1.1, 1], gap="medium")
+    with left:
+        st.plotly_chart(fig.contour(race.result, theme), config=CHART_CONFIG, theme=None, key="lab.momentum_race")
+    with right:
+        st.plotly_chart(labfig.rates(race, theme), config=CHART_CONFIG, theme=None, key="lab.rates")
+        rows = ["| rule | η | β | theory rate | measured |", "|---|---|---|---|---|"]
+        for row in race.rows:
+            measured = num(row.measured, 4) if row.measured is not None else "—"
+            rows.append(f"| {OPTIMIZERS[row.optimizer].title} | {num(row.setting['learning_rate'])} | "
+                        f"{num(row.setting['momentum'])} | {lab.RATE_TEXT[row.optimizer]} = "
+                        f"{num(row.theory, 4)} | {measured} |")
+        st.markdown("\n".join(rows))
+        st.caption(f"Hessian {race.curvature.text()}. Rates are per step: the distance to the minimum shrinks by "
+                   "this factor each step (measured: the slope of log distance over the second half of the run).")
+
+
+theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
+charts, side = st.columns([2.9, 1], gap="medium")
+with charts:
+    head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
+    head.markdown("#### Learning rate & momentum")
+    section = switch.segmented_control("Section", SECTIONS, default="Sweep", key="lab.section",
+                                       label_visibility="collapsed") or "Sweep"
+with side:
+    scene = controls(section)
+with charts:
+    {"Sweep": sweep_section, "Regimes": regimes_section, "Phase diagram": phase_section,
+     "Momentum": momentum_section}[section](scene, theme)
