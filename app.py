@@ -34,9 +34,11 @@ def _warm_up() -> bool:
 st.set_page_config(page_title="Loss Landscape Lab", page_icon=":material/landscape:", layout="wide",
                    initial_sidebar_state="collapsed")
 
+# The pages live in views/, not pages/: with a pages/ folder beside app.py Streamlit 1.67 first resolves a session's
+# URL against that folder as old-style pages, and a link straight to /learning-rate met "Page not found".
 PAGES = [
-    st.Page(ROOT / "pages" / "trajectories.py", title="Trajectories", icon=":material/route:", default=True),
-    st.Page(ROOT / "pages" / "lr_lab.py", title="Learning rate & momentum", icon=":material/speed:",
+    st.Page(ROOT / "views" / "trajectories.py", title="Trajectories", icon=":material/route:", default=True),
+    st.Page(ROOT / "views" / "lr_lab.py", title="Learning rate & momentum", icon=":material/speed:",
             url_path="learning-rate"),
 ]
 

@@ -18,7 +18,7 @@ SECTIONS = ("Sweep", "Regimes", "Phase diagram", "Momentum")
 def lab_page(section: str = "Sweep") -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/lr_lab.py").run()
+    at.switch_page("views/lr_lab.py").run()
     assert not at.exception, at.exception
     if section != "Sweep":
         at.segmented_control(key="lab.section").set_value(section).run()
@@ -113,5 +113,5 @@ def test_a_schedule_is_swept_too():
     at.selectbox(key="lab.gd.schedule.kind").set_value("cosine").run()
     ok(at)
     sweep, animation = figures(at)
-    assert "peak learning rate η (cosine decay" in sweep["layout"]["xaxis"]["title"]
+    assert "peak learning rate η (cosine decay" in sweep["layout"]["xaxis"]["title"]["text"]
     assert "cosine" in json.dumps(animation["data"])  # the animated run's label

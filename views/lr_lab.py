@@ -10,18 +10,19 @@ import streamlit as st
 
 from optim import OPTIMIZERS
 from optim import analysis as an
-from pages.widgets import choice_slider, param_slider, schedule_picker
 from scenes import Result, RunSpec, Scene, compute, lab
 from scenes import figures as fig
 from scenes import lab_figures as labfig
 from scenes.controls import log_grid
 from scenes.text import num, point
 from surfaces import SURFACES
+from views.widgets import choice_slider, param_slider, schedule_picker
 from viz import THEMES, color
 
 CHART_CONFIG = {"displaylogo": False, "scrollZoom": False,
                 "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "learning-rate-lab"}}
 SECTIONS = ("Sweep", "Regimes", "Phase diagram", "Momentum")
+SHORT = {"Phase diagram": "Phase"}  # four labels fit a phone's width
 QUADRATICS = ("quadratic", "narrow_valley")
 
 
@@ -231,7 +232,7 @@ with charts:
     head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
     head.markdown("#### Learning rate & momentum")
     section = switch.segmented_control("Section", SECTIONS, default="Sweep", key="lab.section",
-                                       label_visibility="collapsed") or "Sweep"
+                                       format_func=lambda s: SHORT.get(s, s), label_visibility="collapsed") or "Sweep"
 with side:
     scene = controls(section)
 with charts:

@@ -7,12 +7,12 @@ import html
 import streamlit as st
 
 from optim import OPTIMIZERS
-from pages.widgets import hyper_sliders, param_slider, schedule_picker
 from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene, compute
 from scenes import figures as fig
 from scenes.scene import DEFAULT_OPTIMIZERS
 from scenes.text import point
 from surfaces import SURFACES
+from views.widgets import hyper_sliders, param_slider, schedule_picker
 from viz import THEMES, color
 
 CHART_CONFIG = {"displaylogo": False, "scrollZoom": False,
