@@ -147,8 +147,9 @@ def contour_figure(
     layout = base_layout(theme)
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01, y=0.99, yanchor="top") if title else None,
-        xaxis=dict(range=[x0, x1], title="x", showgrid=False, zeroline=False, constrain="domain", ticks="outside"),
-        yaxis=dict(range=[y0, y1], title="y", showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1,
+        xaxis=dict(range=[x0, x1], title=dict(text="x"), showgrid=False, zeroline=False, constrain="domain",
+                   ticks="outside"),
+        yaxis=dict(range=[y0, y1], title=dict(text="y"), showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1,
                    constrain="domain", ticks="outside"),
         images=[dict(source=background, xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
                      sizing="stretch", layer="below", opacity=1)],

@@ -52,9 +52,9 @@ def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, t
     layout = base_layout(theme)
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        xaxis=dict(title="step", rangemode="tozero", showline=True, linecolor="#9aa5b1", ticks="outside",
+        xaxis=dict(title=dict(text="step"), rangemode="tozero", showline=True, linecolor="#9aa5b1", ticks="outside",
                    automargin=True),
-        yaxis=dict(type="log" if log else "linear", title="f − f*  (log scale)" if log else "f(x, y)",
+        yaxis=dict(type="log" if log else "linear", title=dict(text="f − f*  (log scale)" if log else "f(x, y)"),
                    exponentformat="power", showline=True, linecolor="#9aa5b1", ticks="outside", automargin=True),
         margin=dict(l=70, r=10, t=40, b=55),
         height=int(theme.height * 0.75), hovermode="closest",

@@ -92,9 +92,9 @@ def phase_figure(
     layout = base_layout(theme)
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        xaxis=dict(title="learning rate η", tickvals=tickvals, ticktext=ticktext, range=[lx[0] - half, lx[-1] + half],
-                   showgrid=False, zeroline=False, ticks="outside"),
-        yaxis=dict(title=beta_label, range=[b[0] - 0.02, b[-1] + 0.02], showgrid=False, zeroline=False,
+        xaxis=dict(title=dict(text="learning rate η"), tickvals=tickvals, ticktext=ticktext,
+                   range=[lx[0] - half, lx[-1] + half], showgrid=False, zeroline=False, ticks="outside"),
+        yaxis=dict(title=dict(text=beta_label), range=[b[0] - 0.02, b[-1] + 0.02], showgrid=False, zeroline=False,
                    ticks="outside"),
         plot_bgcolor="white", hovermode="closest", clickmode="event+select", dragmode="pan",
         legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0, font=dict(size=theme.font_size - 1)),

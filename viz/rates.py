@@ -44,9 +44,9 @@ def rates_figure(curves: tuple[RateCurve, ...], theme: Theme, *, title: str = ""
     layout = base_layout(theme)
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        xaxis=dict(title="step", rangemode="tozero", showline=True, linecolor="#9aa5b1", ticks="outside"),
-        yaxis=dict(type="log", title="distance to the minimum |θ − θ*|", exponentformat="power", showline=True,
-                   linecolor="#9aa5b1", ticks="outside",
+        xaxis=dict(title=dict(text="step"), rangemode="tozero", showline=True, linecolor="#9aa5b1", ticks="outside"),
+        yaxis=dict(type="log", title=dict(text="distance to the minimum |θ − θ*|"), exponentformat="power",
+                   showline=True, linecolor="#9aa5b1", ticks="outside",
                    range=[np.log10(max(lowest, FLOOR)) - 0.5, np.log10(highest) + 0.3]),
         legend=dict(orientation="v", yanchor="bottom", y=0.01, xanchor="left", x=0.01, bgcolor="rgba(255,255,255,0.85)",
                     font=dict(size=theme.font_size - 2)),

@@ -65,7 +65,8 @@ def surface3d_figure(
     axis = dict(showbackground=False, gridcolor="#d9dee5", title_font=dict(size=theme.font_size))
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        scene=dict(xaxis=dict(axis, title="x"), yaxis=dict(axis, title="y"), zaxis=dict(axis, title=z_title),
+        scene=dict(xaxis=dict(axis, title=dict(text="x")), yaxis=dict(axis, title=dict(text="y")),
+                   zaxis=dict(axis, title=dict(text=z_title)),
                    aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
                    camera=dict(eye=dict(x=1.5, y=-1.5, z=1.1))),
         margin=dict(l=0, r=0, t=40, b=0),

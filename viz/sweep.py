@@ -101,11 +101,11 @@ def sweep_figure(
     axis = dict(showline=True, linecolor="#9aa5b1", ticks="outside", exponentformat="power", automargin=True)
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        xaxis=dict(type="log", title=lr_title, anchor="y2", range=[np.log10(lrs[0]), np.log10(lrs[-1])],
+        xaxis=dict(type="log", title=dict(text=lr_title), anchor="y2", range=[np.log10(lrs[0]), np.log10(lrs[-1])],
                    **axis),
         yaxis=dict(type="log" if log else "linear", domain=[0.5, 1.0],
-                   title=f"f − f* after {steps} steps" if log else f"f after {steps} steps", **axis),
-        yaxis2=dict(title="steps to a minimum", domain=[0.0, 0.4], rangemode="tozero", anchor="x",
+                   title=dict(text=f"f − f* after {steps} steps" if log else f"f after {steps} steps"), **axis),
+        yaxis2=dict(title=dict(text="steps to a minimum"), domain=[0.0, 0.4], rangemode="tozero", anchor="x",
                     range=[0, steps * 1.05], **axis),
         shapes=shapes, annotations=notes, hovermode="closest", clickmode="event+select",
         legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, font=dict(size=theme.font_size - 2),
