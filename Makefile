@@ -26,3 +26,4 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/basin_speed.py
 	$(PY) benchmarks/figure_size.py
 	$(PY) benchmarks/slider_latency.py
+	$(PY) benchmarks/lr_sweep.py

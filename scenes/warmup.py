@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 
 from optim import OPTIMIZERS
+from scenes import lab
 from scenes.compute import compute
 from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
 from surfaces import SURFACES
@@ -28,12 +29,26 @@ def likely_scenes() -> Iterator[Scene]:
             yield Scene(surface=key, runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS))
 
 
+def likely_lab_work() -> Iterator[tuple]:
+    """The Learning rate page's first views: each section at its defaults, then the sweep for every optimizer."""
+    sweep = Scene(surface="quadratic", runs=(RunSpec.default("gd"),), steps=500)
+    yield lab.sweep, sweep
+    yield lab.regimes, lab.sweep(sweep)
+    yield lab.phase, Scene(surface="quadratic", runs=(RunSpec.default("momentum"),), steps=500)
+    yield lab.momentum_race, Scene(surface="narrow_valley", steps=500)
+    for k in OPTIMIZERS:
+        if k != "gd":
+            yield lab.sweep, Scene(surface="quadratic", runs=(RunSpec.default(k),), steps=500)
+
+
 def _warm() -> None:
-    for scene in likely_scenes():
+    work = [(compute, s) for s in likely_scenes()]
+    work[len(OPTIMIZERS):len(OPTIMIZERS)] = likely_lab_work()  # after the default page, before other surfaces
+    for fn, arg in work:
         try:
-            compute(scene)
+            fn(arg)
         except Exception:  # warming is a courtesy: a failure here must never reach anyone
-            log.exception("warm-up of %s failed", scene.surface)
+            log.exception("warm-up of %s failed", getattr(arg, "surface", arg))
 
 
 def start() -> threading.Thread:

@@ -109,3 +109,79 @@ def test_phone_width_renders(browser, url):
     assert 300 <= width <= 390
     assert not errors, errors
     page.close()
+
+
+def open_lab(browser, url, width=1280, height=800):
+    """The Learning rate page reached by its own link (a lecturer shares it): no "Page not found" on the way."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "/learning-rate", wait_until="domcontentloaded")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=120_000)
+    assert not page.locator("[role=dialog]").count()
+    return page, errors
+
+
+def animated_name(page, other_than: str = "", timeout: float = 60.0) -> str:
+    """The animated run's legend name, once it is drawn and differs from `other_than` (a rerun redraws the chart)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        data = figure_data(page, 1) or []
+        names = [t["name"] for t in data if t["name"] and t["name"].startswith("Gradient descent")]
+        if names and names[0] != other_than:
+            return names[0]
+        time.sleep(0.25)
+    raise AssertionError(f"the animated run stayed {other_than!r}")
+
+
+def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser, url):
+    page, errors = open_lab(browser, url)
+    assert animated_name(page) == "Gradient descent (lr 0.182)"
+    thumb = page.locator("[data-testid=stSlider]").filter(has_text="Learning rate to animate").locator(
+        "input[type=range]").first
+    page.wait_for_timeout(500)  # let the first run's last messages settle
+    thumb.focus()
+    page.keyboard.press("ArrowLeft")
+    assert animated_name(page, "Gradient descent (lr 0.182)") == "Gradient descent (lr 0.15)"  # one option down
+    # a click on a point of the sweep (the 60th learning rate) animates that run. A click that lands while the
+    # sweep is still redrawing after the slider's rerun is lost, as it would be for a person: click again then.
+    for attempt in range(3):
+        page.wait_for_timeout(1500)
+        target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
+            const t = g._fullData[0], i = 60, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
+            const r = g.getBoundingClientRect();
+            return {lr: t.x[i], px: r.left + xa._offset + xa.c2p(t.x[i]), py: r.top + ya._offset + ya.c2p(t.y[i])};
+        }""")
+        page.mouse.move(target["px"], target["py"])
+        page.wait_for_timeout(300)
+        page.mouse.click(target["px"], target["py"])
+        try:
+            name = animated_name(page, "Gradient descent (lr 0.15)", timeout=30)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    lr = float(name.split("lr ")[1].rstrip(")"))
+    assert abs(lr / target["lr"] - 1) < 0.15  # the nearest option of the slider's log grid
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / "lab-sweep-1280x800.png"), full_page=True)
+    assert not page.locator("[data-testid=stException]").count()
+    assert not errors, errors
+    page.close()
+
+
+@pytest.mark.parametrize("section", ["Regimes", "Phase", "Momentum"])
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_lab_sections_render(browser, url, section, width, height):
+    page, errors = open_lab(browser, url, width, height)
+    page.get_by_text(section, exact=True).first.click()
+    page.wait_for_function("(n) => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+                           arg=4 if section == "Regimes" else 2, timeout=120_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / f"lab-{section.replace(' ', '-').lower()}-{width}.png"), full_page=True)
+    widths = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')]"
+                           ".map(g => g.getBoundingClientRect().width)")
+    assert all(w <= width for w in widths)
+    assert not page.locator("[data-testid=stException]").count()
+    assert not errors, errors
+    page.close()

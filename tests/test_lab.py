@@ -167,3 +167,13 @@ def test_divergence_reasons_for_adaptive_rules_and_runaways():
     assert "only a guide" in adam and "λmax = 50 against 2/η = 20" in adam
     assert "is below 2/η = 20" in divergence_reason("gd", {}, 0.1, np.diag([1.0, 3.0]))
     assert divergence_reason("newton", {"damping": 1e-3}, 1.0, h) == ""
+
+
+def test_the_warm_up_covers_every_section_of_the_lab_at_its_defaults():
+    from scenes import warmup
+
+    jobs = list(warmup.likely_lab_work())
+    assert [fn.__name__ for fn, _ in jobs[:4]] == ["sweep", "regimes", "phase", "momentum_race"]
+    assert {arg.runs[0].optimizer for fn, arg in jobs if fn is lab.sweep} == set(lab.OPTIMIZERS)
+    for fn, arg in jobs[:4]:
+        assert fn(arg) is not None
