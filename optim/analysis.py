@@ -48,36 +48,49 @@ class Threshold:
 
 
 # -- curvature ---------------------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=64)
+@functools.cache
 def _derivatives(loss):
-    return jax.jit(jax.vmap(lambda p: (jax.grad(loss)(p), jax.hessian(loss)(p))))
+    """Jitted gradient and Hessian of loss(p, theta) over a batch of points; theta (a family's parameters) is data."""
+    one = lambda p, theta: (jax.grad(loss)(p, theta), jax.hessian(loss)(p, theta))  # noqa: E731
+    return jax.jit(jax.vmap(one, in_axes=(0, None)))
 
 
-def curvature(loss, points) -> tuple[np.ndarray, np.ndarray]:
-    """Gradients (M, 2) and Hessians (M, 2, 2) of a surface's ``loss`` at points (M, 2), float64, NaN (a kink) as 0.
+@functools.cache
+def _plain(loss):
+    def with_theta(p, theta):
+        del theta
+        return loss(p)
+
+    return with_theta
+
+
+def curvature(objective, points) -> tuple[np.ndarray, np.ndarray]:
+    """Gradients (M, 2) and Hessians (M, 2, 2) at points (M, 2), float64, NaN (a kink) as 0. ``objective``: a Surface
+    (one program for its whole family: κ is data) or a loss of a point.
 
     The batch is padded to a power of two (at least 8), so a page asking for 3, 5 or 200 points compiles a handful
     of programs per surface, not one per count."""
+    loss, theta = objective.traced() if hasattr(objective, "traced") else (_plain(objective), np.zeros(0, np.float32))
     p = np.atleast_2d(np.asarray(points, np.float32))
     m = len(p)
     size = max(8, 1 << (m - 1).bit_length())
     padded = np.concatenate([p, np.repeat(p[-1:], size - m, axis=0)]) if m else np.zeros((size, 2), np.float32)
-    g, h = _derivatives(loss)(jnp.asarray(padded))
+    g, h = _derivatives(loss)(jnp.asarray(padded), theta)
     return (np.nan_to_num(np.asarray(g, np.float64)[:m], nan=0.0),
             np.nan_to_num(np.asarray(h, np.float64)[:m], nan=0.0))
 
 
-def eigenvalues(loss, point) -> np.ndarray:
+def eigenvalues(objective, point) -> np.ndarray:
     """The Hessian's eigenvalues at one point, ascending (float64 arithmetic on the float32 Hessian)."""
-    return np.linalg.eigvalsh(curvature(loss, np.asarray(point, np.float64)[None])[1][0])
+    return np.linalg.eigvalsh(curvature(objective, np.asarray(point, np.float64)[None])[1][0])
 
 
-def refine_minimum(loss, point, iterations: int = 8) -> np.ndarray:
+def refine_minimum(objective, point, iterations: int = 8) -> np.ndarray:
     """Newton's iteration from ``point`` (near a minimum) to the critical point, in float32: a path's end is only
     within the run's tolerance of its minimum, the Hessian's extremes are read where the gradient vanishes."""
     p = np.asarray(point, np.float64)
     for _ in range(iterations):
-        g, h = (a[0] for a in curvature(loss, p[None]))
+        g, h = (a[0] for a in curvature(objective, p[None]))
         if not np.all(np.isfinite(h)) or np.linalg.eigvalsh(h).min() <= 0:
             break
         p = p - np.linalg.solve(h, g)

@@ -87,7 +87,7 @@ def run(
     values = _hyper_values(opt, hyper)
     if schedule is not None and not isinstance(schedule, Schedule):
         raise ValueError(f"schedule must be an optim.schedules.Schedule or None, got {type(schedule).__name__}")
-    loss, params, single, box = _problem(objective, start, batched, safe_box)
+    loss, theta, params, single, box = _problem(objective, start, batched, safe_box)
     if not all(np.isfinite(a).all() for a in jax.tree.leaves(params)):
         raise ValueError("start must be finite")
 
@@ -105,7 +105,7 @@ def run(
 
     records = _record_steps(int(steps), int(record_every))
     xy, losses, diverged = _trajectory(
-        params, hyper_m, np.uint32(seed % 2**32), lo, hi, None if schedule is None else schedule.data(),
+        params, hyper_m, np.uint32(seed % 2**32), lo, hi, None if schedule is None else schedule.data(), theta,
         loss=loss, opt=opt, records=tuple(records),
     )
     xy = jax.tree.map(lambda a: np.array(a[0] if single else a), xy)
@@ -142,15 +142,17 @@ def _is_surface(objective: Any) -> bool:
     return all(hasattr(objective, a) for a in ("loss", "domain", "safe_box"))
 
 
-def _problem(objective: Any, start: Any, batched: bool | None, safe_box: Any) -> tuple[Callable, Any, bool, Any]:
-    """(loss of one run's params, params as a pytree with a leading batch axis, single?, (lo, hi))."""
+def _problem(objective: Any, start: Any, batched: bool | None, safe_box: Any) -> tuple[Callable, Any, Any, bool, Any]:
+    """(loss(params, theta) of one run's params, theta, params as a pytree with a leading batch axis, single?,
+    (lo, hi)). theta is a surface family's parameter values, passed as data (empty otherwise)."""
     if _is_surface(objective):
         p = np.asarray(start, np.float32)
         if p.ndim not in (1, 2) or p.shape[-1] != 2 or (batched is not None and batched != (p.ndim == 2)):
             raise ValueError(f"a surface's start is a point (2,) or points (M, 2), got shape {p.shape}")
         single = p.ndim == 1
         box = objective.safe_box() if safe_box is None else safe_box
-        return objective.loss, p[None] if single else p, single, box
+        loss, theta = objective.traced()
+        return loss, theta, p[None] if single else p, single, box
     if not callable(objective):
         raise ValueError(f"objective must be a Surface or a scalar function of a pytree, got {type(objective)}")
     params = jax.tree.map(lambda a: np.asarray(a, np.float32), start)
@@ -163,7 +165,16 @@ def _problem(objective: Any, start: Any, batched: bool | None, safe_box: Any) ->
     elif len({a.shape[:1] for a in leaves}) != 1 or leaves[0].ndim == 0:
         raise ValueError(f"batched=True needs one leading batch axis on every leaf, got {[a.shape for a in leaves]}")
     box = (-PYTREE_BOX, PYTREE_BOX) if safe_box is None else safe_box
-    return objective, params, single, box
+    return _pytree_loss(objective), np.zeros(0, np.float32), params, single, box
+
+
+@functools.cache
+def _pytree_loss(objective: Callable) -> Callable:
+    def loss(params, theta):
+        del theta
+        return objective(params)
+
+    return loss
 
 
 def _box_like(bound: Any, params: Any) -> Any:
@@ -185,11 +196,13 @@ RUNS = "runs"  # the vmapped axis of runs; a psum over it gives the unbatched "d
 
 
 @functools.partial(jax.jit, static_argnames=("loss", "opt", "records"))
-def _trajectory(params, hyper, seed, lo, hi, schedule, *, loss: Callable, opt: Optimizer, records: tuple[int, ...]):
+def _trajectory(params, hyper, seed, lo, hi, schedule, theta, *, loss: Callable, opt: Optimizer,
+                records: tuple[int, ...]):  # fmt: skip
     """Recorded params (M, R, ...), losses (M, R), diverged_at (M,) with -1 = never. ``schedule``: None or the
-    schedule's data (shared by the runs: the multiplier is one unbatched scalar per step)."""
-    one = functools.partial(_one_run, seed=seed, lo=lo, hi=hi, schedule=schedule, loss=loss, opt=opt,
-                            records=records)  # fmt: skip
+    schedule's data (shared by the runs: the multiplier is one unbatched scalar per step). ``theta``: the surface
+    family's parameter values, data like the rest (a κ slider does not recompile)."""
+    one = functools.partial(_one_run, seed=seed, lo=lo, hi=hi, schedule=schedule, loss=lambda p: loss(p, theta),
+                            opt=opt, records=records)  # fmt: skip
     hyper_axes = {k: 0 if v.ndim else None for k, v in hyper.items()}
     return jax.vmap(one, in_axes=(0, hyper_axes), axis_name=RUNS)(params, hyper)
 

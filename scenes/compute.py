@@ -98,7 +98,7 @@ def _bucket(steps: int) -> int:
 
 def local_models(surface: Surface, points: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Gradient and Hessian at each point: what says whether a run has come to rest, where, and why it diverged."""
-    g, h = analysis.curvature(surface.loss, points)
+    g, h = analysis.curvature(surface, points)
     return list(zip(g, h, strict=True))
 
 

@@ -60,9 +60,9 @@ def curvature_at(surface: Surface, near: tuple[float, float]) -> Curvature | Non
     d = [math.hypot(p.x - near[0], p.y - near[1]) for p in surface.minima]
     p = surface.minima[int(np.argmin(d))]
     if min(d) > 0.05 * surface.span:  # heading for a minimum the surface does not list (Lévi N.13's many)
-        x, y = an.refine_minimum(surface.loss, near)
+        x, y = an.refine_minimum(surface, near)
         p = Point(float(x), float(y), float(surface.f(x, y)), "local")
-    ev = an.eigenvalues(surface.loss, (p.x, p.y))
+    ev = an.eigenvalues(surface, (p.x, p.y))
     if not np.all(np.isfinite(ev)) or ev[0] <= 0:
         return None
     return Curvature(p, float(ev[0]), float(ev[-1]))
@@ -72,7 +72,7 @@ def is_quadratic(surface: Surface) -> bool:
     """The Hessian is the same at the domain's corners and centre: the theory of a quadratic holds everywhere."""
     (x0, x1), (y0, y1) = surface.domain
     pts = np.array([[x0, y0], [x1, y1], [x0, y1], [(x0 + x1) / 2, (y0 + y1) / 2]])
-    _, h = an.curvature(surface.loss, pts)
+    _, h = an.curvature(surface, pts)
     return bool(np.allclose(h, h[0], rtol=1e-4, atol=1e-6 * max(1.0, np.abs(h).max())))
 
 
@@ -121,7 +121,7 @@ def _tops(surface: Surface) -> np.ndarray:
     """The top Hessian eigenvalue at each documented minimum (positive ones only)."""
     if not surface.minima:
         return np.zeros(0)
-    _, h = an.curvature(surface.loss, np.array([[p.x, p.y] for p in surface.minima]))
+    _, h = an.curvature(surface, np.array([[p.x, p.y] for p in surface.minima]))
     tops = np.linalg.eigvalsh(h)[:, -1]
     return tops[np.isfinite(tops) & (tops > 0)]
 

@@ -58,6 +58,9 @@ class Surface:
     params: tuple[SurfaceParam, ...] = ()  # adjustable parameters of the family, if any
     values: tuple[tuple[str, float], ...] = ()  # the parameter values this instance was built with
     factory: Callable[..., Surface] | None = field(default=None, repr=False)
+    # f as one function (x, y, theta) -> z shared by the whole family, theta being the parameter values in the order
+    # of `values` (sorted by name): compiled code takes theta as data, so a κ slider never recompiles
+    shape: Callable | None = field(default=None, repr=False)
 
     # -- derived -----------------------------------------------------------------------------------------
     @property
@@ -94,6 +97,14 @@ class Surface:
         """f at a point given as an array whose last axis is (x, y): the form optimizers descend."""
         return self.f(p[..., 0], p[..., 1])
 
+    def traced(self) -> tuple[Callable, np.ndarray]:
+        """(loss(p, theta), theta): the loss as one function of the point and of the family's parameter values, and
+        this surface's values as float32 data. The function is the same object for every member of a family (and
+        for one surface without parameters, whose theta is empty), so jitted code built on it compiles once."""
+        if self.shape is not None:
+            return _with_theta(self.shape), np.asarray([v for _, v in self.values], np.float32)
+        return _without_theta(self.f), np.zeros(0, np.float32)
+
     def with_params(self, **values: float) -> Surface:
         """The same family with other parameter values (equal values give the identical object)."""
         if self.factory is None:
@@ -111,7 +122,8 @@ class Surface:
         (x0, x1), (y0, y1) = self.domain
         xs = np.linspace(x0, x1, n, dtype=np.float32)
         ys = np.linspace(y0, y1, n, dtype=np.float32)
-        z = np.asarray(_grid(self.f, jnp.asarray(xs), jnp.asarray(ys)))
+        loss, theta = self.traced()
+        z = np.asarray(_grid(loss, jnp.asarray(xs), jnp.asarray(ys), theta))
         return xs, ys, z
 
 
@@ -123,9 +135,26 @@ def _build(
     return dataclasses.replace(s, params=params, values=values, factory=factory)
 
 
+@functools.cache
+def _with_theta(shape: Callable) -> Callable:
+    def loss(p, theta):
+        return shape(p[..., 0], p[..., 1], theta)
+
+    return loss
+
+
+@functools.cache
+def _without_theta(f: Callable) -> Callable:
+    def loss(p, theta):
+        del theta
+        return f(p[..., 0], p[..., 1])
+
+    return loss
+
+
 @functools.partial(jax.jit, static_argnums=0)
-def _grid(f: Callable, xs: jax.Array, ys: jax.Array) -> jax.Array:
-    row = jax.vmap(f, in_axes=(0, None))  # over x for one y
+def _grid(loss: Callable, xs: jax.Array, ys: jax.Array, theta: jax.Array) -> jax.Array:
+    row = jax.vmap(lambda x, y: loss(jnp.stack([x, y]), theta), in_axes=(0, None))  # over x for one y
     return jax.vmap(row, in_axes=(None, 0))(xs, ys)  # (ny, nx)
 
 

@@ -25,10 +25,23 @@ NEWTON = "other critical points found by a dense Newton search and refined in fl
 
 
 # -- convex quadratics: conditioning ------------------------------------------------------------------------------
+def _quadratic_shape(x, y, theta):
+    """½(x² + κy²) with theta = (κ,)."""
+    return 0.5 * (x**2 + theta[0] * y**2)
+
+
+def _valley_shape(x, y, theta):
+    """½(u² + κv²), (u, v) = (x, y) rotated by theta = (angle in degrees, κ) (the values sorted by name)."""
+    a = jnp.deg2rad(theta[0])
+    c, s = jnp.cos(a), jnp.sin(a)
+    return 0.5 * ((c * x + s * y) ** 2 + theta[1] * (c * y - s * x) ** 2)
+
+
 def _quadratic(kappa: float) -> Surface:
     """½(x² + κy²): Hessian eigenvalues exactly 1 and κ."""
     return Surface(
-        "quadratic", "Ill-conditioned quadratic", lambda x, y: 0.5 * (x**2 + kappa * y**2), ((-2.0, 2.0), (-2.0, 2.0)),
+        "quadratic", "Ill-conditioned quadratic", functools.partial(_quadratic_shape, theta=(kappa,)),
+        ((-2.0, 2.0), (-2.0, 2.0)), shape=_quadratic_shape,
         latex=r"\tfrac12\left(x^2 + \kappa\, y^2\right)",
         lesson="Gradient descent must keep its step below 2/κ for the steep y direction, so the shallow x direction "
         "crawls: the condition number κ sets the speed (Adam's per-coordinate scaling undoes it, the valley being "
@@ -40,10 +53,9 @@ def _quadratic(kappa: float) -> Surface:
 
 def _narrow_valley(kappa: float, angle: float) -> Surface:
     """½(u² + κv²) in coordinates (u, v) rotated by `angle` degrees: the quadratic's valley turned off the axes."""
-    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     return Surface(
-        "narrow_valley", "Rotated narrow valley",
-        lambda x, y: 0.5 * ((c * x + s * y) ** 2 + kappa * (c * y - s * x) ** 2), ((-2.0, 2.0), (-2.0, 2.0)),
+        "narrow_valley", "Rotated narrow valley", functools.partial(_valley_shape, theta=(angle, kappa)),
+        ((-2.0, 2.0), (-2.0, 2.0)), shape=_valley_shape,
         latex=r"\tfrac12\left(u^2 + \kappa v^2\right),\quad u = x\cos\theta + y\sin\theta,\ "
         r"v = y\cos\theta - x\sin\theta",
         lesson="Turn the ill-conditioned valley off the axes (θ = 45° by default) and Adam's per-coordinate scaling "

@@ -30,10 +30,10 @@ def theory_limit(rule: str, top: float, beta: float, damping: float) -> float:
                          ids=["q10", "q100", "valley100", "valley25"])
 def test_eigenvalues_are_the_known_spectrum(surface):
     kappa = dict(surface.values)["kappa"]
-    ev = an.eigenvalues(surface.loss, (0.0, 0.0))
+    ev = an.eigenvalues(surface, (0.0, 0.0))
     assert ev == pytest.approx([1.0, kappa], rel=1e-5)
     # away from the minimum too: the Hessian of a quadratic is constant
-    assert an.eigenvalues(surface.loss, (1.3, -0.7)) == pytest.approx([1.0, kappa], rel=1e-5)
+    assert an.eigenvalues(surface, (1.3, -0.7)) == pytest.approx([1.0, kappa], rel=1e-5)
 
 
 RULES = [("gd", 0.0, 0.0), ("momentum", 0.0, 0.0), ("momentum", 0.5, 0.0), ("momentum", 0.9, 0.0),
@@ -43,7 +43,7 @@ RULES = [("gd", 0.0, 0.0), ("momentum", 0.0, 0.0), ("momentum", 0.5, 0.0), ("mom
 @pytest.mark.parametrize("rule,beta,damping", RULES)
 @pytest.mark.parametrize("surface", [quadratic(10), valley(100)], ids=["q10", "valley100"])
 def test_threshold_equals_theory_and_separates_convergence_from_divergence(surface, rule, beta, damping):
-    mu, top = an.eigenvalues(surface.loss, (0.0, 0.0))
+    mu, top = an.eigenvalues(surface, (0.0, 0.0))
     hyper = {"momentum": beta} if rule in ("momentum", "nesterov") else {}
     if rule == "newton":
         hyper = {"damping": damping}
@@ -91,7 +91,7 @@ def test_spectral_rate_at_the_optimal_setting_is_the_published_rate(rule, kappa)
 @pytest.mark.parametrize("surface", [quadratic(10), quadratic(100), valley(100, 30), valley(1000, 45)],
                          ids=["q10", "q100", "valley100", "valley1000"])
 def test_measured_rate_at_the_optimal_setting_matches_theory_within_a_few_percent(surface, rule):
-    mu, top = an.eigenvalues(surface.loss, (0.0, 0.0))
+    mu, top = an.eigenvalues(surface, (0.0, 0.0))
     s = an.optimal_setting(rule, mu, top)
     hyper = {"momentum": s["momentum"]} if rule != "gd" else {}
     tr = run(surface, rule, start=surface.starts[0], steps=2000, learning_rate=s["learning_rate"], **hyper)
@@ -110,8 +110,8 @@ def test_measured_rate_reads_a_geometric_sequence_and_ignores_the_underflow():
 
 def test_refine_minimum_and_curvature_batches():
     s = SURFACES["himmelblau"]
-    p = an.refine_minimum(s.loss, (2.9, 2.1))
+    p = an.refine_minimum(s, (2.9, 2.1))
     assert p == pytest.approx([3.0, 2.0], abs=1e-4)
-    g, h = an.curvature(s.loss, np.array([[3.0, 2.0]] * 3))
+    g, h = an.curvature(s, np.array([[3.0, 2.0]] * 3))
     assert g.shape == (3, 2) and h.shape == (3, 2, 2)
     assert np.abs(g).max() < 1e-3

@@ -177,3 +177,25 @@ def test_the_warm_up_covers_every_section_of_the_lab_at_its_defaults():
     assert {arg.runs[0].optimizer for fn, arg in jobs if fn is lab.sweep} == set(lab.OPTIMIZERS)
     for fn, arg in jobs[:4]:
         assert fn(arg) is not None
+
+
+def test_moving_the_condition_number_or_the_angle_never_recompiles():
+    from test_optim_run import CompileCounter
+
+    from scenes import compute
+
+    def every_section(params):
+        s = scene("narrow_valley", "momentum", params=params)
+        lab.sweep(s)
+        lab.phase(s)
+        lab.momentum_race(replace_runs(s))
+        compute(s)
+
+    def replace_runs(s):
+        return Scene(surface=s.surface, surface_params=s.surface_params, steps=s.steps)
+
+    every_section((("angle", 45.0), ("kappa", 100.0)))  # compile once
+    with CompileCounter() as counter:
+        every_section((("angle", 30.0), ("kappa", 20.0)))
+        every_section((("angle", 90.0), ("kappa", 1000.0)))
+    assert counter.count == 0
