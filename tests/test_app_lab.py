@@ -41,7 +41,7 @@ def text(at: AppTest) -> str:
 
 def test_sweep_at_defaults_draws_the_thresholds_and_animates_the_chosen_rate():
     at = lab_page()
-    sweep, animation = figures(at)  # the sweep on the left, the chosen run animated on the right
+    sweep, animation, loss = figures(at)  # the sweep on the left, the chosen run animated on the right, its loss
     notes = " ".join(a["text"] for a in sweep["layout"]["annotations"])
     assert "2/L = 0.2" in notes and "2/(μ+L) = 0.182" in notes
     assert animation["frames"] and "Gradient descent (lr 0.182)" in json.dumps(animation["data"])
@@ -112,6 +112,7 @@ def test_a_schedule_is_swept_too():
     at = lab_page()
     at.selectbox(key="lab.gd.schedule.kind").set_value("cosine").run()
     ok(at)
-    sweep, animation = figures(at)
+    sweep, animation, loss = figures(at)
     assert "peak learning rate η (cosine decay" in sweep["layout"]["xaxis"]["title"]["text"]
     assert "cosine" in json.dumps(animation["data"])  # the animated run's label
+    assert "xaxis2" in loss["layout"]  # the lr-vs-step inset

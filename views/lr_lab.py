@@ -128,6 +128,9 @@ def sweep_section(scene: Scene, theme) -> None:
             result = cached_compute(lab.with_lr(scene, lr))
         st.plotly_chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.sweep_run")
         _outcome(result)
+        loss = fig.loss(result, theme)  # with the schedule's lr inset when there is one
+        loss.update_layout(height=int(theme.height * 0.5), showlegend=False)
+        st.plotly_chart(loss, config=CHART_CONFIG, theme=None, key="lab.sweep_loss")
     with left:
         st.plotly_chart(labfig.sweep(sw, theme, picked=lr), config=CHART_CONFIG, theme=None, key="lab.sweep_chart",
                         on_select=_pick_from_sweep, selection_mode="points")
@@ -154,7 +157,8 @@ def regimes_section(scene: Scene, theme) -> None:
         with col:
             st.markdown(f"**{name.capitalize()}**  \n{sw.relative(lr)}")
             st.plotly_chart(labfig.panel(result, theme), config=CHART_CONFIG, theme=None, key=f"lab.regime.{name}")
-            st.caption(result.runs[0].outcome.text.capitalize())
+            told = result.runs[0].outcome.text
+            st.caption(told[:1].upper() + told[1:])
     if sw.limit is not None:
         t = sw.thresholds[0]
         st.markdown(f"The rule's stability limit here is ${t.latex}$ = {num(t.value)} "
@@ -215,15 +219,16 @@ def momentum_section(scene: Scene, theme) -> None:
         st.plotly_chart(fig.contour(race.result, theme), config=CHART_CONFIG, theme=None, key="lab.momentum_race")
     with right:
         st.plotly_chart(labfig.rates(race, theme), config=CHART_CONFIG, theme=None, key="lab.rates")
-        rows = ["| rule | η | β | theory rate | measured |", "|---|---|---|---|---|"]
-        for row in race.rows:
-            measured = num(row.measured, 4) if row.measured is not None else "—"
-            rows.append(f"| {OPTIMIZERS[row.optimizer].title} | {num(row.setting['learning_rate'])} | "
-                        f"{num(row.setting['momentum'])} | {lab.RATE_TEXT[row.optimizer]} = "
-                        f"{num(row.theory, 4)} | {measured} |")
-        st.markdown("\n".join(rows))
-        st.caption(f"Hessian {race.curvature.text()}. Rates are per step: the distance to the minimum shrinks by "
-                   "this factor each step (measured: the slope of log distance over the second half of the run).")
+    rows = ["| rule | η | β | theory rate | measured rate |", "|---|---|---|---|---|"]
+    for row in race.rows:
+        measured = num(row.measured, 4) if row.measured is not None else "—"
+        rows.append(f"| {OPTIMIZERS[row.optimizer].title} | {num(row.setting['learning_rate'])} | "
+                    f"{num(row.setting['momentum'])} | {lab.RATE_TEXT[row.optimizer]} = {num(row.theory, 4)} | "
+                    f"{measured} |")
+    st.markdown("\n".join(rows))
+    st.caption(f"Each rule at its best constant setting for this quadratic. Hessian {race.curvature.text()}. A rate "
+               "is per step: the distance to the minimum shrinks by this factor each step (measured: the slope of "
+               "log distance over the second half of the run).")
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]

@@ -108,8 +108,8 @@ def sweep_figure(
         yaxis2=dict(title=dict(text="steps to a minimum"), domain=[0.0, 0.4], rangemode="tozero", anchor="x",
                     range=[0, steps * 1.05], **axis),
         shapes=shapes, annotations=notes, hovermode="closest", clickmode="event+select",
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, font=dict(size=theme.font_size - 2),
+        legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, font=dict(size=theme.font_size - 2),
                     entrywidth=0.5, entrywidthmode="fraction"),
-        margin=dict(l=70, r=15, t=50, b=40), height=int(theme.height * 0.9),
+        margin=dict(l=70, r=15, t=50, b=70), height=int(theme.height * 0.95),
     )
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
