@@ -3,32 +3,25 @@ momentum's rates on quadratics."""
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import streamlit as st
 
 from optim import OPTIMIZERS
 from optim import analysis as an
-from scenes import Result, RunSpec, Scene, compute, lab
+from scenes import RunSpec, Scene, lab
 from scenes import figures as fig
 from scenes import lab_figures as labfig
 from scenes.controls import log_grid
-from scenes.text import num, point
+from scenes.text import num
 from surfaces import SURFACES
-from views.widgets import choice_slider, param_slider, schedule_picker
-from viz import THEMES, color
+from views.common import cached_compute, chart_config, outcomes
+from views.widgets import choice_slider, param_slider, schedule_picker, start_picker
+from viz import THEMES
 
-CHART_CONFIG = {"displaylogo": False, "scrollZoom": False,
-                "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "learning-rate-lab"}}
+CHART_CONFIG = chart_config("learning-rate-lab")
 SECTIONS = ("Sweep", "Regimes", "Phase diagram", "Momentum")
 SHORT = {"Phase diagram": "Phase"}  # four labels fit a phone's width
 QUADRATICS = ("quadratic", "narrow_valley")
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def cached_compute(scene: Scene) -> Result:
-    return compute(scene)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -44,13 +37,6 @@ def cached_phase(scene: Scene) -> lab.Phase:
 @st.cache_data(max_entries=32, show_spinner=False)
 def cached_race(scene: Scene) -> lab.MomentumRace:
     return lab.momentum_race(scene)
-
-
-def _set_start(xkey: str, ykey: str, pill_key: str, starts: dict) -> None:
-    chosen = st.session_state.get(pill_key)
-    if chosen in starts:
-        st.session_state[xkey], st.session_state[ykey] = starts[chosen]
-    st.session_state[pill_key] = None
 
 
 def controls(section: str) -> Scene:
@@ -72,18 +58,7 @@ def controls(section: str) -> Scene:
         swept = {"learning_rate"} | ({an.MOMENTUM_HYPER[opt]} if section == "Phase diagram" else set())
         hyper = {h.name: param_slider(h, prefix=f"lab.{opt}") for h in OPTIMIZERS[opt].hypers
                  if h.slider and h.name not in swept}
-    (x0, x1), (y0, y1) = surface.domain
-    default = surface.default_start
-    xkey, ykey = f"lab.start.{key}.x", f"lab.start.{key}.y"
-    step = float(f"{surface.span / 200:.1g}")
-    st.markdown("**Start point**")
-    c1, c2 = st.columns(2)
-    sx = c1.slider("x₀", float(x0), float(x1), float(default[0]), step=step, key=xkey, format="%.3g")
-    sy = c2.slider("y₀", float(y0), float(y1), float(default[1]), step=step, key=ykey, format="%.3g")
-    if len(surface.starts) > 1:
-        starts = {point(*p): p for p in surface.starts}
-        st.pills("Instructive starts", list(starts), key=f"lab.pills.{key}", label_visibility="collapsed",
-                 on_change=_set_start, args=(xkey, ykey, f"lab.pills.{key}", starts))
+    sx, sy, _ = start_picker(surface, prefix="lab.")
     steps = st.slider("Steps (the budget of every run)", 100, 2000, 500, step=50, key="lab.steps")
     if section in ("Sweep", "Regimes"):
         with st.expander("Learning-rate schedule"):
@@ -94,13 +69,6 @@ def controls(section: str) -> Scene:
     spec = RunSpec(opt, tuple(sorted(hyper.items())), schedule)
     return Scene(surface=key, surface_params=tuple(sorted(params.items())), runs=(spec,),
                  start=(float(sx), float(sy)), steps=int(steps), seed=seed)
-
-
-def _outcome(result: Result) -> None:
-    r = result.runs[0]
-    dot = f'<span style="color:{color(r.spec.optimizer)};font-size:1.3em">●</span>'
-    st.markdown(f'<div class="lll-outcomes">{dot} <b>{html.escape(r.label)}</b> {html.escape(r.outcome.text)}'
-                "</div>", unsafe_allow_html=True)
 
 
 def _pick_from_sweep() -> None:
@@ -127,7 +95,7 @@ def sweep_section(scene: Scene, theme) -> None:
         with st.spinner("Computing the run…"):
             result = cached_compute(lab.with_lr(scene, lr))
         st.plotly_chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.sweep_run")
-        _outcome(result)
+        outcomes(result, header=False)
         loss = fig.loss(result, theme)  # with the schedule's lr inset when there is one
         loss.update_layout(height=int(theme.height * 0.5), showlegend=False)
         st.plotly_chart(loss, config=CHART_CONFIG, theme=None, key="lab.sweep_loss")
@@ -208,7 +176,7 @@ def phase_section(scene: Scene, theme) -> None:
         with st.spinner("Computing the run…"):
             result = cached_compute(lab.with_lr_beta(ph, lr, beta))
         st.plotly_chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.phase_run")
-        _outcome(result)
+        outcomes(result, header=False)
 
 
 def momentum_section(scene: Scene, theme) -> None:

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from optim import OPTIMIZERS
-from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene, compute
+from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene
 from scenes import figures as fig
 from scenes.scene import DEFAULT_OPTIMIZERS
-from scenes.text import point
 from surfaces import SURFACES
-from views.widgets import hyper_sliders, param_slider, schedule_picker
+from views.common import cached_compute, chart_config, outcomes
+from views.widgets import hyper_sliders, param_slider, schedule_picker, start_picker
 from viz import THEMES, color
 
-CHART_CONFIG = {"displaylogo": False, "scrollZoom": False,
-                "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "loss-landscape"}}
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def cached_compute(scene: Scene) -> Result:
-    return compute(scene)
-
-
-def _set_start(xkey: str, ykey: str, pill_key: str, starts: dict) -> None:
-    chosen = st.session_state.get(pill_key)
-    if chosen in starts:
-        st.session_state[xkey], st.session_state[ykey] = starts[chosen]
-    st.session_state[pill_key] = None
+CHART_CONFIG = chart_config("loss-landscape")
 
 
 def _start_from_click() -> None:
@@ -66,18 +51,7 @@ def controls() -> Scene:
             hyper = tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=k).items()))
             runs.append(RunSpec(k, hyper, schedule_picker(k, race_steps)))
 
-    (x0, x1), (y0, y1) = surface.domain
-    default = surface.default_start
-    xkey, ykey = f"start.{key}.x", f"start.{key}.y"
-    step = float(f"{surface.span / 200:.1g}")
-    st.markdown("**Start point**")
-    c1, c2 = st.columns(2)
-    sx = c1.slider("x₀", float(x0), float(x1), float(default[0]), step=step, key=xkey, format="%.3g")
-    sy = c2.slider("y₀", float(y0), float(y1), float(default[1]), step=step, key=ykey, format="%.3g")
-    if len(surface.starts) > 1:
-        starts = {point(*p): p for p in surface.starts}
-        st.pills("Instructive starts", list(starts), key=f"pills.{key}", label_visibility="collapsed",
-                 on_change=_set_start, args=(xkey, ykey, f"pills.{key}", starts))
+    sx, sy, (xkey, ykey, step) = start_picker(surface, prefix="")
     steps = st.slider("Steps", STEP_RANGE[0], STEP_RANGE[1], Scene.steps, step=10, key="steps")
     seed = 0
     if any(OPTIMIZERS[k].stochastic for k in chosen):
@@ -87,16 +61,6 @@ def controls() -> Scene:
         return None
     return Scene(surface=key, surface_params=tuple(sorted(params.items())), runs=tuple(runs),
                  start=(float(sx), float(sy)), steps=int(steps), seed=seed)
-
-
-def outcomes(result: Result) -> None:
-    """What happened, one coloured line per racer."""
-    s = result.scene
-    lines = [f"<b>{html.escape(result.surface.title)}</b> from {point(*result.start)}, {s.steps} steps:"]
-    for r in result.runs:
-        dot = f'<span style="color:{color(r.spec.optimizer)};font-size:1.3em">●</span>'
-        lines.append(f"{dot} <b>{html.escape(r.label)}</b> {html.escape(r.outcome.text)}")
-    st.markdown('<div class="lll-outcomes">' + "<br>".join(lines) + "</div>", unsafe_allow_html=True)
 
 
 def rules(result: Result) -> None:

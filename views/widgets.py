@@ -6,7 +6,7 @@ import streamlit as st
 
 from optim.schedules import KINDS, TITLES, Schedule
 from scenes.controls import nearest, options
-from scenes.text import NAMES, num
+from scenes.text import NAMES, num, point
 
 
 def choice_slider(label: str, opts: list, default, key: str, log: bool = False, help: str | None = None,
@@ -33,6 +33,34 @@ def param_slider(p, prefix: str) -> float:
 def hyper_sliders(optimizer, prefix: str) -> dict[str, float]:
     """One slider per tunable hyperparameter of a registry optimizer; the others keep their defaults."""
     return {h.name: param_slider(h, prefix) for h in optimizer.hypers if h.slider}
+
+
+# -- the start point -------------------------------------------------------------------------------------------------
+def _set_start(xkey: str, ykey: str, pill_key: str, starts: dict) -> None:
+    chosen = st.session_state.get(pill_key)
+    if chosen in starts:
+        st.session_state[xkey], st.session_state[ykey] = starts[chosen]
+    st.session_state[pill_key] = None
+
+
+def start_picker(surface, prefix: str) -> tuple[float, float, tuple[str, str, float]]:
+    """x₀ and y₀ sliders over the surface's domain, and pills for its instructive starts (when it has several).
+
+    Returns (x, y, (xkey, ykey, step)): the keys and the slider step let a click on a map set the start too."""
+    (x0, x1), (y0, y1) = surface.domain
+    default = surface.default_start
+    xkey, ykey = f"{prefix}start.{surface.key}.x", f"{prefix}start.{surface.key}.y"
+    step = float(f"{surface.span / 200:.1g}")
+    st.markdown("**Start point**")
+    c1, c2 = st.columns(2)
+    sx = c1.slider("x₀", float(x0), float(x1), float(default[0]), step=step, key=xkey, format="%.3g")
+    sy = c2.slider("y₀", float(y0), float(y1), float(default[1]), step=step, key=ykey, format="%.3g")
+    if len(surface.starts) > 1:
+        starts = {point(*p): p for p in surface.starts}
+        pill_key = f"{prefix}pills.{surface.key}"
+        st.pills("Instructive starts", list(starts), key=pill_key, label_visibility="collapsed",
+                 on_change=_set_start, args=(xkey, ykey, pill_key, starts))
+    return float(sx), float(sy), (xkey, ykey, step)
 
 
 # -- learning-rate schedules -----------------------------------------------------------------------------------------

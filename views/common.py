@@ -1,0 +1,32 @@
+"""What the pages share beyond widgets: one cache of computed scenes (a race seen on one page is instant on the
+other), the Plotly toolbar's settings (PNG export at 3x for lecture notes) and the coloured outcome lines."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from scenes import Result, Scene, compute
+from scenes.text import point
+from viz import color
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_compute(scene: Scene) -> Result:
+    return compute(scene)
+
+
+def chart_config(filename: str) -> dict:
+    return {"displaylogo": False, "scrollZoom": False,
+            "toImageButtonOptions": {"format": "png", "scale": 3, "filename": filename}}
+
+
+def outcomes(result: Result, *, header: bool = True) -> None:
+    """What happened, one line per racer with its colour dot; the header names the surface, start and steps."""
+    head = f"<b>{html.escape(result.surface.title)}</b> from {point(*result.start)}, {result.scene.steps} steps:"
+    lines = [head] if header else []
+    for r in result.runs:
+        dot = f'<span style="color:{color(r.spec.optimizer)};font-size:1.3em">●</span>'
+        lines.append(f"{dot} <b>{html.escape(r.label)}</b> {html.escape(r.outcome.text)}")
+    st.markdown('<div class="lll-outcomes">' + "<br>".join(lines) + "</div>", unsafe_allow_html=True)
