@@ -1,8 +1,9 @@
-"""How long does the page take to answer a learning-rate slider move, once warm?
+"""How long do the pages take to answer a slider move, once warm?
 
-Drives the Trajectories page through Streamlit's AppTest (the server side of a rerun: widgets -> Scene -> compute ->
-figures -> JSON), timing reruns after a new learning rate against a baseline measured in the same run: a rerun where
-nothing changed (everything cached). The browser's own drawing comes on top (see the real-browser test).
+Drives the Trajectories page and the Learning rate page through Streamlit's AppTest (the server side of a rerun:
+widgets -> Scene -> compute -> figures -> JSON), timing reruns after a slider move against a baseline measured in the
+same run: a rerun where nothing changed (everything cached). The browser's own drawing comes on top (see the
+real-browser test).
 """
 
 from __future__ import annotations
@@ -49,6 +50,36 @@ def main(repeats: int = 12) -> None:
     print(f"rerun after a new learning rate: median {move * 1000:.0f} ms, worst {max(moved) * 1000:.0f} ms "
           f"over {len(moved)} values")
     print(f"slider move / unchanged rerun = {move / base:.2f}")
+    lab(at, repeats)
+
+
+def lab(at: AppTest, repeats: int) -> None:
+    """The Learning rate page: a new β (a new 200-rate sweep) and, in the Momentum section, a new κ (a new race:
+    κ is data, so neither compiles)."""
+    at.switch_page("views/lr_lab.py").run()
+    at.selectbox(key="lab.optimizer.False").set_value("momentum").run()
+    betas = [b for b in options(0.0, 0.999, False, 0.9) if 0.3 <= b <= 0.99][:repeats]
+    for b in betas[:2]:
+        at.select_slider(key="lab.momentum.momentum").set_value(b)
+        timed(at)
+    unchanged = [timed(at) for _ in range(repeats)]
+    moved = []
+    for b in betas:
+        at.select_slider(key="lab.momentum.momentum").set_value(b)
+        moved.append(timed(at))
+    base = statistics.median(unchanged)
+    print(f"Learning rate page, sweep: unchanged rerun {base * 1000:.0f} ms; new β (200 runs swept again) median "
+          f"{statistics.median(moved) * 1000:.0f} ms, worst {max(moved) * 1000:.0f} ms over {len(moved)} values "
+          f"= {statistics.median(moved) / base:.2f} x unchanged")
+    at.segmented_control(key="lab.section").set_value("Momentum").run()
+    kappas = [k for k in options(1, 1000, True, 100) if k >= 2][:repeats]
+    timed(at)
+    moved = []
+    for k in kappas:
+        at.select_slider(key="lab.narrow_valley.kappa").set_value(k)
+        moved.append(timed(at))
+    print(f"Learning rate page, momentum: new κ median {statistics.median(moved) * 1000:.0f} ms, worst "
+          f"{max(moved) * 1000:.0f} ms over {len(moved)} values")
 
 
 if __name__ == "__main__":
