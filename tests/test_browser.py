@@ -122,12 +122,13 @@ def open_lab(browser, url, width=1280, height=800):
     return page, errors
 
 
-def animated_name(page, other_than: str = "", timeout: float = 60.0) -> str:
-    """The animated run's legend name, once it is drawn and differs from `other_than` (a rerun redraws the chart)."""
+def animated_name(page, other_than: str = "", prefix: str = "Gradient descent", timeout: float = 60.0) -> str:
+    """The animated run's legend name (chart 1), once it is drawn and differs from `other_than` (a rerun redraws the
+    chart)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         data = figure_data(page, 1) or []
-        names = [t["name"] for t in data if t["name"] and t["name"].startswith("Gradient descent")]
+        names = [t["name"] for t in data if t["name"] and t["name"].startswith(prefix)]
         if names and names[0] != other_than:
             return names[0]
         time.sleep(0.25)
@@ -185,3 +186,33 @@ def test_lab_sections_render(browser, url, section, width, height):
     assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors
     page.close()
+
+
+def test_a_click_on_a_phase_diagram_cell_animates_that_run(browser, url):
+    page, errors = open_lab(browser, url)
+    page.get_by_text("Phase", exact=True).first.click()
+    first = "Momentum (heavy ball) (lr 0.231, β 0.27)"  # the quadratic's optimum, animated by default
+    name = lambda other: animated_name(page, other, prefix="Momentum")  # noqa: E731
+    assert name("") == first
+    for attempt in range(3):
+        page.wait_for_timeout(1500)
+        target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
+            const t = g._fullData[0], i = 10 * 40 + 12, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
+            const r = g.getBoundingClientRect();
+            return {lr: 10 ** t.x[i], beta: t.y[i], px: r.left + xa._offset + xa.c2p(t.x[i]),
+                    py: r.top + ya._offset + ya.c2p(t.y[i])}; }""")
+        page.mouse.move(target["px"], target["py"])
+        page.wait_for_timeout(300)
+        page.mouse.click(target["px"], target["py"])
+        try:
+            clicked = name(first)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    lr, beta = (float(v) for v in clicked.split("(lr ")[1].rstrip(")").split(", β "))
+    assert abs(lr / target["lr"] - 1) < 0.01 and abs(beta - target["beta"]) < 0.01
+    page.screenshot(path=str(ARTIFACTS / "lab-phase-clicked.png"))
+    assert not errors, errors
+    page.close()
+

@@ -10,6 +10,7 @@ import pytest
 from optim import analysis as an
 from scenes import RunSpec, Scene, lab
 from scenes import lab_figures as labfig
+from surfaces import SURFACES
 from viz import THEMES
 
 
@@ -199,3 +200,19 @@ def test_moving_the_condition_number_or_the_angle_never_recompiles():
         every_section((("angle", 30.0), ("kappa", 20.0)))
         every_section((("angle", 90.0), ("kappa", 1000.0)))
     assert counter.count == 0
+
+
+@pytest.mark.parametrize("key", sorted(SURFACES))
+def test_every_surface_sweeps_and_maps_and_says_why_when_there_is_no_threshold(key):
+    s = scene(key, "momentum", steps=200)
+    sw = lab.sweep(s)
+    assert len(sw.lrs) == lab.SWEEP_SIZE and np.isfinite(sw.final).all()
+    if sw.thresholds:
+        assert sw.curvature.mu > 0 and sw.limit == sw.thresholds[0].value
+    else:
+        assert sw.note  # no minimum, or no minimum with positive curvature: said, not drawn
+    names = [n for n, _ in lab.regime_rates(sw)]
+    assert names[0] == "too small" and len(names) >= 2
+    ph = lab.phase(s)
+    assert ph.reached.shape == (lab.PHASE_BETAS, lab.PHASE_LRS)
+    assert (ph.boundary is not None) == (key in ("quadratic", "narrow_valley", "booth", "matyas"))  # the quadratics

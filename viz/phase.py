@@ -97,7 +97,7 @@ def phase_figure(
         yaxis=dict(title=dict(text=beta_label), range=[b[0] - 0.02, b[-1] + 0.02], showgrid=False, zeroline=False,
                    ticks="outside"),
         plot_bgcolor="white", hovermode="closest", clickmode="event+select", dragmode="pan",
-        legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0, font=dict(size=theme.font_size - 1)),
-        margin=dict(l=60, r=10, t=40, b=40), height=int(theme.height * 0.85),
+        legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, font=dict(size=theme.font_size - 1)),
+        margin=dict(l=60, r=10, t=40, b=70), height=int(theme.height * 0.9),
     )
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
