@@ -27,3 +27,4 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/figure_size.py
 	$(PY) benchmarks/slider_latency.py
 	$(PY) benchmarks/lr_sweep.py
+	$(PY) benchmarks/basin_map.py

@@ -38,7 +38,7 @@ def _hover_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, n: int = 24) -> d
     )
 
 
-def _marker_traces(markers: tuple[Marker, ...], theme: Theme) -> list[dict]:
+def marker_traces(markers: tuple[Marker, ...], theme: Theme) -> list[dict]:
     """Critical points by kind. Few: labelled on the map. Many (Rastrigin's 441): local minima as small dots, saddles
     and maxima listed in the legend only (a click there shows them), so the paths stay readable."""
     traces = []
@@ -100,7 +100,7 @@ def contour_figure(
     n_chunks = math.ceil(n_frames / per_chunk)
     bounds = [shown[min(c * per_chunk, n_frames - 1)] for c in range(n_chunks + 1)]  # chunk c: bounds[c]..bounds[c+1]
 
-    data = [_hover_grid(*hover)] + _marker_traces(markers, theme)
+    data = [_hover_grid(*hover)] + marker_traces(markers, theme)
     data.append(dict(
         type="scatter", mode="markers+text", x=[start[0]], y=[start[1]], name="start", hoverinfo="name",
         text=["start"], textposition="top center", showlegend=False, textfont=dict(size=theme.font_size, color=INK),

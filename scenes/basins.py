@@ -1,0 +1,93 @@
+"""Basins of attraction: every start of a grid over the domain labelled by the documented minimum its run reaches,
+one vectorised call of :func:`optim.run` that keeps only where each run ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optim import run
+from scenes.outcome import REACH_TOL
+from scenes.scene import Scene
+from scenes.text import point
+from surfaces import Point, Surface
+
+DIVERGED, NOT_CONVERGED = -1, -2  # labels besides the index of a documented minimum
+GRID = 200
+
+
+@dataclass(frozen=True)
+class BasinMap:
+    scene: Scene  # the surface, one run (optimizer and hyperparameters) and the steps; its start is not used
+    xs: np.ndarray  # (n,) float32
+    ys: np.ndarray  # (n,)
+    labels: np.ndarray  # (n, n) int16, rows along y: the index of the minimum reached, DIVERGED or NOT_CONVERGED
+    ends: np.ndarray  # (n, n, 2) float32: where each run ended (its last good point if it diverged)
+
+    @property
+    def surface(self) -> Surface:
+        return self.scene.surface_obj
+
+    @property
+    def minima(self) -> tuple[Point, ...]:
+        return self.surface.minima
+
+    def share(self, label: int) -> float:
+        return float((self.labels == label).mean())
+
+    @property
+    def share_global(self) -> float:
+        """The share of starts whose run reached a global minimum."""
+        return float(np.isin(self.labels, [i for i, p in enumerate(self.minima) if p.kind == "global"]).mean())
+
+    def start_at(self, i: int, j: int) -> tuple[float, float]:
+        """The start of the pixel in row i (y) and column j (x)."""
+        return float(self.xs[j]), float(self.ys[i])
+
+
+def grid_starts(surface: Surface, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """xs (n,), ys (n,) and the (n·n, 2) starts, row by row along y (as the map's rows)."""
+    (x0, x1), (y0, y1) = surface.domain
+    xs, ys = np.linspace(x0, x1, n, dtype=np.float32), np.linspace(y0, y1, n, dtype=np.float32)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.stack([gx.ravel(), gy.ravel()], axis=1)
+
+
+def label_ends(surface: Surface, ends: np.ndarray, diverged: np.ndarray) -> np.ndarray:
+    """The index of the documented minimum each end point lies within tolerance of (REACH_TOL of the span, as the
+    captions), else NOT_CONVERGED; DIVERGED where the run diverged."""
+    labels = np.full(len(ends), NOT_CONVERGED, np.int16)
+    if surface.minima:
+        mins = np.array([[p.x, p.y] for p in surface.minima], np.float32)
+        d = np.linalg.norm(ends[:, None, :] - mins[None], axis=-1)  # (M, K)
+        near = d.argmin(axis=1)
+        labels = np.where(d[np.arange(len(ends)), near] <= REACH_TOL * surface.span, near, NOT_CONVERGED)
+    return np.where(diverged >= 0, DIVERGED, labels).astype(np.int16)
+
+
+def basin_map(scene: Scene, n: int = GRID) -> BasinMap:
+    """Run the scene's first optimizer from every start of an n × n grid for scene.steps steps (endpoints only)."""
+    surface = scene.surface_obj
+    spec = scene.runs[0]
+    xs, ys, starts = grid_starts(surface, n)
+    tr = run(surface, spec.optimizer, start=starts, steps=scene.steps, record_every=scene.steps, seed=scene.seed,
+             schedule=spec.schedule, **spec.hyper_dict())
+    ends = tr.xy[:, -1]
+    labels = label_ends(surface, ends, tr.diverged_at)
+    return BasinMap(scene, xs, ys, labels.reshape(n, n), ends.reshape(n, n, 2))
+
+
+def legend_names(bm: BasinMap) -> dict[int, str]:
+    """Label -> legend text with its share of the starts: "global min (3, 2): 25.6%", "diverged: 3.1%"."""
+    names = {}
+    for k in sorted(int(v) for v in np.unique(bm.labels)):
+        if k == DIVERGED:
+            text = "diverged"
+        elif k == NOT_CONVERGED:
+            text = f"not converged in {bm.scene.steps} steps"
+        else:
+            p = bm.minima[k]
+            text = f"{'global' if p.kind == 'global' else 'local'} min {point(p.x, p.y)}"
+        names[k] = f"{text}: {100 * bm.share(k):.1f}%"
+    return names

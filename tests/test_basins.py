@@ -1,0 +1,58 @@
+"""scenes.basins and viz.basins: basin labels on Himmelblau, shares, the picture and its click grid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scenes import RunSpec, Scene
+from scenes import basins as bs
+from scenes.figures import markers
+from viz import THEMES
+from viz.basins import basin_figure, basin_image
+
+
+def scene(surface="himmelblau", opt="gd", lr=0.002, steps=500) -> Scene:
+    return Scene(surface=surface, runs=(RunSpec(opt, (("learning_rate", lr),)),), steps=steps)
+
+
+def test_himmelblau_starts_near_each_minimum_are_labelled_with_it_and_the_four_basins_cover_the_domain():
+    bm = bs.basin_map(scene())
+    assert bm.labels.shape == (bs.GRID, bs.GRID) and bm.labels.dtype == np.int16
+    for k, p in enumerate(bm.minima):
+        j, i = np.abs(bm.xs - p.x).argmin(), np.abs(bm.ys - p.y).argmin()
+        near = bm.labels[max(i - 3, 0): i + 4, max(j - 3, 0): j + 4]
+        assert (near == k).all(), (p, np.unique(near))
+    assert sum(bm.share(k) for k in range(4)) > 0.99
+    assert all(0.15 < bm.share(k) < 0.35 for k in range(4))  # four basins of comparable size
+    assert bm.share_global == pytest.approx(sum(bm.share(k) for k in range(4)))
+
+
+def test_labels_of_ends_diverged_and_not_converged():
+    s = scene().surface_obj
+    ends = np.array([[3.0, 2.0], [3.0005, 2.0], [0.0, 0.0], [3.0, 2.0]], np.float32)
+    labels = bs.label_ends(s, ends, np.array([-1, -1, -1, 7]))
+    k = next(i for i, p in enumerate(s.minima) if (p.x, p.y) == (3.0, 2.0))
+    assert labels.tolist() == [k, k, bs.NOT_CONVERGED, bs.DIVERGED]
+
+
+def test_a_surface_without_minima_has_no_basin_and_too_large_a_step_diverges():
+    bm = bs.basin_map(scene("saddle", lr=0.01, steps=100), n=20)
+    assert set(np.unique(bm.labels)) <= {bs.DIVERGED, bs.NOT_CONVERGED}
+    assert bm.share_global == 0.0
+    wild = bs.basin_map(scene(lr=0.5, steps=100), n=20)
+    assert wild.share(bs.DIVERGED) > 0.5
+
+
+def test_the_figure_shows_the_map_as_an_image_with_a_click_grid_and_shares_in_the_legend():
+    bm = bs.basin_map(scene(), n=50)
+    names = bs.legend_names(bm)
+    assert all(v.endswith("%") for v in names.values()) and "global min (3, 2)" in " ".join(names.values())
+    fig = basin_figure(bm.xs, bm.ys, bm.labels, markers(bm), names, THEMES["normal"], picked=(1.0, 1.0))
+    fig = fig.to_plotly_json()
+    assert fig["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert fig["data"][0]["marker"]["opacity"] == 0 and fig["data"][0]["name"] == "starts"
+    legend = [t["name"] for t in fig["data"] if t.get("showlegend")]
+    assert set(names.values()) <= set(legend)
+    img = basin_image(bm.labels)
+    assert img.shape == (50, 50, 3) and img.dtype == np.uint8
