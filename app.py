@@ -40,6 +40,7 @@ PAGES = [
     st.Page(ROOT / "views" / "trajectories.py", title="Trajectories", icon=":material/route:", default=True),
     st.Page(ROOT / "views" / "lr_lab.py", title="Learning rate & momentum", icon=":material/speed:",
             url_path="learning-rate"),
+    st.Page(ROOT / "views" / "minima.py", title="Minima & saddles", icon=":material/landscape:", url_path="minima"),
 ]
 
 nav = st.navigation(PAGES)

@@ -18,11 +18,12 @@ class RateCurve:
     key: str  # optimizer key: colour
     label: str  # "Heavy ball (η 0.33, β 0.27)"
     distance: np.ndarray  # (steps + 1,) |θ_t − θ*|
-    rate: float  # the theory's rate r
+    rate: float | None  # the theory's rate r (None: no theory line)
     rate_text: str  # "(√κ−1)/(√κ+1) = 0.519"
 
 
-def rates_figure(curves: tuple[RateCurve, ...], theme: Theme, *, title: str = "") -> go.Figure:
+def rates_figure(curves: tuple[RateCurve, ...], theme: Theme, *, title: str = "",
+                 y_title: str = "distance to the minimum |θ − θ*|") -> go.Figure:  # fmt: skip
     data = []
     lowest, highest = 1.0, 1.0
     for c in curves:
@@ -35,6 +36,8 @@ def rates_figure(curves: tuple[RateCurve, ...], theme: Theme, *, title: str = ""
         data.append(dict(type="scatter", mode="lines", x=t[:end], y=d[:end].astype(np.float32), name=c.label,
                          legendgroup=c.key, line=dict(color=color(c.key), width=theme.line_width),
                          hovertemplate=f"{c.label}<br>step %{{x}}<br>|θ − θ*| %{{y:.3g}}<extra></extra>"))
+        if c.rate is None:
+            continue
         theory = d[0] * c.rate ** t
         keep = theory > max(FLOOR, lowest * 1e-2)
         data.append(dict(type="scatter", mode="lines", x=t[keep], y=theory[keep].astype(np.float32),
@@ -45,7 +48,7 @@ def rates_figure(curves: tuple[RateCurve, ...], theme: Theme, *, title: str = ""
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
         xaxis=dict(title=dict(text="step"), rangemode="tozero", showline=True, linecolor="#9aa5b1", ticks="outside"),
-        yaxis=dict(type="log", title=dict(text="distance to the minimum |θ − θ*|"), exponentformat="power",
+        yaxis=dict(type="log", title=dict(text=y_title), exponentformat="power",
                    showline=True, linecolor="#9aa5b1", ticks="outside",
                    range=[np.log10(max(lowest, FLOOR)) - 0.5, np.log10(highest) + 0.3]),
         legend=dict(orientation="v", yanchor="bottom", y=0.01, xanchor="left", x=0.01, bgcolor="rgba(255,255,255,0.85)",
