@@ -2,5 +2,6 @@
 
 from surfaces.base import Point, Surface, SurfaceParam
 from surfaces.classic import SURFACES
+from surfaces.formula import FormulaError, from_formula
 
-__all__ = ["SURFACES", "Point", "Surface", "SurfaceParam"]
+__all__ = ["SURFACES", "FormulaError", "Point", "Surface", "SurfaceParam", "from_formula"]
