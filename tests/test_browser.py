@@ -216,3 +216,39 @@ def test_a_click_on_a_phase_diagram_cell_animates_that_run(browser, url):
     assert not errors, errors
     page.close()
 
+
+
+def test_minima_page_a_click_on_a_basin_map_races_from_that_start(browser, url):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "/minima", wait_until="domcontentloaded")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=120_000)
+    assert not page.locator("[role=dialog]").count()
+    start = "() => { const t = document.querySelectorAll('.js-plotly-plot')[3].data.find(t => t.name === 'start');" \
+            " return t ? [t.x[0], t.y[0]] : null; }"
+    before = page.evaluate(start)
+    assert before == [1, 4.5]
+    for attempt in range(3):
+        page.wait_for_timeout(1000)
+        target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
+            const t = g._fullData[0], i = 5 * 40 + 35, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
+            const r = g.getBoundingClientRect();
+            return {x: t.x[i], y: t.y[i], px: r.left + xa._offset + xa.c2p(t.x[i]),
+                    py: r.top + ya._offset + ya.c2p(t.y[i])}; }""")
+        page.mouse.move(target["px"], target["py"])
+        page.wait_for_timeout(300)
+        page.mouse.click(target["px"], target["py"])
+        try:
+            page.wait_for_function(f"(() => {{ const s = ({start})(); return s && s[0] !== 1; }})", timeout=30_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+    x, y = page.evaluate(start)
+    assert abs(x - target["x"]) < 0.3 and abs(y - target["y"]) < 0.3  # the clicked point or its neighbour (10/39 apart)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "minima-basins-1280x800.png"))
+    assert not page.locator("[data-testid=stException]").count()
+    assert not errors, errors
+    page.close()
