@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, replace
 
 from optim import OPTIMIZERS
 from optim.schedules import Schedule
-from surfaces import SURFACES, Surface
+from surfaces import SURFACES, Surface, from_formula
 
+CUSTOM = "custom"  # the surface key of a lecturer's formula (Scene.formula holds it)
 MAX_RUNS = 6
 STEP_RANGE = (10, 2000)
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
@@ -49,9 +50,13 @@ class Scene:
     start: tuple[float, float] | None = None  # None: the surface's first instructive start
     steps: int = 300
     seed: int = 0
+    formula: tuple[str, tuple[tuple[float, float], tuple[float, float]]] | None = None  # (text, domain) for CUSTOM
 
     def __post_init__(self):
-        if self.surface not in SURFACES:
+        if self.surface == CUSTOM:
+            if self.formula is None:
+                raise ValueError("a custom surface needs its formula and domain")
+        elif self.surface not in SURFACES:
             raise ValueError(f"unknown surface {self.surface!r}")
         if not 1 <= len(self.runs) <= MAX_RUNS:
             raise ValueError(f"choose between 1 and {MAX_RUNS} optimizers")
@@ -63,6 +68,8 @@ class Scene:
 
     @property
     def surface_obj(self) -> Surface:
+        if self.surface == CUSTOM:
+            return from_formula(self.formula[0], self.formula[1])
         return SURFACES[self.surface].with_params(**dict(self.surface_params))
 
     @property
@@ -71,4 +78,4 @@ class Scene:
 
     def with_surface(self, key: str) -> Scene:
         """The same racers on another surface, from that surface's default start."""
-        return replace(self, surface=key, surface_params=(), start=None)
+        return replace(self, surface=key, surface_params=(), start=None, formula=None)

@@ -15,7 +15,7 @@ from scenes.controls import log_grid
 from scenes.text import num
 from surfaces import SURFACES
 from views.common import cached_compute, chart_config, outcomes
-from views.widgets import choice_slider, param_slider, schedule_picker, start_picker
+from views.widgets import choice_slider, param_slider, schedule_picker, start_picker, surface_picker
 from viz import THEMES
 
 CHART_CONFIG = chart_config("learning-rate-lab")
@@ -41,14 +41,11 @@ def cached_race(scene: Scene) -> lab.MomentumRace:
 
 def controls(section: str) -> Scene:
     """The control column, read into a Scene with one run (its learning rate is what the sections vary)."""
-    keys = QUADRATICS if section == "Momentum" else tuple(SURFACES)
-    skey = "lab.msurface" if section == "Momentum" else "lab.surface"
-    key = st.selectbox("Surface", keys, index=keys.index("narrow_valley" if section == "Momentum" else "quadratic"),
-                       key=skey, format_func=lambda k: SURFACES[k].title)
-    surface = SURFACES[key]
-    params = {p.name: param_slider(p, prefix=f"lab.{key}") for p in surface.params}
-    surface = surface.with_params(**params)
-    st.caption(surface.lesson)
+    if section == "Momentum":  # the rates are theory on the quadratics only
+        key, params, surface, formula = surface_picker(QUADRATICS, "lab.msurface", "narrow_valley", "lab.",
+                                                       custom=False)
+    else:
+        key, params, surface, formula = surface_picker(tuple(SURFACES), "lab.surface", "quadratic", prefix="lab.")
     opt, hyper, schedule = "gd", {}, None
     if section != "Momentum":
         allowed = [k for k in OPTIMIZERS if section != "Phase diagram" or k in an.MOMENTUM_HYPER]
@@ -67,8 +64,8 @@ def controls(section: str) -> Scene:
     if OPTIMIZERS[opt].stochastic:
         seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="lab.seed"))
     spec = RunSpec(opt, tuple(sorted(hyper.items())), schedule)
-    return Scene(surface=key, surface_params=tuple(sorted(params.items())), runs=(spec,),
-                 start=(float(sx), float(sy)), steps=int(steps), seed=seed)
+    return Scene(surface=key, surface_params=params, runs=(spec,), start=(float(sx), float(sy)), steps=int(steps),
+                 seed=seed, formula=formula)
 
 
 def _pick_from_sweep() -> None:

@@ -10,7 +10,7 @@ from scenes import figures as fig
 from scenes.scene import DEFAULT_OPTIMIZERS
 from surfaces import SURFACES
 from views.common import cached_compute, chart_config, outcomes
-from views.widgets import hyper_sliders, param_slider, schedule_picker, start_picker
+from views.widgets import hyper_sliders, schedule_picker, start_picker, surface_picker
 from viz import THEMES, color
 
 CHART_CONFIG = chart_config("loss-landscape")
@@ -30,13 +30,7 @@ def _start_from_click() -> None:
 
 def controls() -> Scene:
     """The control column: every widget, read into a Scene."""
-    keys = list(SURFACES)
-    key = st.selectbox("Surface", keys, index=keys.index(Scene.surface), key="surface",
-                       format_func=lambda k: SURFACES[k].title)
-    surface = SURFACES[key]
-    params = {p.name: param_slider(p, prefix=key) for p in surface.params}
-    surface = surface.with_params(**params)
-    st.caption(surface.lesson)
+    key, params, surface, formula = surface_picker(tuple(SURFACES), "surface", Scene.surface, prefix="")
 
     chosen = st.multiselect(
         "Optimizers", list(OPTIMIZERS), default=list(DEFAULT_OPTIMIZERS), key="optimizers",
@@ -59,8 +53,8 @@ def controls() -> Scene:
     st.session_state["click"] = (xkey, ykey, step, surface.domain)
     if not runs:
         return None
-    return Scene(surface=key, surface_params=tuple(sorted(params.items())), runs=tuple(runs),
-                 start=(float(sx), float(sy)), steps=int(steps), seed=seed)
+    return Scene(surface=key, surface_params=params, runs=tuple(runs), start=(float(sx), float(sy)),
+                 steps=int(steps), seed=seed, formula=formula)
 
 
 def rules(result: Result) -> None:

@@ -6,7 +6,9 @@ import streamlit as st
 
 from optim.schedules import KINDS, TITLES, Schedule
 from scenes.controls import nearest, options
+from scenes.scene import CUSTOM
 from scenes.text import NAMES, num, point
+from surfaces import SURFACES, from_formula
 
 
 def choice_slider(label: str, opts: list, default, key: str, log: bool = False, help: str | None = None,
@@ -35,6 +37,50 @@ def hyper_sliders(optimizer, prefix: str) -> dict[str, float]:
     return {h.name: param_slider(h, prefix) for h in optimizer.hypers if h.slider}
 
 
+# -- the surface -------------------------------------------------------------------------------------------------------
+CUSTOM_LABEL = "✎ Your own formula…"
+EXAMPLE = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
+
+
+def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, custom: bool = True):
+    """The surface select box (the catalogue and, if `custom`, "your own formula"), its parameter sliders, its lesson.
+
+    Returns (name, params, surface, formula): params as sorted items for a Scene, formula (text, domain) for CUSTOM."""
+    names = [*keys, CUSTOM] if custom else list(keys)
+    name = st.selectbox("Surface", names, index=names.index(default), key=key,
+                        format_func=lambda k: CUSTOM_LABEL if k == CUSTOM else SURFACES[k].title)
+    if name == CUSTOM:
+        formula, surface = formula_input(prefix)
+        st.caption(surface.lesson)
+        return CUSTOM, (), surface, formula
+    params = {p.name: param_slider(p, prefix=f"{prefix}{name}") for p in SURFACES[name].params}
+    surface = SURFACES[name].with_params(**params)
+    st.caption(surface.lesson)
+    return name, tuple(sorted(params.items())), surface, None
+
+
+def formula_input(prefix: str):
+    """A formula in x and y and its domain. A formula that does not parse, or is undefined on the domain, is told
+    where, and the last good formula stays on the page (the example at first)."""
+    text = st.text_input("f(x, y) =", EXAMPLE, key=f"{prefix}formula", max_chars=300,
+                         help="Numbers, x, y, pi, e, + − * / ^ (or **), parentheses, and sin cos tan exp log sqrt "
+                         "abs tanh sinh cosh arctan min max.")
+    c = st.columns(4)
+    bounds = [c[i].number_input(label, value=v, step=1.0, key=f"{prefix}formula.{label}", format="%g")
+              for i, (label, v) in enumerate((("x min", -4.0), ("x max", 4.0), ("y min", -4.0), ("y max", 4.0)))]
+    domain = ((float(bounds[0]), float(bounds[1])), (float(bounds[2]), float(bounds[3])))
+    good = f"{prefix}formula.good"
+    try:
+        with st.spinner("Reading the formula and finding its critical points…"):
+            surface = from_formula(text, domain)
+        st.session_state[good] = (text, domain)
+        return (text, domain), surface
+    except ValueError as e:  # FormulaError: the message says where
+        last = st.session_state.get(good, (EXAMPLE, ((-4.0, 4.0), (-4.0, 4.0))))
+        st.error(f"{e}. Still showing f = `{last[0]}`.")
+        return last, from_formula(*last)
+
+
 # -- the start point -------------------------------------------------------------------------------------------------
 def _set_start(xkey: str, ykey: str, pill_key: str, starts: dict) -> None:
     chosen = st.session_state.get(pill_key)
@@ -49,7 +95,8 @@ def start_picker(surface, prefix: str) -> tuple[float, float, tuple[str, str, fl
     Returns (x, y, (xkey, ykey, step)): the keys and the slider step let a click on a map set the start too."""
     (x0, x1), (y0, y1) = surface.domain
     default = surface.default_start
-    xkey, ykey = f"{prefix}start.{surface.key}.x", f"{prefix}start.{surface.key}.y"
+    slot = surface.key if surface.key != CUSTOM else f"{CUSTOM}.{hash((surface.title, surface.domain)) & 0xFFFFFFFF:x}"
+    xkey, ykey = f"{prefix}start.{slot}.x", f"{prefix}start.{slot}.y"
     step = float(f"{surface.span / 200:.1g}")
     st.markdown("**Start point**")
     c1, c2 = st.columns(2)
@@ -57,7 +104,7 @@ def start_picker(surface, prefix: str) -> tuple[float, float, tuple[str, str, fl
     sy = c2.slider("y₀", float(y0), float(y1), float(default[1]), step=step, key=ykey, format="%.3g")
     if len(surface.starts) > 1:
         starts = {point(*p): p for p in surface.starts}
-        pill_key = f"{prefix}pills.{surface.key}"
+        pill_key = f"{prefix}pills.{slot}"
         st.pills("Instructive starts", list(starts), key=pill_key, label_visibility="collapsed",
                  on_change=_set_start, args=(xkey, ykey, pill_key, starts))
     return float(sx), float(sy), (xkey, ykey, step)
