@@ -68,3 +68,15 @@ def test_saddles_section(surface):
     for eps in (1e-9, 0.1):
         at.select_slider(key="min.eps").set_value(eps).run()
         ok(at)
+
+
+def test_escape_section_at_defaults_and_with_constant_noise():
+    at = minima_page("Escape")
+    figs = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")], ensure_ascii=False)
+    assert "reached a global minimum" in figs and "1 − (1 − p)^k" in figs
+    assert "inside the basin of a local minimum" in text(at)
+    at.toggle(key="min.annealed").set_value(False).run()
+    ok(at)
+    assert "(constant)" in text(at)
+    at.selectbox(key="min.escape_surface").set_value("styblinski_tang").run()
+    ok(at)

@@ -10,6 +10,7 @@ import streamlit as st
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene
 from scenes import basins as bs
+from scenes import escape as esc
 from scenes import figures as fig
 from scenes import saddles as sd
 from scenes.controls import options
@@ -17,19 +18,25 @@ from scenes.figures import markers
 from scenes.text import num, point
 from surfaces import SURFACES
 from views.common import cached_compute, chart_config, outcomes
-from views.widgets import choice_slider, hyper_sliders, param_slider, start_picker
+from views.widgets import choice_slider, hyper_sliders, param_slider, start_picker, surface_picker
 from viz import THEMES
 from viz.basins import basin_figure
+from viz.escape import restarts_figure, share_figure
 from viz.rates import RateCurve, rates_figure
 
 CHART_CONFIG = chart_config("minima-and-saddles")
-SECTIONS = ("Basins", "Saddles")
+SECTIONS = ("Basins", "Escape", "Saddles")
 MAX_MAPS = 3
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_basins(scene: Scene) -> bs.BasinMap:
     return bs.basin_map(scene)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_escape(scene: Scene, annealed: bool) -> tuple:
+    return esc.noise_sweep(scene, annealed=annealed), esc.beta_sweep(scene), esc.restarts(scene)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -46,17 +53,9 @@ def _start_from_map(key: str) -> None:
         st.session_state[ykey] = round(round(points[0]["y"] / step) * step, 9)
 
 
-def surface_control(keys: tuple[str, ...], key: str, default: str):
-    name = st.selectbox("Surface", keys, index=keys.index(default), key=key, format_func=lambda k: SURFACES[k].title)
-    params = {p.name: param_slider(p, prefix=f"min.{name}") for p in SURFACES[name].params}
-    surface = SURFACES[name].with_params(**params)
-    st.caption(surface.lesson)
-    return name, tuple(sorted(params.items())), surface
-
-
 def basins_section(charts, side, theme) -> None:
     with side:
-        name, params, surface = surface_control(tuple(SURFACES), "min.surface", "himmelblau")
+        name, params, surface, formula = surface_picker(tuple(SURFACES), "min.surface", "himmelblau", "min.")
         chosen = st.multiselect("Optimizers", list(OPTIMIZERS), default=["gd", "momentum", "adam"],
                                 key="min.optimizers", max_selections=MAX_MAPS,
                                 format_func=lambda k: OPTIMIZERS[k].title, help="One basin map each, side by side.")
@@ -71,9 +70,10 @@ def basins_section(charts, side, theme) -> None:
         if not runs:
             st.info("Choose at least one optimizer.")
             return
-        base = Scene(surface=name, surface_params=params, runs=tuple(runs), start=(x, y), steps=steps)
+        base = Scene(surface=name, surface_params=params, runs=tuple(runs), start=(x, y), steps=steps, formula=formula)
         with st.spinner(f"Running {bs.GRID}×{bs.GRID} starts per optimizer…", show_time=True):
-            maps = [cached_basins(Scene(surface=name, surface_params=params, runs=(r,), steps=steps)) for r in runs]
+            maps = [cached_basins(Scene(surface=name, surface_params=params, runs=(r,), steps=steps, formula=formula))
+                    for r in runs]
             result = cached_compute(base)
         cols = st.columns(len(maps), gap="small")
         for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
@@ -91,10 +91,60 @@ def basins_section(charts, side, theme) -> None:
         outcomes(result)
 
 
+def escape_section(charts, side, theme) -> None:
+    with side:
+        keys = tuple(k for k, s in SURFACES.items() if any(p.kind == "local" for p in s.minima))
+        name, params, surface, formula = surface_picker(keys, "min.escape_surface", esc.DEFAULT_SURFACE, "min.")
+        local = esc.local_start(surface)
+        if local is None:
+            st.warning(f"{surface.title} has no local minimum to escape from: choose another surface.")
+            return
+        with st.expander(OPTIMIZERS["sgd"].title, expanded=True):
+            hyper = {h.name: h for h in OPTIMIZERS["sgd"].hypers}
+            lr = param_slider(hyper["learning_rate"], prefix="min.e.sgd")
+            gamma = param_slider(hyper["gamma"], prefix="min.e.sgd")
+        annealed = st.toggle("Anneal the noise", True, key="min.annealed",
+                             help="Noise variance σ₀²/(1+t)^γ (on) or σ₀² at every step (off).")
+        steps = st.slider("Steps", 100, 2000, esc.DEFAULT_STEPS, step=50, key="min.escape_steps")
+        seed = int(st.number_input("Seed", 0, 1_000_000, 0, key="min.escape_seed", help="Same seed, same runs."))
+    with charts:
+        hyper = {**OPTIMIZERS["sgd"].defaults(), "learning_rate": lr, "gamma": gamma}
+        sgd = RunSpec("sgd", tuple(sorted(hyper.items())))
+        scene = Scene(surface=name, surface_params=params, runs=(sgd,), start=local, steps=steps, seed=seed,
+                      formula=formula)
+        st.markdown(f"From {point(*local)}, inside the basin of a local minimum: who gets out to a global minimum?")
+        with st.spinner("Running the seeded runs (noise levels × seeds, β × jittered starts, restarts)…",
+                        show_time=True):
+            noise, beta, rs = cached_escape(scene, annealed)
+            race = cached_compute(esc.examples(scene))
+        st.plotly_chart(fig.contour(race, theme), config=CHART_CONFIG, theme=None, key="min.escape_race")
+        outcomes(race)
+        left, mid, right = st.columns(3, gap="small")
+        with left:
+            st.markdown(f"**Against the noise** ({'annealed' if annealed else 'constant'}), {len(noise.noise)} levels "
+                        "× 64 seeds")
+            st.plotly_chart(share_figure(noise.noise, noise.share, noise.share_local, noise.diverged, theme,
+                                         x_title="noise variance σ₀²", log_x=True, steps=noise.steps),
+                            config=CHART_CONFIG, theme=None, key="min.escape_noise")
+        with mid:
+            st.markdown(f"**Against momentum β**, heavy ball from starts jittered by {beta.jitter:.0%} of the span")
+            st.plotly_chart(share_figure(beta.betas, beta.share, beta.share_local, beta.diverged, theme,
+                                         x_title="momentum β", log_x=False, steps=beta.steps),
+                            config=CHART_CONFIG, theme=None, key="min.escape_beta")
+        with right:
+            st.markdown(f"**Random restarts**: gradient descent from uniform random starts, {rs.trials} trials")
+            st.plotly_chart(restarts_figure(rs.k, rs.measured, rs.theory, rs.p, theme), config=CHART_CONFIG,
+                            theme=None, key="min.escape_restarts")
+        st.caption("Too little noise and the run settles back into the local minimum; enough and it hops the ridge; "
+                   "too much and it wanders off or diverges. Momentum carries a run over a low ridge only when it "
+                   "arrives with speed. k restarts succeed with probability 1 − (1 − p)^k, p being the share of the "
+                   "domain in the global minima's basins.")
+
+
 def saddles_section(charts, side, theme) -> None:
     with side:
         keys = tuple(k for k, s in SURFACES.items() if s.saddles and len(s.saddles) <= 8)
-        name, params, surface = surface_control(keys, "min.saddle_surface", "saddle")
+        name, params, surface, _ = surface_picker(keys, "min.saddle_surface", "saddle", "min.", custom=False)
         which = 0
         if len(surface.saddles) > 1:
             labels = [point(p.x, p.y) for p in surface.saddles]
@@ -147,4 +197,4 @@ with charts:
     head.markdown("#### Minima & saddles")
     section = switch.segmented_control("Section", SECTIONS, default="Basins", key="min.section",
                                        label_visibility="collapsed") or "Basins"
-(basins_section if section == "Basins" else saddles_section)(charts, side, theme)
+{"Basins": basins_section, "Escape": escape_section, "Saddles": saddles_section}[section](charts, side, theme)
