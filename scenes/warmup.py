@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 
 from optim import OPTIMIZERS
-from scenes import lab
+from scenes import basins, escape, lab, saddles
 from scenes.compute import compute
 from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
 from surfaces import SURFACES
@@ -41,9 +41,21 @@ def likely_lab_work() -> Iterator[tuple]:
             yield lab.sweep, Scene(surface="quadratic", runs=(RunSpec.default(k),), steps=500)
 
 
+def likely_minima_work() -> Iterator[tuple]:
+    """The Minima page's first views: the default basin maps, the escape lab and the saddle."""
+    for k in ("gd", "momentum", "adam"):
+        yield basins.basin_map, Scene(runs=(RunSpec.default(k),), steps=500)
+    scene = escape.escape_scene()
+    for fn in (escape.noise_sweep, escape.beta_sweep, escape.restarts, lambda s: compute(escape.examples(s))):
+        yield fn, scene
+    yield saddles.saddle_study, Scene(surface="saddle", runs=(RunSpec.default("gd"), RunSpec.default("momentum")),
+                                      steps=1000)
+
+
 def _warm() -> None:
     work = [(compute, s) for s in likely_scenes()]
-    work[len(OPTIMIZERS):len(OPTIMIZERS)] = likely_lab_work()  # after the default page, before other surfaces
+    # after the default page: the other pages' defaults, then the other surfaces
+    work[len(OPTIMIZERS):len(OPTIMIZERS)] = [*likely_lab_work(), *likely_minima_work()]
     for fn, arg in work:
         try:
             fn(arg)

@@ -216,3 +216,10 @@ def test_every_surface_sweeps_and_maps_and_says_why_when_there_is_no_threshold(k
     ph = lab.phase(s)
     assert ph.reached.shape == (lab.PHASE_BETAS, lab.PHASE_LRS)
     assert (ph.boundary is not None) == (key in ("quadratic", "narrow_valley", "booth", "matyas"))  # the quadratics
+
+
+def test_the_warm_up_covers_the_minima_page():
+    from scenes import warmup
+
+    jobs = list(warmup.likely_minima_work())
+    assert len(jobs) == 8 and all(callable(fn) for fn, _ in jobs)

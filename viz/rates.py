@@ -32,14 +32,15 @@ def rates_figure(curves: tuple[RateCurve, ...], theme: Theme, *, title: str = ""
         shown = d > FLOOR
         end = int(np.argmin(shown)) if not shown.all() else len(d)
         lowest = min(lowest, float(d[:end].min()) if end else 1.0)
-        highest = max(highest, float(d[0]))
+        highest = max(highest, float(np.nanmax(d[:end])) if end else 1.0)
         data.append(dict(type="scatter", mode="lines", x=t[:end], y=d[:end].astype(np.float32), name=c.label,
                          legendgroup=c.key, line=dict(color=color(c.key), width=theme.line_width),
                          hovertemplate=f"{c.label}<br>step %{{x}}<br>|θ − θ*| %{{y:.3g}}<extra></extra>"))
         if c.rate is None:
             continue
-        theory = d[0] * c.rate ** t
-        keep = theory > max(FLOOR, lowest * 1e-2)
+        with np.errstate(over="ignore"):
+            theory = d[0] * c.rate ** t
+        keep = (theory > max(FLOOR, lowest * 1e-2)) & (theory < 1e3 * highest)  # a growth (escape) stays in view
         data.append(dict(type="scatter", mode="lines", x=t[keep], y=theory[keep].astype(np.float32),
                          name=f"theory: {c.rate_text}", legendgroup=c.key,
                          line=dict(color=color(c.key), width=max(1.5, theme.line_width / 2), dash="dash"),
