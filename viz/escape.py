@@ -56,6 +56,6 @@ def restarts_figure(k: np.ndarray, measured: np.ndarray, theory: np.ndarray, p: 
         dict(type="scatter", mode="lines", x=k, y=theory, name=f"1 − (1 − p)^k, p = {p:.2f}",
              line=dict(color=INK, width=2, dash="dash"), hovertemplate="%{y:.1%}"),
     ]
-    layout = _layout(theme, "restarts k (uniform random starts)", False, "share of trials that find a global min")
+    layout = _layout(theme, "restarts k", False, "trials that find a global min")
     layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.01, x=0, font=dict(size=theme.font_size - 2))
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
