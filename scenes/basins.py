@@ -54,15 +54,15 @@ def grid_starts(surface: Surface, n: int) -> tuple[np.ndarray, np.ndarray, np.nd
     return xs, ys, np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
-def label_ends(surface: Surface, ends: np.ndarray, diverged: np.ndarray) -> np.ndarray:
-    """The index of the documented minimum each end point lies within tolerance of (REACH_TOL of the span, as the
-    captions), else NOT_CONVERGED; DIVERGED where the run diverged."""
+def label_ends(surface: Surface, ends: np.ndarray, diverged: np.ndarray, tol: float = REACH_TOL) -> np.ndarray:
+    """The index of the documented minimum each end point lies within ``tol`` of the span of (by default REACH_TOL,
+    as the captions), else NOT_CONVERGED; DIVERGED where the run diverged."""
     labels = np.full(len(ends), NOT_CONVERGED, np.int16)
     if surface.minima:
         mins = np.array([[p.x, p.y] for p in surface.minima], np.float32)
         d = np.linalg.norm(ends[:, None, :] - mins[None], axis=-1)  # (M, K)
         near = d.argmin(axis=1)
-        labels = np.where(d[np.arange(len(ends)), near] <= REACH_TOL * surface.span, near, NOT_CONVERGED)
+        labels = np.where(d[np.arange(len(ends)), near] <= tol * surface.span, near, NOT_CONVERGED)
     return np.where(diverged >= 0, DIVERGED, labels).astype(np.int16)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from optim import OPTIMIZERS, run
-from scenes.basins import DIVERGED, NOT_CONVERGED
+from scenes.basins import DIVERGED, label_ends
 from scenes.outcome import NEAR
 from scenes.scene import RunSpec, Scene
 from surfaces import SURFACES, Surface
@@ -57,15 +57,8 @@ def _minima(surface: Surface) -> tuple[np.ndarray, np.ndarray]:
 
 
 def end_labels(surface: Surface, ends: np.ndarray, diverged_at: np.ndarray) -> np.ndarray:
-    """(M,) the index of the documented minimum each end (M, 2) lies within ESCAPE_TOL of the span of, else
-    NOT_CONVERGED; DIVERGED where the run diverged (as :func:`scenes.basins.label_ends`, with the looser tolerance)."""
-    mins, _ = _minima(surface)
-    labels = np.full(len(ends), NOT_CONVERGED, np.int16)
-    if len(mins):
-        d = np.linalg.norm(ends[:, None, :] - mins[None], axis=-1)
-        near = d.argmin(axis=1)
-        labels = np.where(d.min(axis=1) <= ESCAPE_TOL * surface.span, near, NOT_CONVERGED).astype(np.int16)
-    return np.where(diverged_at >= 0, DIVERGED, labels).astype(np.int16)
+    """:func:`scenes.basins.label_ends` with the looser ESCAPE_TOL: a noisy run jitters about its minimum."""
+    return label_ends(surface, ends, diverged_at, tol=ESCAPE_TOL)
 
 
 def steps_to_global(surface: Surface, xy: np.ndarray, steps: np.ndarray, diverged_at: np.ndarray) -> np.ndarray:
