@@ -85,6 +85,14 @@ def eigenvalues(objective, point) -> np.ndarray:
     return np.linalg.eigvalsh(curvature(objective, np.asarray(point, np.float64)[None])[1][0])
 
 
+def is_quadratic(surface) -> bool:
+    """The Hessian is the same at the domain's corners and centre: the theory of a quadratic holds everywhere."""
+    (x0, x1), (y0, y1) = surface.domain
+    pts = np.array([[x0, y0], [x1, y1], [x0, y1], [(x0 + x1) / 2, (y0 + y1) / 2]])
+    _, h = curvature(surface, pts)
+    return bool(np.allclose(h, h[0], rtol=1e-4, atol=1e-6 * max(1.0, np.abs(h).max())))
+
+
 def refine_minimum(objective, point, iterations: int = 8) -> np.ndarray:
     """Newton's iteration from ``point`` (near a minimum) to the critical point, in float32: a path's end is only
     within the run's tolerance of its minimum, the Hessian's extremes are read where the gradient vanishes."""

@@ -68,14 +68,6 @@ def curvature_at(surface: Surface, near: tuple[float, float]) -> Curvature | Non
     return Curvature(p, float(ev[0]), float(ev[-1]))
 
 
-def is_quadratic(surface: Surface) -> bool:
-    """The Hessian is the same at the domain's corners and centre: the theory of a quadratic holds everywhere."""
-    (x0, x1), (y0, y1) = surface.domain
-    pts = np.array([[x0, y0], [x1, y1], [x0, y1], [(x0 + x1) / 2, (y0 + y1) / 2]])
-    _, h = an.curvature(surface, pts)
-    return bool(np.allclose(h, h[0], rtol=1e-4, atol=1e-6 * max(1.0, np.abs(h).max())))
-
-
 # -- the sweep -------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Sweep:
@@ -172,8 +164,8 @@ def sweep(scene: Scene) -> Sweep:
     lo, hi = sweep_range(scene)
     lrs = np.geomspace(lo, hi, SWEEP_SIZE).astype(np.float32)
     hyper = {**spec.hyper_dict(), "learning_rate": lrs}
-    extra = {"schedule": spec.schedule} if getattr(spec, "schedule", None) is not None else {}
-    tr = run(surface, spec.optimizer, start=start, steps=_bucket(scene.steps), seed=scene.seed, **hyper, **extra)
+    tr = run(surface, spec.optimizer, start=start, steps=_bucket(scene.steps), seed=scene.seed,
+             schedule=spec.schedule, **hyper)
     n = scene.steps
     xy, loss = tr.xy[:, : n + 1], tr.loss[:, : n + 1]
     div = np.where((tr.diverged_at >= 0) & (tr.diverged_at <= n), tr.diverged_at, -1)
@@ -195,7 +187,7 @@ def sweep(scene: Scene) -> Sweep:
         note = (f"{OPTIMIZERS[spec.optimizer].title} rescales each step by the gradients it has seen, so no "
                 "threshold follows from the Hessian alone; 2/L is shown for scale.")
     theory = None
-    if curv and is_quadratic(surface) and getattr(spec, "schedule", None) is None:
+    if curv and an.is_quadratic(surface) and spec.schedule is None:
         beta = an.momentum_of(spec.optimizer, spec.hyper_dict())
         d0 = math.hypot(start[0] - curv.minimum.x, start[1] - curv.minimum.y)
         rho = np.array([an.spectral_rate(spec.optimizer, float(v), beta, (curv.mu, curv.top)) or np.nan for v in lrs])
@@ -320,13 +312,12 @@ def phase(scene: Scene) -> Phase:
     gl, gb = np.meshgrid(lrs, betas)  # (nb, nl)
     hyper = {**spec.hyper_dict(), "learning_rate": gl.ravel().astype(np.float32),
              beta_name: gb.ravel().astype(np.float32)}
-    extra = {"schedule": spec.schedule} if getattr(spec, "schedule", None) is not None else {}
     tr = run(surface, spec.optimizer, start=scene.start_point, steps=_bucket(scene.steps), seed=scene.seed,
-             **hyper, **extra)
+             schedule=spec.schedule, **hyper)
     n = scene.steps
     div = np.where((tr.diverged_at >= 0) & (tr.diverged_at <= n), tr.diverged_at, -1)
     reached = arrivals(surface, tr.xy[:, : n + 1], div).reshape(gb.shape)
-    quad = curv is not None and is_quadratic(surface)
+    quad = curv is not None and an.is_quadratic(surface)
     boundary = optimum = None
     if quad and spec.optimizer in ("momentum", "nesterov"):
         boundary = np.array([an.stability_limit(spec.optimizer, curv.top, {"momentum": b}) for b in betas])
@@ -365,7 +356,7 @@ def momentum_race(scene: Scene) -> MomentumRace:
     """GD, heavy ball and Nesterov at their best settings on a quadratic (L, μ from the Hessian), rates measured."""
     surface = scene.surface_obj
     curv = curvature_at(surface, scene.start_point)
-    if curv is None or not is_quadratic(surface):
+    if curv is None or not an.is_quadratic(surface):
         raise ValueError(f"{surface.title} is not a convex quadratic: its rates have no closed form")
     settings = {k: an.optimal_setting(k, curv.mu, curv.top) for k in RACERS}
     runs = tuple(RunSpec(k, tuple(sorted({"learning_rate": s["learning_rate"],

@@ -67,8 +67,8 @@ def saddle_study(scene: Scene, saddle: int = 0, eps: float = 1e-6, distance: flo
         unstable = np.array([-stable[1], stable[0]])
     elif stable[0] > 0 or (stable[0] == 0 and stable[1] > 0):  # start on the left (or below): a fixed convention
         stable = -stable
-    if not np.allclose(h[0], an.curvature(surface, np.array([[s.x, s.y]]) + 0.1 * surface.span)[1][0], rtol=1e-3):
-        distance = min(distance, 0.05)  # not a quadratic: start close, where the eigen-directions still hold
+    if not an.is_quadratic(surface):
+        distance = min(distance, 0.05)  # start close, where the eigen-directions still hold
     (x0, x1), (y0, y1) = surface.domain
     reach = distance * surface.span
     for _ in range(20):  # stay inside the domain
