@@ -30,3 +30,16 @@ def outcomes(result: Result, *, header: bool = True) -> None:
         dot = f'<span style="color:{color(r.spec.optimizer)};font-size:1.3em">●</span>'
         lines.append(f"{dot} <b>{html.escape(r.label)}</b> {html.escape(r.outcome.text)}")
     st.markdown('<div class="lll-outcomes">' + "<br>".join(lines) + "</div>", unsafe_allow_html=True)
+
+
+def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str, str] | None = None):
+    """The chart column (first, so a phone shows the charts before the controls) and the control column, with the
+    page's title and its section switch over the charts. Returns (charts, side, section)."""
+    charts, side = st.columns([2.9, 1], gap="medium")
+    with charts:
+        head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
+        head.markdown(f"#### {title}")
+        section = switch.segmented_control("Section", sections, default=sections[0], key=key,
+                                           format_func=lambda s: (short or {}).get(s, s),
+                                           label_visibility="collapsed")
+    return charts, side, section or sections[0]

@@ -14,7 +14,7 @@ from scenes import lab_figures as labfig
 from scenes.controls import log_grid
 from scenes.text import num
 from surfaces import SURFACES
-from views.common import cached_compute, chart_config, outcomes
+from views.common import cached_compute, chart_config, outcomes, page_frame
 from views.widgets import choice_slider, param_slider, schedule_picker, start_picker, surface_picker
 from viz import THEMES
 
@@ -197,12 +197,7 @@ def momentum_section(scene: Scene, theme) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-charts, side = st.columns([2.9, 1], gap="medium")
-with charts:
-    head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
-    head.markdown("#### Learning rate & momentum")
-    section = switch.segmented_control("Section", SECTIONS, default="Sweep", key="lab.section",
-                                       format_func=lambda s: SHORT.get(s, s), label_visibility="collapsed") or "Sweep"
+charts, side, section = page_frame("Learning rate & momentum", SECTIONS, "lab.section", SHORT)
 with side:
     scene = controls(section)
 with charts:

@@ -17,7 +17,7 @@ from scenes.controls import options
 from scenes.figures import markers
 from scenes.text import num, point
 from surfaces import SURFACES
-from views.common import cached_compute, chart_config, outcomes
+from views.common import cached_compute, chart_config, outcomes, page_frame
 from views.widgets import choice_slider, hyper_sliders, param_slider, start_picker, surface_picker
 from viz import THEMES
 from viz.basins import basin_figure
@@ -191,10 +191,5 @@ def saddles_section(charts, side, theme) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-charts, side = st.columns([2.9, 1], gap="medium")
-with charts:
-    head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
-    head.markdown("#### Minima & saddles")
-    section = switch.segmented_control("Section", SECTIONS, default="Basins", key="min.section",
-                                       label_visibility="collapsed") or "Basins"
+charts, side, section = page_frame("Minima & saddles", SECTIONS, "min.section")
 {"Basins": basins_section, "Escape": escape_section, "Saddles": saddles_section}[section](charts, side, theme)
