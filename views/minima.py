@@ -4,6 +4,7 @@ escape from a saddle."""
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import streamlit as st
 
@@ -35,8 +36,18 @@ def cached_basins(scene: Scene) -> bs.BasinMap:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def cached_escape(scene: Scene, annealed: bool) -> tuple:
-    return esc.noise_sweep(scene, annealed=annealed), esc.beta_sweep(scene), esc.restarts(scene)
+def cached_noise(scene: Scene, annealed: bool) -> esc.NoiseSweep:
+    return esc.noise_sweep(scene, annealed=annealed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_beta(scene: Scene) -> esc.BetaSweep:
+    return esc.beta_sweep(scene)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_restarts(scene: Scene) -> esc.Restarts:
+    return esc.restarts(scene)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -115,7 +126,9 @@ def escape_section(charts, side, theme) -> None:
         st.markdown(f"From {point(*local)}, inside the basin of a local minimum: who gets out to a global minimum?")
         with st.spinner("Running the seeded runs (noise levels × seeds, β × jittered starts, restarts)…",
                         show_time=True):
-            noise, beta, rs = cached_escape(scene, annealed)
+            noise = cached_noise(scene, annealed)  # the SGD knobs and the toggle change this one only
+            beta = cached_beta(replace(scene, runs=(RunSpec.default("momentum"),)))
+            rs = cached_restarts(replace(scene, runs=(RunSpec.default("gd"),), start=None))
             race = cached_compute(esc.examples(scene))
         st.plotly_chart(fig.contour(race, theme), config=CHART_CONFIG, theme=None, key="min.escape_race")
         outcomes(race)
