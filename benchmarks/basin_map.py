@@ -13,31 +13,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import optax  # noqa: E402
 
-from benchmarks.basin_speed import best_of, himmelblau  # noqa: E402
+from benchmarks.basin_speed import best_of, optax_runner  # noqa: E402
 from scenes import RunSpec, Scene  # noqa: E402
 from scenes import basins as bs  # noqa: E402
 
 STEPS = 500
 RULES = {"gd": (0.01, optax.sgd(0.01)), "momentum": (0.002, optax.sgd(0.002, momentum=0.9)),
          "adam": (0.05, optax.adam(0.05))}  # fmt: skip
-
-
-def optax_ends(opt, starts):
-    loss = lambda p: himmelblau(p[0], p[1])  # noqa: E731
-
-    def one(p):
-        def step(carry, _):
-            p, s = carry
-            u, s = opt.update(jax.grad(loss)(p), s, p)
-            return (optax.apply_updates(p, u), s), None
-
-        return jax.lax.scan(step, (p, opt.init(p)), None, STEPS)[0][0]
-
-    return jax.jit(jax.vmap(one))
 
 
 def main() -> None:
@@ -49,7 +34,7 @@ def main() -> None:
         bm = bs.basin_map(scene)
         cold = time.perf_counter() - t0
         starts = jnp.asarray(bs.grid_starts(scene.surface_obj, bs.GRID)[2])
-        ref = optax_ends(opt, starts)
+        ref = optax_runner(opt, STEPS)
         ref(starts).block_until_ready()
         best, _ = best_of({"ours": lambda s=scene: bs.basin_map(s),
                            "optax": lambda r=ref, x=starts: r(x).block_until_ready()}, repeats=3)  # fmt: skip
