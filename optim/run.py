@@ -56,6 +56,7 @@ def run(
     safe_box: tuple[Any, Any] | None = None,
     batched: bool | None = None,
     schedule: Schedule | None = None,
+    train_objective: Callable[[Any, jax.Array], Any] | None = None,
     **hyper: Any,
 ) -> Trajectory:
     r"""Descend ``objective`` from ``start`` for ``steps`` steps of ``optimizer`` and record the path.
@@ -69,6 +70,9 @@ def run(
         is divergence. Default: a Surface's ``safe_box()`` (its domain enlarged 10x), else |param| <= 1e6.
     schedule: a learning-rate schedule shared by every run: the rule sees ``learning_rate * m(t)`` at update t
         (``optax.<rule>(schedule.to_optax(learning_rate))``); a swept ``learning_rate`` sweeps the peak.
+    train_objective: for a pytree objective only, ``(params, key) -> scalar``, a noisy version of it (dropout): its
+        gradient drives the updates, with a fresh PRNG key every step (per run, from ``seed``), while ``objective`` is
+        what is recorded and tested for divergence. Pass the same function object to reuse the compiled program.
     hyper: the rule's hyperparameters by optax's names; missing ones take their defaults. Each is a scalar or a 1-D
         array of one value per run: M values with M starts, or M values sweeping one start.
 
@@ -88,6 +92,8 @@ def run(
     if schedule is not None and not isinstance(schedule, Schedule):
         raise ValueError(f"schedule must be an optim.schedules.Schedule or None, got {type(schedule).__name__}")
     loss, theta, params, single, box = _problem(objective, start, batched, safe_box)
+    if train_objective is not None and (_is_surface(objective) or not callable(train_objective)):
+        raise ValueError("train_objective is a function (params, key) -> scalar, for a pytree objective only")
     if not all(np.isfinite(a).all() for a in jax.tree.leaves(params)):
         raise ValueError("start must be finite")
 
@@ -106,7 +112,7 @@ def run(
     records = _record_steps(int(steps), int(record_every))
     xy, losses, diverged = _trajectory(
         params, hyper_m, np.uint32(seed % 2**32), lo, hi, None if schedule is None else schedule.data(), theta,
-        loss=loss, opt=opt, records=tuple(records),
+        loss=loss, opt=opt, records=tuple(records), train=train_objective,
     )
     xy = jax.tree.map(lambda a: np.array(a[0] if single else a), xy)
     losses = np.array(losses[0] if single else losses)
@@ -195,25 +201,28 @@ def _record_steps(steps: int, every: int) -> np.ndarray:
 RUNS = "runs"  # the vmapped axis of runs; a psum over it gives the unbatched "did any run go bad" of a block
 
 
-@functools.partial(jax.jit, static_argnames=("loss", "opt", "records"))
+@functools.partial(jax.jit, static_argnames=("loss", "opt", "records", "train"))
 def _trajectory(params, hyper, seed, lo, hi, schedule, theta, *, loss: Callable, opt: Optimizer,
-                records: tuple[int, ...]):  # fmt: skip
+                records: tuple[int, ...], train: Callable | None = None):  # fmt: skip
     """Recorded params (M, R, ...), losses (M, R), diverged_at (M,) with -1 = never. ``schedule``: None or the
     schedule's data (shared by the runs: the multiplier is one unbatched scalar per step). ``theta``: the surface
     family's parameter values, data like the rest (a κ slider does not recompile)."""
     one = functools.partial(_one_run, seed=seed, lo=lo, hi=hi, schedule=schedule, loss=lambda p: loss(p, theta),
-                            opt=opt, records=records)  # fmt: skip
+                            opt=opt, records=records, train=train)  # fmt: skip
     hyper_axes = {k: 0 if v.ndim else None for k, v in hyper.items()}
     return jax.vmap(one, in_axes=(0, hyper_axes), axis_name=RUNS)(params, hyper)
 
 
-def _one_run(params, hyper, *, seed, lo, hi, schedule, loss: Callable, opt: Optimizer, records: tuple[int, ...]):
+def _one_run(params, hyper, *, seed, lo, hi, schedule, loss: Callable, opt: Optimizer, records: tuple[int, ...],
+             train: Callable | None):  # fmt: skip
     """One run, written unbatched; vmap over RUNS makes the batch (only the block test looks across runs)."""
     run_key = jax.random.fold_in(jax.random.key(seed), lax.axis_index(RUNS))
+    data_key = jax.random.fold_in(run_key, 0x5EED)  # a train objective's noise (dropout), apart from the rule's
 
-    def gradient(p, fix):
-        """The gradient; where ``fix``, zero where it is not finite (a kink: the loss there is finite, see below)."""
-        grad = jax.grad(loss)(p)
+    def gradient(p, fix, t):
+        """The gradient (of the train objective at step t, if any); where ``fix``, zero where it is not finite (a
+        kink: the loss there is finite, see below)."""
+        grad = jax.grad(loss)(p) if train is None else jax.grad(train)(p, jax.random.fold_in(data_key, t))
         return jax.tree.map(lambda g: jnp.where(fix & ~jnp.isfinite(g), 0.0, g), grad)
 
     def step(t, carry, fix):
@@ -229,7 +238,7 @@ def _one_run(params, hyper, *, seed, lo, hi, schedule, loss: Callable, opt: Opti
             flat, unravel = ravel_pytree(p)
             h = jax.hessian(lambda q: loss(unravel(q)))(flat)
             extra["hessian"] = jnp.where(fix & ~jnp.isfinite(h), 0.0, h)
-        updates, state = opt.update(gradient(p, fix), state, p, hyper_t, **extra)
+        updates, state = opt.update(gradient(p, fix, t), state, p, hyper_t, **extra)
         return jax.tree.map(move, p, updates, lo, hi), state
 
     def move(x, u, a, b):

@@ -153,6 +153,35 @@ def test_pytree_objective_batched_starts():
     np.testing.assert_allclose(tr.xy["w"][1], alone.xy["w"], rtol=1e-5, atol=1e-6)
 
 
+def _masked_least_squares(params, key):
+    """least_squares with each weight dropped (zeroed) with probability ½ at every step: a dropout objective."""
+    keep = jax.random.bernoulli(key, 0.5, params["w"].shape)
+    return least_squares({**params, "w": jnp.where(keep, params["w"], 0.0)})
+
+
+def test_train_objective_drives_the_updates_with_a_fresh_key_each_step():
+    tr = run(least_squares, "gd", start=P0, steps=50, learning_rate=0.05, train_objective=_masked_least_squares)
+    plain = run(least_squares, "gd", start=P0, steps=50, learning_rate=0.05)
+    assert not np.allclose(tr.xy["w"], plain.xy["w"])  # the masks changed the path
+    # the recorded loss is the objective's (no dropout) at the recorded params
+    np.testing.assert_allclose(tr.loss[-1], least_squares(jax.tree.map(lambda a: a[-1], tr.xy)), rtol=1e-5)
+    steps = np.diff(tr.xy["w"], axis=0)
+    assert (np.abs(steps) < 1e-12).any() and (np.abs(steps) > 1e-6).any()  # dropped and kept weights: masks differ
+    masks = {tuple(np.abs(s) > 1e-12) for s in steps}
+    assert len(masks) > 3  # fresh keys: not one mask repeated
+    again = run(least_squares, "gd", start=P0, steps=50, learning_rate=0.05, train_objective=_masked_least_squares)
+    np.testing.assert_array_equal(tr.xy["w"], again.xy["w"])  # same seed, same masks
+    other = run(least_squares, "gd", start=P0, steps=50, learning_rate=0.05, seed=1,
+                train_objective=_masked_least_squares)
+    assert not np.allclose(tr.xy["w"], other.xy["w"])
+    assert tr.loss[-1] < 0.2 * tr.loss[0]
+
+
+def test_train_objective_is_for_pytree_objectives_only():
+    with pytest.raises(ValueError, match="pytree objective only"):
+        run(HIMMELBLAU, "gd", start=(1.0, 1.0), steps=5, train_objective=_masked_least_squares)
+
+
 def test_pytree_objective_newton_solves_least_squares():
     tr = run(least_squares, "newton", start=P0, steps=3, damping=0.0)
     np.testing.assert_allclose(tr.xy["w"][1], [1.0, -2.0, 0.5], atol=1e-4)
