@@ -52,6 +52,9 @@ with st.sidebar:
     st.toggle("Presenter mode", key="presenter", help="Large fonts, thick lines and big markers for a projector.")
 
 _warm_up()
+# The link that opened the session: the page it opened reads it once (views/widgets.link_once); later page switches
+# start from their defaults and write their own query parameters.
+st.session_state.setdefault("link.entry", st.query_params.to_dict())
 try:
     nav.run()
 except Exception:  # the last line of defence: never a stack trace in front of a class

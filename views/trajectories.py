@@ -8,9 +8,20 @@ from optim import OPTIMIZERS
 from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene
 from scenes import figures as fig
 from scenes.scene import DEFAULT_OPTIMIZERS
+from scenes.url import decode, encode
 from surfaces import SURFACES
 from views.common import cached_compute, chart_config, outcomes
-from views.widgets import hyper_sliders, schedule_picker, start_picker, surface_picker
+from views.widgets import (
+    hyper_sliders,
+    link_once,
+    schedule_picker,
+    set_surface_widgets,
+    show_link_notices,
+    start_keys,
+    start_picker,
+    surface_picker,
+    write_link,
+)
 from viz import THEMES, color
 
 CHART_CONFIG = chart_config("loss-landscape")
@@ -28,9 +39,32 @@ def _start_from_click() -> None:
         st.session_state[ykey] = snap(grid[0]["y"], y0, y1)
 
 
+def set_widgets(scene: Scene) -> None:
+    """Put a Scene (a link's) into this page's widgets, before they are drawn."""
+    set_surface_widgets(scene.surface, scene.surface_params, scene.formula, key="surface", prefix="")
+    st.session_state["optimizers"] = [r.optimizer for r in scene.runs]
+    for r in scene.runs:
+        for h in r.spec.hypers:
+            if h.slider:
+                st.session_state[f"{r.optimizer}.{h.name}"] = r.hyper_dict()[h.name]
+        s = r.schedule
+        st.session_state[f"{r.optimizer}.schedule.kind"] = "constant" if s is None else s.kind
+        if s is not None:
+            for name in ("decay_rate", "transition_steps", "alpha", "warmup_steps"):
+                st.session_state[f"{r.optimizer}.schedule.{name}"] = getattr(s, name)
+    if scene.start is not None:
+        xkey, ykey, _ = start_keys(scene.surface_obj, prefix="")
+        st.session_state[xkey], st.session_state[ykey] = (float(v) for v in scene.start)
+    st.session_state["steps"], st.session_state["seed"] = scene.steps, scene.seed
+
+
 def controls() -> Scene:
-    """The control column: every widget, read into a Scene."""
-    key, params, surface, formula = surface_picker(tuple(SURFACES), "surface", Scene.surface, prefix="")
+    """The control column: every widget, read into a Scene; a link sets them on the first visit."""
+    if (q := link_once()) is not None:
+        linked, notices = decode(q)
+        set_widgets(linked)
+        show_link_notices(notices)
+    key, params, surface, formula = surface_picker(tuple(SURFACES), "surface", Scene.surface, prefix="", link=False)
 
     chosen = st.multiselect(
         "Optimizers", list(OPTIMIZERS), default=list(DEFAULT_OPTIMIZERS), key="optimizers",
@@ -53,8 +87,10 @@ def controls() -> Scene:
     st.session_state["click"] = (xkey, ykey, step, surface.domain)
     if not runs:
         return None
-    return Scene(surface=key, surface_params=params, runs=tuple(runs), start=(float(sx), float(sy)),
-                 steps=int(steps), seed=seed, formula=formula)
+    scene = Scene(surface=key, surface_params=params, runs=tuple(runs), start=(float(sx), float(sy)),
+                  steps=int(steps), seed=seed, formula=formula)
+    write_link(encode(scene))
+    return scene
 
 
 def rules(result: Result) -> None:

@@ -8,6 +8,7 @@ from optim.schedules import KINDS, TITLES, Schedule
 from scenes.controls import nearest, options
 from scenes.scene import CUSTOM
 from scenes.text import NAMES, num, point
+from scenes.url import decode_surface, surface_query
 from surfaces import SURFACES, from_formula
 
 
@@ -42,10 +43,61 @@ CUSTOM_LABEL = "✎ Your own formula…"
 EXAMPLE = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
 
 
-def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, custom: bool = True):
+FORMULA_BOUNDS = ("x min", "x max", "y min", "y max")
+
+
+def set_surface_widgets(name: str, params, formula, key: str, prefix: str) -> None:
+    """Put a surface (as a Scene holds it) into the surface picker's widgets, before they are drawn."""
+    st.session_state[key] = name
+    for k, v in params:
+        st.session_state[f"{prefix}{name}.{k}"] = float(v)
+    if formula is not None:
+        text, ((x0, x1), (y0, y1)) = formula
+        st.session_state[f"{prefix}formula"] = text
+        for label, v in zip(FORMULA_BOUNDS, (x0, x1, y0, y1), strict=True):
+            st.session_state[f"{prefix}formula.{label}"] = float(v)
+
+
+def link_once() -> dict[str, str] | None:
+    """The query parameters of the link that opened this session, to the first page that asks (the page the link
+    opened, since it runs first); None after that or if it had none. app.py keeps them as ``link.entry``."""
+    q = st.session_state.get("link.entry")
+    st.session_state["link.entry"] = None
+    return q or None
+
+
+def show_link_notices(notices: list[str]) -> None:
+    """A notice over the page (a toast: seen on a phone too, where the controls are below the charts)."""
+    if notices:
+        st.toast("Some of the link's settings could not be used, so defaults stand in: " + "; ".join(notices) + ".",
+                 icon=":material/link_off:", duration="long")
+
+
+def write_link(query: dict[str, str]) -> None:
+    """Keep the address bar's link equal to what the page shows (only when it changed: no needless messages)."""
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, custom: bool = True,
+                   link: bool = True):  # fmt: skip
     """The surface select box (the catalogue and, if `custom`, "your own formula"), its parameter sliders, its lesson.
 
-    Returns (name, params, surface, formula): params as sorted items for a Scene, formula (text, domain) for CUSTOM."""
+    With `link`, a link's ``surface``, ``s.<param>``, ``f`` and ``domain`` set it on the first visit, and the address
+    bar follows it (scenes/url.py). Returns (name, params, surface, formula): params as sorted items for a Scene,
+    formula (text, domain) for CUSTOM."""
+    if link and (q := link_once()) is not None:
+        notices: list[str] = []
+        allowed = [*keys, CUSTOM] if custom else keys
+        set_surface_widgets(*decode_surface(q, default, notices, allowed), key=key, prefix=prefix)
+        show_link_notices(notices)
+    picked = _surface_widgets(keys, key, default, prefix, custom)
+    if link:
+        write_link(surface_query(*picked[:2], picked[3]))
+    return picked
+
+
+def _surface_widgets(keys, key, default, prefix, custom):
     names = [*keys, CUSTOM] if custom else list(keys)
     name = st.selectbox("Surface", names, index=names.index(default), key=key,
                         format_func=lambda k: CUSTOM_LABEL if k == CUSTOM else SURFACES[k].title)
@@ -67,7 +119,7 @@ def formula_input(prefix: str):
                          "abs tanh sinh cosh arctan min max.")
     c = st.columns(4)
     bounds = [c[i].number_input(label, value=v, step=1.0, key=f"{prefix}formula.{label}", format="%g")
-              for i, (label, v) in enumerate((("x min", -4.0), ("x max", 4.0), ("y min", -4.0), ("y max", 4.0)))]
+              for i, (label, v) in enumerate(zip(FORMULA_BOUNDS, (-4.0, 4.0, -4.0, 4.0), strict=True))]
     domain = ((float(bounds[0]), float(bounds[1])), (float(bounds[2]), float(bounds[3])))
     good = f"{prefix}formula.good"
     try:
@@ -89,14 +141,19 @@ def _set_start(xkey: str, ykey: str, pill_key: str, starts: dict) -> None:
     st.session_state[pill_key] = None
 
 
+def start_keys(surface, prefix: str) -> tuple[str, str, str]:
+    """The start sliders' keys: one pair per surface (a custom one per formula and domain), and that slot's name."""
+    slot = surface.key if surface.key != CUSTOM else f"{CUSTOM}.{hash((surface.title, surface.domain)) & 0xFFFFFFFF:x}"
+    return f"{prefix}start.{slot}.x", f"{prefix}start.{slot}.y", slot
+
+
 def start_picker(surface, prefix: str) -> tuple[float, float, tuple[str, str, float]]:
     """x₀ and y₀ sliders over the surface's domain, and pills for its instructive starts (when it has several).
 
     Returns (x, y, (xkey, ykey, step)): the keys and the slider step let a click on a map set the start too."""
     (x0, x1), (y0, y1) = surface.domain
     default = surface.default_start
-    slot = surface.key if surface.key != CUSTOM else f"{CUSTOM}.{hash((surface.title, surface.domain)) & 0xFFFFFFFF:x}"
-    xkey, ykey = f"{prefix}start.{slot}.x", f"{prefix}start.{slot}.y"
+    xkey, ykey, slot = start_keys(surface, prefix)
     step = float(f"{surface.span / 200:.1g}")
     st.markdown("**Start point**")
     c1, c2 = st.columns(2)

@@ -1,0 +1,235 @@
+"""A Scene in a link's query parameters and back, by one schema table (as TF Playground's state.ts keeps its URL).
+
+``encode(scene)`` gives the parameters that differ from the defaults (strings, in the table's order); ``decode``
+reads them back and never raises: a parameter that is unknown, malformed or out of range falls back to its default
+and adds a notice that says which and why, so an old or mistyped link still opens a page.
+
+    ?surface=custom&f=sin(x)*cos(y)&domain=-4,4,-4,4&opt=gd,adam&adam.learning_rate=0.1&start=1,2&steps=500
+
+Per racer: ``<optimizer>.<hyperparameter>=<value>`` (optax's names) and ``<optimizer>.schedule=<kind>[,name=value…]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+
+from optim import OPTIMIZERS
+from optim.schedules import KINDS, Schedule
+from scenes.scene import CUSTOM, MAX_RUNS, STEP_RANGE, RunSpec, Scene
+from surfaces import SURFACES, from_formula
+
+Query = dict[str, str]
+Domain = tuple[tuple[float, float], tuple[float, float]]
+DEFAULT_DOMAIN: Domain = ((-4.0, 4.0), (-4.0, 4.0))
+
+
+def fmt(v: float) -> str:
+    """A number as short as it is exact to six digits: 0.05, 1e-05, 300."""
+    return f"{float(v):.6g}"
+
+
+def _number(text: str) -> float:
+    v = float(text)
+    if not math.isfinite(v):
+        raise ValueError("not a finite number")
+    return v
+
+
+def _numbers(text: str, n: int) -> tuple[float, ...]:
+    parts = text.split(",")
+    if len(parts) != n:
+        raise ValueError(f"expected {n} numbers separated by commas")
+    return tuple(_number(p) for p in parts)
+
+
+def _integer(text: str, lo: int, hi: int) -> int:
+    v = int(text)
+    if not lo <= v <= hi:
+        raise ValueError(f"must lie in [{lo}, {hi}]")
+    return v
+
+
+# -- the surface: its key, its family's parameters, or a formula and its domain ------------------------------------
+def surface_query(name: str, params, formula) -> Query:
+    """The surface's parameters: ``surface``, ``s.<param>`` (κ, θ) unless default, or ``f`` and ``domain``."""
+    if name == CUSTOM:
+        text, ((x0, x1), (y0, y1)) = formula
+        return {"surface": CUSTOM, "f": text, "domain": ",".join(fmt(v) for v in (x0, x1, y0, y1))}
+    q = {"surface": name}
+    defaults = {p.name: p.default for p in SURFACES[name].params}
+    q.update({f"s.{k}": fmt(v) for k, v in params if k in defaults and float(v) != float(defaults[k])})
+    return q
+
+
+def decode_surface(q: Query, default: str, notices: list[str], allowed=None):
+    """(name, params, formula) from ``q``; anything wrong falls back to ``default`` with a notice."""
+    name = q.get("surface", default)
+    allowed = tuple(SURFACES) if allowed is None else tuple(allowed)
+    if name == CUSTOM:
+        domain = DEFAULT_DOMAIN
+        if "domain" in q:
+            try:
+                x0, x1, y0, y1 = _numbers(q["domain"], 4)
+                domain = ((x0, x1), (y0, y1))
+            except ValueError as e:
+                notices.append(f"domain {q['domain']!r} in the link: {e}; using (−4, 4) × (−4, 4)")
+        text = q.get("f", "")
+        try:
+            from_formula(text, domain)  # parses, checks the domain and finds the critical points (cached)
+            return CUSTOM, (), (text, domain)
+        except ValueError as e:
+            notices.append(f"the formula in the link cannot be used: {e}")
+            name = default
+    if name not in allowed:
+        notices.append(f"unknown surface {name!r} in the link")
+        name = default
+    params = []
+    for p in SURFACES[name].params:
+        text = q.get(f"s.{p.name}")
+        if text is None:
+            continue
+        try:
+            v = _number(text)
+            if not p.lo <= v <= p.hi:
+                raise ValueError(f"must lie in [{fmt(p.lo)}, {fmt(p.hi)}]")
+            params.append((p.name, v))
+        except ValueError as e:
+            notices.append(f"s.{p.name}={text!r} in the link: {e}")
+    return name, tuple(sorted(params)), None
+
+
+# -- one racer ---------------------------------------------------------------------------------------------------------
+def schedule_text(s: Schedule) -> str:
+    """``cosine,decay_steps=300,alpha=0.01``: the kind and the fields that differ from the defaults."""
+    base = Schedule()
+    extra = [f"{f.name}={fmt(getattr(s, f.name))}" for f in fields(Schedule)
+             if f.name != "kind" and getattr(s, f.name) != getattr(base, f.name)]  # fmt: skip
+    return ",".join([s.kind, *extra])
+
+
+def parse_schedule(text: str) -> Schedule | None:
+    kind, *rest = text.split(",")
+    if kind not in KINDS:
+        raise ValueError(f"unknown schedule; known: {', '.join(KINDS)}")
+    if kind == "constant":
+        return None
+    ints = {f.name for f in fields(Schedule) if f.type == "int"}
+    values = {}
+    for item in rest:
+        k, sep, v = item.partition("=")
+        if not sep or k not in {f.name for f in fields(Schedule)} - {"kind"}:
+            raise ValueError(f"unknown schedule field {k!r}")
+        values[k] = int(v) if k in ints else _number(v)
+    return Schedule(kind, **values)
+
+
+def run_query(r: RunSpec) -> Query:
+    spec, q = r.spec, {}
+    for h in spec.hypers:
+        v = dict(r.hyper).get(h.name, h.default)
+        if float(v) != float(h.default):
+            q[f"{spec.key}.{h.name}"] = fmt(v)
+    if r.schedule is not None and r.schedule.kind != "constant":
+        q[f"{spec.key}.schedule"] = schedule_text(r.schedule)
+    return q
+
+
+def decode_run(key: str, q: Query, notices: list[str]) -> RunSpec:
+    spec = OPTIMIZERS[key]
+    hyper = spec.defaults()
+    for h in spec.hypers:
+        text = q.get(f"{key}.{h.name}")
+        if text is None:
+            continue
+        try:
+            v = _number(text)
+            if not h.lo <= v <= h.hi:
+                raise ValueError(f"must lie in [{fmt(h.lo)}, {fmt(h.hi)}]")
+            hyper[h.name] = v
+        except ValueError as e:
+            notices.append(f"{key}.{h.name}={text!r} in the link: {e}; using {fmt(h.default)}")
+    schedule = None
+    if f"{key}.schedule" in q:
+        try:
+            schedule = parse_schedule(q[f"{key}.schedule"])
+        except (ValueError, TypeError) as e:
+            notices.append(f"{key}.schedule={q[f'{key}.schedule']!r} in the link: {e}; using a constant rate")
+    return RunSpec(key, tuple(sorted(hyper.items())), schedule)
+
+
+# -- the schema table: one row per Scene field ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Field:
+    """One query parameter: how a Scene writes it (None: the default, omitted) and how it is read into Scene kwargs."""
+
+    key: str
+    doc: str
+    write: Callable[[Scene], str | None]
+    read: Callable[[str], dict]
+
+
+def _read_runs(text: str) -> dict:
+    keys = [k for k in text.split(",") if k]
+    unknown = [k for k in keys if k not in OPTIMIZERS]
+    if unknown or not 1 <= len(keys) <= MAX_RUNS or len(set(keys)) != len(keys):
+        raise ValueError(f"give 1 to {MAX_RUNS} different optimizers of {', '.join(OPTIMIZERS)}")
+    return {"opt": tuple(keys)}
+
+
+DEFAULT = Scene()
+SCHEMA = (
+    Field("opt", "the racers' optimizers, comma-separated",
+          lambda s: ",".join(r.optimizer for r in s.runs), _read_runs),
+    Field("start", "the start point x,y",
+          lambda s: None if s.start is None else ",".join(fmt(v) for v in s.start),
+          lambda t: {"start": _numbers(t, 2)}),
+    Field("steps", f"the number of steps, {STEP_RANGE[0]} to {STEP_RANGE[1]}",
+          lambda s: None if s.steps == DEFAULT.steps else str(s.steps),
+          lambda t: {"steps": _integer(t, *STEP_RANGE)}),
+    Field("seed", "the noise seed of stochastic optimizers",
+          lambda s: None if s.seed == DEFAULT.seed else str(s.seed),
+          lambda t: {"seed": _integer(t, 0, 2**31 - 1)}),
+)  # fmt: skip
+KNOWN = {"surface", "f", "domain", *(f.key for f in SCHEMA)}
+
+
+def encode(scene: Scene) -> Query:
+    """The link's parameters for ``scene``: the surface's, the table's (defaults omitted), then each racer's."""
+    q = surface_query(scene.surface, scene.surface_params, scene.formula)
+    for f in SCHEMA:
+        v = f.write(scene)
+        if v is not None:
+            q[f.key] = v
+    for r in scene.runs:
+        q.update(run_query(r))
+    return q
+
+
+def decode(q: Query, default: Scene = DEFAULT) -> tuple[Scene, list[str]]:
+    """The Scene a link describes, and a notice for each parameter that had to fall back to its default."""
+    notices: list[str] = []
+    name, params, formula = decode_surface(q, default.surface, notices)
+    kw: dict = {}
+    for f in SCHEMA:
+        if f.key in q:
+            try:
+                kw.update(f.read(q[f.key]))
+            except ValueError as e:
+                notices.append(f"{f.key}={q[f.key]!r} in the link: {e}")
+    keys = kw.pop("opt", tuple(r.optimizer for r in default.runs))
+    runs = tuple(decode_run(k, q, notices) for k in keys)
+    for k in q:
+        head = k.split(".")[0]
+        if k not in KNOWN and not k.startswith("s.") and head not in keys:
+            notices.append(f"the link's {k!r} means nothing here and was ignored")
+    surface = SURFACES[name] if name != CUSTOM else from_formula(*formula)
+    if "start" in kw:
+        (x0, x1), (y0, y1) = surface.domain
+        x, y = kw["start"]
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            notices.append(f"start=({fmt(x)}, {fmt(y)}) in the link lies outside the surface's domain")
+            del kw["start"]
+    scene = replace(default, surface=name, surface_params=params, formula=formula, runs=runs, **{"start": None, **kw})
+    return scene, notices

@@ -1,0 +1,169 @@
+"""Links: a Scene in query parameters and back (scenes/url.py), and pages opened from a link (AppTest)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from optim import OPTIMIZERS
+from optim.schedules import Schedule
+from scenes import RunSpec, Scene
+from scenes.url import decode, encode, fmt
+from surfaces import SURFACES
+
+FORMULA = ("sin(x)*cos(y) + 0.1*(x^2 + y^2)", ((-3.0, 3.0), (-2.5, 2.0)))
+SCHEDULES = (None, Schedule("step", transition_steps=50, decay_rate=0.3),
+             Schedule("cosine", decay_steps=400, alpha=0.01),
+             Schedule("warmup_cosine", decay_steps=300, warmup_steps=30, alpha=0.0))  # fmt: skip
+
+
+@st.composite
+def runs(draw):
+    keys = draw(st.lists(st.sampled_from(list(OPTIMIZERS)), min_size=1, max_size=6, unique=True))
+    out = []
+    for k in keys:
+        hyper = {}
+        for h in OPTIMIZERS[k].hypers:  # values as a link writes them: six digits
+            hyper[h.name] = float(fmt(draw(st.floats(h.lo, h.hi)))) if draw(st.booleans()) else h.default
+        out.append(RunSpec(k, tuple(sorted(hyper.items())), draw(st.sampled_from(SCHEDULES))))
+    return tuple(out)
+
+
+@st.composite
+def scenes(draw):
+    name = draw(st.sampled_from([*SURFACES, "custom"]))
+    params, formula = (), None
+    if name == "custom":
+        formula = FORMULA
+        domain = formula[1]
+    else:
+        s = SURFACES[name]
+        params = tuple(sorted((p.name, float(fmt(draw(st.floats(p.lo, p.hi))))) for p in s.params))
+        domain = s.domain
+    start = None
+    if draw(st.booleans()):
+        start = tuple(float(fmt(draw(st.floats(*d)))) for d in domain)
+    return Scene(surface=name, surface_params=params, runs=draw(runs()), start=start,
+                 steps=draw(st.integers(10, 2000)), seed=draw(st.integers(0, 10**6)), formula=formula)
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenes())
+def test_scene_to_link_to_scene_is_the_same_scene(scene):
+    q = encode(scene)
+    assert all(isinstance(v, str) for v in q.values())
+    back, notices = decode(q)
+    assert notices == []
+    assert encode(back) == q
+    assert back.surface == scene.surface and back.formula == scene.formula and back.start == scene.start
+    if scene.surface != "custom":
+        defaults = {p.name: p.default for p in SURFACES[scene.surface].params}
+        assert {**defaults, **dict(back.surface_params)} == {**defaults, **dict(scene.surface_params)}
+    assert [(r.optimizer, r.hyper_dict(), r.schedule) for r in back.runs] == [
+        (r.optimizer, r.hyper_dict(), r.schedule) for r in scene.runs]
+    assert (back.steps, back.seed) == (scene.steps, scene.seed)
+
+
+def test_defaults_make_a_short_link():
+    assert encode(Scene()) == {"surface": "himmelblau", "opt": "gd,momentum,adam"}
+
+
+def test_a_formula_link_reads_back():
+    q = {"surface": "custom", "f": FORMULA[0], "domain": "-3,3,-2.5,2", "opt": "adam", "adam.learning_rate": "0.1"}
+    scene, notices = decode(q)
+    assert notices == [] and scene.formula == FORMULA and scene.runs[0].hyper_dict()["learning_rate"] == 0.1
+
+
+@pytest.mark.parametrize("q, says", [
+    ({"surface": "nowhere"}, "unknown surface 'nowhere'"),
+    ({"surface": "custom", "f": "__import__('os')"}, "formula in the link cannot be used"),
+    ({"surface": "custom", "f": "x^2", "domain": "1,2,3"}, "expected 4 numbers"),
+    ({"surface": "custom", "f": "log(x)", "domain": "-1,1,-1,1"}, "formula in the link cannot be used"),
+    ({"surface": "quadratic", "s.kappa": "1e9"}, "must lie in"),
+    ({"opt": "gd,gd"}, "different optimizers"),
+    ({"opt": "gd,zeta"}, "different optimizers"),
+    ({"opt": ""}, "different optimizers"),
+    ({"steps": "5"}, "must lie in [10, 2000]"),
+    ({"steps": "ten"}, "steps='ten'"),
+    ({"seed": "-1"}, "must lie in"),
+    ({"start": "nan,1"}, "not a finite number"),
+    ({"start": "100,100"}, "outside the surface's domain"),
+    ({"opt": "adam", "adam.learning_rate": "inf"}, "not a finite number"),
+    ({"opt": "adam", "adam.learning_rate": "50"}, "must lie in"),
+    ({"opt": "adam", "adam.schedule": "sawtooth"}, "unknown schedule"),
+    ({"opt": "adam", "adam.schedule": "step,transition_steps=0"}, "transition_steps >= 1"),
+    ({"opt": "adam", "adam.schedule": "cosine,colour=red"}, "unknown schedule field"),
+    ({"zoom": "3"}, "'zoom' means nothing here"),
+])  # fmt: skip
+def test_bad_links_fall_back_to_defaults_with_a_notice(q, says):
+    scene, notices = decode(q)
+    assert any(says in n for n in notices), notices
+    assert isinstance(scene, Scene)  # and nothing raised
+
+
+# -- pages opened from a link -----------------------------------------------------------------------------------------
+def open_link(page: str | None, **query: str) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=180)
+    at.query_params.update(query)
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_trajectories_opens_at_the_linked_scene_and_keeps_the_link_current():
+    at = open_link(None, surface="custom", f=FORMULA[0], domain="-3,3,-2.5,2", opt="gd,adam", start="1,0.5",
+                   steps="500", **{"adam.learning_rate": "0.1", "adam.schedule": "cosine,alpha=0.01"})
+    assert at.selectbox(key="surface").value == "custom" and at.text_input(key="formula").value == FORMULA[0]
+    assert at.multiselect(key="optimizers").value == ["gd", "adam"]
+    assert at.select_slider(key="adam.learning_rate").value == 0.1
+    assert at.selectbox(key="adam.schedule.kind").value == "cosine"
+    assert at.slider(key="steps").value == 500
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "Adam" in json.dumps(fig["data"]) and not at.toast
+    q = at.query_params
+    assert q["surface"] == ["custom"] or q["surface"] == "custom"
+    # a slider moved: the link follows it
+    at.slider(key="steps").set_value(800).run()
+    assert "800" in str(at.query_params["steps"])
+
+
+def test_a_bad_link_opens_the_defaults_with_a_notice():
+    at = open_link(None, surface="custom", f="x +* y", opt="gd,nope")
+    assert at.selectbox(key="surface").value == "himmelblau"
+    assert at.toast and "could not be used" in at.toast[0].value and "column" in at.toast[0].value
+    assert not at.error
+
+
+LINK = {"surface": "custom", "f": "x^2 - y^2 + 0.1*x^4 + 0.1*y^4", "domain": "-3,3,-3,3"}
+
+
+def test_the_minima_page_opens_a_linked_formula():
+    at = open_link("views/minima.py", **LINK)
+    assert at.selectbox(key="min.surface").value == "custom"
+    assert "0.1*x^4" in at.text_input(key="min.formula").value
+    assert not at.error and not at.toast
+    assert at.query_params["f"] in (LINK["f"], [LINK["f"]])
+
+
+def test_the_lab_page_opens_a_linked_formula():
+    # AppTest cannot open a page with its own url_path before a first run: open the app, then hand the lab the link
+    # as app.py keeps it for the page a session opens on
+    at = open_link(None)
+    at.session_state["link.entry"] = LINK
+    at.switch_page("views/lr_lab.py").run()
+    assert at.selectbox(key="lab.surface").value == "custom"
+    assert "0.1*x^4" in at.text_input(key="lab.formula").value
+    assert not at.error and not at.toast
+
+
+def test_a_page_switch_does_not_carry_the_link_over():
+    at = open_link(None, surface="rastrigin")
+    assert at.selectbox(key="surface").value == "rastrigin"
+    at.switch_page("views/minima.py").run()
+    assert at.selectbox(key="min.surface").value == "himmelblau"
