@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from scenes.compute import Result
 from viz import Marker, Path, Theme, contour_figure, loss_figure, surface3d_figure
+from viz.paths import dashes
 
 
 def markers(result: Result) -> tuple[Marker, ...]:
@@ -18,7 +19,10 @@ def markers(result: Result) -> tuple[Marker, ...]:
 
 
 def paths(result: Result) -> tuple[Path, ...]:
-    return tuple(Path(r.spec.optimizer, r.label, r.xy, r.loss, r.diverged_at, r.lr) for r in result.runs)
+    """One Path per racer; a second racer of the same optimizer keeps its colour and gets a dashed line."""
+    ds = dashes([r.spec.optimizer for r in result.runs])
+    return tuple(Path(r.spec.optimizer, r.label, r.xy, r.loss, r.diverged_at, r.lr, d)
+                 for r, d in zip(result.runs, ds, strict=True))
 
 
 def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") -> go.Figure:

@@ -9,7 +9,7 @@ import pytest
 from plotly_frames import decode, shown_data
 
 from viz import THEMES, Marker, Path, contour_figure, loss_figure, surface3d_figure
-from viz.paths import frame_steps
+from viz.paths import dashes, frame_steps
 from viz.raster import png_data_uri, shade
 from viz.theme import OPTIMIZER_COLORS
 
@@ -69,7 +69,7 @@ def test_every_frame_shows_the_exact_path_up_to_its_step(animated):
         s = int(step["label"])
         shown = shown_data(fig, step["args"][0][0])
         for p in paths:
-            lines = [t for t in shown if t.get("legendgroup") == p.key and t.get("mode") == "lines"]
+            lines = [t for t in shown if t.get("legendgroup") == p.label and t.get("mode") == "lines"]
             xs = np.concatenate([decode(t["x"]) for t in lines if len(decode(t["x"]))])
             ys = np.concatenate([decode(t["y"]) for t in lines if len(decode(t["y"]))])
             pts = np.unique(np.stack([xs, ys], 1), axis=0)  # chunks share their boundary point
@@ -98,7 +98,7 @@ def test_payload_grows_linearly_not_quadratically_in_steps():
 def test_colours_and_symbols_follow_the_optimizer(animated):
     paths, fig = animated
     for p in paths:
-        line = next(t for t in fig["data"] if t.get("legendgroup") == p.key and t.get("showlegend"))
+        line = next(t for t in fig["data"] if t.get("legendgroup") == p.label and t.get("showlegend"))
         assert line["line"]["color"] == OPTIMIZER_COLORS[p.key]
     assert len(set(OPTIMIZER_COLORS.values())) == len(OPTIMIZER_COLORS)
 
@@ -163,7 +163,7 @@ def test_surface3d_lifts_paths_above_the_surface():
     fig = json.loads(surface3d_figure(xs, xs, z, lambda v: np.asarray(v), MARKERS, paths, THEME).to_json())
     surf = fig["data"][0]
     assert surf["type"] == "surface" and len(decode(surf["x"])) <= 120
-    line = next(t for t in fig["data"] if t.get("legendgroup") == "gd")
+    line = next(t for t in fig["data"] if t.get("legendgroup") == paths[0].label)
     np.testing.assert_array_less(paths[0].loss, decode(line["z"]) + 1e-3)
 
 
@@ -184,3 +184,16 @@ def test_crowded_critical_points_keep_the_map_readable():
     assert by_name["saddle point"]["visible"] == "legendonly"  # one click in the legend shows all 72
     assert by_name["local minimum"]["visible"] is True and by_name["local minimum"]["opacity"] < 1
     assert by_name["global minimum"]["visible"] is True and len(by_name["saddle point"]["x"]) == 72
+
+
+def test_racers_of_one_optimizer_share_its_colour_and_differ_by_dash():
+    base = make_paths(20)[0]
+    twins = tuple(Path(base.key, f"{base.label} #{i}", base.xy, base.loss, dash=d)
+                  for i, d in enumerate(dashes([base.key] * 3)))
+    assert [p.dash for p in twins] == ["solid", "dash", "dot"]
+    fig = json.loads(contour_figure(background(), DOMAIN, hover(), MARKERS, twins, (-4, 4), THEME).to_json())
+    lines = [t for t in fig["data"] if t.get("mode") == "lines" and t.get("showlegend")]
+    assert {t["line"]["color"] for t in lines} == {OPTIMIZER_COLORS[base.key]}
+    assert [t["line"]["dash"] for t in lines] == ["solid", "dash", "dot"]
+    loss = json.loads(loss_figure(twins, 0.0, THEME).to_json())
+    assert [t["line"]["dash"] for t in loss["data"] if t.get("mode") == "lines"][:3] == ["solid", "dash", "dot"]

@@ -10,6 +10,7 @@ import streamlit as st
 from scenes import Result, Scene, compute
 from scenes.text import point
 from viz import color
+from viz.paths import DASH_ARRAYS, dashes
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -26,8 +27,13 @@ def outcomes(result: Result, *, header: bool = True) -> None:
     """What happened, one line per racer with its colour dot; the header names the surface, start and steps."""
     head = f"<b>{html.escape(result.surface.title)}</b> from {point(*result.start)}, {result.scene.steps} steps:"
     lines = [head] if header else []
-    for r in result.runs:
-        dot = f'<span style="color:{color(r.spec.optimizer)};font-size:1.3em">●</span>'
+    keys = [r.spec.optimizer for r in result.runs]
+    repeated = len(set(keys)) < len(keys)  # then the racers differ by dash: show each one's line, not a dot
+    for r, dash in zip(result.runs, dashes(keys), strict=True):
+        c = color(r.spec.optimizer)
+        dot = (f'<svg width="30" height="10" style="vertical-align:middle"><line x1="1" y1="5" x2="29" y2="5" '
+               f'stroke="{c}" stroke-width="3.5" stroke-dasharray="{DASH_ARRAYS[dash]}"/></svg>' if repeated
+               else f'<span style="color:{c};font-size:1.3em">●</span>')
         lines.append(f"{dot} <b>{html.escape(r.label)}</b> {html.escape(r.outcome.text)}")
     st.markdown('<div class="lll-outcomes">' + "<br>".join(lines) + "</div>", unsafe_allow_html=True)
 

@@ -115,7 +115,8 @@ def contour_figure(
             idx.append(len(data))
             data.append(dict(
                 type="scatter", mode="lines", x=b64(seg[:, 0]), y=b64(seg[:, 1]), name=p.label,
-                legendgroup=p.key, showlegend=k == 0, line=dict(color=color(p.key), width=theme.line_width),
+                legendgroup=p.label, showlegend=k == 0,
+                line=dict(color=color(p.key), width=theme.line_width, dash=p.dash),
                 hoverinfo="skip",
             ))
         chunk_index.append(idx)

@@ -32,20 +32,20 @@ def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, t
         end = p.diverged_at if p.diverged_at is not None else len(p.loss)
         y = loss_gap(p.loss[:end], f_min) if log else p.loss[:end].astype(np.float32)
         data.append(dict(
-            type="scatter", mode="lines", name=p.label, legendgroup=p.key, x=np.arange(end, dtype=np.int32), y=y,
-            line=dict(color=color(p.key), width=theme.line_width),
+            type="scatter", mode="lines", name=p.label, legendgroup=p.label, x=np.arange(end, dtype=np.int32), y=y,
+            line=dict(color=color(p.key), width=theme.line_width, dash=p.dash),
             hovertemplate=f"{p.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
         ))
         if p.diverged_at is not None and end > 0:
             data.append(dict(
                 type="scatter", mode="markers+text", x=[end - 1], y=[float(y[-1])], showlegend=False,
-                legendgroup=p.key, text=[f"diverged at step {p.diverged_at}"], textposition="top right",
+                legendgroup=p.label, text=[f"diverged at step {p.diverged_at}"], textposition="top right",
                 marker=dict(symbol="x", size=theme.marker_size + 4, color=color(p.key)), hoverinfo="text",
                 textfont=dict(color=color(p.key), size=theme.font_size - 1),
             ))
         else:
             data.append(dict(
-                type="scatter", mode="markers", x=[end - 1], y=[float(y[-1])], showlegend=False, legendgroup=p.key,
+                type="scatter", mode="markers", x=[end - 1], y=[float(y[-1])], showlegend=False, legendgroup=p.label,
                 marker=dict(symbol=OPTIMIZER_SYMBOLS.get(p.key, "circle"), size=theme.marker_size,
                             color=color(p.key)), hoverinfo="skip",
             ))
@@ -93,7 +93,7 @@ def _lr_traces(paths: tuple[Path, ...]) -> list[dict]:
         out.append(dict(
             type="scatter", mode="lines", x=np.arange(len(lr), dtype=np.int32),
             y=np.where(lr > 0, lr, np.nan).astype(np.float32), xaxis="x2", yaxis="y2", showlegend=False,
-            legendgroup=p.key, line=dict(color=color(p.key), width=2),
+            legendgroup=p.label, line=dict(color=color(p.key), width=2),
             hovertemplate=f"{p.label}<br>update %{{x}}<br>lr %{{y:.3g}}<extra></extra>",
         ))
     return out

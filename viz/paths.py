@@ -18,6 +18,22 @@ class Path:
     loss: np.ndarray  # (steps + 1,)
     diverged_at: int | None = None
     lr: np.ndarray | None = None  # (steps,) the learning rate of each update when it follows a schedule
+    dash: str = "solid"  # Plotly's line dash: racers of one optimizer keep its colour and differ by dash
+
+
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+DASH_ARRAYS = {"solid": "", "dash": "7 4", "dot": "2 3", "dashdot": "7 3 2 3", "longdash": "12 4",
+               "longdashdot": "12 3 2 3"}  # fmt: skip  # the same patterns as SVG stroke-dasharray, for page text
+
+
+def dashes(keys: list[str]) -> list[str]:
+    """Solid for an optimizer's first racer, then dash, dot, …: the same optimizer twice stays one colour."""
+    seen: dict[str, int] = {}
+    out = []
+    for k in keys:
+        out.append(DASHES[seen.get(k, 0) % len(DASHES)])
+        seen[k] = seen.get(k, 0) + 1
+    return out
 
 
 @dataclass(frozen=True)

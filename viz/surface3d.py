@@ -56,9 +56,9 @@ def surface3d_figure(
         xy = p.xy[:end]
         z = np.asarray(lift(p.loss[:end]), np.float32) + above
         data.append(dict(
-            type="scatter3d", mode="lines+markers", name=p.label, legendgroup=p.key,
+            type="scatter3d", mode="lines+markers", name=p.label, legendgroup=p.label,
             x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32), z=z,
-            line=dict(color=color(p.key), width=theme.line_width * 2),
+            line=dict(color=color(p.key), width=theme.line_width * 2, dash=p.dash),
             marker=dict(size=2, color=color(p.key)),
         ))
     layout = base_layout(theme)
