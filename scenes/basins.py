@@ -15,6 +15,8 @@ from surfaces import Point, Surface
 
 DIVERGED, NOT_CONVERGED = -1, -2  # labels besides the index of a documented minimum
 GRID = 200
+GRIDS = (100, 200, 300, 400, 600)  # what the page offers; above GRID the map is computed in chunks, with progress
+CHUNK = GRID * GRID  # starts per vectorised call: every chunk has this shape, so one compiled program serves all
 
 
 @dataclass(frozen=True)
@@ -66,16 +68,43 @@ def label_ends(surface: Surface, ends: np.ndarray, diverged: np.ndarray, tol: fl
     return np.where(diverged >= 0, DIVERGED, labels).astype(np.int16)
 
 
-def basin_map(scene: Scene, n: int = GRID) -> BasinMap:
-    """Run the scene's first optimizer from every start of an n × n grid for scene.steps steps (endpoints only)."""
+def chunks(n: int) -> int:
+    """How many vectorised calls an n × n map takes (one up to GRID × GRID)."""
+    return -(-n * n // CHUNK) if n * n > CHUNK else 1
+
+
+def basin_chunk(scene: Scene, n: int, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ends (m, 2), diverged_at (m,)) of chunk i of the n × n grid's starts, in the order of :func:`grid_starts`.
+
+    A map of more than CHUNK starts runs CHUNK at a time, the last chunk padded with copies of its first start, so
+    every call has one shape (no recompiling) and a page can show progress between calls. A stochastic rule's chunk
+    i draws from seed + i·7919, so chunks do not repeat each other's noise."""
     surface = scene.surface_obj
     spec = scene.runs[0]
-    xs, ys, starts = grid_starts(surface, n)
-    tr = run(surface, spec.optimizer, start=starts, steps=scene.steps, record_every=scene.steps, seed=scene.seed,
-             schedule=spec.schedule, **spec.hyper_dict())
-    ends = tr.xy[:, -1]
-    labels = label_ends(surface, ends, tr.diverged_at)
+    starts = grid_starts(surface, n)[2]
+    if n * n > CHUNK:
+        starts = starts[i * CHUNK : (i + 1) * CHUNK]
+        m = len(starts)
+        starts = np.concatenate([starts, np.repeat(starts[:1], CHUNK - m, axis=0)])
+    else:
+        m = len(starts)
+    tr = run(surface, spec.optimizer, start=starts, steps=scene.steps, record_every=scene.steps,
+             seed=(scene.seed + 7919 * i) % 2**31, schedule=spec.schedule, **spec.hyper_dict())
+    return tr.xy[:m, -1], np.asarray(tr.diverged_at)[:m]
+
+
+def assemble(scene: Scene, n: int, parts: list[tuple[np.ndarray, np.ndarray]]) -> BasinMap:
+    """The map from its chunks' (ends, diverged_at), labelled by the documented minimum each run reached."""
+    surface = scene.surface_obj
+    xs, ys, _ = grid_starts(surface, n)
+    ends = np.concatenate([e for e, _ in parts])
+    labels = label_ends(surface, ends, np.concatenate([d for _, d in parts]))
     return BasinMap(scene, xs, ys, labels.reshape(n, n), ends.reshape(n, n, 2))
+
+
+def basin_map(scene: Scene, n: int = GRID) -> BasinMap:
+    """Run the scene's first optimizer from every start of an n × n grid for scene.steps steps (endpoints only)."""
+    return assemble(scene, n, [basin_chunk(scene, n, i) for i in range(chunks(n))])
 
 
 def legend_names(bm: BasinMap) -> dict[int, str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from scenes.controls import options
@@ -37,6 +40,19 @@ def test_basins_at_defaults_show_one_map_per_optimizer_and_the_share_reaching_th
     maps = [f for f in figs if f["layout"].get("images") and f["data"][0].get("name") == "starts"]
     assert len(maps) == 3
     assert text(at).count("reaches a global minimum from") == 3 and "100.0%" in text(at)
+
+
+def test_a_larger_grid_is_computed_in_blocks_and_drawn_at_its_size():
+    at = minima_page()
+    at.multiselect(key="min.optimizers").set_value(["gd"]).run()
+    at.select_slider(key="min.grid").set_value(300).run()
+    ok(at)
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    image = next(f for f in figs if f["data"][0].get("name") == "starts")["layout"]["images"][0]["source"]
+    assert Image.open(io.BytesIO(base64.b64decode(image.split(",", 1)[1]))).size == (300, 300)
+    assert "reaches a global minimum from" in text(at)
+    at.select_slider(key="min.grid").set_value(100).run()
+    ok(at)
 
 
 @pytest.mark.parametrize("surface", ["rastrigin", "saddle", "levi_n13", "quadratic"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from optim import run
 from scenes import RunSpec, Scene
 from scenes import basins as bs
 from scenes.figures import markers
@@ -56,3 +57,15 @@ def test_the_figure_shows_the_map_as_an_image_with_a_click_grid_and_shares_in_th
     assert set(names.values()) <= set(legend)
     img = basin_image(bm.labels)
     assert img.shape == (50, 50, 3) and img.dtype == np.uint8
+
+
+def test_a_map_larger_than_one_chunk_equals_one_call_over_every_start():
+    scene = Scene(surface="himmelblau", runs=(RunSpec("gd", (("learning_rate", 0.01),)),), steps=60)
+    n = 210  # 44,100 starts: two chunks of bs.CHUNK, the second padded
+    assert bs.chunks(n) == 2 and bs.chunks(bs.GRID) == 1
+    bm = bs.basin_map(scene, n)
+    xs, ys, starts = bs.grid_starts(scene.surface_obj, n)
+    tr = run(scene.surface_obj, "gd", start=starts, steps=60, record_every=60, learning_rate=0.01)
+    np.testing.assert_array_equal(bm.ends.reshape(-1, 2), tr.xy[:, -1])
+    np.testing.assert_array_equal(bm.labels.ravel(), bs.label_ends(scene.surface_obj, tr.xy[:, -1], tr.diverged_at))
+    assert bm.labels.shape == (n, n) and bm.xs.shape == (n,)

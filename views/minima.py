@@ -9,7 +9,7 @@ from dataclasses import replace
 import streamlit as st
 
 from optim import OPTIMIZERS
-from scenes import RunSpec, Scene
+from scenes import RunSpec, Scene, landscape
 from scenes import basins as bs
 from scenes import escape as esc
 from scenes import figures as fig
@@ -30,9 +30,28 @@ SECTIONS = ("Basins", "Escape", "Saddles")
 MAX_MAPS = 3
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_basins(scene: Scene) -> bs.BasinMap:
-    return bs.basin_map(scene)
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_chunk(scene: Scene, n: int, i: int) -> tuple:
+    return bs.basin_chunk(scene, n, i)
+
+
+def basin_maps(scenes: list[Scene], n: int) -> list[bs.BasinMap]:
+    """One map per scene; a grid of several chunks shows a progress bar (each chunk is cached on its own)."""
+    total = len(scenes) * bs.chunks(n)
+    bar = st.progress(0.0, text=f"Running {n}×{n} starts per optimizer…") if total > len(scenes) else None
+    maps, done = [], 0
+    for sc in scenes:
+        parts = []
+        for i in range(bs.chunks(n)):
+            parts.append(cached_chunk(sc, n, i))
+            done += 1
+            if bar is not None:
+                bar.progress(done / total, text=f"Running {n}×{n} starts per optimizer: {done} of {total} blocks of "
+                             f"{bs.CHUNK:,} starts")
+        maps.append(bs.assemble(sc, n, parts))
+    if bar is not None:
+        bar.empty()
+    return maps
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -76,15 +95,18 @@ def basins_section(charts, side, theme) -> None:
                 runs.append(RunSpec(k, tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=f"min.{k}").items()))))
         x, y, click = start_picker(surface, prefix="min.")
         steps = st.slider("Steps", 100, 2000, 500, step=50, key="min.steps")
+        n = choice_slider("Grid of starts", list(bs.GRIDS), bs.GRID, "min.grid", format_func=lambda v: f"{v}×{v}",
+                          help="Starts per side of each map. Above 200×200 the map is computed in blocks, with a "
+                          "progress bar.")
         st.session_state["min.click"] = click
     with charts:
         if not runs:
             st.info("Choose at least one optimizer.")
             return
         base = Scene(surface=name, surface_params=params, runs=tuple(runs), start=(x, y), steps=steps, formula=formula)
-        with st.spinner(f"Running {bs.GRID}×{bs.GRID} starts per optimizer…", show_time=True):
-            maps = [cached_basins(Scene(surface=name, surface_params=params, runs=(r,), steps=steps, formula=formula))
-                    for r in runs]
+        with st.spinner(f"Running {n}×{n} starts per optimizer…", show_time=True):
+            maps = basin_maps([Scene(surface=name, surface_params=params, runs=(r,), steps=steps, formula=formula)
+                               for r in runs], n)
             result = cached_compute(base)
         cols = st.columns(len(maps), gap="small")
         for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
@@ -92,7 +114,7 @@ def basins_section(charts, side, theme) -> None:
                 share = f"{100 * bm.share_global:.1f}%" if surface.minima else "—"
                 st.markdown(f"**{r.label}**  \nreaches a global minimum from **{share}** of the starts")
                 f = basin_figure(bm.xs, bm.ys, bm.labels, markers(bm), bs.legend_names(bm), theme, picked=(x, y),
-                                 landscape=result.landscape.color[:: max(1, len(result.landscape.xs) // bs.GRID)])
+                                 landscape=landscape(surface, n).color)
                 f.update_layout(height=int(theme.height * 0.75))
                 st.plotly_chart(f, config=CHART_CONFIG, theme=None, key=f"min.map{i}", selection_mode="points",
                                 on_select=functools.partial(_start_from_map, f"min.map{i}"))
