@@ -23,6 +23,7 @@ from surfaces import SURFACES, from_formula
 Query = dict[str, str]
 Domain = tuple[tuple[float, float], tuple[float, float]]
 DEFAULT_DOMAIN: Domain = ((-4.0, 4.0), (-4.0, 4.0))
+EXAMPLE_FORMULA = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"  # what the formula box offers first (and a link without f)
 
 
 def fmt(v: float) -> str:
@@ -75,7 +76,7 @@ def decode_surface(q: Query, default: str, notices: list[str], allowed=None):
                 domain = ((x0, x1), (y0, y1))
             except ValueError as e:
                 notices.append(f"domain {q['domain']!r} in the link: {e}; using (−4, 4) × (−4, 4)")
-        text = q.get("f", "")
+        text = q.get("f", EXAMPLE_FORMULA)
         try:
             from_formula(text, domain)  # parses, checks the domain and finds the critical points (cached)
             return CUSTOM, (), (text, domain)

@@ -262,3 +262,75 @@ def test_minima_page_a_click_on_a_basin_map_races_from_that_start(browser, url):
     assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors
     page.close()
+
+
+@pytest.mark.parametrize("section", ["Escape", "Saddles"])
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_minima_sections_render(browser, url, section, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "/minima", wait_until="domcontentloaded")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=120_000)
+    page.get_by_text(section, exact=True).first.click()
+    want = 4 if section == "Escape" else 3  # the race and three statistics; or two races and the escape rates
+    text = "Random restarts" if section == "Escape" else "Hessian eigenvalues"
+    page.wait_for_function(f"document.body.innerText.includes('{text}') && "
+                           f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {want} && "
+                           "!document.body.innerText.includes('Running')", timeout=180_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / f"minima-{section.lower()}-{width}.png"), full_page=True)
+    body = page.inner_text("body")
+    if section == "Escape":
+        assert "Against the noise" in body and "Random restarts" in body
+    else:
+        assert "Hessian eigenvalues" in body
+    widths = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')]"
+                           ".map(g => g.getBoundingClientRect().width)")
+    assert all(w <= width for w in widths)
+    assert not page.locator("[data-testid=stException]").count()
+    assert not errors, errors
+    page.close()
+
+
+FORMULA = "x^2 - y^2 + 0.1*x^4 + 0.1*y^4"
+
+
+def test_a_link_with_a_formula_opens_the_minima_page_on_that_surface(browser, url):
+    from urllib.parse import quote
+
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{url}/minima?surface=custom&f={quote(FORMULA)}&domain=-3,3,-3,3", wait_until="domcontentloaded")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=120_000)
+    assert not page.locator("[role=dialog]").count()
+    box = page.get_by_label("f(x, y) =", exact=True).and_(page.locator("input"))
+    assert box.input_value() == FORMULA
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "minima-formula-link.png"))
+    assert "reaches a global minimum from" in page.inner_text("body")
+    assert "f=" in page.url and "surface=custom" in page.url  # the address bar keeps the link
+    assert not errors, errors
+    page.close()
+
+
+def test_the_formula_box_tells_where_a_formula_is_wrong_and_keeps_the_last_good_one(browser, url):
+    page, errors = open_page(browser, url + "/?surface=custom")
+    box = page.get_by_label("f(x, y) =", exact=True).and_(page.locator("input"))
+    box.fill("sin(x) * (y + ")
+    box.press("Enter")
+    page.wait_for_selector("[data-testid=stAlertContentError]", timeout=60_000)
+    error = page.inner_text("[data-testid=stAlertContentError]")
+    assert "column" in error and "Still showing" in error
+    assert not page.locator("[data-testid=stException]").count()
+    before = figure_data(page)
+    box.fill("0.2*(x^2 + y^2) + sin(3*x)")
+    box.press("Enter")
+    wait_for_change(page, before)
+    page.wait_for_function("!document.querySelector('[data-testid=stAlertContentError]')", timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert "sin%283" in page.url or "sin(3" in page.url
+    page.screenshot(path=str(ARTIFACTS / "trajectories-formula.png"))
+    assert not errors, errors
+    page.close()

@@ -4,6 +4,7 @@ escape from a saddle."""
 from __future__ import annotations
 
 import functools
+import html
 from dataclasses import replace
 
 import streamlit as st
@@ -112,7 +113,9 @@ def basins_section(charts, side, theme) -> None:
         for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
             with col:
                 share = f"{100 * bm.share_global:.1f}%" if surface.minima else "—"
-                st.markdown(f"**{r.label}**  \nreaches a global minimum from **{share}** of the starts")
+                # one height for every heading, so the maps side by side stay aligned when a label wraps
+                st.markdown(f'<div style="min-height:4.8em"><b>{html.escape(r.label)}</b><br>reaches a global '
+                            f"minimum from <b>{share}</b> of the starts</div>", unsafe_allow_html=True)
                 f = basin_figure(bm.xs, bm.ys, bm.labels, markers(bm), bs.legend_names(bm), theme, picked=(x, y),
                                  landscape=landscape(surface, n).color)
                 f.update_layout(height=int(theme.height * 0.75))

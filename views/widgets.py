@@ -8,7 +8,7 @@ from optim.schedules import KINDS, TITLES, Schedule
 from scenes.controls import nearest, options
 from scenes.scene import CUSTOM
 from scenes.text import NAMES, num, point
-from scenes.url import decode_surface, surface_query
+from scenes.url import EXAMPLE_FORMULA, decode_surface, surface_query
 from surfaces import SURFACES, from_formula
 
 
@@ -40,7 +40,7 @@ def hyper_sliders(optimizer, prefix: str) -> dict[str, float]:
 
 # -- the surface -------------------------------------------------------------------------------------------------------
 CUSTOM_LABEL = "✎ Your own formula…"
-EXAMPLE = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
+EXAMPLE = EXAMPLE_FORMULA
 
 
 FORMULA_BOUNDS = ("x min", "x max", "y min", "y max")
