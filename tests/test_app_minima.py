@@ -96,3 +96,15 @@ def test_escape_section_at_defaults_and_with_constant_noise():
     assert "(constant)" in text(at)
     at.selectbox(key="min.escape_surface").set_value("styblinski_tang").run()
     ok(at)
+
+
+def test_saddles_of_your_own_formula_and_a_formula_without_one():
+    at = minima_page("Saddles")
+    at.selectbox(key="min.saddle_surface").set_value("custom").run()
+    ok(at)
+    at.text_input(key="min.formula").set_value("x^2 - 2*y^2 + 0.3*y^4").run()  # saddle (0, 0), minima (0, ±1.83)
+    ok(at)
+    assert "Saddle at (0, 0)" in text(at) and "λ₋ = **−4**" in text(at) and "λ₊ = **2**" in text(at)
+    at.text_input(key="min.formula").set_value("x^2 + y^2").run()
+    assert "has no saddle point" in " ".join(w.value for w in at.warning)
+    assert not at.exception

@@ -182,7 +182,10 @@ def escape_section(charts, side, theme) -> None:
 def saddles_section(charts, side, theme) -> None:
     with side:
         keys = tuple(k for k, s in SURFACES.items() if s.saddles and len(s.saddles) <= 8)
-        name, params, surface, _ = surface_picker(keys, "min.saddle_surface", "saddle", "min.", custom=False)
+        name, params, surface, formula = surface_picker(keys, "min.saddle_surface", "saddle", "min.")
+        if not surface.saddles:
+            st.warning(f"{surface.title} has no saddle point on its domain: choose another surface or formula.")
+            return
         which = 0
         if len(surface.saddles) > 1:
             labels = [point(p.x, p.y) for p in surface.saddles]
@@ -196,7 +199,7 @@ def saddles_section(charts, side, theme) -> None:
         runs = tuple(runs)
         steps = st.slider("Steps", 100, 2000, 1000, step=50, key="min.saddle_steps")
     with charts:
-        scene = Scene(surface=name, surface_params=params, runs=runs, steps=steps)
+        scene = Scene(surface=name, surface_params=params, runs=runs, steps=steps, formula=formula)
         with st.spinner("Running GD, momentum and Newton near the saddle…"):
             study = cached_saddle(scene, which, eps)
         lam_minus, lam_plus = study.eigenvalues
