@@ -37,6 +37,7 @@ import numpy as np
 from jax import lax
 from jax.flatten_util import ravel_pytree
 
+from optim.bound import split
 from optim.registry import OPTIMIZERS
 from optim.schedules import Schedule, multiplier
 from optim.spec import Optimizer, Trajectory
@@ -73,6 +74,8 @@ def run(
     train_objective: for a pytree objective only, ``(params, key) -> scalar``, a noisy version of it (dropout): its
         gradient drives the updates, with a fresh PRNG key every step (per run, from ``seed``), while ``objective`` is
         what is recorded and tested for divergence. Pass the same function object to reuse the compiled program.
+        Either function may be a ``jax.tree_util.Partial(f, *data)``: then its data are traced arguments and new
+        data of the same shapes do not recompile (:mod:`optim.bound`).
     hyper: the rule's hyperparameters by optax's names; missing ones take their defaults. Each is a scalar or a 1-D
         array of one value per run: M values with M starts, or M values sweeping one start.
 
@@ -110,9 +113,10 @@ def run(
     lo, hi = (_box_like(b, params) for b in box)
 
     records = _record_steps(int(steps), int(record_every))
+    train, train_args = (None, ()) if train_objective is None else split(train_objective)
     xy, losses, diverged = _trajectory(
         params, hyper_m, np.uint32(seed % 2**32), lo, hi, None if schedule is None else schedule.data(), theta,
-        loss=loss, opt=opt, records=tuple(records), train=train_objective,
+        train_args, loss=loss, opt=opt, records=tuple(records), train=train,
     )
     xy = jax.tree.map(lambda a: np.array(a[0] if single else a), xy)
     losses = np.array(losses[0] if single else losses)
@@ -150,7 +154,8 @@ def _is_surface(objective: Any) -> bool:
 
 def _problem(objective: Any, start: Any, batched: bool | None, safe_box: Any) -> tuple[Callable, Any, Any, bool, Any]:
     """(loss(params, theta) of one run's params, theta, params as a pytree with a leading batch axis, single?,
-    (lo, hi)). theta is a surface family's parameter values, passed as data (empty otherwise)."""
+    (lo, hi)). theta is passed as data: a surface family's parameter values, a Partial objective's bound data, or
+    empty."""
     if _is_surface(objective):
         p = np.asarray(start, np.float32)
         if p.ndim not in (1, 2) or p.shape[-1] != 2 or (batched is not None and batched != (p.ndim == 2)):
@@ -171,14 +176,14 @@ def _problem(objective: Any, start: Any, batched: bool | None, safe_box: Any) ->
     elif len({a.shape[:1] for a in leaves}) != 1 or leaves[0].ndim == 0:
         raise ValueError(f"batched=True needs one leading batch axis on every leaf, got {[a.shape for a in leaves]}")
     box = (-PYTREE_BOX, PYTREE_BOX) if safe_box is None else safe_box
-    return _pytree_loss(objective), np.zeros(0, np.float32), params, single, box
+    fn, args = split(objective)  # a Partial's data ride along as theta: new data, same program
+    return _pytree_loss(fn), args, params, single, box
 
 
 @functools.cache
-def _pytree_loss(objective: Callable) -> Callable:
+def _pytree_loss(fn: Callable) -> Callable:
     def loss(params, theta):
-        del theta
-        return objective(params)
+        return fn(*theta, params)
 
     return loss
 
@@ -201,14 +206,15 @@ def _record_steps(steps: int, every: int) -> np.ndarray:
 RUNS = "runs"  # the vmapped axis of runs; a psum over it gives the unbatched "did any run go bad" of a block
 
 
-@functools.partial(jax.jit, static_argnames=("loss", "opt", "records", "train"))
-def _trajectory(params, hyper, seed, lo, hi, schedule, theta, *, loss: Callable, opt: Optimizer,
-                records: tuple[int, ...], train: Callable | None = None):  # fmt: skip
+@functools.partial(jax.jit, static_argnames=("train", "loss", "opt", "records"))
+def _trajectory(params, hyper, seed, lo, hi, schedule, theta, train_args, *, loss: Callable, opt: Optimizer,
+                records: tuple[int, ...], train: Callable | None):  # fmt: skip
     """Recorded params (M, R, ...), losses (M, R), diverged_at (M,) with -1 = never. ``schedule``: None or the
     schedule's data (shared by the runs: the multiplier is one unbatched scalar per step). ``theta``: the surface
     family's parameter values, data like the rest (a κ slider does not recompile)."""
     one = functools.partial(_one_run, seed=seed, lo=lo, hi=hi, schedule=schedule, loss=lambda p: loss(p, theta),
-                            opt=opt, records=records, train=train)  # fmt: skip
+                            opt=opt, records=records,
+                            train=None if train is None else lambda p, key: train(*train_args, p, key))  # fmt: skip
     hyper_axes = {k: 0 if v.ndim else None for k, v in hyper.items()}
     return jax.vmap(one, in_axes=(0, hyper_axes), axis_name=RUNS)(params, hyper)
 

@@ -18,6 +18,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax.flatten_util import ravel_pytree
 
+from optim.bound import split
+
 PyTree = Any
 ITERS = 30  # Lanczos steps: the top eigenvalue of a ~1,000-parameter net converges in far fewer
 STOP = 1e-5  # an invariant subspace is found when the new residual is below STOP x the largest |Hv| seen
@@ -80,12 +82,14 @@ def tridiagonal_top(alpha, beta) -> np.ndarray:
     return np.where(ok, top, np.nan)
 
 
-_one = jax.jit(lanczos, static_argnames=("loss", "iters"))
+@functools.partial(jax.jit, static_argnames=("fn", "iters"))
+def _one(fn, args, params, v0, iters):
+    return lanczos(lambda p: fn(*args, p), params, v0, iters)
 
 
-@functools.partial(jax.jit, static_argnames=("loss", "iters", "batch_size"))
-def _along(loss, path, v0, iters, batch_size):
-    return jax.lax.map(lambda p: lanczos(loss, p, v0, iters), path, batch_size=batch_size)
+@functools.partial(jax.jit, static_argnames=("fn", "iters", "batch_size"))
+def _along(fn, args, path, v0, iters, batch_size):
+    return jax.lax.map(lambda p: lanczos(lambda q: fn(*args, q), p, v0, iters), path, batch_size=batch_size)
 
 
 def _as_float32(tree: PyTree) -> PyTree:
@@ -111,7 +115,7 @@ def top_eigenvalue(loss: Callable, params: PyTree, *, iters: int = ITERS, seed: 
     rounding. The Lanczos steps are one jitted program with ``loss`` static: pass the same function object and new
     params of the same shapes (or a new seed) reuse it. Inside your own jit, use ``lanczos`` (pure JAX) and take the
     top eigenvalue of its tridiagonal there."""
-    return float(tridiagonal_top(*_one(loss, _as_float32(params), _start(params, seed), iters)))
+    return float(tridiagonal_top(*_one(*split(loss), _as_float32(params), _start(params, seed), iters)))
 
 
 def sharpness_along(loss: Callable, path: PyTree, *, iters: int = ITERS, seed: int = 0,
@@ -123,4 +127,4 @@ def sharpness_along(loss: Callable, path: PyTree, *, iters: int = ITERS, seed: i
     50 points of a 981-parameter MLP took 0.63 s one by one, 0.78 s in batches of 5, 0.94 s in batches of 25 (the
     single Hessian-vector product is already a matmul-bound program); a GPU may want batches."""
     v0 = _start(path, seed, leading=1)
-    return tridiagonal_top(*_along(loss, _as_float32(path), v0, iters, batch_size))
+    return tridiagonal_top(*_along(*split(loss), _as_float32(path), v0, iters, batch_size))

@@ -21,6 +21,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax.flatten_util import ravel_pytree
 
+from optim.bound import split
+
 PyTree = Any
 BATCH = 64  # grid points evaluated at once (vmapped): bounds memory at BATCH copies of the parameters and
 # activations; on the 2-core CPU a 41 x 41 slice of a 981-parameter MLP on 400 points took 0.14 / 0.11 / 0.18 /
@@ -80,18 +82,18 @@ def _finite(z: jax.Array) -> jax.Array:
     return jnp.where(jnp.isfinite(z), z, jnp.nan)
 
 
-@functools.partial(jax.jit, static_argnames=("loss", "batch_size"))
-def _plane_losses(loss, center, d1, d2, a, b, batch_size):
-    """loss(center + a_k d1 + b_k d2) for each k, in chunks of batch_size vmapped points."""
+@functools.partial(jax.jit, static_argnames=("fn", "batch_size"))
+def _plane_losses(fn, args, center, d1, d2, a, b, batch_size):
+    """fn(*args, center + a_k d1 + b_k d2) for each k, in chunks of batch_size vmapped points."""
     at = lambda ab: jax.tree_util.tree_map(lambda c, u, v: c + ab[0] * u + ab[1] * v, center, d1, d2)
-    return _finite(jax.lax.map(lambda ab: loss(at(ab)), (a, b), batch_size=batch_size))
+    return _finite(jax.lax.map(lambda ab: fn(*args, at(ab)), (a, b), batch_size=batch_size))
 
 
-@functools.partial(jax.jit, static_argnames=("loss", "batch_size"))
-def _line_losses(loss, p0, p1, alphas, batch_size):
-    """loss((1 - α) p0 + α p1) for each α, in chunks of batch_size vmapped points."""
+@functools.partial(jax.jit, static_argnames=("fn", "batch_size"))
+def _line_losses(fn, args, p0, p1, alphas, batch_size):
+    """fn(*args, (1 - α) p0 + α p1) for each α, in chunks of batch_size vmapped points."""
     at = lambda t: jax.tree_util.tree_map(lambda x, y: (1 - t) * x + t * y, p0, p1)
-    return _finite(jax.lax.map(lambda t: loss(at(t)), alphas, batch_size=batch_size))
+    return _finite(jax.lax.map(lambda t: fn(*args, at(t)), alphas, batch_size=batch_size))
 
 
 def slice_2d(loss: Callable, center: PyTree, d1: PyTree, d2: PyTree, alphas, betas, *,
@@ -101,10 +103,11 @@ def slice_2d(loss: Callable, center: PyTree, d1: PyTree, d2: PyTree, alphas, bet
 
     One jitted program vmaps ``batch_size`` grid points at a time (``lax.map``), so memory stays bounded. ``loss`` is
     a static argument: pass the same function object (not a fresh lambda) and a new grid, centre or direction of
-    the same shapes reuses the compiled program."""
+    the same shapes reuses the compiled program; a ``jax.tree_util.Partial(f, *data)`` is compiled once per f and
+    its data are traced (:mod:`optim.bound`), so new data of the same shapes reuse it too."""
     a, b = np.meshgrid(np.asarray(alphas, np.float32), np.asarray(betas, np.float32))
     c, u, v = _as_float32(center), _as_float32(d1), _as_float32(d2)
-    z = _plane_losses(loss, c, u, v, jnp.asarray(a.ravel()), jnp.asarray(b.ravel()), batch_size)
+    z = _plane_losses(*split(loss), c, u, v, jnp.asarray(a.ravel()), jnp.asarray(b.ravel()), batch_size)
     return np.asarray(z, np.float32).reshape(a.shape)
 
 
@@ -113,7 +116,7 @@ def line_interpolation(loss: Callable, p0: PyTree, p1: PyTree, alphas, *, batch_
     a float32 array (len(alphas),), NaN where not finite. α outside [0, 1] extrapolates. Same static-``loss`` rule
     as slice_2d."""
     t = jnp.asarray(np.asarray(alphas, np.float32).ravel())
-    return np.asarray(_line_losses(loss, _as_float32(p0), _as_float32(p1), t, batch_size), np.float32)
+    return np.asarray(_line_losses(*split(loss), _as_float32(p0), _as_float32(p1), t, batch_size), np.float32)
 
 
 # -- the PCA plane of a path -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from jax.flatten_util import ravel_pytree
+from test_optim_support import CompileCounter
 
 from optim.sharpness import hvp, sharpness_along, top_eigenvalue
 from surfaces.landscape import (
@@ -292,3 +293,38 @@ def test_sharpness_along_equals_top_eigenvalue_at_each_point():
     np.testing.assert_allclose(along[:3], single[:3], rtol=1e-4)
     assert len(set(np.round(single[:3], 4))) == 3
     assert np.isnan(along[3]) and np.isnan(single[3])
+
+
+def _data_loss(x, y, params):
+    """mlp_loss on data given as arguments: bound by a Partial, the data are traced."""
+    h = x
+    for i in range(len(WIDTHS) - 1):
+        h = h @ params[f"w{i}"] + params[f"b{i}"]
+        if i < len(WIDTHS) - 2:
+            h = jnp.tanh(h)
+    return jnp.mean((h[:, 0] - y) ** 2)
+
+
+def test_a_loss_bound_to_data_by_partial_reuses_the_program_for_new_data():
+    from jax.tree_util import Partial
+
+    params = init_mlp()
+    d1, d2 = random_plane(params, 0)
+    grid = np.linspace(-1, 1, 5)
+    bound = Partial(_data_loss, X, Y)
+    np.testing.assert_allclose(slice_2d(bound, params, d1, d2, grid, grid),
+                               slice_2d(mlp_loss, params, d1, d2, grid, grid), rtol=1e-5)
+    np.testing.assert_allclose(top_eigenvalue(bound, params), top_eigenvalue(mlp_loss, params), rtol=1e-4)
+    x2, y2 = np.asarray(X) + 1.0, np.asarray(Y) * 2.0  # computed here: an eager op compiles a kernel of its own
+    counts = {}
+    for name, fn in (("slice", lambda b: slice_2d(b, params, d1, d2, grid, grid)),
+                     ("line", lambda b: line_interpolation(b, params, d1, grid)),
+                     ("top", lambda b: top_eigenvalue(b, params))):
+        fn(Partial(_data_loss, X, Y))
+        with CompileCounter() as c:
+            other = fn(Partial(_data_loss, x2, y2))
+        counts[name] = c.count
+        assert np.all(np.isfinite(other))
+    assert counts == {"slice": 0, "line": 0, "top": 0}
+    np.testing.assert_allclose(slice_2d(Partial(_data_loss, x2, y2), params, d1, d2, grid, grid),
+                               slice_2d(lambda p: _data_loss(x2, y2, p), params, d1, d2, grid, grid), rtol=1e-5)

@@ -9,7 +9,7 @@ import optax
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_optim_support import HIMMELBLAU, QUADRATIC, f32, optax_path
+from test_optim_support import HIMMELBLAU, QUADRATIC, CompileCounter, f32, optax_path
 
 import optim
 from optim import OPTIMIZERS, Trajectory, run
@@ -189,23 +189,6 @@ def test_pytree_objective_newton_solves_least_squares():
 
 
 # -- compilation ---------------------------------------------------------------------------------------------------
-class CompileCounter:
-    """Counts XLA backend compilations (jax.monitoring's compile event) inside a with block."""
-
-    EVENT = "/jax/core/compile/backend_compile_duration"
-
-    def __enter__(self):
-        self.count = 0
-        jax.monitoring.register_event_duration_secs_listener(self._listen)
-        return self
-
-    def _listen(self, event, duration, **kwargs):
-        self.count += event == self.EVENT
-
-    def __exit__(self, *exc):
-        jax.monitoring.unregister_event_duration_listener(self._listen)
-
-
 def test_new_hyperparameters_starts_and_seeds_do_not_recompile():
     kw = dict(steps=300)  # the same program as the sweep test above
     run(HIMMELBLAU, "momentum", start=STARTS, learning_rate=0.001, momentum=0.9, **kw)  # compile once
@@ -258,3 +241,23 @@ def _gd_reference(p0, lr):
         return (p, s), p
 
     return jnp.concatenate([p0[None], jax.lax.scan(step, (p0, tx.init(p0)), None, 60)[1]])
+
+
+def _bound_least_squares(a, target, params):
+    return jnp.sum((a @ params["w"] + params["b"] - target) ** 2)
+
+
+def test_an_objective_bound_to_data_by_partial_does_not_recompile_for_new_data():
+    from jax.tree_util import Partial
+
+    rng = np.random.default_rng(0)
+    a, t = rng.normal(size=(20, 3)).astype(np.float32), rng.normal(size=20).astype(np.float32)
+    first = run(Partial(_bound_least_squares, a, t), "adam", start=P0, steps=50, learning_rate=0.05)
+    plain = run(lambda p: _bound_least_squares(a, t, p), "adam", start=P0, steps=50, learning_rate=0.05)
+    np.testing.assert_allclose(first.xy["w"], plain.xy["w"], rtol=1e-5, atol=1e-6)
+    a2, t2 = rng.normal(size=(20, 3)).astype(np.float32), rng.normal(size=20).astype(np.float32)
+    with CompileCounter() as c:
+        second = run(Partial(_bound_least_squares, a2, t2), "adam", start=P0, steps=50, learning_rate=0.05)
+    assert c.count == 0  # new data, the same program
+    direct = run(lambda p: _bound_least_squares(a2, t2, p), "adam", start=P0, steps=50, learning_rate=0.05)
+    np.testing.assert_allclose(second.xy["w"], direct.xy["w"], rtol=1e-5, atol=1e-6)

@@ -145,3 +145,20 @@ def _one_step(s, opt):
 def test_registry_surfaces_are_the_formulas_these_tests_assume(key, f):
     xs = jnp.linspace(-1.7, 1.9, 7)
     np.testing.assert_allclose(SURFACES[key].f(xs, xs[::-1]), f(xs, xs[::-1]), rtol=1e-5, atol=1e-5)
+
+
+class CompileCounter:
+    """Counts XLA backend compilations (jax.monitoring's compile event) inside a with block."""
+
+    EVENT = "/jax/core/compile/backend_compile_duration"
+
+    def __enter__(self):
+        self.count = 0
+        jax.monitoring.register_event_duration_secs_listener(self._listen)
+        return self
+
+    def _listen(self, event, duration, **kwargs):
+        self.count += event == self.EVENT
+
+    def __exit__(self, *exc):
+        jax.monitoring.unregister_event_duration_listener(self._listen)
