@@ -16,6 +16,7 @@ import numpy as np
 
 from surfaces._points import critical_points
 from surfaces.base import Point, Surface, SurfaceParam, family
+from surfaces.networks import TWO_PARAM_NET
 
 PI, TAU, E = math.pi, 2 * math.pi, math.e
 G, L = "global", "local"
@@ -354,4 +355,5 @@ SURFACES: dict[str, Surface] = {s.key: s for s in (
         minima=_EASOM[0], saddles=_EASOM[1], maxima=_EASOM[2],
         starts=((5.5, 5.8), (4.5, 4.0), (0.0, 6.0)), source=f"Easom (1990); {SB}; other critical points computed here",
     ),
+    TWO_PARAM_NET,  # surfaces/networks.py: the loss of a real (if tiny) network
 )}
