@@ -15,6 +15,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.tree_util import Partial
 
 from surfaces._points import critical_points
 from surfaces.base import Surface
@@ -248,9 +249,9 @@ class Problem:
 def problem(data: Dataset, model: Model, *, loss: str | None = None, l2: float = 0.0, l1: float = 0.0) -> Problem:
     """The Problem of fitting ``model`` to ``data``; loss defaults to cross-entropy (classification) or MSE.
 
-    The same (data object, model, loss, l2, l1) give the identical Problem and so the identical function objects, so
-    ``run`` reuses its compiled program. The data are constants inside those functions: a new data set, λ or model
-    compiles once (about a second), see :func:`_problem`.
+    The functions are ``jax.tree_util.Partial``s of functions cached on (model, loss), with the data and λ bound as
+    traced arguments: ``run``, the landscape slices and Lanczos compile once per model, loss and data shapes, and new
+    data of the same shapes (noise, seed) or a new λ reuse the programs.
     """
     loss = loss or ("cross_entropy" if data.task == CLASSIFICATION else "mse")
     if loss not in LOSSES:
@@ -262,34 +263,38 @@ def problem(data: Dataset, model: Model, *, loss: str | None = None, l2: float =
     return _problem(data, model, loss, float(l2), float(l1))
 
 
-@functools.lru_cache(maxsize=64)
-def _problem(data: Dataset, model: Model, loss: str, l2: float, l1: float) -> Problem:
-    """Cached on (data by identity, model, loss, l2, l1). ``run`` takes an objective of the parameters alone and
-    compiles once per function object, so the training data live in the closure (trace-time constants): new data or
-    a new λ cannot avoid a compile without a data argument to ``run``; equal settings never compile twice."""
+@functools.lru_cache(maxsize=32)
+def _functions(model: Model, loss: str) -> tuple[Callable, Callable, Callable, Callable]:
+    """The problem's functions with the data (and the penalty weights) as leading arguments, cached on (model, loss)
+    alone: bound by ``jax.tree_util.Partial``, new data or weights of the same shapes reuse every compiled program
+    (optim.bound): a noise, seed or λ slider never recompiles."""
     data_loss = LOSSES[loss]
-    x, y = data.x_train, data.y_train
 
-    def penalised(value, params):
-        if l2:
-            value = value + l2 * l2_penalty(params)
-        if l1:
-            value = value + l1 * l1_penalty(params)
-        return value
+    def penalised(value, l2, l1, params):
+        return value + l2 * l2_penalty(params) + l1 * l1_penalty(params)
 
-    def objective(params):
-        return penalised(data_loss(model.apply(params, x), y), params)
+    def objective(x, y, l2, l1, params):
+        return penalised(data_loss(model.apply(params, x), y), l2, l1, params)
 
-    def train_objective(params, key):
-        return penalised(data_loss(model.apply(params, x, key=key), y), params)
+    def train_objective(x, y, l2, l1, params, key):
+        return penalised(data_loss(model.apply(params, x, key=key), y), l2, l1, params)
 
     @jax.jit
-    def predict(params, points):
+    def predict(x, params, points):
         return model.apply(params, points, stats_x=x)
 
     @jax.jit
-    def test_loss(params):
-        return data_loss(model.apply(params, data.x_test, stats_x=x), data.y_test)
+    def test_loss(x, x_test, y_test, params):
+        return data_loss(model.apply(params, x_test, stats_x=x), y_test)
 
-    return Problem(data, model, loss, l2, l1, objective, train_objective if model.dropout > 0 else None, test_loss,
-                   predict)
+    return objective, train_objective, predict, test_loss
+
+
+@functools.lru_cache(maxsize=64)
+def _problem(data: Dataset, model: Model, loss: str, l2: float, l1: float) -> Problem:
+    """Cached on (data by identity, model, loss, l2, l1): the functions of :func:`_functions` bound to this data."""
+    objective, train_objective, predict, test_loss = _functions(model, loss)
+    x, y, w2, w1 = data.x_train, data.y_train, np.float64(l2), np.float64(l1)  # float32 unless x64 is on
+    return Problem(data, model, loss, l2, l1, Partial(objective, x, y, w2, w1),
+                   Partial(train_objective, x, y, w2, w1) if model.dropout > 0 else None,
+                   Partial(test_loss, x, data.x_test, data.y_test), Partial(predict, x))

@@ -1,0 +1,228 @@
+"""A small network's training as a Scene: the data, the model, its initialisation, the penalty and the optimizer, and
+what is computed from it (the training run, its boundary, landscape slices, the loss along a line, the sharpness).
+
+Everything here returns NumPy arrays in frozen dataclasses (cacheable, picklable); the compiled functions live in
+:func:`surfaces.networks.problem`'s cache, keyed by the same settings, so a page recomputes nothing it has seen.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from optim import OPTIMIZERS, run
+from optim.sharpness import sharpness_along, top_eigenvalue
+from scenes.scene import RunSpec
+from surfaces.datasets import CLASSIFICATION, augmented, make_dataset
+from surfaces.landscape import line_interpolation, pca_plane, random_plane, slice_2d
+from surfaces.networks import LOSSES, Model, Problem, count_params, problem
+
+NET_STEPS = (10, 3000)
+MAX_RECORDS = 200  # the path keeps at most this many points (a landscape's PCA and a boundary per point)
+SLICE_GRID = 41
+
+
+def _adam() -> RunSpec:
+    return RunSpec.default("adam")
+
+
+@dataclass(frozen=True)
+class NetScene:
+    """Everything that decides one training run of a small network (hashable: the pages' cache key)."""
+
+    dataset: str = "moons"
+    n: int = 400
+    noise: float = 0.2
+    data_seed: int = 0
+    augmentation: str = "none"
+    strength: float = 0.0
+    widths: tuple[int, ...] = (16, 16)
+    activation: str = "tanh"
+    batchnorm: bool = False
+    dropout: float = 0.0
+    init: str = "xavier"
+    init_scale: float = 0.1
+    init_seed: int = 0
+    loss: str | None = None  # None: cross-entropy for classes, mean squared error for regression
+    l2: float = 0.0
+    l1: float = 0.0
+    optimizer: RunSpec = field(default_factory=_adam)
+    steps: int = 500
+
+    def __post_init__(self):
+        if not NET_STEPS[0] <= self.steps <= NET_STEPS[1]:
+            raise ValueError(f"steps must lie in {NET_STEPS}")
+        if self.optimizer.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer.optimizer!r}")
+        object.__setattr__(self, "widths", tuple(int(w) for w in self.widths))
+
+    @property
+    def model(self) -> Model:
+        return Model(self.widths, self.activation, self.batchnorm, self.dropout)  # a width of 0 raises, with why
+
+    @property
+    def problem(self) -> Problem:
+        data = augmented(make_dataset(self.dataset, self.n, self.noise, self.data_seed), self.augmentation,
+                         self.strength, self.data_seed)  # fmt: skip
+        return problem(data, self.model, loss=self.loss, l2=self.l2, l1=self.l1)
+
+    def initial(self):
+        return self.problem.init(self.init, self.init_scale, self.init_seed)
+
+    @property
+    def record_every(self) -> int:
+        return max(1, math.ceil(self.steps / MAX_RECORDS))
+
+
+@dataclass(frozen=True)
+class Training:
+    """A training run, recorded every ``scene.record_every`` steps (the start first, the last step last)."""
+
+    scene: NetScene
+    steps: np.ndarray  # (R,) int
+    path: tuple  # the parameters, each leaf with a leading axis R
+    train_loss: np.ndarray  # (R,) the data loss on the training split (no penalty)
+    objective: np.ndarray  # (R,) what the optimizer descends: data loss + penalties (dropout off)
+    test_loss: np.ndarray  # (R,)
+    train_acc: np.ndarray | None  # (R,) classification only
+    test_acc: np.ndarray | None
+    diverged_at: int | None
+    n_params: int
+
+    @property
+    def final(self):
+        return jax.tree.map(lambda a: a[-1], self.path)
+
+    def at(self, i: int):
+        return jax.tree.map(lambda a: a[i], self.path)
+
+
+def _data_losses(prob: Problem, path) -> tuple[np.ndarray, ...]:
+    """(train loss, test loss, train accuracy, test accuracy) at every recorded point (accuracies None for
+    regression); batch norm normalises with the training statistics, as the page's predictions do."""
+    d, fn = prob.data, LOSSES[prob.loss]
+    pred_train = np.asarray(jax.vmap(lambda p: prob.predict(p, d.x_train))(path))
+    pred_test = np.asarray(jax.vmap(lambda p: prob.predict(p, d.x_test))(path))
+    train = np.asarray(jax.vmap(lambda z: fn(z, d.y_train))(jnp.asarray(pred_train)))
+    test = np.asarray(jax.vmap(lambda z: fn(z, d.y_test))(jnp.asarray(pred_test)))
+    if d.task != CLASSIFICATION:
+        return train, test, None, None
+    acc = lambda z, y: ((z > 0) == (np.asarray(y) > 0.5)).mean(axis=1)  # noqa: E731
+    return train, test, acc(pred_train, d.y_train), acc(pred_test, d.y_test)
+
+
+def train(scene: NetScene) -> Training:
+    """Train the scene's network with its optimizer (optim.run: the code path of the 2-D surfaces)."""
+    prob = scene.problem
+    spec = scene.optimizer
+    tr = run(prob.objective, spec.optimizer, start=scene.initial(), steps=scene.steps,
+             record_every=scene.record_every, seed=scene.init_seed, schedule=spec.schedule,
+             train_objective=prob.train_objective, **spec.hyper_dict())  # fmt: skip
+    train_loss, test_loss, train_acc, test_acc = _data_losses(prob, tr.xy)
+    return Training(scene, np.asarray(tr.steps), tr.xy, train_loss, np.asarray(tr.loss), test_loss, train_acc,
+                    test_acc, tr.diverged_at, count_params(scene.initial()))
+
+
+# -- what a page draws from a training run ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Boundary:
+    """The fitted function on a grid over the data (classification: P(class 1)) or a line (regression)."""
+
+    xs: np.ndarray  # (nx,)
+    ys: np.ndarray | None  # (ny,), None for regression
+    z: np.ndarray  # (ny, nx) probabilities, or (nx,) fitted values
+
+
+def boundary(scene: NetScene, params, n: int = 120) -> Boundary:
+    prob = scene.problem
+    x = np.concatenate([prob.data.x_train, prob.data.x_test])
+    lo, hi = x.min(axis=0) - 0.3, x.max(axis=0) + 0.3
+    xs = np.linspace(lo[0], hi[0], n, dtype=np.float32)
+    if x.shape[1] == 1:
+        return Boundary(xs, None, np.asarray(prob.predict(params, xs[:, None]), np.float32))
+    ys = np.linspace(lo[1], hi[1], n, dtype=np.float32)
+    gx, gy = np.meshgrid(xs, ys)
+    z = prob.predict(params, np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32))
+    return Boundary(xs, ys, np.asarray(jax.nn.sigmoid(z), np.float32).reshape(n, n))
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The loss on a plane through the final weights: train and test, and the path in the plane (PCA only)."""
+
+    kind: str  # "random" (two filter-normalised directions, Li et al. 2018) | "pca" (of the training path)
+    alphas: np.ndarray  # (n,)
+    betas: np.ndarray  # (n,)
+    train: np.ndarray  # (n, n), rows over β; the objective (with penalties) as the optimizer sees it
+    test: np.ndarray  # (n, n)
+    path: np.ndarray | None  # (R, 2) the path's coordinates in the plane (PCA)
+    explained: np.ndarray | None  # (2,) the path's variance along d1, d2
+    distance: np.ndarray | None  # (R,) each path point's distance from the plane
+    path_norm: float  # the largest distance of a path point from the final weights (for scale)
+
+
+def landscape_slice(training: Training, kind: str = "random", n: int = SLICE_GRID, seed: int = 0) -> Slice:
+    """A 41 × 41 slice: over α, β ∈ [−1, 1] for filter-normalised directions (1 = the weights' own size per
+    neuron), or around the projected path with a margin for the PCA plane."""
+    prob = training.scene.problem
+    center = training.final
+    flat = np.concatenate([np.asarray(a).reshape(len(training.steps), -1) for a in jax.tree.leaves(training.path)], 1)
+    path_norm = float(np.linalg.norm(flat - flat[-1], axis=1).max())
+    coords = explained = distance = None
+    if kind == "random":
+        d1, d2 = random_plane(center, seed)
+        alphas = betas = np.linspace(-1.0, 1.0, n, dtype=np.float32)
+    elif kind == "pca":
+        plane = pca_plane(training.path)
+        d1, d2, coords, explained, distance = plane.d1, plane.d2, plane.coords, plane.explained, plane.distance
+        alphas, betas = (_around(coords[:, k]) for k in (0, 1))
+        alphas, betas = np.linspace(*alphas, n, dtype=np.float32), np.linspace(*betas, n, dtype=np.float32)
+    else:
+        raise ValueError(f"unknown slice {kind!r}: random or pca")
+    z_train = slice_2d(prob.objective, center, d1, d2, alphas, betas)
+    z_test = slice_2d(prob.test_loss, center, d1, d2, alphas, betas)
+    return Slice(kind, alphas, betas, z_train, z_test, coords, explained, distance, path_norm)
+
+
+def _around(v: np.ndarray) -> tuple[float, float]:
+    """A range covering the values with a 25% margin (at least ±0.1 around 0, so a still path gets a picture)."""
+    lo, hi = float(min(v.min(), 0.0)), float(max(v.max(), 0.0))
+    pad = max(0.25 * (hi - lo), 0.1)
+    return lo - pad, hi + pad
+
+
+def interpolation(training: Training, n: int = 81) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(α, train objective, test loss) along θ(α) = (1 − α)θ₀ + αθ_T, α ∈ [−0.5, 1.5] (Goodfellow et al. 2015)."""
+    prob = training.scene.problem
+    alphas = np.linspace(-0.5, 1.5, n, dtype=np.float32)
+    p0, p1 = training.at(0), training.final
+    return alphas, line_interpolation(prob.objective, p0, p1, alphas), line_interpolation(prob.test_loss, p0, p1,
+                                                                                          alphas)
+
+
+def sharpness(training: Training, points: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, λmax of the objective's Hessian) at up to ``points`` recorded points (Lanczos on Hessian-vector
+    products): the sharpness Cohen et al. 2021 compare with 2/η."""
+    idx = np.unique(np.linspace(0, len(training.steps) - 1, points).round().astype(int))
+    sub = jax.tree.map(lambda a: a[idx], training.path)
+    return training.steps[idx], sharpness_along(training.scene.problem.objective, sub)
+
+
+def top_at(scene: NetScene, params) -> float:
+    return top_eigenvalue(scene.problem.objective, params)
+
+
+def distinct_units(params, layer: int = 0, tol: float = 1e-5) -> int:
+    """How many different neurons a hidden layer has (incoming weights and bias): a symmetric initialisation keeps
+    every neuron of a layer identical for ever, so the layer works as one neuron."""
+    w = np.concatenate([np.asarray(params[layer]["w"]), np.asarray(params[layer]["b"])[None]], 0).T
+    return int(len(np.unique(np.round(w / tol).astype(np.int64), axis=0)))
+
+
+def with_optimizer(scene: NetScene, key: str, **hyper: float) -> NetScene:
+    """The scene trained by another optimizer (its defaults, overridden by ``hyper``)."""
+    return replace(scene, optimizer=RunSpec(key, tuple(sorted({**OPTIMIZERS[key].defaults(), **hyper}.items()))))

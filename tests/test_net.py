@@ -1,0 +1,96 @@
+"""scenes/net.py: a small network's training as a scene, and what the Networks page draws from it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from test_optim_support import CompileCounter
+
+from scenes import RunSpec, net
+
+SCENE = net.NetScene(widths=(8,), steps=300)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return net.train(SCENE)
+
+
+def test_training_fits_the_moons_and_records_train_and_test(trained):
+    tr = trained
+    assert tr.diverged_at is None and tr.n_params == 2 * 8 + 8 + 8 + 1
+    assert tr.steps[0] == 0 and tr.steps[-1] == 300 and len(tr.steps) <= net.MAX_RECORDS + 1
+    assert tr.train_loss[-1] < 0.5 * tr.train_loss[0] and tr.train_acc[-1] > 0.9 and tr.test_acc[-1] > 0.85
+    np.testing.assert_allclose(tr.objective, tr.train_loss, rtol=1e-5)  # no penalty: the same number
+    prob = SCENE.problem
+    np.testing.assert_allclose(tr.test_loss[-1], prob.test_loss(tr.final), rtol=1e-5)
+
+
+def test_the_boundary_is_a_probability_map_over_the_data(trained):
+    b = net.boundary(SCENE, trained.final, n=60)
+    assert b.z.shape == (60, 60) and np.all((b.z >= 0) & (b.z <= 1))
+    x = SCENE.problem.data.x_train
+    assert b.xs[0] < x[:, 0].min() and b.ys[-1] > x[:, 1].max()
+
+
+def test_random_and_pca_slices_are_centred_on_the_trained_weights(trained):
+    rnd = net.landscape_slice(trained, "random", n=21)
+    mid = len(rnd.alphas) // 2
+    assert rnd.alphas[mid] == 0 and rnd.train.shape == (21, 21)
+    np.testing.assert_allclose(rnd.train[mid, mid], trained.objective[-1], rtol=1e-4)
+    pca = net.landscape_slice(trained, "pca", n=21)
+    assert np.all((pca.explained >= 0) & (pca.explained <= 1)) and pca.explained.sum() <= 1 + 1e-9
+    np.testing.assert_allclose(pca.path[-1], [0.0, 0.0], atol=1e-9)
+    assert pca.alphas[0] <= pca.path[:, 0].min() and pca.alphas[-1] >= pca.path[:, 0].max()
+    assert pca.distance.shape == (len(trained.steps),) and pca.distance[-1] == pytest.approx(0, abs=1e-6)
+
+
+def test_the_line_from_init_to_solution_ends_at_both_losses(trained):
+    alphas, train, test = net.interpolation(trained)
+    np.testing.assert_allclose(train[alphas == 0], trained.objective[0], rtol=1e-4)
+    np.testing.assert_allclose(train[alphas == 1], trained.objective[-1], rtol=1e-4)
+    assert test.shape == alphas.shape
+
+
+def test_a_symmetric_initialisation_keeps_every_neuron_the_same():
+    constant = net.train(replace(SCENE, init="constant", init_scale=0.1))
+    assert net.distinct_units(constant.final) == 1
+    assert net.distinct_units(net.train(SCENE).final) == 8
+
+
+def test_a_new_noise_level_seed_or_penalty_does_not_recompile(trained):
+    net.landscape_slice(trained, "random", n=21)
+    changed = replace(SCENE, noise=0.3, data_seed=5, l2=1e-3)
+    net.train(replace(SCENE, l2=1e-4))  # the penalty's program (its shapes) once
+    with CompileCounter() as c:
+        tr = net.train(changed)
+        net.landscape_slice(tr, "random", n=21)
+    assert c.count == 0
+    assert tr.objective[-1] > tr.train_loss[-1]  # the penalty counts in what is descended
+
+
+def test_gradient_descent_sharpens_to_the_edge_of_stability():
+    """Cohen et al. 2021: full-batch GD on a regression net raises λmax until it reaches 2/η, then hovers there."""
+    scene = replace(net.NetScene(dataset="regression", widths=(32, 32), noise=0.1, steps=1500),
+                    optimizer=RunSpec("gd", (("learning_rate", 0.1),)))
+    tr = net.train(scene)
+    steps, sharp = net.sharpness(tr, points=16)
+    assert tr.diverged_at is None and sharp[0] < 0.7 * 20  # starts well below 2/η = 20
+    assert np.all(np.abs(sharp[-4:] - 20) < 2.5)  # ... and ends at it
+    np.testing.assert_allclose(sharp[-1], net.top_at(scene, tr.final), rtol=1e-3)
+
+
+def test_settings_that_cannot_be_trained_raise_with_a_reason():
+    with pytest.raises(ValueError, match="at least one neuron"):
+        replace(SCENE, widths=(8, 0)).model  # noqa: B018
+    with pytest.raises(ValueError, match="steps"):
+        replace(SCENE, steps=5)
+
+
+def test_a_learning_rate_that_blows_up_is_reported_not_raised():
+    scene = net.NetScene(dataset="regression", widths=(16,), activation="relu", steps=300,
+                         optimizer=RunSpec("gd", (("learning_rate", 10.0),)))
+    tr = net.train(scene)
+    assert tr.diverged_at is not None and np.all(np.isfinite(tr.train_loss))  # frozen at its last good point
