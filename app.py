@@ -41,6 +41,7 @@ PAGES = [
     st.Page(ROOT / "views" / "lr_lab.py", title="Learning rate & momentum", icon=":material/speed:",
             url_path="learning-rate"),
     st.Page(ROOT / "views" / "minima.py", title="Minima & saddles", icon=":material/landscape:", url_path="minima"),
+    st.Page(ROOT / "views" / "networks.py", title="Networks", icon=":material/hub:", url_path="networks"),
 ]
 
 nav = st.navigation(PAGES)
