@@ -65,14 +65,14 @@ def curves(tr: net.Training, theme, *, marker_step=None, height=None, title=""):
                             marker_step=marker_step, title=title, height=height)
 
 
-def fit_figure(tr: net.Training, index: int, theme, height=None, title=""):
+def fit_figure(tr: net.Training, index: int, theme, height=None, title="", legend=True):
     s = tr.scene
     d, b = s.problem.data, nw.cached_boundary(s, index)
     if d.task == CLASSIFICATION:
         return vn.boundary_figure(b.xs, b.ys, b.z, d.x_train, d.y_train, d.x_test, d.y_test, theme, title=title,
-                                  height=height)
+                                  height=height, showlegend=legend)
     return vn.regression_figure(b.xs, b.z, d.x_train, d.y_train, d.x_test, d.y_test, theme, title=title,
-                                truth=regression_target(b.xs).astype(np.float32), height=height)
+                                truth=regression_target(b.xs).astype(np.float32), height=height, showlegend=legend)
 
 
 def summary(tr: net.Training, i: int = -1) -> str:
@@ -93,8 +93,8 @@ def whole_section(charts, side, theme) -> None:
                 runs.append(RunSpec(k, tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=f"net.w.{k}").items()))))
         scale = choice_slider("Random start: std", [0.001, 0.01, 0.1, 0.5], 0.01, "net.w.scale", log=True,
                               help="The small random initialisation on the right: w ~ N(0, std²).")
-        seed = int(st.number_input("Seed", 0, 10_000, 0, key="net.w.seed"))
-        steps = st.slider("Steps", 50, 2000, 300, step=50, key="net.w.steps")
+        seed = int(st.number_input("Seed", 0, 10_000, 1, key="net.w.seed"))
+        steps = st.slider("Steps", 50, 2000, 800, step=50, key="net.w.steps")
     with charts:
         if not runs:
             st.info("Choose at least one optimizer.")
@@ -159,7 +159,7 @@ def test_section(charts, side, theme) -> None:
     with side:
         what = st.radio("Compare", ["L2 regularisation", "Augmentation"], key="net.v.what", horizontal=True)
         if what == "L2 regularisation":
-            lam = choice_slider("L2 λ when on", nw.PENALTIES[1:], 1e-2, "net.v.l2", format_func=num)
+            lam = choice_slider("L2 λ when on", nw.PENALTIES[1:], 1e-3, "net.v.l2", format_func=num)
             change = dict(l2=lam)
         else:
             kind = st.selectbox("Augmentation when on", ["jitter", "mixup", "flip"], key="net.v.aug",
@@ -177,16 +177,18 @@ def test_section(charts, side, theme) -> None:
             return
         with st.spinner("Slicing the train and the test landscapes…", show_time=True):
             slices = [nw.cached_slice(s, "random") for s in pair]
-        zmax = max(float(np.nanmax(np.log10(np.maximum(z, 1e-12)))) for sl in slices for z in (sl.train, sl.test))
+        logs = [np.log10(np.maximum(z, 1e-12)) for sl in slices for z in (sl.train, sl.test)]
+        zmin, zmax = min(float(np.nanmin(v)) for v in logs), max(float(np.nanmax(v)) for v in logs)  # one scale
         for tr, sl, head in zip(rows, slices, (f"{what} off", f"{what} on"), strict=True):
             st.markdown(f"**{head}** — {summary(tr)}")
             a, b, c = st.columns(3, gap="small")
             h = int(theme.height * 0.5)
             with a:
-                show(vn.slice_figure(sl.alphas, sl.betas, sl.train, theme, title="train", zmax=zmax,
+                show(vn.slice_figure(sl.alphas, sl.betas, sl.train, theme, title="train", zmin=zmin, zmax=zmax,
                                      showscale=False, height=h), f"net.v.tr.{head}")
             with b:
-                show(vn.slice_figure(sl.alphas, sl.betas, sl.test, theme, title="test", zmax=zmax, height=h),
+                show(vn.slice_figure(sl.alphas, sl.betas, sl.test, theme, title="test", zmin=zmin, zmax=zmax,
+                                     height=h),
                      f"net.v.te.{head}")
             with c:
                 show(curves(tr, theme, height=h), f"net.v.c.{head}")
@@ -235,11 +237,21 @@ def variants_section(charts, side, theme) -> None:
                          "distinct neurons, layer 1": units, "train loss": num(tr.train_loss[-1]),
                          "test loss": num(tr.test_loss[-1])})
         st.dataframe(rows, hide_index=True)
-        cols = st.columns(len(runs), gap="small")
-        for col, (name, tr) in zip(cols, runs.items(), strict=True):
-            with col:
-                show(fit_figure(tr, len(tr.steps) - 1, theme, height=int(theme.height * 0.5), title=name),
-                     f"net.i.fit.{name}")
+        with st.spinner("Slicing each landscape…", show_time=True):
+            slices = {name: nw.cached_slice(variants[name], "random") for name, tr in runs.items()
+                      if tr.diverged_at is None}
+        h = int(theme.height * 0.5)
+        for row in ("fit", "slice"):
+            cols = st.columns(len(runs), gap="small")
+            for k, (col, (name, tr)) in enumerate(zip(cols, runs.items(), strict=True)):
+                with col:
+                    if row == "fit":
+                        show(fit_figure(tr, len(tr.steps) - 1, theme, height=h, title=name, legend=k == 0),
+                             f"net.i.fit.{name}")
+                    elif name in slices:
+                        sl = slices[name]
+                        show(vn.slice_figure(sl.alphas, sl.betas, sl.train, theme, height=h, showscale=False,
+                                             showlegend=False, title=f"landscape, {name}"), f"net.i.slice.{name}")
         st.caption({
             "Initialisation": "Zeros or one constant make every neuron of a layer the same, and the gradient keeps "
             "them the same: the layer works as one neuron however wide it is (see the distinct neurons). Zeros also "
