@@ -334,3 +334,34 @@ def test_the_formula_box_tells_where_a_formula_is_wrong_and_keeps_the_last_good_
     page.screenshot(path=str(ARTIFACTS / "trajectories-formula.png"))
     assert not errors, errors
     page.close()
+
+
+NETWORK_SECTIONS = {"Whole": (2, "exactly 0"), "Train": (5, "of the path's variance"),
+                    "Test": (6, "regularisation on"), "Init·BN": (7, "distinct neurons"),
+                    "Sharpness": (1, "stability limit of gradient descent")}  # fmt: skip
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_networks_page_sections_render(browser, url, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "/networks", wait_until="domcontentloaded")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=180_000)
+    assert not page.locator("[role=dialog]").count()
+    for section, (charts, text) in NETWORK_SECTIONS.items():
+        if section != "Whole":
+            page.get_by_text(section, exact=True).first.click()
+        page.wait_for_function(
+            "([n, t]) => document.body.innerText.includes(t) && "
+            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= n && "
+            "!['Training for', 'Slicing', 'Lanczos'].some(s => document.body.innerText.includes(s))",
+            arg=[charts, text], timeout=240_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / f"networks-{section.replace('·', '-').lower()}-{width}.png"))
+        widths = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')]"
+                               ".map(g => g.getBoundingClientRect().width)")
+        assert all(w <= width for w in widths)
+        assert not page.locator("[data-testid=stException]").count()
+    assert not errors, errors
+    page.close()

@@ -1,0 +1,146 @@
+"""AppTest of the Networks page: every section at its defaults and at the extremes of its controls."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optim import OPTIMIZERS
+from scenes.controls import options
+
+TIMEOUT = 300
+SECTIONS = ("See it whole", "Train", "Train vs test", "Init · BN · dropout", "Sharpness")
+
+
+def networks_page(section: str = "See it whole") -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("views/networks.py").run()
+    if section != SECTIONS[0]:
+        at.segmented_control(key="net.section").set_value(section).run()
+    ok(at)
+    return at
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption)
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def test_the_whole_two_parameter_network_zero_init_stalls_and_a_random_one_escapes():
+    at = networks_page()
+    assert len(figures(at)) == 2
+    t = text(at)
+    assert t.count("converged to the saddle point at (0, 0) in 0 steps") == 3  # every racer, from zero
+    assert "reached a global minimum" in t or "approaching a global minimum" in t
+    at.select_slider(key="net.w.scale").set_value(0.5)
+    at.slider(key="net.w.steps").set_value(2000).run()
+    ok(at)
+    at.multiselect(key="net.w.optimizers").set_value([]).run()
+    ok(at)
+    assert "Choose at least one optimizer" in " ".join(i.value for i in at.info)
+
+
+def test_training_shows_fit_curves_both_landscapes_and_the_line():
+    at = networks_page("Train")
+    figs = figures(at)
+    assert len(figs) == 5
+    t = text(at)
+    assert "parameters · step 500" in t and "accuracy train" in t
+    assert "of the path's variance" in t and "strays up to" in t
+    pca = figs[3]
+    path = next(tr for tr in pca["data"] if tr.get("mode", "").startswith("lines"))
+    assert path is not None
+    at.select_slider(key="net.t.show").set_value(0).run()  # the fit at the start
+    ok(at)
+    assert "step 0:" in text(at)
+
+
+@pytest.mark.parametrize("widths, message", [("8, 0", "at least one neuron"), ("eight", "whole numbers"),
+                                             ("8,8,8,8,8", "at most 4 hidden layers")])
+def test_bad_widths_are_told_and_nothing_is_trained(widths, message):
+    at = networks_page("Train")
+    at.text_input(key="net.t.widths").set_value(widths).run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error)
+    assert not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("data", ["circles", "xor", "spiral", "blobs", "regression"])
+def test_every_data_set_and_settings_at_their_extremes(data):
+    at = networks_page("Train")
+    at.selectbox(key="net.t.data").set_value(data)
+    at.select_slider(key="net.t.noise").set_value(0.5)
+    at.select_slider(key="net.t.n").set_value(100)
+    at.text_input(key="net.t.widths").set_value("")  # a linear model
+    at.selectbox(key="net.t.activation").set_value("relu")
+    at.selectbox(key="net.t.opt").set_value("sgd").run()
+    ok(at)
+    at.text_input(key="net.t.widths").set_value("64, 64")
+    at.selectbox(key="net.t.init").set_value("normal").run()
+    at.select_slider(key="net.t.init_scale").set_value(3.0)
+    at.select_slider(key="net.t.l2").set_value(0.1)
+    at.select_slider(key="net.t.l1").set_value(0.1)
+    at.toggle(key="net.t.bn").set_value(True)
+    at.select_slider(key="net.t.dropout").set_value(0.5)
+    at.selectbox(key="net.t.aug").set_value("mixup").run()
+    ok(at)
+    assert len(figures(at)) == 5
+
+
+def test_a_learning_rate_that_blows_up_is_told():
+    at = networks_page("Train")
+    at.selectbox(key="net.t.data").set_value("regression")
+    at.selectbox(key="net.t.activation").set_value("relu")
+    at.selectbox(key="net.t.opt").set_value("gd").run()
+    h = OPTIMIZERS["gd"].hyper("learning_rate")
+    at.select_slider(key="net.t.gd.learning_rate").set_value(options(h.lo, h.hi, h.log, h.default)[-1]).run()
+    assert not at.exception and not at.error
+    assert any("too large for this network" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("what", ["L2 regularisation", "Augmentation"])
+def test_train_vs_test_side_by_side(what):
+    at = networks_page("Train vs test")
+    at.radio(key="net.v.what").set_value(what).run()
+    ok(at)
+    figs = figures(at)
+    assert len(figs) == 6  # (off, on) × (train slice, test slice, curves)
+    assert f"{what} off" in text(at) and f"{what} on" in text(at)
+    slices = [f for f in figs if any(t.get("type") == "contour" for t in f["data"])]
+    ranges = {(t.get("zmin"), t.get("zmax")) for f in slices for t in f["data"] if t.get("type") == "contour"}
+    assert len(slices) == 4 and len(ranges) == 1  # one colour scale for the four
+
+
+@pytest.mark.parametrize("what", ["Initialisation", "Batch norm", "Dropout"])
+def test_switching_initialisation_batch_norm_or_dropout(what):
+    at = networks_page("Init · BN · dropout")
+    at.radio(key="net.i.what").set_value(what).run()
+    ok(at)
+    table = at.dataframe[0].value
+    assert "λmax at init" in table.columns and all(float(v.replace("−", "-")) > 0 for v in table["λmax at init"])
+    if what == "Initialisation":
+        units = dict(zip(table[""], table["distinct neurons, layer 1"], strict=True))
+        assert units["zeros"] == units["constant 0.1"] == "1 of 16" and units["Xavier / Glorot"] == "16 of 16"
+    n = len(table)
+    assert len(figures(at)) == 1 + 2 * n
+
+
+def test_sharpness_rises_to_two_over_eta():
+    at = networks_page("Sharpness")
+    (chart,) = figures(at)
+    assert "2/η = 20" in json.dumps(chart["layout"]["annotations"], ensure_ascii=False)
+    assert "the stability limit of gradient descent is 2/η = **20**" in text(at)
+    at.select_slider(key="net.s.lr").set_value(1.0)
+    at.slider(key="net.s.steps").set_value(200).run()
+    ok(at)
