@@ -17,6 +17,13 @@ DIVERGED, NOT_CONVERGED = -1, -2  # labels besides the index of a documented min
 GRID = 200
 GRIDS = (100, 200, 300, 400, 600)  # what the page offers; above GRID the map is computed in chunks, with progress
 CHUNK = GRID * GRID  # starts per vectorised call: every chunk has this shape, so one compiled program serves all
+# Surfaces whose every evaluation is a sum over data (the 2-parameter network: 40 tanh per point) cost ~40x
+# Himmelblau's: their maps start at 100 x 100 (about a second each, measured) and can be refined on request.
+HEAVY = frozenset({"two_param_net"})
+
+
+def default_grid(surface_key: str) -> int:
+    return 100 if surface_key in HEAVY else GRID
 
 
 @dataclass(frozen=True)

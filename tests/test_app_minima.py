@@ -45,13 +45,13 @@ def test_basins_at_defaults_show_one_map_per_optimizer_and_the_share_reaching_th
 def test_a_larger_grid_is_computed_in_blocks_and_drawn_at_its_size():
     at = minima_page()
     at.multiselect(key="min.optimizers").set_value(["gd"]).run()
-    at.select_slider(key="min.grid").set_value(300).run()
+    at.select_slider(key="min.grid.200").set_value(300).run()
     ok(at)
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     image = next(f for f in figs if f["data"][0].get("name") == "starts")["layout"]["images"][0]["source"]
     assert Image.open(io.BytesIO(base64.b64decode(image.split(",", 1)[1]))).size == (300, 300)
     assert "reaches a global minimum from" in text(at)
-    at.select_slider(key="min.grid").set_value(100).run()
+    at.select_slider(key="min.grid.200").set_value(100).run()
     ok(at)
 
 
@@ -108,3 +108,11 @@ def test_saddles_of_your_own_formula_and_a_formula_without_one():
     at.text_input(key="min.formula").set_value("x^2 + y^2").run()
     assert "has no saddle point" in " ".join(w.value for w in at.warning)
     assert not at.exception
+
+
+def test_the_two_parameter_network_maps_start_coarser_and_show_its_mirror_basins():
+    at = minima_page()
+    at.selectbox(key="min.surface").set_value("two_param_net").run()
+    ok(at)
+    assert at.select_slider(key="min.grid.100").value == "100×100" or at.select_slider(key="min.grid.100").value == 100
+    assert text(at).count("reaches a global minimum from") == 3

@@ -96,7 +96,8 @@ def basins_section(charts, side, theme) -> None:
                 runs.append(RunSpec(k, tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=f"min.{k}").items()))))
         x, y, click = start_picker(surface, prefix="min.")
         steps = st.slider("Steps", 100, 2000, 500, step=50, key="min.steps")
-        n = choice_slider("Grid of starts", list(bs.GRIDS), bs.GRID, "min.grid", format_func=lambda v: f"{v}×{v}",
+        grid = bs.default_grid(name)
+        n = choice_slider("Grid of starts", list(bs.GRIDS), grid, f"min.grid.{grid}", format_func=lambda v: f"{v}×{v}",
                           help="Starts per side of each map. Above 200×200 the map is computed in blocks, with a "
                           "progress bar.")
         st.session_state["min.click"] = click
