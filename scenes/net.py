@@ -127,6 +127,16 @@ def train(scene: NetScene) -> Training:
                     test_acc, tr.diverged_at, count_params(scene.initial()))
 
 
+# The Networks page's sections start here (the warm-up compiles them ahead)
+SECTION_DEFAULTS = {
+    "train": NetScene(),
+    "test": NetScene(dataset="blobs", n=100, noise=0.2, widths=(64, 64), steps=1500),
+    "variants": NetScene(dataset="circles", widths=(16, 16), steps=800),
+    "sharpness": NetScene(dataset="regression", noise=0.1, widths=(32, 32), steps=2000,
+                          optimizer=RunSpec("gd", (("learning_rate", 0.1),))),
+}
+
+
 # -- what a page draws from a training run ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Boundary:

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 
 from optim import OPTIMIZERS
-from scenes import basins, escape, lab, saddles
+from scenes import basins, escape, lab, net, saddles
 from scenes.compute import compute
 from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
 from surfaces import SURFACES
@@ -52,10 +52,28 @@ def likely_minima_work() -> Iterator[tuple]:
                                       steps=1000)
 
 
+def likely_network_work() -> Iterator[tuple]:
+    """The Networks page's sections at their defaults: training, the slices, the line, the sharpness."""
+    yield compute, Scene(surface="two_param_net", runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS),
+                         start=(0.0, 0.0), steps=1000)
+    for key, scene in net.SECTION_DEFAULTS.items():
+        yield net.train, scene
+        if key == "sharpness":
+            yield lambda s: net.sharpness(net.train(s)), scene
+            continue
+        yield lambda s: net.landscape_slice(net.train(s), "random"), scene
+        if key == "train":
+            yield lambda s: net.landscape_slice(net.train(s), "pca"), scene
+            yield lambda s: net.interpolation(net.train(s)), scene
+            yield lambda s: net.boundary(s, net.train(s).final), scene
+        else:
+            yield lambda s: net.top_at(s, s.initial()), scene
+
+
 def _warm() -> None:
     work = [(compute, s) for s in likely_scenes()]
     # after the default page: the other pages' defaults, then the other surfaces
-    work[len(OPTIMIZERS):len(OPTIMIZERS)] = [*likely_lab_work(), *likely_minima_work()]
+    work[len(OPTIMIZERS):len(OPTIMIZERS)] = [*likely_lab_work(), *likely_minima_work(), *likely_network_work()]
     for fn, arg in work:
         try:
             fn(arg)

@@ -94,3 +94,13 @@ def test_a_learning_rate_that_blows_up_is_reported_not_raised():
                          optimizer=RunSpec("gd", (("learning_rate", 10.0),)))
     tr = net.train(scene)
     assert tr.diverged_at is not None and np.all(np.isfinite(tr.train_loss))  # frozen at its last good point
+
+
+def test_the_warm_up_covers_every_section_of_the_networks_page():
+    from scenes import warmup
+
+    jobs = list(warmup.likely_network_work())
+    scenes = {arg for _, arg in jobs if isinstance(arg, net.NetScene)}
+    assert scenes == set(net.SECTION_DEFAULTS.values()) and all(callable(fn) for fn, _ in jobs)
+    fn, arg = jobs[0]
+    assert arg.surface == "two_param_net" and arg.start == (0.0, 0.0)

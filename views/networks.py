@@ -117,7 +117,7 @@ def whole_section(charts, side, theme) -> None:
 
 def train_section(charts, side, theme) -> None:
     with side:
-        scene = scene_or_message(lambda: nw.net_scene("net.t.", net.NetScene()))
+        scene = scene_or_message(lambda: nw.net_scene("net.t.", net.SECTION_DEFAULTS["train"]))
     with charts:
         if scene is None or (tr := trained(scene)) is None:
             return
@@ -155,7 +155,7 @@ def train_section(charts, side, theme) -> None:
 
 
 def test_section(charts, side, theme) -> None:
-    default = net.NetScene(dataset="blobs", n=100, noise=0.2, widths=(64, 64), steps=1500)
+    default = net.SECTION_DEFAULTS["test"]
     with side:
         what = st.radio("Compare", ["L2 regularisation", "Augmentation"], key="net.v.what", horizontal=True)
         if what == "L2 regularisation":
@@ -198,7 +198,7 @@ def test_section(charts, side, theme) -> None:
 
 
 def variants_section(charts, side, theme) -> None:
-    default = net.NetScene(dataset="circles", widths=(16, 16), steps=800)
+    default = net.SECTION_DEFAULTS["variants"]
     with side:
         what = st.radio("Switch", ["Initialisation", "Batch norm", "Dropout"], key="net.i.what", horizontal=True)
         rate = 0.2
@@ -266,8 +266,7 @@ def variants_section(charts, side, theme) -> None:
 
 
 def sharpness_section(charts, side, theme) -> None:
-    default = replace(net.NetScene(dataset="regression", widths=(32, 32), steps=2000, noise=0.1),
-                      optimizer=RunSpec("gd", (("learning_rate", 0.1),)))
+    default = net.SECTION_DEFAULTS["sharpness"]
     with side:
         kw = nw.data_controls("net.s.", default) | nw.network_controls("net.s.", default)
         lr = choice_slider("η learning rate (gradient descent, full batch)", [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5,
