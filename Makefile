@@ -28,3 +28,5 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/slider_latency.py
 	$(PY) benchmarks/lr_sweep.py
 	$(PY) benchmarks/basin_map.py
+	$(PY) benchmarks/network_train.py
+	$(PY) benchmarks/landscape_slice.py
