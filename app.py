@@ -44,7 +44,11 @@ PAGES = [
     st.Page(ROOT / "views" / "networks.py", title="Networks", icon=":material/hub:", url_path="networks"),
 ]
 
+from views import links  # noqa: E402
+
 nav = st.navigation(PAGES)
+# The link that opened the session (its page reads it in its first run) and its theme and hidden controls.
+links.start_session()
 # Less white space above the page: on a projector every row counts.
 st.html("<style>.block-container{padding-top:3.2rem;padding-bottom:1rem}</style>")
 with st.sidebar:
@@ -53,11 +57,12 @@ with st.sidebar:
     st.toggle("Presenter mode", key="presenter", help="Large fonts, thick lines and big markers for a projector.")
 
 _warm_up()
-# The link that opened the session: the page it opened reads it once (views/widgets.link_once); later page switches
-# start from their defaults and write their own query parameters.
-st.session_state.setdefault("link.entry", st.query_params.to_dict())
 try:
+    links.begin_run()
     nav.run()
+    links.end_run()
 except Exception:  # the last line of defence: never a stack trace in front of a class
     logging.getLogger("loss-landscape-lab").exception("page failed")
     st.error("Something went wrong drawing this page. Try other settings; the details are in the server log.")
+finally:
+    links.forget_entry()

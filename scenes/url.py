@@ -193,7 +193,8 @@ SCHEMA = (
           lambda s: None if s.seed == DEFAULT.seed else str(s.seed),
           lambda t: {"seed": _integer(t, 0, 2**31 - 1)}),
 )  # fmt: skip
-KNOWN = {"surface", "f", "domain", *(f.key for f in SCHEMA)}
+PAGE_PARAMS = ("view", "section", "theme", "hide")  # read by the pages and the app, not part of a Scene
+KNOWN = {"surface", "f", "domain", *(f.key for f in SCHEMA), *PAGE_PARAMS}
 
 
 def encode(scene: Scene) -> Query:

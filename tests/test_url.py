@@ -167,3 +167,34 @@ def test_a_page_switch_does_not_carry_the_link_over():
     assert at.selectbox(key="surface").value == "rastrigin"
     at.switch_page("views/minima.py").run()
     assert at.selectbox(key="min.surface").value == "himmelblau"
+
+
+def test_the_presenter_theme_and_the_view_come_from_the_link_and_stay_in_it():
+    at = open_link(None, theme="presenter", view="3d")
+    assert at.toggle(key="presenter").value is True
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert fig["data"][0]["type"] == "surface" and fig["layout"]["font"]["size"] == 20  # the presenter theme's
+    assert at.query_params["theme"] in ("presenter", ["presenter"]) and at.query_params["view"] in ("3d", ["3d"])
+
+
+def test_a_class_link_hides_the_controls_it_names_and_they_keep_working():
+    at = open_link(None, hide="steps,seed,optimizers", steps="600")
+    css = " ".join(h.proto.body for h in at.get("html"))
+    assert ".st-key-steps{display:none}" in css and ".st-key-optimizers{display:none}" in css
+    assert at.slider(key="steps").value == 600  # hidden, not gone: the link's value still counts
+    assert at.query_params["hide"] in ("steps,seed,optimizers", ["steps,seed,optimizers"])
+
+
+def test_a_section_in_the_link_opens_that_section():
+    at = open_link("views/minima.py", section="escape")
+    assert at.segmented_control(key="min.section").value == "Escape"
+    assert "Random restarts" in " ".join(m.value for m in at.markdown)
+    assert at.query_params["section"] in ("escape", ["escape"])
+
+
+@pytest.mark.parametrize("query, says", [({"theme": "dark"}, "theme='dark'"), ({"section": "nowhere"}, "section="),
+                                         ({"view": "4d"}, "view='4d'"), ({"hide": "<script>"}, "hide=")])
+def test_bad_page_parameters_fall_back_with_a_notice(query, says):
+    at = open_link("views/minima.py" if "section" in query else None, **query)
+    assert not at.exception and not at.error
+    assert at.toast and says in at.toast[0].value

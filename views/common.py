@@ -9,6 +9,7 @@ import streamlit as st
 
 from scenes import Result, Scene, compute
 from scenes.text import point
+from views import links
 from viz import color
 from viz.paths import DASH_ARRAYS, dashes
 
@@ -40,7 +41,14 @@ def outcomes(result: Result, *, header: bool = True) -> None:
 
 def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str, str] | None = None):
     """The chart column (first, so a phone shows the charts before the controls) and the control column, with the
-    page's title and its section switch over the charts. Returns (charts, side, section)."""
+    page's title and its section switch over the charts (in the link as ``section=``, by its short name in lower case
+    or its full name). Returns (charts, side, section)."""
+    names = {(short or {}).get(s, s).lower(): s for s in sections} | {s.lower(): s for s in sections}
+    if (q := links.entry()) is not None and "section" in q:
+        if q["section"].lower() in names:
+            st.session_state[key] = names[q["section"].lower()]
+        else:
+            links.notice([f"section={q['section']!r} in the link: this page has {', '.join(sections)}"])
     charts, side = st.columns([2.9, 1], gap="medium")
     with charts:
         head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
@@ -48,4 +56,7 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
         section = switch.segmented_control("Section", sections, default=sections[0], key=key,
                                            format_func=lambda s: (short or {}).get(s, s),
                                            label_visibility="collapsed")
-    return charts, side, section or sections[0]
+    section = section or sections[0]
+    if section != sections[0]:
+        links.add({"section": (short or {}).get(section, section).lower()})
+    return charts, side, section

@@ -10,21 +10,13 @@ from scenes import figures as fig
 from scenes.scene import DEFAULT_OPTIMIZERS
 from scenes.url import decode, encode
 from surfaces import SURFACES
+from views import links
 from views.common import cached_compute, chart_config, outcomes
-from views.widgets import (
-    hyper_sliders,
-    link_once,
-    schedule_picker,
-    set_surface_widgets,
-    show_link_notices,
-    start_keys,
-    start_picker,
-    surface_picker,
-    write_link,
-)
+from views.widgets import hyper_sliders, schedule_picker, set_surface_widgets, start_keys, start_picker, surface_picker
 from viz import THEMES, color
 
 CHART_CONFIG = chart_config("loss-landscape")
+VIEWS = {"contour": "Contour · animation", "3d": "3D surface"}  # the link's view= values
 
 
 def _start_from_click() -> None:
@@ -60,10 +52,14 @@ def set_widgets(scene: Scene) -> None:
 
 def controls() -> Scene:
     """The control column: every widget, read into a Scene; a link sets them on the first visit."""
-    if (q := link_once()) is not None:
+    if (q := links.entry()) is not None:
         linked, notices = decode(q)
         set_widgets(linked)
-        show_link_notices(notices)
+        if q.get("view") in VIEWS:
+            st.session_state["view"] = VIEWS[q["view"]]
+        elif "view" in q:
+            notices.append(f"view={q['view']!r} in the link: use contour or 3d")
+        links.notice(notices)
     key, params, surface, formula = surface_picker(tuple(SURFACES), "surface", Scene.surface, prefix="", link=False)
 
     chosen = st.multiselect(
@@ -89,7 +85,7 @@ def controls() -> Scene:
         return None
     scene = Scene(surface=key, surface_params=params, runs=tuple(runs), start=(float(sx), float(sy)),
                   steps=int(steps), seed=seed, formula=formula)
-    write_link(encode(scene))
+    links.add(encode(scene))
     return scene
 
 
@@ -118,8 +114,10 @@ with right:
         result = cached_compute(scene)
     title, switch = st.columns([1, 1], vertical_alignment="center")
     title.markdown("#### Trajectories")
-    view = switch.segmented_control("View", ["Contour · animation", "3D surface"], default="Contour · animation",
-                                key="view", label_visibility="collapsed") or "Contour · animation"
+    view = switch.segmented_control("View", list(VIEWS.values()), default=VIEWS["contour"], key="view",
+                                    label_visibility="collapsed") or VIEWS["contour"]
+    if view == VIEWS["3d"]:
+        links.add({"view": "3d"})
     if view == "3D surface":
         st.plotly_chart(fig.surface3d(result, theme), config=CHART_CONFIG, theme=None, key="chart3d")
     else:

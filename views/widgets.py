@@ -10,6 +10,7 @@ from scenes.scene import CUSTOM
 from scenes.text import NAMES, num, point
 from scenes.url import EXAMPLE_FORMULA, decode_surface, surface_query
 from surfaces import SURFACES, from_formula
+from views import links
 
 
 def choice_slider(label: str, opts: list, default, key: str, log: bool = False, help: str | None = None,
@@ -58,27 +59,6 @@ def set_surface_widgets(name: str, params, formula, key: str, prefix: str) -> No
             st.session_state[f"{prefix}formula.{label}"] = float(v)
 
 
-def link_once() -> dict[str, str] | None:
-    """The query parameters of the link that opened this session, to the first page that asks (the page the link
-    opened, since it runs first); None after that or if it had none. app.py keeps them as ``link.entry``."""
-    q = st.session_state.get("link.entry")
-    st.session_state["link.entry"] = None
-    return q or None
-
-
-def show_link_notices(notices: list[str]) -> None:
-    """A notice over the page (a toast: seen on a phone too, where the controls are below the charts)."""
-    if notices:
-        st.toast("Some of the link's settings could not be used, so defaults stand in: " + "; ".join(notices) + ".",
-                 icon=":material/link_off:", duration="long")
-
-
-def write_link(query: dict[str, str]) -> None:
-    """Keep the address bar's link equal to what the page shows (only when it changed: no needless messages)."""
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
-
-
 def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, custom: bool = True,
                    link: bool = True):  # fmt: skip
     """The surface select box (the catalogue and, if `custom`, "your own formula"), its parameter sliders, its lesson.
@@ -86,14 +66,14 @@ def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, c
     With `link`, a link's ``surface``, ``s.<param>``, ``f`` and ``domain`` set it on the first visit, and the address
     bar follows it (scenes/url.py). Returns (name, params, surface, formula): params as sorted items for a Scene,
     formula (text, domain) for CUSTOM."""
-    if link and (q := link_once()) is not None:
+    if link and (q := links.entry()) is not None:
         notices: list[str] = []
         allowed = [*keys, CUSTOM] if custom else keys
         set_surface_widgets(*decode_surface(q, default, notices, allowed), key=key, prefix=prefix)
-        show_link_notices(notices)
+        links.notice(notices)
     picked = _surface_widgets(keys, key, default, prefix, custom)
     if link:
-        write_link(surface_query(*picked[:2], picked[3]))
+        links.add(surface_query(*picked[:2], picked[3]))
     return picked
 
 

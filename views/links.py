@@ -1,0 +1,87 @@
+"""The page's link: the query parameters that opened the session, read once by the page it opened, and the ones the
+page shows now, written back to the address bar at the end of every run (only when they changed).
+
+Each part of a page adds its parameters (:func:`add`): the surface picker its surface, the Trajectories page its whole
+Scene (scenes/url.py), a page frame its section; app.py adds the app's own: ``theme=presenter`` and ``hide=…``.
+``hide`` lists widget keys (comma-separated) whose controls a class link hides: the widget still exists, keeps the
+link's value and works as before, it is just not drawn (Streamlit gives each keyed element the CSS class
+``st-key-<key>``), so a lecturer can hand students a page with only today's sliders.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+APP_PARAMS = ("theme", "hide")
+THEMES = ("normal", "presenter")
+
+
+def start_session() -> None:
+    """Once per session (app.py, before any widget): keep the link that opened it, and apply the app's parameters."""
+    if "link.entry" in st.session_state:
+        return
+    q = st.query_params.to_dict()
+    st.session_state["link.entry"] = q
+    notices = []
+    theme = q.get("theme", "normal")
+    if theme not in THEMES:
+        notices.append(f"theme={theme!r} in the link: use presenter or normal")
+    st.session_state["presenter"] = theme == "presenter"
+    hide = [k for k in q.get("hide", "").split(",") if k]
+    bad = [k for k in hide if not re.fullmatch(r"[\w.\-]{1,80}", k)]
+    if bad:
+        notices.append(f"hide={','.join(bad)!r} in the link: hide takes control names")
+    st.session_state["link.hide"] = tuple(k for k in hide if k not in bad)
+    st.session_state["link.notices"] = notices
+
+
+def entry() -> dict[str, str] | None:
+    """The opening link's parameters during the session's first run (None after it, or if there were none)."""
+    q = st.session_state.get("link.entry")
+    return q or None
+
+
+def add(query: dict[str, str]) -> None:
+    """Parameters this run's page shows (written to the address bar at the end of the run)."""
+    st.session_state.setdefault("link.parts", {}).update(query)
+
+
+def notice(notices: list[str]) -> None:
+    """Parameters of the link that could not be used (a toast: seen on a phone, where the controls come last)."""
+    st.session_state.setdefault("link.notices", []).extend(notices)
+
+
+def hidden_css() -> str:
+    """The CSS that hides the controls the link names (and, with every control hidden, the empty column stays)."""
+    keys = st.session_state.get("link.hide", ())
+    rules = "".join(f".st-key-{re.sub(r'[^a-zA-Z0-9_-]', '-', k)}{{display:none}}" for k in keys)
+    return f"<style>{rules}</style>" if rules else ""
+
+
+def begin_run() -> None:
+    st.session_state["link.parts"] = {}
+    if css := hidden_css():
+        st.html(css)
+
+
+def forget_entry() -> None:
+    """After the session's first run, however it ended: the opening link has been read."""
+    st.session_state["link.entry"] = None
+
+
+def end_run() -> None:
+    """After the page ran to its end: show notices once, write what the page shows to the address bar."""
+    notices = st.session_state.get("link.notices") or []
+    if notices:
+        st.toast("Some of the link's settings could not be used, so defaults stand in: " + "; ".join(notices) + ".",
+                 icon=":material/link_off:", duration="long")
+        st.session_state["link.notices"] = []
+    q = dict(st.session_state.get("link.parts") or {})
+    if st.session_state.get("presenter"):
+        q["theme"] = "presenter"
+    if hide := st.session_state.get("link.hide"):
+        q["hide"] = ",".join(hide)
+    if st.query_params.to_dict() != q:
+        st.query_params.from_dict(q)
