@@ -44,7 +44,15 @@ PAGES = [
     st.Page(ROOT / "views" / "networks.py", title="Networks", icon=":material/hub:", url_path="networks"),
 ]
 
+from scenes.library import PRESETS  # noqa: E402
 from views import links  # noqa: E402
+
+PAGE_OF = dict(zip(("trajectories", "learning-rate", "minima", "networks"), PAGES, strict=True))  # library.PAGES
+
+
+def _choose_preset() -> None:
+    st.session_state["preset.go"], st.session_state["preset"] = st.session_state["preset"], None
+
 
 nav = st.navigation(PAGES)
 # The link that opened the session (its page reads it in its first run) and its theme and hidden controls.
@@ -55,6 +63,15 @@ with st.sidebar:
     st.markdown("### Loss Landscape Lab")
     st.caption("How optimizers descend a loss surface, for the lecture room.")
     st.toggle("Presenter mode", key="presenter", help="Large fonts, thick lines and big markers for a projector.")
+    st.selectbox("Presets", list(PRESETS), index=None, key="preset", on_change=_choose_preset,
+                 placeholder="Open a prepared scene…", help="Scenes for the lessons, each a link (scenes/presets/).",
+                 format_func=lambda k: f"{PAGE_OF[PRESETS[k].page].title} · {PRESETS[k].title}")
+if name := st.session_state.pop("preset.go", None):  # open the preset: its page reads its link as a link's
+    preset = PRESETS[name]
+    st.session_state["link.entry"] = dict(preset.link)
+    st.session_state["link.lesson"] = f"**{preset.title}**: {preset.lesson}"  # told once the page has run
+    if PAGE_OF[preset.page].url_path != nav.url_path:
+        st.switch_page(PAGE_OF[preset.page])
 
 _warm_up()
 try:

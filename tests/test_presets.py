@@ -1,0 +1,80 @@
+"""The preset library: every preset reads, its link round-trips through the Scene codec, and each page opens at it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scenes.library import PAGES, PRESETS, read, read_folder
+from scenes.url import decode, decode_surface, encode, surface_query
+
+TRAJECTORIES = [p for p in PRESETS.values() if p.page == "trajectories"]
+OTHERS = [p for p in PRESETS.values() if p.page != "trajectories"]
+
+
+def test_at_least_one_preset_per_page_and_the_issues_lessons_are_there():
+    assert {p.page for p in PRESETS.values()} == set(PAGES)
+    titles = " ".join(p.title.lower() for p in PRESETS.values())
+    for lesson in ("too large a learning rate", "momentum through a narrow valley", "stuck in a local minimum",
+                   "escaping with noise", "newton finds the saddle", "zero initialisation"):
+        assert lesson in titles
+
+
+@pytest.mark.parametrize("preset", TRAJECTORIES, ids=lambda p: p.name)
+def test_a_trajectories_preset_round_trips_link_scene_link(preset):
+    scene, notices = decode(dict(preset.link))
+    assert notices == []
+    assert encode(scene) == dict(preset.link)  # the link is canonical: what the page writes back is the same
+    assert decode(encode(scene))[0] == scene
+
+
+@pytest.mark.parametrize("preset", OTHERS, ids=lambda p: p.name)
+def test_another_pages_preset_round_trips_its_surface_and_section(preset):
+    link = dict(preset.link)
+    notices = []
+    if "surface" in link:
+        name, params, formula = decode_surface(link, "himmelblau", notices)
+        assert notices == [] and surface_query(name, params, formula) == {
+            k: v for k, v in link.items() if k in ("surface", "f", "domain") or k.startswith("s.")}
+    assert set(link) <= {"surface", "section", "f", "domain"} | {k for k in link if k.startswith("s.")}
+
+
+def test_malformed_preset_files_are_refused_with_the_file_named(tmp_path):
+    bad = tmp_path / "bad.toml"
+    for text, says in (('title = "t"\npage = "nowhere"\nlesson = "l"', "page 'nowhere'"),
+                       ('title = "t"\npage = "minima"', "needs lesson"),
+                       ('title = "t"\npage = "minima"\nlesson = "l"\n[link]\nsteps = 5', "as text"),
+                       ("title = ", "bad.toml")):
+        bad.write_text(text)
+        with pytest.raises(ValueError, match=says):
+            read(bad)
+    good = tmp_path / "good.toml"
+    good.write_text('title = "T"\npage = "minima"\nlesson = "L"\n[link]\nsection = "escape"\n')
+    bad.unlink()
+    assert read_folder(tmp_path)["good"].url == "/minima?section=escape"
+
+
+PAGE_FILES = {"trajectories": None, "learning-rate": "views/lr_lab.py", "minima": "views/minima.py",
+              "networks": "views/networks.py"}  # fmt: skip
+
+
+@pytest.mark.parametrize("preset", list(PRESETS.values()), ids=lambda p: p.name)
+def test_the_menu_opens_each_preset_on_its_page_at_its_values(preset):
+    at = AppTest.from_file("../app.py", default_timeout=300)
+    at.run()
+    at.selectbox(key="preset").set_value(preset.name).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.toast and preset.title in at.toast[0].value  # the lesson, told
+    q = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    for k, v in preset.link.items():
+        assert q.get(k) == v, (k, q)
+    if preset.page == "trajectories":
+        scene, _ = decode(dict(preset.link))
+        assert at.multiselect(key="optimizers").value == [r.optimizer for r in scene.runs]
+        assert at.slider(key="steps").value == scene.steps
+        fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+        names = json.dumps([t.get("name") for t in fig["data"]], ensure_ascii=False)
+        assert all(r.spec.title in names for r in scene.runs)
