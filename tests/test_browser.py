@@ -365,3 +365,31 @@ def test_networks_page_sections_render(browser, url, width, height):
         assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors
     page.close()
+
+
+def test_a_class_link_hides_controls_and_opens_in_presenter_mode(browser, url):
+    page, errors = open_page(browser, url + "/?hide=steps,seed&theme=presenter&steps=600")
+    assert not page.locator("[data-testid=stSlider]").filter(has_text="Steps").first.is_visible()
+    assert page.locator("[data-testid=stSlider]").filter(has_text="learning rate").first.is_visible()
+    size = page.evaluate("document.querySelectorAll('.js-plotly-plot')[0]._fullLayout.font.size")
+    assert size == 20  # the presenter theme
+    page.wait_for_timeout(1000)
+    assert "hide=steps" in page.url and "theme=presenter" in page.url and "steps=600" in page.url
+    page.screenshot(path=str(ARTIFACTS / "class-link.png"))
+    assert not errors, errors
+    page.close()
+
+
+def test_the_preset_menu_opens_a_preset_on_its_page(browser, url):
+    page, errors = open_page(browser, url)
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text="Presets").click()
+    page.get_by_role("option", name="Minima & saddles · Newton finds the saddle").click()
+    page.wait_for_url("**/minima?**", timeout=60_000)
+    page.wait_for_function("document.body.innerText.includes('Hessian eigenvalues')", timeout=180_000)
+    assert "section=saddles" in page.url and "surface=saddle" in page.url
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "preset-newton-saddle.png"))
+    assert not page.locator("[data-testid=stException]").count()
+    assert not errors, errors
+    page.close()

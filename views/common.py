@@ -19,6 +19,13 @@ def cached_compute(scene: Scene) -> Result:
     return compute(scene)
 
 
+def chart(figure, **kwargs):
+    """st.plotly_chart, and the figure remembered for the page's export panel (its key names the file)."""
+    shown = st.session_state.setdefault("export.figures", {})
+    shown[kwargs.get("key") or f"figure{len(shown) + 1}"] = figure
+    return st.plotly_chart(figure, **kwargs)
+
+
 def chart_config(filename: str) -> dict:
     return {"displaylogo": False, "scrollZoom": False,
             "toImageButtonOptions": {"format": "png", "scale": 3, "filename": filename}}

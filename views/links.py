@@ -62,6 +62,7 @@ def hidden_css() -> str:
 
 def begin_run() -> None:
     st.session_state["link.parts"] = {}
+    st.session_state["export.figures"] = {}  # views.common.chart fills it: what the export panel offers
     if css := hidden_css():
         st.html(css)
 

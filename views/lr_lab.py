@@ -14,7 +14,7 @@ from scenes import lab_figures as labfig
 from scenes.controls import log_grid
 from scenes.text import num
 from surfaces import SURFACES
-from views.common import cached_compute, chart_config, outcomes, page_frame
+from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import choice_slider, param_slider, schedule_picker, start_picker, surface_picker
 from viz import THEMES
 
@@ -91,13 +91,13 @@ def sweep_section(scene: Scene, theme) -> None:
                            float(f"{regimes.get('about right', sw.lrs[len(sw.lrs) // 2]):.3g}"), key, log=True)
         with st.spinner("Computing the run…"):
             result = cached_compute(lab.with_lr(scene, lr))
-        st.plotly_chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.sweep_run")
+        chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.sweep_run")
         outcomes(result, header=False)
         loss = fig.loss(result, theme)  # with the schedule's lr inset when there is one
         loss.update_layout(height=int(theme.height * 0.5), showlegend=False)
-        st.plotly_chart(loss, config=CHART_CONFIG, theme=None, key="lab.sweep_loss")
+        chart(loss, config=CHART_CONFIG, theme=None, key="lab.sweep_loss")
     with left:
-        st.plotly_chart(labfig.sweep(sw, theme, picked=lr), config=CHART_CONFIG, theme=None, key="lab.sweep_chart",
+        chart(labfig.sweep(sw, theme, picked=lr), config=CHART_CONFIG, theme=None, key="lab.sweep_chart",
                         on_select=_pick_from_sweep, selection_mode="points")
         lines = []
         if sw.curvature:
@@ -121,7 +121,7 @@ def regimes_section(scene: Scene, theme) -> None:
     for col, (name, lr, result) in zip(cols, regimes, strict=True):
         with col:
             st.markdown(f"**{name.capitalize()}**  \n{sw.relative(lr)}")
-            st.plotly_chart(labfig.panel(result, theme), config=CHART_CONFIG, theme=None, key=f"lab.regime.{name}")
+            chart(labfig.panel(result, theme), config=CHART_CONFIG, theme=None, key=f"lab.regime.{name}")
             told = result.runs[0].outcome.text
             st.caption(told[:1].upper() + told[1:])
     if sw.limit is not None:
@@ -155,7 +155,7 @@ def phase_section(scene: Scene, theme) -> None:
         lr, beta = float(ph.lrs[len(ph.lrs) // 2]), 0.9
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
-        st.plotly_chart(labfig.phase(ph, theme, picked=(lr, beta)), config=CHART_CONFIG, theme=None,
+        chart(labfig.phase(ph, theme, picked=(lr, beta)), config=CHART_CONFIG, theme=None,
                         key="lab.phase_chart", on_select=_pick_from_phase, selection_mode="points")
         lines = []
         if ph.optimum:
@@ -172,7 +172,7 @@ def phase_section(scene: Scene, theme) -> None:
         st.markdown("**The clicked cell, animated**")
         with st.spinner("Computing the run…"):
             result = cached_compute(lab.with_lr_beta(ph, lr, beta))
-        st.plotly_chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.phase_run")
+        chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.phase_run")
         outcomes(result, header=False)
 
 
@@ -181,9 +181,9 @@ def momentum_section(scene: Scene, theme) -> None:
         race = cached_race(scene)
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
-        st.plotly_chart(fig.contour(race.result, theme), config=CHART_CONFIG, theme=None, key="lab.momentum_race")
+        chart(fig.contour(race.result, theme), config=CHART_CONFIG, theme=None, key="lab.momentum_race")
     with right:
-        st.plotly_chart(labfig.rates(race, theme), config=CHART_CONFIG, theme=None, key="lab.rates")
+        chart(labfig.rates(race, theme), config=CHART_CONFIG, theme=None, key="lab.rates")
     rows = ["| rule | η | β | theory rate | measured rate |", "|---|---|---|---|---|"]
     for row in race.rows:
         measured = num(row.measured, 4) if row.measured is not None else "—"

@@ -19,7 +19,7 @@ from scenes.controls import options
 from scenes.figures import markers
 from scenes.text import num, point
 from surfaces import SURFACES
-from views.common import cached_compute, chart_config, outcomes, page_frame
+from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import choice_slider, hyper_sliders, param_slider, start_picker, surface_picker
 from viz import THEMES
 from viz.basins import basin_figure
@@ -120,11 +120,11 @@ def basins_section(charts, side, theme) -> None:
                 f = basin_figure(bm.xs, bm.ys, bm.labels, markers(bm), bs.legend_names(bm), theme, picked=(x, y),
                                  landscape=landscape(surface, n).color)
                 f.update_layout(height=int(theme.height * 0.75))
-                st.plotly_chart(f, config=CHART_CONFIG, theme=None, key=f"min.map{i}", selection_mode="points",
+                chart(f, config=CHART_CONFIG, theme=None, key=f"min.map{i}", selection_mode="points",
                                 on_select=functools.partial(_start_from_map, f"min.map{i}"))
         st.caption("Each pixel is a start, coloured by the minimum its run reached after the steps chosen. Click a "
                    "pixel to race the optimizers from there.")
-        st.plotly_chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="min.race")
+        chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="min.race")
         outcomes(result)
 
 
@@ -156,23 +156,23 @@ def escape_section(charts, side, theme) -> None:
             beta = cached_beta(replace(scene, runs=(RunSpec.default("momentum"),)))
             rs = cached_restarts(replace(scene, runs=(RunSpec.default("gd"),), start=None))
             race = cached_compute(esc.examples(scene))
-        st.plotly_chart(fig.contour(race, theme), config=CHART_CONFIG, theme=None, key="min.escape_race")
+        chart(fig.contour(race, theme), config=CHART_CONFIG, theme=None, key="min.escape_race")
         outcomes(race)
         left, mid, right = st.columns(3, gap="small")
         with left:
             st.markdown(f"**Against the noise** ({'annealed' if annealed else 'constant'}), {len(noise.noise)} levels "
                         "× 64 seeds")
-            st.plotly_chart(share_figure(noise.noise, noise.share, noise.share_local, noise.diverged, theme,
+            chart(share_figure(noise.noise, noise.share, noise.share_local, noise.diverged, theme,
                                          x_title="noise variance σ₀²", log_x=True, steps=noise.steps),
                             config=CHART_CONFIG, theme=None, key="min.escape_noise")
         with mid:
             st.markdown(f"**Against momentum β**, heavy ball from starts jittered by {beta.jitter:.0%} of the span")
-            st.plotly_chart(share_figure(beta.betas, beta.share, beta.share_local, beta.diverged, theme,
+            chart(share_figure(beta.betas, beta.share, beta.share_local, beta.diverged, theme,
                                          x_title="momentum β", log_x=False, steps=beta.steps),
                             config=CHART_CONFIG, theme=None, key="min.escape_beta")
         with right:
             st.markdown(f"**Random restarts**: gradient descent from uniform random starts, {rs.trials} trials")
-            st.plotly_chart(restarts_figure(rs.k, rs.measured, rs.theory, rs.p, theme), config=CHART_CONFIG,
+            chart(restarts_figure(rs.k, rs.measured, rs.theory, rs.p, theme), config=CHART_CONFIG,
                             theme=None, key="min.escape_restarts")
         st.caption("Too little noise and the run settles back into the local minimum; enough and it hops the ridge; "
                    "too much and it wanders off or diverges. Momentum carries a run over a low ridge only when it "
@@ -213,7 +213,7 @@ def saddles_section(charts, side, theme) -> None:
                                   (right, study.perturbed, f"… and ε = {num(eps)} off it")):
             with col:
                 st.markdown(f"**{head}**")
-                st.plotly_chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None,
+                chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None,
                                 key=f"min.saddle.{head[:3]}")
                 outcomes(result, header=False)
         curves = []
@@ -224,7 +224,7 @@ def saddles_section(charts, side, theme) -> None:
             if measured is not None:
                 text += f", measured {num(measured, 4)}"
             curves.append(RateCurve(r.spec.optimizer, r.label, off, theory, text))
-        st.plotly_chart(rates_figure(tuple(curves), theme, y_title="distance along the unstable direction"),
+        chart(rates_figure(tuple(curves), theme, y_title="distance along the unstable direction"),
                         config=CHART_CONFIG, theme=None, key="min.escape")
         st.caption("Near a saddle a GD step multiplies the offset along the unstable eigenvector by 1 − ηλ₋ > 1 "
                    "(on x² − y²: 1 + 2η), so the smallest perturbation grows geometrically; exactly on the stable "

@@ -13,7 +13,7 @@ from scenes import figures as fig
 from scenes.text import num, point
 from surfaces.datasets import CLASSIFICATION, regression_target
 from views import net_widgets as nw
-from views.common import cached_compute, chart_config, outcomes, page_frame
+from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import choice_slider, hyper_sliders
 from viz import THEMES
 from viz import networks as vn
@@ -26,7 +26,7 @@ VARIANT_COLORS = ("#0072B2", "#D55E00", "#009E73")
 
 
 def show(figure, key: str) -> None:
-    st.plotly_chart(figure, config=CHART_CONFIG, theme=None, key=key)
+    chart(figure, config=CHART_CONFIG, theme=None, key=key)
 
 
 def scene_or_message(build):

@@ -11,7 +11,7 @@ from scenes.scene import DEFAULT_OPTIMIZERS
 from scenes.url import decode, encode
 from surfaces import SURFACES
 from views import links
-from views.common import cached_compute, chart_config, outcomes
+from views.common import cached_compute, chart, chart_config, outcomes
 from views.widgets import hyper_sliders, schedule_picker, set_surface_widgets, start_keys, start_picker, surface_picker
 from viz import THEMES, color
 
@@ -119,15 +119,15 @@ with right:
     if view == VIEWS["3d"]:
         links.add({"view": "3d"})
     if view == "3D surface":
-        st.plotly_chart(fig.surface3d(result, theme), config=CHART_CONFIG, theme=None, key="chart3d")
+        chart(fig.surface3d(result, theme), config=CHART_CONFIG, theme=None, key="chart3d")
     else:
-        st.plotly_chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="contour",
+        chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="contour",
                         on_select=_start_from_click, selection_mode="points")
         st.caption("Click the map to start the race there; ▶ Play replays it step by step.")
     outcomes(result)
     st.latex(r"f(x, y) = " + result.surface.latex)
     c1, c2 = st.columns([1.3, 1], gap="large")
     with c1:
-        st.plotly_chart(fig.loss(result, theme), config=CHART_CONFIG, theme=None, key="loss")
+        chart(fig.loss(result, theme), config=CHART_CONFIG, theme=None, key="loss")
     with c2:
         rules(result)
