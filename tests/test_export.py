@@ -1,0 +1,217 @@
+"""viz/export.py: PNG/SVG/PDF through kaleido, animation frames as the page shows them, GIF and MP4 encoding."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from browser import require_chromium
+from PIL import Image
+from plotly_frames import shown_data
+
+from scenes import Scene, compute
+from scenes import figures as fig
+from viz import export
+from viz.theme import THEMES
+
+PNG = b"\x89PNG\r\n\x1a\n"
+browser = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def result():
+    return compute(Scene(steps=100))
+
+
+@pytest.fixture(scope="module")
+def contour(result):
+    return fig.contour(result, THEMES["normal"], frames=21)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    require_chromium()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(PNG)
+    return Image.open(io.BytesIO(data)).size
+
+
+def synthetic(n: int = 5, size: tuple[int, int] = (121, 81)) -> list[Image.Image]:
+    """A landscape-like gradient with a dot moving across it."""
+    w, h = size
+    ramp = np.linspace(0, 1, w)[None, :, None] * np.array([-113, -91, -63]) + 255
+    base = np.broadcast_to(ramp, (h, w, 3)).astype(np.uint8)
+    out = []
+    for i in range(n):
+        a = base.copy()
+        x = 5 + i * (w - 15) // max(1, n - 1)
+        a[h // 2 - 3 : h // 2 + 3, x : x + 6] = (213, 94, 0)
+        out.append(Image.fromarray(a))
+    return out
+
+
+def test_figure_dict_resolves_the_template_given_by_name(contour):
+    assert contour.to_dict()["layout"]["template"] == "plotly_white"  # what the builders set
+    spec = export._figure_dict(contour, frames=True)
+    assert isinstance(spec["layout"]["template"], dict) and "layout" in spec["layout"]["template"]
+    assert len(spec["frames"]) == len(contour.frames)
+    assert "frames" not in export._figure_dict(contour)
+
+
+def test_sequence_follows_the_slider(contour):
+    spec = export._figure_dict(contour, frames=True)
+    seq = export._sequence(spec)
+    steps = spec["layout"]["sliders"][0]["steps"]
+    assert [name for name, _, _ in seq] == [s["args"][0][0] for s in steps]
+    assert seq[0][1] == "step 0" and seq[-1][1] == "step 100"
+    assert all(opts["frame"]["duration"] == 0 and opts["transition"]["duration"] == 0 for _, _, opts in seq)
+
+
+@browser
+def test_png_has_the_requested_pixels(chromium, contour, result):
+    assert png_size(export.image_bytes(contour, "png", scale=2, width=400, height=300)) == (800, 600)
+    loss = fig.loss(result, THEMES["normal"])
+    height = loss.layout.height
+    assert png_size(export.image_bytes(loss, scale=1)) == (export.DEFAULT_WIDTH, height)
+
+
+@browser
+def test_svg_embeds_the_landscape_image(chromium, contour):
+    svg = export.image_bytes(contour, "svg")
+    assert svg.lstrip().startswith((b"<svg", b"<?xml"))
+    assert b"<image" in svg and b"data:image/png;base64" in svg
+    assert b"updatemenu" not in svg and b"slider" not in svg  # a file has no play button
+
+
+@browser
+def test_pdf_has_one_page(chromium, contour):
+    pdf = export.image_bytes(contour, "pdf", scale=1)
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == 1
+
+
+@browser
+def test_3d_png(chromium, result):
+    surface = fig.surface3d(result, THEMES["normal"])
+    assert png_size(export.image_bytes(surface, scale=1, width=500, height=400)) == (500, 400)
+
+
+def test_unknown_format_is_refused(contour):
+    with pytest.raises(ValueError, match="format"):
+        export.image_bytes(contour, "jpg")
+
+
+@browser
+def test_concurrent_callers_share_the_server(chromium, contour):
+    out: list[bytes] = []
+    threads = [threading.Thread(target=lambda: out.append(export.image_bytes(contour, scale=1, width=300,
+                                                                              height=200))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [png_size(b) for b in out] == [(300, 200)] * 3
+
+
+@browser
+def test_a_dead_browser_is_restarted(chromium, contour):
+    export.image_bytes(contour, scale=1, width=200, height=150)
+    export._SERVER.kaleido.subprocess.kill()  # the Chromium this module started
+    export._SERVER.kaleido.subprocess.wait(10)
+    assert png_size(export.image_bytes(contour, scale=1, width=200, height=150)) == (200, 150)
+
+
+@pytest.fixture(scope="module")
+def frames(chromium, contour):
+    seen: list[float] = []
+    out = export.animation_frames(contour, max_frames=8, width=500, height=400, progress=seen.append)
+    return out, seen
+
+
+@browser
+def test_animation_frames(frames, contour):
+    out, seen = frames
+    assert len(out) == 8
+    assert {f.size for f in out} == {(500, 400)} and {f.mode for f in out} == {"RGB"}
+    assert np.abs(np.asarray(out[0], float) - np.asarray(out[-1], float)).mean() > 0.5
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) == 8
+
+
+@browser
+def test_animation_frames_count_is_capped_by_the_figure(chromium, result):
+    small = fig.contour(result, THEMES["normal"], frames=6)
+    assert len(export.animation_frames(small, max_frames=100, width=300, height=240, scale=0.5)) == 6
+
+
+@browser
+@pytest.mark.parametrize("j", [0, 3])
+def test_a_frame_shows_the_path_up_to_its_step(frames, contour, j):
+    """Frame j equals the figure whose data are plotly.js's merge of that frame (baseframe chains resolved,
+    tests/plotly_frames.py), drawn once with no animation: the whole path up to the step and the heads, and no
+    stale line of a stretch the frame emptied (at step 0 plotly.js's animate would leave the finished paths)."""
+    out, _ = frames
+    d = contour.to_dict()
+    steps = d["layout"]["sliders"][0]["steps"]
+    step = steps[np.unique(np.linspace(0, len(steps) - 1, 8).round().astype(int))[j]]
+    name = step["args"][0][0]
+    still = {**d, "data": shown_data(d, name), "frames": [{"name": name, "data": []}]}
+    still["layout"] = {**d["layout"], "sliders": [{**d["layout"]["sliders"][0], "steps": [step]}]}
+    expected = export.animation_frames(still, width=500, height=400)
+    assert len(expected) == 1
+    a, b = np.asarray(out[j], float), np.asarray(expected[0], float)
+    assert np.abs(a - b).mean() < 0.15
+    assert np.abs(np.asarray(out[j + 1], float) - b).mean() > 5 * np.abs(a - b).mean()
+
+
+def test_emptied_traces_get_a_gap_point():
+    frames = [{"data": [{"x": [], "y": []}, {"x": {"dtype": "f4", "bdata": ""}, "y": {"dtype": "f4", "bdata": ""}},
+                        {"x": [1.0], "y": [2.0]}, {"marker": {"size": 3}}]}]
+    export._fill_empty(frames)
+    assert [u.get("x") for u in frames[0]["data"]] == [[None], [None], [1.0], None]
+
+
+@browser
+def test_gif_and_mp4_of_rendered_frames(frames):
+    out, _ = frames
+    gif = export.gif_bytes(out)
+    assert gif.startswith(b"GIF89a")
+    assert Image.open(io.BytesIO(gif)).n_frames == len(out)
+    assert export.mp4_bytes(out)[4:8] == b"ftyp"
+
+
+def test_gif_timing_loop_and_colours():
+    out = synthetic(6)
+    gif = Image.open(io.BytesIO(export.gif_bytes(out, fps=10)))
+    assert gif.n_frames == 6 and gif.info.get("loop") == 0
+    assert gif.info["duration"] == 100
+    gif.seek(5)
+    assert gif.info["duration"] == round(export.HOLD_SECONDS * 1000)
+    err = np.abs(np.asarray(gif.convert("RGB"), float) - np.asarray(out[5], float))
+    assert err.mean() < 2 and err.max() < 40  # no visible banding, the orange stays orange
+    once = Image.open(io.BytesIO(export.gif_bytes(out, loop=False)))
+    assert "loop" not in once.info
+
+
+def test_mp4_is_h264_with_even_sides(tmp_path):
+    out = synthetic(6, size=(121, 81))
+    data = export.mp4_bytes(out, fps=12)
+    assert data[4:8] == b"ftyp"
+    path = tmp_path / "a.mp4"
+    path.write_bytes(data)
+    n, _ = imageio_ffmpeg.count_frames_and_secs(str(path))
+    assert n == len(out) + round(export.HOLD_SECONDS * 12) - 1
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    reader.close()
+    assert tuple(meta["size"]) == (122, 82) and "h264" in meta["codec"]
+
+
+def test_frames_of_different_sizes_are_refused():
+    with pytest.raises(ValueError, match="size"):
+        export.gif_bytes(synthetic(2) + synthetic(1, size=(50, 50)))
