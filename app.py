@@ -46,6 +46,7 @@ PAGES = [
 
 from scenes.library import PRESETS  # noqa: E402
 from views import links  # noqa: E402
+from views.export_panel import export_panel  # noqa: E402
 
 PAGE_OF = dict(zip(("trajectories", "learning-rate", "minima", "networks"), PAGES, strict=True))  # library.PAGES
 
@@ -78,6 +79,7 @@ try:
     links.begin_run()
     nav.run()
     links.end_run()
+    export_panel(nav.url_path or "trajectories")
 except Exception:  # the last line of defence: never a stack trace in front of a class
     logging.getLogger("loss-landscape-lab").exception("page failed")
     st.error("Something went wrong drawing this page. Try other settings; the details are in the server log.")

@@ -1,0 +1,99 @@
+"""The export command: ``python -m scenes render scenes/presets/ --out figures/``.
+
+Renders preset files (a folder of *.toml, or files) into figures and animations for lecture notes, by the same
+code path as the pages (scenes.render), printing its progress. ``python -m scenes render --help`` for the options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+FORMATS = ("png", "svg", "pdf")
+ANIMATIONS = ("gif", "mp4")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m scenes", description="Loss Landscape Lab's export command.")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("render", help="render preset TOML files into figures and animations")
+    r.add_argument("presets", nargs="+", type=Path, help="preset files, or folders of them (*.toml)")
+    r.add_argument("--out", type=Path, default=Path("figures"), help="output folder (default: figures/)")
+    r.add_argument("--formats", default="png,svg,pdf", help="image formats, comma-separated (png, svg, pdf)")
+    r.add_argument("--animations", default="gif", help="animation formats for the race: gif, mp4, both or none")
+    r.add_argument("--theme", choices=("normal", "presenter"), default="normal")
+    r.add_argument("--frames", type=int, default=100, help="at most this many animation frames (default 100)")
+    return p
+
+
+def _split(text: str, allowed: tuple[str, ...], what: str) -> list[str]:
+    items = [t for t in text.replace(" ", "").split(",") if t and t != "none"]
+    bad = [t for t in items if t not in allowed]
+    if bad:
+        raise SystemExit(f"unknown {what}: {', '.join(bad)} (choose from {', '.join(allowed)})")
+    return items
+
+
+def _presets(paths: list[Path]):
+    from scenes.library import read, read_folder
+
+    out = []
+    for path in paths:
+        if path.is_dir():
+            out += list(read_folder(path).values())
+        elif path.exists():
+            out.append(read(path))
+        else:
+            raise SystemExit(f"{path}: no such file or folder")
+    return out
+
+
+def render(args: argparse.Namespace) -> int:
+    from scenes.render import NotRendered, figures
+    from viz import THEMES, export
+
+    formats = _split(args.formats, FORMATS, "format")
+    animations = _split(args.animations.replace("both", "gif,mp4"), ANIMATIONS, "animation format")
+    try:
+        presets = _presets(args.presets)
+    except ValueError as e:
+        raise SystemExit(str(e)) from None
+    args.out.mkdir(parents=True, exist_ok=True)
+    theme, written, skipped = THEMES[args.theme], 0, 0
+    for i, preset in enumerate(presets, 1):
+        head = f"[{i}/{len(presets)}] {preset.name}"
+        t0 = time.perf_counter()
+        try:
+            figs = figures(preset, theme)
+        except NotRendered as e:
+            print(f"{head}: skipped, {e}", flush=True)
+            skipped += 1
+            continue
+        except ValueError as e:
+            print(f"{head}: cannot be rendered: {e}", flush=True)
+            return 2
+        for name, f in figs.items():
+            for fmt in formats:
+                path = args.out / f"{preset.name}-{name}.{fmt}"
+                path.write_bytes(export.image_bytes(f, fmt))
+                written += 1
+            if f.frames and animations:
+                frames = export.animation_frames(f, max_frames=args.frames)
+                for fmt in animations:
+                    path = args.out / f"{preset.name}-{name}.{fmt}"
+                    path.write_bytes(export.gif_bytes(frames) if fmt == "gif" else export.mp4_bytes(frames))
+                    written += 1
+        print(f"{head}: {len(figs)} figures in {time.perf_counter() - t0:.1f} s", flush=True)
+    print(f"{written} files in {args.out}/" + (f"; {skipped} presets skipped" if skipped else ""), flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return render(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""The export panel in the sidebar of every page: any chart the page shows as PNG (3×), SVG or PDF, and an animated
+chart as GIF or MP4, rendered by viz.export (kaleido with the system Chromium; frames rendered once per chart)."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif",
+           "mp4": "video/mp4"}  # fmt: skip
+
+
+def _label(key: str) -> str:
+    """A chart's widget key as a name: "net.t.pca" -> "pca", "min.map0" -> "map0"."""
+    return key.rsplit(".", 1)[-1] or key
+
+
+def _stem(page: str, key: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", f"{page}-{_label(key)}".lower()).strip("-")
+
+
+def export_panel(page: str) -> None:
+    """Draws the panel for the charts this run registered (views.common.chart); renders only on request."""
+    figures = st.session_state.get("export.figures") or {}
+    if not figures:
+        return
+    with st.sidebar.expander("Export figures", icon=":material/download:"):
+        key = st.selectbox("Chart", list(figures), format_func=_label, key="export.chart")
+        fig = figures[key]
+        animated = bool(fig.frames)
+        kinds = ["png", "svg", "pdf"] + (["gif", "mp4"] if animated else [])
+        fmt = st.segmented_control("Format", kinds, default="png", key="export.format",
+                                   format_func=str.upper) or "png"
+        ready = st.session_state.get("export.ready")
+        if st.button("Render", key="export.render", icon=":material/image:", width="stretch"):
+            ready = None
+            try:
+                data = _render(fig, fmt)
+            except Exception as e:  # noqa: BLE001  (a missing Chromium, a crashed renderer: said, never raised)
+                st.error(f"Could not render: {e}")
+            else:
+                ready = st.session_state["export.ready"] = (key, fmt, data)
+        if ready and ready[:2] == (key, fmt):
+            st.download_button(f"Download {fmt.upper()} ({len(ready[2]) / 1e3:,.0f} kB)", ready[2],
+                               file_name=f"{_stem(page, key)}.{fmt}", mime=FORMATS[fmt], key="export.download",
+                               on_click="ignore", icon=":material/download:", width="stretch")
+        st.caption("Images are 3× the chart's size, in the current theme (presenter mode: large fonts). Animations "
+                   "show every frame of the race, up to 100.")
+
+
+def _render(fig, fmt: str) -> bytes:
+    from viz import export
+
+    if fmt in export.FORMATS:
+        with st.spinner(f"Rendering {fmt.upper()}…"):
+            return export.image_bytes(fig, fmt, scale=3.0)
+    bar = st.progress(0.0, text="Rendering the frames…")
+    frames = export.animation_frames(fig, max_frames=100, progress=lambda f: bar.progress(
+        min(1.0, f), text=f"Rendering the frames… {f:.0%}"))
+    bar.progress(1.0, text=f"Encoding {fmt.upper()}…")
+    data = export.gif_bytes(frames) if fmt == "gif" else export.mp4_bytes(frames)
+    bar.empty()
+    return data
