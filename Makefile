@@ -30,3 +30,4 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/basin_map.py
 	$(PY) benchmarks/network_train.py
 	$(PY) benchmarks/landscape_slice.py
+	$(PY) benchmarks/export_speed.py
