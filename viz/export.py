@@ -10,7 +10,7 @@ afterwards (0.9-1.4 s per 1000x660 contour frame on the kept-open server: 94-138
 one page `Plotly.toImage` costs 0.4-0.5 s a frame (it re-plots a clone and rasterises the SVG). So the figure is
 plotted once per tab, and each frame is shown with the page's own slider call (`Plotly.animate` with the slider
 step's arguments: plotly.js resolves the `baseframe` chains as on the page) and captured with the DevTools
-screenshot (`deviceScaleFactor` = scale): 100 frames in 11-16 s over two tabs (19-34 s on one), + 1 s GIF encode,
+screenshot (`deviceScaleFactor` = scale): 100 frames in 9-16 s over two tabs (14-34 s on one), + 1 s GIF encode,
 2-3 s MP4 encode. Same renderer, same DOM as the lecturer's page; controls dropped; a "step N" annotation whose
 text node is set per frame (a relayout per frame cost ~100 ms more). One render feeds both encoders.
 """
