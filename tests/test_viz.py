@@ -72,7 +72,8 @@ def test_every_frame_shows_the_exact_path_up_to_its_step(animated):
             lines = [t for t in shown if t.get("legendgroup") == p.label and t.get("mode") == "lines"]
             xs = np.concatenate([decode(t["x"]) for t in lines if len(decode(t["x"]))])
             ys = np.concatenate([decode(t["y"]) for t in lines if len(decode(t["y"]))])
-            pts = np.unique(np.stack([xs, ys], 1), axis=0)  # chunks share their boundary point
+            pts = np.stack([xs, ys], 1)
+            pts = np.unique(pts[np.isfinite(pts).all(axis=1)], axis=0)  # chunks share their boundary point; gaps
             want = np.unique(p.xy[: s + 1], axis=0)
             np.testing.assert_array_equal(pts, want)
         heads = next(t for t in shown if t.get("name") == "position")
@@ -197,3 +198,11 @@ def test_racers_of_one_optimizer_share_its_colour_and_differ_by_dash():
     assert [t["line"]["dash"] for t in lines] == ["solid", "dash", "dot"]
     loss = json.loads(loss_figure(twins, 0.0, THEME).to_json())
     assert [t["line"]["dash"] for t in loss["data"] if t.get("mode") == "lines"][:3] == ["solid", "dash", "dot"]
+
+
+def test_emptied_path_pieces_are_a_gap_point_so_scrubbing_back_clears_them(animated):
+    """plotly.js animating with redraw=False keeps a line whose data became empty lists on screen; one None point
+    (a gap) clears it. The base frame empties every later piece of every path that way."""
+    _, fig = animated
+    base0 = next(f for f in fig["frames"] if f["name"] == "base0")
+    assert base0["data"] and all(d["x"] == [None] and d["y"] == [None] for d in base0["data"])

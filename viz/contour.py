@@ -126,7 +126,9 @@ def contour_figure(
         hovertemplate="%{hovertext}<br>(%{x:.4g}, %{y:.4g})<extra></extra>", **_heads(paths, steps, theme),
     ))
 
-    empty = dict(x=[], y=[])
+    # a gap point, not empty lists: animating with redraw=False leaves an emptied line on screen (plotly.js),
+    # so scrubbing back to step 0 showed stretches of the finished paths
+    empty = dict(x=[None], y=[None])
     all_chunks = [i for idx in chunk_index for i in idx]
     out_frames = [dict(name="base0", traces=all_chunks, data=[empty] * len(all_chunks))]
     for k in range(1, n_chunks):  # base k: chunks < k complete (inherited), the others empty
