@@ -45,6 +45,14 @@ def _numbers(text: str, n: int) -> tuple[float, ...]:
     return tuple(_number(p) for p in parts)
 
 
+def _bounded(text: str, lo: float, hi: float) -> float:
+    """A number within a slider's range [lo, hi] (a registry Hyper's or SurfaceParam's)."""
+    v = _number(text)
+    if not lo <= v <= hi:
+        raise ValueError(f"must lie in [{fmt(lo)}, {fmt(hi)}]")
+    return v
+
+
 def _integer(text: str, lo: int, hi: int) -> int:
     v = int(text)
     if not lo <= v <= hi:
@@ -92,10 +100,7 @@ def decode_surface(q: Query, default: str, notices: list[str], allowed=None):
         if text is None:
             continue
         try:
-            v = _number(text)
-            if not p.lo <= v <= p.hi:
-                raise ValueError(f"must lie in [{fmt(p.lo)}, {fmt(p.hi)}]")
-            params.append((p.name, v))
+            params.append((p.name, _bounded(text, p.lo, p.hi)))
         except ValueError as e:
             notices.append(f"s.{p.name}={text!r} in the link: {e}")
     return name, tuple(sorted(params)), None
@@ -145,10 +150,7 @@ def decode_run(key: str, q: Query, notices: list[str]) -> RunSpec:
         if text is None:
             continue
         try:
-            v = _number(text)
-            if not h.lo <= v <= h.hi:
-                raise ValueError(f"must lie in [{fmt(h.lo)}, {fmt(h.hi)}]")
-            hyper[h.name] = v
+            hyper[h.name] = _bounded(text, h.lo, h.hi)
         except ValueError as e:
             notices.append(f"{key}.{h.name}={text!r} in the link: {e}; using {fmt(h.default)}")
     schedule = None
