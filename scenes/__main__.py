@@ -51,7 +51,7 @@ def _presets(paths: list[Path]):
 
 
 def render(args: argparse.Namespace) -> int:
-    from scenes.render import NotRendered, figures
+    from scenes.render import figures
     from viz import THEMES, export
 
     formats = _split(args.formats, FORMATS, "format")
@@ -61,16 +61,12 @@ def render(args: argparse.Namespace) -> int:
     except ValueError as e:
         raise SystemExit(str(e)) from None
     args.out.mkdir(parents=True, exist_ok=True)
-    theme, written, skipped = THEMES[args.theme], 0, 0
+    theme, written = THEMES[args.theme], 0
     for i, preset in enumerate(presets, 1):
         head = f"[{i}/{len(presets)}] {preset.name}"
         t0 = time.perf_counter()
         try:
             figs = figures(preset, theme)
-        except NotRendered as e:
-            print(f"{head}: skipped, {e}", flush=True)
-            skipped += 1
-            continue
         except ValueError as e:
             print(f"{head}: cannot be rendered: {e}", flush=True)
             return 2
@@ -86,7 +82,7 @@ def render(args: argparse.Namespace) -> int:
                     path.write_bytes(export.gif_bytes(frames) if fmt == "gif" else export.mp4_bytes(frames))
                     written += 1
         print(f"{head}: {len(figs)} figures in {time.perf_counter() - t0:.1f} s", flush=True)
-    print(f"{written} files in {args.out}/" + (f"; {skipped} presets skipped" if skipped else ""), flush=True)
+    print(f"{written} files in {args.out}/", flush=True)
     return 0
 
 

@@ -169,7 +169,7 @@ class Field:
 
     key: str
     doc: str
-    write: Callable[[Scene], str | None]
+    write: Callable[[Scene, Scene], str | None]  # (scene, the page's default scene)
     read: Callable[[str], dict]
 
 
@@ -184,26 +184,27 @@ def _read_runs(text: str) -> dict:
 DEFAULT = Scene()
 SCHEMA = (
     Field("opt", "the racers' optimizers, comma-separated",
-          lambda s: ",".join(r.optimizer for r in s.runs), _read_runs),
+          lambda s, d: ",".join(r.optimizer for r in s.runs), _read_runs),
     Field("start", "the start point x,y",
-          lambda s: None if s.start is None else ",".join(fmt(v) for v in s.start),
+          lambda s, d: None if s.start is None else ",".join(fmt(v) for v in s.start),
           lambda t: {"start": _numbers(t, 2)}),
     Field("steps", f"the number of steps, {STEP_RANGE[0]} to {STEP_RANGE[1]}",
-          lambda s: None if s.steps == DEFAULT.steps else str(s.steps),
+          lambda s, d: None if s.steps == d.steps else str(s.steps),
           lambda t: {"steps": _integer(t, *STEP_RANGE)}),
     Field("seed", "the noise seed of stochastic optimizers",
-          lambda s: None if s.seed == DEFAULT.seed else str(s.seed),
+          lambda s, d: None if s.seed == d.seed else str(s.seed),
           lambda t: {"seed": _integer(t, 0, 2**31 - 1)}),
 )  # fmt: skip
 PAGE_PARAMS = ("view", "section", "theme", "hide")  # read by the pages and the app, not part of a Scene
 KNOWN = {"surface", "f", "domain", *(f.key for f in SCHEMA), *PAGE_PARAMS}
 
 
-def encode(scene: Scene) -> Query:
-    """The link's parameters for ``scene``: the surface's, the table's (defaults omitted), then each racer's."""
+def encode(scene: Scene, default: Scene = DEFAULT) -> Query:
+    """The link's parameters for ``scene``: the surface's, the table's (the page's defaults omitted), then each
+    racer's (its hyperparameters that differ from the registry's)."""
     q = surface_query(scene.surface, scene.surface_params, scene.formula)
     for f in SCHEMA:
-        v = f.write(scene)
+        v = f.write(scene, default)
         if v is not None:
             q[f.key] = v
     for r in scene.runs:
@@ -211,10 +212,13 @@ def encode(scene: Scene) -> Query:
     return q
 
 
-def decode(q: Query, default: Scene = DEFAULT) -> tuple[Scene, list[str]]:
-    """The Scene a link describes, and a notice for each parameter that had to fall back to its default."""
+def decode(q: Query, default: Scene = DEFAULT, known: tuple[str, ...] = (), surfaces=None) -> tuple[Scene, list[str]]:
+    """The Scene a link describes, and a notice for each parameter that had to fall back to its default.
+
+    ``known``: the page's own parameters besides the Scene's (not told as meaningless); ``surfaces``: the surface keys
+    the page offers (None: all)."""
     notices: list[str] = []
-    name, params, formula = decode_surface(q, default.surface, notices)
+    name, params, formula = decode_surface(q, default.surface, notices, surfaces)
     kw: dict = {}
     for f in SCHEMA:
         if f.key in q:
@@ -226,7 +230,7 @@ def decode(q: Query, default: Scene = DEFAULT) -> tuple[Scene, list[str]]:
     runs = tuple(decode_run(k, q, notices) for k in keys)
     for k in q:
         head = k.split(".")[0]
-        if k not in KNOWN and not k.startswith("s.") and head not in keys:
+        if k not in KNOWN and k not in known and not k.startswith("s.") and head not in keys:
             notices.append(f"the link's {k!r} means nothing here and was ignored")
     surface = SURFACES[name] if name != CUSTOM else from_formula(*formula)
     if "start" in kw:
@@ -237,3 +241,71 @@ def decode(q: Query, default: Scene = DEFAULT) -> tuple[Scene, list[str]]:
             del kw["start"]
     scene = replace(default, surface=name, surface_params=params, formula=formula, runs=runs, **{"start": None, **kw})
     return scene, notices
+
+
+# -- a page's own settings: one row per setting, read into and written from a dict of values -----------------------
+@dataclass(frozen=True)
+class Param:
+    """One page setting in the link: the state's attribute ``name``, its query ``key``, what it means, how its text
+    is read (a ValueError says why it is refused) and written."""
+
+    name: str
+    key: str
+    doc: str
+    read: Callable[[str], object]
+    write: Callable[[object], str] = str
+
+
+def choice(options) -> Callable[[str], str]:
+    """A reader that accepts one of ``options`` (case-insensitive)."""
+    by_lower = {str(o).lower(): o for o in options}
+
+    def read(text: str):
+        if text.lower() not in by_lower:
+            raise ValueError(f"choose one of {', '.join(map(str, options))}")
+        return by_lower[text.lower()]
+
+    return read
+
+
+def number(lo: float, hi: float) -> Callable[[str], float]:
+    return lambda text: _bounded(text, lo, hi)
+
+
+def integer(lo: int, hi: int) -> Callable[[str], int]:
+    return lambda text: _integer(text, lo, hi)
+
+
+def flag(text: str) -> bool:
+    if text.lower() in ("1", "true", "on", "yes"):
+        return True
+    if text.lower() in ("0", "false", "off", "no"):
+        return False
+    raise ValueError("use 1 or 0")
+
+
+def write_flag(v) -> str:
+    return "1" if v else "0"
+
+
+def read_params(q: Query, table: tuple[Param, ...], values: dict, notices: list[str]) -> dict:
+    """``values`` (the defaults) updated by the link's parameters of ``table``; a refused one keeps its default."""
+    values = dict(values)
+    for p in table:
+        if p.key in q:
+            try:
+                values[p.name] = p.read(q[p.key])
+            except ValueError as e:
+                notices.append(f"{p.key}={q[p.key]!r} in the link: {e}")
+    return values
+
+
+def write_params(values: dict, table: tuple[Param, ...], defaults: dict) -> Query:
+    """The link's parameters for ``values``: each of ``table`` that differs from ``defaults``."""
+    return {p.key: p.write(values[p.name]) for p in table if values[p.name] != defaults.get(p.name)}
+
+
+def unknown_params(q: Query, known) -> list[str]:
+    """A notice for each parameter the page does not read."""
+    known = set(known) | set(PAGE_PARAMS)
+    return [f"the link's {k!r} means nothing here and was ignored" for k in q if k not in known]

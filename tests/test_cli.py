@@ -11,7 +11,6 @@ from PIL import Image
 
 from scenes.__main__ import main
 from scenes.library import PRESETS
-from scenes.render import RENDERED
 
 PRESET_DIR = str(Path(__file__).resolve().parent.parent / "scenes" / "presets")
 
@@ -30,14 +29,13 @@ def rendered(tmp_path_factory):
 SAMPLE = ("three-minima", "regimes", "momentum-rates")  # each kind of figure once (every image costs ~0.5-3 s)
 
 
-def test_every_preset_of_a_rendered_page_gives_its_figures():
+def test_every_preset_gives_its_figures():
     from scenes.render import figures
     from viz import THEMES
 
     for preset in PRESETS.values():
-        if preset.page in RENDERED:
-            figs = figures(preset, THEMES["normal"])
-            assert figs and all(f.data for f in figs.values()), preset.name
+        figs = figures(preset, THEMES["normal"])
+        assert figs and all(f.data for f in figs.values()), preset.name
 
 
 def test_presets_render_to_png_svg_and_pdf_that_open(rendered):

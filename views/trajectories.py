@@ -12,7 +12,15 @@ from scenes.url import decode, encode
 from surfaces import SURFACES
 from views import links
 from views.common import cached_compute, chart, chart_config, outcomes
-from views.widgets import hyper_sliders, schedule_picker, set_surface_widgets, start_keys, start_picker, surface_picker
+from views.widgets import (
+    hyper_sliders,
+    schedule_picker,
+    set_run_widgets,
+    set_start_widgets,
+    set_surface_widgets,
+    start_picker,
+    surface_picker,
+)
 from viz import THEMES, color
 
 CHART_CONFIG = chart_config("loss-landscape")
@@ -36,17 +44,9 @@ def set_widgets(scene: Scene) -> None:
     set_surface_widgets(scene.surface, scene.surface_params, scene.formula, key="surface", prefix="")
     st.session_state["optimizers"] = [r.optimizer for r in scene.runs]
     for r in scene.runs:
-        for h in r.spec.hypers:
-            if h.slider:
-                st.session_state[f"{r.optimizer}.{h.name}"] = r.hyper_dict()[h.name]
-        s = r.schedule
-        st.session_state[f"{r.optimizer}.schedule.kind"] = "constant" if s is None else s.kind
-        if s is not None:
-            for name in ("decay_rate", "transition_steps", "alpha", "warmup_steps"):
-                st.session_state[f"{r.optimizer}.schedule.{name}"] = getattr(s, name)
+        set_run_widgets(r, prefix=r.optimizer)
     if scene.start is not None:
-        xkey, ykey, _ = start_keys(scene.surface_obj, prefix="")
-        st.session_state[xkey], st.session_state[ykey] = (float(v) for v in scene.start)
+        set_start_widgets(scene.surface_obj, scene.start, prefix="")
     st.session_state["steps"], st.session_state["seed"] = scene.steps, scene.seed
 
 

@@ -113,6 +113,19 @@ def formula_input(prefix: str):
         return last, from_formula(*last)
 
 
+def set_run_widgets(run, prefix: str) -> None:
+    """Put a racer (a RunSpec, a link's) into its hyperparameter sliders and schedule picker (keys ``prefix.<name>``,
+    ``prefix.schedule.<name>``), before they are drawn."""
+    for h in run.spec.hypers:
+        if h.slider:
+            st.session_state[f"{prefix}.{h.name}"] = run.hyper_dict()[h.name]
+    s = run.schedule
+    st.session_state[f"{prefix}.schedule.kind"] = "constant" if s is None else s.kind
+    if s is not None:
+        for name in ("decay_rate", "transition_steps", "alpha", "warmup_steps"):
+            st.session_state[f"{prefix}.schedule.{name}"] = getattr(s, name)
+
+
 # -- the start point -------------------------------------------------------------------------------------------------
 def _set_start(xkey: str, ykey: str, pill_key: str, starts: dict) -> None:
     chosen = st.session_state.get(pill_key)
@@ -125,6 +138,12 @@ def start_keys(surface, prefix: str) -> tuple[str, str, str]:
     """The start sliders' keys: one pair per surface (a custom one per formula and domain), and that slot's name."""
     slot = surface.key if surface.key != CUSTOM else f"{CUSTOM}.{hash((surface.title, surface.domain)) & 0xFFFFFFFF:x}"
     return f"{prefix}start.{slot}.x", f"{prefix}start.{slot}.y", slot
+
+
+def set_start_widgets(surface, start, prefix: str) -> None:
+    """Put a start point (None: the surface's default) into the start sliders, before they are drawn."""
+    xkey, ykey, _ = start_keys(surface, prefix)
+    st.session_state[xkey], st.session_state[ykey] = (float(v) for v in (start or surface.default_start))
 
 
 def start_picker(surface, prefix: str) -> tuple[float, float, tuple[str, str, float]]:

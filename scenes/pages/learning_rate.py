@@ -1,0 +1,133 @@
+"""The Learning rate & momentum page's state: its section, a Scene with the one rule whose learning rate it varies,
+and the learning rate animated (the sweep's pick) or the (η, β) cell animated (the phase diagram's pick).
+
+Link: the Scene's parameters (``opt`` omitted when it is the section's default rule), ``section``, and ``lr``
+(Sweep) or ``lr`` and ``beta`` (Phase diagram), omitted while the page animates its own choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import plotly.graph_objects as go
+
+from optim import OPTIMIZERS
+from optim import analysis as an
+from scenes import RunSpec, Scene, compute, lab
+from scenes import figures as fig
+from scenes import lab_figures as labfig
+from scenes.pages import read_section, section_param
+from scenes.url import Param, fmt, number, read_params, write_params
+from scenes.url import decode as decode_scene
+from scenes.url import encode as encode_scene
+from surfaces import SURFACES
+from viz import Theme
+
+SECTIONS = ("Sweep", "Regimes", "Phase diagram", "Momentum")
+SHORT = {"Phase diagram": "Phase"}  # four labels fit a phone's width
+QUADRATICS = ("quadratic", "narrow_valley")  # the Momentum section's rates are theory on these only
+PHASE_RULES = tuple(an.MOMENTUM_HYPER)  # the phase diagram needs a momentum-like hyperparameter
+STEPS = (100, 2000)
+
+
+def default_scene(section: str) -> Scene:
+    """What the page shows before anything is moved: GD (heavy ball for the phase diagram), 500 steps."""
+    surface = "narrow_valley" if section == "Momentum" else "quadratic"
+    rule = PHASE_RULES[0] if section == "Phase diagram" else "gd"
+    return Scene(surface=surface, runs=(RunSpec.default(rule),), steps=500)
+
+
+def optimizers(section: str) -> tuple[str, ...]:
+    """The rules the section's optimizer box offers (none to choose on Momentum: it races its own three)."""
+    return PHASE_RULES if section == "Phase diagram" else ("gd",) if section == "Momentum" else tuple(OPTIMIZERS)
+
+
+def surfaces(section: str) -> tuple[str, ...]:
+    return QUADRATICS if section == "Momentum" else tuple(SURFACES)
+
+
+@dataclass(frozen=True)
+class State:
+    section: str = SECTIONS[0]
+    scene: Scene = field(default_factory=lambda: default_scene(SECTIONS[0]))
+    lr: float | None = None  # Sweep: the learning rate animated; Phase diagram: with beta, the cell animated
+    beta: float | None = None
+
+
+PICKS = (Param("lr", "lr", "the learning rate animated (Sweep, Phase diagram)", number(1e-9, 1e6), fmt),
+         Param("beta", "beta", "the momentum animated (Phase diagram)", number(0.0, 0.9999), fmt))  # fmt: skip
+
+
+def decode(q: dict) -> tuple[State, list[str]]:
+    notices: list[str] = []
+    section = read_section(q, SECTIONS, SHORT, notices)
+    default = default_scene(section)
+    scene, more = decode_scene(q, default, known=tuple(p.key for p in PICKS), surfaces=surfaces(section))
+    notices += more
+    rule = scene.runs[0].optimizer
+    if len(scene.runs) != 1 or rule not in optimizers(section):
+        notices.append(f"opt={q.get('opt')!r} in the link: the {section} section varies one rule of "
+                       f"{', '.join(optimizers(section))}")
+        scene = replace(scene, runs=default.runs)
+    if not STEPS[0] <= scene.steps <= STEPS[1]:
+        notices.append(f"steps={scene.steps} in the link: this page runs {STEPS[0]} to {STEPS[1]} steps")
+        scene = replace(scene, steps=default.steps)
+    if section not in ("Sweep", "Regimes") and scene.runs[0].schedule is not None:
+        scene = replace(scene, runs=(replace(scene.runs[0], schedule=None),))
+    picks = read_params(q, PICKS, {"lr": None, "beta": None}, notices) if section in ("Sweep", "Phase diagram") \
+        else {"lr": None, "beta": None}  # fmt: skip
+    if section == "Sweep":
+        picks["beta"] = None
+    elif (picks["lr"] is None) != (picks["beta"] is None):
+        notices.append("the phase diagram's cell needs both lr and beta in the link")
+        picks = {"lr": None, "beta": None}
+    return State(section, scene, **picks), notices
+
+
+def encode(state: State) -> dict[str, str]:
+    default = default_scene(state.section)
+    q = encode_scene(state.scene, default)
+    if q.get("opt") == default.runs[0].optimizer:
+        del q["opt"]
+    return q | section_param(state.section, SECTIONS, SHORT) | write_params(
+        {"lr": state.lr, "beta": state.beta}, PICKS, {"lr": None, "beta": None})
+
+
+def picked_lr(sw: lab.Sweep, lr: float | None) -> float:
+    """The learning rate the Sweep animates: the link's, or "about right" (the middle of the sweep if none)."""
+    if lr is not None:
+        return float(lr)
+    return float(f"{dict(lab.regime_rates(sw)).get('about right', sw.lrs[len(sw.lrs) // 2]):.3g}")
+
+
+def picked_cell(ph: lab.Phase, lr: float | None, beta: float | None) -> tuple[float, float]:
+    """The (η, β) the phase diagram animates: the clicked or linked cell, else the theory's optimum, else the fastest
+    cell on the grid, else the middle learning rate at β = 0.9."""
+    if lr is not None and beta is not None:
+        return float(lr), float(beta)
+    if ph.optimum:
+        return ph.optimum["learning_rate"], ph.optimum["momentum"]
+    if best := ph.best():
+        return float(ph.lrs[best[1]]), float(ph.betas[best[0]])
+    return float(ph.lrs[len(ph.lrs) // 2]), 0.9
+
+
+def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
+    """The section's figures, as views/lr_lab.py draws them."""
+    scene = state.scene
+    if state.section == "Momentum":
+        race = lab.momentum_race(scene)
+        return {"race": fig.contour(race.result, theme), "rates": labfig.rates(race, theme)}
+    if state.section == "Phase diagram":
+        ph = lab.phase(scene)
+        lr, beta = picked_cell(ph, state.lr, state.beta)
+        return {"phase": labfig.phase(ph, theme, picked=(lr, beta)),
+                "race": labfig.animation(compute(lab.with_lr_beta(ph, lr, beta)), theme)}
+    sw = lab.sweep(scene)
+    if state.section == "Regimes":
+        return {f"regime-{r.name.replace(' ', '-')}": labfig.panel(r.result, theme, title=r.name, height=360)
+                for r in lab.regimes(sw)}
+    lr = picked_lr(sw, state.lr)
+    result = compute(lab.with_lr(scene, lr))
+    loss = fig.loss(result, theme)
+    return {"sweep": labfig.sweep(sw, theme, picked=lr), "race": labfig.animation(result, theme), "loss": loss}
