@@ -1,4 +1,4 @@
-"""The preset library: every preset reads, its link round-trips through the Scene codec, and each page opens at it."""
+"""The preset library: every preset reads, its link round-trips through its page's codec, and each page opens at it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scenes.library import PAGES, PRESETS, read, read_folder
-from scenes.url import decode, decode_surface, encode, surface_query
-
-TRAJECTORIES = [p for p in PRESETS.values() if p.page == "trajectories"]
-OTHERS = [p for p in PRESETS.values() if p.page != "trajectories"]
+from scenes.pages import page
+from scenes.url import decode
 
 
 def test_at_least_one_preset_per_page_and_the_issues_lessons_are_there():
@@ -22,23 +20,15 @@ def test_at_least_one_preset_per_page_and_the_issues_lessons_are_there():
         assert lesson in titles
 
 
-@pytest.mark.parametrize("preset", TRAJECTORIES, ids=lambda p: p.name)
-def test_a_trajectories_preset_round_trips_link_scene_link(preset):
-    scene, notices = decode(dict(preset.link))
+@pytest.mark.parametrize("preset", list(PRESETS.values()), ids=lambda p: p.name)
+def test_every_preset_round_trips_link_state_link(preset):
+    """The page's own decoder reads the whole link (no notice) and its encoder writes the same link back: the link
+    is canonical, so a preset opened and shared again stays the same preset."""
+    codec = page(preset.page)
+    state, notices = codec.decode(dict(preset.link))
     assert notices == []
-    assert encode(scene) == dict(preset.link)  # the link is canonical: what the page writes back is the same
-    assert decode(encode(scene))[0] == scene
-
-
-@pytest.mark.parametrize("preset", OTHERS, ids=lambda p: p.name)
-def test_another_pages_preset_round_trips_its_surface_and_section(preset):
-    link = dict(preset.link)
-    notices = []
-    if "surface" in link:
-        name, params, formula = decode_surface(link, "himmelblau", notices)
-        assert notices == [] and surface_query(name, params, formula) == {
-            k: v for k, v in link.items() if k in ("surface", "f", "domain") or k.startswith("s.")}
-    assert set(link) <= {"surface", "section", "f", "domain"} | {k for k in link if k.startswith("s.")}
+    assert codec.encode(state) == dict(preset.link)
+    assert codec.decode(codec.encode(state))[0] == state
 
 
 def test_malformed_preset_files_are_refused_with_the_file_named(tmp_path):

@@ -12,16 +12,24 @@ from scenes import RunSpec, Scene, lab
 from scenes import figures as fig
 from scenes import lab_figures as labfig
 from scenes.controls import log_grid
+from scenes.pages import learning_rate as lp
+from scenes.pages.learning_rate import SECTIONS, SHORT
 from scenes.text import num
-from surfaces import SURFACES
+from views import links
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
-from views.widgets import choice_slider, param_slider, schedule_picker, start_picker, surface_picker
+from views.widgets import (
+    choice_slider,
+    param_slider,
+    schedule_picker,
+    set_run_widgets,
+    set_start_widgets,
+    set_surface_widgets,
+    start_picker,
+    surface_picker,
+)
 from viz import THEMES
 
 CHART_CONFIG = chart_config("learning-rate-lab")
-SECTIONS = ("Sweep", "Regimes", "Phase diagram", "Momentum")
-SHORT = {"Phase diagram": "Phase"}  # four labels fit a phone's width
-QUADRATICS = ("quadratic", "narrow_valley")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -39,16 +47,41 @@ def cached_race(scene: Scene) -> lab.MomentumRace:
     return lab.momentum_race(scene)
 
 
+def surface_key(section: str) -> str:
+    return "lab.msurface" if section == "Momentum" else "lab.surface"
+
+
+def set_widgets(state: lp.State) -> None:
+    """Put a link's State into this page's widgets, before they are drawn."""
+    scene, run = state.scene, state.scene.runs[0]
+    set_surface_widgets(scene.surface, scene.surface_params, scene.formula, surface_key(state.section), "lab.")
+    if state.section != "Momentum":
+        st.session_state[f"lab.optimizer.{state.section == 'Phase diagram'}"] = run.optimizer
+    set_run_widgets(run, prefix=f"lab.{run.optimizer}")
+    set_start_widgets(scene.surface_obj, scene.start, prefix="lab.")
+    st.session_state["lab.steps"], st.session_state["lab.seed"] = scene.steps, scene.seed
+    if state.section == "Sweep" and state.lr is not None:
+        st.session_state[f"lab.lr.{scene.surface}.{run.optimizer}"] = state.lr
+    if state.section == "Phase diagram" and state.lr is not None:
+        st.session_state["lab.phase_pick"] = ("link", state.lr, state.beta)
+
+
 def controls(section: str) -> Scene:
-    """The control column, read into a Scene with one run (its learning rate is what the sections vary)."""
+    """The control column, read into a Scene with one run (its learning rate is what the sections vary); a link sets
+    it on the first visit."""
+    if (q := links.entry()) is not None:
+        state, notices = lp.decode(q)
+        set_widgets(state)
+        links.notice(notices)
     if section == "Momentum":  # the rates are theory on the quadratics only
-        key, params, surface, formula = surface_picker(QUADRATICS, "lab.msurface", "narrow_valley", "lab.",
-                                                       custom=False)
+        key, params, surface, formula = surface_picker(lp.surfaces(section), surface_key(section), "narrow_valley",
+                                                       "lab.", custom=False, link=False)
     else:
-        key, params, surface, formula = surface_picker(tuple(SURFACES), "lab.surface", "quadratic", prefix="lab.")
+        key, params, surface, formula = surface_picker(lp.surfaces(section), surface_key(section), "quadratic",
+                                                       prefix="lab.", link=False)
     opt, hyper, schedule = "gd", {}, None
     if section != "Momentum":
-        allowed = [k for k in OPTIMIZERS if section != "Phase diagram" or k in an.MOMENTUM_HYPER]
+        allowed = lp.optimizers(section)
         opt = st.selectbox("Optimizer", allowed, key=f"lab.optimizer.{section == 'Phase diagram'}",
                            format_func=lambda k: OPTIMIZERS[k].title,
                            help="The rule whose learning rate is swept; its other hyperparameters stay as set below.")
@@ -64,8 +97,11 @@ def controls(section: str) -> Scene:
     if OPTIMIZERS[opt].stochastic:
         seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="lab.seed"))
     spec = RunSpec(opt, tuple(sorted(hyper.items())), schedule)
-    return Scene(surface=key, surface_params=params, runs=(spec,), start=(float(sx), float(sy)), steps=int(steps),
-                 seed=seed, formula=formula)
+    start = None if (sx, sy) == tuple(map(float, surface.default_start)) else (float(sx), float(sy))
+    scene = Scene(surface=key, surface_params=params, runs=(spec,), start=start, steps=int(steps), seed=seed,
+                  formula=formula)
+    links.add(lp.encode(lp.State(section, scene)))
+    return scene
 
 
 def _pick_from_sweep() -> None:
@@ -87,8 +123,9 @@ def sweep_section(scene: Scene, theme) -> None:
     st.session_state["lab.pick"] = (key, opts)
     left, right = st.columns([1.15, 1], gap="medium")
     with right:
-        lr = choice_slider("Learning rate to animate (or click the sweep)", opts,
-                           float(f"{regimes.get('about right', sw.lrs[len(sw.lrs) // 2]):.3g}"), key, log=True)
+        default = lp.picked_lr(sw, None)
+        lr = choice_slider("Learning rate to animate (or click the sweep)", opts, default, key, log=True)
+        links.add(lp.encode(lp.State("Sweep", scene, lr=None if lr == default else lr)))
         with st.spinner("Computing the run…"):
             result = cached_compute(lab.with_lr(scene, lr))
         chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.sweep_run")
@@ -145,14 +182,11 @@ def phase_section(scene: Scene, theme) -> None:
     st.session_state["lab.phase_token"] = token
     pick = st.session_state.get("lab.phase_pick")
     best = ph.best()
+    if pick and pick[0] == "link":  # a link's cell: kept until a control changes the diagram
+        pick = st.session_state["lab.phase_pick"] = (token, *pick[1:])
+    lr, beta = lp.picked_cell(ph, *(pick[1:] if pick and pick[0] == token else (None, None)))
     if pick and pick[0] == token:
-        lr, beta = pick[1], pick[2]
-    elif ph.optimum:
-        lr, beta = ph.optimum["learning_rate"], ph.optimum["momentum"]
-    elif best:
-        lr, beta = float(ph.lrs[best[1]]), float(ph.betas[best[0]])
-    else:
-        lr, beta = float(ph.lrs[len(ph.lrs) // 2]), 0.9
+        links.add(lp.encode(lp.State("Phase diagram", scene, lr=lr, beta=beta)))
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
         chart(labfig.phase(ph, theme, picked=(lr, beta)), config=CHART_CONFIG, theme=None,
