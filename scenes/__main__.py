@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--animations", default="gif", help="animation formats for the race: gif, mp4, both or none")
     r.add_argument("--theme", choices=("normal", "presenter"), default="normal")
     r.add_argument("--frames", type=int, default=100, help="at most this many animation frames (default 100)")
+    r.add_argument("--scale", type=float, default=3.0, help="PNG pixels per chart pixel (default 3, for print)")
     return p
 
 
@@ -55,6 +56,8 @@ def render(args: argparse.Namespace) -> int:
     from viz import THEMES, export
 
     formats = _split(args.formats, FORMATS, "format")
+    if not 0.25 <= args.scale <= 8:
+        raise SystemExit(f"--scale {args.scale:g}: use 0.25 to 8")
     animations = _split(args.animations.replace("both", "gif,mp4"), ANIMATIONS, "animation format")
     try:
         presets = _presets(args.presets)
@@ -73,7 +76,7 @@ def render(args: argparse.Namespace) -> int:
         for name, f in figs.items():
             for fmt in formats:
                 path = args.out / f"{preset.name}-{name}.{fmt}"
-                path.write_bytes(export.image_bytes(f, fmt))
+                path.write_bytes(export.image_bytes(f, fmt, scale=args.scale))
                 written += 1
             if f.frames and animations:
                 frames = export.animation_frames(f, max_frames=args.frames)

@@ -81,6 +81,18 @@ def test_png_has_the_requested_pixels(chromium, contour, result):
     assert png_size(export.image_bytes(loss, scale=1)) == (export.DEFAULT_WIDTH, height)
 
 
+def test_a_map_with_equal_axes_is_as_wide_as_its_plot_needs(contour):
+    spec = export._figure_dict(contour)
+    export._drop_controls(spec["layout"], export.STATIC_MARGIN_B)
+    w, h = export._size(spec["layout"], None, None)
+    m = spec["layout"]["margin"]
+    (x0, x1), (y0, y1) = spec["layout"]["xaxis"]["range"], spec["layout"]["yaxis"]["range"]
+    plot_w = w - m["l"] - m["r"] - 20  # the square plot, its margins, room for the last tick's text
+    assert h == spec["layout"]["height"] and abs(plot_w - (h - m["t"] - m["b"]) * (x1 - x0) / (y1 - y0)) <= 1
+    assert w < export.DEFAULT_WIDTH  # no empty bands beside the map
+    assert export._size(spec["layout"], 700, None)[0] == 700  # an asked width wins
+
+
 @browser
 def test_svg_embeds_the_landscape_image(chromium, contour):
     svg = export.image_bytes(contour, "svg")

@@ -208,8 +208,25 @@ def _fill_empty(frames: list[dict]) -> None:
                 update["x"], update["y"] = [None], [None]
 
 
+MIN_MAP_WIDTH = 560  # a legend across the top still fits
+
+
 def _size(layout: dict, width: int | None, height: int | None) -> tuple[int, int]:
-    return int(width or layout.get("width") or DEFAULT_WIDTH), int(height or layout.get("height") or DEFAULT_HEIGHT)
+    """The image's size in chart pixels: the one asked, else the figure's own; a map with equal axes and no width
+    (a contour, a basin map) is as wide as its height makes the plot, so the image has no empty bands beside it."""
+    h = int(height or layout.get("height") or DEFAULT_HEIGHT)
+    return int(width or layout.get("width") or _equal_axes_width(layout, h) or DEFAULT_WIDTH), h
+
+
+def _equal_axes_width(layout: dict, height: int) -> int | None:
+    x, y = layout.get("xaxis") or {}, layout.get("yaxis") or {}
+    if y.get("scaleanchor") != "x" or len(x.get("range") or ()) != 2 or len(y.get("range") or ()) != 2:
+        return None
+    m = {"l": 80, "r": 80, "t": 100, "b": 80, **(layout.get("margin") or {})}
+    ratio = abs(x["range"][1] - x["range"][0]) / abs(y["range"][1] - y["range"][0]) / float(y.get("scaleratio", 1))
+    legend = layout.get("legend") or {}
+    side = 160 if layout.get("showlegend", True) and legend.get("orientation", "v") == "v" else 0  # a legend beside
+    return max(MIN_MAP_WIDTH, round((height - m["t"] - m["b"]) * ratio + m["l"] + m["r"] + side + 20))  # 20: tick text
 
 
 def image_bytes(fig, fmt: str = "png", *, scale: float = 3.0, width: int | None = None,
