@@ -7,8 +7,8 @@ import streamlit as st
 from optim import OPTIMIZERS
 from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene
 from scenes import figures as fig
+from scenes.pages import trajectories as tp
 from scenes.scene import DEFAULT_OPTIMIZERS
-from scenes.url import decode, encode
 from surfaces import SURFACES
 from views import links
 from views.common import cached_compute, chart, chart_config, outcomes
@@ -24,7 +24,7 @@ from views.widgets import (
 from viz import THEMES, color
 
 CHART_CONFIG = chart_config("loss-landscape")
-VIEWS = {"contour": "Contour · animation", "3d": "3D surface"}  # the link's view= values
+VIEWS = {"contour": "Contour · animation", "3d": "3D surface"}  # the link's view= values (tp.SECTIONS)
 
 
 def _start_from_click() -> None:
@@ -53,12 +53,9 @@ def set_widgets(scene: Scene) -> None:
 def controls() -> Scene:
     """The control column: every widget, read into a Scene; a link sets them on the first visit."""
     if (q := links.entry()) is not None:
-        linked, notices = decode(q)
-        set_widgets(linked)
-        if q.get("view") in VIEWS:
-            st.session_state["view"] = VIEWS[q["view"]]
-        elif "view" in q:
-            notices.append(f"view={q['view']!r} in the link: use contour or 3d")
+        linked, notices = tp.decode(q)
+        set_widgets(linked.scene)
+        st.session_state["view"] = VIEWS[linked.view]
         links.notice(notices)
     key, params, surface, formula = surface_picker(tuple(SURFACES), "surface", Scene.surface, prefix="", link=False)
 
@@ -85,7 +82,6 @@ def controls() -> Scene:
         return None
     scene = Scene(surface=key, surface_params=params, runs=tuple(runs), start=(float(sx), float(sy)),
                   steps=int(steps), seed=seed, formula=formula)
-    links.add(encode(scene))
     return scene
 
 
@@ -116,8 +112,7 @@ with right:
     title.markdown("#### Trajectories")
     view = switch.segmented_control("View", list(VIEWS.values()), default=VIEWS["contour"], key="view",
                                     label_visibility="collapsed") or VIEWS["contour"]
-    if view == VIEWS["3d"]:
-        links.add({"view": "3d"})
+    links.add(tp.encode(tp.State(scene, "3d" if view == VIEWS["3d"] else "contour")))
     if view == "3D surface":
         chart(fig.surface3d(result, theme), config=CHART_CONFIG, theme=None, key="chart3d")
     else:
