@@ -97,3 +97,90 @@ def figure_data(page, index: int = 0):
                                                y: t.y ? Array.from(t.y) : null})) : null; }""",
         index,
     )
+
+
+@contextlib.contextmanager
+def chromium():
+    """Headless Debian Chromium driven by Playwright, with the flags above; a skip (a failure with
+    LLL_REQUIRE_BROWSER=1) when it is missing."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def settle(page, timeout: float = 120.0) -> None:
+    """Wait until the app's script run has finished (Streamlit marks its state on the root element). Right after an
+    action the rerun may not have started yet: wait for what the action shows, then settle."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached",
+                           timeout=timeout * 1000)
+
+
+def open_url(browser, url: str, width: int = 1280, height: int = 800, charts: int = 1, timeout: float = 180.0):
+    """A new page at url once `charts` Plotly charts are drawn and the run has finished; returns (page, errors),
+    errors collecting the page's uncaught JavaScript errors. Downloads are accepted (page.expect_download)."""
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=charts,
+                           timeout=timeout * 1000)
+    settle(page, timeout)
+    return page, errors
+
+
+def figure(page, index: int = 0) -> dict | None:
+    """The index-th Plotly chart as plotly.js holds it: {"data": [{type, name, x, y}], "layout": the layout without
+    its images, "images": how many, "camera": its camera button's options}."""
+    return page.evaluate(
+        """i => { const g = document.querySelectorAll('.js-plotly-plot')[i];
+                  if (!g || !g.data) return null;
+                  const arr = v => v == null ? null : Array.from(v);
+                  const {images, ...layout} = g.layout;
+                  const full = j => g._fullData.find(f => f.index === j) || {};  // its arrays decoded from base64
+                  return {data: g.data.map((t, j) => ({type: t.type, name: t.name, x: arr(full(j).x),
+                                                       y: arr(full(j).y)})),
+                          layout: JSON.parse(JSON.stringify(layout)), images: (images || []).length,
+                          camera: JSON.parse(JSON.stringify(g._context.toImageButtonOptions || {}))}; }""",
+        index,
+    )
+
+
+def sidebar_expander(page, title: str):
+    """The sidebar's expander with this title, opened (the sidebar too, which the app starts collapsed)."""
+    if page.locator("[data-testid=stSidebar][data-collapsed=true]").count():
+        page.get_by_test_id("stExpandSidebarButton").click()
+    expander = page.locator("[data-testid=stSidebar] [data-testid=stExpander]").filter(has_text=title).first
+    if expander.locator("details").get_attribute("open") is None:
+        expander.locator("summary").click()
+    expander.locator("[data-testid=stExpanderDetails]").wait_for(state="visible")
+    return expander
+
+
+def widget(page, key: str):
+    """The element of the widget with this key (Streamlit gives its container the class st-key-<key>)."""
+    return page.locator(".st-key-" + key_class(key))
+
+
+def choose(page, key: str, option: str) -> None:
+    """Select an option of a segmented control (or radio group) by its label; a click on the selected option would
+    clear it, so that one is left alone."""
+    button = widget(page, key).get_by_role("radio", name=option, exact=True)
+    if button.get_attribute("aria-checked") != "true":
+        button.click()
+    page.wait_for_function(
+        "([k, o]) => [...document.querySelectorAll(`.st-key-${k} [role=radio][aria-checked=true]`)]"
+        ".some(b => b.innerText.trim() === o)",
+        arg=[key_class(key), option],
+    )
+
+
+def key_class(key: str) -> str:
+    """The class Streamlit gives a keyed element's container, without the "st-key-": non-alphanumerics as "-"."""
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in key)

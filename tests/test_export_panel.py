@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from browser import require_chromium
 from streamlit.testing.v1 import AppTest
 
-pytestmark = pytest.mark.browser
+
+def camera(at: AppTest) -> list[dict]:
+    """The toolbar camera button's options of every chart on the page (Plotly's config as the page sends it)."""
+    return [json.loads(c.proto.config)["toImageButtonOptions"] for c in at.get("plotly_chart")]
 
 
+def test_the_camera_button_saves_png_at_3x_or_svg_as_the_panel_says_on_every_page():
+    at = AppTest.from_file("../app.py", default_timeout=300)
+    at.run()
+    assert not at.exception
+    assert at.segmented_control(key="export.camera").value == "png"
+    shown = camera(at)
+    assert len(shown) == 2 and all(o["format"] == "png" and o["scale"] == 3 for o in shown), shown
+    at.segmented_control(key="export.camera").set_value("svg").run()
+    shown = camera(at)
+    assert len(shown) == 2 and all(o["format"] == "svg" and o["scale"] == 3 for o in shown), shown
+    assert {o["filename"] for o in shown} == {"loss-landscape"}
+    at.switch_page("views/lr_lab.py").run()  # the choice holds on the other pages
+    assert not at.exception
+    shown = camera(at)
+    assert shown and all(o["format"] == "svg" and o["scale"] == 3 for o in shown), shown
+    at.segmented_control(key="export.camera").set_value("png").run()
+    assert all(o["format"] == "png" for o in camera(at))
+
+
+@pytest.mark.browser
 def test_the_panel_lists_the_pages_charts_and_renders_png_and_gif():
     require_chromium()
     at = AppTest.from_file("../app.py", default_timeout=300)

@@ -1,5 +1,6 @@
 """What the pages share beyond widgets: one cache of computed scenes (a race seen on one page is instant on the
-other), the Plotly toolbar's settings (PNG export at 3x for lecture notes) and the coloured outcome lines."""
+other), the Plotly toolbar's settings (its camera button saves PNG at 3x or SVG for lecture notes, as the export panel
+says) and the coloured outcome lines."""
 
 from __future__ import annotations
 
@@ -27,8 +28,12 @@ def chart(figure, **kwargs):
 
 
 def chart_config(filename: str) -> dict:
+    """Plotly's config for a page's charts: the camera button saves the format the export panel's "Camera button
+    saves" holds (PNG or SVG, at 3x; the figure carries the theme). Read at the top of each run: a click on that
+    control is in session_state when the rerun starts, before the panel is drawn again."""
+    fmt = st.session_state.get("export.camera") or "png"  # None: the control deselected
     return {"displaylogo": False, "scrollZoom": False,
-            "toImageButtonOptions": {"format": "png", "scale": 3, "filename": filename}}
+            "toImageButtonOptions": {"format": fmt, "scale": 3, "filename": filename}}
 
 
 def outcomes(result: Result, *, header: bool = True) -> None:

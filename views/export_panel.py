@@ -1,5 +1,6 @@
 """The export panel in the sidebar of every page: any chart the page shows as PNG (3×), SVG or PDF, and an animated
-chart as GIF or MP4, rendered by viz.export (kaleido with the system Chromium; frames rendered once per chart)."""
+chart as GIF or MP4, rendered by viz.export (kaleido with the system Chromium; frames rendered once per chart); and
+what the charts' own camera button saves (views.common.chart_config reads it)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif",
            "mp4": "video/mp4"}  # fmt: skip
+CAMERA = {"png": "PNG 3×", "svg": "SVG"}  # the camera button's formats (session_state["export.camera"])
 
 
 def _label(key: str) -> str:
@@ -21,32 +23,43 @@ def _stem(page: str, key: str) -> str:
 
 
 def export_panel(page: str) -> None:
-    """Draws the panel for the charts this run registered (views.common.chart); renders only on request."""
+    """Draws the panel for the charts this run registered (views.common.chart); renders only on request. The camera
+    button's control is drawn on every run, charts or not, so its choice is kept."""
     figures = st.session_state.get("export.figures") or {}
-    if not figures:
-        return
     with st.sidebar.expander("Export figures", icon=":material/download:"):
-        key = st.selectbox("Chart", list(figures), format_func=_label, key="export.chart")
-        fig = figures[key]
-        animated = bool(fig.frames)
-        kinds = ["png", "svg", "pdf"] + (["gif", "mp4"] if animated else [])
-        fmt = st.segmented_control("Format", kinds, default="png", key="export.format",
-                                   format_func=str.upper) or "png"
-        ready = st.session_state.get("export.ready")
-        if st.button("Render", key="export.render", icon=":material/image:", width="stretch"):
-            ready = None
-            try:
-                data = _render(fig, fmt)
-            except Exception as e:  # noqa: BLE001  (a missing Chromium, a crashed renderer: said, never raised)
-                st.error(f"Could not render: {e}")
-            else:
-                ready = st.session_state["export.ready"] = (key, fmt, data)
-        if ready and ready[:2] == (key, fmt):
-            st.download_button(f"Download {fmt.upper()} ({len(ready[2]) / 1e3:,.0f} kB)", ready[2],
-                               file_name=f"{_stem(page, key)}.{fmt}", mime=FORMATS[fmt], key="export.download",
-                               on_click="ignore", icon=":material/download:", width="stretch")
-        st.caption("Images are 3× the chart's size, in the current theme (presenter mode: large fonts). Animations "
-                   "show every frame of the race, up to 100.")
+        if figures:
+            _chart_export(page, figures)
+        else:
+            st.caption("This page shows no chart yet.")
+        st.segmented_control("Camera button saves", list(CAMERA), default="png", key="export.camera",
+                             format_func=CAMERA.get,
+                             help="What the camera button in each chart's toolbar saves: a PNG at 3× the chart's "
+                                  "size or an SVG, in the current theme.")
+
+
+def _chart_export(page: str, figures: dict) -> None:
+    """A chart of the page, its format, Render, and the file to download once rendered."""
+    key = st.selectbox("Chart", list(figures), format_func=_label, key="export.chart")
+    fig = figures[key]
+    animated = bool(fig.frames)
+    kinds = ["png", "svg", "pdf"] + (["gif", "mp4"] if animated else [])
+    fmt = st.segmented_control("Format", kinds, default="png", key="export.format",
+                               format_func=str.upper) or "png"
+    ready = st.session_state.get("export.ready")
+    if st.button("Render", key="export.render", icon=":material/image:", width="stretch"):
+        ready = None
+        try:
+            data = _render(fig, fmt)
+        except Exception as e:  # noqa: BLE001  (a missing Chromium, a crashed renderer: said, never raised)
+            st.error(f"Could not render: {e}")
+        else:
+            ready = st.session_state["export.ready"] = (key, fmt, data)
+    if ready and ready[:2] == (key, fmt):
+        st.download_button(f"Download {fmt.upper()} ({len(ready[2]) / 1e3:,.0f} kB)", ready[2],
+                           file_name=f"{_stem(page, key)}.{fmt}", mime=FORMATS[fmt], key="export.download",
+                           on_click="ignore", icon=":material/download:", width="stretch")
+    st.caption("Images are 3× the chart's size, in the current theme (presenter mode: large fonts). Animations "
+               "show every frame of the race, up to 100.")
 
 
 def _render(fig, fmt: str) -> bytes:
