@@ -1,4 +1,5 @@
-"""AppTest of the Minima & saddles page: both sections at defaults and at the extremes of their controls."""
+"""AppTest of the Minima & saddles page: each section at defaults and at the extremes of its controls, and the page
+opened from a link (presets, full-state links, bad ones) writing the same link back."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ import io
 import json
 
 import pytest
+from pages import link, open_link, open_preset, widget
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from scenes import basins as bs
 from scenes.controls import options
+from scenes.library import PRESETS
+from scenes.pages import minima as mp
+from scenes.text import point
+from views.widgets import start_keys
 
 TIMEOUT = 180
 
@@ -116,3 +123,103 @@ def test_the_two_parameter_network_maps_start_coarser_and_show_its_mirror_basins
     ok(at)
     assert at.select_slider(key="min.grid.100").value == "100×100" or at.select_slider(key="min.grid.100").value == 100
     assert text(at).count("reaches a global minimum from") == 3
+
+
+# -- links -----------------------------------------------------------------------------------------------------------
+MINIMA = [p for p in PRESETS.values() if p.page == "minima"]
+
+
+def expected_widgets(state: mp.State) -> dict[str, object]:
+    """The widgets a State is shown in (by key) and the value each should hold."""
+    scene = state.scene
+    surface = scene.surface_obj
+    out = {"min.section": state.section,
+           {"Basins": "min.surface", "Escape": "min.escape_surface", "Saddles": "min.saddle_surface"}[state.section]:
+           scene.surface}  # fmt: skip
+    if state.section == "Basins":
+        out["min.optimizers"] = [r.optimizer for r in scene.runs]
+        for r in scene.runs:
+            out |= {f"min.{r.optimizer}.{k}": r.hyper_dict()[k] for k in mp.tunable("Basins", r.optimizer)}
+        xkey, ykey, _ = start_keys(surface, "min.")
+        out |= {xkey: scene.start_point[0], ykey: scene.start_point[1], "min.steps": scene.steps,
+                f"min.grid.{bs.default_grid(scene.surface)}": state.grid}
+    elif state.section == "Escape":
+        sgd = scene.runs[0].hyper_dict()
+        out |= {"min.e.sgd.learning_rate": sgd["learning_rate"], "min.e.sgd.gamma": sgd["gamma"],
+                "min.annealed": state.annealed, "min.escape_steps": scene.steps, "min.escape_seed": scene.seed}
+    else:
+        for r in scene.runs:
+            out |= {f"min.s.{r.optimizer}.{k}": r.hyper_dict()[k] for k in mp.tunable("Saddles", r.optimizer)}
+        if len(surface.saddles) > 1:
+            s = surface.saddles[state.saddle]
+            out[f"min.which.{scene.surface}"] = point(s.x, s.y)
+        out |= {"min.eps": state.eps, "min.saddle_steps": scene.steps}
+    return out
+
+
+def shows(at: AppTest, state: mp.State) -> None:
+    for key, value in expected_widgets(state).items():
+        assert widget(at, key).value == value, key
+
+
+# a widget moved after opening the preset, and the link's parameters that changes (None: gone from the link)
+MOVES = {"basins": ("min.grid.200", 100, {"grid": "100"}),
+         "a-step-too-large-for-sharp-minima": ("min.gd.learning_rate", 0.01, {"gd.learning_rate": None}),
+         "escaping-with-noise": ("min.annealed", False, {"anneal": "0"}),
+         "newton-finds-the-saddle": ("min.eps", 0.1, {"eps": "0.1"})}  # fmt: skip
+
+
+@pytest.mark.parametrize("preset", MINIMA, ids=lambda p: p.name)
+def test_a_minima_preset_opens_at_its_values_writes_its_link_back_and_follows_a_moved_widget(preset):
+    at = open_preset(preset)
+    ok(at)
+    state, _ = mp.decode(dict(preset.link))
+    shows(at, state)
+    assert link(at) == dict(preset.link) and not at.toast
+    key, value, change = MOVES[preset.name]
+    widget(at, key).set_value(value).run()
+    ok(at)
+    expected = {k: v for k, v in (dict(preset.link) | change).items() if v is not None}
+    assert link(at) == expected != dict(preset.link)
+
+
+FORMULA = {"surface": "custom", "f": "x^2 - 2*y^2 + 0.3*y^4 + 0.2*x*y", "domain": "-3,3,-2.5,2.5"}
+# every parameter of a section away from its default, and one the page cannot use (dropped, with a notice)
+FULL = [({**FORMULA, "opt": "gd,adam", "gd.learning_rate": "0.02", "adam.b1": "0.8", "start": "1,-1", "steps": "300",
+          "grid": "100"}, {"section": "nowhere"}, "section='nowhere'"),
+        ({"surface": "styblinski_tang", "steps": "600", "seed": "7", "sgd.learning_rate": "0.005", "sgd.gamma": "1",
+          "section": "escape", "anneal": "0"}, {"eps": "0.1"}, "'eps' means nothing here"),
+        ({"surface": "himmelblau", "steps": "500", "gd.learning_rate": "0.005", "momentum.momentum": "0.5",
+          "section": "saddles", "saddle": "2", "eps": "0.001"}, {"start": "0,0"}, "places its own start")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("full", "bad", "says"), FULL, ids=("basins", "escape", "saddles"))
+def test_a_full_state_link_sets_every_widget_and_a_bad_parameter_is_told_and_dropped(full, bad, says):
+    at = open_link("minima", full | bad)
+    ok(at)
+    state, notices = mp.decode(full)
+    assert notices == [] and mp.encode(state) == full
+    shows(at, state)
+    assert link(at) == full
+    toasts = " ".join(t.value for t in at.toast)
+    assert toasts.count(says) == 1, toasts
+
+
+def test_the_saddle_box_and_the_surface_box_write_the_link():
+    at = open_link("minima", {"section": "saddles", "surface": "himmelblau", "saddle": "2"})
+    s = mp.decode({"section": "saddles", "surface": "himmelblau"})[0].scene.surface_obj.saddles[1]
+    at.selectbox(key="min.which.himmelblau").set_value(point(s.x, s.y)).run()
+    ok(at)
+    assert link(at) == {"section": "saddles", "surface": "himmelblau", "saddle": "1"}
+    at.selectbox(key="min.saddle_surface").set_value("saddle").run()
+    ok(at)
+    assert link(at) == {"section": "saddles", "surface": "saddle"}
+
+
+def test_a_preset_opened_from_the_menu_on_another_section_shows_its_own_section():
+    at = open_link("minima", {"section": "saddles"})
+    preset = PRESETS["basins"]
+    at.selectbox(key="preset").set_value(preset.name).run()
+    ok(at)
+    assert at.segmented_control(key="min.section").value == "Basins"
+    assert link(at) == dict(preset.link)

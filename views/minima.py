@@ -1,34 +1,42 @@
 """Minima & saddles: basins of attraction per optimizer (click a start to race from it), and how runs stall at or
-escape from a saddle."""
+escape from a saddle. The whole state is in the link (scenes/pages/minima.py): read into the widgets on the first
+run, written back at the end of every run."""
 
 from __future__ import annotations
 
 import functools
 import html
-from dataclasses import replace
 
 import streamlit as st
 
 from optim import OPTIMIZERS
-from scenes import RunSpec, Scene, landscape
+from scenes import RunSpec, Scene
 from scenes import basins as bs
 from scenes import escape as esc
 from scenes import figures as fig
+from scenes import minima_figures as mf
 from scenes import saddles as sd
-from scenes.controls import options
-from scenes.figures import markers
+from scenes.pages import minima as mp
+from scenes.pages.minima import SECTIONS
+from scenes.scene import DEFAULT_OPTIMIZERS
 from scenes.text import num, point
-from surfaces import SURFACES
+from scenes.url import surface_query
+from views import links
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
-from views.widgets import choice_slider, hyper_sliders, param_slider, start_picker, surface_picker
+from views.widgets import (
+    choice_slider,
+    hyper_sliders,
+    param_slider,
+    set_run_widgets,
+    set_start_widgets,
+    set_surface_widgets,
+    start_picker,
+    surface_picker,
+)
 from viz import THEMES
-from viz.basins import basin_figure
-from viz.escape import restarts_figure, share_figure
-from viz.rates import RateCurve, rates_figure
 
 CHART_CONFIG = chart_config("minima-and-saddles")
-SECTIONS = ("Basins", "Escape", "Saddles")
-MAX_MAPS = 3
+SURFACE_KEYS = {"Basins": "min.surface", "Escape": "min.escape_surface", "Saddles": "min.saddle_surface"}
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -75,6 +83,51 @@ def cached_saddle(scene: Scene, saddle: int, eps: float) -> sd.SaddleStudy:
     return sd.saddle_study(scene, saddle, eps)
 
 
+def set_widgets(state: mp.State) -> None:
+    """Put a State (a link's) into its section's widgets, before they are drawn."""
+    scene, ss = state.scene, st.session_state
+    ss["min.section"] = state.section  # also when a preset without section= is opened from another section
+    set_surface_widgets(scene.surface, scene.surface_params, scene.formula, key=SURFACE_KEYS[state.section],
+                        prefix="min.")
+    if state.section == "Basins":
+        ss["min.optimizers"] = [r.optimizer for r in scene.runs]
+        for r in scene.runs:
+            set_run_widgets(r, prefix=f"min.{r.optimizer}")
+        set_start_widgets(scene.surface_obj, scene.start, prefix="min.")
+        ss["min.steps"] = scene.steps
+        ss[f"min.grid.{bs.default_grid(scene.surface)}"] = state.grid
+    elif state.section == "Escape":
+        sgd = scene.runs[0].hyper_dict()
+        for name in mp.ESCAPE_HYPERS:
+            ss[f"min.e.sgd.{name}"] = sgd[name]
+        ss["min.annealed"], ss["min.escape_steps"], ss["min.escape_seed"] = state.annealed, scene.steps, scene.seed
+    else:
+        for r in scene.runs:
+            set_run_widgets(r, prefix=f"min.s.{r.optimizer}")
+        saddles = scene.surface_obj.saddles
+        if len(saddles) > 1:
+            ss[f"min.which.{scene.surface}"] = point(saddles[state.saddle].x, saddles[state.saddle].y)
+        ss["min.eps"], ss["min.saddle_steps"] = state.eps, scene.steps
+
+
+def from_link() -> None:
+    """On the session's first run on this page: the link's state into the widgets, what it could not use told."""
+    if (q := links.entry()) is not None:
+        state, notices = mp.decode(q)
+        set_widgets(state)
+        links.notice([n for n in notices if not n.startswith("section=")])  # page_frame tells a wrong section
+
+
+def runspec(k: str, prefix: str) -> RunSpec:
+    """A racer from its hyperparameter sliders (the others at the registry's defaults, as a link reads them)."""
+    return RunSpec(k, tuple(sorted({**OPTIMIZERS[k].defaults(), **hyper_sliders(OPTIMIZERS[k], prefix)}.items())))
+
+
+def steps_slider(default: int, key: str) -> int:
+    lo, hi, by = mp.STEPS
+    return int(st.slider("Steps", lo, hi, default, step=by, key=key))
+
+
 def _start_from_map(key: str) -> None:
     """A click on a basin map: start the race below from that pixel (the start sliders' nearest values)."""
     xkey, ykey, step = st.session_state["min.click"]
@@ -86,42 +139,42 @@ def _start_from_map(key: str) -> None:
 
 def basins_section(charts, side, theme) -> None:
     with side:
-        name, params, surface, formula = surface_picker(tuple(SURFACES), "min.surface", "himmelblau", "min.")
-        chosen = st.multiselect("Optimizers", list(OPTIMIZERS), default=["gd", "momentum", "adam"],
-                                key="min.optimizers", max_selections=MAX_MAPS,
+        name, params, surface, formula = surface_picker(mp.surfaces("Basins"), SURFACE_KEYS["Basins"], "himmelblau",
+                                                        "min.", link=False)
+        chosen = st.multiselect("Optimizers", list(OPTIMIZERS), default=list(DEFAULT_OPTIMIZERS),
+                                key="min.optimizers", max_selections=mp.MAX_MAPS,
                                 format_func=lambda k: OPTIMIZERS[k].title, help="One basin map each, side by side.")
         runs = []
         for k in chosen:
             with st.expander(OPTIMIZERS[k].title, expanded=len(chosen) <= 2):
-                runs.append(RunSpec(k, tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=f"min.{k}").items()))))
+                runs.append(runspec(k, prefix=f"min.{k}"))
         x, y, click = start_picker(surface, prefix="min.")
-        steps = st.slider("Steps", 100, 2000, 500, step=50, key="min.steps")
+        steps = steps_slider(500, "min.steps")
         grid = bs.default_grid(name)
-        n = choice_slider("Grid of starts", list(bs.GRIDS), grid, f"min.grid.{grid}", format_func=lambda v: f"{v}×{v}",
-                          help="Starts per side of each map. Above 200×200 the map is computed in blocks, with a "
-                          "progress bar.")
+        n = int(choice_slider("Grid of starts", list(bs.GRIDS), grid, f"min.grid.{grid}",
+                              format_func=lambda v: f"{v}×{v}", help="Starts per side of each map. Above 200×200 the "
+                              "map is computed in blocks, with a progress bar."))
         st.session_state["min.click"] = click
-    with charts:
-        if not runs:
+    if not runs:
+        links.add(surface_query(name, params, formula))
+        with charts:
             st.info("Choose at least one optimizer.")
-            return
-        base = Scene(surface=name, surface_params=params, runs=tuple(runs), start=(x, y), steps=steps, formula=formula)
+        return
+    start = None if (x, y) == tuple(surface.default_start) else (x, y)
+    scene = Scene(surface=name, surface_params=params, runs=tuple(runs), start=start, steps=steps, formula=formula)
+    links.add(mp.encode(mp.State("Basins", scene, grid=n)))
+    with charts:
         with st.spinner(f"Running {n}×{n} starts per optimizer…", show_time=True):
-            maps = basin_maps([Scene(surface=name, surface_params=params, runs=(r,), steps=steps, formula=formula)
-                               for r in runs], n)
-            result = cached_compute(base)
+            maps = basin_maps(mf.map_scenes(scene), n)
+            result = cached_compute(scene)
         cols = st.columns(len(maps), gap="small")
         for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
             with col:
-                share = f"{100 * bm.share_global:.1f}%" if surface.minima else "—"
                 # one height for every heading, so the maps side by side stay aligned when a label wraps
                 st.markdown(f'<div style="min-height:4.8em"><b>{html.escape(r.label)}</b><br>reaches a global '
-                            f"minimum from <b>{share}</b> of the starts</div>", unsafe_allow_html=True)
-                f = basin_figure(bm.xs, bm.ys, bm.labels, markers(bm), bs.legend_names(bm), theme, picked=(x, y),
-                                 landscape=landscape(surface, n).color)
-                f.update_layout(height=int(theme.height * 0.75))
-                chart(f, config=CHART_CONFIG, theme=None, key=f"min.map{i}", selection_mode="points",
-                                on_select=functools.partial(_start_from_map, f"min.map{i}"))
+                            f"minimum from <b>{mf.share_text(bm)}</b> of the starts</div>", unsafe_allow_html=True)
+                chart(mf.map_figure(bm, theme, (x, y)), config=CHART_CONFIG, theme=None, key=f"min.map{i}",
+                      selection_mode="points", on_select=functools.partial(_start_from_map, f"min.map{i}"))
         st.caption("Each pixel is a start, coloured by the minimum its run reached after the steps chosen. Click a "
                    "pixel to race the optimizers from there.")
         chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="min.race")
@@ -130,50 +183,45 @@ def basins_section(charts, side, theme) -> None:
 
 def escape_section(charts, side, theme) -> None:
     with side:
-        keys = tuple(k for k, s in SURFACES.items() if any(p.kind == "local" for p in s.minima))
-        name, params, surface, formula = surface_picker(keys, "min.escape_surface", esc.DEFAULT_SURFACE, "min.")
-        local = esc.local_start(surface)
-        if local is None:
+        name, params, surface, formula = surface_picker(mp.surfaces("Escape"), SURFACE_KEYS["Escape"],
+                                                        esc.DEFAULT_SURFACE, "min.", link=False)
+        if esc.local_start(surface) is None:
+            links.add(surface_query(name, params, formula))
             st.warning(f"{surface.title} has no local minimum to escape from: choose another surface.")
             return
         with st.expander(OPTIMIZERS["sgd"].title, expanded=True):
             hyper = {h.name: h for h in OPTIMIZERS["sgd"].hypers}
-            lr = param_slider(hyper["learning_rate"], prefix="min.e.sgd")
-            gamma = param_slider(hyper["gamma"], prefix="min.e.sgd")
+            tuned = {k: param_slider(hyper[k], prefix="min.e.sgd") for k in mp.ESCAPE_HYPERS}
         annealed = st.toggle("Anneal the noise", True, key="min.annealed",
                              help="Noise variance σ₀²/(1+t)^γ (on) or σ₀² at every step (off).")
-        steps = st.slider("Steps", 100, 2000, esc.DEFAULT_STEPS, step=50, key="min.escape_steps")
-        seed = int(st.number_input("Seed", 0, 1_000_000, 0, key="min.escape_seed", help="Same seed, same runs."))
+        steps = steps_slider(esc.DEFAULT_STEPS, "min.escape_steps")
+        seed = int(st.number_input("Seed", 0, mp.SEED_MAX, 0, key="min.escape_seed", help="Same seed, same runs."))
+    sgd = RunSpec("sgd", tuple(sorted({**OPTIMIZERS["sgd"].defaults(), **tuned}.items())))
+    scene = Scene(surface=name, surface_params=params, runs=(sgd,), steps=steps, seed=seed, formula=formula)
+    links.add(mp.encode(mp.State("Escape", scene, annealed=bool(annealed))))
+    sc = mf.escape_scenes(scene)
     with charts:
-        hyper = {**OPTIMIZERS["sgd"].defaults(), "learning_rate": lr, "gamma": gamma}
-        sgd = RunSpec("sgd", tuple(sorted(hyper.items())))
-        scene = Scene(surface=name, surface_params=params, runs=(sgd,), start=local, steps=steps, seed=seed,
-                      formula=formula)
-        st.markdown(f"From {point(*local)}, inside the basin of a local minimum: who gets out to a global minimum?")
+        st.markdown(f"From {point(*sc.base.start)}, inside the basin of a local minimum: who gets out to a global "
+                    "minimum?")
         with st.spinner("Running the seeded runs (noise levels × seeds, β × jittered starts, restarts)…",
                         show_time=True):
-            noise = cached_noise(scene, annealed)  # the SGD knobs and the toggle change this one only
-            beta = cached_beta(replace(scene, runs=(RunSpec.default("momentum"),)))
-            rs = cached_restarts(replace(scene, runs=(RunSpec.default("gd"),), start=None))
-            race = cached_compute(esc.examples(scene))
+            noise = cached_noise(sc.base, annealed)  # the SGD knobs and the toggle change this one only
+            beta = cached_beta(sc.beta)
+            rs = cached_restarts(sc.restarts)
+            race = cached_compute(sc.race)
         chart(fig.contour(race, theme), config=CHART_CONFIG, theme=None, key="min.escape_race")
         outcomes(race)
         left, mid, right = st.columns(3, gap="small")
         with left:
             st.markdown(f"**Against the noise** ({'annealed' if annealed else 'constant'}), {len(noise.noise)} levels "
                         "× 64 seeds")
-            chart(share_figure(noise.noise, noise.share, noise.share_local, noise.diverged, theme,
-                                         x_title="noise variance σ₀²", log_x=True, steps=noise.steps),
-                            config=CHART_CONFIG, theme=None, key="min.escape_noise")
+            chart(mf.noise_figure(noise, theme), config=CHART_CONFIG, theme=None, key="min.escape_noise")
         with mid:
             st.markdown(f"**Against momentum β**, heavy ball from starts jittered by {beta.jitter:.0%} of the span")
-            chart(share_figure(beta.betas, beta.share, beta.share_local, beta.diverged, theme,
-                                         x_title="momentum β", log_x=False, steps=beta.steps),
-                            config=CHART_CONFIG, theme=None, key="min.escape_beta")
+            chart(mf.beta_figure(beta, theme), config=CHART_CONFIG, theme=None, key="min.escape_beta")
         with right:
             st.markdown(f"**Random restarts**: gradient descent from uniform random starts, {rs.trials} trials")
-            chart(restarts_figure(rs.k, rs.measured, rs.theory, rs.p, theme), config=CHART_CONFIG,
-                            theme=None, key="min.escape_restarts")
+            chart(mf.restarts_figure(rs, theme), config=CHART_CONFIG, theme=None, key="min.escape_restarts")
         st.caption("Too little noise and the run settles back into the local minimum; enough and it hops the ridge; "
                    "too much and it wanders off or diverges. Momentum carries a run over a low ridge only when it "
                    "arrives with speed. k restarts succeed with probability 1 − (1 − p)^k, p being the share of the "
@@ -182,50 +230,42 @@ def escape_section(charts, side, theme) -> None:
 
 def saddles_section(charts, side, theme) -> None:
     with side:
-        keys = tuple(k for k, s in SURFACES.items() if s.saddles and len(s.saddles) <= 8)
-        name, params, surface, formula = surface_picker(keys, "min.saddle_surface", "saddle", "min.")
+        name, params, surface, formula = surface_picker(mp.surfaces("Saddles"), SURFACE_KEYS["Saddles"], "saddle",
+                                                        "min.", link=False)
         if not surface.saddles:
+            links.add(surface_query(name, params, formula))
             st.warning(f"{surface.title} has no saddle point on its domain: choose another surface or formula.")
             return
         which = 0
         if len(surface.saddles) > 1:
             labels = [point(p.x, p.y) for p in surface.saddles]
             which = labels.index(st.selectbox("Saddle", labels, key=f"min.which.{name}"))
-        eps = choice_slider("Perturbation ε", options(1e-9, 1e-1, True, 1e-6), 1e-6, "min.eps", log=True,
+        eps = choice_slider("Perturbation ε", list(mp.EPS), mp.EPS_DEFAULT, "min.eps", log=True,
                             help="How far off the stable direction the perturbed runs start.")
         runs = []
-        for k in ("gd", "momentum"):
+        for k in mp.SADDLE_RACERS:
             with st.expander(OPTIMIZERS[k].title):
-                runs.append(RunSpec(k, tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=f"min.s.{k}").items()))))
-        runs = tuple(runs)
-        steps = st.slider("Steps", 100, 2000, 1000, step=50, key="min.saddle_steps")
+                runs.append(runspec(k, prefix=f"min.s.{k}"))
+        steps = steps_slider(1000, "min.saddle_steps")
+    scene = Scene(surface=name, surface_params=params, runs=tuple(runs), steps=steps, formula=formula)
+    links.add(mp.encode(mp.State("Saddles", scene, saddle=which, eps=float(eps))))
     with charts:
-        scene = Scene(surface=name, surface_params=params, runs=runs, steps=steps, formula=formula)
         with st.spinner("Running GD, momentum and Newton near the saddle…"):
-            study = cached_saddle(scene, which, eps)
+            study = cached_saddle(mf.saddle_scene(scene), which, eps)
         lam_minus, lam_plus = study.eigenvalues
         s = study.saddle
         st.markdown(f"Saddle at {point(s.x, s.y)}: Hessian eigenvalues λ₋ = **{num(lam_minus)}**, λ₊ = "
                     f"**{num(lam_plus)}**." + (" The Hessian is zero there (a degenerate saddle): no direction "
                                                "escapes geometrically, runs crawl." if study.degenerate else ""))
         left, right = st.columns(2, gap="small")
-        for col, result, head in ((left, study.exact, "Started on the stable direction"),
-                                  (right, study.perturbed, f"… and ε = {num(eps)} off it")):
+        for col, result, head, key in (
+                (left, study.exact, "Started on the stable direction", "min.saddle.stable"),
+                (right, study.perturbed, f"… and ε = {num(eps)} off it", "min.saddle.perturbed")):
             with col:
                 st.markdown(f"**{head}**")
-                chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None,
-                                key=f"min.saddle.{head[:3]}")
+                chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key=key)
                 outcomes(result, header=False)
-        curves = []
-        for r, off in zip(study.perturbed.runs, study.offsets(study.perturbed), strict=True):
-            theory, measured = study.escape[r.spec.optimizer]
-            text = f"1 − ηλ₋ = {num(theory, 4)}" if r.spec.optimizer == "gd" and theory else (
-                f"{num(theory, 4)} per step" if theory else "")
-            if measured is not None:
-                text += f", measured {num(measured, 4)}"
-            curves.append(RateCurve(r.spec.optimizer, r.label, off, theory, text))
-        chart(rates_figure(tuple(curves), theme, y_title="distance along the unstable direction"),
-                        config=CHART_CONFIG, theme=None, key="min.escape")
+        chart(mf.escape_rates_figure(study, theme), config=CHART_CONFIG, theme=None, key="min.escape")
         st.caption("Near a saddle a GD step multiplies the offset along the unstable eigenvector by 1 − ηλ₋ > 1 "
                    "(on x² − y²: 1 + 2η), so the smallest perturbation grows geometrically; exactly on the stable "
                    "direction it never appears. Newton's step solves for the critical point, so it goes to the "
@@ -233,5 +273,6 @@ def saddles_section(charts, side, theme) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
+from_link()  # before any widget is drawn
 charts, side, section = page_frame("Minima & saddles", SECTIONS, "min.section")
 {"Basins": basins_section, "Escape": escape_section, "Saddles": saddles_section}[section](charts, side, theme)

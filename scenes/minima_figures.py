@@ -1,0 +1,100 @@
+"""The Minima & saddles page's scenes and figures: basin maps and the race (Basins), the escape statistics (Escape),
+the runs at a saddle and their escape rates (Saddles). Pure: the page computes through its caches and draws with
+these; the export command computes directly and draws with the same functions (scenes/pages/minima.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import plotly.graph_objects as go
+
+from scenes import basins as bs
+from scenes import escape as esc
+from scenes import saddles as sd
+from scenes.compute import landscape
+from scenes.figures import markers
+from scenes.scene import RunSpec, Scene
+from scenes.text import num
+from viz import Theme
+from viz import escape as vesc
+from viz.basins import basin_figure
+from viz.rates import RateCurve, rates_figure
+
+
+# -- Basins ----------------------------------------------------------------------------------------------------------
+def map_scenes(scene: Scene) -> list[Scene]:
+    """One scene per racer for its basin map (a map has no start: every pixel is one)."""
+    return [replace(scene, runs=(r,), start=None) for r in scene.runs]
+
+
+def map_figure(bm: bs.BasinMap, theme: Theme, picked: tuple[float, float]) -> go.Figure:
+    """A basin map over the surface's shading, the documented points marked, the race's start ``picked``."""
+    n = bm.labels.shape[0]
+    f = basin_figure(bm.xs, bm.ys, bm.labels, markers(bm), bs.legend_names(bm), theme, picked=picked,
+                     landscape=landscape(bm.surface, n).color)
+    f.update_layout(height=int(theme.height * 0.75))
+    return f
+
+
+def share_text(bm: bs.BasinMap) -> str:
+    """The share of the starts whose run reached a global minimum, "—" on a surface without documented minima."""
+    return f"{100 * bm.share_global:.1f}%" if bm.minima else "—"
+
+
+# -- Escape ----------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EscapeScenes:
+    """What the Escape section runs: SGD from inside a local minimum's basin (the noise sweep), the heavy ball from
+    jittered copies of that start (the β sweep), gradient descent from random starts (restarts), and the race."""
+
+    base: Scene  # the section's Scene with its start: the local start
+    beta: Scene
+    restarts: Scene
+    race: Scene
+
+
+def escape_scenes(scene: Scene) -> EscapeScenes | None:
+    """The Escape section's scenes from its Scene (SGD's settings, steps, seed); None without a local minimum."""
+    local = esc.local_start(scene.surface_obj)
+    if local is None:
+        return None
+    base = replace(scene, start=local)
+    return EscapeScenes(base, replace(base, runs=(RunSpec.default("momentum"),)),
+                        replace(base, runs=(RunSpec.default("gd"),), start=None), esc.examples(base))
+
+
+def noise_figure(noise: esc.NoiseSweep, theme: Theme) -> go.Figure:
+    return vesc.share_figure(noise.noise, noise.share, noise.share_local, noise.diverged, theme,
+                             x_title="noise variance σ₀²", log_x=True, steps=noise.steps)
+
+
+def beta_figure(beta: esc.BetaSweep, theme: Theme) -> go.Figure:
+    return vesc.share_figure(beta.betas, beta.share, beta.share_local, beta.diverged, theme, x_title="momentum β",
+                             log_x=False, steps=beta.steps)
+
+
+def restarts_figure(rs: esc.Restarts, theme: Theme) -> go.Figure:
+    return vesc.restarts_figure(rs.k, rs.measured, rs.theory, rs.p, theme)
+
+
+# -- Saddles ---------------------------------------------------------------------------------------------------------
+def saddle_scene(scene: Scene) -> Scene:
+    """The Saddles section's Scene as the study takes it: no start (the study places its own)."""
+    return replace(scene, start=None)
+
+
+def rate_curves(study: sd.SaddleStudy) -> tuple[RateCurve, ...]:
+    """Each perturbed racer's distance along the unstable direction, with its theory and measured rates as text."""
+    curves = []
+    for r, off in zip(study.perturbed.runs, study.offsets(study.perturbed), strict=True):
+        theory, measured = study.escape[r.spec.optimizer]
+        text = f"1 − ηλ₋ = {num(theory, 4)}" if r.spec.optimizer == "gd" and theory else (
+            f"{num(theory, 4)} per step" if theory else "")
+        if measured is not None:
+            text += f", measured {num(measured, 4)}"
+        curves.append(RateCurve(r.spec.optimizer, r.label, off, theory, text))
+    return tuple(curves)
+
+
+def escape_rates_figure(study: sd.SaddleStudy, theme: Theme) -> go.Figure:
+    return rates_figure(rate_curves(study), theme, y_title="distance along the unstable direction")

@@ -1,0 +1,219 @@
+"""The Minima & saddles page's state: its section, a Scene, and each section's own settings: the basin maps' grid of
+starts (Basins), annealed or constant noise (Escape), which saddle and how far off its stable direction (Saddles).
+
+Link: the Scene's parameters as scenes/url.py writes them against the section's default Scene (``opt`` only when
+Basins maps other optimizers than gd, momentum and Adam: Escape and Saddles race fixed rules), ``section``, and
+``grid`` (Basins), ``anneal`` (Escape), ``saddle`` and ``eps`` (Saddles), each omitted at its default. Values are
+held to what the page's controls can show (their ranges, the sliders' values, the section's rules), so a link never
+puts a widget into a value it does not offer; what had to change is told in a notice.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import plotly.graph_objects as go
+
+from optim import OPTIMIZERS
+from scenes import basins as bs
+from scenes import compute
+from scenes import escape as esc
+from scenes import figures as fig
+from scenes import minima_figures as mf
+from scenes import saddles as sd
+from scenes.controls import nearest, options
+from scenes.pages import read_section, section_param
+from scenes.scene import CUSTOM, DEFAULT_OPTIMIZERS, RunSpec, Scene
+from scenes.url import Param, choice, flag, fmt, integer, read_params, write_flag, write_params
+from scenes.url import decode as decode_scene
+from scenes.url import encode as encode_scene
+from surfaces import SURFACES
+from viz import Theme
+
+SECTIONS = ("Basins", "Escape", "Saddles")
+SHORT: dict[str, str] = {}
+MAX_MAPS = 3  # basin maps side by side
+STEPS = (100, 2000, 50)  # every section's steps slider: from, to, by
+SEED_MAX = 1_000_000  # the Escape section's seed box
+MAX_SADDLES = 8  # the Saddles section's catalogue: surfaces with 1 to 8 saddles (a formula may have more)
+EPS = tuple(options(1e-9, 1e-1, True, 1e-6))  # the perturbation slider's values
+EPS_DEFAULT = 1e-6
+ESCAPE_SURFACES = tuple(k for k, s in SURFACES.items() if any(p.kind == "local" for p in s.minima))
+SADDLE_SURFACES = tuple(k for k, s in SURFACES.items() if 1 <= len(s.saddles) <= MAX_SADDLES)
+ESCAPE_HYPERS = ("learning_rate", "gamma")  # the Escape section's SGD sliders (the noise level is swept)
+SADDLE_RACERS = ("gd", "momentum")  # tuned on the page; Newton joins them at its defaults (scenes/saddles.py)
+
+
+def default_scene(section: str) -> Scene:
+    """What the section shows before anything is moved."""
+    if section == "Escape":
+        return Scene(surface=esc.DEFAULT_SURFACE, runs=(RunSpec.default("sgd"),), steps=esc.DEFAULT_STEPS, seed=0)
+    if section == "Saddles":
+        return Scene(surface="saddle", runs=tuple(RunSpec.default(k) for k in SADDLE_RACERS), steps=1000)
+    return Scene(surface="himmelblau", runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS), steps=500)
+
+
+def surfaces(section: str) -> tuple[str, ...]:
+    """The catalogue surfaces the section's picker offers (each also offers a formula)."""
+    return {"Escape": ESCAPE_SURFACES, "Saddles": SADDLE_SURFACES}.get(section, tuple(SURFACES))
+
+
+def tunable(section: str, optimizer: str) -> tuple[str, ...]:
+    """The hyperparameters the section has sliders for (the others stay at the registry's defaults)."""
+    if section == "Escape":
+        return ESCAPE_HYPERS
+    return tuple(h.name for h in OPTIMIZERS[optimizer].hypers if h.slider)
+
+
+@dataclass(frozen=True)
+class State:
+    section: str = SECTIONS[0]
+    scene: Scene = field(default_factory=lambda: default_scene(SECTIONS[0]))
+    grid: int = bs.GRID  # Basins: starts per side of each map (bs.default_grid of the surface unless chosen)
+    annealed: bool = True  # Escape: noise variance σ₀²/(1+t)^γ, or σ₀² at every step
+    saddle: int = 0  # Saddles: which of the surface's saddles
+    eps: float = EPS_DEFAULT  # Saddles: how far off the stable direction the perturbed runs start
+
+
+def _eps(text: str) -> float:
+    v = float(text)
+    for o in EPS:
+        if math.isclose(v, o, rel_tol=1e-6):
+            return o
+    raise ValueError(f"use a value of the slider, {fmt(EPS[0])} to {fmt(EPS[-1])}: 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6 "
+                     "or 8 times a power of ten")
+
+
+EXTRAS = {
+    "Basins": (Param("grid", "grid", "the basin maps' starts per side", choice(bs.GRIDS)),),
+    "Escape": (Param("annealed", "anneal", "annealed noise σ₀²/(1+t)^γ (1) or constant σ₀² (0)", flag, write_flag),),
+    "Saddles": (Param("saddle", "saddle", "which saddle of the surface, from 0", integer(0, 10_000)),
+                Param("eps", "eps", "how far off the stable direction the perturbed runs start", _eps, fmt)),
+}  # fmt: skip
+
+
+def extra_defaults(section: str, surface: str) -> dict:
+    return {"grid": bs.default_grid(surface) if section == "Basins" else bs.GRID, "annealed": True, "saddle": 0,
+            "eps": EPS_DEFAULT}
+
+
+def _on_slider(what: str, v: float, p) -> float:
+    """``v`` as the slider of a registry parameter ``p`` (a Hyper, a SurfaceParam) holds it: its nearest value."""
+    snapped = nearest(options(p.lo, p.hi, p.log, p.default), v, p.log)
+    if not math.isclose(snapped, v, rel_tol=1e-9):
+        raise ValueError(f"{what}={fmt(v)} in the link is not a value of its slider; using {fmt(snapped)}")
+    return snapped
+
+
+def _fit_run(section: str, r: RunSpec, notices: list[str]) -> RunSpec:
+    """A racer as the section's sliders can hold it: untuned hyperparameters at their defaults, no schedule."""
+    hyper, given, shown = {}, r.hyper_dict(), tunable(section, r.optimizer)
+    for h in r.spec.hypers:
+        v = given[h.name]
+        if h.name not in shown:
+            if v != h.default:
+                notices.append(f"{r.optimizer}.{h.name}={fmt(v)} in the link: the {section} section has no control "
+                               f"for it; using {fmt(h.default)}")
+            v = h.default
+        else:
+            try:
+                v = _on_slider(f"{r.optimizer}.{h.name}", v, h)
+            except ValueError as e:
+                notices.append(str(e))
+                v = nearest(options(h.lo, h.hi, h.log, h.default), v, h.log)
+        hyper[h.name] = v
+    if r.schedule is not None:
+        notices.append(f"{r.optimizer}.schedule in the link: this page runs a constant learning rate")
+    return RunSpec(r.optimizer, tuple(sorted(hyper.items())))
+
+
+def _fit(section: str, scene: Scene, q: dict, notices: list[str]) -> Scene:
+    """The decoded Scene held to what the section's controls offer; each change told."""
+    default = default_scene(section)
+    keys = tuple(r.optimizer for r in scene.runs)
+    fixed = tuple(r.optimizer for r in default.runs)
+    if section == "Basins" and len(keys) > MAX_MAPS:
+        notices.append(f"opt={q.get('opt')!r} in the link: the Basins section maps at most {MAX_MAPS} optimizers; "
+                       f"using the first {MAX_MAPS}")
+        scene = replace(scene, runs=scene.runs[:MAX_MAPS])
+    elif section != "Basins" and keys != fixed:
+        notices.append(f"opt={q.get('opt')!r} in the link: the {section} section races "
+                       f"{', '.join(OPTIMIZERS[k].title for k in fixed)}")
+        given = {r.optimizer: r for r in scene.runs}  # a fixed rule the link named keeps its settings
+        scene = replace(scene, runs=tuple(given.get(k, RunSpec.default(k)) for k in fixed))
+    scene = replace(scene, runs=tuple(_fit_run(section, r, notices) for r in scene.runs))
+    lo, hi, by = STEPS
+    if not (lo <= scene.steps <= hi and scene.steps % by == 0):
+        notices.append(f"steps={scene.steps} in the link: this page runs {lo} to {hi} steps in steps of {by}")
+        scene = replace(scene, steps=default.steps)
+    if scene.seed != default.seed and (section != "Escape" or scene.seed > SEED_MAX):
+        notices.append(f"seed={scene.seed} in the link: " + (f"the seed goes up to {SEED_MAX:,}" if section ==
+                       "Escape" else f"the {section} section has no seed"))  # fmt: skip
+        scene = replace(scene, seed=default.seed)
+    if scene.start is not None and section != "Basins":
+        notices.append(f"start in the link: the {section} section places its own start")
+        scene = replace(scene, start=None)
+    if scene.start is not None and tuple(scene.start) == tuple(scene.surface_obj.default_start):
+        scene = replace(scene, start=None)  # the surface's own start: not in the link
+    if scene.surface != CUSTOM:  # every parameter of the family, as its sliders hold them
+        given, params = dict(scene.surface_params), {}
+        for p in SURFACES[scene.surface].params:
+            try:
+                params[p.name] = _on_slider(f"s.{p.name}", given.get(p.name, p.default), p)
+            except ValueError as e:
+                notices.append(str(e))
+                params[p.name] = nearest(options(p.lo, p.hi, p.log, p.default), given[p.name], p.log)
+        scene = replace(scene, surface_params=tuple(sorted(params.items())))
+    return scene
+
+
+def decode(q: dict) -> tuple[State, list[str]]:
+    notices: list[str] = []
+    section = read_section(q, SECTIONS, SHORT, notices)
+    table = EXTRAS[section]
+    scene, more = decode_scene(q, default_scene(section), known=tuple(p.key for p in table),
+                               surfaces=surfaces(section))
+    notices += more
+    scene = _fit(section, scene, q, notices)
+    values = read_params(q, table, extra_defaults(section, scene.surface), notices)
+    if section == "Saddles" and values["saddle"]:
+        surface = scene.surface_obj
+        if values["saddle"] >= (n := len(surface.saddles)):
+            notices.append(f"saddle={values['saddle']} in the link: {surface.title} has {n} saddle "
+                           f"point{'s' if n != 1 else ''}, counted from 0")
+            values["saddle"] = 0
+    return State(section, scene, **values), notices
+
+
+def encode(state: State) -> dict[str, str]:
+    default = default_scene(state.section)
+    q = encode_scene(state.scene, default)
+    if q.get("opt") == ",".join(r.optimizer for r in default.runs):
+        del q["opt"]
+    values = {"grid": state.grid, "annealed": state.annealed, "saddle": state.saddle, "eps": state.eps}
+    return q | section_param(state.section, SECTIONS, SHORT) | write_params(
+        values, EXTRAS[state.section], extra_defaults(state.section, state.scene.surface))
+
+
+def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
+    """The section's figures, as views/minima.py draws them: "map-<optimizer>" per basin map and the "race"
+    (Basins); the "race" and the "noise", "beta" and "restarts" statistics (Escape); the runs from the "stable"
+    direction and "perturbed" off it, and their "escape" along the unstable direction (Saddles). A ValueError says
+    why a section cannot draw the state (no local minimum to escape from, no saddle)."""
+    scene = state.scene
+    if state.section == "Basins":
+        maps = [bs.basin_map(s, state.grid) for s in mf.map_scenes(scene)]
+        out = {f"map-{bm.scene.runs[0].optimizer}": mf.map_figure(bm, theme, scene.start_point) for bm in maps}
+        return out | {"race": fig.contour(compute(scene), theme)}
+    if state.section == "Escape":
+        sc = mf.escape_scenes(scene)
+        if sc is None:
+            raise ValueError(f"{scene.surface_obj.title} has no local minimum to escape from")
+        return {"race": fig.contour(compute(sc.race), theme),
+                "noise": mf.noise_figure(esc.noise_sweep(sc.base, annealed=state.annealed), theme),
+                "beta": mf.beta_figure(esc.beta_sweep(sc.beta), theme),
+                "restarts": mf.restarts_figure(esc.restarts(sc.restarts), theme)}
+    study = sd.saddle_study(mf.saddle_scene(scene), state.saddle, state.eps)
+    return {"stable": fig.contour(study.exact, theme), "perturbed": fig.contour(study.perturbed, theme),
+            "escape": mf.escape_rates_figure(study, theme)}
