@@ -1,17 +1,23 @@
-"""AppTest of the Networks page: every section at its defaults and at the extremes of its controls."""
+"""AppTest of the Networks page: every section at its defaults and at the extremes of its controls; each preset
+opened from its link, at its values, writing back its link and drawing the export command's figures."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from pages import link, open_link, open_preset, widget
 from streamlit.testing.v1 import AppTest
 
 from optim import OPTIMIZERS
 from scenes.controls import options
+from scenes.library import PRESETS
+from scenes.pages import networks as pg
+from viz import THEMES
 
 TIMEOUT = 300
-SECTIONS = ("See it whole", "Train", "Train vs test", "Init · BN · dropout", "Sharpness")
+SECTIONS = pg.SECTIONS
+PREFIX = {pg.TRAIN: "net.t.", pg.TEST: "net.v.", pg.VARIANTS: "net.i.", pg.SHARPNESS: "net.s."}
 
 
 def networks_page(section: str = "See it whole") -> AppTest:
@@ -144,3 +150,83 @@ def test_sharpness_rises_to_two_over_eta():
     at.select_slider(key="net.s.lr").set_value(1.0)
     at.slider(key="net.s.steps").set_value(200).run()
     ok(at)
+
+
+# -- the link ---------------------------------------------------------------------------------------------------------
+def sliders(run, prefix: str) -> dict:
+    return {f"{prefix}.{h.name}": run.hyper_dict()[h.name] for h in run.spec.hypers if h.slider}
+
+
+def shown(state: pg.State) -> dict:
+    """What each control must show for a State, by its key."""
+    if state.section == pg.WHOLE:
+        w = state.whole
+        out = {"net.w.optimizers": [r.optimizer for r in w.runs], "net.w.scale": w.scale, "net.w.seed": w.seed,
+               "net.w.steps": w.steps}  # fmt: skip
+        for r in w.runs:
+            out |= sliders(r, f"net.w.{r.optimizer}")
+        return out
+    p, s = PREFIX[state.section], state.scene
+    out = {"net.section": state.section, p + "data": s.dataset, p + "noise": s.noise, p + "n": s.n,
+           p + "data_seed": s.data_seed, p + "widths": ", ".join(map(str, s.widths)), p + "activation": s.activation,
+           p + "init": s.init, p + "init_seed": s.init_seed, p + "steps": s.steps}  # fmt: skip
+    if s.init in pg.SCALED_INITS:
+        out[p + "init_scale"] = s.init_scale
+    if state.section == pg.SHARPNESS:
+        return out | {"net.s.lr": s.optimizer.hyper_dict()["learning_rate"]}
+    out |= {p + "opt": s.optimizer.optimizer} | sliders(s.optimizer, p + s.optimizer.optimizer)
+    if state.section == pg.TRAIN:
+        out |= {p + "l2": s.l2, p + "l1": s.l1, p + "bn": s.batchnorm, p + "dropout": s.dropout,
+                p + "aug": s.augmentation}
+        return out | ({"net.t.show": state.step} if state.step is not None else {})
+    change = dict(state.change)
+    out[p + "what"] = state.compare
+    if "augmentation" in change:
+        out |= {"net.v.aug": change["augmentation"], f"net.v.s.{change['augmentation']}": change["strength"]}
+    return out | {k: change[name] for k, name in (("net.v.l2", "l2"), ("net.i.rate", "dropout")) if name in change}
+
+
+def trace_names(figs) -> list[list[str]]:
+    return [[t.get("name") for t in f["data"]] for f in figs]
+
+
+@pytest.mark.parametrize("preset", [p for p in PRESETS.values() if p.page == "networks"], ids=lambda p: p.name)
+def test_a_preset_opens_at_its_values_writes_back_its_link_and_draws_the_exports_figures(preset):
+    at = open_preset(preset)
+    ok(at)
+    state, _ = pg.decode(dict(preset.link))
+    assert link(at) == dict(preset.link) and not at.toast  # nothing refused
+    for key, value in shown(state).items():
+        assert widget(at, key).value == value, key
+    exported = pg.figures(state, THEMES["normal"])  # the export command's figures: the page's, in its order
+    assert trace_names(figures(at)) == trace_names(f.to_plotly_json() for f in exported.values())
+
+
+def test_moving_a_control_rewrites_the_link():
+    at = open_link("networks", {"section": "train", "step": "30"})
+    assert widget(at, "net.t.show").value == 30 and link(at) == {"section": "train", "step": "30"}
+    at.select_slider(key="net.t.show").set_value(60).run()
+    assert link(at) == {"section": "train", "step": "60"}
+    at.select_slider(key="net.t.show").set_value(500).run()  # the last step: the default, omitted
+    assert link(at) == {"section": "train"}
+    at.select_slider(key="net.t.show").set_value(90).run()
+    at.selectbox(key="preset").set_value("pca-landscape").run()  # its link has no step: the slider goes to the end
+    assert widget(at, "net.t.show").value == 500 and link(at) == {"section": "train"}
+    at.segmented_control(key="net.section").set_value("See it whole").run()
+    assert link(at) == {}
+    at.slider(key="net.w.steps").set_value(1000)
+    at.multiselect(key="net.w.optimizers").set_value(["adam", "gd"]).run()
+    at.select_slider(key="net.w.adam.learning_rate").set_value(0.1).run()
+    ok(at)
+    assert link(at) == {"opt": "adam,gd", "adam.learning_rate": "0.1", "steps": "1000"}
+    at.selectbox(key="preset").set_value("zero-initialisation").run()  # a preset's link: every control, not a part
+    assert link(at) == {"steps": "2000"} and widget(at, "net.w.optimizers").value == ["gd", "momentum", "adam"]
+
+
+def test_a_bad_link_opens_the_page_tells_what_was_refused_and_writes_what_it_shows():
+    at = open_link("networks", {"section": "train", "widths": "0", "noise": "abc", "opt": "lbfgs", "foo": "1"})
+    ok(at)
+    told = " ".join(t.value for t in at.toast)
+    assert all(f"{k}=" in told for k in ("widths", "noise", "opt")) and "'foo' means nothing" in told
+    assert widget(at, "net.t.widths").value == "16, 16" and widget(at, "net.t.opt").value == "adam"
+    assert link(at) == {"section": "train"}

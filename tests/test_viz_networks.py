@@ -1,5 +1,5 @@
-"""The small-network figures, read back through their JSON: traces, colours, the boundary, the slice's log scale and
-shared colour range, gaps for NaN and log axes, binary float32 payloads."""
+"""The small-network figures (viz/networks.py, viz/net_curves.py), read back through their JSON: traces, colours, the
+boundary, the slice's log scale and shared colour range, gaps for NaN and log axes, binary float32 payloads."""
 
 from __future__ import annotations
 
@@ -14,14 +14,13 @@ import pytest
 from plotly_frames import decode
 
 from viz import THEMES
+from viz.net_curves import curves_figure, line_figure
 from viz.networks import (
     CLASS_COLORS,
     PROB_SCALE,
     TEST_COLOR,
     TRAIN_COLOR,
     boundary_figure,
-    curves_figure,
-    line_figure,
     regression_figure,
     slice_figure,
 )
@@ -357,7 +356,8 @@ def test_presenter_draws_thicker_lines_and_bigger_dots():
 
 
 def test_viz_networks_imports_neither_jax_nor_streamlit():
-    code = "import sys, viz.networks; print(sorted(m for m in ('jax', 'streamlit') if m in sys.modules))"
+    code = ("import sys, viz.networks, viz.net_curves; "
+            "print(sorted(m for m in ('jax', 'streamlit') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)  # fmt: skip
     assert out.stdout.strip() == "[]"

@@ -1,5 +1,6 @@
-"""The Networks page's controls: data, network, training and regularisation, read into a NetScene; and the cached
-computations the sections share."""
+"""The Networks page's controls: data, network, training and regularisation, read into a NetScene (what they offer is
+scenes/pages/networks.py's, which reads a link against it) or set from one; and the cached computations the sections
+share."""
 
 from __future__ import annotations
 
@@ -9,40 +10,25 @@ import streamlit as st
 
 from optim import OPTIMIZERS
 from scenes import RunSpec, net
+from scenes.pages.networks import (
+    AUG_TITLES,
+    DROPOUTS,
+    INIT_SCALES,
+    INIT_TITLES,
+    NET_OPTIMIZERS,
+    NOISES,
+    PENALTIES,
+    POINTS,
+    SCALED_INITS,
+    SEEDS,
+    STEPS,
+    STRENGTHS,
+    parse_widths,
+)
 from scenes.text import num
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
-from views.widgets import choice_slider, hyper_sliders
-
-NOISES = [0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5]
-POINTS = [100, 200, 400, 800]
-PENALTIES = [0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]
-DROPOUTS = [0.0, 0.1, 0.2, 0.3, 0.5]
-INIT_SCALES = [0.0, 0.01, 0.1, 0.3, 1.0, 3.0]
-INIT_TITLES = {"zeros": "Zeros", "constant": "Constant (every weight the same)", "normal": "Normal (chosen std)",
-               "xavier": "Xavier / Glorot", "he": "He"}  # fmt: skip
-AUG_TITLES = {"none": "None", "jitter": "Jitter (input noise copies)", "flip": "Mirror x₁ → −x₁",
-              "mixup": "Mixup (Zhang et al. 2018)"}  # fmt: skip
-STRENGTHS = {"jitter": [0.02, 0.05, 0.1, 0.2], "flip": [0.25, 0.5, 1.0], "mixup": [0.1, 0.2, 0.4, 1.0]}
-NET_OPTIMIZERS = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")  # Newton: P×P Hessians
-
-
-class SettingError(ValueError):
-    """A setting the network cannot be built with; its message is for the page."""
-
-
-def parse_widths(text: str) -> tuple[int, ...]:
-    """ "16, 16" -> (16, 16); "" -> () (a linear model). A zero, a negative or a word is told plainly."""
-    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
-    try:
-        widths = tuple(int(p) for p in parts)
-    except ValueError:
-        raise SettingError(f"hidden widths are whole numbers separated by commas, like 16, 16; got {text!r}") from None
-    if any(w < 1 for w in widths):
-        raise SettingError(f"a layer needs at least one neuron: {text!r} has a width below 1")
-    if len(widths) > 4 or any(w > 256 for w in widths):
-        raise SettingError("at most 4 hidden layers of at most 256 neurons each (the page trains in seconds)")
-    return widths
+from views.widgets import choice_slider, hyper_sliders, set_run_widgets
 
 
 def data_controls(prefix: str, default: net.NetScene) -> dict:
@@ -54,7 +40,7 @@ def data_controls(prefix: str, default: net.NetScene) -> dict:
                               "(regression: on the targets).")
         n = choice_slider("Points", POINTS, default.n, f"{prefix}n", help="Train and test together (¾ train).",
                           format_func=str)
-        seed = int(st.number_input("Data seed", 0, 10_000, default.data_seed, key=f"{prefix}data_seed"))
+        seed = int(st.number_input("Data seed", *SEEDS, default.data_seed, key=f"{prefix}data_seed"))
     return dict(dataset=name, noise=noise, n=int(n), data_seed=seed)
 
 
@@ -62,17 +48,16 @@ def network_controls(prefix: str, default: net.NetScene) -> dict:
     with st.expander("Network", expanded=True):
         text = st.text_input("Hidden widths", ", ".join(map(str, default.widths)), key=f"{prefix}widths",
                              help="Neurons per hidden layer, comma-separated (empty: a linear model).")
-        widths = parse_widths(text)
         act = st.selectbox("Activation", list(ACTIVATIONS), index=list(ACTIVATIONS).index(default.activation),
                            key=f"{prefix}activation")
         init = st.selectbox("Initialisation", INITS, index=INITS.index(default.init), key=f"{prefix}init",
                             format_func=INIT_TITLES.get)
         scale = default.init_scale
-        if init in ("constant", "normal"):
+        if init in SCALED_INITS:
             scale = choice_slider("Scale", INIT_SCALES, default.init_scale, f"{prefix}init_scale",
                                   help="The constant, or the normal's std.")
-        init_seed = int(st.number_input("Init seed", 0, 10_000, default.init_seed, key=f"{prefix}init_seed"))
-    return dict(widths=widths, activation=act, init=init, init_scale=scale, init_seed=init_seed)
+        init_seed = int(st.number_input("Init seed", *SEEDS, default.init_seed, key=f"{prefix}init_seed"))
+    return dict(widths=text, activation=act, init=init, init_scale=scale, init_seed=init_seed)  # text: see scene()
 
 
 def training_controls(prefix: str, default: net.NetScene, optimizers=NET_OPTIMIZERS) -> dict:
@@ -80,7 +65,7 @@ def training_controls(prefix: str, default: net.NetScene, optimizers=NET_OPTIMIZ
         key = st.selectbox("Optimizer", optimizers, index=optimizers.index(default.optimizer.optimizer),
                            key=f"{prefix}opt", format_func=lambda k: OPTIMIZERS[k].title)
         hyper = hyper_sliders(OPTIMIZERS[key], prefix=f"{prefix}{key}")
-        steps = st.slider("Steps", 50, net.NET_STEPS[1], default.steps, step=50, key=f"{prefix}steps")
+        steps = st.slider("Steps", STEPS[0], STEPS[1], default.steps, step=STEPS[2], key=f"{prefix}steps")
     return dict(optimizer=RunSpec(key, tuple(sorted({**OPTIMIZERS[key].defaults(), **hyper}.items()))),
                 steps=int(steps))
 
@@ -104,14 +89,40 @@ def regularisation_controls(prefix: str, default: net.NetScene) -> dict:
     return dict(l2=l2, l1=l1, batchnorm=bn, dropout=dropout, augmentation=aug, strength=strength)
 
 
+def scene(default: net.NetScene, kw: dict) -> net.NetScene:
+    """The controls' values (the widths still as typed) read into a NetScene; a SettingError or ValueError with a
+    message for a bad one. Called once every control is drawn: a control skipped by an early error would lose its
+    value (Streamlit forgets the state of a widget a run does not draw)."""
+    s = replace(default, **kw | {"widths": parse_widths(kw["widths"])})
+    s.model  # noqa: B018  (validates: a message now, not a trace later)
+    return s
+
+
 def net_scene(prefix: str, default: net.NetScene, *, regularisation: bool = True) -> net.NetScene:
     """Every control, read into a NetScene (SettingError or ValueError with a message for a bad one)."""
     kw = data_controls(prefix, default) | network_controls(prefix, default) | training_controls(prefix, default)
     if regularisation:
         kw |= regularisation_controls(prefix, default)
-    scene = replace(default, **kw)
-    scene.model  # noqa: B018  (validates: a message now, not a trace later)
-    return scene
+    return scene(default, kw)
+
+
+def set_net_widgets(prefix: str, scene: net.NetScene, *, training: bool = True, regularisation: bool = True) -> None:
+    """Put a NetScene (a link's) into one section's controls, before they are drawn: every control, so the section
+    shows the link's settings whatever it held before (a preset opened from the menu)."""
+    ss = st.session_state
+    ss[f"{prefix}data"], ss[f"{prefix}noise"], ss[f"{prefix}n"] = scene.dataset, scene.noise, scene.n
+    ss[f"{prefix}data_seed"], ss[f"{prefix}widths"] = scene.data_seed, ", ".join(map(str, scene.widths))
+    ss[f"{prefix}activation"], ss[f"{prefix}init"] = scene.activation, scene.init
+    ss[f"{prefix}init_scale"], ss[f"{prefix}init_seed"] = scene.init_scale, scene.init_seed
+    ss[f"{prefix}steps"] = scene.steps
+    if training:
+        ss[f"{prefix}opt"] = scene.optimizer.optimizer
+        set_run_widgets(scene.optimizer, prefix=f"{prefix}{scene.optimizer.optimizer}")
+    if regularisation:
+        ss[f"{prefix}l2"], ss[f"{prefix}l1"], ss[f"{prefix}bn"] = scene.l2, scene.l1, scene.batchnorm
+        ss[f"{prefix}dropout"], ss[f"{prefix}aug"] = scene.dropout, scene.augmentation
+        if scene.augmentation != "none":
+            ss[f"{prefix}aug_strength.{scene.augmentation}"] = scene.strength
 
 
 # -- cached computations (NumPy results: cacheable; the compiled functions stay in surfaces.networks' cache) ---------

@@ -1,32 +1,38 @@
-"""Networks: real loss landscapes of small networks, trained by the same optimizers as the 2-D surfaces."""
+"""Networks: real loss landscapes of small networks, trained by the same optimizers as the 2-D surfaces.
+
+The page's whole state is a scenes.pages.networks.State: a link sets the controls on the first run (``decode``), and
+every run writes what the controls hold back to the address bar (``encode``). The figures come from
+scenes/net_figures.py, as the export command's do."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
 from optim import OPTIMIZERS
-from scenes import RunSpec, Scene, net
-from scenes import figures as fig
-from scenes.text import num, point
-from surfaces.datasets import CLASSIFICATION, regression_target
+from scenes import RunSpec, net
+from scenes import net_figures as nf
+from scenes.pages import networks as pg
+from scenes.text import num
+from views import links
 from views import net_widgets as nw
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
-from views.widgets import choice_slider, hyper_sliders
+from views.widgets import choice_slider, hyper_sliders, set_run_widgets
 from viz import THEMES
-from viz import networks as vn
 
 CHART_CONFIG = chart_config("network-landscape")
-SECTIONS = ("See it whole", "Train", "Train vs test", "Init · BN · dropout", "Sharpness")
-SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Init · BN · dropout": "Init·BN"}
-TRAIN, TEST = vn.TRAIN_COLOR, vn.TEST_COLOR
-VARIANT_COLORS = ("#0072B2", "#D55E00", "#009E73")
+PREFIX = {pg.TRAIN: "net.t.", pg.TEST: "net.v.", pg.VARIANTS: "net.i.", pg.SHARPNESS: "net.s."}
+WORK = nf.Work(nw.cached_train, nw.cached_boundary, nw.cached_slice, nw.cached_line, nw.cached_sharpness,
+               cached_compute)  # fmt: skip
 
 
 def show(figure, key: str) -> None:
     chart(figure, config=CHART_CONFIG, theme=None, key=key)
+
+
+def publish(state: pg.State) -> None:
+    """What the page shows now, into its link."""
+    links.add(pg.encode(state))
 
 
 def scene_or_message(build):
@@ -36,6 +42,35 @@ def scene_or_message(build):
     except ValueError as e:  # SettingError, a width of zero, an unknown name: the message says which
         st.error(f"These settings cannot be trained: {e}.")
         return None
+
+
+def set_widgets(state: pg.State) -> None:
+    """Put a State (a link's) into the section's controls, before they are drawn."""
+    ss = st.session_state
+    if state.section == pg.WHOLE:
+        w = state.whole
+        ss["net.w.optimizers"] = [r.optimizer for r in w.runs]
+        for r in w.runs:
+            set_run_widgets(r, prefix=f"net.w.{r.optimizer}")
+        ss["net.w.scale"], ss["net.w.seed"], ss["net.w.steps"] = w.scale, w.seed, w.steps
+        return
+    p, change = PREFIX[state.section], dict(state.change)
+    nw.set_net_widgets(p, state.scene, training=state.section != pg.SHARPNESS, regularisation=state.section == pg.TRAIN)
+    if state.section == pg.TRAIN:
+        if state.step is None:
+            ss.pop("net.t.show", None)  # the slider's own default: the last step
+        else:
+            ss["net.t.show"] = state.step
+    elif state.section == pg.SHARPNESS:
+        ss["net.s.lr"] = state.scene.optimizer.hyper_dict()["learning_rate"]
+    else:
+        ss[f"{p}what"] = state.compare
+        if "l2" in change:
+            ss["net.v.l2"] = change["l2"]
+        if "augmentation" in change:
+            ss["net.v.aug"], ss[f"net.v.s.{change['augmentation']}"] = change["augmentation"], change["strength"]
+        if "dropout" in change:
+            ss["net.i.rate"] = change["dropout"]
 
 
 def trained(scene: net.NetScene) -> net.Training | None:
@@ -52,27 +87,7 @@ def trained(scene: net.NetScene) -> net.Training | None:
         st.warning(f"{what}: the learning rate {num(lr)} is too large for this network. At the initial weights the "
                    f"top Hessian eigenvalue is λmax = {num(top)}, so plain gradient descent is stable only below "
                    f"2/λmax = {num(2 / top)}.")
-        if tr.diverged_at is not None and tr.diverged_at <= 1:
-            return None
-    return tr
-
-
-def curves(tr: net.Training, theme, *, marker_step=None, height=None, title=""):
-    lines = [("train", tr.train_loss, TRAIN, "solid"), ("test", tr.test_loss, TEST, "dash")]
-    if tr.scene.l2 or tr.scene.l1:
-        lines.append(("objective (with penalty)", tr.objective, "#555555", "dot"))
-    return vn.curves_figure(tr.steps, lines, theme, y_title=f"loss ({tr.scene.problem.loss.replace('_', '-')})",
-                            marker_step=marker_step, title=title, height=height)
-
-
-def fit_figure(tr: net.Training, index: int, theme, height=None, title="", legend=True):
-    s = tr.scene
-    d, b = s.problem.data, nw.cached_boundary(s, index)
-    if d.task == CLASSIFICATION:
-        return vn.boundary_figure(b.xs, b.ys, b.z, d.x_train, d.y_train, d.x_test, d.y_test, theme, title=title,
-                                  height=height, showlegend=legend)
-    return vn.regression_figure(b.xs, b.z, d.x_train, d.y_train, d.x_test, d.y_test, theme, title=title,
-                                truth=regression_target(b.xs).astype(np.float32), height=height, showlegend=legend)
+    return tr if nf.drawable(tr) else None
 
 
 def summary(tr: net.Training, i: int = -1) -> str:
@@ -84,150 +99,153 @@ def summary(tr: net.Training, i: int = -1) -> str:
 
 # -- sections -----------------------------------------------------------------------------------------------------
 def whole_section(charts, side, theme) -> None:
+    d = pg.Whole()
     with side:
-        chosen = st.multiselect("Optimizers", ["gd", "momentum", "adam"], default=["gd", "momentum", "adam"],
-                                key="net.w.optimizers", format_func=lambda k: OPTIMIZERS[k].title)
+        chosen = st.multiselect("Optimizers", list(pg.WHOLE_OPTIMIZERS), default=list(pg.WHOLE_OPTIMIZERS),
+                                key="net.w.optimizers", format_func=lambda k: OPTIMIZERS[k].title)  # fmt: skip
         runs = []
         for k in chosen:
             with st.expander(OPTIMIZERS[k].title):
-                runs.append(RunSpec(k, tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=f"net.w.{k}").items()))))
-        scale = choice_slider("Random start: std", [0.001, 0.01, 0.1, 0.5], 0.01, "net.w.scale", log=True,
+                hyper = hyper_sliders(OPTIMIZERS[k], prefix=f"net.w.{k}")
+                runs.append(RunSpec(k, tuple(sorted({**OPTIMIZERS[k].defaults(), **hyper}.items()))))
+        scale = choice_slider("Random start: std", pg.WHOLE_SCALES, d.scale, "net.w.scale", log=True,
                               help="The small random initialisation on the right: w ~ N(0, std²).")
-        seed = int(st.number_input("Seed", 0, 10_000, 1, key="net.w.seed"))
-        steps = st.slider("Steps", 50, 2000, 800, step=50, key="net.w.steps")
+        seed = int(st.number_input("Seed", *pg.SEEDS, d.seed, key="net.w.seed"))
+        lo, hi, by = pg.WHOLE_STEPS
+        steps = st.slider("Steps", lo, hi, d.steps, step=by, key="net.w.steps")
+    whole = pg.Whole(tuple(runs), scale, seed, int(steps))
+    publish(pg.State(pg.WHOLE, whole=whole))
     with charts:
         if not runs:
             st.info("Choose at least one optimizer.")
             return
-        w0 = tuple(float(v) for v in scale * np.random.default_rng(seed).normal(size=2))
-        left, right = st.columns(2, gap="small")
-        for col, start, head in ((left, (0.0, 0.0), "Zero initialisation: the gradient is exactly 0"),
-                                 (right, w0, f"Small random initialisation {point(*w0, 2)}")):
+        scenes = nf.whole_scenes(whole.runs, whole.scale, whole.seed, whole.steps)
+        figs = nf.whole_figures(scenes, theme, WORK)
+        for col, (head, scene), f in zip(st.columns(2, gap="small"), scenes, figs.values(), strict=True):
             with col:
-                result = cached_compute(Scene(surface="two_param_net", runs=tuple(runs), start=start, steps=steps))
                 st.markdown(f"**{head}**")
-                f = fig.contour(result, theme)
-                f.update_layout(height=int(theme.height * 0.8), xaxis_title_text="w₁", yaxis_title_text="w₂")
                 show(f, f"net.w.{head[:4]}")
-                outcomes(result, header=False)
-        st.latex(r"L(w_1, w_2) = " + result.surface.latex)
-        st.caption(result.surface.lesson + " Every network has such symmetries (permute hidden neurons, flip "
-                   "signs): its minima come in families, and the origin of a symmetric start is a critical point.")
+                outcomes(cached_compute(scene), header=False)
+        surface = cached_compute(scenes[0][1]).surface
+        st.latex(r"L(w_1, w_2) = " + surface.latex)
+        st.caption(surface.lesson + " Every network has such symmetries (permute hidden neurons, flip signs): its "
+                   "minima come in families, and the origin of a symmetric start is a critical point.")
 
 
 def train_section(charts, side, theme) -> None:
     with side:
         scene = scene_or_message(lambda: nw.net_scene("net.t.", net.SECTION_DEFAULTS["train"]))
     with charts:
-        if scene is None or (tr := trained(scene)) is None:
+        if scene is None:
             return
-        end = len(tr.steps) - 1 if tr.diverged_at is None else int(np.searchsorted(tr.steps, tr.diverged_at)) - 1
-        step = st.select_slider("Show the fit at step", options=[int(s) for s in tr.steps[: end + 1]],
-                                value=int(tr.steps[end]), key="net.t.show")
-        i = int(np.searchsorted(tr.steps, step))
+        if (tr := trained(scene)) is None:
+            publish(pg.State(pg.TRAIN, scene, None))
+            return
+        opts = [int(s) for s in tr.steps[: nf.last_index(tr) + 1]]
+        if st.session_state.get("net.t.show") not in opts:  # a step of other settings: show the last
+            st.session_state.pop("net.t.show", None)
+        step = st.select_slider("Show the fit at step", options=opts, value=opts[-1], key="net.t.show")
+        publish(pg.State(pg.TRAIN, scene, None, step=None if step == opts[-1] else step))
+        i = opts.index(step)
         st.markdown(summary(tr, i))
+        figs = nf.fit_and_curves(tr, i, theme, WORK)
         a, b = st.columns(2, gap="small")
         with a:
-            show(fit_figure(tr, i, theme, height=int(theme.height * 0.62)), "net.t.fit")
+            show(figs["fit"], "net.t.fit")
         with b:
-            show(curves(tr, theme, marker_step=step, height=int(theme.height * 0.62)), "net.t.curves")
+            show(figs["curves"], "net.t.curves")
         if tr.diverged_at is not None:
             return
         with st.spinner("Slicing the landscape around the trained weights…", show_time=True):
-            rnd, pca = nw.cached_slice(scene, "random"), nw.cached_slice(scene, "pca")
-            alphas, line_train, line_test = nw.cached_line(scene)
+            figs = nf.landscapes(scene, theme, WORK)
+            pca = nw.cached_slice(scene, "pca")
         a, b = st.columns(2, gap="small")
         with a:
             st.markdown("**Two random directions**, filter-normalised (Li et al. 2018)")
-            show(vn.slice_figure(rnd.alphas, rnd.betas, rnd.train, theme, height=int(theme.height * 0.62)),
-                 "net.t.random")
+            show(figs["random"], "net.t.random")
         with b:
             st.markdown("**The plane of the path's two principal components**")
-            show(vn.slice_figure(pca.alphas, pca.betas, pca.train, theme, path=pca.path,
-                                 axis_titles=("PC 1", "PC 2"), height=int(theme.height * 0.62)), "net.t.pca")
+            show(figs["pca"], "net.t.pca")
         st.caption(f"Random plane: 1 on an axis moves every neuron's weights by their own size. PCA plane: it holds "
                    f"**{pca.explained.sum():.1%}** of the path's variance (PC 1 {pca.explained[0]:.1%}, PC 2 "
                    f"{pca.explained[1]:.1%}); the real path strays up to **{num(float(pca.distance.max()))}** from "
                    f"the plane (it travels {num(pca.path_norm)} in all), so the drawn path is a shadow of the real "
                    "one, and the loss under it is not the loss it met.")
         st.markdown("**On the straight line from the initial to the trained weights** (Goodfellow et al. 2015)")
-        show(vn.line_figure(alphas, line_train, line_test, theme, height=int(theme.height * 0.5)), "net.t.line")
+        show(figs["line"], "net.t.line")
 
 
 def test_section(charts, side, theme) -> None:
-    default = net.SECTION_DEFAULTS["test"]
     with side:
-        what = st.radio("Compare", ["L2 regularisation", "Augmentation"], key="net.v.what", horizontal=True)
+        what = st.radio("Compare", list(pg.COMPARE[pg.TEST].values()), key="net.v.what", horizontal=True)
         if what == "L2 regularisation":
-            lam = choice_slider("L2 λ when on", nw.PENALTIES[1:], 1e-3, "net.v.l2", format_func=num)
-            change = dict(l2=lam)
+            lam = choice_slider("L2 λ when on", pg.PENALTIES[1:], pg.ON_L2, "net.v.l2", format_func=num)
+            change = (("l2", lam),)
         else:
-            kind = st.selectbox("Augmentation when on", ["jitter", "mixup", "flip"], key="net.v.aug",
-                                format_func=nw.AUG_TITLES.get)
-            strength = choice_slider("Strength", nw.STRENGTHS[kind], nw.STRENGTHS[kind][-2], f"net.v.s.{kind}",
+            kind = st.selectbox("Augmentation when on", pg.ON_AUGMENTATIONS, key="net.v.aug",
+                                format_func=pg.AUG_TITLES.get)
+            strength = choice_slider("Strength", pg.STRENGTHS[kind], pg.STRENGTHS[kind][-2], f"net.v.s.{kind}",
                                      format_func=num)
-            change = dict(augmentation=kind, strength=strength)
-        scene = scene_or_message(lambda: nw.net_scene("net.v.", default, regularisation=False))
+            change = (("augmentation", kind), ("strength", strength))
+        scene = scene_or_message(lambda: nw.net_scene("net.v.", net.SECTION_DEFAULTS["test"], regularisation=False))
     with charts:
         if scene is None:
             return
-        pair = (scene, replace(scene, **change))
-        rows = [trained(s) for s in pair]
+        state = pg.State(pg.TEST, scene, None, compare=what, change=change)
+        publish(state)
+        runs = pg.comparison(state)
+        rows = [trained(s) for s in runs.values()]
         if any(r is None or r.diverged_at is not None for r in rows):
             return
         with st.spinner("Slicing the train and the test landscapes…", show_time=True):
-            slices = [nw.cached_slice(s, "random") for s in pair]
-        logs = [np.log10(np.maximum(z, 1e-12)) for sl in slices for z in (sl.train, sl.test)]
-        zmin, zmax = min(float(np.nanmin(v)) for v in logs), max(float(np.nanmax(v)) for v in logs)  # one scale
-        for tr, sl, head in zip(rows, slices, (f"{what} off", f"{what} on"), strict=True):
+            figs = nf.train_vs_test(runs, theme, WORK)
+        for head, tr, on in zip(runs, rows, ("off", "on"), strict=True):
             st.markdown(f"**{head}** — {summary(tr)}")
             a, b, c = st.columns(3, gap="small")
-            h = int(theme.height * 0.5)
             with a:
-                show(vn.slice_figure(sl.alphas, sl.betas, sl.train, theme, title="train", zmin=zmin, zmax=zmax,
-                                     showscale=False, height=h), f"net.v.tr.{head}")
+                show(figs[f"train-{on}"], f"net.v.tr.{head}")
             with b:
-                show(vn.slice_figure(sl.alphas, sl.betas, sl.test, theme, title="test", zmin=zmin, zmax=zmax,
-                                     height=h),
-                     f"net.v.te.{head}")
+                show(figs[f"test-{on}"], f"net.v.te.{head}")
             with c:
-                show(curves(tr, theme, height=h), f"net.v.c.{head}")
+                show(figs[f"curves-{on}"], f"net.v.c.{head}")
         st.caption("The same plane through the trained weights (the same random directions), evaluated on the "
                    "training and on the test data: the test landscape is the training one moved, and its minimum is "
                    "elsewhere. Regularisation and augmentation make the training landscape more like the test one.")
 
 
+VARIANT_CAPTIONS = {
+    "Initialisation": "Zeros or one constant make every neuron of a layer the same, and the gradient keeps them the "
+    "same: the layer works as one neuron however wide it is (see the distinct neurons). Zeros also give a zero "
+    "gradient to every hidden weight: nothing but the output bias moves. A random initialisation breaks the symmetry.",
+    "Batch norm": "Batch normalisation rescales each layer's pre-activations, which changes the landscape's "
+    "curvature: compare λmax, the top Hessian eigenvalue (the sharpest direction; gradient descent needs η < 2/λmax).",
+    "Dropout": "Dropout trains on a random sub-network at every step: a noisier descent and a flatter, more robust "
+    "fit; the curves show the loss of the whole network (dropout off).",
+}
+
+
 def variants_section(charts, side, theme) -> None:
-    default = net.SECTION_DEFAULTS["variants"]
     with side:
-        what = st.radio("Switch", ["Initialisation", "Batch norm", "Dropout"], key="net.i.what", horizontal=True)
-        rate = 0.2
+        what = st.radio("Switch", list(pg.COMPARE[pg.VARIANTS].values()), key="net.i.what", horizontal=True)
+        change = ()
         if what == "Dropout":
-            rate = choice_slider("Dropout rate when on", nw.DROPOUTS[1:], 0.2, "net.i.rate", format_func=num)
-        scene = scene_or_message(lambda: nw.net_scene("net.i.", default, regularisation=False))
+            rate = choice_slider("Dropout rate when on", pg.DROPOUTS[1:], pg.ON_DROPOUT, "net.i.rate",
+                                 format_func=num)  # fmt: skip
+            change = (("dropout", rate),)
+        scene = scene_or_message(lambda: nw.net_scene("net.i.", net.SECTION_DEFAULTS["variants"],
+                                                      regularisation=False))  # fmt: skip
     with charts:
         if scene is None:
             return
-        if what == "Initialisation":
-            variants = {"zeros": replace(scene, init="zeros"), "constant 0.1": replace(scene, init="constant",
-                        init_scale=0.1), nw.INIT_TITLES[scene.init]: scene}  # fmt: skip
-            if scene.init in ("zeros", "constant"):
-                variants = {k: v for k, v in variants.items() if v is not scene} | {"xavier": replace(scene,
-                                                                                                     init="xavier")}
-        elif what == "Batch norm":
-            variants = {"without batch norm": replace(scene, batchnorm=False),
-                        "with batch norm": replace(scene, batchnorm=True)}
-        else:
-            variants = {"no dropout": replace(scene, dropout=0.0),
-                        f"dropout {num(rate)}": replace(scene, dropout=rate)}
+        state = pg.State(pg.VARIANTS, scene, None, compare=what, change=change)
+        publish(state)
+        variants = pg.comparison(state)
         runs = {name: trained(s) for name, s in variants.items()}
         if any(r is None for r in runs.values()):
             return
-        lines = []
-        for (name, tr), c in zip(runs.items(), VARIANT_COLORS, strict=False):
-            lines += [(f"{name}: train", tr.train_loss, c, "solid"), (f"{name}: test", tr.test_loss, c, "dash")]
-        show(vn.curves_figure(runs[name].steps, lines, theme, y_title="loss", height=int(theme.height * 0.55)),
-             "net.i.curves")
+        with st.spinner("Slicing each landscape…", show_time=True):
+            figs = nf.variant_figures(variants, theme, WORK)
+        show(figs["curves"], "net.i.curves")
         rows = []
         for name, tr in runs.items():
             s = variants[name]
@@ -237,57 +255,35 @@ def variants_section(charts, side, theme) -> None:
                          "distinct neurons, layer 1": units, "train loss": num(tr.train_loss[-1]),
                          "test loss": num(tr.test_loss[-1])})
         st.dataframe(rows, hide_index=True)
-        with st.spinner("Slicing each landscape…", show_time=True):
-            slices = {name: nw.cached_slice(variants[name], "random") for name, tr in runs.items()
-                      if tr.diverged_at is None}
-        h = int(theme.height * 0.5)
         for row in ("fit", "slice"):
-            cols = st.columns(len(runs), gap="small")
-            for k, (col, (name, tr)) in enumerate(zip(cols, runs.items(), strict=True)):
-                with col:
-                    if row == "fit":
-                        show(fit_figure(tr, len(tr.steps) - 1, theme, height=h, title=name, legend=k == 0),
-                             f"net.i.fit.{name}")
-                    elif name in slices:
-                        sl = slices[name]
-                        show(vn.slice_figure(sl.alphas, sl.betas, sl.train, theme, height=h, showscale=False,
-                                             showlegend=False, title=f"landscape, {name}"), f"net.i.slice.{name}")
-        st.caption({
-            "Initialisation": "Zeros or one constant make every neuron of a layer the same, and the gradient keeps "
-            "them the same: the layer works as one neuron however wide it is (see the distinct neurons). Zeros also "
-            "give a zero gradient to every hidden weight: nothing but the output bias moves. A random initialisation "
-            "breaks the symmetry.",
-            "Batch norm": "Batch normalisation rescales each layer's pre-activations, which changes the landscape's "
-            "curvature: compare λmax, the top Hessian eigenvalue (the sharpest direction; gradient descent needs "
-            "η < 2/λmax).",
-            "Dropout": "Dropout trains on a random sub-network at every step: a noisier descent and a flatter, more "
-            "robust fit; the curves show the loss of the whole network (dropout off).",
-        }[what])
+            for col, name in zip(st.columns(len(runs), gap="small"), runs, strict=True):
+                if f"{row}-{nf.slug(name)}" in figs:
+                    with col:
+                        show(figs[f"{row}-{nf.slug(name)}"], f"net.i.{row}.{name}")
+        st.caption(VARIANT_CAPTIONS[what])
 
 
 def sharpness_section(charts, side, theme) -> None:
-    default = net.SECTION_DEFAULTS["sharpness"]
+    default, p = net.SECTION_DEFAULTS["sharpness"], PREFIX[pg.SHARPNESS]
     with side:
-        kw = nw.data_controls("net.s.", default) | nw.network_controls("net.s.", default)
-        lr = choice_slider("η learning rate (gradient descent, full batch)", [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5,
-                           1.0], 0.1, "net.s.lr", log=True)  # fmt: skip
-        steps = st.slider("Steps", 200, net.NET_STEPS[1], default.steps, step=100, key="net.s.steps")
-        scene = scene_or_message(lambda: replace(default, **kw, steps=int(steps),
-                                                 optimizer=RunSpec("gd", (("learning_rate", lr),))))
+        kw = nw.data_controls(p, default) | nw.network_controls(p, default)
+        lr = choice_slider("η learning rate (gradient descent, full batch)", pg.SHARP_LRS, 0.1, "net.s.lr", log=True)
+        lo, hi, by = pg.SHARP_STEPS
+        kw["steps"] = int(st.slider("Steps", lo, hi, default.steps, step=by, key="net.s.steps"))
+        scene = scene_or_message(lambda: nw.scene(default, kw | {"optimizer": RunSpec("gd", (("learning_rate", lr),))}))
     with charts:
-        if scene is None or (tr := trained(scene)) is None:
+        if scene is None:
+            return
+        publish(pg.State(pg.SHARPNESS, scene, None))
+        if (tr := trained(scene)) is None:
             return
         with st.spinner("Lanczos on Hessian-vector products along the path…", show_time=True):
             steps_at, sharp = nw.cached_sharpness(scene)
-        keep = steps_at <= (tr.diverged_at if tr.diverged_at is not None else np.inf)
-        loss = [("loss", np.interp(steps_at[keep], tr.steps, tr.objective), "#999999", "dot")]
-        show(vn.curves_figure(steps_at[keep], [("sharpness λmax", sharp[keep], "#0072B2", "solid")], theme,
-                              y_title="top Hessian eigenvalue λmax", log_y=False,
-                              hlines=[(2 / lr, f"2/η = {num(2 / lr)}")], y2=("training loss", loss),
-                              height=int(theme.height * 0.75)), "net.s.chart")
-        top = float(np.nanmax(sharp[keep])) if keep.any() else float("nan")
-        st.markdown(f"Sharpness from **{num(sharp[0])}** at the start to **{num(sharp[keep][-1])}** at the end "
-                    f"(highest {num(top)}); the stability limit of gradient descent is 2/η = **{num(2 / lr)}**.")
+        show(nf.sharpness_figure(tr, steps_at, sharp, theme), "net.s.chart")
+        _, sharp = nf.sharpness_until(tr, steps_at, sharp)
+        st.markdown(f"Sharpness from **{num(sharp[0])}** at the start to **{num(sharp[-1])}** at the end "
+                    f"(highest {num(float(np.nanmax(sharp)))}); the stability limit of gradient descent is 2/η = "
+                    f"**{num(2 / lr)}**.")
         st.caption("Cohen et al. (ICLR 2021): under full-batch gradient descent the sharpness first rises "
                    "(progressive sharpening) until it reaches 2/η, then hovers there while the loss keeps falling, "
                    "not monotonically: the edge of stability. The quadratic model says a step above 2/λmax diverges; "
@@ -295,6 +291,12 @@ def sharpness_section(charts, side, theme) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-charts, side, section = page_frame("Networks", SECTIONS, "net.section", SHORT)
-{"See it whole": whole_section, "Train": train_section, "Train vs test": test_section,
- "Init · BN · dropout": variants_section, "Sharpness": sharpness_section}[section](charts, side, theme)
+if (q := links.entry()) is not None and "section" not in q:  # a link without section= means the first section
+    st.session_state["net.section"] = pg.SECTIONS[0]
+charts, side, section = page_frame("Networks", pg.SECTIONS, "net.section", pg.SHORT)
+if (q := links.entry()) is not None:  # the opening link (page_frame has read and told its section)
+    linked, notices = pg.decode({**q, "section": section})
+    set_widgets(linked)
+    links.notice(notices)
+{pg.WHOLE: whole_section, pg.TRAIN: train_section, pg.TEST: test_section, pg.VARIANTS: variants_section,
+ pg.SHARPNESS: sharpness_section}[section](charts, side, theme)

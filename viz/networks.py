@@ -1,6 +1,7 @@
-"""A small network's training in figures: curves against the step (loss, accuracy, the sharpness under its 2/η line),
-the decision boundary or the fitted curve, and the loss around the trained weights (a 2-D slice, the straight line from
-the initialisation). Pure Plotly: NumPy arrays in, go.Figure out; every array is sent as float32 binary."""
+"""A small network's pictures: what it computes (the decision boundary over the plane, or the fitted curve) and the
+loss around its trained weights (a 2-D slice of the landscape), with the colours and the frame its figures share
+(viz/net_curves.py draws the curves against the step). Pure Plotly: NumPy arrays in, go.Figure out; every array is
+sent as float32 binary."""
 
 from __future__ import annotations
 
@@ -20,16 +21,10 @@ TRUTH_COLOR = "#6b7280"
 SLICE_LEVELS = 18  # iso-lines of a slice between the ends of its colour range (log₁₀ loss)
 AXIS = dict(showline=True, linecolor="#9aa5b1", ticks="outside", automargin=True, zeroline=False)
 
-Curve = tuple[str, np.ndarray, str, str]  # (label, values, colour hex, dash "solid" | "dash" | "dot")
 
-
-def _f32(a) -> np.ndarray:
+def f32(a) -> np.ndarray:
+    """A flat float32 array (what every figure sends)."""
     return np.asarray(a, np.float32).ravel()
-
-
-def _steps(a) -> np.ndarray:
-    a = np.asarray(a).ravel()
-    return a.astype(np.int32) if np.issubdtype(a.dtype, np.integer) else a.astype(np.float32)
 
 
 def _title(title: str, theme: Theme) -> dict | None:
@@ -42,51 +37,14 @@ def _legend(theme: Theme) -> dict:
                 font=dict(size=theme.font_size - 2), bgcolor="rgba(255,255,255,0)")  # fmt: skip
 
 
-def _layout(theme: Theme, title: str, height: int | None, fraction: float, showlegend: bool) -> dict:
+def frame(theme: Theme, title: str, height: int | None, fraction: float, showlegend: bool) -> dict:
+    """The layout every network figure starts from: the theme, a left-aligned title, the legend below, the height
+    (``fraction`` of the theme's when not given)."""
     layout = base_layout(theme)
     layout.update(title=_title(title, theme), legend=_legend(theme), showlegend=showlegend, hovermode="closest",
                   height=int(height or theme.height * fraction),
                   margin=dict(l=10, r=10, t=theme.title_size + 30 if title else 20, b=10))  # fmt: skip
     return layout
-
-
-def _for_log(y: np.ndarray) -> np.ndarray:
-    """Values a log axis can show; zeros, negatives and non-finite values become gaps (NaN)."""
-    with np.errstate(invalid="ignore"):
-        return np.where(np.isfinite(y) & (y > 0), y, np.nan).astype(np.float32)
-
-
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _tick_text(v: float) -> str:
-    """0.05, 1.5, 300 as they are; beyond 10⁻³ … 10⁴ as powers of ten (2×10⁻⁵); a true minus sign."""
-    if 1e-3 <= v < 1e4:
-        return f"{v:g}"
-    m, e = f"{v:.1e}".split("e")
-    m = m.rstrip("0").rstrip(".")
-    return ("" if m == "1" else f"{m}×") + "10" + str(int(e)).translate(SUPERSCRIPT)
-
-
-def _log_ticks(values: np.ndarray) -> dict:
-    """Tick values and labels for a log axis over the positive values: decades where three fit, else 1-2-5, else
-    finer mantissas; 3 to 7 ticks, every label full-size (Plotly's own labels 2 … 9 of a decade are tiny digits)."""
-    v = np.asarray(values, np.float64)
-    v = v[np.isfinite(v) & (v > 0)]
-    if not len(v):
-        return {}
-    lo, hi = v.min() * (1 - 1e-6), v.max() * (1 + 1e-6)
-    exps = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
-    ticks: list[float] = []
-    for mantissas in ((1,), (1, 2, 5), (1, 1.5, 2, 3, 4, 5, 6, 8)):
-        ticks = [c for e in exps for m in mantissas if lo <= (c := float(f"{m * 10.0**e:.2g}")) <= hi]
-        if len(ticks) >= 3:
-            break
-    if len(ticks) < 2:
-        return dict(tickformat=".3~g")  # less than a factor 1.5 from end to end: Plotly's linear-looking ticks
-    if len(ticks) > 7:
-        ticks = ticks[:: int(np.ceil(len(ticks) / 7))]
-    return dict(tickmode="array", tickvals=ticks, ticktext=[_tick_text(t) for t in ticks])
 
 
 def _nice_ticks(lo: float, hi: float) -> dict:
@@ -99,105 +57,10 @@ def _nice_ticks(lo: float, hi: float) -> dict:
                                                                                  for t in ticks])  # fmt: skip
 
 
-# -- curves against the step -----------------------------------------------------------------------------------
-def _curve_traces(x: np.ndarray, curves, theme: Theme, log: bool, axis: str, suffix: str) -> list[dict]:
-    out = []
-    for label, values, col, dash in curves:
-        y = _f32(values)
-        if len(y) != len(x):
-            raise ValueError(f"curve {label!r} has {len(y)} values for {len(x)} steps")
-        y = _for_log(y) if log else np.where(np.isfinite(y), y, np.nan).astype(np.float32)
-        out.append(dict(type="scatter", mode="lines", x=x, y=y, name=label + suffix, yaxis=axis, connectgaps=False,
-                        line=dict(color=col, width=theme.line_width, dash=dash),
-                        hovertemplate=f"{label}: %{{y:.4g}}<extra></extra>"))  # fmt: skip
-    return out
-
-
-def _shown(traces: list[dict]) -> list[float]:
-    """Every y value the traces draw (for the tick choice); the values, not their gaps."""
-    ys = [t["y"][np.isfinite(t["y"])] for t in traces]
-    return np.concatenate(ys).tolist() if ys else []
-
-
-def _line_chart(x, curves, theme: Theme, *, x_title: str, x_hover: str, y_title: str, log_y: bool,
-                vlines: list[tuple[float, str]], hlines, title: str, y2, log_y2: bool, height: int | None,
-                fraction: float, showlegend: bool) -> go.Figure:  # fmt: skip
-    data = _curve_traces(x, curves, theme, log_y, "y", "")
-    shapes, notes = [], []
-    thin = max(1.5, theme.line_width * 0.6)
-    small = dict(size=theme.font_size - 2, color=INK)
-    for value, text in vlines:
-        shapes.append(dict(type="line", xref="x", yref="paper", x0=value, x1=value, y0=0, y1=1, layer="above",
-                           line=dict(color=INK, width=thin, dash="dot")))  # fmt: skip
-        notes.append(dict(x=value, xref="x", y=1, yref="paper", yanchor="top", xanchor="left", xshift=3,
-                          showarrow=False, text=text, font=small, bgcolor="rgba(255,255,255,0.8)"))  # fmt: skip
-    for value, text in hlines:
-        value = float(value)
-        if not np.isfinite(value) or (log_y and value <= 0):
-            continue  # a log axis cannot place it
-        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=value, y1=value, layer="above",
-                           line=dict(color=INK, width=thin, dash="dash")))  # fmt: skip
-        notes.append(dict(x=1, xref="paper", y=np.log10(value) if log_y else value, yref="y", xanchor="right",
-                          yanchor="bottom", showarrow=False, text=f"<b>{text}</b>", font=small,
-                          bgcolor="rgba(255,255,255,0.8)"))  # fmt: skip
-    layout = _layout(theme, title, height, fraction, showlegend)
-    layout.update(
-        xaxis=dict(title=dict(text=x_title), unifiedhovertitle=dict(text=x_hover), **AXIS),
-        yaxis=dict(type="log" if log_y else "linear", title=dict(text=y_title), exponentformat="power", **AXIS,
-                   **(_log_ticks(_shown(data) + [v for v, _ in hlines]) if log_y else {})),
-        shapes=shapes, annotations=notes, hovermode="x unified",
-    )
-    if y2 is not None:
-        y2_title, y2_curves = y2
-        right = _curve_traces(x, y2_curves, theme, log_y2, "y2", " (right axis)")
-        data += right
-        layout["yaxis2"] = dict(type="log" if log_y2 else "linear", title=dict(text=y2_title), overlaying="y",
-                                side="right", showgrid=False, exponentformat="power", **AXIS,
-                                **(_log_ticks(_shown(right)) if log_y2 else {}))  # fmt: skip
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
-
-
-def curves_figure(
-    steps: np.ndarray,
-    curves: list[Curve],
-    theme: Theme,
-    *,
-    y_title: str = "loss",
-    log_y: bool = True,
-    marker_step: int | None = None,
-    hlines: list[tuple[float, str]] = (),
-    title: str = "",
-    y2: tuple[str, list[Curve]] | None = None,
-    log_y2: bool = True,
-    x_title: str = "step",
-    height: int | None = None,
-    showlegend: bool = True,
-) -> go.Figure:
-    """Curves over the training steps: each (label, values, colour, dash); NaN leaves a gap, and on a log axis so do
-    zeros and negatives. ``marker_step``: a dotted vertical line "step N"; ``hlines``: dashed horizontal lines labelled
-    at their right end (dropped on a log axis when not positive); ``y2``: (title, curves) on a right-hand axis (log
-    unless ``log_y2=False``), their legend entries marked "(right axis)". Hover shows every curve at one step."""
-    vlines = [] if marker_step is None else [(float(marker_step), f"step {int(marker_step)}")]
-    return _line_chart(_steps(steps), curves, theme, x_title=x_title, x_hover="step %{x}", y_title=y_title,
-                       log_y=log_y, vlines=vlines, hlines=hlines, title=title, y2=y2, log_y2=log_y2, height=height,
-                       fraction=0.62, showlegend=showlegend)  # fmt: skip
-
-
-def line_figure(alphas: np.ndarray, train: np.ndarray, test: np.ndarray, theme: Theme, *, title: str = "",
-                height: int | None = None, showlegend: bool = True) -> go.Figure:  # fmt: skip
-    r"""The loss along the straight line :math:`\theta(\alpha) = (1-\alpha)\,\theta_0 + \alpha\,\theta^*` from the
-    initialisation (α = 0) to the trained weights (α = 1), train and test, on a log axis (Goodfellow et al. 2015)."""
-    curves = [("training loss", train, TRAIN_COLOR, "solid"), ("test loss", test, TEST_COLOR, "dash")]
-    return _line_chart(_f32(alphas), curves, theme, x_title="α   (0 = initialisation, 1 = trained weights)",
-                       x_hover="α = %{x:.2f}", y_title="loss", log_y=True, vlines=[(0.0, "init"), (1.0, "trained")],
-                       hlines=(), title=title, y2=None, log_y2=True, height=height, fraction=0.62,
-                       showlegend=showlegend)  # fmt: skip
-
-
 # -- what the network computes -----------------------------------------------------------------------------------
 def _points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, np.float32).reshape(len(x), -1)
-    return x, _f32(y)
+    return x, f32(y)
 
 
 def _dot_size(n: int, theme: Theme, height: int) -> float:
@@ -215,7 +78,7 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, prob: np.ndarray, x_train: n
     vermillion (class 1), the decision boundary P = 0.5 as a solid line, training points filled (soft mixup labels
     coloured by rounding, their label in the hover), test points hollow. Equal aspect; the axes span the grid and
     are untitled unless ``axis_titles`` are given (the space goes to the plot)."""
-    xs, ys = _f32(xs), _f32(ys)
+    xs, ys = f32(xs), f32(ys)
     z = np.asarray(prob, np.float32)
     if z.shape != (len(ys), len(xs)):
         raise ValueError(f"prob has shape {z.shape}, expected (len(ys), len(xs)) = ({len(ys)}, {len(xs)})")
@@ -229,7 +92,7 @@ def boundary_figure(xs: np.ndarray, ys: np.ndarray, prob: np.ndarray, x_train: n
     )]
     (xa, ya), (xb, yb) = _points(x_train, y_train), _points(x_test, y_test)
     soft = bool(np.any((ya > 0) & (ya < 1)))
-    layout = _layout(theme, title, height, 0.7, showlegend)
+    layout = frame(theme, title, height, 0.7, showlegend)
     size = _dot_size(len(ya), theme, layout["height"])
     for c in (0, 1):
         m = (ya >= 0.5) == bool(c)
@@ -269,11 +132,11 @@ def regression_figure(xs: np.ndarray, fit: np.ndarray, x_train: np.ndarray, y_tr
     """A 1-D fit: training data filled, test data hollow, the true curve dashed (if given), the network's fit thick.
     The y range follows the data: a fit that shoots off (overfitting at the edges) leaves the frame rather than
     squeezing the data into a line."""
-    xs, fit = _f32(xs), _f32(fit)
+    xs, fit = f32(xs), f32(fit)
     order = np.argsort(xs, kind="stable")
     xs, fit = xs[order], fit[order]
-    xa, ya, xb, yb = _f32(x_train), _f32(y_train), _f32(x_test), _f32(y_test)
-    layout = _layout(theme, title, height, 0.62, showlegend)
+    xa, ya, xb, yb = f32(x_train), f32(y_train), f32(x_test), f32(y_test)
+    layout = frame(theme, title, height, 0.62, showlegend)
     size = _dot_size(len(ya), theme, layout["height"])
     data = [
         dict(type="scatter", mode="markers", x=xa, y=ya, name="training data",
@@ -285,7 +148,7 @@ def regression_figure(xs: np.ndarray, fit: np.ndarray, x_train: np.ndarray, y_tr
              hovertemplate="test point<br>x %{x:.3f}<br>y %{y:.3f}<extra></extra>"),
     ]  # fmt: skip
     if truth is not None:
-        data.append(dict(type="scatter", mode="lines", x=xs, y=_f32(truth)[order], name="true curve",
+        data.append(dict(type="scatter", mode="lines", x=xs, y=f32(truth)[order], name="true curve",
                          line=dict(color=TRUTH_COLOR, width=theme.line_width, dash="dash"),
                          hovertemplate="true curve<br>x %{x:.3f}<br>y %{y:.3f}<extra></extra>"))  # fmt: skip
     data.append(dict(type="scatter", mode="lines", x=xs, y=fit, name="network's fit",
@@ -293,7 +156,7 @@ def regression_figure(xs: np.ndarray, fit: np.ndarray, x_train: np.ndarray, y_tr
                      hovertemplate="fit<br>x %{x:.3f}<br>y %{y:.3f}<extra></extra>"))  # fmt: skip
     layout.update(xaxis=dict(title=dict(text="x"), showgrid=True, **AXIS),
                   yaxis=dict(title=dict(text="y"), range=_y_range(np.concatenate([ya, yb]), fit,
-                             None if truth is None else _f32(truth)), **AXIS))  # fmt: skip
+                             None if truth is None else f32(truth)), **AXIS))  # fmt: skip
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
 
 
@@ -363,7 +226,7 @@ def slice_figure(
     own extent. Pass both to compare two panels (train and test): the same pair gives the same colours and the same
     iso-lines. Zero or negative loss shows at the bottom of the range, a non-finite one (overflow) at the top; the
     hover shows the loss itself."""
-    a, b = _f32(alphas), _f32(betas)
+    a, b = f32(alphas), f32(betas)
     raw = np.asarray(z, np.float32)
     if raw.shape != (len(b), len(a)):
         raise ValueError(f"z has shape {raw.shape}, expected (len(betas), len(alphas)) = ({len(b)}, {len(a)})")
@@ -397,7 +260,7 @@ def slice_figure(
                      name="trained weights", hovertemplate="trained weights (0, 0)<extra></extra>",
                      marker=dict(symbol="star", size=theme.point_size * 1.6, color=POINT_COLORS["global"],
                                  line=dict(width=1.5, color="#222222"))))  # fmt: skip
-    layout = _layout(theme, title, height, 0.62, showlegend)
+    layout = frame(theme, title, height, 0.62, showlegend)
     ends = lambda v: [float(np.nanmin(v)), float(np.nanmax(v))] if len(v) else [-1.0, 1.0]
     layout.update(
         xaxis=dict(range=ends(a), title=dict(text=axis_titles[0]), showgrid=False, **AXIS),

@@ -1,0 +1,189 @@
+"""A small network's training -> the Networks page's figures: one road for the page and the export command.
+
+The computations come through a :class:`Work`: scenes.net's own functions (:func:`direct`, remembered for one call) or
+the page's cached copies of them, so the page draws from its cache what the export command computes afresh.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from scenes import figures as fig
+from scenes import net
+from scenes.compute import Result, compute
+from scenes.scene import RunSpec, Scene
+from scenes.text import num, point
+from surfaces.datasets import CLASSIFICATION, regression_target
+from viz import Theme
+from viz.net_curves import curves_figure, line_figure
+from viz.networks import TEST_COLOR, TRAIN_COLOR, boundary_figure, regression_figure, slice_figure
+
+VARIANT_COLORS = ("#0072B2", "#D55E00", "#009E73")
+
+
+@dataclass(frozen=True)
+class Work:
+    """How the figures' results are computed (each takes the NetScene, as the page's cached functions do)."""
+
+    train: Callable[[net.NetScene], net.Training]
+    boundary: Callable[[net.NetScene, int], net.Boundary]  # at the index-th recorded point
+    slice: Callable[[net.NetScene, str], net.Slice]  # "random" | "pca"
+    line: Callable[[net.NetScene], tuple]  # (α, train, test) from the initial to the trained weights
+    sharpness: Callable[[net.NetScene], tuple]  # (steps, λmax)
+    race: Callable[[Scene], Result]  # a 2-D race (See it whole)
+
+
+def direct() -> Work:
+    """scenes.net's functions, each training run computed once (for the export command and tests)."""
+    train = functools.cache(net.train)
+    return Work(train, lambda s, i: net.boundary(s, train(s).at(i)),
+                lambda s, kind: net.landscape_slice(train(s), kind), lambda s: net.interpolation(train(s)),
+                lambda s: net.sharpness(train(s)), compute)  # fmt: skip
+
+
+def slug(name: str) -> str:
+    """A run's name as a figure name (a file name of the export): "Xavier / Glorot" -> "xavier-glorot"."""
+    return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-")
+
+
+# -- one training run -------------------------------------------------------------------------------------------------
+def drawable(tr: net.Training) -> bool:
+    """False when the run blew up at once: nothing to draw."""
+    return tr.diverged_at is None or tr.diverged_at > 1
+
+
+def last_index(tr: net.Training) -> int:
+    """The last recorded point before the run diverged (the last one if it did not)."""
+    return len(tr.steps) - 1 if tr.diverged_at is None else int(np.searchsorted(tr.steps, tr.diverged_at)) - 1
+
+
+def shown_index(tr: net.Training, step: int | None) -> int:
+    """The recorded point of ``step`` (None: the last reached), never past the divergence."""
+    return last_index(tr) if step is None else min(int(np.searchsorted(tr.steps, step)), last_index(tr))
+
+
+def curves(tr: net.Training, theme: Theme, *, marker_step=None, height=None, title="") -> go.Figure:
+    """Train and test loss against the step (and the objective with its penalty, when there is one)."""
+    lines = [("train", tr.train_loss, TRAIN_COLOR, "solid"), ("test", tr.test_loss, TEST_COLOR, "dash")]
+    if tr.scene.l2 or tr.scene.l1:
+        lines.append(("objective (with penalty)", tr.objective, "#555555", "dot"))
+    return curves_figure(tr.steps, lines, theme, y_title=f"loss ({tr.scene.problem.loss.replace('_', '-')})",
+                         marker_step=marker_step, title=title, height=height)  # fmt: skip
+
+
+def fit(tr: net.Training, b: net.Boundary, theme: Theme, *, height=None, title="", legend=True) -> go.Figure:
+    """The decision boundary over the data (classification) or the fitted curve with the true one (regression)."""
+    d = tr.scene.problem.data
+    if d.task == CLASSIFICATION:
+        return boundary_figure(b.xs, b.ys, b.z, d.x_train, d.y_train, d.x_test, d.y_test, theme, title=title,
+                               height=height, showlegend=legend)  # fmt: skip
+    return regression_figure(b.xs, b.z, d.x_train, d.y_train, d.x_test, d.y_test, theme, title=title,
+                             truth=regression_target(b.xs).astype(np.float32), height=height, showlegend=legend)
+
+
+# -- the sections -----------------------------------------------------------------------------------------------------
+def fit_and_curves(tr: net.Training, i: int, theme: Theme, work: Work) -> dict[str, go.Figure]:
+    """Train: the fit at the i-th recorded point and the curves with that step marked."""
+    h = int(theme.height * 0.62)
+    return {"fit": fit(tr, work.boundary(tr.scene, i), theme, height=h),
+            "curves": curves(tr, theme, marker_step=int(tr.steps[i]), height=h)}
+
+
+def landscapes(scene: net.NetScene, theme: Theme, work: Work) -> dict[str, go.Figure]:
+    """Train: the loss on two random directions, on the plane of the path's principal components (with the path),
+    and along the straight line from the initial to the trained weights."""
+    rnd, pca = work.slice(scene, "random"), work.slice(scene, "pca")
+    alphas, train, test = work.line(scene)
+    h = int(theme.height * 0.62)
+    return {"random": slice_figure(rnd.alphas, rnd.betas, rnd.train, theme, height=h),
+            "pca": slice_figure(pca.alphas, pca.betas, pca.train, theme, path=pca.path, axis_titles=("PC 1", "PC 2"),
+                                height=h),
+            "line": line_figure(alphas, train, test, theme, height=int(theme.height * 0.5))}  # fmt: skip
+
+
+def train_vs_test(runs: dict[str, net.NetScene], theme: Theme, work: Work) -> dict[str, go.Figure]:
+    """Train vs test: for the run without and with the switch, the training and the test slice on one colour scale
+    (the same plane) and the curves; nothing if either run diverged."""
+    trainings = {name: work.train(s) for name, s in runs.items()}
+    if any(tr.diverged_at is not None for tr in trainings.values()):
+        return {}
+    slices = {name: work.slice(s, "random") for name, s in runs.items()}
+    logs = [np.log10(np.maximum(z, 1e-12)) for sl in slices.values() for z in (sl.train, sl.test)]
+    zmin, zmax = min(float(np.nanmin(v)) for v in logs), max(float(np.nanmax(v)) for v in logs)
+    h, out = int(theme.height * 0.5), {}
+    for (name, sl), side in zip(slices.items(), ("off", "on"), strict=True):
+        out[f"train-{side}"] = slice_figure(sl.alphas, sl.betas, sl.train, theme, title="train", zmin=zmin,
+                                            zmax=zmax, showscale=False, height=h)  # fmt: skip
+        out[f"test-{side}"] = slice_figure(sl.alphas, sl.betas, sl.test, theme, title="test", zmin=zmin, zmax=zmax,
+                                           height=h)  # fmt: skip
+        out[f"curves-{side}"] = curves(trainings[name], theme, height=h)
+    return out
+
+
+def variant_figures(runs: dict[str, net.NetScene], theme: Theme, work: Work) -> dict[str, go.Figure]:
+    """Init · BN · dropout: every variant's curves in one figure, then each one's fit and (unless it diverged) its
+    landscape on two random directions; nothing if one blew up at once."""
+    trainings = {name: work.train(s) for name, s in runs.items()}
+    if not all(drawable(tr) for tr in trainings.values()):
+        return {}
+    lines = []
+    for (name, tr), c in zip(trainings.items(), VARIANT_COLORS, strict=False):
+        lines += [(f"{name}: train", tr.train_loss, c, "solid"), (f"{name}: test", tr.test_loss, c, "dash")]
+    steps = next(iter(trainings.values())).steps
+    out = {"curves": curves_figure(steps, lines, theme, y_title="loss", height=int(theme.height * 0.55))}
+    h = int(theme.height * 0.5)
+    for k, (name, tr) in enumerate(trainings.items()):
+        out[f"fit-{slug(name)}"] = fit(tr, work.boundary(runs[name], len(tr.steps) - 1), theme, height=h, title=name,
+                                       legend=k == 0)  # fmt: skip
+    for name, tr in trainings.items():
+        if tr.diverged_at is None:
+            sl = work.slice(runs[name], "random")
+            out[f"slice-{slug(name)}"] = slice_figure(sl.alphas, sl.betas, sl.train, theme, height=h, showscale=False,
+                                                      showlegend=False, title=f"landscape, {name}")  # fmt: skip
+    return out
+
+
+def sharpness_until(tr: net.Training, steps: np.ndarray, sharp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sharpness measured before the run diverged."""
+    keep = steps <= (tr.diverged_at if tr.diverged_at is not None else np.inf)
+    return steps[keep], sharp[keep]
+
+
+def sharpness_figure(tr: net.Training, steps: np.ndarray, sharp: np.ndarray, theme: Theme) -> go.Figure:
+    """Sharpness: λmax along the path under the 2/η line, the training loss on the right axis."""
+    lr = tr.scene.optimizer.hyper_dict()["learning_rate"]
+    steps, sharp = sharpness_until(tr, steps, sharp)
+    loss = [("loss", np.interp(steps, tr.steps, tr.objective), "#999999", "dot")]
+    return curves_figure(steps, [("sharpness λmax", sharp, "#0072B2", "solid")], theme,
+                         y_title="top Hessian eigenvalue λmax", log_y=False, hlines=[(2 / lr, f"2/η = {num(2 / lr)}")],
+                         y2=("training loss", loss), height=int(theme.height * 0.75))  # fmt: skip
+
+
+# -- See it whole: the 2-parameter network --------------------------------------------------------------------------
+def whole_scenes(runs: tuple[RunSpec, ...], scale: float, seed: int, steps: int) -> list[tuple[str, Scene]]:
+    """The race from zero and from a small random start w ~ N(0, scale²) (by ``seed``), with their headings; none
+    without racers."""
+    if not runs:
+        return []
+    w0 = tuple(float(v) for v in scale * np.random.default_rng(seed).normal(size=2))
+    return [(head, Scene(surface="two_param_net", runs=tuple(runs), start=start, steps=steps))
+            for head, start in (("Zero initialisation: the gradient is exactly 0", (0.0, 0.0)),
+                                (f"Small random initialisation {point(*w0, 2)}", w0))]  # fmt: skip
+
+
+def whole_figure(result: Result, theme: Theme) -> go.Figure:
+    f = fig.contour(result, theme)
+    f.update_layout(height=int(theme.height * 0.8), xaxis_title_text="w₁", yaxis_title_text="w₂")
+    return f
+
+
+def whole_figures(scenes: list[tuple[str, Scene]], theme: Theme, work: Work) -> dict[str, go.Figure]:
+    """The two animated races, "race-zero" and "race-random"."""
+    return {name: whole_figure(work.race(s), theme) for name, (_, s) in zip(("race-zero", "race-random"), scenes,
+                                                                             strict=True)}  # fmt: skip

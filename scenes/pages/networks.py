@@ -1,0 +1,425 @@
+"""The Networks page's state: its section, the trained network's settings (a NetScene; the 2-parameter race's on See it
+whole) and each section's own controls; what those controls offer, the link, and the section's figures.
+
+Link (each section's defaults omitted)::
+
+    /networks?section=train&data=circles&noise=0.3&widths=32,32&act=relu&opt=sgd&sgd.learning_rate=0.1&l2=0.001
+
+- See it whole: ``opt`` (of gd, momentum, adam; comma-separated) and ``<opt>.<hyper>``, ``scale`` (the random start's
+  std), ``seed`` (its seed), ``steps``.
+- Train, Train vs test, Init · BN · dropout: the data (``data noise n data_seed``), the network (``widths act init
+  init_scale init_seed``) and the training (``opt``, ``<opt>.<hyper>``, ``steps``); Train also the regularisation
+  (``l2 l1 bn dropout aug strength``) and ``step``, the step whose fit is shown (omitted: the last).
+- Train vs test: ``compare=l2|aug`` and what the second run switches on: ``l2``, or ``aug`` and ``strength``.
+- Init · BN · dropout: ``compare=init|bn|dropout`` and, for dropout, ``dropout`` (the rate switched on).
+- Sharpness: the data and the network, ``gd.learning_rate`` (gradient descent's η) and ``steps``.
+
+A value must be one the page's controls offer (a slider's stops, a box's entries): anything else falls back to the
+section's default with a notice, so a link never puts a control into a value it cannot hold.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import plotly.graph_objects as go
+
+from optim import OPTIMIZERS
+from scenes import net_figures as nf
+from scenes.controls import options
+from scenes.net import MAX_RECORDS, NET_STEPS, SECTION_DEFAULTS, NetScene
+from scenes.pages import read_section, section_param
+from scenes.scene import RunSpec
+from scenes.text import num
+from scenes.url import (
+    Param,
+    choice,
+    decode_run,
+    flag,
+    fmt,
+    integer,
+    read_params,
+    run_query,
+    unknown_params,
+    write_flag,
+    write_params,
+)
+from surfaces.datasets import AUGMENTATIONS, DATASETS
+from surfaces.networks import ACTIVATIONS, INITS
+from viz import Theme
+
+SECTIONS = ("See it whole", "Train", "Train vs test", "Init · BN · dropout", "Sharpness")
+SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Init · BN · dropout": "Init·BN"}
+WHOLE, TRAIN, TEST, VARIANTS, SHARPNESS = SECTIONS
+DEFAULTS = {TRAIN: "train", TEST: "test", VARIANTS: "variants", SHARPNESS: "sharpness"}  # net.SECTION_DEFAULTS' keys
+
+# -- what the controls offer -----------------------------------------------------------------------------------------
+NOISES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
+POINTS = (100, 200, 400, 800)
+SEEDS = (0, 10_000)
+PENALTIES = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
+DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
+INIT_SCALES = (0.0, 0.01, 0.1, 0.3, 1.0, 3.0)
+SCALED_INITS = ("constant", "normal")  # the initialisations with a scale control
+SYMMETRIC_INITS = ("zeros", "constant")
+INIT_TITLES = {"zeros": "Zeros", "constant": "Constant (every weight the same)", "normal": "Normal (chosen std)",
+               "xavier": "Xavier / Glorot", "he": "He"}  # fmt: skip
+AUG_TITLES = {"none": "None", "jitter": "Jitter (input noise copies)", "flip": "Mirror x₁ → −x₁",
+              "mixup": "Mixup (Zhang et al. 2018)"}  # fmt: skip
+STRENGTHS = {"jitter": (0.02, 0.05, 0.1, 0.2), "flip": (0.25, 0.5, 1.0), "mixup": (0.1, 0.2, 0.4, 1.0)}
+NET_OPTIMIZERS = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")  # Newton: P×P Hessians
+STEPS = (50, NET_STEPS[1], 50)  # the steps slider: from, to, by
+MAX_LAYERS, MAX_WIDTH = 4, 256
+SHARP_LRS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)  # the Sharpness section's η (gradient descent)
+SHARP_STEPS = (200, NET_STEPS[1], 100)
+WHOLE_OPTIMIZERS = ("gd", "momentum", "adam")
+WHOLE_SCALES = (0.001, 0.01, 0.1, 0.5)
+WHOLE_STEPS = (50, 2000, 50)
+COMPARE = {TEST: {"l2": "L2 regularisation", "aug": "Augmentation"},
+           VARIANTS: {"init": "Initialisation", "bn": "Batch norm", "dropout": "Dropout"}}  # fmt: skip
+ON_AUGMENTATIONS = ("jitter", "mixup", "flip")  # what Train vs test can switch on
+ON_L2, ON_DROPOUT = 1e-3, 0.2
+
+
+class SettingError(ValueError):
+    """A setting the network cannot be built with; its message is for the page."""
+
+
+def parse_widths(text: str) -> tuple[int, ...]:
+    """ "16, 16" -> (16, 16); "" -> () (a linear model). A zero, a negative or a word is told plainly."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        widths = tuple(int(p) for p in parts)
+    except ValueError:
+        raise SettingError(f"hidden widths are whole numbers separated by commas, like 16, 16; got {text!r}") from None
+    if any(w < 1 for w in widths):
+        raise SettingError(f"a layer needs at least one neuron: {text!r} has a width below 1")
+    if len(widths) > MAX_LAYERS or any(w > MAX_WIDTH for w in widths):
+        raise SettingError(f"at most {MAX_LAYERS} hidden layers of at most {MAX_WIDTH} neurons each (the page trains "
+                           "in seconds)")
+    return widths
+
+
+def recorded_steps(steps: int) -> list[int]:
+    """The steps a training run of ``steps`` records (net.train: every ⌈steps/200⌉, the last always)."""
+    every = max(1, math.ceil(steps / MAX_RECORDS))
+    return sorted({*range(0, steps + 1, every), steps})
+
+
+# -- readers of a link's values: only what a control offers -----------------------------------------------------------
+def _offered(values, v: float) -> str:
+    if len(values) <= 12:
+        return ", ".join(fmt(o) for o in values)
+    below, above = [o for o in values if o < v][-1:], [o for o in values if o > v][:1]
+    return f"…, {', '.join(fmt(o) for o in below + above)}, … ({fmt(values[0])} to {fmt(values[-1])})"
+
+
+def on_grid(values, v: float):
+    """The offered value equal to ``v`` (the option itself: an int stays an int), or None."""
+    return next((o for o in values if math.isclose(v, o, rel_tol=1e-9, abs_tol=1e-15)), None)
+
+
+def grid(values):
+    """A reader that accepts one of a slider's stops."""
+
+    def read(text: str):
+        try:
+            v = float(text)
+        except ValueError:
+            raise ValueError("not a number") from None
+        if (o := on_grid(values, v)) is None:
+            raise ValueError(f"the slider offers {_offered(values, v)}")
+        return o
+
+    return read
+
+
+def stepped(lo: int, hi: int, by: int):
+    """A reader of a whole number a slider from ``lo`` to ``hi`` by ``by`` can hold."""
+
+    def read(text: str) -> int:
+        v = integer(lo, hi)(text)
+        if (v - lo) % by:
+            raise ValueError(f"the slider goes from {lo} to {hi} by {by}")
+        return v
+
+    return read
+
+
+def labelled(labels: dict[str, str]) -> Param:
+    """``compare``: a radio's label by its short name in the link."""
+    short = {v: k for k, v in labels.items()}
+    return Param("compare", "compare", f"the comparison: {', '.join(labels)}",
+                 lambda t: labels[choice(tuple(labels))(t)], short.get)
+
+
+# -- the link's tables ------------------------------------------------------------------------------------------------
+DATA = (Param("dataset", "data", "the data set", choice(tuple(DATASETS))),
+        Param("noise", "noise", "the noise's std", grid(NOISES), fmt),
+        Param("n", "n", "the points, train and test together", grid(POINTS)),
+        Param("data_seed", "data_seed", "the data's seed", integer(*SEEDS)))  # fmt: skip
+MODEL = (Param("widths", "widths", "the hidden widths, comma-separated (empty: a linear model)", parse_widths,
+               lambda w: ",".join(map(str, w))),
+         Param("activation", "act", "the activation", choice(tuple(ACTIVATIONS))),
+         Param("init", "init", "the initialisation", choice(INITS)),
+         Param("init_seed", "init_seed", "the initialisation's seed", integer(*SEEDS)))  # fmt: skip
+SCALE = (Param("init_scale", "init_scale", "the constant, or the normal's std", grid(INIT_SCALES), fmt),)
+NET_STEPS_PARAM = (Param("steps", "steps", "the training steps", stepped(*STEPS)),)
+REGULARISATION = (Param("l2", "l2", "L2's λ", grid(PENALTIES), fmt),
+                  Param("l1", "l1", "L1's λ", grid(PENALTIES), fmt),
+                  Param("batchnorm", "bn", "batch normalisation, 1 or 0", flag, write_flag),
+                  Param("dropout", "dropout", "the dropout rate", grid(DROPOUTS), fmt),
+                  Param("augmentation", "aug", "the augmentation", choice(AUGMENTATIONS)))  # fmt: skip
+SHARP = (Param("lr", "gd.learning_rate", "gradient descent's η", grid(SHARP_LRS), fmt),
+         Param("steps", "steps", "the training steps", stepped(*SHARP_STEPS)))  # fmt: skip
+WHOLE_PARAMS = (Param("scale", "scale", "the random start's std", grid(WHOLE_SCALES), fmt),
+                Param("seed", "seed", "the random start's seed", integer(*SEEDS)),
+                Param("steps", "steps", "the steps", stepped(*WHOLE_STEPS)))  # fmt: skip
+STEP = (Param("step", "step", "the step whose fit is shown", integer(0, NET_STEPS[1])),)
+
+
+def strength_param(kind: str) -> tuple[Param, ...]:
+    return (Param("strength", "strength", f"{kind}'s strength", grid(STRENGTHS[kind]), fmt),)
+
+
+# -- the state --------------------------------------------------------------------------------------------------------
+def _default_runs() -> tuple[RunSpec, ...]:
+    return tuple(RunSpec.default(k) for k in WHOLE_OPTIMIZERS)
+
+
+@dataclass(frozen=True)
+class Whole:
+    """See it whole: the racers on the 2-parameter network, the small random start's std and seed, the steps."""
+
+    runs: tuple[RunSpec, ...] = field(default_factory=_default_runs)
+    scale: float = 0.01
+    seed: int = 1
+    steps: int = 800
+
+
+@dataclass(frozen=True)
+class State:
+    section: str = WHOLE
+    scene: NetScene | None = None  # the trained network (None on See it whole)
+    whole: Whole | None = field(default_factory=Whole)  # See it whole only
+    step: int | None = None  # Train: the step whose fit is shown (None: the last the run reached)
+    compare: str | None = None  # Train vs test, Init · BN · dropout: the radio's label
+    change: tuple[tuple[str, object], ...] = ()  # the NetScene fields the compared run switches on (its l2, aug…)
+
+
+def default_state(section: str) -> State:
+    return decode({"section": section})[0]
+
+
+def comparison(state: State) -> dict[str, NetScene]:
+    """The runs a comparison section trains, by their names: Train vs test's off and on, or Init · BN · dropout's
+    variants (a symmetric initialisation is shown beside both symmetric ones and Xavier)."""
+    scene = state.scene
+    if state.section == TEST:
+        return {f"{state.compare} off": scene, f"{state.compare} on": replace(scene, **dict(state.change))}
+    if state.compare == "Initialisation":
+        c = scene.init_scale if scene.init == "constant" else 0.1
+        runs = {"zeros": replace(scene, init="zeros"), f"constant {num(c)}": replace(scene, init="constant",
+                                                                                     init_scale=c)}  # fmt: skip
+        return runs | ({"xavier": replace(scene, init="xavier")} if scene.init in SYMMETRIC_INITS
+                       else {INIT_TITLES[scene.init]: scene})  # fmt: skip
+    if state.compare == "Batch norm":
+        return {"without batch norm": replace(scene, batchnorm=False),
+                "with batch norm": replace(scene, batchnorm=True)}
+    rate = dict(state.change)["dropout"]
+    return {"no dropout": replace(scene, dropout=0.0), f"dropout {num(rate)}": replace(scene, dropout=rate)}
+
+
+# -- link -> state ----------------------------------------------------------------------------------------------------
+def _values(obj, table) -> dict:
+    return {p.name: getattr(obj, p.name) for p in table}
+
+
+def _read(q, table, values: dict, notices: list[str], used: set[str]) -> dict:
+    used.update(p.key for p in table)
+    return read_params(q, table, values, notices)
+
+
+def _refuse(q, keys, why: str, notices: list[str], used: set[str]) -> None:
+    """Parameters that mean nothing with the link's other settings: told why, and left out."""
+    for k in keys:
+        if k in q:
+            notices.append(f"{k}={q[k]!r} in the link: {why}")
+            used.add(k)
+
+
+def read_run(key: str, q, notices: list[str], used: set[str]) -> RunSpec:
+    """One optimizer's hyperparameters (``<opt>.<hyper>``, scenes.url's decode_run), each one of its slider's stops;
+    no schedule and no hyperparameter without a slider (the page has no control for them)."""
+    spec = OPTIMIZERS[key]
+    mine = {k: v for k, v in q.items() if k.startswith(f"{key}.")}
+    used.update(mine)
+    sliders = {h.name: h for h in spec.hypers if h.slider}
+    for k in list(mine):
+        name = k[len(key) + 1:]
+        if name not in sliders:
+            why = ("this page trains at a constant learning rate" if name == "schedule" else
+                   f"{spec.title} has no {name} control here" if name in spec.defaults() else
+                   f"{spec.title} has no hyperparameter {name}")  # fmt: skip
+            notices.append(f"{k}={mine.pop(k)!r} in the link: {why}")
+    hyper = decode_run(key, mine, notices).hyper_dict()
+    for name, h in sliders.items():
+        stops = options(h.lo, h.hi, h.log, h.default)
+        if (o := on_grid(stops, hyper[name])) is None:
+            notices.append(f"{key}.{name}={mine[f'{key}.{name}']!r} in the link: the slider offers "
+                           f"{_offered(stops, hyper[name])}; using {fmt(h.default)}")
+        hyper[name] = h.default if o is None else o
+    return RunSpec(key, tuple(sorted((k, float(v)) for k, v in hyper.items())))
+
+
+def _read_whole(q, notices: list[str], used: set[str]) -> Whole:
+    d = Whole()
+    keys = [r.optimizer for r in d.runs]
+    used.add("opt")
+    if "opt" in q:
+        given = [k for k in q["opt"].split(",") if k]
+        if all(k in WHOLE_OPTIMIZERS for k in given) and len(set(given)) == len(given):
+            keys = given
+        else:
+            notices.append(f"opt={q['opt']!r} in the link: choose from {', '.join(WHOLE_OPTIMIZERS)}, each once")
+    runs = tuple(read_run(k, q, notices, used) for k in keys)
+    return Whole(runs, **_read(q, WHOLE_PARAMS, _values(d, WHOLE_PARAMS), notices, used))
+
+
+def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
+    default = SECTION_DEFAULTS[DEFAULTS[section]]
+    v = _read(q, DATA + MODEL, _values(default, DATA + MODEL), notices, used)
+    if v["init"] in SCALED_INITS:
+        v |= _read(q, SCALE, _values(default, SCALE), notices, used)
+    else:
+        _refuse(q, ["init_scale"], "only the constant and normal initialisations have a scale", notices, used)
+    if section == SHARPNESS:
+        sharp = _read(q, SHARP, {"lr": dict(default.optimizer.hyper)["learning_rate"], "steps": default.steps},
+                      notices, used)  # fmt: skip
+        v |= {"steps": sharp["steps"], "optimizer": RunSpec("gd", (("learning_rate", sharp["lr"]),))}
+        return State(section, replace(default, **v), None)
+    key = _read(q, (Param("opt", "opt", "the optimizer", choice(NET_OPTIMIZERS)),),
+                {"opt": default.optimizer.optimizer}, notices, used)["opt"]  # fmt: skip
+    v |= _read(q, NET_STEPS_PARAM, _values(default, NET_STEPS_PARAM), notices, used)
+    v["optimizer"] = read_run(key, q, notices, used)
+    state = State(section, None, None)
+    if section == TRAIN:
+        v |= _read(q, REGULARISATION, _values(default, REGULARISATION), notices, used)
+        if v["augmentation"] != "none":
+            v |= _read(q, strength_param(v["augmentation"]), {"strength": STRENGTHS[v["augmentation"]][1]}, notices,
+                       used)  # fmt: skip
+        else:
+            _refuse(q, ["strength"], "no augmentation, no strength (give aug too)", notices, used)
+        step = _read(q, STEP, {"step": None}, notices, used)["step"]
+        if step is not None and step not in recorded_steps(v["steps"]):
+            notices.append(f"step={step} in the link: a run of {v['steps']} steps records every "
+                           f"{recorded_steps(v['steps'])[1]} steps")
+            step = None
+        state = replace(state, step=None if step == v["steps"] else step)
+    else:
+        labels = COMPARE[section]
+        compare = _read(q, (labelled(labels),), {"compare": next(iter(labels.values()))}, notices, used)["compare"]
+        state = replace(state, compare=compare, change=_read_change(compare, q, notices, used))
+    return replace(state, scene=replace(default, **v))
+
+
+def change_params(compare: str, kind: str | None = None) -> tuple[Param, ...]:
+    """The link's parameters of what the compared run switches on (named as the NetScene's fields)."""
+    if compare == "L2 regularisation":
+        return (Param("l2", "l2", "L2's λ when on", grid(PENALTIES[1:]), fmt),)
+    if compare == "Augmentation":
+        return (Param("augmentation", "aug", "the augmentation when on", choice(ON_AUGMENTATIONS)),
+                *(strength_param(kind) if kind else ()))  # fmt: skip
+    if compare == "Dropout":
+        return (Param("dropout", "dropout", "the dropout rate when on", grid(DROPOUTS[1:]), fmt),)
+    return ()
+
+
+def change_defaults(compare: str, kind: str | None = None) -> dict:
+    """What the compared run switches on before anything is moved (the strength: the kind's second strongest)."""
+    aug = {"augmentation": ON_AUGMENTATIONS[0], "strength": STRENGTHS[kind or ON_AUGMENTATIONS[0]][-2]}
+    return {"L2 regularisation": {"l2": ON_L2}, "Augmentation": aug,
+            "Dropout": {"dropout": ON_DROPOUT}}.get(compare, {})  # fmt: skip
+
+
+def _read_change(compare: str, q, notices: list[str], used: set[str]) -> tuple:
+    """What the compared run switches on: L2's λ, an augmentation and its strength, or a dropout rate."""
+    other = {"L2 regularisation": ("aug", "strength"), "Augmentation": ("l2",)}.get(compare, ("dropout",))
+    _refuse(q, [] if compare == "Dropout" else other, f"it means nothing when comparing {compare}", notices, used)
+    on = _read(q, change_params(compare), change_defaults(compare), notices, used)
+    if compare == "Augmentation":
+        kind = on["augmentation"]
+        on |= _read(q, strength_param(kind), {"strength": STRENGTHS[kind][-2]}, notices, used)
+    return tuple(on.items())
+
+
+def decode(q: dict) -> tuple[State, list[str]]:
+    """The State a link describes; never raises: what cannot be used falls back to the section's default, told."""
+    notices: list[str] = []
+    used = {"section"}
+    section = read_section(q, SECTIONS, SHORT, notices)
+    try:
+        state = State(section, whole=_read_whole(q, notices, used)) if section == WHOLE else \
+            _read_network(section, q, notices, used)  # fmt: skip
+    except Exception as e:  # a path the readers did not foresee: the section's defaults, and why
+        notices.append(f"the link's settings could not be used ({e}); showing the {section} section's defaults")
+        return (State(section) if section == WHOLE else _read_network(section, {}, [], set())), notices
+    return state, notices + unknown_params(q, used)
+
+
+# -- state -> link ----------------------------------------------------------------------------------------------------
+def encode(state: State) -> dict[str, str]:
+    """The link's parameters: what differs from the section's defaults."""
+    q = section_param(state.section, SECTIONS, SHORT)
+    d = default_state(state.section)
+    if state.section == WHOLE:
+        w = state.whole
+        if [r.optimizer for r in w.runs] != [r.optimizer for r in d.whole.runs]:
+            q["opt"] = ",".join(r.optimizer for r in w.runs)
+        for r in w.runs:
+            q |= run_query(r)
+        return q | write_params(_values(w, WHOLE_PARAMS), WHOLE_PARAMS, _values(d.whole, WHOLE_PARAMS))
+    s, ds = state.scene, d.scene
+    table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
+    q |= write_params(_values(s, table), table, _values(ds, table))
+    if state.section == SHARPNESS:
+        lr = lambda x: dict(x.optimizer.hyper)["learning_rate"]  # noqa: E731
+        return q | write_params({"lr": lr(s), "steps": s.steps}, SHARP, {"lr": lr(ds), "steps": ds.steps})
+    if s.optimizer.optimizer != ds.optimizer.optimizer:
+        q["opt"] = s.optimizer.optimizer
+    q |= run_query(s.optimizer) | write_params({"steps": s.steps}, NET_STEPS_PARAM, {"steps": ds.steps})
+    if state.section == TRAIN:
+        q |= write_params(_values(s, REGULARISATION), REGULARISATION, _values(ds, REGULARISATION))
+        if s.augmentation != "none":
+            table = strength_param(s.augmentation)
+            q |= write_params(_values(s, table), table, {"strength": STRENGTHS[s.augmentation][1]})
+        return q | write_params({"step": state.step}, STEP, {"step": None})
+    compare = labelled(COMPARE[state.section])
+    q |= write_params({"compare": state.compare}, (compare,), {"compare": d.compare})
+    change = dict(state.change)
+    kind = change.get("augmentation")
+    return q | write_params(change, change_params(state.compare, kind), change_defaults(state.compare, kind))
+
+
+# -- state -> figures -------------------------------------------------------------------------------------------------
+def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
+    """The section's figures, as views/networks.py draws them (scenes/net_figures.py's builders)."""
+    work = nf.direct()
+    if state.section == WHOLE:
+        return nf.whole_figures(nf.whole_scenes(state.whole.runs, state.whole.scale, state.whole.seed,
+                                                state.whole.steps), theme, work)  # fmt: skip
+    scene = state.scene
+    if state.section == TRAIN:
+        tr = work.train(scene)
+        if not nf.drawable(tr):
+            return {}
+        figs = nf.fit_and_curves(tr, nf.shown_index(tr, state.step), theme, work)
+        return figs | (nf.landscapes(scene, theme, work) if tr.diverged_at is None else {})
+    if state.section == SHARPNESS:
+        tr = work.train(scene)
+        return {"sharpness": nf.sharpness_figure(tr, *work.sharpness(scene), theme)} if nf.drawable(tr) else {}
+    runs = comparison(state)
+    if state.section == TEST:
+        return nf.train_vs_test(runs, theme, work)
+    return nf.variant_figures(runs, theme, work)

@@ -1,0 +1,214 @@
+"""The Networks page's state in its link (scenes/pages/networks.py): presets and random states round-trip link ->
+State -> link, bad values fall back with a notice and never raise, and each preset's figures come out."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from optim import OPTIMIZERS
+from scenes.controls import options
+from scenes.library import PRESETS
+from scenes.pages import networks as pg
+from scenes.scene import RunSpec
+from surfaces.datasets import AUGMENTATIONS, DATASETS
+from surfaces.networks import ACTIVATIONS, INITS
+from viz import THEMES
+
+NETWORKS = [p for p in PRESETS.values() if p.page == "networks"]
+
+
+@pytest.mark.parametrize("preset", NETWORKS, ids=lambda p: p.name)
+def test_each_preset_round_trips_link_state_link_with_no_notices(preset):
+    state, notices = pg.decode(dict(preset.link))
+    assert notices == []
+    assert pg.encode(state) == dict(preset.link)  # canonical: the page writes back the same link
+    assert pg.decode(pg.encode(state)) == (state, [])
+
+
+def test_the_presets_carry_their_lessons_settings():
+    state = {p.name: pg.decode(dict(p.link))[0] for p in NETWORKS}
+    assert state["symmetric-initialisation"].scene.init in pg.SYMMETRIC_INITS
+    assert state["symmetric-initialisation"].compare == "Initialisation"
+    eos = state["edge-of-stability"]
+    assert eos.section == pg.SHARPNESS and eos.scene.optimizer == RunSpec("gd", (("learning_rate", 0.1),))
+    assert eos.scene.steps == 3000  # long enough for several rises to 2/η and falls
+    assert state["train-vs-test"].compare == "L2 regularisation" and state["train-vs-test"].change == (("l2", 1e-3),)
+    assert state["zero-initialisation"].section == pg.WHOLE and state["zero-initialisation"].whole.steps == 2000
+
+
+# -- random states, drawn from what the controls offer ----------------------------------------------------------------
+def pick(rng, values):
+    values = list(values)
+    return values[int(rng.integers(len(values)))]
+
+
+def maybe(rng, default, values):
+    """The default half the time (so omitted parameters are exercised too), else any offered value."""
+    return default if rng.random() < 0.5 else pick(rng, values)
+
+
+def random_run(rng, key: str) -> RunSpec:
+    hyper = OPTIMIZERS[key].defaults()
+    for h in OPTIMIZERS[key].hypers:
+        if h.slider:
+            hyper[h.name] = maybe(rng, h.default, options(h.lo, h.hi, h.log, h.default))
+    return RunSpec(key, tuple(sorted((k, float(v)) for k, v in hyper.items())))
+
+
+def random_state(rng, section: str) -> pg.State:
+    d = pg.default_state(section)
+    if section == pg.WHOLE:
+        keys = [str(k) for k in rng.permutation(pg.WHOLE_OPTIMIZERS)[: int(rng.integers(0, 4))]]
+        return replace(d, whole=pg.Whole(tuple(random_run(rng, k) for k in keys), pick(rng, pg.WHOLE_SCALES),
+                                         int(rng.integers(0, 10_001)), pick(rng, range(50, 2001, 50))))  # fmt: skip
+    s = d.scene
+    init = maybe(rng, s.init, INITS)
+    kw = dict(dataset=maybe(rng, s.dataset, DATASETS), noise=maybe(rng, s.noise, pg.NOISES),
+              n=maybe(rng, s.n, pg.POINTS), data_seed=maybe(rng, s.data_seed, range(10_001)),
+              widths=tuple(int(w) for w in rng.integers(1, 257, size=int(rng.integers(0, 5)))),
+              activation=maybe(rng, s.activation, ACTIVATIONS), init=init,
+              init_seed=maybe(rng, s.init_seed, range(99)),
+              init_scale=maybe(rng, s.init_scale, pg.INIT_SCALES) if init in pg.SCALED_INITS else s.init_scale)
+    if section == pg.SHARPNESS:
+        kw |= dict(steps=maybe(rng, s.steps, range(200, 3001, 100)),
+                   optimizer=RunSpec("gd", (("learning_rate", maybe(rng, 0.1, pg.SHARP_LRS)),)))  # fmt: skip
+        return replace(d, scene=replace(s, **kw))
+    kw |= dict(steps=maybe(rng, s.steps, range(50, 3001, 50)), optimizer=random_run(rng, maybe(rng, "adam",
+                                                                                                pg.NET_OPTIMIZERS)))
+    state = d
+    if section == pg.TRAIN:
+        aug = maybe(rng, "none", AUGMENTATIONS)
+        kw |= dict(l2=maybe(rng, 0.0, pg.PENALTIES), l1=maybe(rng, 0.0, pg.PENALTIES),
+                   batchnorm=bool(rng.random() < 0.5), dropout=maybe(rng, 0.0, pg.DROPOUTS), augmentation=aug,
+                   strength=0.0 if aug == "none" else maybe(rng, pg.STRENGTHS[aug][1], pg.STRENGTHS[aug]))  # fmt: skip
+        state = replace(d, step=maybe(rng, None, pg.recorded_steps(kw["steps"])[:-1]))
+    elif section in pg.COMPARE:
+        compare = pick(rng, pg.COMPARE[section].values())
+        kind = pick(rng, pg.ON_AUGMENTATIONS)
+        change = {"L2 regularisation": (("l2", pick(rng, pg.PENALTIES[1:])),),
+                  "Augmentation": (("augmentation", kind), ("strength", pick(rng, pg.STRENGTHS[kind]))),
+                  "Dropout": (("dropout", pick(rng, pg.DROPOUTS[1:])),)}.get(compare, ())  # fmt: skip
+        state = replace(d, compare=compare, change=change)
+    return replace(state, scene=replace(s, **kw))
+
+
+def test_random_states_round_trip_state_link_state():
+    rng = np.random.default_rng(2024)
+    seen = set()
+    for _ in range(400):
+        state = random_state(rng, pick(rng, pg.SECTIONS))
+        q = pg.encode(state)
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in q.items())
+        assert pg.decode(q) == (state, []), q
+        seen |= set(q)
+    # every parameter of the link was written at least once
+    assert {"section", "data", "noise", "n", "data_seed", "widths", "act", "init", "init_scale", "init_seed", "opt",
+            "steps", "l2", "l1", "bn", "dropout", "aug", "strength", "step", "compare", "gd.learning_rate",
+            "adam.b1", "scale", "seed"} <= seen  # fmt: skip
+
+
+def test_defaults_are_omitted_and_a_linear_model_has_empty_widths():
+    for section in pg.SECTIONS:
+        assert set(pg.encode(pg.default_state(section))) <= {"section"}
+    state = pg.default_state(pg.TRAIN)
+    q = pg.encode(replace(state, scene=replace(state.scene, widths=())))
+    assert q == {"section": "train", "widths": ""} and pg.decode(q)[0].scene.widths == ()
+    assert pg.encode(replace(pg.State(), whole=pg.Whole(runs=()))) == {"opt": ""}  # no racers, as the page allows
+
+
+# -- bad links --------------------------------------------------------------------------------------------------------
+BAD = [  # (link, the parameter that must fall back, a word of the notice)
+    ({"section": "train", "data": "mnist"}, "data", "moons"),
+    ({"section": "train", "widths": "0"}, "widths", "at least one neuron"),
+    ({"section": "train", "widths": "16,abc"}, "widths", "whole numbers"),
+    ({"section": "train", "widths": "8,8,8,8,8"}, "widths", "at most 4"),
+    ({"section": "train", "noise": "abc"}, "noise", "not a number"),
+    ({"section": "train", "noise": "0.25"}, "noise", "offers"),
+    ({"section": "train", "n": "nan"}, "n", "offers"),
+    ({"section": "train", "opt": "lbfgs"}, "opt", "choose one of"),
+    ({"section": "train", "opt": "newton"}, "opt", "choose one of"),  # no Newton on networks: P×P Hessians
+    ({"section": "train", "adam.learning_rate": "5"}, "adam.learning_rate", "must lie in"),
+    ({"section": "train", "adam.learning_rate": "0.07"}, "adam.learning_rate", "0.06, 0.08"),
+    ({"section": "train", "adam.eps": "0.1"}, "adam.eps", "no eps control"),
+    ({"section": "train", "adam.momentum": "0.9"}, "adam.momentum", "no hyperparameter"),
+    ({"section": "train", "adam.schedule": "cosine"}, "adam.schedule", "constant learning rate"),
+    ({"section": "train", "steps": "75"}, "steps", "by 50"),
+    ({"section": "train", "steps": "99999"}, "steps", "must lie in"),
+    ({"section": "train", "step": "7"}, "step", "every 3 steps"),
+    ({"section": "train", "init_scale": "0.3"}, "init_scale", "constant and normal"),
+    ({"section": "train", "strength": "0.1"}, "strength", "no augmentation"),
+    ({"section": "train", "aug": "mixup", "strength": "0.3"}, "strength", "offers"),
+    ({"section": "train", "bn": "maybe"}, "bn", "1 or 0"),
+    ({"section": "train", "act": "swish"}, "act", "choose one of"),
+    ({"section": "train", "data_seed": "-1"}, "data_seed", "must lie in"),
+    ({"section": "sharpness", "gd.learning_rate": "0.15"}, "gd.learning_rate", "offers"),
+    ({"section": "sharpness", "steps": "250"}, "steps", "by 100"),
+    ({"section": "sharpness", "opt": "adam"}, "opt", "means nothing here"),
+    ({"section": "test", "compare": "dropout"}, "compare", "choose one of"),
+    ({"section": "test", "aug": "mixup"}, "aug", "comparing L2"),
+    ({"section": "test", "compare": "aug", "aug": "none"}, "aug", "choose one of"),
+    ({"section": "test", "l1": "0.1"}, "l1", "means nothing here"),
+    ({"section": "init·bn", "dropout": "0.3"}, "dropout", "comparing Initialisation"),
+    ({"section": "init·bn", "compare": "dropout", "dropout": "0"}, "dropout", "offers"),
+    ({"opt": "gd,gd"}, "opt", "each once"),
+    ({"opt": "sgd"}, "opt", "choose from"),
+    ({"scale": "1"}, "scale", "offers"),
+    ({"seed": "1e3"}, "seed", "seed"),
+    ({"steps": "2050"}, "steps", "must lie in"),
+    ({"adam.learning_rate": "0.1"}, None, None),  # good: Adam races on See it whole by default
+    ({"opt": "gd", "adam.learning_rate": "0.1"}, "adam.learning_rate", "means nothing here"),
+    ({"section": "nowhere"}, "section", "this page has"),
+    ({"foo": "1"}, "foo", "means nothing here"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("q, key, says", BAD, ids=lambda v: v if isinstance(v, str) else None)
+def test_a_bad_parameter_falls_back_to_its_default_with_a_notice_that_names_it(q, key, says):
+    state, notices = pg.decode(q)
+    if key is None:
+        assert notices == [] and pg.encode(state) == q
+        return
+    assert len(notices) == 1 and notices[0].startswith((f"{key}=", f"the link's {key!r}")), notices
+    assert says in notices[0], notices
+    without = {k: v for k, v in q.items() if k != key}
+    assert state == pg.decode(without)[0]  # the rest of the link still holds
+    assert key not in pg.encode(state)
+
+
+def test_garbage_never_raises_and_what_is_left_is_canonical():
+    rng = np.random.default_rng(7)
+    keys = ["section", "data", "noise", "n", "data_seed", "widths", "act", "init", "init_scale", "init_seed", "opt",
+            "steps", "l2", "l1", "bn", "dropout", "aug", "strength", "step", "compare", "scale", "seed",
+            "gd.learning_rate", "adam.b1", "sgd.schedule", "momentum.momentum"]  # fmt: skip
+    junk = ["", "0", "-1", "1e309", "nan", "inf", "abc", ",", "16,,16", "300", "0.5", "3000", "x" * 500, "é", "1,2,3",
+            "None", "true", "gd,adam,gd", "init", "test", "whole", "aug"]  # fmt: skip
+    for _ in range(400):
+        q = {pick(rng, keys): pick(rng, junk) for _ in range(int(rng.integers(1, 8)))}
+        state, notices = pg.decode(q)
+        assert isinstance(state, pg.State) and all(isinstance(n, str) for n in notices)
+        assert not any("could not be used" in n for n in notices), (q, notices)  # the readers caught it, not the net
+        assert pg.decode(pg.encode(state)) == (state, [])
+
+
+# -- figures ----------------------------------------------------------------------------------------------------------
+def test_each_presets_figures_are_the_sections_charts():
+    """Every networks preset's figures (as the export command renders them), with what makes each lesson visible."""
+    figs = {p.name: pg.figures(pg.decode(dict(p.link))[0], THEMES["normal"]) for p in NETWORKS}
+    for name, f in figs.items():
+        assert f and all(fig.data for fig in f.values()), name
+    assert list(figs["zero-initialisation"]) == ["race-zero", "race-random"]
+    assert all(f.frames for f in figs["zero-initialisation"].values())  # animated, for GIF/MP4
+    assert list(figs["pca-landscape"]) == ["fit", "curves", "random", "pca", "line"]
+    assert any(t.name == "training path" for t in figs["pca-landscape"]["pca"].data)
+    test = figs["train-vs-test"]
+    assert sorted(test) == sorted(f"{k}-{s}" for k in ("train", "test", "curves") for s in ("off", "on"))
+    assert len({(f.data[0].zmin, f.data[0].zmax) for k, f in test.items() if not k.startswith("curves")}) == 1
+    assert sorted(figs["symmetric-initialisation"]) == sorted(
+        ["curves", *(f"{r}-{v}" for r in ("fit", "slice") for v in ("zeros", "constant-0.1", "xavier"))])
+    (sharp,) = figs["edge-of-stability"].values()
+    assert "2/η = 20" in json.dumps(sharp.to_plotly_json()["layout"]["annotations"], ensure_ascii=False)
+    assert sharp.data[0].x[-1] == 3000
