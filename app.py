@@ -13,11 +13,10 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # the pages import the project's packages
     sys.path.insert(0, str(ROOT))
 
-import jax  # noqa: E402
+from scenes.warmup import use_compilation_cache  # noqa: E402
 
 # A warm process compiles once per rule; the persistent cache spares a fresh process most of that too.
-jax.config.update("jax_compilation_cache_dir", os.environ.get("LLL_JAX_CACHE", str(ROOT / ".jax_cache")))
-jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+use_compilation_cache()
 
 
 

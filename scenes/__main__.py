@@ -53,7 +53,10 @@ def _presets(paths: list[Path]):
 
 def render(args: argparse.Namespace) -> int:
     from scenes.render import figures
+    from scenes.warmup import use_compilation_cache
     from viz import THEMES, export
+
+    use_compilation_cache()  # the programs the app (or an earlier render) compiled load instead of compiling
 
     formats = _split(args.formats, FORMATS, "format")
     if not 0.25 <= args.scale <= 8:

@@ -8,8 +8,10 @@ surface, makes switching surface or optimizer in front of a class instant.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from optim import OPTIMIZERS
 from scenes import basins, escape, lab, net, saddles
@@ -18,6 +20,16 @@ from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
 from surfaces import SURFACES
 
 log = logging.getLogger("loss-landscape-lab")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def use_compilation_cache() -> None:
+    """JAX's persistent compilation cache (.jax_cache/, or $LLL_JAX_CACHE): a fresh process (a server, the export
+    command) loads the programs an earlier one compiled instead of compiling them again."""
+    import jax
+
+    jax.config.update("jax_compilation_cache_dir", os.environ.get("LLL_JAX_CACHE", str(ROOT / ".jax_cache")))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 
 def likely_scenes() -> Iterator[Scene]:

@@ -38,9 +38,9 @@ def start_session() -> None:
 
 
 def entry() -> dict[str, str] | None:
-    """The opening link's parameters during the session's first run (None after it, or if there were none)."""
-    q = st.session_state.get("link.entry")
-    return q or None
+    """The opening link's parameters during the session's first run, or a preset's when the menu opens one ({} for
+    an empty link: the page's defaults); None after that run."""
+    return st.session_state.get("link.entry")
 
 
 def add(query: dict[str, str]) -> None:
