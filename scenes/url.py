@@ -185,8 +185,8 @@ DEFAULT = Scene()
 SCHEMA = (
     Field("opt", "the racers' optimizers, comma-separated",
           lambda s, d: ",".join(r.optimizer for r in s.runs), _read_runs),
-    Field("start", "the start point x,y",
-          lambda s, d: None if s.start is None else ",".join(fmt(v) for v in s.start),
+    Field("start", "the start point x,y (omitted at the surface's default start)",
+          lambda s, d: None if s.start_point == s.surface_obj.default_start else ",".join(fmt(v) for v in s.start),
           lambda t: {"start": _numbers(t, 2)}),
     Field("steps", f"the number of steps, {STEP_RANGE[0]} to {STEP_RANGE[1]}",
           lambda s, d: None if s.steps == d.steps else str(s.steps),

@@ -69,7 +69,7 @@ def test_a_shared_preset_link_opens_its_picture_and_exports_png_and_gif(browser,
     race = figure(page, 0)
     names = [t["name"] for t in race["data"]]
     assert all(r.label in names for r in result.runs) and "start" in names, names
-    assert state.scene.start == (-1.8, 1.2)
+    assert state.scene.start_point == (-1.8, 1.2)
     start = next(t for t in race["data"] if t["name"] == "start")
     assert (start["x"][0], start["y"][0]) == pytest.approx(state.scene.start)
     path = next(t for t in race["data"] if t["name"] == run.label)  # its first piece: from the start on

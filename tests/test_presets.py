@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pages import link, ok, open_preset
 from streamlit.testing.v1 import AppTest
 
 from scenes.library import PAGES, PRESETS, read, read_folder
@@ -58,9 +59,7 @@ def test_the_menu_opens_each_preset_on_its_page_at_its_values(preset):
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert at.toast and preset.title in at.toast[0].value  # the lesson, told
-    q = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    for k, v in preset.link.items():
-        assert q.get(k) == v, (k, q)
+    assert link(at) == dict(preset.link)  # the page's widgets hold the preset: it writes the same link back
     if preset.page == "trajectories":
         scene, _ = decode(dict(preset.link))
         assert at.multiselect(key="optimizers").value == [r.optimizer for r in scene.runs]
@@ -68,3 +67,15 @@ def test_the_menu_opens_each_preset_on_its_page_at_its_values(preset):
         fig = json.loads(at.get("plotly_chart")[0].proto.spec)
         names = json.dumps([t.get("name") for t in fig["data"]], ensure_ascii=False)
         assert all(r.spec.title in names for r in scene.runs)
+
+
+@pytest.mark.parametrize("preset", [p for p in PRESETS.values() if p.page == "trajectories"], ids=lambda p: p.name)
+def test_a_trajectories_preset_opened_from_its_url_shows_its_race(preset):
+    at = open_preset(preset)  # the query string of the address, as a student's browser sends it
+    ok(at)
+    assert not at.toast and link(at) == dict(preset.link)
+    scene, _ = decode(dict(preset.link))
+    assert at.multiselect(key="optimizers").value == [r.optimizer for r in scene.runs]
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    start = [t for t in fig["data"] if t.get("name") == "start"]
+    assert start and (start[0]["x"][0], start[0]["y"][0]) == pytest.approx(scene.start_point)

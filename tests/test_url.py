@@ -59,7 +59,7 @@ def test_scene_to_link_to_scene_is_the_same_scene(scene):
     back, notices = decode(q)
     assert notices == []
     assert encode(back) == q
-    assert back.surface == scene.surface and back.formula == scene.formula and back.start == scene.start
+    assert back.surface == scene.surface and back.formula == scene.formula and back.start_point == scene.start_point
     if scene.surface != "custom":
         defaults = {p.name: p.default for p in SURFACES[scene.surface].params}
         assert {**defaults, **dict(back.surface_params)} == {**defaults, **dict(scene.surface_params)}
