@@ -71,10 +71,10 @@ def test_a_shared_preset_link_opens_its_picture_and_exports_png_and_gif(browser,
     assert all(r.label in names for r in result.runs) and "start" in names, names
     assert state.scene.start_point == (-1.8, 1.2)
     start = next(t for t in race["data"] if t["name"] == "start")
-    assert (start["x"][0], start["y"][0]) == pytest.approx(state.scene.start)
+    assert (start["x"][0], start["y"][0]) == pytest.approx(state.scene.start_point)
     path = next(t for t in race["data"] if t["name"] == run.label)  # its first piece: from the start on
     xy = np.column_stack([path["x"], path["y"]])
-    assert tuple(xy[0]) == pytest.approx(state.scene.start, abs=1e-6)  # float32 on the page
+    assert tuple(xy[0]) == pytest.approx(state.scene.start_point, abs=1e-6)  # float32 on the page
     assert np.allclose(xy, np.asarray(run.xy)[: len(xy)], atol=1e-5), (xy, run.xy[: len(xy)])
     assert race["layout"]["xaxis"]["range"] == [-2, 2] and race["images"] == 1  # the quadratic's landscape picture
     assert race["camera"] == {"format": "png", "scale": 3, "filename": "loss-landscape"}
