@@ -9,6 +9,7 @@ import html
 import streamlit as st
 
 from scenes import Result, Scene, compute
+from scenes.pages import read_section, section_param
 from scenes.text import point
 from views import links
 from viz import color
@@ -55,12 +56,10 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
     """The chart column (first, so a phone shows the charts before the controls) and the control column, with the
     page's title and its section switch over the charts (in the link as ``section=``, by its short name in lower case
     or its full name). Returns (charts, side, section)."""
-    names = {(short or {}).get(s, s).lower(): s for s in sections} | {s.lower(): s for s in sections}
-    if (q := links.entry()) is not None and "section" in q:
-        if q["section"].lower() in names:
-            st.session_state[key] = names[q["section"].lower()]
-        else:
-            links.notice([f"section={q['section']!r} in the link: this page has {', '.join(sections)}"])
+    if (q := links.entry()) is not None:  # a link without section= opens the first section (a preset's too)
+        notices: list[str] = []
+        st.session_state[key] = read_section(q, sections, short or {}, notices)
+        links.notice(notices)
     charts, side = st.columns([2.9, 1], gap="medium")
     with charts:
         head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
@@ -69,6 +68,5 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
                                            format_func=lambda s: (short or {}).get(s, s),
                                            label_visibility="collapsed")
     section = section or sections[0]
-    if section != sections[0]:
-        links.add({"section": (short or {}).get(section, section).lower()})
+    links.add(section_param(section, sections, short or {}))
     return charts, side, section

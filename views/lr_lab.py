@@ -70,7 +70,7 @@ def controls(section: str) -> Scene:
     """The control column, read into a Scene with one run (its learning rate is what the sections vary); a link sets
     it on the first visit."""
     if (q := links.entry()) is not None:
-        state, notices = lp.decode(q)
+        state, notices = lp.decode({**q, "section": section})  # page_frame has read and told the section
         set_widgets(state)
         links.notice(notices)
     if section == "Momentum":  # the rates are theory on the quadratics only
@@ -97,8 +97,7 @@ def controls(section: str) -> Scene:
     if OPTIMIZERS[opt].stochastic:
         seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="lab.seed"))
     spec = RunSpec(opt, tuple(sorted(hyper.items())), schedule)
-    start = None if (sx, sy) == tuple(map(float, surface.default_start)) else (float(sx), float(sy))
-    scene = Scene(surface=key, surface_params=params, runs=(spec,), start=start, steps=int(steps), seed=seed,
+    scene = Scene(surface=key, surface_params=params, runs=(spec,), start=(sx, sy), steps=int(steps), seed=seed,
                   formula=formula)
     links.add(lp.encode(lp.State(section, scene)))
     return scene

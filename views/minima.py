@@ -86,7 +86,6 @@ def cached_saddle(scene: Scene, saddle: int, eps: float) -> sd.SaddleStudy:
 def set_widgets(state: mp.State) -> None:
     """Put a State (a link's) into its section's widgets, before they are drawn."""
     scene, ss = state.scene, st.session_state
-    ss["min.section"] = state.section  # also when a preset without section= is opened from another section
     set_surface_widgets(scene.surface, scene.surface_params, scene.formula, key=SURFACE_KEYS[state.section],
                         prefix="min.")
     if state.section == "Basins":
@@ -160,8 +159,7 @@ def basins_section(charts, side, theme) -> None:
         with charts:
             st.info("Choose at least one optimizer.")
         return
-    start = None if (x, y) == tuple(surface.default_start) else (x, y)
-    scene = Scene(surface=name, surface_params=params, runs=tuple(runs), start=start, steps=steps, formula=formula)
+    scene = Scene(surface=name, surface_params=params, runs=tuple(runs), start=(x, y), steps=steps, formula=formula)
     links.add(mp.encode(mp.State("Basins", scene, grid=n)))
     with charts:
         with st.spinner(f"Running {n}×{n} starts per optimizer…", show_time=True):

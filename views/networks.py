@@ -291,8 +291,6 @@ def sharpness_section(charts, side, theme) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-if (q := links.entry()) is not None and "section" not in q:  # a link without section= means the first section
-    st.session_state["net.section"] = pg.SECTIONS[0]
 charts, side, section = page_frame("Networks", pg.SECTIONS, "net.section", pg.SHORT)
 if (q := links.entry()) is not None:  # the opening link (page_frame has read and told its section)
     linked, notices = pg.decode({**q, "section": section})

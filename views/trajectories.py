@@ -80,8 +80,7 @@ def controls() -> Scene:
     st.session_state["click"] = (xkey, ykey, step, surface.domain)
     if not runs:
         return None
-    start = None if (sx, sy) == tuple(map(float, surface.default_start)) else (float(sx), float(sy))  # a short link
-    scene = Scene(surface=key, surface_params=params, runs=tuple(runs), start=start,
+    scene = Scene(surface=key, surface_params=params, runs=tuple(runs), start=(float(sx), float(sy)),
                   steps=int(steps), seed=seed, formula=formula)
     return scene
 
