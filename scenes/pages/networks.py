@@ -20,7 +20,6 @@ section's default with a notice, so a link never puts a control into a value it 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 import plotly.graph_objects as go
@@ -28,8 +27,38 @@ import plotly.graph_objects as go
 from optim import OPTIMIZERS
 from scenes import net_figures as nf
 from scenes.controls import options
-from scenes.net import MAX_RECORDS, NET_STEPS, SECTION_DEFAULTS, NetScene
+from scenes.net import NET_STEPS, SECTION_DEFAULTS, NetScene
 from scenes.pages import read_section, section_param
+from scenes.pages.net_controls import (  # noqa: F401  (the page and the tests read the option lists here too)
+    AUG_TITLES,
+    DROPOUTS,
+    INIT_SCALES,
+    INIT_TITLES,
+    MAX_LAYERS,
+    MAX_WIDTH,
+    NET_OPTIMIZERS,
+    NOISES,
+    PENALTIES,
+    POINTS,
+    SCALED_INITS,
+    SEEDS,
+    SHARP_LRS,
+    SHARP_STEPS,
+    STEPS,
+    STRENGTHS,
+    SYMMETRIC_INITS,
+    WHOLE_OPTIMIZERS,
+    WHOLE_SCALES,
+    WHOLE_STEPS,
+    SettingError,
+    _offered,
+    grid,
+    labelled,
+    on_grid,
+    parse_widths,
+    recorded_steps,
+    stepped,
+)
 from scenes.scene import RunSpec
 from scenes.text import num
 from scenes.url import (
@@ -54,104 +83,11 @@ SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Init · BN · dropou
 WHOLE, TRAIN, TEST, VARIANTS, SHARPNESS = SECTIONS
 DEFAULTS = {TRAIN: "train", TEST: "test", VARIANTS: "variants", SHARPNESS: "sharpness"}  # net.SECTION_DEFAULTS' keys
 
-# -- what the controls offer -----------------------------------------------------------------------------------------
-NOISES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
-POINTS = (100, 200, 400, 800)
-SEEDS = (0, 10_000)
-PENALTIES = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
-DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
-INIT_SCALES = (0.0, 0.01, 0.1, 0.3, 1.0, 3.0)
-SCALED_INITS = ("constant", "normal")  # the initialisations with a scale control
-SYMMETRIC_INITS = ("zeros", "constant")
-INIT_TITLES = {"zeros": "Zeros", "constant": "Constant (every weight the same)", "normal": "Normal (chosen std)",
-               "xavier": "Xavier / Glorot", "he": "He"}  # fmt: skip
-AUG_TITLES = {"none": "None", "jitter": "Jitter (input noise copies)", "flip": "Mirror x₁ → −x₁",
-              "mixup": "Mixup (Zhang et al. 2018)"}  # fmt: skip
-STRENGTHS = {"jitter": (0.02, 0.05, 0.1, 0.2), "flip": (0.25, 0.5, 1.0), "mixup": (0.1, 0.2, 0.4, 1.0)}
-NET_OPTIMIZERS = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")  # Newton: P×P Hessians
-STEPS = (50, NET_STEPS[1], 50)  # the steps slider: from, to, by
-MAX_LAYERS, MAX_WIDTH = 4, 256
-SHARP_LRS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)  # the Sharpness section's η (gradient descent)
-SHARP_STEPS = (200, NET_STEPS[1], 100)
-WHOLE_OPTIMIZERS = ("gd", "momentum", "adam")
-WHOLE_SCALES = (0.001, 0.01, 0.1, 0.5)
-WHOLE_STEPS = (50, 2000, 50)
 COMPARE = {TEST: {"l2": "L2 regularisation", "aug": "Augmentation"},
            VARIANTS: {"init": "Initialisation", "bn": "Batch norm", "dropout": "Dropout"}}  # fmt: skip
 ON_AUGMENTATIONS = ("jitter", "mixup", "flip")  # what Train vs test can switch on
 ON_L2, ON_DROPOUT = 1e-3, 0.2
 
-
-class SettingError(ValueError):
-    """A setting the network cannot be built with; its message is for the page."""
-
-
-def parse_widths(text: str) -> tuple[int, ...]:
-    """ "16, 16" -> (16, 16); "" -> () (a linear model). A zero, a negative or a word is told plainly."""
-    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
-    try:
-        widths = tuple(int(p) for p in parts)
-    except ValueError:
-        raise SettingError(f"hidden widths are whole numbers separated by commas, like 16, 16; got {text!r}") from None
-    if any(w < 1 for w in widths):
-        raise SettingError(f"a layer needs at least one neuron: {text!r} has a width below 1")
-    if len(widths) > MAX_LAYERS or any(w > MAX_WIDTH for w in widths):
-        raise SettingError(f"at most {MAX_LAYERS} hidden layers of at most {MAX_WIDTH} neurons each (the page trains "
-                           "in seconds)")
-    return widths
-
-
-def recorded_steps(steps: int) -> list[int]:
-    """The steps a training run of ``steps`` records (net.train: every ⌈steps/200⌉, the last always)."""
-    every = max(1, math.ceil(steps / MAX_RECORDS))
-    return sorted({*range(0, steps + 1, every), steps})
-
-
-# -- readers of a link's values: only what a control offers -----------------------------------------------------------
-def _offered(values, v: float) -> str:
-    if len(values) <= 12:
-        return ", ".join(fmt(o) for o in values)
-    below, above = [o for o in values if o < v][-1:], [o for o in values if o > v][:1]
-    return f"…, {', '.join(fmt(o) for o in below + above)}, … ({fmt(values[0])} to {fmt(values[-1])})"
-
-
-def on_grid(values, v: float):
-    """The offered value equal to ``v`` (the option itself: an int stays an int), or None."""
-    return next((o for o in values if math.isclose(v, o, rel_tol=1e-9, abs_tol=1e-15)), None)
-
-
-def grid(values):
-    """A reader that accepts one of a slider's stops."""
-
-    def read(text: str):
-        try:
-            v = float(text)
-        except ValueError:
-            raise ValueError("not a number") from None
-        if (o := on_grid(values, v)) is None:
-            raise ValueError(f"the slider offers {_offered(values, v)}")
-        return o
-
-    return read
-
-
-def stepped(lo: int, hi: int, by: int):
-    """A reader of a whole number a slider from ``lo`` to ``hi`` by ``by`` can hold."""
-
-    def read(text: str) -> int:
-        v = integer(lo, hi)(text)
-        if (v - lo) % by:
-            raise ValueError(f"the slider goes from {lo} to {hi} by {by}")
-        return v
-
-    return read
-
-
-def labelled(labels: dict[str, str]) -> Param:
-    """``compare``: a radio's label by its short name in the link."""
-    short = {v: k for k, v in labels.items()}
-    return Param("compare", "compare", f"the comparison: {', '.join(labels)}",
-                 lambda t: labels[choice(tuple(labels))(t)], short.get)
 
 
 # -- the link's tables ------------------------------------------------------------------------------------------------
