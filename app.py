@@ -19,7 +19,6 @@ from scenes.warmup import use_compilation_cache  # noqa: E402
 use_compilation_cache()
 
 
-
 @st.cache_resource(show_spinner=False)
 def _warm_up() -> bool:
     """Once per server process: compile the likely next programs in the background (LLL_WARMUP=0 turns it off)."""
@@ -30,15 +29,20 @@ def _warm_up() -> bool:
     return True
 
 
-st.set_page_config(page_title="Loss Landscape Lab", page_icon=":material/landscape:", layout="wide",
-                   initial_sidebar_state="collapsed")
+st.set_page_config(
+    page_title="Loss Landscape Lab", page_icon=":material/landscape:", layout="wide", initial_sidebar_state="collapsed"
+)
 
 # The pages live in views/, not pages/: with a pages/ folder beside app.py Streamlit 1.67 first resolves a session's
 # URL against that folder as old-style pages, and a link straight to /learning-rate met "Page not found".
 PAGES = [
     st.Page(ROOT / "views" / "trajectories.py", title="Trajectories", icon=":material/route:", default=True),
-    st.Page(ROOT / "views" / "lr_lab.py", title="Learning rate & momentum", icon=":material/speed:",
-            url_path="learning-rate"),
+    st.Page(
+        ROOT / "views" / "lr_lab.py",
+        title="Learning rate & momentum",
+        icon=":material/speed:",
+        url_path="learning-rate",
+    ),
     st.Page(ROOT / "views" / "minima.py", title="Minima & saddles", icon=":material/landscape:", url_path="minima"),
     st.Page(ROOT / "views" / "networks.py", title="Networks", icon=":material/hub:", url_path="networks"),
 ]
@@ -63,9 +67,16 @@ with st.sidebar:
     st.markdown("### Loss Landscape Lab")
     st.caption("How optimizers descend a loss surface, for the lecture room.")
     st.toggle("Presenter mode", key="presenter", help="Large fonts, thick lines and big markers for a projector.")
-    st.selectbox("Presets", list(PRESETS), index=None, key="preset", on_change=_choose_preset,
-                 placeholder="Open a prepared scene…", help="Scenes for the lessons, each a link (scenes/presets/).",
-                 format_func=lambda k: f"{PAGE_OF[PRESETS[k].page].title} · {PRESETS[k].title}")
+    st.selectbox(
+        "Presets",
+        list(PRESETS),
+        index=None,
+        key="preset",
+        on_change=_choose_preset,
+        placeholder="Open a prepared scene…",
+        help="Scenes for the lessons, each a link (scenes/presets/).",
+        format_func=lambda k: f"{PAGE_OF[PRESETS[k].page].title} · {PRESETS[k].title}",
+    )
 if name := st.session_state.pop("preset.go", None):  # open the preset: its page reads its link as a link's
     preset = PRESETS[name]
     st.session_state["link.entry"] = dict(preset.link)

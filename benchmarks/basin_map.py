@@ -21,8 +21,11 @@ from scenes import RunSpec, Scene  # noqa: E402
 from scenes import basins as bs  # noqa: E402
 
 STEPS = 500
-RULES = {"gd": (0.01, optax.sgd(0.01)), "momentum": (0.002, optax.sgd(0.002, momentum=0.9)),
-         "adam": (0.05, optax.adam(0.05))}  # fmt: skip
+RULES = {
+    "gd": (0.01, optax.sgd(0.01)),
+    "momentum": (0.002, optax.sgd(0.002, momentum=0.9)),
+    "adam": (0.05, optax.adam(0.05)),
+}
 
 
 def main() -> None:
@@ -36,17 +39,23 @@ def main() -> None:
         starts = jnp.asarray(bs.grid_starts(scene.surface_obj, bs.GRID)[2])
         ref = optax_runner(opt, STEPS)
         ref(starts).block_until_ready()
-        best, _ = best_of({"ours": lambda s=scene: bs.basin_map(s),
-                           "optax": lambda r=ref, x=starts: r(x).block_until_ready()}, repeats=3)  # fmt: skip
-        print(f"{key:9s} basin_map first {cold:.2f} s, warm {best['ours'] * 1e3:6.1f} ms; optax endpoints "
-              f"{best['optax'] * 1e3:6.1f} ms; ratio {best['ours'] / best['optax']:.2f}; "
-              f"global {bm.share_global:.1%}, diverged {bm.share(bs.DIVERGED):.1%}")
+        best, _ = best_of(
+            {"ours": lambda s=scene: bs.basin_map(s), "optax": lambda r=ref, x=starts: r(x).block_until_ready()},
+            repeats=3,
+        )
+        print(
+            f"{key:9s} basin_map first {cold:.2f} s, warm {best['ours'] * 1e3:6.1f} ms; optax endpoints "
+            f"{best['optax'] * 1e3:6.1f} ms; ratio {best['ours'] / best['optax']:.2f}; "
+            f"global {bm.share_global:.1%}, diverged {bm.share(bs.DIVERGED):.1%}"
+        )
     # larger grids run in blocks of bs.CHUNK starts (the page shows progress between them): cost per start
     scene = Scene(surface="himmelblau", runs=(RunSpec("adam", (("learning_rate", 0.05),)),), steps=STEPS)
     best, _ = best_of({n: lambda n=n: bs.basin_map(scene, n) for n in (200, 400, 600)}, repeats=2)
     for n in (400, 600):
-        print(f"adam {n} x {n} ({bs.chunks(n)} blocks): {best[n]:.2f} s; per start vs 200 x 200: "
-              f"{best[n] / n**2 / (best[200] / 200**2):.2f}")
+        print(
+            f"adam {n} x {n} ({bs.chunks(n)} blocks): {best[n]:.2f} s; per start vs 200 x 200: "
+            f"{best[n] / n**2 / (best[200] / 200**2):.2f}"
+        )
 
 
 if __name__ == "__main__":

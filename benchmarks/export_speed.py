@@ -57,8 +57,10 @@ def static(name: str, figure) -> None:
     for fmt in export.FORMATS:
         ours = median_time(export.image_bytes, figure, fmt)
         one_off, _ = timed(baseline.to_image, format=fmt, width=w, height=h, scale=3.0)
-        print(f"  {name:8s} {fmt}: {ours:6.2f} s   one-off fig.to_image {one_off:6.2f} s   "
-              f"({one_off / ours:4.1f}x faster)")
+        print(
+            f"  {name:8s} {fmt}: {ours:6.2f} s   one-off fig.to_image {one_off:6.2f} s   "
+            f"({one_off / ours:4.1f}x faster)"
+        )
 
 
 def per_frame_baseline(figure, n: int = 10) -> float:
@@ -91,12 +93,17 @@ def main() -> None:
     t_gif, gif = timed(export.gif_bytes, frames)
     t_mp4, mp4 = timed(export.mp4_bytes, frames)
     w, h = frames[0].size
-    print(f"  frames ({len(frames)} x {w}x{h}, {export.ANIMATION_TABS} tabs): {t_frames:6.2f} s "
-          f"({t_frames / len(frames) * 1000:.0f} ms a frame)")
-    print(f"  GIF encode: {t_gif:6.2f} s, {len(gif) / 1e6:.2f} MB;  "
-          f"MP4 encode: {t_mp4:6.2f} s, {len(mp4) / 1e6:.2f} MB")
-    print(f"  100-frame GIF in {t_frames + t_gif:.2f} s (goal about 15 s); GIF + MP4 from one render "
-          f"{t_frames + t_gif + t_mp4:.2f} s")
+    print(
+        f"  frames ({len(frames)} x {w}x{h}, {export.ANIMATION_TABS} tabs): {t_frames:6.2f} s "
+        f"({t_frames / len(frames) * 1000:.0f} ms a frame)"
+    )
+    print(
+        f"  GIF encode: {t_gif:6.2f} s, {len(gif) / 1e6:.2f} MB;  MP4 encode: {t_mp4:6.2f} s, {len(mp4) / 1e6:.2f} MB"
+    )
+    print(
+        f"  100-frame GIF in {t_frames + t_gif:.2f} s (goal about 15 s); GIF + MP4 from one render "
+        f"{t_frames + t_gif + t_mp4:.2f} s"
+    )
 
     tabs = export.ANIMATION_TABS
     export.ANIMATION_TABS = 1
@@ -104,8 +111,10 @@ def main() -> None:
     export.ANIMATION_TABS = tabs
     print(f"  same frames on one tab: {t_one:6.2f} s ({t_one / t_frames:.2f}x the {tabs}-tab time)")
     t_naive = per_frame_baseline(contour)
-    print(f"  baseline, each frame a kaleido image on the kept-open server: {t_naive:6.2f} s for 100 "
-          f"(10 timed; {t_naive / t_frames:.1f}x ours)")
+    print(
+        f"  baseline, each frame a kaleido image on the kept-open server: {t_naive:6.2f} s for 100 "
+        f"(10 timed; {t_naive / t_frames:.1f}x ours)"
+    )
     print(f"done ({load()})")
 
 

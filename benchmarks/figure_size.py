@@ -45,9 +45,12 @@ def measure(name: str, scene: Scene) -> None:
         "loss": len(fig.loss(result, THEMES["normal"]).to_json()),
     }
     naive = naive_size(result)
-    print(f"{name}: " + ", ".join(f"{k} {v / MiB:.3f} MiB" for k, v in sizes.items())
-          + f"; contour built in {build * 1000:.0f} ms; naive frames {naive / MiB:.3f} MiB "
-          f"({naive / sizes['contour+animation']:.1f}x ours)")
+    print(
+        f"{name}: "
+        + ", ".join(f"{k} {v / MiB:.3f} MiB" for k, v in sizes.items())
+        + f"; contour built in {build * 1000:.0f} ms; naive frames {naive / MiB:.3f} MiB "
+        f"({naive / sizes['contour+animation']:.1f}x ours)"
+    )
 
 
 if __name__ == "__main__":

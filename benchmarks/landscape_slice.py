@@ -139,8 +139,10 @@ def main() -> None:
     path = gd_path(params, PATH_STEPS)
     points = [jax.tree_util.tree_map(lambda x, t=t: x[t], path) for t in range(PATH_STEPS)]
     along, cold_along = first_call(lambda: sharpness_along(mse, path))
-    best, outs = best_of({"along": lambda: sharpness_along(mse, path),
-                          "loop": lambda: [top_eigenvalue(mse, p) for p in points]}, repeats=3)  # fmt: skip
+    best, outs = best_of(
+        {"along": lambda: sharpness_along(mse, path), "loop": lambda: [top_eigenvalue(mse, p) for p in points]},
+        repeats=3,
+    )
     gap = np.abs(along - np.asarray(outs["loop"])).max() / np.abs(along).max()
     print(
         f"sharpness along a {PATH_STEPS}-step GD path (η = {LR}, 2/η = {2 / LR:.0f}): sharpness_along "

@@ -91,15 +91,19 @@ def main() -> None:
     lab.sweep(scene)
     cold = time.perf_counter() - t0
     best, _ = best_of({"sweep": lambda: lab.sweep(scene)})
-    print(f"scenes.lab.sweep (run + arrivals + Hessians + thresholds): first {cold:.2f} s, warm "
-          f"{best['sweep'] * 1e3:.1f} ms   (goal: well under 1 s)")
+    print(
+        f"scenes.lab.sweep (run + arrivals + Hessians + thresholds): first {cold:.2f} s, warm "
+        f"{best['sweep'] * 1e3:.1f} ms   (goal: well under 1 s)"
+    )
     phase = Scene(surface="quadratic", runs=(RunSpec.default("momentum"),), steps=STEPS)
     t0 = time.perf_counter()
     lab.phase(phase)
     cold = time.perf_counter() - t0
     best, _ = best_of({"phase": lambda: lab.phase(phase)}, repeats=3)
-    print(f"scenes.lab.phase ({lab.PHASE_LRS * lab.PHASE_BETAS} (lr, β) pairs x {STEPS} steps): first {cold:.2f} s, "
-          f"warm {best['phase'] * 1e3:.1f} ms")
+    print(
+        f"scenes.lab.phase ({lab.PHASE_LRS * lab.PHASE_BETAS} (lr, β) pairs x {STEPS} steps): first {cold:.2f} s, "
+        f"warm {best['phase'] * 1e3:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

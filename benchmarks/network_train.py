@@ -76,14 +76,15 @@ def main() -> None:
     pr = problem(data, Model(WIDTHS, "tanh"))
     p0 = pr.init("xavier", seed=0)
     jnp.zeros(1).block_until_ready()
-    print(f"MLP 2 -> {' -> '.join(map(str, WIDTHS))} -> 1 (tanh): {count_params(p0):,} parameters, "
-          f"{len(data.x_train)} points, {STEPS} full-batch Adam steps (lr {LR}), {jax.devices()[0].platform}")
+    print(
+        f"MLP 2 -> {' -> '.join(map(str, WIDTHS))} -> 1 (tanh): {count_params(p0):,} parameters, "
+        f"{len(data.x_train)} points, {STEPS} full-batch Adam steps (lr {LR}), {jax.devices()[0].platform}"
+    )
 
     optax_train = optax_runner(pr.objective, STEPS)
     calls = {
         "ours, every step": lambda: run(pr.objective, "adam", start=p0, steps=STEPS, learning_rate=LR),
-        "ours, every 10th": lambda: run(pr.objective, "adam", start=p0, steps=STEPS, record_every=10,
-                                        learning_rate=LR),
+        "ours, every 10th": lambda: run(pr.objective, "adam", start=p0, steps=STEPS, record_every=10, learning_rate=LR),
         "optax": lambda: jax.block_until_ready(optax_train(p0)),
     }
     first = {}
@@ -105,11 +106,14 @@ def main() -> None:
     ours = jax.tree.map(lambda a: a[-1], outs["ours, every step"].xy)
     ref = jax.tree.map(lambda a: np.asarray(a[-1]), outs["optax"][0])
     diff = max(float(np.abs(a - b).max()) for a, b in zip(jax.tree.leaves(ours), jax.tree.leaves(ref), strict=True))
-    diff_np = max(float(np.abs(a - b).max()) for a, b in zip(jax.tree.leaves(ours), jax.tree.leaves(p_np["numpy"]),
-                                                              strict=True))
+    diff_np = max(
+        float(np.abs(a - b).max()) for a, b in zip(jax.tree.leaves(ours), jax.tree.leaves(p_np["numpy"]), strict=True)
+    )
     loss_ours, loss_optax = outs["ours, every step"].loss[-1], float(pr.objective(ref))
-    print(f"final parameters: max |ours - optax| = {diff:.1e}, max |ours - numpy| = {diff_np:.1e}; final training "
-          f"loss ours {loss_ours:.4f}, optax {loss_optax:.4f}")
+    print(
+        f"final parameters: max |ours - optax| = {diff:.1e}, max |ours - numpy| = {diff_np:.1e}; final training "
+        f"loss ours {loss_ours:.4f}, optax {loss_optax:.4f}"
+    )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,10 @@ def main(repeats: int = 12) -> None:
         moved.append(timed(at))
     base, move = statistics.median(unchanged), statistics.median(moved)
     print(f"rerun with nothing changed: median {base * 1000:.0f} ms over {repeats}")
-    print(f"rerun after a new learning rate: median {move * 1000:.0f} ms, worst {max(moved) * 1000:.0f} ms "
-          f"over {len(moved)} values")
+    print(
+        f"rerun after a new learning rate: median {move * 1000:.0f} ms, worst {max(moved) * 1000:.0f} ms "
+        f"over {len(moved)} values"
+    )
     print(f"slider move / unchanged rerun = {move / base:.2f}")
     lab(at, repeats)
 
@@ -68,9 +70,11 @@ def lab(at: AppTest, repeats: int) -> None:
         at.select_slider(key="lab.momentum.momentum").set_value(b)
         moved.append(timed(at))
     base = statistics.median(unchanged)
-    print(f"Learning rate page, sweep: unchanged rerun {base * 1000:.0f} ms; new β (200 runs swept again) median "
-          f"{statistics.median(moved) * 1000:.0f} ms, worst {max(moved) * 1000:.0f} ms over {len(moved)} values "
-          f"= {statistics.median(moved) / base:.2f} x unchanged")
+    print(
+        f"Learning rate page, sweep: unchanged rerun {base * 1000:.0f} ms; new β (200 runs swept again) median "
+        f"{statistics.median(moved) * 1000:.0f} ms, worst {max(moved) * 1000:.0f} ms over {len(moved)} values "
+        f"= {statistics.median(moved) / base:.2f} x unchanged"
+    )
     at.segmented_control(key="lab.section").set_value("Momentum").run()
     kappas = [k for k in options(1, 1000, True, 100) if k >= 2][:repeats]
     timed(at)
@@ -78,8 +82,10 @@ def lab(at: AppTest, repeats: int) -> None:
     for k in kappas:
         at.select_slider(key="lab.narrow_valley.kappa").set_value(k)
         moved.append(timed(at))
-    print(f"Learning rate page, momentum: new κ median {statistics.median(moved) * 1000:.0f} ms, worst "
-          f"{max(moved) * 1000:.0f} ms over {len(moved)} values")
+    print(
+        f"Learning rate page, momentum: new κ median {statistics.median(moved) * 1000:.0f} ms, worst "
+        f"{max(moved) * 1000:.0f} ms over {len(moved)} values"
+    )
 
 
 if __name__ == "__main__":

@@ -76,8 +76,10 @@ def curvature(objective, points) -> tuple[np.ndarray, np.ndarray]:
     size = max(8, 1 << (m - 1).bit_length())
     padded = np.concatenate([p, np.repeat(p[-1:], size - m, axis=0)]) if m else np.zeros((size, 2), np.float32)
     g, h = _derivatives(loss)(jnp.asarray(padded), theta)
-    return (np.nan_to_num(np.asarray(g, np.float64)[:m], nan=0.0),
-            np.nan_to_num(np.asarray(h, np.float64)[:m], nan=0.0))
+    return (
+        np.nan_to_num(np.asarray(g, np.float64)[:m], nan=0.0),
+        np.nan_to_num(np.asarray(h, np.float64)[:m], nan=0.0),
+    )
 
 
 def eigenvalues(objective, point) -> np.ndarray:
@@ -147,8 +149,15 @@ def thresholds(optimizer: str, mu: float, top: float, hyper: dict[str, float] | 
     latex, text, meaning = _LIMIT_NAMES["gd" if optimizer in GD_FAMILY else optimizer]
     out = [Threshold("stable", latex, text, limit, meaning)]
     if optimizer in GD_FAMILY and mu > 0:
-        out.append(Threshold("optimal", r"2/(\mu+L)", "2/(μ+L)", 2.0 / (mu + top),
-                             "the fastest constant step: both extreme directions shrink alike"))
+        out.append(
+            Threshold(
+                "optimal",
+                r"2/(\mu+L)",
+                "2/(μ+L)",
+                2.0 / (mu + top),
+                "the fastest constant step: both extreme directions shrink alike",
+            )
+        )
     return tuple(out)
 
 

@@ -115,8 +115,18 @@ def run(
     records = _record_steps(int(steps), int(record_every))
     train, train_args = (None, ()) if train_objective is None else split(train_objective)
     xy, losses, diverged = _trajectory(
-        params, hyper_m, np.uint32(seed % 2**32), lo, hi, None if schedule is None else schedule.data(), theta,
-        train_args, loss=loss, opt=opt, records=tuple(records), train=train,
+        params,
+        hyper_m,
+        np.uint32(seed % 2**32),
+        lo,
+        hi,
+        None if schedule is None else schedule.data(),
+        theta,
+        train_args,
+        loss=loss,
+        opt=opt,
+        records=tuple(records),
+        train=train,
     )
     xy = jax.tree.map(lambda a: np.array(a[0] if single else a), xy)
     losses = np.array(losses[0] if single else losses)
@@ -207,20 +217,52 @@ RUNS = "runs"  # the vmapped axis of runs; a psum over it gives the unbatched "d
 
 
 @functools.partial(jax.jit, static_argnames=("train", "loss", "opt", "records"))
-def _trajectory(params, hyper, seed, lo, hi, schedule, theta, train_args, *, loss: Callable, opt: Optimizer,
-                records: tuple[int, ...], train: Callable | None):  # fmt: skip
+def _trajectory(
+    params,
+    hyper,
+    seed,
+    lo,
+    hi,
+    schedule,
+    theta,
+    train_args,
+    *,
+    loss: Callable,
+    opt: Optimizer,
+    records: tuple[int, ...],
+    train: Callable | None,
+):
     """Recorded params (M, R, ...), losses (M, R), diverged_at (M,) with -1 = never. ``schedule``: None or the
     schedule's data (shared by the runs: the multiplier is one unbatched scalar per step). ``theta``: the surface
     family's parameter values, data like the rest (a κ slider does not recompile)."""
-    one = functools.partial(_one_run, seed=seed, lo=lo, hi=hi, schedule=schedule, loss=lambda p: loss(p, theta),
-                            opt=opt, records=records,
-                            train=None if train is None else lambda p, key: train(*train_args, p, key))  # fmt: skip
+    one = functools.partial(
+        _one_run,
+        seed=seed,
+        lo=lo,
+        hi=hi,
+        schedule=schedule,
+        loss=lambda p: loss(p, theta),
+        opt=opt,
+        records=records,
+        train=None if train is None else lambda p, key: train(*train_args, p, key),
+    )
     hyper_axes = {k: 0 if v.ndim else None for k, v in hyper.items()}
     return jax.vmap(one, in_axes=(0, hyper_axes), axis_name=RUNS)(params, hyper)
 
 
-def _one_run(params, hyper, *, seed, lo, hi, schedule, loss: Callable, opt: Optimizer, records: tuple[int, ...],
-             train: Callable | None):  # fmt: skip
+def _one_run(
+    params,
+    hyper,
+    *,
+    seed,
+    lo,
+    hi,
+    schedule,
+    loss: Callable,
+    opt: Optimizer,
+    records: tuple[int, ...],
+    train: Callable | None,
+):
     """One run, written unbatched; vmap over RUNS makes the batch (only the block test looks across runs)."""
     run_key = jax.random.fold_in(jax.random.key(seed), lax.axis_index(RUNS))
     data_key = jax.random.fold_in(run_key, 0x5EED)  # a train objective's noise (dropout), apart from the rule's

@@ -25,8 +25,13 @@ TITLES = {
     "cosine": "Cosine decay",
     "warmup_cosine": "Linear warmup, then cosine",
 }
-SHORT = {"constant": "constant", "step": "step decay", "exponential": "exp. decay", "cosine": "cosine",
-         "warmup_cosine": "warmup + cosine"}  # fmt: skip
+SHORT = {
+    "constant": "constant",
+    "step": "step decay",
+    "exponential": "exp. decay",
+    "cosine": "cosine",
+    "warmup_cosine": "warmup + cosine",
+}
 
 # The schedule under an optimizer's update rule (\eta_t replaces \eta there); lines of a KaTeX "gathered" block.
 _C = r"c(u) = \tfrac12\left(1 + \cos \pi \min(u, 1)\right)"
@@ -38,7 +43,8 @@ LATEX = {
     "warmup_cosine": r"""\eta_t = \eta \begin{cases}
 \eta_0 + (1-\eta_0)\, t / W & t < W \\
 \alpha + (1-\alpha)\, c\!\left(\frac{t - W}{T - W}\right) & t \ge W
-\end{cases} \\ """ + _C,
+\end{cases} \\ """
+    + _C,
 }
 
 Data = dict[str, jax.Array]  # float32 scalars: the kind's index and every parameter
@@ -92,9 +98,15 @@ class Schedule:
     def data(self) -> Data:
         """The kind's index and every parameter as float32 scalars: fixed shapes and dtypes, so never a recompile."""
         warmup = self.warmup_steps if self.kind == "warmup_cosine" else 0  # plain cosine: no warmup
-        values = dict(kind=KINDS.index(self.kind), transition_steps=self.transition_steps,
-                      decay_rate=self.decay_rate, decay_steps=self.decay_steps, alpha=self.alpha,
-                      warmup_steps=warmup, init_value=self.init_value)  # fmt: skip
+        values = dict(
+            kind=KINDS.index(self.kind),
+            transition_steps=self.transition_steps,
+            decay_rate=self.decay_rate,
+            decay_steps=self.decay_steps,
+            alpha=self.alpha,
+            warmup_steps=warmup,
+            init_value=self.init_value,
+        )
         return {k: np.float32(v) for k, v in values.items()}
 
     def multipliers(self, steps: int) -> np.ndarray:
@@ -112,12 +124,12 @@ class Schedule:
         if self.kind == "constant":
             return optax.constant_schedule(lr)
         if self.kind in ("step", "exponential"):
-            return optax.exponential_decay(lr, self.transition_steps, self.decay_rate,
-                                           staircase=self.kind == "step")  # fmt: skip
+            return optax.exponential_decay(lr, self.transition_steps, self.decay_rate, staircase=self.kind == "step")
         if self.kind == "cosine":
             return optax.cosine_decay_schedule(lr, self.decay_steps, self.alpha)
-        return optax.warmup_cosine_decay_schedule(lr * self.init_value, lr, self.warmup_steps, self.decay_steps,
-                                                  end_value=lr * self.alpha)  # fmt: skip
+        return optax.warmup_cosine_decay_schedule(
+            lr * self.init_value, lr, self.warmup_steps, self.decay_steps, end_value=lr * self.alpha
+        )
 
     # -- as words and formulas -----------------------------------------------------------------------------------
     @property
@@ -188,4 +200,3 @@ def multiplier(t: jax.Array, s: Data) -> jax.Array:
 
 
 _multipliers = jax.jit(multiplier)
-

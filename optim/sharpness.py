@@ -118,8 +118,9 @@ def top_eigenvalue(loss: Callable, params: PyTree, *, iters: int = ITERS, seed: 
     return float(tridiagonal_top(*_one(*split(loss), _as_float32(params), _start(params, seed), iters)))
 
 
-def sharpness_along(loss: Callable, path: PyTree, *, iters: int = ITERS, seed: int = 0,
-                    batch_size: int | None = None) -> np.ndarray:  # fmt: skip
+def sharpness_along(
+    loss: Callable, path: PyTree, *, iters: int = ITERS, seed: int = 0, batch_size: int | None = None
+) -> np.ndarray:
     """top_eigenvalue at each point of a path (leaves with a leading axis T): a float64 array (T,), NaN where the
     loss is not finite; every point starts from the same vector. One jitted program (``lax.map``) walks the points
     one after another, or vmaps ``batch_size`` of them at a time, each holding its own Lanczos basis

@@ -95,8 +95,16 @@ def basin_chunk(scene: Scene, n: int, i: int) -> tuple[np.ndarray, np.ndarray]:
         starts = np.concatenate([starts, np.repeat(starts[:1], CHUNK - m, axis=0)])
     else:
         m = len(starts)
-    tr = run(surface, spec.optimizer, start=starts, steps=scene.steps, record_every=scene.steps,
-             seed=(scene.seed + 7919 * i) % 2**31, schedule=spec.schedule, **spec.hyper_dict())
+    tr = run(
+        surface,
+        spec.optimizer,
+        start=starts,
+        steps=scene.steps,
+        record_every=scene.steps,
+        seed=(scene.seed + 7919 * i) % 2**31,
+        schedule=spec.schedule,
+        **spec.hyper_dict(),
+    )
     return tr.xy[:m, -1], np.asarray(tr.diverged_at)[:m]
 
 

@@ -68,7 +68,7 @@ class RunResult:
 
     @property
     def label(self) -> str:
-        """"Adam (lr 0.05)", "Adam (lr 0.05, cosine)": how the run is named in legends and captions."""
+        """ "Adam (lr 0.05)", "Adam (lr 0.05, cosine)": how the run is named in legends and captions."""
         return f"{self.title} ({hyper_text(self.spec.spec, self.spec.hyper_dict(), self.spec.schedule)})"
 
 
@@ -87,7 +87,7 @@ class Result:
 
     @property
     def caption(self) -> str:
-        """"From (−4, 4), 300 steps: Adam (lr 0.05) reached the global minimum at (3, 2) in 143 steps; …"."""
+        """ "From (−4, 4), 300 steps: Adam (lr 0.05) reached the global minimum at (3, 2) in 143 steps; …"."""
         parts = [f"{r.label} {r.outcome.text}" for r in self.runs]
         return f"{self.surface.title}, from {point(*self.start)}, {self.scene.steps} steps: " + "; ".join(parts) + "."
 

@@ -46,14 +46,17 @@ def local_start(surface: Surface) -> tuple[float, float] | None:
 
 def escape_scene(surface: str = DEFAULT_SURFACE, steps: int = DEFAULT_STEPS, seed: int = 0) -> Scene:
     """The lab's scene: SGD with the registry's defaults from the surface's local start (its default start if none)."""
-    return Scene(surface=surface, runs=(RunSpec.default("sgd"),), start=local_start(SURFACES[surface]),
-                 steps=steps, seed=seed)
+    return Scene(
+        surface=surface, runs=(RunSpec.default("sgd"),), start=local_start(SURFACES[surface]), steps=steps, seed=seed
+    )
 
 
 # -- labelling runs ------------------------------------------------------------------------------------------------
 def _minima(surface: Surface) -> tuple[np.ndarray, np.ndarray]:
-    return (np.array([[p.x, p.y] for p in surface.minima], np.float64).reshape(-1, 2),
-            np.array([p.kind == "global" for p in surface.minima], bool))
+    return (
+        np.array([[p.x, p.y] for p in surface.minima], np.float64).reshape(-1, 2),
+        np.array([p.kind == "global" for p in surface.minima], bool),
+    )
 
 
 def end_labels(surface: Surface, ends: np.ndarray, diverged_at: np.ndarray) -> np.ndarray:
@@ -134,8 +137,14 @@ def noise_sweep(scene: Scene, *, seeds: int = 64, levels: int = 16, annealed: bo
     noise = noise_levels(sgd_scene, levels)
     hyper = {**hyper, "eta": np.repeat(noise, seeds), "gamma": hyper["gamma"] if annealed else 0.0}
     surface = scene.surface_obj
-    tr = run(surface, "sgd", start=scene.start_point, steps=scene.steps, seed=scene.seed,
-             **{k: np.asarray(v, np.float32) for k, v in hyper.items()})
+    tr = run(
+        surface,
+        "sgd",
+        start=scene.start_point,
+        steps=scene.steps,
+        seed=scene.seed,
+        **{k: np.asarray(v, np.float32) for k, v in hyper.items()},
+    )
     s = _stats(surface, tr.xy, tr.steps, tr.diverged_at, levels)
     return NoiseSweep(sgd_scene, noise, s.share, s.share_local, s.diverged, s.steps, annealed)
 
@@ -149,7 +158,7 @@ def beta_grid(levels: int = 20) -> np.ndarray:
 def jittered_starts(scene: Scene, n: int, jitter: float) -> np.ndarray:
     """(n, 2) the scene's start plus Gaussian offsets of std jitter·span (NumPy RNG seeded with scene.seed)."""
     rng = np.random.default_rng(scene.seed)
-    return (np.asarray(scene.start_point) + jitter * scene.surface_obj.span * rng.standard_normal((n, 2)))
+    return np.asarray(scene.start_point) + jitter * scene.surface_obj.span * rng.standard_normal((n, 2))
 
 
 @dataclass(frozen=True)
@@ -175,8 +184,15 @@ def beta_sweep(scene: Scene, *, seeds: int = 64, levels: int = 20, jitter: float
     betas = beta_grid(levels)
     starts = np.tile(jittered_starts(scene, seeds, jitter), (levels, 1)).astype(np.float32)  # level-major
     surface = scene.surface_obj
-    tr = run(surface, "momentum", start=starts, steps=scene.steps, seed=scene.seed,
-             learning_rate=np.float32(hyper["learning_rate"]), momentum=np.repeat(betas, seeds))
+    tr = run(
+        surface,
+        "momentum",
+        start=starts,
+        steps=scene.steps,
+        seed=scene.seed,
+        learning_rate=np.float32(hyper["learning_rate"]),
+        momentum=np.repeat(betas, seeds),
+    )
     s = _stats(surface, tr.xy, tr.steps, tr.diverged_at, levels)
     return BetaSweep(mom_scene, betas, s.share, s.share_local, s.diverged, s.steps, float(jitter))
 
@@ -202,8 +218,15 @@ def restarts(scene: Scene, *, max_restarts: int = 20, trials: int = 256, optimiz
     (x0, x1), (y0, y1) = surface.domain
     rng = np.random.default_rng(scene.seed)
     starts = rng.uniform((x0, y0), (x1, y1), (trials * max_restarts, 2)).astype(np.float32)
-    tr = run(surface, optimizer, start=starts, steps=scene.steps, record_every=scene.steps, seed=scene.seed,
-             **{k: np.float32(v) for k, v in hyper.items()})
+    tr = run(
+        surface,
+        optimizer,
+        start=starts,
+        steps=scene.steps,
+        record_every=scene.steps,
+        seed=scene.seed,
+        **{k: np.float32(v) for k, v in hyper.items()},
+    )
     _, is_global = _minima(surface)
     labels = end_labels(surface, tr.xy[:, -1], tr.diverged_at)
     ok = (labels >= 0) & (is_global[np.maximum(labels, 0)] if len(is_global) else False)
@@ -211,8 +234,14 @@ def restarts(scene: Scene, *, max_restarts: int = 20, trials: int = 256, optimiz
     k = np.arange(1, max_restarts + 1)
     p = float(ok.mean())
     measured = np.logical_or.accumulate(ok, axis=1).mean(axis=0)
-    return Restarts(replace(scene, runs=(RunSpec(optimizer, tuple(sorted(hyper.items()))),)), p, k, measured,
-                    1.0 - (1.0 - p) ** k, trials)
+    return Restarts(
+        replace(scene, runs=(RunSpec(optimizer, tuple(sorted(hyper.items()))),)),
+        p,
+        k,
+        measured,
+        1.0 - (1.0 - p) ** k,
+        trials,
+    )
 
 
 # -- the animated race ---------------------------------------------------------------------------------------------
@@ -229,7 +258,9 @@ def examples(scene: Scene, noise_levels: tuple[float, ...] | None = None) -> Sce
     if noise_levels is None:
         noise_levels = tuple(float(f * noise_scale(scene.surface_obj, lr)) for f in EXAMPLE_NOISE)
     mom = {**OPTIMIZERS["momentum"].defaults(), "momentum": EXAMPLE_BETA}
-    runs = (RunSpec("gd", (("learning_rate", float(lr)),)),
-            *(RunSpec("sgd", tuple(sorted({**sgd, "eta": float(v)}.items()))) for v in noise_levels[:4]),
-            RunSpec("momentum", tuple(sorted(mom.items()))))
+    runs = (
+        RunSpec("gd", (("learning_rate", float(lr)),)),
+        *(RunSpec("sgd", tuple(sorted({**sgd, "eta": float(v)}.items()))) for v in noise_levels[:4]),
+        RunSpec("momentum", tuple(sorted(mom.items()))),
+    )
     return replace(scene, runs=runs)

@@ -21,22 +21,38 @@ def markers(result: Result) -> tuple[Marker, ...]:
 def paths(result: Result) -> tuple[Path, ...]:
     """One Path per racer; a second racer of the same optimizer keeps its colour and gets a dashed line."""
     ds = dashes([r.spec.optimizer for r in result.runs])
-    return tuple(Path(r.spec.optimizer, r.label, r.xy, r.loss, r.diverged_at, r.lr, d)
-                 for r, d in zip(result.runs, ds, strict=True))
+    return tuple(
+        Path(r.spec.optimizer, r.label, r.xy, r.loss, r.diverged_at, r.lr, d)
+        for r, d in zip(result.runs, ds, strict=True)
+    )
 
 
 def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") -> go.Figure:
     land = result.landscape
     return contour_figure(
-        land.image, result.surface.domain, (land.xs, land.ys, land.z), markers(result), paths(result),
-        result.start, theme, frames=frames, title=title,
+        land.image,
+        result.surface.domain,
+        (land.xs, land.ys, land.z),
+        markers(result),
+        paths(result),
+        result.start,
+        theme,
+        frames=frames,
+        title=title,
     )
 
 
 def surface3d(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
     land = result.landscape
     return surface3d_figure(
-        land.xs, land.ys, land.color, land.lift, markers(result), paths(result), theme, z_title=land.color_label,
+        land.xs,
+        land.ys,
+        land.color,
+        land.lift,
+        markers(result),
+        paths(result),
+        theme,
+        z_title=land.color_label,
         title=title,
     )
 

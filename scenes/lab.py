@@ -48,8 +48,10 @@ class Curvature:
         return self.top / self.mu if self.mu > 0 else math.inf
 
     def text(self) -> str:
-        return (f"at the minimum {point(self.minimum.x, self.minimum.y)}: L = {num(self.top)}, μ = {num(self.mu)}, "
-                f"κ = L/μ = {num(self.kappa)}")
+        return (
+            f"at the minimum {point(self.minimum.x, self.minimum.y)}: L = {num(self.top)}, μ = {num(self.mu)}, "
+            f"κ = L/μ = {num(self.kappa)}"
+        )
 
 
 def curvature_at(surface: Surface, near: tuple[float, float]) -> Curvature | None:
@@ -103,7 +105,7 @@ class Sweep:
         return int(ok[self.reached[ok] == fastest][-1])
 
     def relative(self, lr: float) -> str:
-        """"0.5 × 2/L": a learning rate against the surface's 2/L (the lesson's unit), or plain where there is none."""
+        """ "0.5 × 2/L": a learning rate against the surface's 2/L (the lesson's unit), or plain where there is none."""
         if self.two_over_l is None:
             return f"η = {num(lr)}"
         return f"η = {num(lr)} = {num(lr / self.two_over_l, 2)} × 2/L"
@@ -164,8 +166,15 @@ def sweep(scene: Scene) -> Sweep:
     lo, hi = sweep_range(scene)
     lrs = np.geomspace(lo, hi, SWEEP_SIZE).astype(np.float32)
     hyper = {**spec.hyper_dict(), "learning_rate": lrs}
-    tr = run(surface, spec.optimizer, start=start, steps=_bucket(scene.steps), seed=scene.seed,
-             schedule=spec.schedule, **hyper)
+    tr = run(
+        surface,
+        spec.optimizer,
+        start=start,
+        steps=_bucket(scene.steps),
+        seed=scene.seed,
+        schedule=spec.schedule,
+        **hyper,
+    )
     n = scene.steps
     xy, loss = tr.xy[:, : n + 1], tr.loss[:, : n + 1]
     div = np.where((tr.diverged_at >= 0) & (tr.diverged_at <= n), tr.diverged_at, -1)
@@ -184,8 +193,10 @@ def sweep(scene: Scene) -> Sweep:
         note = "Every learning rate of the sweep diverged."
     limits = an.thresholds(spec.optimizer, curv.mu, curv.top, spec.hyper_dict()) if curv else ()
     if curv and not limits:
-        note = (f"{OPTIMIZERS[spec.optimizer].title} rescales each step by the gradients it has seen, so no "
-                "threshold follows from the Hessian alone; 2/L is shown for scale.")
+        note = (
+            f"{OPTIMIZERS[spec.optimizer].title} rescales each step by the gradients it has seen, so no "
+            "threshold follows from the Hessian alone; 2/L is shown for scale."
+        )
     theory = None
     if curv and an.is_quadratic(surface) and spec.schedule is None:
         beta = an.momentum_of(spec.optimizer, spec.hyper_dict())
@@ -194,8 +205,7 @@ def sweep(scene: Scene) -> Sweep:
         tol = REACH_TOL * surface.span
         with np.errstate(divide="ignore", invalid="ignore"):
             theory = np.where((rho < 1) & (rho > 0), np.log(tol / d0) / np.log(rho), np.nan) if d0 > tol else None
-    return Sweep(scene, lrs, loss[:, -1], reached, div, curv, limits,
-                 limits[0].value if limits else None, theory, note)
+    return Sweep(scene, lrs, loss[:, -1], reached, div, curv, limits, limits[0].value if limits else None, theory, note)
 
 
 def rate_text(sw: Sweep, lr: float) -> str:
@@ -210,8 +220,10 @@ def rate_text(sw: Sweep, lr: float) -> str:
     if sw.optimizer in an.GD_FAMILY:
         f = 1 - lr * c.top
         how = ", zig-zagging" if -1 < f < 0 else ""
-        return (f"{sw.relative(lr)}: near the minimum each step multiplies the error along the steepest direction "
-                f"by 1 − ηL = {num(f, 3)}, so it {verdict}{how} (rate {num(rho, 4)} per step).")
+        return (
+            f"{sw.relative(lr)}: near the minimum each step multiplies the error along the steepest direction "
+            f"by 1 − ηL = {num(f, 3)}, so it {verdict}{how} (rate {num(rho, 4)} per step)."
+        )
     return f"{sw.relative(lr)}: near the minimum the error shrinks by {num(rho, 4)} per step, so it {verdict}."
 
 
@@ -310,10 +322,20 @@ def phase(scene: Scene) -> Phase:
     lrs = np.geomspace(*_span(surface, rule, {}, PHASE_BELOW, PHASE_ABOVE), PHASE_LRS)
     betas = np.linspace(0.0, PHASE_BETA_MAX, PHASE_BETAS)
     gl, gb = np.meshgrid(lrs, betas)  # (nb, nl)
-    hyper = {**spec.hyper_dict(), "learning_rate": gl.ravel().astype(np.float32),
-             beta_name: gb.ravel().astype(np.float32)}
-    tr = run(surface, spec.optimizer, start=scene.start_point, steps=_bucket(scene.steps), seed=scene.seed,
-             schedule=spec.schedule, **hyper)
+    hyper = {
+        **spec.hyper_dict(),
+        "learning_rate": gl.ravel().astype(np.float32),
+        beta_name: gb.ravel().astype(np.float32),
+    }
+    tr = run(
+        surface,
+        spec.optimizer,
+        start=scene.start_point,
+        steps=_bucket(scene.steps),
+        seed=scene.seed,
+        schedule=spec.schedule,
+        **hyper,
+    )
     n = scene.steps
     div = np.where((tr.diverged_at >= 0) & (tr.diverged_at <= n), tr.diverged_at, -1)
     reached = arrivals(surface, tr.xy[:, : n + 1], div).reshape(gb.shape)
@@ -359,15 +381,24 @@ def momentum_race(scene: Scene) -> MomentumRace:
     if curv is None or not an.is_quadratic(surface):
         raise ValueError(f"{surface.title} is not a convex quadratic: its rates have no closed form")
     settings = {k: an.optimal_setting(k, curv.mu, curv.top) for k in RACERS}
-    runs = tuple(RunSpec(k, tuple(sorted({"learning_rate": s["learning_rate"],
-                                          **({"momentum": s["momentum"]} if k != "gd" else {})}.items())))
-                 for k, s in settings.items())
+    runs = tuple(
+        RunSpec(
+            k,
+            tuple(
+                sorted(
+                    {"learning_rate": s["learning_rate"], **({"momentum": s["momentum"]} if k != "gd" else {})}.items()
+                )
+            ),
+        )
+        for k, s in settings.items()
+    )
     result = compute(replace(scene, runs=runs))
     rows, dists = [], []
     for k, r in zip(RACERS, result.runs, strict=True):
         d = np.hypot(r.xy[:, 0] - curv.minimum.x, r.xy[:, 1] - curv.minimum.y).astype(np.float64)
         dists.append(d)
         s = settings[k]
-        rows.append(RateRow(k, {"learning_rate": s["learning_rate"], "momentum": s["momentum"]}, s["rate"],
-                            an.measured_rate(d)))
+        rows.append(
+            RateRow(k, {"learning_rate": s["learning_rate"], "momentum": s["momentum"]}, s["rate"], an.measured_rate(d))
+        )
     return MomentumRace(result, curv, tuple(rows), tuple(dists))

@@ -20,9 +20,21 @@ def sweep(sw: Sweep, theme: Theme, *, picked: float | None = None, title: str = 
         marks = (Mark(f"2/L = {num(sw.two_over_l)}", sw.two_over_l, "scale"),)
     schedule = sw.scene.runs[0].schedule
     lr_title = f"peak learning rate η ({schedule.text})" if schedule is not None else "learning rate η"
-    return sweep_figure(sw.lrs, sw.final, sw.reached, sw.diverged_at, sw.surface.f_min, marks, theme,
-                        key=sw.optimizer, steps=sw.scene.steps, picked=picked, theory_steps=sw.theory_steps,
-                        lr_title=lr_title, title=title)
+    return sweep_figure(
+        sw.lrs,
+        sw.final,
+        sw.reached,
+        sw.diverged_at,
+        sw.surface.f_min,
+        marks,
+        theme,
+        key=sw.optimizer,
+        steps=sw.scene.steps,
+        picked=picked,
+        theory_steps=sw.theory_steps,
+        lr_title=lr_title,
+        title=title,
+    )
 
 
 def animation(result: Result, theme: Theme) -> go.Figure:
@@ -35,8 +47,18 @@ def animation(result: Result, theme: Theme) -> go.Figure:
 def panel(result: Result, theme: Theme, *, title: str = "", height: int = 250) -> go.Figure:
     """A small still contour of one run: for side-by-side regimes."""
     land = result.landscape
-    fig = contour_figure(land.image, result.surface.domain, (land.xs, land.ys, land.z), figures.markers(result),
-                         figures.paths(result), result.start, theme, frames=0, title=title, height=height)
+    fig = contour_figure(
+        land.image,
+        result.surface.domain,
+        (land.xs, land.ys, land.z),
+        figures.markers(result),
+        figures.paths(result),
+        result.start,
+        theme,
+        frames=0,
+        title=title,
+        height=height,
+    )
     fig.update_layout(showlegend=False, margin=dict(l=35, r=5, t=40 if title else 5, b=30))
     return fig
 
@@ -45,14 +67,27 @@ def phase(ph: Phase, theme: Theme, *, picked: tuple[float, float] | None = None,
     best = ph.best()
     optimum = None
     if ph.optimum is not None:
-        optimum = (ph.optimum["learning_rate"], ph.optimum["momentum"],
-                   f"optimal η* = {num(ph.optimum['learning_rate'])}, β* = {num(ph.optimum['momentum'])}")
+        optimum = (
+            ph.optimum["learning_rate"],
+            ph.optimum["momentum"],
+            f"optimal η* = {num(ph.optimum['learning_rate'])}, β* = {num(ph.optimum['momentum'])}",
+        )
     boundary_text = {"momentum": "stable iff η < 2(1+β)/L", "nesterov": "stable iff η < (2+2β)/((1+2β)L)"}
     label = "momentum β" if ph.beta_name == "momentum" else "first-moment decay β₁"
     return phase_figure(
-        ph.lrs, ph.betas, ph.reached, ph.diverged, theme, steps=ph.scene.steps, beta_label=label,
-        boundary=ph.boundary, boundary_text=boundary_text.get(ph.scene.runs[0].optimizer, ""), optimum=optimum,
-        best=(float(ph.lrs[best[1]]), float(ph.betas[best[0]])) if best else None, picked=picked, title=title,
+        ph.lrs,
+        ph.betas,
+        ph.reached,
+        ph.diverged,
+        theme,
+        steps=ph.scene.steps,
+        beta_label=label,
+        boundary=ph.boundary,
+        boundary_text=boundary_text.get(ph.scene.runs[0].optimizer, ""),
+        optimum=optimum,
+        best=(float(ph.lrs[best[1]]), float(ph.betas[best[0]])) if best else None,
+        picked=picked,
+        title=title,
     )
 
 

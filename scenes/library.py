@@ -54,7 +54,7 @@ def read(path: Path) -> Preset:
         raise ValueError(f"{path.name}: page {data['page']!r} is not one of {', '.join(PAGES)}")
     link = data.get("link", {})
     if not isinstance(link, dict) or not all(isinstance(v, str) for v in link.values()):
-        raise ValueError(f"{path.name}: [link] holds query parameters as text, like steps = \"500\"")
+        raise ValueError(f'{path.name}: [link] holds query parameters as text, like steps = "500"')
     unknown = set(data) - {"title", "page", "lesson", "link"}
     if unknown:
         raise ValueError(f"{path.name}: unknown keys {', '.join(sorted(unknown))}")

@@ -30,8 +30,16 @@ def map_scenes(scene: Scene) -> list[Scene]:
 def map_figure(bm: bs.BasinMap, theme: Theme, picked: tuple[float, float]) -> go.Figure:
     """A basin map over the surface's shading, the documented points marked, the race's start ``picked``."""
     n = bm.labels.shape[0]
-    f = basin_figure(bm.xs, bm.ys, bm.labels, markers(bm), bs.legend_names(bm), theme, picked=picked,
-                     landscape=landscape(bm.surface, n).color)
+    f = basin_figure(
+        bm.xs,
+        bm.ys,
+        bm.labels,
+        markers(bm),
+        bs.legend_names(bm),
+        theme,
+        picked=picked,
+        landscape=landscape(bm.surface, n).color,
+    )
     f.update_layout(height=int(theme.height * 0.75))
     return f
 
@@ -59,18 +67,38 @@ def escape_scenes(scene: Scene) -> EscapeScenes | None:
     if local is None:
         return None
     base = replace(scene, start=local)
-    return EscapeScenes(base, replace(base, runs=(RunSpec.default("momentum"),)),
-                        replace(base, runs=(RunSpec.default("gd"),), start=None), esc.examples(base))
+    return EscapeScenes(
+        base,
+        replace(base, runs=(RunSpec.default("momentum"),)),
+        replace(base, runs=(RunSpec.default("gd"),), start=None),
+        esc.examples(base),
+    )
 
 
 def noise_figure(noise: esc.NoiseSweep, theme: Theme) -> go.Figure:
-    return vesc.share_figure(noise.noise, noise.share, noise.share_local, noise.diverged, theme,
-                             x_title="noise variance σ₀²", log_x=True, steps=noise.steps)
+    return vesc.share_figure(
+        noise.noise,
+        noise.share,
+        noise.share_local,
+        noise.diverged,
+        theme,
+        x_title="noise variance σ₀²",
+        log_x=True,
+        steps=noise.steps,
+    )
 
 
 def beta_figure(beta: esc.BetaSweep, theme: Theme) -> go.Figure:
-    return vesc.share_figure(beta.betas, beta.share, beta.share_local, beta.diverged, theme, x_title="momentum β",
-                             log_x=False, steps=beta.steps)
+    return vesc.share_figure(
+        beta.betas,
+        beta.share,
+        beta.share_local,
+        beta.diverged,
+        theme,
+        x_title="momentum β",
+        log_x=False,
+        steps=beta.steps,
+    )
 
 
 def restarts_figure(rs: esc.Restarts, theme: Theme) -> go.Figure:
@@ -88,8 +116,11 @@ def rate_curves(study: sd.SaddleStudy) -> tuple[RateCurve, ...]:
     curves = []
     for r, off in zip(study.perturbed.runs, study.offsets(study.perturbed), strict=True):
         theory, measured = study.escape[r.spec.optimizer]
-        text = f"1 − ηλ₋ = {num(theory, 4)}" if r.spec.optimizer == "gd" and theory else (
-            f"{num(theory, 4)} per step" if theory else "")
+        text = (
+            f"1 − ηλ₋ = {num(theory, 4)}"
+            if r.spec.optimizer == "gd" and theory
+            else (f"{num(theory, 4)} per step" if theory else "")
+        )
         if measured is not None:
             text += f", measured {num(measured, 4)}"
         curves.append(RateCurve(r.spec.optimizer, r.label, off, theory, text))

@@ -66,8 +66,12 @@ class NetScene:
 
     @property
     def problem(self) -> Problem:
-        data = augmented(make_dataset(self.dataset, self.n, self.noise, self.data_seed), self.augmentation,
-                         self.strength, self.data_seed)  # fmt: skip
+        data = augmented(
+            make_dataset(self.dataset, self.n, self.noise, self.data_seed),
+            self.augmentation,
+            self.strength,
+            self.data_seed,
+        )
         return problem(data, self.model, loss=self.loss, l2=self.l2, l1=self.l1)
 
     def initial(self):
@@ -119,12 +123,30 @@ def train(scene: NetScene) -> Training:
     """Train the scene's network with its optimizer (optim.run: the code path of the 2-D surfaces)."""
     prob = scene.problem
     spec = scene.optimizer
-    tr = run(prob.objective, spec.optimizer, start=scene.initial(), steps=scene.steps,
-             record_every=scene.record_every, seed=scene.init_seed, schedule=spec.schedule,
-             train_objective=prob.train_objective, **spec.hyper_dict())  # fmt: skip
+    tr = run(
+        prob.objective,
+        spec.optimizer,
+        start=scene.initial(),
+        steps=scene.steps,
+        record_every=scene.record_every,
+        seed=scene.init_seed,
+        schedule=spec.schedule,
+        train_objective=prob.train_objective,
+        **spec.hyper_dict(),
+    )
     train_loss, test_loss, train_acc, test_acc = _data_losses(prob, tr.xy)
-    return Training(scene, np.asarray(tr.steps), tr.xy, train_loss, np.asarray(tr.loss), test_loss, train_acc,
-                    test_acc, tr.diverged_at, count_params(scene.initial()))
+    return Training(
+        scene,
+        np.asarray(tr.steps),
+        tr.xy,
+        train_loss,
+        np.asarray(tr.loss),
+        test_loss,
+        train_acc,
+        test_acc,
+        tr.diverged_at,
+        count_params(scene.initial()),
+    )
 
 
 # The Networks page's sections start here (the warm-up compiles them ahead)
@@ -132,8 +154,9 @@ SECTION_DEFAULTS = {
     "train": NetScene(),
     "test": NetScene(dataset="blobs", n=100, noise=0.2, widths=(64, 64), steps=1500),
     "variants": NetScene(dataset="circles", widths=(16, 16), steps=800),
-    "sharpness": NetScene(dataset="regression", noise=0.1, widths=(32, 32), steps=2000,
-                          optimizer=RunSpec("gd", (("learning_rate", 0.1),))),
+    "sharpness": NetScene(
+        dataset="regression", noise=0.1, widths=(32, 32), steps=2000, optimizer=RunSpec("gd", (("learning_rate", 0.1),))
+    ),
 }
 
 
@@ -210,8 +233,11 @@ def interpolation(training: Training, n: int = 81) -> tuple[np.ndarray, np.ndarr
     prob = training.scene.problem
     alphas = np.linspace(-0.5, 1.5, n, dtype=np.float32)
     p0, p1 = training.at(0), training.final
-    return alphas, line_interpolation(prob.objective, p0, p1, alphas), line_interpolation(prob.test_loss, p0, p1,
-                                                                                          alphas)
+    return (
+        alphas,
+        line_interpolation(prob.objective, p0, p1, alphas),
+        line_interpolation(prob.test_loss, p0, p1, alphas),
+    )
 
 
 def sharpness(training: Training, points: int = 40) -> tuple[np.ndarray, np.ndarray]:

@@ -42,9 +42,14 @@ class Work:
 def direct() -> Work:
     """scenes.net's functions, each training run computed once (for the export command and tests)."""
     train = functools.cache(net.train)
-    return Work(train, lambda s, i: net.boundary(s, train(s).at(i)),
-                lambda s, kind: net.landscape_slice(train(s), kind), lambda s: net.interpolation(train(s)),
-                lambda s: net.sharpness(train(s)), compute)  # fmt: skip
+    return Work(
+        train,
+        lambda s, i: net.boundary(s, train(s).at(i)),
+        lambda s, kind: net.landscape_slice(train(s), kind),
+        lambda s: net.interpolation(train(s)),
+        lambda s: net.sharpness(train(s)),
+        compute,
+    )
 
 
 def slug(name: str) -> str:
@@ -73,26 +78,57 @@ def curves(tr: net.Training, theme: Theme, *, marker_step=None, height=None, tit
     lines = [("train", tr.train_loss, TRAIN_COLOR, "solid"), ("test", tr.test_loss, TEST_COLOR, "dash")]
     if tr.scene.l2 or tr.scene.l1:
         lines.append(("objective (with penalty)", tr.objective, "#555555", "dot"))
-    return curves_figure(tr.steps, lines, theme, y_title=f"loss ({tr.scene.problem.loss.replace('_', '-')})",
-                         marker_step=marker_step, title=title, height=height)  # fmt: skip
+    return curves_figure(
+        tr.steps,
+        lines,
+        theme,
+        y_title=f"loss ({tr.scene.problem.loss.replace('_', '-')})",
+        marker_step=marker_step,
+        title=title,
+        height=height,
+    )
 
 
 def fit(tr: net.Training, b: net.Boundary, theme: Theme, *, height=None, title="", legend=True) -> go.Figure:
     """The decision boundary over the data (classification) or the fitted curve with the true one (regression)."""
     d = tr.scene.problem.data
     if d.task == CLASSIFICATION:
-        return boundary_figure(b.xs, b.ys, b.z, d.x_train, d.y_train, d.x_test, d.y_test, theme, title=title,
-                               height=height, showlegend=legend)  # fmt: skip
-    return regression_figure(b.xs, b.z, d.x_train, d.y_train, d.x_test, d.y_test, theme, title=title,
-                             truth=regression_target(b.xs).astype(np.float32), height=height, showlegend=legend)
+        return boundary_figure(
+            b.xs,
+            b.ys,
+            b.z,
+            d.x_train,
+            d.y_train,
+            d.x_test,
+            d.y_test,
+            theme,
+            title=title,
+            height=height,
+            showlegend=legend,
+        )
+    return regression_figure(
+        b.xs,
+        b.z,
+        d.x_train,
+        d.y_train,
+        d.x_test,
+        d.y_test,
+        theme,
+        title=title,
+        truth=regression_target(b.xs).astype(np.float32),
+        height=height,
+        showlegend=legend,
+    )
 
 
 # -- the sections -----------------------------------------------------------------------------------------------------
 def fit_and_curves(tr: net.Training, i: int, theme: Theme, work: Work) -> dict[str, go.Figure]:
     """Train: the fit at the i-th recorded point and the curves with that step marked."""
     h = int(theme.height * 0.62)
-    return {"fit": fit(tr, work.boundary(tr.scene, i), theme, height=h),
-            "curves": curves(tr, theme, marker_step=int(tr.steps[i]), height=h)}
+    return {
+        "fit": fit(tr, work.boundary(tr.scene, i), theme, height=h),
+        "curves": curves(tr, theme, marker_step=int(tr.steps[i]), height=h),
+    }
 
 
 def landscapes(scene: net.NetScene, theme: Theme, work: Work) -> dict[str, go.Figure]:
@@ -101,10 +137,13 @@ def landscapes(scene: net.NetScene, theme: Theme, work: Work) -> dict[str, go.Fi
     rnd, pca = work.slice(scene, "random"), work.slice(scene, "pca")
     alphas, train, test = work.line(scene)
     h = int(theme.height * 0.62)
-    return {"random": slice_figure(rnd.alphas, rnd.betas, rnd.train, theme, height=h),
-            "pca": slice_figure(pca.alphas, pca.betas, pca.train, theme, path=pca.path, axis_titles=("PC 1", "PC 2"),
-                                height=h),
-            "line": line_figure(alphas, train, test, theme, height=int(theme.height * 0.5))}  # fmt: skip
+    return {
+        "random": slice_figure(rnd.alphas, rnd.betas, rnd.train, theme, height=h),
+        "pca": slice_figure(
+            pca.alphas, pca.betas, pca.train, theme, path=pca.path, axis_titles=("PC 1", "PC 2"), height=h
+        ),
+        "line": line_figure(alphas, train, test, theme, height=int(theme.height * 0.5)),
+    }
 
 
 def train_vs_test(runs: dict[str, net.NetScene], theme: Theme, work: Work) -> dict[str, go.Figure]:
@@ -118,10 +157,12 @@ def train_vs_test(runs: dict[str, net.NetScene], theme: Theme, work: Work) -> di
     zmin, zmax = min(float(np.nanmin(v)) for v in logs), max(float(np.nanmax(v)) for v in logs)
     h, out = int(theme.height * 0.5), {}
     for (name, sl), side in zip(slices.items(), ("off", "on"), strict=True):
-        out[f"train-{side}"] = slice_figure(sl.alphas, sl.betas, sl.train, theme, title="train", zmin=zmin,
-                                            zmax=zmax, showscale=False, height=h)  # fmt: skip
-        out[f"test-{side}"] = slice_figure(sl.alphas, sl.betas, sl.test, theme, title="test", zmin=zmin, zmax=zmax,
-                                           height=h)  # fmt: skip
+        out[f"train-{side}"] = slice_figure(
+            sl.alphas, sl.betas, sl.train, theme, title="train", zmin=zmin, zmax=zmax, showscale=False, height=h
+        )
+        out[f"test-{side}"] = slice_figure(
+            sl.alphas, sl.betas, sl.test, theme, title="test", zmin=zmin, zmax=zmax, height=h
+        )
         out[f"curves-{side}"] = curves(trainings[name], theme, height=h)
     return out
 
@@ -139,13 +180,22 @@ def variant_figures(runs: dict[str, net.NetScene], theme: Theme, work: Work) -> 
     out = {"curves": curves_figure(steps, lines, theme, y_title="loss", height=int(theme.height * 0.55))}
     h = int(theme.height * 0.5)
     for k, (name, tr) in enumerate(trainings.items()):
-        out[f"fit-{slug(name)}"] = fit(tr, work.boundary(runs[name], len(tr.steps) - 1), theme, height=h, title=name,
-                                       legend=k == 0)  # fmt: skip
+        out[f"fit-{slug(name)}"] = fit(
+            tr, work.boundary(runs[name], len(tr.steps) - 1), theme, height=h, title=name, legend=k == 0
+        )
     for name, tr in trainings.items():
         if tr.diverged_at is None:
             sl = work.slice(runs[name], "random")
-            out[f"slice-{slug(name)}"] = slice_figure(sl.alphas, sl.betas, sl.train, theme, height=h, showscale=False,
-                                                      showlegend=False, title=f"landscape, {name}")  # fmt: skip
+            out[f"slice-{slug(name)}"] = slice_figure(
+                sl.alphas,
+                sl.betas,
+                sl.train,
+                theme,
+                height=h,
+                showscale=False,
+                showlegend=False,
+                title=f"landscape, {name}",
+            )
     return out
 
 
@@ -160,9 +210,16 @@ def sharpness_figure(tr: net.Training, steps: np.ndarray, sharp: np.ndarray, the
     lr = tr.scene.optimizer.hyper_dict()["learning_rate"]
     steps, sharp = sharpness_until(tr, steps, sharp)
     loss = [("loss", np.interp(steps, tr.steps, tr.objective), "#999999", "dot")]
-    return curves_figure(steps, [("sharpness λmax", sharp, "#0072B2", "solid")], theme,
-                         y_title="top Hessian eigenvalue λmax", log_y=False, hlines=[(2 / lr, f"2/η = {num(2 / lr)}")],
-                         y2=("training loss", loss), height=int(theme.height * 0.75))  # fmt: skip
+    return curves_figure(
+        steps,
+        [("sharpness λmax", sharp, "#0072B2", "solid")],
+        theme,
+        y_title="top Hessian eigenvalue λmax",
+        log_y=False,
+        hlines=[(2 / lr, f"2/η = {num(2 / lr)}")],
+        y2=("training loss", loss),
+        height=int(theme.height * 0.75),
+    )
 
 
 # -- See it whole: the 2-parameter network --------------------------------------------------------------------------
@@ -172,9 +229,13 @@ def whole_scenes(runs: tuple[RunSpec, ...], scale: float, seed: int, steps: int)
     if not runs:
         return []
     w0 = tuple(float(v) for v in scale * np.random.default_rng(seed).normal(size=2))
-    return [(head, Scene(surface="two_param_net", runs=tuple(runs), start=start, steps=steps))
-            for head, start in (("Zero initialisation: the gradient is exactly 0", (0.0, 0.0)),
-                                (f"Small random initialisation {point(*w0, 2)}", w0))]  # fmt: skip
+    return [
+        (head, Scene(surface="two_param_net", runs=tuple(runs), start=start, steps=steps))
+        for head, start in (
+            ("Zero initialisation: the gradient is exactly 0", (0.0, 0.0)),
+            (f"Small random initialisation {point(*w0, 2)}", w0),
+        )
+    ]
 
 
 def whole_figure(result: Result, theme: Theme) -> go.Figure:
@@ -185,5 +246,7 @@ def whole_figure(result: Result, theme: Theme) -> go.Figure:
 
 def whole_figures(scenes: list[tuple[str, Scene]], theme: Theme, work: Work) -> dict[str, go.Figure]:
     """The two animated races, "race-zero" and "race-random"."""
-    return {name: whole_figure(work.race(s), theme) for name, (_, s) in zip(("race-zero", "race-random"), scenes,
-                                                                             strict=True)}  # fmt: skip
+    return {
+        name: whole_figure(work.race(s), theme)
+        for name, (_, s) in zip(("race-zero", "race-random"), scenes, strict=True)
+    }

@@ -49,7 +49,7 @@ def _minimum_name(surface: Surface, p: Point) -> str:
 def _closing_in(xy: np.ndarray, p: Point) -> bool:
     """Over the last fifth of the run, the distance to p shrinks in mean and in envelope (a zig-zag or a spiral
     that decays), which a run bouncing chaotically around a basin (too large a step) does not do."""
-    d = np.hypot(xy[:, 0] - p.x, xy[:, 1] - p.y)[-max(10, (len(xy) - 1) // 5):]
+    d = np.hypot(xy[:, 0] - p.x, xy[:, 1] - p.y)[-max(10, (len(xy) - 1) // 5) :]
     first, second = np.array_split(d, 2)
     return bool(second.mean() < first.mean() and second.max() < first.max())
 
@@ -81,30 +81,45 @@ def divergence_reason(optimizer: str, hyper: dict[str, float], lr: float, hessia
     lam = float(np.linalg.eigvalsh(hessian).max())
     limit = analysis.stability_limit(optimizer, 1.0, hyper)  # = c for a limit c/λ on the learning rate
     if limit is None:  # the adaptive rules: 2/η for scale only
-        return (f"where it last was, the top Hessian eigenvalue λmax = {num(lam)} against 2/η = {num(2 / lr)} "
-                f"({OPTIMIZERS[optimizer].title} rescales its steps, so that bound is only a guide)")
+        return (
+            f"where it last was, the top Hessian eigenvalue λmax = {num(lam)} against 2/η = {num(2 / lr)} "
+            f"({OPTIMIZERS[optimizer].title} rescales its steps, so that bound is only a guide)"
+        )
     crit = limit / lr
     if lam <= crit:
-        return (f"where it last was, the top Hessian eigenvalue λmax = {num(lam)} is below {_LIMIT_TEXT[optimizer]} "
-                f"= {num(crit)}: it was thrown out by a long step, not by the curvature there")
-    text = (f"where it last was, the top Hessian eigenvalue λmax = {num(lam)} exceeds {_LIMIT_TEXT[optimizer]} "
-            f"= {num(crit)}")
+        return (
+            f"where it last was, the top Hessian eigenvalue λmax = {num(lam)} is below {_LIMIT_TEXT[optimizer]} "
+            f"= {num(crit)}: it was thrown out by a long step, not by the curvature there"
+        )
+    text = (
+        f"where it last was, the top Hessian eigenvalue λmax = {num(lam)} exceeds {_LIMIT_TEXT[optimizer]} "
+        f"= {num(crit)}"
+    )
     if optimizer in analysis.GD_FAMILY:
         text += f", so each step multiplied the error along that direction by |1 − ηλmax| = {num(abs(1 - lr * lam))}"
     return text
 
 
 def outcome(
-    surface: Surface, xy: np.ndarray, loss: np.ndarray, diverged_at: int | None, grad: np.ndarray, hessian: np.ndarray,
-    *, rule: tuple[str, dict[str, float], float] | None = None,
+    surface: Surface,
+    xy: np.ndarray,
+    loss: np.ndarray,
+    diverged_at: int | None,
+    grad: np.ndarray,
+    hessian: np.ndarray,
+    *,
+    rule: tuple[str, dict[str, float], float] | None = None,
 ) -> Outcome:
     """Classify a run from its path and the gradient and Hessian at its end (after a divergence: its last good
     point). rule: (optimizer, hyperparameters, learning rate of the diverging step) to explain a divergence."""
     steps = len(xy) - 1
     if diverged_at is not None:
         if not surface.minima:
-            return Outcome("runaway", f"ran away downhill and left the safe box at step {diverged_at} "
-                           "(this surface has no minimum)", diverged_at)
+            return Outcome(
+                "runaway",
+                f"ran away downhill and left the safe box at step {diverged_at} (this surface has no minimum)",
+                diverged_at,
+            )
         why = divergence_reason(rule[0], rule[1], rule[2], hessian) if rule else ""
         return Outcome("diverged", f"diverged at step {diverged_at}" + (f": {why}" if why else ""), diverged_at)
     tol = REACH_TOL * surface.span
@@ -120,10 +135,18 @@ def outcome(
         name = "the saddle point" if kind == "saddle" else "the maximum"
         return Outcome(kind, f"converged to {name} at {where} in {k} steps (not a minimum)", k, p)
     if newton_distance(grad, hessian) < tol:  # at a critical point the surface does not list
-        return Outcome("rest", f"came to rest at {point(x, y)}, {_kind_of(hessian)} not among the documented points "
-                       f"(loss {num(float(loss[-1]))})")
+        return Outcome(
+            "rest",
+            f"came to rest at {point(x, y)}, {_kind_of(hessian)} not among the documented points "
+            f"(loss {num(float(loss[-1]))})",
+        )
     p, d = _nearest(surface.minima, x, y)
     if p is not None and d < NEAR * surface.span and _closing_in(xy, p):
-        return Outcome("approaching", f"is still approaching {_minimum_name(surface, p)} at {point(p.x, p.y)} "
-                       f"after {steps} steps ({num(d, 2)} away)", None, p)
+        return Outcome(
+            "approaching",
+            f"is still approaching {_minimum_name(surface, p)} at {point(p.x, p.y)} "
+            f"after {steps} steps ({num(d, 2)} away)",
+            None,
+            p,
+        )
     return Outcome("moving", f"still moving after {steps} steps, at {point(x, y)} with loss {num(float(loss[-1]))}")

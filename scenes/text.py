@@ -57,7 +57,7 @@ def point(x: float, y: float, digits: int = 3) -> str:
 
 
 def hyper_text(optimizer, values: dict[str, float], schedule=None) -> str:
-    """"lr 0.05, β 0.9": the learning rate always, other slider hyperparameters when they matter to the rule, and a
+    """ "lr 0.05, β 0.9": the learning rate always, other slider hyperparameters when they matter to the rule, and a
     schedule's short name unless it is constant ("lr 0.05, cosine")."""
     parts = []
     for h in optimizer.hypers:

@@ -110,8 +110,11 @@ def decode_surface(q: Query, default: str, notices: list[str], allowed=None):
 def schedule_text(s: Schedule) -> str:
     """``cosine,decay_steps=300,alpha=0.01``: the kind and the fields that differ from the defaults."""
     base = Schedule()
-    extra = [f"{f.name}={fmt(getattr(s, f.name))}" for f in fields(Schedule)
-             if f.name != "kind" and getattr(s, f.name) != getattr(base, f.name)]  # fmt: skip
+    extra = [
+        f"{f.name}={fmt(getattr(s, f.name))}"
+        for f in fields(Schedule)
+        if f.name != "kind" and getattr(s, f.name) != getattr(base, f.name)
+    ]
     return ",".join([s.kind, *extra])
 
 
@@ -183,18 +186,28 @@ def _read_runs(text: str) -> dict:
 
 DEFAULT = Scene()
 SCHEMA = (
-    Field("opt", "the racers' optimizers, comma-separated",
-          lambda s, d: ",".join(r.optimizer for r in s.runs), _read_runs),
-    Field("start", "the start point x,y (omitted at the surface's default start)",
-          lambda s, d: None if s.start_point == s.surface_obj.default_start else ",".join(fmt(v) for v in s.start),
-          lambda t: {"start": _numbers(t, 2)}),
-    Field("steps", f"the number of steps, {STEP_RANGE[0]} to {STEP_RANGE[1]}",
-          lambda s, d: None if s.steps == d.steps else str(s.steps),
-          lambda t: {"steps": _integer(t, *STEP_RANGE)}),
-    Field("seed", "the noise seed of stochastic optimizers",
-          lambda s, d: None if s.seed == d.seed else str(s.seed),
-          lambda t: {"seed": _integer(t, 0, 2**31 - 1)}),
-)  # fmt: skip
+    Field(
+        "opt", "the racers' optimizers, comma-separated", lambda s, d: ",".join(r.optimizer for r in s.runs), _read_runs
+    ),
+    Field(
+        "start",
+        "the start point x,y (omitted at the surface's default start)",
+        lambda s, d: None if s.start_point == s.surface_obj.default_start else ",".join(fmt(v) for v in s.start),
+        lambda t: {"start": _numbers(t, 2)},
+    ),
+    Field(
+        "steps",
+        f"the number of steps, {STEP_RANGE[0]} to {STEP_RANGE[1]}",
+        lambda s, d: None if s.steps == d.steps else str(s.steps),
+        lambda t: {"steps": _integer(t, *STEP_RANGE)},
+    ),
+    Field(
+        "seed",
+        "the noise seed of stochastic optimizers",
+        lambda s, d: None if s.seed == d.seed else str(s.seed),
+        lambda t: {"seed": _integer(t, 0, 2**31 - 1)},
+    ),
+)
 PAGE_PARAMS = ("view", "section", "theme", "hide")  # read by the pages and the app, not part of a Scene
 KNOWN = {"surface", "f", "domain", *(f.key for f in SCHEMA), *PAGE_PARAMS}
 

@@ -60,14 +60,23 @@ def likely_minima_work() -> Iterator[tuple]:
     scene = escape.escape_scene()
     for fn in (escape.noise_sweep, escape.beta_sweep, escape.restarts, lambda s: compute(escape.examples(s))):
         yield fn, scene
-    yield saddles.saddle_study, Scene(surface="saddle", runs=(RunSpec.default("gd"), RunSpec.default("momentum")),
-                                      steps=1000)
+    yield (
+        saddles.saddle_study,
+        Scene(surface="saddle", runs=(RunSpec.default("gd"), RunSpec.default("momentum")), steps=1000),
+    )
 
 
 def likely_network_work() -> Iterator[tuple]:
     """The Networks page's sections at their defaults: training, the slices, the line, the sharpness."""
-    yield compute, Scene(surface="two_param_net", runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS),
-                         start=(0.0, 0.0), steps=1000)
+    yield (
+        compute,
+        Scene(
+            surface="two_param_net",
+            runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS),
+            start=(0.0, 0.0),
+            steps=1000,
+        ),
+    )
     for key, scene in net.SECTION_DEFAULTS.items():
         yield net.train, scene
         if key == "sharpness":
@@ -85,7 +94,7 @@ def likely_network_work() -> Iterator[tuple]:
 def _warm() -> None:
     work = [(compute, s) for s in likely_scenes()]
     # after the default page: the other pages' defaults, then the other surfaces
-    work[len(OPTIMIZERS):len(OPTIMIZERS)] = [*likely_lab_work(), *likely_minima_work(), *likely_network_work()]
+    work[len(OPTIMIZERS) : len(OPTIMIZERS)] = [*likely_lab_work(), *likely_minima_work(), *likely_network_work()]
     for fn, arg in work:
         try:
             fn(arg)

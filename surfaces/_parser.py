@@ -27,12 +27,21 @@ import numpy as np
 MAX_CHARS, MAX_TOKENS, MAX_DEPTH, MAX_LITERAL, MAX_EXPONENT = 300, 200, 30, 1e6, 50
 
 FUNCTIONS = {  # name -> (numpy/jax.numpy attribute, number of arguments, LaTeX command)
-    "sin": ("sin", 1, r"\sin"), "cos": ("cos", 1, r"\cos"), "tan": ("tan", 1, r"\tan"),
-    "exp": ("exp", 1, r"\exp"), "log": ("log", 1, r"\log"), "ln": ("log", 1, r"\ln"),
-    "sqrt": ("sqrt", 1, ""), "abs": ("abs", 1, ""),
-    "tanh": ("tanh", 1, r"\tanh"), "sinh": ("sinh", 1, r"\sinh"), "cosh": ("cosh", 1, r"\cosh"),
-    "arctan": ("arctan", 1, r"\arctan"), "atan": ("arctan", 1, r"\arctan"),
-    "min": ("minimum", 2, r"\min"), "max": ("maximum", 2, r"\max"),
+    "sin": ("sin", 1, r"\sin"),
+    "cos": ("cos", 1, r"\cos"),
+    "tan": ("tan", 1, r"\tan"),
+    "exp": ("exp", 1, r"\exp"),
+    "log": ("log", 1, r"\log"),
+    "ln": ("log", 1, r"\ln"),
+    "sqrt": ("sqrt", 1, ""),
+    "abs": ("abs", 1, ""),
+    "tanh": ("tanh", 1, r"\tanh"),
+    "sinh": ("sinh", 1, r"\sinh"),
+    "cosh": ("cosh", 1, r"\cosh"),
+    "arctan": ("arctan", 1, r"\arctan"),
+    "atan": ("arctan", 1, r"\arctan"),
+    "min": ("minimum", 2, r"\min"),
+    "max": ("maximum", 2, r"\max"),
 }
 CONSTANTS = {"pi": math.pi, "e": math.e}
 ALLOWED = ", ".join(["x", "y", *CONSTANTS, *FUNCTIONS])
@@ -78,8 +87,11 @@ def tokenize(text: str) -> list[Token]:
     while i < len(src):
         m = _TOKEN.match(src, i)
         if m is None:
-            raise FormulaError(f"unexpected character {src[i]!r} at column {i + 1}; allowed: numbers, {ALLOWED}, "
-                               "+ - * / ^ ** ( ) and commas between a function's arguments", i + 1)
+            raise FormulaError(
+                f"unexpected character {src[i]!r} at column {i + 1}; allowed: numbers, {ALLOWED}, "
+                "+ - * / ^ ** ( ) and commas between a function's arguments",
+                i + 1,
+            )
         if m.lastgroup != "space":
             tokens.append(Token(m.lastgroup, m.group(), i + 1))
             if len(tokens) > MAX_TOKENS:
@@ -116,14 +128,21 @@ class _Parser:
         prev = self.tokens[self.i - 1] if self.i else None
         if prev is not None and (prev.kind in ("num", "name") or prev.text == ")") and _starts_atom(t):
             fix = f"{prev.text}*{t.text}" if t.text != "(" and prev.text != ")" else "'*' between them"
-            return FormulaError(f"missing operator between {prev.text!r} and {t.text!r} at column {t.col}: write "
-                                f"{fix} (implicit multiplication is not supported)", t.col)
+            return FormulaError(
+                f"missing operator between {prev.text!r} and {t.text!r} at column {t.col}: write "
+                f"{fix} (implicit multiplication is not supported)",
+                t.col,
+            )
         if t.kind == "end":
             after = f" after {prev.text!r}" if prev is not None else ""
-            return FormulaError(f"unexpected end of the formula at column {t.col}{after}"
-                                + (f"; expected {expected}" if expected else ""), t.col)
-        return FormulaError(f"unexpected {t.text!r} at column {t.col}" + (f"; expected {expected}" if expected else ""),
-                            t.col)
+            return FormulaError(
+                f"unexpected end of the formula at column {t.col}{after}"
+                + (f"; expected {expected}" if expected else ""),
+                t.col,
+            )
+        return FormulaError(
+            f"unexpected {t.text!r} at column {t.col}" + (f"; expected {expected}" if expected else ""), t.col
+        )
 
     def parse(self) -> Node:
         node = self.expr()
@@ -149,8 +168,11 @@ class _Parser:
     def unary(self) -> Node:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise FormulaError(f"the formula is nested too deeply at column {self.peek.col} (at most {MAX_DEPTH} "
-                               "levels of parentheses, signs and powers)", self.peek.col)
+            raise FormulaError(
+                f"the formula is nested too deeply at column {self.peek.col} (at most {MAX_DEPTH} "
+                "levels of parentheses, signs and powers)",
+                self.peek.col,
+            )
         if self.peek.text in ("-", "+"):
             sign = self.take().text
             node = self.unary()
@@ -171,8 +193,11 @@ class _Parser:
             with np.errstate(all="ignore"):
                 p = float(compile_tree(exponent, np)(np.float64(0), np.float64(0)))
             if not math.isfinite(p) or abs(p) > MAX_EXPONENT:
-                raise FormulaError(f"exponent too large after {op.text!r} at column {op.col}: a constant exponent "
-                                   f"must lie within ±{MAX_EXPONENT} (this one is {p:.6g})", op.col)
+                raise FormulaError(
+                    f"exponent too large after {op.text!r} at column {op.col}: a constant exponent "
+                    f"must lie within ±{MAX_EXPONENT} (this one is {p:.6g})",
+                    op.col,
+                )
             n = p if p.is_integer() else n
         return Node("^", (base, exponent), n)
 
@@ -181,8 +206,10 @@ class _Parser:
         if t.kind == "num":
             v = float(t.text)
             if not abs(v) <= MAX_LITERAL:
-                raise FormulaError(f"number {t.text!r} at column {t.col} is too large (at most {MAX_LITERAL:g} in "
-                                   "absolute value)", t.col)
+                raise FormulaError(
+                    f"number {t.text!r} at column {t.col} is too large (at most {MAX_LITERAL:g} in absolute value)",
+                    t.col,
+                )
             return Node("num", value=v, text=t.text)
         if t.text == "(":
             node = self.expr()
@@ -199,8 +226,11 @@ class _Parser:
             raise FormulaError(f"unknown name {t.text!r} at column {t.col}; allowed: {ALLOWED}", t.col)
         arity = FUNCTIONS[t.text][1]
         if self.peek.text != "(":
-            raise FormulaError(f"function {t.text!r} at column {t.col} needs its argument{'s' * (arity > 1)} in "
-                               f"parentheses: {t.text}({', '.join('ab'[:arity])})", t.col)
+            raise FormulaError(
+                f"function {t.text!r} at column {t.col} needs its argument{'s' * (arity > 1)} in "
+                f"parentheses: {t.text}({', '.join('ab'[:arity])})",
+                t.col,
+            )
         self.take()
         args = [self.expr()]
         while self.peek.text == ",":
@@ -210,8 +240,9 @@ class _Parser:
             raise self.fail(self.peek, f"',' or ')' to close {t.text}( at column {t.col}")
         self.take()
         if len(args) != arity:
-            raise FormulaError(f"{t.text} at column {t.col} takes {arity} argument{'s' * (arity > 1)}, "
-                               f"not {len(args)}", t.col)
+            raise FormulaError(
+                f"{t.text} at column {t.col} takes {arity} argument{'s' * (arity > 1)}, not {len(args)}", t.col
+            )
         return Node(t.text, tuple(args))
 
 

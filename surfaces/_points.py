@@ -64,8 +64,16 @@ def critical_points(
     p = p[np.unique(np.round(p, 8), axis=0, return_index=True)[1]]
     ev = np.linalg.eigvalsh(derivatives(f, p[:, 0], p[:, 1])[1])
     v = f(p[:, 0], p[:, 1]).real
-    rows = sorted(zip(v.tolist(), p[:, 0].tolist(), p[:, 1].tolist(), (ev[:, 0] > 0).tolist(), (ev[:, 1] < 0).tolist(),
-                      strict=True))  # by value, then x, then y
+    rows = sorted(
+        zip(
+            v.tolist(),
+            p[:, 0].tolist(),
+            p[:, 1].tolist(),
+            (ev[:, 0] > 0).tolist(),
+            (ev[:, 1] < 0).tolist(),
+            strict=True,
+        )
+    )  # by value, then x, then y
     least = min(r[0] for r in rows if r[3]) if floor is None else floor
     tol = 1e-9 * max(1.0, abs(least))
     return (

@@ -118,20 +118,57 @@ def _regression(n, noise, rng):
     return x[:, None], regression_target(x) + noise * rng.normal(size=n)
 
 
-DATASETS: dict[str, DatasetSpec] = {s.key: s for s in (
-    DatasetSpec("moons", "Two moons", CLASSIFICATION, "Two interleaved crescents: a straight line cannot separate "
-                "them, one small hidden layer bends the boundary enough.", _moons),
-    DatasetSpec("circles", "Circles", CLASSIFICATION, "One class inside a ring of the other: the boundary must "
-                "close on itself, which needs at least three hidden neurons.", _circles),
-    DatasetSpec("xor", "XOR", CLASSIFICATION, "Opposite quadrants share a class: the problem that no linear model "
-                "solves (Minsky & Papert 1969) and two hidden neurons do.", _xor),
-    DatasetSpec("spiral", "Two spirals", CLASSIFICATION, "Two arms wound round each other: the hard case, where width, "
-                "depth and training time all show.", _spiral),
-    DatasetSpec("blobs", "Gaussian blobs", CLASSIFICATION, "Six overlapping Gaussian clusters, three per class: "
-                "noise that no boundary removes, so a perfect training fit means overfitting.", _blobs),
-    DatasetSpec("regression", "1-D regression", REGRESSION, "A noisy wave on [−1, 1]: the fitted curve shows "
-                "underfitting, a good fit and overfitting at a glance.", _regression),
-)}
+DATASETS: dict[str, DatasetSpec] = {
+    s.key: s
+    for s in (
+        DatasetSpec(
+            "moons",
+            "Two moons",
+            CLASSIFICATION,
+            "Two interleaved crescents: a straight line cannot separate "
+            "them, one small hidden layer bends the boundary enough.",
+            _moons,
+        ),
+        DatasetSpec(
+            "circles",
+            "Circles",
+            CLASSIFICATION,
+            "One class inside a ring of the other: the boundary must "
+            "close on itself, which needs at least three hidden neurons.",
+            _circles,
+        ),
+        DatasetSpec(
+            "xor",
+            "XOR",
+            CLASSIFICATION,
+            "Opposite quadrants share a class: the problem that no linear model "
+            "solves (Minsky & Papert 1969) and two hidden neurons do.",
+            _xor,
+        ),
+        DatasetSpec(
+            "spiral",
+            "Two spirals",
+            CLASSIFICATION,
+            "Two arms wound round each other: the hard case, where width, depth and training time all show.",
+            _spiral,
+        ),
+        DatasetSpec(
+            "blobs",
+            "Gaussian blobs",
+            CLASSIFICATION,
+            "Six overlapping Gaussian clusters, three per class: "
+            "noise that no boundary removes, so a perfect training fit means overfitting.",
+            _blobs,
+        ),
+        DatasetSpec(
+            "regression",
+            "1-D regression",
+            REGRESSION,
+            "A noisy wave on [−1, 1]: the fitted curve shows underfitting, a good fit and overfitting at a glance.",
+            _regression,
+        ),
+    )
+}
 
 
 @functools.lru_cache(maxsize=64)
@@ -144,8 +181,9 @@ def make_dataset(name: str, n: int = 400, noise: float = 0.1, seed: int = 0, tes
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; known: {', '.join(DATASETS)}")
     if int(n) != n or n < 4 or not 0.0 < test_fraction < 1.0 or not noise >= 0:
-        raise ValueError(f"need an int n >= 4, noise >= 0 and 0 < test_fraction < 1, got {n!r}, {noise!r}, "
-                         f"{test_fraction!r}")
+        raise ValueError(
+            f"need an int n >= 4, noise >= 0 and 0 < test_fraction < 1, got {n!r}, {noise!r}, {test_fraction!r}"
+        )
     spec = DATASETS[name]
     rng = np.random.default_rng(seed)
     x, y = spec.generate(int(n), float(noise), rng)

@@ -48,8 +48,9 @@ def _domain(domain) -> Domain:
         if not (math.isfinite(lo) and math.isfinite(hi)):
             raise FormulaError(f"the {name} range ({lo:g}, {hi:g}) of the domain is not finite")
         if not lo < hi:
-            raise FormulaError(f"the {name} range ({lo:g}, {hi:g}) of the domain is empty: its minimum must be below "
-                               "its maximum")
+            raise FormulaError(
+                f"the {name} range ({lo:g}, {hi:g}) of the domain is empty: its minimum must be below its maximum"
+            )
         if hi - lo > MAX_SPAN:
             raise FormulaError(f"the {name} range ({lo:g}, {hi:g}) of the domain is too wide (at most {MAX_SPAN:g})")
     return ((x0, x1), (y0, y1))
@@ -67,16 +68,29 @@ def _build(text: str, domain: Domain, title: str | None) -> Surface:
         _check_finite(xs1, ys1, function(tree, np)(xs1[None, :], ys1[:, None]))
     found = search(f, domain, float(z.max() - z.min()))
     n_min, n_saddle, n_max = found.counts
-    shown = "" if found.counts == (len(found.minima), len(found.saddles), len(found.maxima)) else (
-        f" (the lowest {len(found.minima)} minima and saddles, the highest {len(found.maxima)} maxima listed)")
-    lesson = (f"Your formula: {_count(n_min, 'minimum', 'minima')}{f' ({found.n_global} global)' * (n_min > 0)}, "
-              f"{_count(n_saddle, 'saddle', 'saddles')} and {_count(n_max, 'maximum', 'maxima')} found numerically "
-              f"on this domain by Newton's method from a {STARTS} × {STARTS} grid of starts{shown}.")
+    shown = (
+        ""
+        if found.counts == (len(found.minima), len(found.saddles), len(found.maxima))
+        else (f" (the lowest {len(found.minima)} minima and saddles, the highest {len(found.maxima)} maxima listed)")
+    )
+    lesson = (
+        f"Your formula: {_count(n_min, 'minimum', 'minima')}{f' ({found.n_global} global)' * (n_min > 0)}, "
+        f"{_count(n_saddle, 'saddle', 'saddles')} and {_count(n_max, 'maximum', 'maxima')} found numerically "
+        f"on this domain by Newton's method from a {STARTS} × {STARTS} grid of starts{shown}."
+    )
     points = found.minima + found.saddles + found.maxima
     return Surface(
-        "custom", bare.title, f, domain, latex=bare.latex, lesson=lesson,
-        minima=found.minima, saddles=found.saddles, maxima=found.maxima,
-        starts=_starts(domain, [(p.x, p.y) for p in points]), log_color=_log_color(z, found.minima),
+        "custom",
+        bare.title,
+        f,
+        domain,
+        latex=bare.latex,
+        lesson=lesson,
+        minima=found.minima,
+        saddles=found.saddles,
+        maxima=found.maxima,
+        starts=_starts(domain, [(p.x, p.y) for p in points]),
+        log_color=_log_color(z, found.minima),
         source="a formula typed in the app; critical points found numerically (Newton's method on the gradient in "
         f"float64 from a {STARTS} × {STARTS} grid of starts, degenerate points skipped)",
     )
@@ -94,10 +108,15 @@ def _check_finite(xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> None:
     j, i = np.nonzero(bad)
     k = np.argmin(np.hypot(xs[i] - xs.mean(), ys[j] - ys.mean()))
     x, y, v = float(xs[i[k]]), float(ys[j[k]]), float(z[j[k], i[k]])
-    what = ("is undefined (a log or square root of a negative number, 0/0, inf - inf, ...)" if math.isnan(v) else
-            "overflows (|f| above 3.4e38 in float32) or divides by zero")
-    raise FormulaError(f"the formula {what} on part of the domain ({int(bad.sum())} of {bad.size} grid points), "
-                       f"e.g. at (x, y) = ({x:.4g}, {y:.4g}) where f = {v}: narrow the domain or change the formula")
+    what = (
+        "is undefined (a log or square root of a negative number, 0/0, inf - inf, ...)"
+        if math.isnan(v)
+        else "overflows (|f| above 3.4e38 in float32) or divides by zero"
+    )
+    raise FormulaError(
+        f"the formula {what} on part of the domain ({int(bad.sum())} of {bad.size} grid points), "
+        f"e.g. at (x, y) = ({x:.4g}, {y:.4g}) where f = {v}: narrow the domain or change the formula"
+    )
 
 
 def _starts(domain: Domain, points: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:

@@ -96,8 +96,9 @@ def _line_losses(fn, args, p0, p1, alphas, batch_size):
     return _finite(jax.lax.map(lambda t: fn(*args, at(t)), alphas, batch_size=batch_size))
 
 
-def slice_2d(loss: Callable, center: PyTree, d1: PyTree, d2: PyTree, alphas, betas, *,
-             batch_size: int = BATCH) -> np.ndarray:  # fmt: skip
+def slice_2d(
+    loss: Callable, center: PyTree, d1: PyTree, d2: PyTree, alphas, betas, *, batch_size: int = BATCH
+) -> np.ndarray:
     r"""The loss on a plane, :math:`z_{ij} = L(\theta + \alpha_j d_1 + \beta_i d_2)` (Li et al. 2018): a float32
     array (len(betas), len(alphas)), rows over β as Plotly's z; non-finite values come back as NaN.
 

@@ -54,17 +54,23 @@ NET_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
 # Refined at import by Newton's method in float64 (surfaces/_points.py), re-verified by tests/test_surfaces.py: the
 # minima lie near the teacher's (b, a) = (1.5, 2) and its mirror image; the origin is a saddle, the only other
 # critical point (∂L/∂w1 carries a factor w2, ∂L/∂w2 a factor tanh(w1 x)).
-_NET_POINTS = critical_points(functools.partial(two_param_loss, xp=np), [(1.5, 2.0), (-1.5, -2.0), (0.0, 0.0)],
-                              NET_DOMAIN)
+_NET_POINTS = critical_points(
+    functools.partial(two_param_loss, xp=np), [(1.5, 2.0), (-1.5, -2.0), (0.0, 0.0)], NET_DOMAIN
+)
 
 TWO_PARAM_NET = Surface(
-    "two_param_net", "A 2-parameter network", two_param_loss, NET_DOMAIN,
+    "two_param_net",
+    "A 2-parameter network",
+    two_param_loss,
+    NET_DOMAIN,
     latex=r"\frac{1}{N}\sum_{i=1}^{N}\left(w_2 \tanh(w_1 x_i) - y_i\right)^2,\quad (w_1, w_2) = (x, y),\ "
     r"y_i = 2\tanh(1.5\,x_i) + \varepsilon_i",
     lesson="The loss of the network w₂·tanh(w₁x) on 40 points has two mirror-image minima, (w₁, w₂) and "
     "(−w₁, −w₂), from the sign symmetry of tanh, and a saddle at the origin where the gradient is exactly zero: "
     "a zero initialisation never moves, a small random one escapes.",
-    minima=_NET_POINTS[0], saddles=_NET_POINTS[1], maxima=_NET_POINTS[2],
+    minima=_NET_POINTS[0],
+    saddles=_NET_POINTS[1],
+    maxima=_NET_POINTS[2],
     starts=((-2.5, 2.5), (0.0, 0.0), (0.01, -0.01)),  # (0.01, −0.01) lies on the saddle's stable direction
     source="A one-hidden-neuron tanh network on data from a teacher of the same form; minima refined here in float64",
 )
@@ -91,7 +97,13 @@ def _check_widths(widths: Sequence[int]) -> tuple[int, ...]:
 
 
 def init_mlp(
-    widths: Sequence[int], in_dim: int, out_dim: int = 1, *, init: str = "xavier", scale: float = 0.1, seed: int = 0,
+    widths: Sequence[int],
+    in_dim: int,
+    out_dim: int = 1,
+    *,
+    init: str = "xavier",
+    scale: float = 0.1,
+    seed: int = 0,
     batchnorm: bool = False,
 ) -> Params:
     r"""Parameters of an MLP in_dim → widths… → out_dim: a tuple of layers {"w": (in, out), "b": (out,)}, float32.
@@ -128,8 +140,14 @@ def init_mlp(
 
 
 def mlp_apply(
-    params: Params, x, *, activation: str = "tanh", batchnorm: bool = False, dropout: float = 0.0,
-    key: jax.Array | None = None, stats_x=None,
+    params: Params,
+    x,
+    *,
+    activation: str = "tanh",
+    batchnorm: bool = False,
+    dropout: float = 0.0,
+    key: jax.Array | None = None,
+    stats_x=None,
 ) -> jax.Array:
     r"""The MLP's outputs (N, out_dim): :math:`h \leftarrow \phi(hW + b)` per hidden layer, then :math:`hW + b`.
 
@@ -216,8 +234,15 @@ class Model:
 
     def apply(self, params: Params, x, *, key=None, stats_x=None) -> jax.Array:
         """Outputs (N,) of a one-output network (see :func:`mlp_apply`)."""
-        return mlp_apply(params, x, activation=self.activation, batchnorm=self.batchnorm, dropout=self.dropout,
-                         key=key, stats_x=stats_x)[:, 0]
+        return mlp_apply(
+            params,
+            x,
+            activation=self.activation,
+            batchnorm=self.batchnorm,
+            dropout=self.dropout,
+            key=key,
+            stats_x=stats_x,
+        )[:, 0]
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,8 +267,9 @@ class Problem:
 
     def init(self, init: str = "xavier", scale: float = 0.1, seed: int = 0) -> Params:
         """Initial parameters for this problem's model and data (see :func:`init_mlp`)."""
-        return init_mlp(self.model.widths, self.data.in_dim, 1, init=init, scale=scale, seed=seed,
-                        batchnorm=self.model.batchnorm)
+        return init_mlp(
+            self.model.widths, self.data.in_dim, 1, init=init, scale=scale, seed=seed, batchnorm=self.model.batchnorm
+        )
 
 
 def problem(data: Dataset, model: Model, *, loss: str | None = None, l2: float = 0.0, l1: float = 0.0) -> Problem:
@@ -295,6 +321,14 @@ def _problem(data: Dataset, model: Model, loss: str, l2: float, l1: float) -> Pr
     """Cached on (data by identity, model, loss, l2, l1): the functions of :func:`_functions` bound to this data."""
     objective, train_objective, predict, test_loss = _functions(model, loss)
     x, y, w2, w1 = data.x_train, data.y_train, np.float64(l2), np.float64(l1)  # float32 unless x64 is on
-    return Problem(data, model, loss, l2, l1, Partial(objective, x, y, w2, w1),
-                   Partial(train_objective, x, y, w2, w1) if model.dropout > 0 else None,
-                   Partial(test_loss, x, data.x_test, data.y_test), Partial(predict, x))
+    return Problem(
+        data,
+        model,
+        loss,
+        l2,
+        l1,
+        Partial(objective, x, y, w2, w1),
+        Partial(train_objective, x, y, w2, w1) if model.dropout > 0 else None,
+        Partial(test_loss, x, data.x_test, data.y_test),
+        Partial(predict, x),
+    )

@@ -118,8 +118,9 @@ def chromium():
 def settle(page, timeout: float = 120.0) -> None:
     """Wait until the app's script run has finished (Streamlit marks its state on the root element). Right after an
     action the rerun may not have started yet: wait for what the action shows, then settle."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached",
-                           timeout=timeout * 1000)
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", state="attached", timeout=timeout * 1000
+    )
 
 
 def open_url(browser, url: str, width: int = 1280, height: int = 800, charts: int = 1, timeout: float = 180.0):
@@ -129,8 +130,9 @@ def open_url(browser, url: str, width: int = 1280, height: int = 800, charts: in
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=charts,
-                           timeout=timeout * 1000)
+    page.wait_for_function(
+        "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=charts, timeout=timeout * 1000
+    )
     settle(page, timeout)
     return page, errors
 

@@ -6,8 +6,12 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-PAGE_FILES = {"trajectories": None, "learning-rate": "views/lr_lab.py", "minima": "views/minima.py",
-              "networks": "views/networks.py"}  # fmt: skip
+PAGE_FILES = {
+    "trajectories": None,
+    "learning-rate": "views/lr_lab.py",
+    "minima": "views/minima.py",
+    "networks": "views/networks.py",
+}
 TIMEOUT = 300
 
 
@@ -51,8 +55,18 @@ def figures(at: AppTest) -> list[dict]:
 
 def widget(at: AppTest, key: str):
     """The widget with this key, whatever its kind (slider, select box, toggle, text box…)."""
-    for kind in ("select_slider", "slider", "selectbox", "multiselect", "toggle", "text_input", "number_input",
-                 "radio", "segmented_control", "checkbox"):  # fmt: skip
+    for kind in (
+        "select_slider",
+        "slider",
+        "selectbox",
+        "multiselect",
+        "toggle",
+        "text_input",
+        "number_input",
+        "radio",
+        "segmented_control",
+        "checkbox",
+    ):
         try:
             return getattr(at, kind)(key=key)
         except (KeyError, IndexError):

@@ -22,12 +22,19 @@ def valley(kappa: float, angle: float = 30.0):
 
 
 def theory_limit(rule: str, top: float, beta: float, damping: float) -> float:
-    return {"gd": 2 / top, "momentum": 2 * (1 + beta) / top, "nesterov": (2 + 2 * beta) / ((1 + 2 * beta) * top),
-            "newton": 2 * (1 + damping / top)}[rule]
+    return {
+        "gd": 2 / top,
+        "momentum": 2 * (1 + beta) / top,
+        "nesterov": (2 + 2 * beta) / ((1 + 2 * beta) * top),
+        "newton": 2 * (1 + damping / top),
+    }[rule]
 
 
-@pytest.mark.parametrize("surface", [quadratic(10), quadratic(100), valley(100), valley(25, 70)],
-                         ids=["q10", "q100", "valley100", "valley25"])
+@pytest.mark.parametrize(
+    "surface",
+    [quadratic(10), quadratic(100), valley(100), valley(25, 70)],
+    ids=["q10", "q100", "valley100", "valley25"],
+)
 def test_eigenvalues_are_the_known_spectrum(surface):
     kappa = dict(surface.values)["kappa"]
     ev = an.eigenvalues(surface, (0.0, 0.0))
@@ -36,8 +43,16 @@ def test_eigenvalues_are_the_known_spectrum(surface):
     assert an.eigenvalues(surface, (1.3, -0.7)) == pytest.approx([1.0, kappa], rel=1e-5)
 
 
-RULES = [("gd", 0.0, 0.0), ("momentum", 0.0, 0.0), ("momentum", 0.5, 0.0), ("momentum", 0.9, 0.0),
-         ("nesterov", 0.0, 0.0), ("nesterov", 0.5, 0.0), ("nesterov", 0.9, 0.0), ("newton", 0.0, 0.5)]
+RULES = [
+    ("gd", 0.0, 0.0),
+    ("momentum", 0.0, 0.0),
+    ("momentum", 0.5, 0.0),
+    ("momentum", 0.9, 0.0),
+    ("nesterov", 0.0, 0.0),
+    ("nesterov", 0.5, 0.0),
+    ("nesterov", 0.9, 0.0),
+    ("newton", 0.0, 0.5),
+]
 
 
 @pytest.mark.parametrize("rule,beta,damping", RULES)
@@ -73,11 +88,13 @@ def test_gd_also_marks_the_optimal_step_and_the_adaptive_rules_have_no_threshold
 @pytest.mark.parametrize("kappa", [4.0, 10.0, 100.0, 1000.0])
 def test_spectral_rate_at_the_optimal_setting_is_the_published_rate(rule, kappa):
     s = an.optimal_setting(rule, 1.0, kappa)
-    published = {"gd": (kappa - 1) / (kappa + 1), "momentum": (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1),
-                 "nesterov": 1 - 2 / math.sqrt(3 * kappa + 1)}[rule]
+    published = {
+        "gd": (kappa - 1) / (kappa + 1),
+        "momentum": (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1),
+        "nesterov": 1 - 2 / math.sqrt(3 * kappa + 1),
+    }[rule]
     assert s["rate"] == pytest.approx(published, rel=1e-12)
-    assert an.spectral_rate(rule, s["learning_rate"], s["momentum"], (1.0, kappa)) == pytest.approx(published,
-                                                                                                   rel=1e-6)
+    assert an.spectral_rate(rule, s["learning_rate"], s["momentum"], (1.0, kappa)) == pytest.approx(published, rel=1e-6)
     # slightly off the optimum is slower
     for f in (0.9, 1.1):
         assert an.spectral_rate(rule, f * s["learning_rate"], s["momentum"], (1.0, kappa)) > published
@@ -88,8 +105,11 @@ def test_spectral_rate_at_the_optimal_setting_is_the_published_rate(rule, kappa)
 
 
 @pytest.mark.parametrize("rule", ["gd", "momentum", "nesterov"])
-@pytest.mark.parametrize("surface", [quadratic(10), quadratic(100), valley(100, 30), valley(1000, 45)],
-                         ids=["q10", "q100", "valley100", "valley1000"])
+@pytest.mark.parametrize(
+    "surface",
+    [quadratic(10), quadratic(100), valley(100, 30), valley(1000, 45)],
+    ids=["q10", "q100", "valley100", "valley1000"],
+)
 def test_measured_rate_at_the_optimal_setting_matches_theory_within_a_few_percent(surface, rule):
     mu, top = an.eigenvalues(surface, (0.0, 0.0))
     s = an.optimal_setting(rule, mu, top)

@@ -58,7 +58,11 @@ def test_each_section_at_defaults(section):
     assert figures(at)
     if section == "Regimes":
         assert [m.value.split("  ")[0] for m in at.markdown if m.value.startswith("**")][:4] == [
-            "**Too small**", "**About right**", "**Too large**", "**Divergent**"]
+            "**Too small**",
+            "**About right**",
+            "**Too large**",
+            "**Divergent**",
+        ]
     if section == "Phase diagram":
         assert "best constant setting is η* = 0.231, β* = 0.27" in text(at)
     if section == "Momentum":

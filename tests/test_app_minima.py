@@ -133,20 +133,32 @@ def expected_widgets(state: mp.State) -> dict[str, object]:
     """The widgets a State is shown in (by key) and the value each should hold."""
     scene = state.scene
     surface = scene.surface_obj
-    out = {"min.section": state.section,
-           {"Basins": "min.surface", "Escape": "min.escape_surface", "Saddles": "min.saddle_surface"}[state.section]:
-           scene.surface}  # fmt: skip
+    out = {
+        "min.section": state.section,
+        {"Basins": "min.surface", "Escape": "min.escape_surface", "Saddles": "min.saddle_surface"}[
+            state.section
+        ]: scene.surface,
+    }
     if state.section == "Basins":
         out["min.optimizers"] = [r.optimizer for r in scene.runs]
         for r in scene.runs:
             out |= {f"min.{r.optimizer}.{k}": r.hyper_dict()[k] for k in mp.tunable("Basins", r.optimizer)}
         xkey, ykey, _ = start_keys(surface, "min.")
-        out |= {xkey: scene.start_point[0], ykey: scene.start_point[1], "min.steps": scene.steps,
-                f"min.grid.{bs.default_grid(scene.surface)}": state.grid}
+        out |= {
+            xkey: scene.start_point[0],
+            ykey: scene.start_point[1],
+            "min.steps": scene.steps,
+            f"min.grid.{bs.default_grid(scene.surface)}": state.grid,
+        }
     elif state.section == "Escape":
         sgd = scene.runs[0].hyper_dict()
-        out |= {"min.e.sgd.learning_rate": sgd["learning_rate"], "min.e.sgd.gamma": sgd["gamma"],
-                "min.annealed": state.annealed, "min.escape_steps": scene.steps, "min.escape_seed": scene.seed}
+        out |= {
+            "min.e.sgd.learning_rate": sgd["learning_rate"],
+            "min.e.sgd.gamma": sgd["gamma"],
+            "min.annealed": state.annealed,
+            "min.escape_steps": scene.steps,
+            "min.escape_seed": scene.seed,
+        }
     else:
         for r in scene.runs:
             out |= {f"min.s.{r.optimizer}.{k}": r.hyper_dict()[k] for k in mp.tunable("Saddles", r.optimizer)}
@@ -163,10 +175,12 @@ def shows(at: AppTest, state: mp.State) -> None:
 
 
 # a widget moved after opening the preset, and the link's parameters that changes (None: gone from the link)
-MOVES = {"basins": ("min.grid.200", 100, {"grid": "100"}),
-         "a-step-too-large-for-sharp-minima": ("min.gd.learning_rate", 0.01, {"gd.learning_rate": None}),
-         "escaping-with-noise": ("min.annealed", False, {"anneal": "0"}),
-         "newton-finds-the-saddle": ("min.eps", 0.1, {"eps": "0.1"})}  # fmt: skip
+MOVES = {
+    "basins": ("min.grid.200", 100, {"grid": "100"}),
+    "a-step-too-large-for-sharp-minima": ("min.gd.learning_rate", 0.01, {"gd.learning_rate": None}),
+    "escaping-with-noise": ("min.annealed", False, {"anneal": "0"}),
+    "newton-finds-the-saddle": ("min.eps", 0.1, {"eps": "0.1"}),
+}
 
 
 @pytest.mark.parametrize("preset", MINIMA, ids=lambda p: p.name)
@@ -185,12 +199,47 @@ def test_a_minima_preset_opens_at_its_values_writes_its_link_back_and_follows_a_
 
 FORMULA = {"surface": "custom", "f": "x^2 - 2*y^2 + 0.3*y^4 + 0.2*x*y", "domain": "-3,3,-2.5,2.5"}
 # every parameter of a section away from its default, and one the page cannot use (dropped, with a notice)
-FULL = [({**FORMULA, "opt": "gd,adam", "gd.learning_rate": "0.02", "adam.b1": "0.8", "start": "1,-1", "steps": "300",
-          "grid": "100"}, {"section": "nowhere"}, "section='nowhere'"),
-        ({"surface": "styblinski_tang", "steps": "600", "seed": "7", "sgd.learning_rate": "0.005", "sgd.gamma": "1",
-          "section": "escape", "anneal": "0"}, {"eps": "0.1"}, "'eps' means nothing here"),
-        ({"surface": "himmelblau", "steps": "500", "gd.learning_rate": "0.005", "momentum.momentum": "0.5",
-          "section": "saddles", "saddle": "2", "eps": "0.001"}, {"start": "0,0"}, "places its own start")]  # fmt: skip
+FULL = [
+    (
+        {
+            **FORMULA,
+            "opt": "gd,adam",
+            "gd.learning_rate": "0.02",
+            "adam.b1": "0.8",
+            "start": "1,-1",
+            "steps": "300",
+            "grid": "100",
+        },
+        {"section": "nowhere"},
+        "section='nowhere'",
+    ),
+    (
+        {
+            "surface": "styblinski_tang",
+            "steps": "600",
+            "seed": "7",
+            "sgd.learning_rate": "0.005",
+            "sgd.gamma": "1",
+            "section": "escape",
+            "anneal": "0",
+        },
+        {"eps": "0.1"},
+        "'eps' means nothing here",
+    ),
+    (
+        {
+            "surface": "himmelblau",
+            "steps": "500",
+            "gd.learning_rate": "0.005",
+            "momentum.momentum": "0.5",
+            "section": "saddles",
+            "saddle": "2",
+            "eps": "0.001",
+        },
+        {"start": "0,0"},
+        "places its own start",
+    ),
+]
 
 
 @pytest.mark.parametrize(("full", "bad", "says"), FULL, ids=("basins", "escape", "saddles"))

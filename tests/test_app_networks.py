@@ -72,8 +72,10 @@ def test_training_shows_fit_curves_both_landscapes_and_the_line():
     assert "step 0:" in text(at)
 
 
-@pytest.mark.parametrize("widths, message", [("8, 0", "at least one neuron"), ("eight", "whole numbers"),
-                                             ("8,8,8,8,8", "at most 4 hidden layers")])
+@pytest.mark.parametrize(
+    "widths, message",
+    [("8, 0", "at least one neuron"), ("eight", "whole numbers"), ("8,8,8,8,8", "at most 4 hidden layers")],
+)
 def test_bad_widths_are_told_and_nothing_is_trained(widths, message):
     at = networks_page("Train")
     at.text_input(key="net.t.widths").set_value(widths).run()
@@ -161,23 +163,41 @@ def shown(state: pg.State) -> dict:
     """What each control must show for a State, by its key."""
     if state.section == pg.WHOLE:
         w = state.whole
-        out = {"net.w.optimizers": [r.optimizer for r in w.runs], "net.w.scale": w.scale, "net.w.seed": w.seed,
-               "net.w.steps": w.steps}  # fmt: skip
+        out = {
+            "net.w.optimizers": [r.optimizer for r in w.runs],
+            "net.w.scale": w.scale,
+            "net.w.seed": w.seed,
+            "net.w.steps": w.steps,
+        }
         for r in w.runs:
             out |= sliders(r, f"net.w.{r.optimizer}")
         return out
     p, s = PREFIX[state.section], state.scene
-    out = {"net.section": state.section, p + "data": s.dataset, p + "noise": s.noise, p + "n": s.n,
-           p + "data_seed": s.data_seed, p + "widths": ", ".join(map(str, s.widths)), p + "activation": s.activation,
-           p + "init": s.init, p + "init_seed": s.init_seed, p + "steps": s.steps}  # fmt: skip
+    out = {
+        "net.section": state.section,
+        p + "data": s.dataset,
+        p + "noise": s.noise,
+        p + "n": s.n,
+        p + "data_seed": s.data_seed,
+        p + "widths": ", ".join(map(str, s.widths)),
+        p + "activation": s.activation,
+        p + "init": s.init,
+        p + "init_seed": s.init_seed,
+        p + "steps": s.steps,
+    }
     if s.init in pg.SCALED_INITS:
         out[p + "init_scale"] = s.init_scale
     if state.section == pg.SHARPNESS:
         return out | {"net.s.lr": s.optimizer.hyper_dict()["learning_rate"]}
     out |= {p + "opt": s.optimizer.optimizer} | sliders(s.optimizer, p + s.optimizer.optimizer)
     if state.section == pg.TRAIN:
-        out |= {p + "l2": s.l2, p + "l1": s.l1, p + "bn": s.batchnorm, p + "dropout": s.dropout,
-                p + "aug": s.augmentation}
+        out |= {
+            p + "l2": s.l2,
+            p + "l1": s.l1,
+            p + "bn": s.batchnorm,
+            p + "dropout": s.dropout,
+            p + "aug": s.augmentation,
+        }
         return out | ({"net.t.show": state.step} if state.step is not None else {})
     change = dict(state.change)
     out[p + "what"] = state.compare

@@ -22,7 +22,7 @@ def test_himmelblau_starts_near_each_minimum_are_labelled_with_it_and_the_four_b
     assert bm.labels.shape == (bs.GRID, bs.GRID) and bm.labels.dtype == np.int16
     for k, p in enumerate(bm.minima):
         j, i = np.abs(bm.xs - p.x).argmin(), np.abs(bm.ys - p.y).argmin()
-        near = bm.labels[max(i - 3, 0): i + 4, max(j - 3, 0): j + 4]
+        near = bm.labels[max(i - 3, 0) : i + 4, max(j - 3, 0) : j + 4]
         assert (near == k).all(), (p, np.unique(near))
     assert sum(bm.share(k) for k in range(4)) > 0.99
     assert all(0.15 < bm.share(k) < 0.35 for k in range(4))  # four basins of comparable size

@@ -87,8 +87,10 @@ def test_animation_plays_with_the_landscape_visible(browser, url):
 
 def test_a_click_on_the_map_starts_the_race_there(browser, url):
     page, errors = open_page(browser, url)
-    start = "() => { const t = document.querySelectorAll('.js-plotly-plot')[0].data.find(t => t.name === 'start');" \
-            " return [t.x[0], t.y[0]]; }"
+    start = (
+        "() => { const t = document.querySelectorAll('.js-plotly-plot')[0].data.find(t => t.name === 'start');"
+        " return [t.x[0], t.y[0]]; }"
+    )
     before = page.evaluate(start)
     for attempt in range(3):  # a click that lands while the chart is still settling is lost: click again then
         page.wait_for_timeout(1000)
@@ -97,8 +99,9 @@ def test_a_click_on_the_map_starts_the_race_there(browser, url):
         page.wait_for_timeout(300)
         page.mouse.click(box["x"] + 0.75 * box["width"], box["y"] + 0.75 * box["height"])  # lower right quadrant
         try:
-            page.wait_for_function(f"(() => {{ const s = ({start})(); return s && s[0] !== {before[0]}; }})",
-                                   timeout=30_000)
+            page.wait_for_function(
+                f"(() => {{ const s = ({start})(); return s && s[0] !== {before[0]}; }})", timeout=30_000
+            )
             break
         except Exception:
             if attempt == 2:
@@ -106,7 +109,8 @@ def test_a_click_on_the_map_starts_the_race_there(browser, url):
     x, y = page.evaluate(start)
     assert x > 0 > y  # Himmelblau's domain is [-5, 5]^2: the lower right quadrant
     assert page.locator("[data-testid=stSlider]").filter(has_text="x₀").locator("input").first.get_attribute(
-        "aria-valuetext") in (f"{x:.3g}", f"{x:g}")
+        "aria-valuetext"
+    ) in (f"{x:.3g}", f"{x:g}")
     assert not errors, errors
     page.close()
 
@@ -148,8 +152,12 @@ def animated_name(page, other_than: str = "", prefix: str = "Gradient descent", 
 def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser, url):
     page, errors = open_lab(browser, url)
     assert animated_name(page) == "Gradient descent (lr 0.182)"
-    thumb = page.locator("[data-testid=stSlider]").filter(has_text="Learning rate to animate").locator(
-        "input[type=range]").first
+    thumb = (
+        page.locator("[data-testid=stSlider]")
+        .filter(has_text="Learning rate to animate")
+        .locator("input[type=range]")
+        .first
+    )
     page.wait_for_timeout(500)  # let the first run's last messages settle
     thumb.focus()
     page.keyboard.press("ArrowLeft")
@@ -186,12 +194,16 @@ def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser,
 def test_lab_sections_render(browser, url, section, width, height):
     page, errors = open_lab(browser, url, width, height)
     page.get_by_text(section, exact=True).first.click()
-    page.wait_for_function("(n) => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
-                           arg=4 if section == "Regimes" else 2, timeout=120_000)
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+        arg=4 if section == "Regimes" else 2,
+        timeout=120_000,
+    )
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / f"lab-{section.replace(' ', '-').lower()}-{width}.png"), full_page=True)
-    widths = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')]"
-                           ".map(g => g.getBoundingClientRect().width)")
+    widths = page.evaluate(
+        "[...document.querySelectorAll('.js-plotly-plot')].map(g => g.getBoundingClientRect().width)"
+    )
     assert all(w <= width for w in widths)
     assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors
@@ -227,7 +239,6 @@ def test_a_click_on_a_phase_diagram_cell_animates_that_run(browser, url):
     page.close()
 
 
-
 def test_minima_page_a_click_on_a_basin_map_races_from_that_start(browser, url):
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     errors = []
@@ -235,8 +246,10 @@ def test_minima_page_a_click_on_a_basin_map_races_from_that_start(browser, url):
     page.goto(url + "/minima", wait_until="domcontentloaded")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=120_000)
     assert not page.locator("[role=dialog]").count()
-    start = "() => { const t = document.querySelectorAll('.js-plotly-plot')[3].data.find(t => t.name === 'start');" \
-            " return t ? [t.x[0], t.y[0]] : null; }"
+    start = (
+        "() => { const t = document.querySelectorAll('.js-plotly-plot')[3].data.find(t => t.name === 'start');"
+        " return t ? [t.x[0], t.y[0]] : null; }"
+    )
     before = page.evaluate(start)
     assert before == [1, 4.5]
     for attempt in range(3):
@@ -275,9 +288,12 @@ def test_minima_sections_render(browser, url, section, width, height):
     page.get_by_text(section, exact=True).first.click()
     want = 4 if section == "Escape" else 3  # the race and three statistics; or two races and the escape rates
     text = "Random restarts" if section == "Escape" else "Hessian eigenvalues"
-    page.wait_for_function(f"document.body.innerText.includes('{text}') && "
-                           f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {want} && "
-                           "!document.body.innerText.includes('Running')", timeout=180_000)
+    page.wait_for_function(
+        f"document.body.innerText.includes('{text}') && "
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {want} && "
+        "!document.body.innerText.includes('Running')",
+        timeout=180_000,
+    )
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / f"minima-{section.lower()}-{width}.png"), full_page=True)
     body = page.inner_text("body")
@@ -285,8 +301,9 @@ def test_minima_sections_render(browser, url, section, width, height):
         assert "Against the noise" in body and "Random restarts" in body
     else:
         assert "Hessian eigenvalues" in body
-    widths = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')]"
-                           ".map(g => g.getBoundingClientRect().width)")
+    widths = page.evaluate(
+        "[...document.querySelectorAll('.js-plotly-plot')].map(g => g.getBoundingClientRect().width)"
+    )
     assert all(w <= width for w in widths)
     assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors
@@ -336,9 +353,13 @@ def test_the_formula_box_tells_where_a_formula_is_wrong_and_keeps_the_last_good_
     page.close()
 
 
-NETWORK_SECTIONS = {"Whole": (2, "exactly 0"), "Train": (5, "of the path's variance"),
-                    "Test": (6, "regularisation on"), "Init·BN": (7, "distinct neurons"),
-                    "Sharpness": (1, "stability limit of gradient descent")}  # fmt: skip
+NETWORK_SECTIONS = {
+    "Whole": (2, "exactly 0"),
+    "Train": (5, "of the path's variance"),
+    "Test": (6, "regularisation on"),
+    "Init·BN": (7, "distinct neurons"),
+    "Sharpness": (1, "stability limit of gradient descent"),
+}
 
 
 @pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
@@ -356,11 +377,14 @@ def test_networks_page_sections_render(browser, url, width, height):
             "([n, t]) => document.body.innerText.includes(t) && "
             "document.querySelectorAll('.js-plotly-plot .main-svg').length >= n && "
             "!['Training for', 'Slicing', 'Lanczos'].some(s => document.body.innerText.includes(s))",
-            arg=[charts, text], timeout=240_000)
+            arg=[charts, text],
+            timeout=240_000,
+        )
         page.wait_for_timeout(1500)
         page.screenshot(path=str(ARTIFACTS / f"networks-{section.replace('·', '-').lower()}-{width}.png"))
-        widths = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')]"
-                               ".map(g => g.getBoundingClientRect().width)")
+        widths = page.evaluate(
+            "[...document.querySelectorAll('.js-plotly-plot')].map(g => g.getBoundingClientRect().width)"
+        )
         assert all(w <= width for w in widths)
         assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors

@@ -43,9 +43,11 @@ def export(page, chart: str, fmt: str, timeout: float) -> tuple[str, bytes]:
         page.wait_for_function("c => document.querySelector('.st-key-export-chart input').value === c", arg=chart)
     choose(page, "export.format", fmt.upper())
     # the format's rerun drops the download of another format: wait for it, then Render
-    page.wait_for_function("f => !document.querySelector('.st-key-export-download') || "
-                           "document.querySelector('.st-key-export-download').innerText.includes('Download ' + f)",
-                           arg=fmt.upper())
+    page.wait_for_function(
+        "f => !document.querySelector('.st-key-export-download') || "
+        "document.querySelector('.st-key-export-download').innerText.includes('Download ' + f)",
+        arg=fmt.upper(),
+    )
     settle(page)
     widget(page, "export.render").get_by_role("button").click()
     download = widget(page, "export.download").get_by_role("button").filter(has_text=f"Download {fmt.upper()}")
@@ -112,11 +114,15 @@ def test_the_camera_button_saves_svg_once_the_panel_says_so(browser, url):
     sidebar_expander(page, "Export figures")
     choose(page, "export.camera", "SVG")
     widget(page, "export.camera").scroll_into_view_if_needed()
-    page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')].every(g => "
-                           "g._context.toImageButtonOptions.format === 'svg')", timeout=120_000)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.js-plotly-plot')].every(g => "
+        "g._context.toImageButtonOptions.format === 'svg')",
+        timeout=120_000,
+    )
     settle(page)
-    assert [figure(page, i)["camera"] for i in (0, 1)] == [{"format": "svg", "scale": 3,
-                                                            "filename": "loss-landscape"}] * 2
+    assert [figure(page, i)["camera"] for i in (0, 1)] == [
+        {"format": "svg", "scale": 3, "filename": "loss-landscape"}
+    ] * 2
     page.screenshot(path=str(ARTIFACTS / "share-camera-svg.png"))
     chart = page.locator(".js-plotly-plot").first
     chart.hover()

@@ -35,8 +35,21 @@ def print_quality(tmp_path_factory):
     """One preset as a lecturer renders it for the notes: 3× images, the race as GIF and MP4."""
     require_chromium()
     out = tmp_path_factory.mktemp("notes")
-    assert main(["render", f"{PRESET_DIR}/three-minima.toml", "--out", str(out), "--animations", "gif,mp4",
-                 "--frames", "12"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "render",
+                f"{PRESET_DIR}/three-minima.toml",
+                "--out",
+                str(out),
+                "--animations",
+                "gif,mp4",
+                "--frames",
+                "12",
+            ]
+        )
+        == 0
+    )
     return out
 
 

@@ -122,8 +122,10 @@ def test_unknown_format_is_refused(contour):
 @browser
 def test_concurrent_callers_share_the_server(chromium, contour):
     out: list[bytes] = []
-    threads = [threading.Thread(target=lambda: out.append(export.image_bytes(contour, scale=1, width=300,
-                                                                              height=200))) for _ in range(3)]
+    threads = [
+        threading.Thread(target=lambda: out.append(export.image_bytes(contour, scale=1, width=300, height=200)))
+        for _ in range(3)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -182,8 +184,16 @@ def test_a_frame_shows_the_path_up_to_its_step(frames, contour, j):
 
 
 def test_emptied_traces_get_a_gap_point():
-    frames = [{"data": [{"x": [], "y": []}, {"x": {"dtype": "f4", "bdata": ""}, "y": {"dtype": "f4", "bdata": ""}},
-                        {"x": [1.0], "y": [2.0]}, {"marker": {"size": 3}}]}]
+    frames = [
+        {
+            "data": [
+                {"x": [], "y": []},
+                {"x": {"dtype": "f4", "bdata": ""}, "y": {"dtype": "f4", "bdata": ""}},
+                {"x": [1.0], "y": [2.0]},
+                {"marker": {"size": 3}},
+            ]
+        }
+    ]
     export._fill_empty(frames)
     assert [u.get("x") for u in frames[0]["data"]] == [[None], [None], [1.0], None]
 

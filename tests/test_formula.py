@@ -82,23 +82,43 @@ def test_surface_grid_equals_numpy_in_float32(text, ref):
 
 
 # -- values: random formulas from a small grammar, each with its own NumPy lambda ---------------------------------
-LEAVES = st.sampled_from([
-    ("x", lambda x, y: x), ("y", lambda x, y: y), ("pi", lambda x, y: np.pi), ("e", lambda x, y: np.e),
-    ("2", lambda x, y: 2.0), ("0.5", lambda x, y: 0.5), ("3.25", lambda x, y: 3.25), ("1e-1", lambda x, y: 0.1),
-])
-UNARY = {"-": np.negative, "sin": np.sin, "cos": np.cos, "tanh": np.tanh, "atan": np.arctan, "abs": np.abs,
-         "exp": np.exp}
+LEAVES = st.sampled_from(
+    [
+        ("x", lambda x, y: x),
+        ("y", lambda x, y: y),
+        ("pi", lambda x, y: np.pi),
+        ("e", lambda x, y: np.e),
+        ("2", lambda x, y: 2.0),
+        ("0.5", lambda x, y: 0.5),
+        ("3.25", lambda x, y: 3.25),
+        ("1e-1", lambda x, y: 0.1),
+    ]
+)
+UNARY = {
+    "-": np.negative,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tanh": np.tanh,
+    "atan": np.arctan,
+    "abs": np.abs,
+    "exp": np.exp,
+}
 BINARY = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
 
 
 def _extend(children):
     unary = st.tuples(st.sampled_from(sorted(UNARY)), children).map(
-        lambda t: (f"{t[0]}({t[1][0]})", lambda x, y, f=UNARY[t[0]], a=t[1][1]: f(a(x, y))))
+        lambda t: (f"{t[0]}({t[1][0]})", lambda x, y, f=UNARY[t[0]], a=t[1][1]: f(a(x, y)))
+    )
     binary = st.tuples(st.sampled_from(sorted(BINARY)), children, children, st.sampled_from(["", " "])).map(
-        lambda t: (f"({t[1][0]}){t[3]}{t[0]}{t[3]}({t[2][0]})",
-                   lambda x, y, f=BINARY[t[0]], a=t[1][1], b=t[2][1]: f(a(x, y), b(x, y))))
+        lambda t: (
+            f"({t[1][0]}){t[3]}{t[0]}{t[3]}({t[2][0]})",
+            lambda x, y, f=BINARY[t[0]], a=t[1][1], b=t[2][1]: f(a(x, y), b(x, y)),
+        )
+    )
     power = st.tuples(children, st.integers(0, 4), st.sampled_from(["^", "**"])).map(
-        lambda t: (f"({t[0][0]}){t[2]}{t[1]}", lambda x, y, a=t[0][1], k=t[1]: a(x, y) ** k))
+        lambda t: (f"({t[0][0]}){t[2]}{t[1]}", lambda x, y, a=t[0][1], k=t[1]: a(x, y) ** k)
+    )
     return unary | binary | power
 
 
@@ -160,11 +180,52 @@ def test_any_string_parses_or_raises_value_error_without_hanging(text):
 
 
 HOSTILE = [
-    "__import__('os')", "x.__class__", "().__class__", "lambda: 1", "open('f')", "eval('1')", "x[0]", "'abc'",
-    "9**9**9", "x**1000", "(" * 100 + "x" + ")" * 100, "(" * 35 + "x" + ")" * 35, "x" * 10_000, "1e400",
-    "x y", "sin x", "", "   ", "x if y else 1", "x; y", "x = 1", "x @ y", "x % 2", "x // 2", "x < y", "{x}", "\"x\"",
-    "x\\", "$x", "sin", "sin()", "sin(x,)", "pow(x, 2)", "X", "exp(exp(exp(x)))", "log(x)", "1/(x*y)", "0/0 + x",
-    "sqrt(x)", "x**(1/0)", "2^(x^x^x^x)", "import os", "x\x00", "x__", "_", "sin.__globals__",
+    "__import__('os')",
+    "x.__class__",
+    "().__class__",
+    "lambda: 1",
+    "open('f')",
+    "eval('1')",
+    "x[0]",
+    "'abc'",
+    "9**9**9",
+    "x**1000",
+    "(" * 100 + "x" + ")" * 100,
+    "(" * 35 + "x" + ")" * 35,
+    "x" * 10_000,
+    "1e400",
+    "x y",
+    "sin x",
+    "",
+    "   ",
+    "x if y else 1",
+    "x; y",
+    "x = 1",
+    "x @ y",
+    "x % 2",
+    "x // 2",
+    "x < y",
+    "{x}",
+    '"x"',
+    "x\\",
+    "$x",
+    "sin",
+    "sin()",
+    "sin(x,)",
+    "pow(x, 2)",
+    "X",
+    "exp(exp(exp(x)))",
+    "log(x)",
+    "1/(x*y)",
+    "0/0 + x",
+    "sqrt(x)",
+    "x**(1/0)",
+    "2^(x^x^x^x)",
+    "import os",
+    "x\x00",
+    "x__",
+    "_",
+    "sin.__globals__",
 ]
 
 
@@ -177,34 +238,37 @@ def test_hostile_or_broken_input_is_refused_with_a_value_error(text):
     assert time.perf_counter() - t0 < 10.0
 
 
-@pytest.mark.parametrize("text, domain, says", [
-    ("x)", BOX, "unexpected ')' at column 2"),
-    ("sin(x)*cos(y))", BOX, "unexpected ')' at column 14"),
-    ("x + foo", BOX, "unknown name 'foo' at column 5; allowed: x, y, pi, e, sin, cos"),
-    ("x y", BOX, "missing operator between 'x' and 'y' at column 3"),
-    ("2x", BOX, "at column 2: write 2*x (implicit multiplication"),
-    ("sin x", BOX, "function 'sin' at column 1 needs its argument in parentheses"),
-    ("x.__class__", BOX, "unexpected character '.' at column 2"),
-    ("x^", BOX, "unexpected end of the formula at column 3 after '^'"),
-    ("(x + 1", BOX, "expected ')' to close the '(' at column 1"),
-    ("max(x)", BOX, "max at column 1 takes 2 arguments, not 1"),
-    ("x**1000", BOX, "exponent too large after '**' at column 2"),
-    ("9**9**9", BOX, "exponent too large after '**' at column 2"),
-    ("1e400 * x", BOX, "number '1e400' at column 1 is too large"),
-    ("x, y", BOX, "unexpected ',' at column 2"),
-    ("(" * 35 + "x" + ")" * 35, BOX, "nested too deeply at column 31"),
-    ("x" * 301, BOX, "too long: 301 characters (at most 300)"),
-    ("+".join(["x"] * 101), BOX, "too many tokens (at most 200)"),
-    ("", BOX, "empty"),
-    ("exp(exp(exp(x)))", BOX, "overflows"),
-    ("log(x)", BOX, "is undefined"),
-    ("log(x)", BOX, "e.g. at (x, y) = (-0.0201, -0.0201)"),
-    ("1/x", ((-1, 1), (-1, 1)), "at (x, y) = (0, 0) where f = inf"),
-    ("x", ((1, 1), (0, 1)), "the x range (1, 1) of the domain is empty"),
-    ("x", ((0, 1), (0, math.inf)), "the y range (0, inf) of the domain is not finite"),
-    ("x", ((0, 1e5), (0, 1)), "too wide"),
-    ("x", "abc", "the domain must be ((xmin, xmax), (ymin, ymax))"),
-])
+@pytest.mark.parametrize(
+    "text, domain, says",
+    [
+        ("x)", BOX, "unexpected ')' at column 2"),
+        ("sin(x)*cos(y))", BOX, "unexpected ')' at column 14"),
+        ("x + foo", BOX, "unknown name 'foo' at column 5; allowed: x, y, pi, e, sin, cos"),
+        ("x y", BOX, "missing operator between 'x' and 'y' at column 3"),
+        ("2x", BOX, "at column 2: write 2*x (implicit multiplication"),
+        ("sin x", BOX, "function 'sin' at column 1 needs its argument in parentheses"),
+        ("x.__class__", BOX, "unexpected character '.' at column 2"),
+        ("x^", BOX, "unexpected end of the formula at column 3 after '^'"),
+        ("(x + 1", BOX, "expected ')' to close the '(' at column 1"),
+        ("max(x)", BOX, "max at column 1 takes 2 arguments, not 1"),
+        ("x**1000", BOX, "exponent too large after '**' at column 2"),
+        ("9**9**9", BOX, "exponent too large after '**' at column 2"),
+        ("1e400 * x", BOX, "number '1e400' at column 1 is too large"),
+        ("x, y", BOX, "unexpected ',' at column 2"),
+        ("(" * 35 + "x" + ")" * 35, BOX, "nested too deeply at column 31"),
+        ("x" * 301, BOX, "too long: 301 characters (at most 300)"),
+        ("+".join(["x"] * 101), BOX, "too many tokens (at most 200)"),
+        ("", BOX, "empty"),
+        ("exp(exp(exp(x)))", BOX, "overflows"),
+        ("log(x)", BOX, "is undefined"),
+        ("log(x)", BOX, "e.g. at (x, y) = (-0.0201, -0.0201)"),
+        ("1/x", ((-1, 1), (-1, 1)), "at (x, y) = (0, 0) where f = inf"),
+        ("x", ((1, 1), (0, 1)), "the x range (1, 1) of the domain is empty"),
+        ("x", ((0, 1), (0, math.inf)), "the y range (0, inf) of the domain is not finite"),
+        ("x", ((0, 1e5), (0, 1)), "too wide"),
+        ("x", "abc", "the domain must be ((xmin, xmax), (ymin, ymax))"),
+    ],
+)
 def test_error_messages_say_where(text, domain, says):
     with pytest.raises(ValueError) as info:
         from_formula(text, domain)
@@ -286,16 +350,19 @@ def test_metadata_like_the_catalogue():
     assert from_formula("x^2", title="Parabola").title == "Parabola"
 
 
-@pytest.mark.parametrize("text, latex", [
-    ("sin(x)*cos(y)", r"\sin\left(x\right) \cdot \cos\left(y\right)"),
-    ("x/(1+y^2)", r"\frac{x}{1 + y^{2}}"),
-    ("-x^2", "-x^{2}"),
-    ("(-x)^2", r"\left(-x\right)^{2}"),
-    ("x - (y - 1)", r"x - \left(y - 1\right)"),
-    ("2*pi*x", r"2 \pi x"),
-    ("sqrt(abs(x))", r"\sqrt{\left|x\right|}"),
-    ("1e-5*x", r"1 \times 10^{-5} x"),
-])
+@pytest.mark.parametrize(
+    "text, latex",
+    [
+        ("sin(x)*cos(y)", r"\sin\left(x\right) \cdot \cos\left(y\right)"),
+        ("x/(1+y^2)", r"\frac{x}{1 + y^{2}}"),
+        ("-x^2", "-x^{2}"),
+        ("(-x)^2", r"\left(-x\right)^{2}"),
+        ("x - (y - 1)", r"x - \left(y - 1\right)"),
+        ("2*pi*x", r"2 \pi x"),
+        ("sqrt(abs(x))", r"\sqrt{\left|x\right|}"),
+        ("1e-5*x", r"1 \times 10^{-5} x"),
+    ],
+)
 def test_latex(text, latex):
     assert to_latex(parse(text)) == latex
 

@@ -67,8 +67,17 @@ def test_surfaces_without_a_minimum_or_rules_without_a_limit_say_so():
     assert [s["line"]["dash"] for s in fig.to_plotly_json()["layout"]["shapes"]] == ["dash"]
 
 
-@pytest.mark.parametrize("surface,opt", [("quadratic", "gd"), ("narrow_valley", "momentum"), ("himmelblau", "gd"),
-                                         ("rosenbrock", "nesterov"), ("beale", "adam"), ("saddle", "gd")])
+@pytest.mark.parametrize(
+    "surface,opt",
+    [
+        ("quadratic", "gd"),
+        ("narrow_valley", "momentum"),
+        ("himmelblau", "gd"),
+        ("rosenbrock", "nesterov"),
+        ("beale", "adam"),
+        ("saddle", "gd"),
+    ],
+)
 def test_regimes_are_ordered_and_do_what_their_names_say(surface, opt):
     sw = lab.sweep(scene(surface, opt))
     regimes = lab.regimes(sw)
@@ -88,8 +97,12 @@ def test_regimes_are_ordered_and_do_what_their_names_say(surface, opt):
 
 def test_regimes_on_the_quadratic_are_labelled_against_2_over_L():
     regimes = lab.regimes(lab.sweep(scene(params=(("kappa", 10.0),))))
-    assert [r.label for r in regimes] == ["η = 0.00909 = 0.045 × 2/L", "η = 0.182 = 0.91 × 2/L",
-                                          "η = 0.195 = 0.98 × 2/L", "η = 0.215 = 1.1 × 2/L"]
+    assert [r.label for r in regimes] == [
+        "η = 0.00909 = 0.045 × 2/L",
+        "η = 0.182 = 0.91 × 2/L",
+        "η = 0.195 = 0.98 × 2/L",
+        "η = 0.215 = 1.1 × 2/L",
+    ]
     assert regimes[0].result.runs[0].outcome.kind == "approaching"  # too small: still on its way after 500 steps
     xy = regimes[2].result.runs[0].xy  # too large: the steep coordinate flips sign every step
     assert (np.sign(xy[1:40, 1]) != np.sign(xy[:39, 1])).all()
@@ -127,8 +140,9 @@ def test_adam_phase_diagram_sweeps_b1():
     assert s.runs[0].hyper_dict()["b1"] == 0.5 and s.runs[0].hyper_dict()["learning_rate"] == 0.1
 
 
-@pytest.mark.parametrize("surface,params", [("quadratic", (("kappa", 100.0),)),
-                                            ("narrow_valley", (("angle", 45.0), ("kappa", 100.0)))])
+@pytest.mark.parametrize(
+    "surface,params", [("quadratic", (("kappa", 100.0),)), ("narrow_valley", (("angle", 45.0), ("kappa", 100.0)))]
+)
 def test_momentum_race_measures_the_published_rates(surface, params):
     race = lab.momentum_race(Scene(surface=surface, surface_params=params, steps=1000))
     assert [r.optimizer for r in race.rows] == ["gd", "momentum", "nesterov"]
@@ -146,12 +160,18 @@ def test_momentum_race_refuses_a_non_quadratic():
         lab.momentum_race(Scene(surface="himmelblau"))
 
 
-@pytest.mark.parametrize("opt,hyper,expected", [
-    ("gd", {"learning_rate": 0.25}, "λmax = 10 exceeds 2/η = 8, so each step multiplied the error along that "
-                                    "direction by |1 − ηλmax| = 1.5"),
-    ("momentum", {"learning_rate": 0.45, "momentum": 0.9}, "λmax = 10 exceeds 2(1+β)/η = 8.44"),
-    ("nesterov", {"learning_rate": 0.2, "momentum": 0.5}, "λmax = 10 exceeds (2+2β)/((1+2β)η) = 7.5"),
-])
+@pytest.mark.parametrize(
+    "opt,hyper,expected",
+    [
+        (
+            "gd",
+            {"learning_rate": 0.25},
+            "λmax = 10 exceeds 2/η = 8, so each step multiplied the error along that direction by |1 − ηλmax| = 1.5",
+        ),
+        ("momentum", {"learning_rate": 0.45, "momentum": 0.9}, "λmax = 10 exceeds 2(1+β)/η = 8.44"),
+        ("nesterov", {"learning_rate": 0.2, "momentum": 0.5}, "λmax = 10 exceeds (2+2β)/((1+2β)η) = 7.5"),
+    ],
+)
 def test_a_divergence_is_explained_by_the_curvature_against_the_step(opt, hyper, expected):
     from scenes import compute
 

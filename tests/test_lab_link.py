@@ -28,9 +28,13 @@ def random_state(rng: random.Random) -> lp.State:
     schedule = Schedule("cosine", decay_steps=500, alpha=0.01) if scheduled else None
     (x0, x1), (y0, y1) = SURFACES[surface].domain
     inside = (round(x0 + 0.3 * (x1 - x0), 3), round(y0 + 0.6 * (y1 - y0), 3))
-    scene = Scene(surface=surface, runs=(RunSpec(opt, tuple(sorted(hyper.items())), schedule),),
-                  start=rng.choice([None, inside]), steps=rng.choice([100, 500, 2000]),
-                  seed=rng.choice([0, 7]))  # fmt: skip
+    scene = Scene(
+        surface=surface,
+        runs=(RunSpec(opt, tuple(sorted(hyper.items())), schedule),),
+        start=rng.choice([None, inside]),
+        steps=rng.choice([100, 500, 2000]),
+        seed=rng.choice([0, 7]),
+    )
     lr = beta = None
     if section == "Sweep" and rng.random() < 0.5:
         lr = rng.choice([0.001, 0.05, 1.5])
@@ -48,26 +52,37 @@ def test_random_states_round_trip_state_link_state_link():
         assert not notices, (q, notices)
         assert lp.encode(back) == q
         assert (back.section, back.scene.surface, back.scene.steps, back.scene.seed, back.lr, back.beta) == (
-            state.section, state.scene.surface, state.scene.steps, state.scene.seed, state.lr, state.beta)
+            state.section,
+            state.scene.surface,
+            state.scene.steps,
+            state.scene.seed,
+            state.lr,
+            state.beta,
+        )
         assert back.scene.runs[0].hyper_dict() == state.scene.runs[0].hyper_dict()
 
 
 def test_defaults_make_a_short_link():
     assert lp.encode(lp.State()) == {"surface": "quadratic"}
-    assert lp.encode(lp.State("Phase diagram", lp.default_scene("Phase diagram"))) == {"surface": "quadratic",
-                                                                                      "section": "phase"}
+    assert lp.encode(lp.State("Phase diagram", lp.default_scene("Phase diagram"))) == {
+        "surface": "quadratic",
+        "section": "phase",
+    }
 
 
-@pytest.mark.parametrize("q, says", [
-    ({"section": "phase", "opt": "gd"}, "varies one rule of momentum"),
-    ({"section": "momentum", "surface": "rosenbrock"}, "unknown surface 'rosenbrock'"),
-    ({"opt": "gd,adam"}, "varies one rule"),
-    ({"steps": "20"}, "this page runs 100 to 2000"),
-    ({"lr": "-1"}, "lr='-1'"),
-    ({"section": "phase", "lr": "0.1"}, "needs both lr and beta"),
-    ({"beta": "1.5", "section": "phase", "lr": "0.1"}, "beta='1.5'"),
-    ({"zoom": "2"}, "'zoom' means nothing here"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "q, says",
+    [
+        ({"section": "phase", "opt": "gd"}, "varies one rule of momentum"),
+        ({"section": "momentum", "surface": "rosenbrock"}, "unknown surface 'rosenbrock'"),
+        ({"opt": "gd,adam"}, "varies one rule"),
+        ({"steps": "20"}, "this page runs 100 to 2000"),
+        ({"lr": "-1"}, "lr='-1'"),
+        ({"section": "phase", "lr": "0.1"}, "needs both lr and beta"),
+        ({"beta": "1.5", "section": "phase", "lr": "0.1"}, "beta='1.5'"),
+        ({"zoom": "2"}, "'zoom' means nothing here"),
+    ],
+)
 def test_a_bad_link_falls_back_with_a_notice(q, says):
     state, notices = lp.decode(q)
     assert any(says in n for n in notices), notices

@@ -138,8 +138,14 @@ def test_quadratic_slice_equals_closed_form():
 
 def test_non_finite_values_come_back_as_nan():
     loss = lambda p: jnp.sum(jnp.log(p["x"])) + 1.0 / p["y"]
-    z = slice_2d(loss, {"x": jnp.ones(2), "y": jnp.array(1.0)}, {"x": jnp.ones(2), "y": jnp.array(0.0)},
-                 {"x": jnp.zeros(2), "y": jnp.array(1.0)}, [-2.0, 0.0, 1.0], [-1.0, 0.0, 1.0])  # fmt: skip
+    z = slice_2d(
+        loss,
+        {"x": jnp.ones(2), "y": jnp.array(1.0)},
+        {"x": jnp.ones(2), "y": jnp.array(0.0)},
+        {"x": jnp.zeros(2), "y": jnp.array(1.0)},
+        [-2.0, 0.0, 1.0],
+        [-1.0, 0.0, 1.0],
+    )
     # α = -2 puts log below 0 (NaN); β = -1 puts y at 0 (inf)
     assert np.all(np.isnan(z[:, 0])) and np.all(np.isnan(z[0, :]))
     assert np.all(np.isfinite(z[1:, 1:]))
@@ -312,19 +318,25 @@ def test_a_loss_bound_to_data_by_partial_reuses_the_program_for_new_data():
     d1, d2 = random_plane(params, 0)
     grid = np.linspace(-1, 1, 5)
     bound = Partial(_data_loss, X, Y)
-    np.testing.assert_allclose(slice_2d(bound, params, d1, d2, grid, grid),
-                               slice_2d(mlp_loss, params, d1, d2, grid, grid), rtol=1e-5)
+    np.testing.assert_allclose(
+        slice_2d(bound, params, d1, d2, grid, grid), slice_2d(mlp_loss, params, d1, d2, grid, grid), rtol=1e-5
+    )
     np.testing.assert_allclose(top_eigenvalue(bound, params), top_eigenvalue(mlp_loss, params), rtol=1e-4)
     x2, y2 = np.asarray(X) + 1.0, np.asarray(Y) * 2.0  # computed here: an eager op compiles a kernel of its own
     counts = {}
-    for name, fn in (("slice", lambda b: slice_2d(b, params, d1, d2, grid, grid)),
-                     ("line", lambda b: line_interpolation(b, params, d1, grid)),
-                     ("top", lambda b: top_eigenvalue(b, params))):
+    for name, fn in (
+        ("slice", lambda b: slice_2d(b, params, d1, d2, grid, grid)),
+        ("line", lambda b: line_interpolation(b, params, d1, grid)),
+        ("top", lambda b: top_eigenvalue(b, params)),
+    ):
         fn(Partial(_data_loss, X, Y))
         with CompileCounter() as c:
             other = fn(Partial(_data_loss, x2, y2))
         counts[name] = c.count
         assert np.all(np.isfinite(other))
     assert counts == {"slice": 0, "line": 0, "top": 0}
-    np.testing.assert_allclose(slice_2d(Partial(_data_loss, x2, y2), params, d1, d2, grid, grid),
-                               slice_2d(lambda p: _data_loss(x2, y2, p), params, d1, d2, grid, grid), rtol=1e-5)
+    np.testing.assert_allclose(
+        slice_2d(Partial(_data_loss, x2, y2), params, d1, d2, grid, grid),
+        slice_2d(lambda p: _data_loss(x2, y2, p), params, d1, d2, grid, grid),
+        rtol=1e-5,
+    )

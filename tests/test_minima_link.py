@@ -70,8 +70,14 @@ def random_state(rng: random.Random) -> mp.State:
         start = None
         if rng.random() < 0.5:
             start = tuple(float(fmt(rng.uniform(*d))) for d in surface.domain)
-        scene = Scene(surface=name, surface_params=params, runs=tuple(_run(rng, section, k) for k in keys),
-                      start=start, steps=steps, formula=formula)
+        scene = Scene(
+            surface=name,
+            surface_params=params,
+            runs=tuple(_run(rng, section, k) for k in keys),
+            start=start,
+            steps=steps,
+            formula=formula,
+        )
         return mp.State(section, scene, grid=rng.choice(bs.GRIDS))
     runs = tuple(_run(rng, section, k) for k in (("sgd",) if section == "Escape" else mp.SADDLE_RACERS))
     seed = rng.randint(0, mp.SEED_MAX) if section == "Escape" else 0
@@ -91,8 +97,23 @@ def test_random_states_round_trip_state_link_state():
         assert mp.decode(q) == (state, []), q
         seen.update(q)
     # the generator reached every kind of parameter the page writes
-    assert {"surface", "f", "domain", "s.kappa", "opt", "start", "steps", "seed", "section", "grid", "anneal",
-            "saddle", "eps", "sgd.gamma", "momentum.momentum"} <= seen  # fmt: skip
+    assert {
+        "surface",
+        "f",
+        "domain",
+        "s.kappa",
+        "opt",
+        "start",
+        "steps",
+        "seed",
+        "section",
+        "grid",
+        "anneal",
+        "saddle",
+        "eps",
+        "sgd.gamma",
+        "momentum.momentum",
+    } <= seen
 
 
 # -- bad links ---------------------------------------------------------------------------------------------------------
@@ -127,7 +148,7 @@ BAD = [
     ({"section": "saddles", "surface": "rastrigin"}, "surface", "saddle", "unknown surface"),
     ({"section": "nowhere"}, "section", "Basins", "section='nowhere'"),
     ({"surface": "custom", "f": "x +* y"}, "surface", "himmelblau", "formula in the link cannot be used"),
-]  # fmt: skip
+]
 
 
 def _field(state: mp.State, what: str):
@@ -136,10 +157,19 @@ def _field(state: mp.State, what: str):
         key, name = what.split(".")
         run = next(r for r in scene.runs if r.optimizer == key)
         return run.schedule if name == "schedule" else run.hyper_dict()[name]
-    return {"grid": state.grid, "anneal": state.annealed, "saddle": state.saddle, "eps": state.eps,
-            "steps": scene.steps, "seed": scene.seed, "start": scene.start, "surface": scene.surface,
-            "section": state.section, "opt": tuple(r.optimizer for r in scene.runs),
-            "s.kappa": dict(scene.surface_params).get("kappa")}[what]  # fmt: skip
+    return {
+        "grid": state.grid,
+        "anneal": state.annealed,
+        "saddle": state.saddle,
+        "eps": state.eps,
+        "steps": scene.steps,
+        "seed": scene.seed,
+        "start": scene.start,
+        "surface": scene.surface,
+        "section": state.section,
+        "opt": tuple(r.optimizer for r in scene.runs),
+        "s.kappa": dict(scene.surface_params).get("kappa"),
+    }[what]
 
 
 @pytest.mark.parametrize(("query", "what", "value", "says"), BAD, ids=[str(b[0]) for b in BAD])
@@ -152,10 +182,50 @@ def test_a_bad_parameter_falls_back_with_a_notice_that_says_why(query, what, val
 
 def test_garbage_in_every_parameter_never_raises_and_gives_a_state_the_page_can_show():
     rng = random.Random(7)
-    keys = ["section", "surface", "s.kappa", "f", "domain", "opt", "start", "steps", "seed", "grid", "anneal",
-            "saddle", "eps", "gd.learning_rate", "sgd.gamma", "momentum.momentum", "adam.schedule", "zz"]
-    texts = ["", "-1", "0", "1", "1e309", "nan", "inf", "3,4", "0.5", "basins", "escape", "saddles", "custom",
-             "x^2 - y^2", "gd,adam", "sgd", "himmelblau", "six_hump_camel", "1,2,3,4", "🙂", "cosine", "600"]
+    keys = [
+        "section",
+        "surface",
+        "s.kappa",
+        "f",
+        "domain",
+        "opt",
+        "start",
+        "steps",
+        "seed",
+        "grid",
+        "anneal",
+        "saddle",
+        "eps",
+        "gd.learning_rate",
+        "sgd.gamma",
+        "momentum.momentum",
+        "adam.schedule",
+        "zz",
+    ]
+    texts = [
+        "",
+        "-1",
+        "0",
+        "1",
+        "1e309",
+        "nan",
+        "inf",
+        "3,4",
+        "0.5",
+        "basins",
+        "escape",
+        "saddles",
+        "custom",
+        "x^2 - y^2",
+        "gd,adam",
+        "sgd",
+        "himmelblau",
+        "six_hump_camel",
+        "1,2,3,4",
+        "🙂",
+        "cosine",
+        "600",
+    ]
     for _ in range(300):
         q = {k: rng.choice(texts) for k in rng.sample(keys, rng.randint(1, 6))}
         state, _ = mp.decode(q)
@@ -215,7 +285,8 @@ def test_a_minima_presets_figures_are_drawn_from_its_state(preset):
 
 
 def test_an_escape_state_without_a_local_minimum_cannot_be_drawn():
-    state = mp.State("Escape", Scene(surface="custom", runs=(RunSpec.default("sgd"),), formula=("x^2 + y^2",
-                                                                                                 ((-2, 2), (-2, 2)))))
+    state = mp.State(
+        "Escape", Scene(surface="custom", runs=(RunSpec.default("sgd"),), formula=("x^2 + y^2", ((-2, 2), (-2, 2))))
+    )
     with pytest.raises(ValueError, match="no local minimum"):
         mp.figures(state, THEMES["normal"])

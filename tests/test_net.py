@@ -73,8 +73,10 @@ def test_a_new_noise_level_seed_or_penalty_does_not_recompile(trained):
 
 def test_gradient_descent_sharpens_to_the_edge_of_stability():
     """Cohen et al. 2021: full-batch GD on a regression net raises λmax until it reaches 2/η, then hovers there."""
-    scene = replace(net.NetScene(dataset="regression", widths=(32, 32), noise=0.1, steps=1500),
-                    optimizer=RunSpec("gd", (("learning_rate", 0.1),)))
+    scene = replace(
+        net.NetScene(dataset="regression", widths=(32, 32), noise=0.1, steps=1500),
+        optimizer=RunSpec("gd", (("learning_rate", 0.1),)),
+    )
     tr = net.train(scene)
     steps, sharp = net.sharpness(tr, points=16)
     assert tr.diverged_at is None and sharp[0] < 0.7 * 20  # starts well below 2/η = 20
@@ -90,8 +92,13 @@ def test_settings_that_cannot_be_trained_raise_with_a_reason():
 
 
 def test_a_learning_rate_that_blows_up_is_reported_not_raised():
-    scene = net.NetScene(dataset="regression", widths=(16,), activation="relu", steps=300,
-                         optimizer=RunSpec("gd", (("learning_rate", 10.0),)))
+    scene = net.NetScene(
+        dataset="regression",
+        widths=(16,),
+        activation="relu",
+        steps=300,
+        optimizer=RunSpec("gd", (("learning_rate", 10.0),)),
+    )
     tr = net.train(scene)
     assert tr.diverged_at is not None and np.all(np.isfinite(tr.train_loss))  # frozen at its last good point
 

@@ -81,8 +81,9 @@ def test_mlp_gradients_for_every_activation(activation, batchnorm, x64):
     fd_check(pr.objective, off_kinks(pr.init(seed=2)))
 
 
-@pytest.mark.parametrize(("loss", "l2", "l1"), [("cross_entropy", 0.1, 0.0), ("mse", 0.0, 0.05),
-                                                ("cross_entropy", 0.1, 0.05)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("loss", "l2", "l1"), [("cross_entropy", 0.1, 0.0), ("mse", 0.0, 0.05), ("cross_entropy", 0.1, 0.05)]
+)
 def test_losses_and_penalties_gradients(loss, l2, l1, x64):
     pr = nn.problem(SMALL, nn.Model(SHAPE, "tanh", True), loss=loss, l2=l2, l1=l1)  # mse on 0/1 labels: allowed
     fd_check(pr.objective, pr.init(init="he", seed=3))
@@ -97,8 +98,16 @@ def test_dropout_gradient_with_a_fixed_key_and_its_masks(x64):
     key = lambda k: jax.random.key(k, impl="rbg")  # run's keys are threefry; rbg's compile 5x faster, same mask code
     p = off_kinks(pr.init(seed=4))
     fd_check(lambda q: pr.train_objective(q, key(7)), p, jit=True)
-    values = jax.jit(lambda q: jnp.stack([pr.train_objective(q, key(7)), pr.train_objective(q, key(7)),
-                                          pr.train_objective(q, key(8)), pr.objective(q)]))(p)
+    values = jax.jit(
+        lambda q: jnp.stack(
+            [
+                pr.train_objective(q, key(7)),
+                pr.train_objective(q, key(7)),
+                pr.train_objective(q, key(8)),
+                pr.objective(q),
+            ]
+        )
+    )(p)
     assert values[0] == values[1] and len(set(np.asarray(values[1:]).tolist())) == 3
     assert nn.problem(SMALL, nn.Model(SHAPE, "relu")).train_objective is None
 
@@ -242,8 +251,10 @@ def test_augmentations():
     assert ((y[n:] > 0.01) & (y[n:] < 0.99)).mean() > 0.2  # soft labels
     r = make_dataset("regression", n=40)
     x, y = augment(r.x_train, r.y_train, "flip", 1.0)
-    np.testing.assert_array_equal(np.concatenate([x[len(r.x_train):], y[len(r.x_train):, None]], 1),
-                                  -np.concatenate([r.x_train, r.y_train[:, None]], 1))
+    np.testing.assert_array_equal(
+        np.concatenate([x[len(r.x_train) :], y[len(r.x_train) :, None]], 1),
+        -np.concatenate([r.x_train, r.y_train[:, None]], 1),
+    )
     assert augment(d.x_train, d.y_train, "none", 1.0)[0] is not None and augmented(d, "none", 0.0) is d
     a = augmented(d, "mixup", 0.4)
     assert a is augmented(d, "mixup", 0.4) and a.x_test is d.x_test and a.augmentation == ("mixup", 0.4, 0)

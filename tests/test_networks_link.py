@@ -63,35 +63,57 @@ def random_state(rng, section: str) -> pg.State:
     d = pg.default_state(section)
     if section == pg.WHOLE:
         keys = [str(k) for k in rng.permutation(pg.WHOLE_OPTIMIZERS)[: int(rng.integers(0, 4))]]
-        return replace(d, whole=pg.Whole(tuple(random_run(rng, k) for k in keys), pick(rng, pg.WHOLE_SCALES),
-                                         int(rng.integers(0, 10_001)), pick(rng, range(50, 2001, 50))))  # fmt: skip
+        return replace(
+            d,
+            whole=pg.Whole(
+                tuple(random_run(rng, k) for k in keys),
+                pick(rng, pg.WHOLE_SCALES),
+                int(rng.integers(0, 10_001)),
+                pick(rng, range(50, 2001, 50)),
+            ),
+        )
     s = d.scene
     init = maybe(rng, s.init, INITS)
-    kw = dict(dataset=maybe(rng, s.dataset, DATASETS), noise=maybe(rng, s.noise, pg.NOISES),
-              n=maybe(rng, s.n, pg.POINTS), data_seed=maybe(rng, s.data_seed, range(10_001)),
-              widths=tuple(int(w) for w in rng.integers(1, 257, size=int(rng.integers(0, 5)))),
-              activation=maybe(rng, s.activation, ACTIVATIONS), init=init,
-              init_seed=maybe(rng, s.init_seed, range(99)),
-              init_scale=maybe(rng, s.init_scale, pg.INIT_SCALES) if init in pg.SCALED_INITS else s.init_scale)
+    kw = dict(
+        dataset=maybe(rng, s.dataset, DATASETS),
+        noise=maybe(rng, s.noise, pg.NOISES),
+        n=maybe(rng, s.n, pg.POINTS),
+        data_seed=maybe(rng, s.data_seed, range(10_001)),
+        widths=tuple(int(w) for w in rng.integers(1, 257, size=int(rng.integers(0, 5)))),
+        activation=maybe(rng, s.activation, ACTIVATIONS),
+        init=init,
+        init_seed=maybe(rng, s.init_seed, range(99)),
+        init_scale=maybe(rng, s.init_scale, pg.INIT_SCALES) if init in pg.SCALED_INITS else s.init_scale,
+    )
     if section == pg.SHARPNESS:
-        kw |= dict(steps=maybe(rng, s.steps, range(200, 3001, 100)),
-                   optimizer=RunSpec("gd", (("learning_rate", maybe(rng, 0.1, pg.SHARP_LRS)),)))  # fmt: skip
+        kw |= dict(
+            steps=maybe(rng, s.steps, range(200, 3001, 100)),
+            optimizer=RunSpec("gd", (("learning_rate", maybe(rng, 0.1, pg.SHARP_LRS)),)),
+        )
         return replace(d, scene=replace(s, **kw))
-    kw |= dict(steps=maybe(rng, s.steps, range(50, 3001, 50)), optimizer=random_run(rng, maybe(rng, "adam",
-                                                                                                pg.NET_OPTIMIZERS)))
+    kw |= dict(
+        steps=maybe(rng, s.steps, range(50, 3001, 50)), optimizer=random_run(rng, maybe(rng, "adam", pg.NET_OPTIMIZERS))
+    )
     state = d
     if section == pg.TRAIN:
         aug = maybe(rng, "none", AUGMENTATIONS)
-        kw |= dict(l2=maybe(rng, 0.0, pg.PENALTIES), l1=maybe(rng, 0.0, pg.PENALTIES),
-                   batchnorm=bool(rng.random() < 0.5), dropout=maybe(rng, 0.0, pg.DROPOUTS), augmentation=aug,
-                   strength=0.0 if aug == "none" else maybe(rng, pg.STRENGTHS[aug][1], pg.STRENGTHS[aug]))  # fmt: skip
+        kw |= dict(
+            l2=maybe(rng, 0.0, pg.PENALTIES),
+            l1=maybe(rng, 0.0, pg.PENALTIES),
+            batchnorm=bool(rng.random() < 0.5),
+            dropout=maybe(rng, 0.0, pg.DROPOUTS),
+            augmentation=aug,
+            strength=0.0 if aug == "none" else maybe(rng, pg.STRENGTHS[aug][1], pg.STRENGTHS[aug]),
+        )
         state = replace(d, step=maybe(rng, None, pg.recorded_steps(kw["steps"])[:-1]))
     elif section in pg.COMPARE:
         compare = pick(rng, pg.COMPARE[section].values())
         kind = pick(rng, pg.ON_AUGMENTATIONS)
-        change = {"L2 regularisation": (("l2", pick(rng, pg.PENALTIES[1:])),),
-                  "Augmentation": (("augmentation", kind), ("strength", pick(rng, pg.STRENGTHS[kind]))),
-                  "Dropout": (("dropout", pick(rng, pg.DROPOUTS[1:])),)}.get(compare, ())  # fmt: skip
+        change = {
+            "L2 regularisation": (("l2", pick(rng, pg.PENALTIES[1:])),),
+            "Augmentation": (("augmentation", kind), ("strength", pick(rng, pg.STRENGTHS[kind]))),
+            "Dropout": (("dropout", pick(rng, pg.DROPOUTS[1:])),),
+        }.get(compare, ())
         state = replace(d, compare=compare, change=change)
     return replace(state, scene=replace(s, **kw))
 
@@ -106,9 +128,32 @@ def test_random_states_round_trip_state_link_state():
         assert pg.decode(q) == (state, []), q
         seen |= set(q)
     # every parameter of the link was written at least once
-    assert {"section", "data", "noise", "n", "data_seed", "widths", "act", "init", "init_scale", "init_seed", "opt",
-            "steps", "l2", "l1", "bn", "dropout", "aug", "strength", "step", "compare", "gd.learning_rate",
-            "adam.b1", "scale", "seed"} <= seen  # fmt: skip
+    assert {
+        "section",
+        "data",
+        "noise",
+        "n",
+        "data_seed",
+        "widths",
+        "act",
+        "init",
+        "init_scale",
+        "init_seed",
+        "opt",
+        "steps",
+        "l2",
+        "l1",
+        "bn",
+        "dropout",
+        "aug",
+        "strength",
+        "step",
+        "compare",
+        "gd.learning_rate",
+        "adam.b1",
+        "scale",
+        "seed",
+    } <= seen
 
 
 def test_defaults_are_omitted_and_a_linear_model_has_empty_widths():
@@ -163,7 +208,7 @@ BAD = [  # (link, the parameter that must fall back, a word of the notice)
     ({"opt": "gd", "adam.learning_rate": "0.1"}, "adam.learning_rate", "means nothing here"),
     ({"section": "nowhere"}, "section", "this page has"),
     ({"foo": "1"}, "foo", "means nothing here"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("q, key, says", BAD, ids=lambda v: v if isinstance(v, str) else None)
@@ -181,11 +226,58 @@ def test_a_bad_parameter_falls_back_to_its_default_with_a_notice_that_names_it(q
 
 def test_garbage_never_raises_and_what_is_left_is_canonical():
     rng = np.random.default_rng(7)
-    keys = ["section", "data", "noise", "n", "data_seed", "widths", "act", "init", "init_scale", "init_seed", "opt",
-            "steps", "l2", "l1", "bn", "dropout", "aug", "strength", "step", "compare", "scale", "seed",
-            "gd.learning_rate", "adam.b1", "sgd.schedule", "momentum.momentum"]  # fmt: skip
-    junk = ["", "0", "-1", "1e309", "nan", "inf", "abc", ",", "16,,16", "300", "0.5", "3000", "x" * 500, "é", "1,2,3",
-            "None", "true", "gd,adam,gd", "init", "test", "whole", "aug"]  # fmt: skip
+    keys = [
+        "section",
+        "data",
+        "noise",
+        "n",
+        "data_seed",
+        "widths",
+        "act",
+        "init",
+        "init_scale",
+        "init_seed",
+        "opt",
+        "steps",
+        "l2",
+        "l1",
+        "bn",
+        "dropout",
+        "aug",
+        "strength",
+        "step",
+        "compare",
+        "scale",
+        "seed",
+        "gd.learning_rate",
+        "adam.b1",
+        "sgd.schedule",
+        "momentum.momentum",
+    ]
+    junk = [
+        "",
+        "0",
+        "-1",
+        "1e309",
+        "nan",
+        "inf",
+        "abc",
+        ",",
+        "16,,16",
+        "300",
+        "0.5",
+        "3000",
+        "x" * 500,
+        "é",
+        "1,2,3",
+        "None",
+        "true",
+        "gd,adam,gd",
+        "init",
+        "test",
+        "whole",
+        "aug",
+    ]
     for _ in range(400):
         q = {pick(rng, keys): pick(rng, junk) for _ in range(int(rng.integers(1, 8)))}
         state, notices = pg.decode(q)
@@ -208,7 +300,8 @@ def test_each_presets_figures_are_the_sections_charts():
     assert sorted(test) == sorted(f"{k}-{s}" for k in ("train", "test", "curves") for s in ("off", "on"))
     assert len({(f.data[0].zmin, f.data[0].zmax) for k, f in test.items() if not k.startswith("curves")}) == 1
     assert sorted(figs["symmetric-initialisation"]) == sorted(
-        ["curves", *(f"{r}-{v}" for r in ("fit", "slice") for v in ("zeros", "constant-0.1", "xavier"))])
+        ["curves", *(f"{r}-{v}" for r in ("fit", "slice") for v in ("zeros", "constant-0.1", "xavier"))]
+    )
     (sharp,) = figs["edge-of-stability"].values()
     assert "2/η = 20" in json.dumps(sharp.to_plotly_json()["layout"]["annotations"], ensure_ascii=False)
     assert sharp.data[0].x[-1] == 3000

@@ -13,16 +13,56 @@ from test_optim_support import HIMMELBLAU
 from optim import OPTIMIZERS, Hyper, Optimizer, run
 
 KEYS = ["gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "newton"]
-TITLES = ["Gradient descent", "SGD (gradient noise)", "Momentum (heavy ball)", "Nesterov momentum", "AdaGrad",
-          "RMSProp", "Adam", "AdamW", "Newton (damped)"]  # fmt: skip
-OPTAX_FN = {"gd": optax.sgd, "sgd": optax.noisy_sgd, "momentum": optax.sgd, "nesterov": optax.sgd,
-            "adagrad": optax.adagrad, "rmsprop": optax.rmsprop, "adam": optax.adam, "adamw": optax.adamw}  # fmt: skip
+TITLES = [
+    "Gradient descent",
+    "SGD (gradient noise)",
+    "Momentum (heavy ball)",
+    "Nesterov momentum",
+    "AdaGrad",
+    "RMSProp",
+    "Adam",
+    "AdamW",
+    "Newton (damped)",
+]
+OPTAX_FN = {
+    "gd": optax.sgd,
+    "sgd": optax.noisy_sgd,
+    "momentum": optax.sgd,
+    "nesterov": optax.sgd,
+    "adagrad": optax.adagrad,
+    "rmsprop": optax.rmsprop,
+    "adam": optax.adam,
+    "adamw": optax.adamw,
+}
 NO_OPTAX_DEFAULT = {"learning_rate", "momentum"}  # optax: required, and None (= no momentum) for sgd's momentum
 # Chosen for the classroom, on purpose: at optax's eta=0.01 the noise moves a Himmelblau path by 0.003 (of a span of
 # 10), so "SGD" would draw exactly GD's path; at 10 it jitters visibly and can change basin (six-hump camel).
 TEACHING_DEFAULTS = {("sgd", "eta"): 10.0}
-KATEX = {"theta", "eta", "nabla", "beta", "begin", "end", "frac", "sqrt", "hat", "epsilon", "lambda", "sum",
-         "textstyle", "le", "mathcal", "left", "right", "xi", "sim", "sigma", "gamma", "rho", "quad"}  # fmt: skip
+KATEX = {
+    "theta",
+    "eta",
+    "nabla",
+    "beta",
+    "begin",
+    "end",
+    "frac",
+    "sqrt",
+    "hat",
+    "epsilon",
+    "lambda",
+    "sum",
+    "textstyle",
+    "le",
+    "mathcal",
+    "left",
+    "right",
+    "xi",
+    "sim",
+    "sigma",
+    "gamma",
+    "rho",
+    "quad",
+}
 
 
 def test_keys_and_titles_in_order():

@@ -141,8 +141,9 @@ def test_sgd_noise_is_seeded_and_leaves_the_gd_path():
 
 def test_sgd_noise_variance_anneals_as_eta_over_1_plus_t_to_the_gamma():
     # on a flat surface the update is pure noise: u_t = -lr xi_t with Var xi_t = eta / (1 + t)^gamma
-    flat = QUADRATIC.__class__(key="flat", title="flat", f=lambda x, y: 0.0 * x + 0.0 * y, domain=((-9, 9),) * 2,
-                               latex="", lesson="")  # fmt: skip
+    flat = QUADRATIC.__class__(
+        key="flat", title="flat", f=lambda x, y: 0.0 * x + 0.0 * y, domain=((-9, 9),) * 2, latex="", lesson=""
+    )
     lr, eta, gamma, m, steps = 0.1, 2.0, 0.55, 4000, 30
     tr = run(flat, "sgd", start=np.zeros((m, 2), np.float32), steps=steps, learning_rate=lr, eta=eta, gamma=gamma)
     noise = -np.diff(tr.xy, axis=1) / lr  # (m, steps, 2): xi_t for t = 0 .. steps - 1

@@ -56,8 +56,9 @@ def test_record_every_keeps_every_kth_step_the_start_and_the_last():
     np.testing.assert_allclose(tr.loss, full.loss[:, expected], rtol=1e-6, atol=1e-7)
 
 
-@pytest.mark.parametrize(("steps", "every", "expected"), [(1000, 1000, [0, 1000]), (10, 3, [0, 3, 6, 9, 10]),
-                                                          (5, 50, [0, 5]), (0, 1, [0])])  # fmt: skip
+@pytest.mark.parametrize(
+    ("steps", "every", "expected"), [(1000, 1000, [0, 1000]), (10, 3, [0, 3, 6, 9, 10]), (5, 50, [0, 5]), (0, 1, [0])]
+)
 def test_record_steps(steps, every, expected):
     tr = run(QUADRATIC, "gd", start=STARTS[:2] / 4, steps=steps, record_every=every, learning_rate=0.1)
     np.testing.assert_array_equal(tr.steps, expected)
@@ -171,8 +172,9 @@ def test_train_objective_drives_the_updates_with_a_fresh_key_each_step():
     assert len(masks) > 3  # fresh keys: not one mask repeated
     again = run(least_squares, "gd", start=P0, steps=50, learning_rate=0.05, train_objective=_masked_least_squares)
     np.testing.assert_array_equal(tr.xy["w"], again.xy["w"])  # same seed, same masks
-    other = run(least_squares, "gd", start=P0, steps=50, learning_rate=0.05, seed=1,
-                train_objective=_masked_least_squares)
+    other = run(
+        least_squares, "gd", start=P0, steps=50, learning_rate=0.05, seed=1, train_objective=_masked_least_squares
+    )
     assert not np.allclose(tr.xy["w"], other.xy["w"])
     assert tr.loss[-1] < 0.2 * tr.loss[0]
 

@@ -16,8 +16,14 @@ from scenes.url import decode
 def test_at_least_one_preset_per_page_and_the_issues_lessons_are_there():
     assert {p.page for p in PRESETS.values()} == set(PAGES)
     titles = " ".join(p.title.lower() for p in PRESETS.values())
-    for lesson in ("too large a learning rate", "momentum through a narrow valley", "stuck in a local minimum",
-                   "escaping with noise", "newton finds the saddle", "zero initialisation"):
+    for lesson in (
+        "too large a learning rate",
+        "momentum through a narrow valley",
+        "stuck in a local minimum",
+        "escaping with noise",
+        "newton finds the saddle",
+        "zero initialisation",
+    ):
         assert lesson in titles
 
 
@@ -34,10 +40,12 @@ def test_every_preset_round_trips_link_state_link(preset):
 
 def test_malformed_preset_files_are_refused_with_the_file_named(tmp_path):
     bad = tmp_path / "bad.toml"
-    for text, says in (('title = "t"\npage = "nowhere"\nlesson = "l"', "page 'nowhere'"),
-                       ('title = "t"\npage = "minima"', "needs lesson"),
-                       ('title = "t"\npage = "minima"\nlesson = "l"\n[link]\nsteps = 5', "as text"),
-                       ("title = ", "bad.toml")):
+    for text, says in (
+        ('title = "t"\npage = "nowhere"\nlesson = "l"', "page 'nowhere'"),
+        ('title = "t"\npage = "minima"', "needs lesson"),
+        ('title = "t"\npage = "minima"\nlesson = "l"\n[link]\nsteps = 5', "as text"),
+        ("title = ", "bad.toml"),
+    ):
         bad.write_text(text)
         with pytest.raises(ValueError, match=says):
             read(bad)
@@ -47,8 +55,12 @@ def test_malformed_preset_files_are_refused_with_the_file_named(tmp_path):
     assert read_folder(tmp_path)["good"].url == "/minima?section=escape"
 
 
-PAGE_FILES = {"trajectories": None, "learning-rate": "views/lr_lab.py", "minima": "views/minima.py",
-              "networks": "views/networks.py"}  # fmt: skip
+PAGE_FILES = {
+    "trajectories": None,
+    "learning-rate": "views/lr_lab.py",
+    "minima": "views/minima.py",
+    "networks": "views/networks.py",
+}
 
 
 @pytest.mark.parametrize("preset", list(PRESETS.values()), ids=lambda p: p.name)

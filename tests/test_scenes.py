@@ -132,7 +132,7 @@ def test_rest_at_an_undocumented_minimum_is_named_as_such():
     """Lévi N.13 lists only its global minimum; a run stopping in one of its ~300 local minima says so."""
     r = compute(Scene(surface="levi_n13", runs=(RunSpec.default("adam"),))).runs[0]
     assert r.outcome.kind == "rest" and "a local minimum not among the documented points" in r.outcome.text
-    (g, h), = local_models(SURFACES["levi_n13"], r.xy[-1:])
+    ((g, h),) = local_models(SURFACES["levi_n13"], r.xy[-1:])
     assert newton_distance(g, h) < REACH_TOL * SURFACES["levi_n13"].span and np.linalg.eigvalsh(h).min() > 0
 
 

@@ -15,18 +15,27 @@ from optim.schedules import KINDS, LATEX, Schedule
 
 SCHEDULES = {  # several parameter sets per kind, edge cases included (a decay shorter than the run, every step)
     "constant": [Schedule()],
-    "step": [Schedule("step", transition_steps=50, decay_rate=0.5),
-             Schedule("step", transition_steps=7, decay_rate=0.9),
-             Schedule("step", transition_steps=1, decay_rate=0.97)],
-    "exponential": [Schedule("exponential", transition_steps=100, decay_rate=0.5),
-                    Schedule("exponential", transition_steps=13, decay_rate=0.8),
-                    Schedule("exponential", transition_steps=1, decay_rate=0.99)],
-    "cosine": [Schedule("cosine", decay_steps=300), Schedule("cosine", decay_steps=120, alpha=0.1),
-               Schedule("cosine", decay_steps=1, alpha=0.5)],
-    "warmup_cosine": [Schedule("warmup_cosine", warmup_steps=30, decay_steps=300, alpha=0.01),
-                      Schedule("warmup_cosine", warmup_steps=0, decay_steps=250),
-                      Schedule("warmup_cosine", warmup_steps=50, decay_steps=60, alpha=0.2, init_value=0.1)],
-}  # fmt: skip
+    "step": [
+        Schedule("step", transition_steps=50, decay_rate=0.5),
+        Schedule("step", transition_steps=7, decay_rate=0.9),
+        Schedule("step", transition_steps=1, decay_rate=0.97),
+    ],
+    "exponential": [
+        Schedule("exponential", transition_steps=100, decay_rate=0.5),
+        Schedule("exponential", transition_steps=13, decay_rate=0.8),
+        Schedule("exponential", transition_steps=1, decay_rate=0.99),
+    ],
+    "cosine": [
+        Schedule("cosine", decay_steps=300),
+        Schedule("cosine", decay_steps=120, alpha=0.1),
+        Schedule("cosine", decay_steps=1, alpha=0.5),
+    ],
+    "warmup_cosine": [
+        Schedule("warmup_cosine", warmup_steps=30, decay_steps=300, alpha=0.01),
+        Schedule("warmup_cosine", warmup_steps=0, decay_steps=250),
+        Schedule("warmup_cosine", warmup_steps=50, decay_steps=60, alpha=0.2, init_value=0.1),
+    ],
+}
 ALL = [s for kind in KINDS for s in SCHEDULES[kind]]
 STARTS = np.array([(-4.0, 4.0), (1.0, -3.5), (0.5, 0.5)], np.float32)
 STEPS = 200
@@ -51,13 +60,20 @@ def test_multipliers_equal_optax_schedules(schedule, lr):
 
 
 def test_multipliers_by_hand():
-    np.testing.assert_array_equal(Schedule("step", transition_steps=2, decay_rate=0.5).multipliers(5),
-                                  [1, 1, 0.5, 0.5, 0.25])  # fmt: skip
+    np.testing.assert_array_equal(
+        Schedule("step", transition_steps=2, decay_rate=0.5).multipliers(5), [1, 1, 0.5, 0.5, 0.25]
+    )
     c = 0.5 * np.cos(np.pi / 4)
-    np.testing.assert_allclose(Schedule("cosine", decay_steps=4, alpha=0.2).multipliers(6),
-                               [1, 0.2 + 0.8 * (0.5 + c), 0.6, 0.2 + 0.8 * (0.5 - c), 0.2, 0.2], rtol=1e-6)  # fmt: skip
-    np.testing.assert_allclose(Schedule("warmup_cosine", warmup_steps=4, decay_steps=6).multipliers(7),
-                               [0, 0.25, 0.5, 0.75, 1, 0.5, 0], atol=1e-7)  # fmt: skip
+    np.testing.assert_allclose(
+        Schedule("cosine", decay_steps=4, alpha=0.2).multipliers(6),
+        [1, 0.2 + 0.8 * (0.5 + c), 0.6, 0.2 + 0.8 * (0.5 - c), 0.2, 0.2],
+        rtol=1e-6,
+    )
+    np.testing.assert_allclose(
+        Schedule("warmup_cosine", warmup_steps=4, decay_steps=6).multipliers(7),
+        [0, 0.25, 0.5, 0.75, 1, 0.5, 0],
+        atol=1e-7,
+    )
 
 
 @functools.cache
@@ -85,8 +101,14 @@ def test_the_schedule_changes_the_path():
 def test_first_updates_use_m0_then_m1():
     # GD with a halving every update: p1 = p0 - lr g0, p2 = p1 - lr/2 g1
     lr = 0.002
-    tr = run(HIMMELBLAU, "gd", start=STARTS[0], steps=2, learning_rate=lr,
-             schedule=Schedule("step", transition_steps=1, decay_rate=0.5))  # fmt: skip
+    tr = run(
+        HIMMELBLAU,
+        "gd",
+        start=STARTS[0],
+        steps=2,
+        learning_rate=lr,
+        schedule=Schedule("step", transition_steps=1, decay_rate=0.5),
+    )
     grad = lambda p: np.asarray(__import__("jax").grad(HIMMELBLAU.loss)(p), np.float64)
     p1 = STARTS[0] - lr * grad(STARTS[0])
     np.testing.assert_allclose(tr.xy[1], p1, rtol=1e-6)

@@ -16,9 +16,12 @@ from scenes.url import decode, encode, fmt
 from surfaces import SURFACES
 
 FORMULA = ("sin(x)*cos(y) + 0.1*(x^2 + y^2)", ((-3.0, 3.0), (-2.5, 2.0)))
-SCHEDULES = (None, Schedule("step", transition_steps=50, decay_rate=0.3),
-             Schedule("cosine", decay_steps=400, alpha=0.01),
-             Schedule("warmup_cosine", decay_steps=300, warmup_steps=30, alpha=0.0))  # fmt: skip
+SCHEDULES = (
+    None,
+    Schedule("step", transition_steps=50, decay_rate=0.3),
+    Schedule("cosine", decay_steps=400, alpha=0.01),
+    Schedule("warmup_cosine", decay_steps=300, warmup_steps=30, alpha=0.0),
+)
 
 
 @st.composite
@@ -47,8 +50,15 @@ def scenes(draw):
     start = None
     if draw(st.booleans()):
         start = tuple(float(fmt(draw(st.floats(*d)))) for d in domain)
-    return Scene(surface=name, surface_params=params, runs=draw(runs()), start=start,
-                 steps=draw(st.integers(10, 2000)), seed=draw(st.integers(0, 10**6)), formula=formula)
+    return Scene(
+        surface=name,
+        surface_params=params,
+        runs=draw(runs()),
+        start=start,
+        steps=draw(st.integers(10, 2000)),
+        seed=draw(st.integers(0, 10**6)),
+        formula=formula,
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -64,7 +74,8 @@ def test_scene_to_link_to_scene_is_the_same_scene(scene):
         defaults = {p.name: p.default for p in SURFACES[scene.surface].params}
         assert {**defaults, **dict(back.surface_params)} == {**defaults, **dict(scene.surface_params)}
     assert [(r.optimizer, r.hyper_dict(), r.schedule) for r in back.runs] == [
-        (r.optimizer, r.hyper_dict(), r.schedule) for r in scene.runs]
+        (r.optimizer, r.hyper_dict(), r.schedule) for r in scene.runs
+    ]
     assert (back.steps, back.seed) == (scene.steps, scene.seed)
 
 
@@ -78,27 +89,30 @@ def test_a_formula_link_reads_back():
     assert notices == [] and scene.formula == FORMULA and scene.runs[0].hyper_dict()["learning_rate"] == 0.1
 
 
-@pytest.mark.parametrize("q, says", [
-    ({"surface": "nowhere"}, "unknown surface 'nowhere'"),
-    ({"surface": "custom", "f": "__import__('os')"}, "formula in the link cannot be used"),
-    ({"surface": "custom", "f": "x^2", "domain": "1,2,3"}, "expected 4 numbers"),
-    ({"surface": "custom", "f": "log(x)", "domain": "-1,1,-1,1"}, "formula in the link cannot be used"),
-    ({"surface": "quadratic", "s.kappa": "1e9"}, "must lie in"),
-    ({"opt": "gd,gd"}, "different optimizers"),
-    ({"opt": "gd,zeta"}, "different optimizers"),
-    ({"opt": ""}, "different optimizers"),
-    ({"steps": "5"}, "must lie in [10, 2000]"),
-    ({"steps": "ten"}, "steps='ten'"),
-    ({"seed": "-1"}, "must lie in"),
-    ({"start": "nan,1"}, "not a finite number"),
-    ({"start": "100,100"}, "outside the surface's domain"),
-    ({"opt": "adam", "adam.learning_rate": "inf"}, "not a finite number"),
-    ({"opt": "adam", "adam.learning_rate": "50"}, "must lie in"),
-    ({"opt": "adam", "adam.schedule": "sawtooth"}, "unknown schedule"),
-    ({"opt": "adam", "adam.schedule": "step,transition_steps=0"}, "transition_steps >= 1"),
-    ({"opt": "adam", "adam.schedule": "cosine,colour=red"}, "unknown schedule field"),
-    ({"zoom": "3"}, "'zoom' means nothing here"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "q, says",
+    [
+        ({"surface": "nowhere"}, "unknown surface 'nowhere'"),
+        ({"surface": "custom", "f": "__import__('os')"}, "formula in the link cannot be used"),
+        ({"surface": "custom", "f": "x^2", "domain": "1,2,3"}, "expected 4 numbers"),
+        ({"surface": "custom", "f": "log(x)", "domain": "-1,1,-1,1"}, "formula in the link cannot be used"),
+        ({"surface": "quadratic", "s.kappa": "1e9"}, "must lie in"),
+        ({"opt": "gd,gd"}, "different optimizers"),
+        ({"opt": "gd,zeta"}, "different optimizers"),
+        ({"opt": ""}, "different optimizers"),
+        ({"steps": "5"}, "must lie in [10, 2000]"),
+        ({"steps": "ten"}, "steps='ten'"),
+        ({"seed": "-1"}, "must lie in"),
+        ({"start": "nan,1"}, "not a finite number"),
+        ({"start": "100,100"}, "outside the surface's domain"),
+        ({"opt": "adam", "adam.learning_rate": "inf"}, "not a finite number"),
+        ({"opt": "adam", "adam.learning_rate": "50"}, "must lie in"),
+        ({"opt": "adam", "adam.schedule": "sawtooth"}, "unknown schedule"),
+        ({"opt": "adam", "adam.schedule": "step,transition_steps=0"}, "transition_steps >= 1"),
+        ({"opt": "adam", "adam.schedule": "cosine,colour=red"}, "unknown schedule field"),
+        ({"zoom": "3"}, "'zoom' means nothing here"),
+    ],
+)
 def test_bad_links_fall_back_to_defaults_with_a_notice(q, says):
     scene, notices = decode(q)
     assert any(says in n for n in notices), notices
@@ -117,8 +131,16 @@ def open_link(page: str | None, **query: str) -> AppTest:
 
 
 def test_trajectories_opens_at_the_linked_scene_and_keeps_the_link_current():
-    at = open_link(None, surface="custom", f=FORMULA[0], domain="-3,3,-2.5,2", opt="gd,adam", start="1,0.5",
-                   steps="500", **{"adam.learning_rate": "0.1", "adam.schedule": "cosine,alpha=0.01"})
+    at = open_link(
+        None,
+        surface="custom",
+        f=FORMULA[0],
+        domain="-3,3,-2.5,2",
+        opt="gd,adam",
+        start="1,0.5",
+        steps="500",
+        **{"adam.learning_rate": "0.1", "adam.schedule": "cosine,alpha=0.01"},
+    )
     assert at.selectbox(key="surface").value == "custom" and at.text_input(key="formula").value == FORMULA[0]
     assert at.multiselect(key="optimizers").value == ["gd", "adam"]
     assert at.select_slider(key="adam.learning_rate").value == 0.1
@@ -192,8 +214,15 @@ def test_a_section_in_the_link_opens_that_section():
     assert at.query_params["section"] in ("escape", ["escape"])
 
 
-@pytest.mark.parametrize("query, says", [({"theme": "dark"}, "theme='dark'"), ({"section": "nowhere"}, "section="),
-                                         ({"view": "4d"}, "view='4d'"), ({"hide": "<script>"}, "hide=")])
+@pytest.mark.parametrize(
+    "query, says",
+    [
+        ({"theme": "dark"}, "theme='dark'"),
+        ({"section": "nowhere"}, "section="),
+        ({"view": "4d"}, "view='4d'"),
+        ({"hide": "<script>"}, "hide="),
+    ],
+)
 def test_bad_page_parameters_fall_back_with_a_notice(query, says):
     at = open_link("views/minima.py" if "section" in query else None, **query)
     assert not at.exception and not at.error

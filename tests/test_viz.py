@@ -179,8 +179,11 @@ def test_shade_is_banded_and_top_row_is_largest_y():
 def test_crowded_critical_points_keep_the_map_readable():
     lattice = tuple(Marker(float(i), float(j), 1.0, "local") for i in range(-4, 5) for j in range(-4, 5))
     saddles = tuple(Marker(i + 0.5, float(j), 2.0, "saddle") for i in range(-4, 4) for j in range(-4, 5))
-    fig = json.loads(contour_figure(background(), DOMAIN, hover(), MARKERS[:1] + lattice + saddles, make_paths(20),
-                                    (-4, 4), THEME).to_json())
+    fig = json.loads(
+        contour_figure(
+            background(), DOMAIN, hover(), MARKERS[:1] + lattice + saddles, make_paths(20), (-4, 4), THEME
+        ).to_json()
+    )
     by_name = {t["name"]: t for t in fig["data"]}
     assert by_name["saddle point"]["visible"] == "legendonly"  # one click in the legend shows all 72
     assert by_name["local minimum"]["visible"] is True and by_name["local minimum"]["opacity"] < 1
@@ -189,8 +192,9 @@ def test_crowded_critical_points_keep_the_map_readable():
 
 def test_racers_of_one_optimizer_share_its_colour_and_differ_by_dash():
     base = make_paths(20)[0]
-    twins = tuple(Path(base.key, f"{base.label} #{i}", base.xy, base.loss, dash=d)
-                  for i, d in enumerate(dashes([base.key] * 3)))
+    twins = tuple(
+        Path(base.key, f"{base.label} #{i}", base.xy, base.loss, dash=d) for i, d in enumerate(dashes([base.key] * 3))
+    )
     assert [p.dash for p in twins] == ["solid", "dash", "dot"]
     fig = json.loads(contour_figure(background(), DOMAIN, hover(), MARKERS, twins, (-4, 4), THEME).to_json())
     lines = [t for t in fig["data"] if t.get("mode") == "lines" and t.get("showlegend")]

@@ -55,12 +55,17 @@ def losses(n=201):
 def test_curves_keep_label_colour_dash_and_gaps(theme):
     steps, train, test = losses()
     train[40:50] = np.nan
-    fig = as_json(curves_figure(steps, [("train", train, TRAIN_COLOR, "solid"), ("test", test, TEST_COLOR, "dash")],
-                                theme))  # fmt: skip
+    fig = as_json(
+        curves_figure(steps, [("train", train, TRAIN_COLOR, "solid"), ("test", test, TEST_COLOR, "dash")], theme)
+    )
     tr, te = named(fig, "train"), named(fig, "test")
     assert tr["type"] == te["type"] == "scatter" and tr["mode"] == "lines"
     assert (tr["line"]["color"], tr["line"]["dash"], te["line"]["color"], te["line"]["dash"]) == (
-        TRAIN_COLOR, "solid", TEST_COLOR, "dash")  # fmt: skip
+        TRAIN_COLOR,
+        "solid",
+        TEST_COLOR,
+        "dash",
+    )
     assert tr["line"]["width"] == theme.line_width
     y = decode(tr["y"])
     assert tr["y"]["dtype"] == "f4" and "bdata" in tr["y"] and tr["x"]["dtype"] == "i4"
@@ -74,16 +79,24 @@ def test_log_axis_drops_zeros_and_negatives_and_copes_with_all_nan():
     steps, train, _ = losses(6)
     bad = np.array([1.0, 0.0, -2.0, np.inf, 0.5, np.nan])
     curves = [("bad", bad, TRAIN_COLOR, "solid"), ("empty", np.full(6, np.nan), TEST_COLOR, "dot")]
-    fig = as_json(curves_figure(steps, curves, THEMES["normal"], hlines=[(0.0, "zero"), (-1.0, "negative"),
-                                                                         (0.3, "kept")]))  # fmt: skip
+    fig = as_json(
+        curves_figure(steps, curves, THEMES["normal"], hlines=[(0.0, "zero"), (-1.0, "negative"), (0.3, "kept")])
+    )
     y = decode(named(fig, "bad")["y"])
     np.testing.assert_array_equal(np.isfinite(y), [True, False, False, False, True, False])
     assert np.isnan(decode(named(fig, "empty")["y"])).all()
     texts = [a["text"] for a in fig["layout"]["annotations"]]
     assert texts == ["<b>kept</b>"]  # a log axis cannot place 0 or −1
     # the same values on a linear axis keep zero and the negative, and every line
-    lin = as_json(curves_figure(steps, [("bad", bad, TRAIN_COLOR, "solid")], THEMES["normal"], log_y=False,
-                                hlines=[(0.0, "zero"), (-1.0, "negative")]))  # fmt: skip
+    lin = as_json(
+        curves_figure(
+            steps,
+            [("bad", bad, TRAIN_COLOR, "solid")],
+            THEMES["normal"],
+            log_y=False,
+            hlines=[(0.0, "zero"), (-1.0, "negative")],
+        )
+    )
     np.testing.assert_array_equal(decode(named(lin, "bad")["y"])[:3], [1.0, 0.0, -2.0])
     assert lin["layout"]["yaxis"]["type"] == "linear"
     assert [a["text"] for a in lin["layout"]["annotations"]] == ["<b>zero</b>", "<b>negative</b>"]
@@ -98,10 +111,18 @@ def test_length_mismatch_is_an_error():
 def test_marker_step_hline_and_right_axis(theme):
     steps, train, _ = losses()
     sharp = np.linspace(0, 21, len(steps))
-    fig = as_json(curves_figure(
-        steps, [("sharpness", sharp, "#009E73", "solid")], theme, y_title="λmax", log_y=False, marker_step=400,
-        hlines=[(20.0, "2/η = 20")], y2=("training loss", [("loss", train, "#999999", "dot")]),
-    ))
+    fig = as_json(
+        curves_figure(
+            steps,
+            [("sharpness", sharp, "#009E73", "solid")],
+            theme,
+            y_title="λmax",
+            log_y=False,
+            marker_step=400,
+            hlines=[(20.0, "2/η = 20")],
+            y2=("training loss", [("loss", train, "#999999", "dot")]),
+        )
+    )
     lay = fig["layout"]
     vline = next(s for s in lay["shapes"] if s["x0"] == s["x1"] == 400)
     assert vline["line"]["dash"] == "dot" and vline["yref"] == "paper"
@@ -141,7 +162,11 @@ def test_line_figure_marks_init_and_trained(theme):
     fig = as_json(line_figure(a, train, train + 0.1, theme, height=300))
     tr, te = named(fig, "training loss"), named(fig, "test loss")
     assert (tr["line"]["color"], tr["line"]["dash"], te["line"]["color"], te["line"]["dash"]) == (
-        TRAIN_COLOR, "solid", TEST_COLOR, "dash")  # fmt: skip
+        TRAIN_COLOR,
+        "solid",
+        TEST_COLOR,
+        "dash",
+    )
     assert sorted(s["x0"] for s in fig["layout"]["shapes"]) == [0.0, 1.0]
     assert {a["text"] for a in fig["layout"]["annotations"]} == {"init", "trained"}
     assert fig["layout"]["yaxis"]["type"] == "log" and fig["layout"]["height"] == 300
@@ -356,8 +381,14 @@ def test_presenter_draws_thicker_lines_and_bigger_dots():
 
 
 def test_viz_networks_imports_neither_jax_nor_streamlit():
-    code = ("import sys, viz.networks, viz.net_curves; "
-            "print(sorted(m for m in ('jax', 'streamlit') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)  # fmt: skip
+    code = (
+        "import sys, viz.networks, viz.net_curves; print(sorted(m for m in ('jax', 'streamlit') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert out.stdout.strip() == "[]"

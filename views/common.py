@@ -33,8 +33,11 @@ def chart_config(filename: str) -> dict:
     saves" holds (PNG or SVG, at 3x; the figure carries the theme). Read at the top of each run: a click on that
     control is in session_state when the rerun starts, before the panel is drawn again."""
     fmt = st.session_state.get("export.camera") or "png"  # None: the control deselected
-    return {"displaylogo": False, "scrollZoom": False,
-            "toImageButtonOptions": {"format": fmt, "scale": 3, "filename": filename}}
+    return {
+        "displaylogo": False,
+        "scrollZoom": False,
+        "toImageButtonOptions": {"format": fmt, "scale": 3, "filename": filename},
+    }
 
 
 def outcomes(result: Result, *, header: bool = True) -> None:
@@ -45,9 +48,12 @@ def outcomes(result: Result, *, header: bool = True) -> None:
     repeated = len(set(keys)) < len(keys)  # then the racers differ by dash: show each one's line, not a dot
     for r, dash in zip(result.runs, dashes(keys), strict=True):
         c = color(r.spec.optimizer)
-        dot = (f'<svg width="30" height="10" style="vertical-align:middle"><line x1="1" y1="5" x2="29" y2="5" '
-               f'stroke="{c}" stroke-width="3.5" stroke-dasharray="{DASH_ARRAYS[dash]}"/></svg>' if repeated
-               else f'<span style="color:{c};font-size:1.3em">●</span>')
+        dot = (
+            f'<svg width="30" height="10" style="vertical-align:middle"><line x1="1" y1="5" x2="29" y2="5" '
+            f'stroke="{c}" stroke-width="3.5" stroke-dasharray="{DASH_ARRAYS[dash]}"/></svg>'
+            if repeated
+            else f'<span style="color:{c};font-size:1.3em">●</span>'
+        )
         lines.append(f"{dot} <b>{html.escape(r.label)}</b> {html.escape(r.outcome.text)}")
     st.markdown('<div class="lll-outcomes">' + "<br>".join(lines) + "</div>", unsafe_allow_html=True)
 
@@ -64,9 +70,14 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
     with charts:
         head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
         head.markdown(f"#### {title}")
-        section = switch.segmented_control("Section", sections, default=sections[0], key=key,
-                                           format_func=lambda s: (short or {}).get(s, s),
-                                           label_visibility="collapsed")
+        section = switch.segmented_control(
+            "Section",
+            sections,
+            default=sections[0],
+            key=key,
+            format_func=lambda s: (short or {}).get(s, s),
+            label_visibility="collapsed",
+        )
     section = section or sections[0]
     links.add(section_param(section, sections, short or {}))
     return charts, side, section

@@ -8,8 +8,7 @@ import re
 
 import streamlit as st
 
-FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif",
-           "mp4": "video/mp4"}  # fmt: skip
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif", "mp4": "video/mp4"}
 CAMERA = {"png": "PNG 3×", "svg": "SVG"}  # the camera button's formats (session_state["export.camera"])
 
 
@@ -31,10 +30,15 @@ def export_panel(page: str) -> None:
             _chart_export(page, figures)
         else:
             st.caption("This page shows no chart yet.")
-        st.segmented_control("Camera button saves", list(CAMERA), default="png", key="export.camera",
-                             format_func=CAMERA.get,
-                             help="What the camera button in each chart's toolbar saves: a PNG at 3× the chart's "
-                                  "size or an SVG, in the current theme.")
+        st.segmented_control(
+            "Camera button saves",
+            list(CAMERA),
+            default="png",
+            key="export.camera",
+            format_func=CAMERA.get,
+            help="What the camera button in each chart's toolbar saves: a PNG at 3× the chart's "
+            "size or an SVG, in the current theme.",
+        )
 
 
 def _chart_export(page: str, figures: dict) -> None:
@@ -43,8 +47,7 @@ def _chart_export(page: str, figures: dict) -> None:
     fig = figures[key]
     animated = bool(fig.frames)
     kinds = ["png", "svg", "pdf"] + (["gif", "mp4"] if animated else [])
-    fmt = st.segmented_control("Format", kinds, default="png", key="export.format",
-                               format_func=str.upper) or "png"
+    fmt = st.segmented_control("Format", kinds, default="png", key="export.format", format_func=str.upper) or "png"
     ready = st.session_state.get("export.ready")
     if st.button("Render", key="export.render", icon=":material/image:", width="stretch"):
         ready = None
@@ -55,11 +58,20 @@ def _chart_export(page: str, figures: dict) -> None:
         else:
             ready = st.session_state["export.ready"] = (key, fmt, data)
     if ready and ready[:2] == (key, fmt):
-        st.download_button(f"Download {fmt.upper()} ({len(ready[2]) / 1e3:,.0f} kB)", ready[2],
-                           file_name=f"{_stem(page, key)}.{fmt}", mime=FORMATS[fmt], key="export.download",
-                           on_click="ignore", icon=":material/download:", width="stretch")
-    st.caption("Images are 3× the chart's size, in the current theme (presenter mode: large fonts). Animations "
-               "show every frame of the race, up to 100.")
+        st.download_button(
+            f"Download {fmt.upper()} ({len(ready[2]) / 1e3:,.0f} kB)",
+            ready[2],
+            file_name=f"{_stem(page, key)}.{fmt}",
+            mime=FORMATS[fmt],
+            key="export.download",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
+    st.caption(
+        "Images are 3× the chart's size, in the current theme (presenter mode: large fonts). Animations "
+        "show every frame of the race, up to 100."
+    )
 
 
 def _render(fig, fmt: str) -> bytes:
@@ -69,8 +81,9 @@ def _render(fig, fmt: str) -> bytes:
         with st.spinner(f"Rendering {fmt.upper()}…"):
             return export.image_bytes(fig, fmt, scale=3.0)
     bar = st.progress(0.0, text="Rendering the frames…")
-    frames = export.animation_frames(fig, max_frames=100, progress=lambda f: bar.progress(
-        min(1.0, f), text=f"Rendering the frames… {f:.0%}"))
+    frames = export.animation_frames(
+        fig, max_frames=100, progress=lambda f: bar.progress(min(1.0, f), text=f"Rendering the frames… {f:.0%}")
+    )
     bar.progress(1.0, text=f"Encoding {fmt.upper()}…")
     data = export.gif_bytes(frames) if fmt == "gif" else export.mp4_bytes(frames)
     bar.empty()

@@ -78,8 +78,11 @@ def end_run() -> None:
         st.toast(lesson, icon=":material/school:", duration="long")
     notices = st.session_state.get("link.notices") or []
     if notices:
-        st.toast("Some of the link's settings could not be used, so defaults stand in: " + "; ".join(notices) + ".",
-                 icon=":material/link_off:", duration="long")
+        st.toast(
+            "Some of the link's settings could not be used, so defaults stand in: " + "; ".join(notices) + ".",
+            icon=":material/link_off:",
+            duration="long",
+        )
         st.session_state["link.notices"] = []
     q = dict(st.session_state.get("link.parts") or {})
     if st.session_state.get("presenter"):

@@ -74,20 +74,29 @@ def controls(section: str) -> Scene:
         set_widgets(state)
         links.notice(notices)
     if section == "Momentum":  # the rates are theory on the quadratics only
-        key, params, surface, formula = surface_picker(lp.surfaces(section), surface_key(section), "narrow_valley",
-                                                       "lab.", custom=False, link=False)
+        key, params, surface, formula = surface_picker(
+            lp.surfaces(section), surface_key(section), "narrow_valley", "lab.", custom=False, link=False
+        )
     else:
-        key, params, surface, formula = surface_picker(lp.surfaces(section), surface_key(section), "quadratic",
-                                                       prefix="lab.", link=False)
+        key, params, surface, formula = surface_picker(
+            lp.surfaces(section), surface_key(section), "quadratic", prefix="lab.", link=False
+        )
     opt, hyper, schedule = "gd", {}, None
     if section != "Momentum":
         allowed = lp.optimizers(section)
-        opt = st.selectbox("Optimizer", allowed, key=f"lab.optimizer.{section == 'Phase diagram'}",
-                           format_func=lambda k: OPTIMIZERS[k].title,
-                           help="The rule whose learning rate is swept; its other hyperparameters stay as set below.")
+        opt = st.selectbox(
+            "Optimizer",
+            allowed,
+            key=f"lab.optimizer.{section == 'Phase diagram'}",
+            format_func=lambda k: OPTIMIZERS[k].title,
+            help="The rule whose learning rate is swept; its other hyperparameters stay as set below.",
+        )
         swept = {"learning_rate"} | ({an.MOMENTUM_HYPER[opt]} if section == "Phase diagram" else set())
-        hyper = {h.name: param_slider(h, prefix=f"lab.{opt}") for h in OPTIMIZERS[opt].hypers
-                 if h.slider and h.name not in swept}
+        hyper = {
+            h.name: param_slider(h, prefix=f"lab.{opt}")
+            for h in OPTIMIZERS[opt].hypers
+            if h.slider and h.name not in swept
+        }
     sx, sy, _ = start_picker(surface, prefix="lab.")
     steps = st.slider("Steps (the budget of every run)", 100, 2000, 500, step=50, key="lab.steps")
     if section in ("Sweep", "Regimes"):
@@ -97,8 +106,9 @@ def controls(section: str) -> Scene:
     if OPTIMIZERS[opt].stochastic:
         seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="lab.seed"))
     spec = RunSpec(opt, tuple(sorted(hyper.items())), schedule)
-    scene = Scene(surface=key, surface_params=params, runs=(spec,), start=(sx, sy), steps=int(steps), seed=seed,
-                  formula=formula)
+    scene = Scene(
+        surface=key, surface_params=params, runs=(spec,), start=(sx, sy), steps=int(steps), seed=seed, formula=formula
+    )
     links.add(lp.encode(lp.State(section, scene)))
     return scene
 
@@ -133,8 +143,14 @@ def sweep_section(scene: Scene, theme) -> None:
         loss.update_layout(height=int(theme.height * 0.5), showlegend=False)
         chart(loss, config=CHART_CONFIG, theme=None, key="lab.sweep_loss")
     with left:
-        chart(labfig.sweep(sw, theme, picked=lr), config=CHART_CONFIG, theme=None, key="lab.sweep_chart",
-                        on_select=_pick_from_sweep, selection_mode="points")
+        chart(
+            labfig.sweep(sw, theme, picked=lr),
+            config=CHART_CONFIG,
+            theme=None,
+            key="lab.sweep_chart",
+            on_select=_pick_from_sweep,
+            selection_mode="points",
+        )
         lines = []
         if sw.curvature:
             lines.append(f"Hessian {sw.curvature.text()} (computed with JAX at the minimum the best run heads for).")
@@ -162,16 +178,21 @@ def regimes_section(scene: Scene, theme) -> None:
             st.caption(told[:1].upper() + told[1:])
     if sw.limit is not None:
         t = sw.thresholds[0]
-        st.markdown(f"The rule's stability limit here is ${t.latex}$ = {num(t.value)} "
-                    f"({num(t.value / sw.two_over_l, 3)} × 2/L); {sw.curvature.text()}.")
+        st.markdown(
+            f"The rule's stability limit here is ${t.latex}$ = {num(t.value)} "
+            f"({num(t.value / sw.two_over_l, 3)} × 2/L); {sw.curvature.text()}."
+        )
 
 
 def _pick_from_phase() -> None:
     points = st.session_state["lab.phase_chart"].selection.points
     cells = [p for p in points if p.get("curve_number") == 0]
     if cells:
-        st.session_state["lab.phase_pick"] = (st.session_state["lab.phase_token"],
-                                              10 ** float(cells[0]["x"]), float(cells[0]["y"]))
+        st.session_state["lab.phase_pick"] = (
+            st.session_state["lab.phase_token"],
+            10 ** float(cells[0]["x"]),
+            float(cells[0]["y"]),
+        )
 
 
 def phase_section(scene: Scene, theme) -> None:
@@ -188,18 +209,28 @@ def phase_section(scene: Scene, theme) -> None:
         links.add(lp.encode(lp.State("Phase diagram", scene, lr=lr, beta=beta)))
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
-        chart(labfig.phase(ph, theme, picked=(lr, beta)), config=CHART_CONFIG, theme=None,
-                        key="lab.phase_chart", on_select=_pick_from_phase, selection_mode="points")
+        chart(
+            labfig.phase(ph, theme, picked=(lr, beta)),
+            config=CHART_CONFIG,
+            theme=None,
+            key="lab.phase_chart",
+            on_select=_pick_from_phase,
+            selection_mode="points",
+        )
         lines = []
         if ph.optimum:
             o = ph.optimum
-            lines.append(f"On this quadratic the best constant setting is η* = {num(o['learning_rate'])}, "
-                         f"β* = {num(o['momentum'])}: the error shrinks by {num(o['rate'], 4)} per step.")
+            lines.append(
+                f"On this quadratic the best constant setting is η* = {num(o['learning_rate'])}, "
+                f"β* = {num(o['momentum'])}: the error shrinks by {num(o['rate'], 4)} per step."
+            )
         elif not ph.quadratic:
             lines.append("This surface is not a quadratic: no closed-form boundary exists, the map is all measured.")
         if best:
-            lines.append(f"Fastest on the grid: η = {num(float(ph.lrs[best[1]]))}, β = "
-                         f"{num(float(ph.betas[best[0]]))}, {int(ph.reached[best])} steps.")
+            lines.append(
+                f"Fastest on the grid: η = {num(float(ph.lrs[best[1]]))}, β = "
+                f"{num(float(ph.betas[best[0]]))}, {int(ph.reached[best])} steps."
+            )
         st.markdown("  \n".join(lines) or " ")
     with right:
         st.markdown("**The clicked cell, animated**")
@@ -220,13 +251,17 @@ def momentum_section(scene: Scene, theme) -> None:
     rows = ["| rule | η | β | theory rate | measured rate |", "|---|---|---|---|---|"]
     for row in race.rows:
         measured = num(row.measured, 4) if row.measured is not None else "—"
-        rows.append(f"| {OPTIMIZERS[row.optimizer].title} | {num(row.setting['learning_rate'])} | "
-                    f"{num(row.setting['momentum'])} | {lab.RATE_TEXT[row.optimizer]} = {num(row.theory, 4)} | "
-                    f"{measured} |")
+        rows.append(
+            f"| {OPTIMIZERS[row.optimizer].title} | {num(row.setting['learning_rate'])} | "
+            f"{num(row.setting['momentum'])} | {lab.RATE_TEXT[row.optimizer]} = {num(row.theory, 4)} | "
+            f"{measured} |"
+        )
     st.markdown("\n".join(rows))
-    st.caption(f"Each rule at its best constant setting for this quadratic. Hessian {race.curvature.text()}. A rate "
-               "is per step: the distance to the minimum shrinks by this factor each step (measured: the slope of "
-               "log distance over the second half of the run).")
+    st.caption(
+        f"Each rule at its best constant setting for this quadratic. Hessian {race.curvature.text()}. A rate "
+        "is per step: the distance to the minimum shrinks by this factor each step (measured: the slope of "
+        "log distance over the second half of the run)."
+    )
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
@@ -234,5 +269,6 @@ charts, side, section = page_frame("Learning rate & momentum", SECTIONS, "lab.se
 with side:
     scene = controls(section)
 with charts:
-    {"Sweep": sweep_section, "Regimes": regimes_section, "Phase diagram": phase_section,
-     "Momentum": momentum_section}[section](scene, theme)
+    {"Sweep": sweep_section, "Regimes": regimes_section, "Phase diagram": phase_section, "Momentum": momentum_section}[
+        section
+    ](scene, theme)

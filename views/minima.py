@@ -55,8 +55,10 @@ def basin_maps(scenes: list[Scene], n: int) -> list[bs.BasinMap]:
             parts.append(cached_chunk(sc, n, i))
             done += 1
             if bar is not None:
-                bar.progress(done / total, text=f"Running {n}×{n} starts per optimizer: {done} of {total} blocks of "
-                             f"{bs.CHUNK:,} starts")
+                bar.progress(
+                    done / total,
+                    text=f"Running {n}×{n} starts per optimizer: {done} of {total} blocks of {bs.CHUNK:,} starts",
+                )
         maps.append(bs.assemble(sc, n, parts))
     if bar is not None:
         bar.empty()
@@ -86,8 +88,9 @@ def cached_saddle(scene: Scene, saddle: int, eps: float) -> sd.SaddleStudy:
 def set_widgets(state: mp.State) -> None:
     """Put a State (a link's) into its section's widgets, before they are drawn."""
     scene, ss = state.scene, st.session_state
-    set_surface_widgets(scene.surface, scene.surface_params, scene.formula, key=SURFACE_KEYS[state.section],
-                        prefix="min.")
+    set_surface_widgets(
+        scene.surface, scene.surface_params, scene.formula, key=SURFACE_KEYS[state.section], prefix="min."
+    )
     if state.section == "Basins":
         ss["min.optimizers"] = [r.optimizer for r in scene.runs]
         for r in scene.runs:
@@ -138,11 +141,18 @@ def _start_from_map(key: str) -> None:
 
 def basins_section(charts, side, theme) -> None:
     with side:
-        name, params, surface, formula = surface_picker(mp.surfaces("Basins"), SURFACE_KEYS["Basins"], "himmelblau",
-                                                        "min.", link=False)
-        chosen = st.multiselect("Optimizers", list(OPTIMIZERS), default=list(DEFAULT_OPTIMIZERS),
-                                key="min.optimizers", max_selections=mp.MAX_MAPS,
-                                format_func=lambda k: OPTIMIZERS[k].title, help="One basin map each, side by side.")
+        name, params, surface, formula = surface_picker(
+            mp.surfaces("Basins"), SURFACE_KEYS["Basins"], "himmelblau", "min.", link=False
+        )
+        chosen = st.multiselect(
+            "Optimizers",
+            list(OPTIMIZERS),
+            default=list(DEFAULT_OPTIMIZERS),
+            key="min.optimizers",
+            max_selections=mp.MAX_MAPS,
+            format_func=lambda k: OPTIMIZERS[k].title,
+            help="One basin map each, side by side.",
+        )
         runs = []
         for k in chosen:
             with st.expander(OPTIMIZERS[k].title, expanded=len(chosen) <= 2):
@@ -150,9 +160,16 @@ def basins_section(charts, side, theme) -> None:
         x, y, click = start_picker(surface, prefix="min.")
         steps = steps_slider(500, "min.steps")
         grid = bs.default_grid(name)
-        n = int(choice_slider("Grid of starts", list(bs.GRIDS), grid, f"min.grid.{grid}",
-                              format_func=lambda v: f"{v}×{v}", help="Starts per side of each map. Above 200×200 the "
-                              "map is computed in blocks, with a progress bar."))
+        n = int(
+            choice_slider(
+                "Grid of starts",
+                list(bs.GRIDS),
+                grid,
+                f"min.grid.{grid}",
+                format_func=lambda v: f"{v}×{v}",
+                help="Starts per side of each map. Above 200×200 the map is computed in blocks, with a progress bar.",
+            )
+        )
         st.session_state["min.click"] = click
     if not runs:
         links.add(surface_query(name, params, formula))
@@ -169,20 +186,32 @@ def basins_section(charts, side, theme) -> None:
         for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
             with col:
                 # one height for every heading, so the maps side by side stay aligned when a label wraps
-                st.markdown(f'<div style="min-height:4.8em"><b>{html.escape(r.label)}</b><br>reaches a global '
-                            f"minimum from <b>{mf.share_text(bm)}</b> of the starts</div>", unsafe_allow_html=True)
-                chart(mf.map_figure(bm, theme, (x, y)), config=CHART_CONFIG, theme=None, key=f"min.map{i}",
-                      selection_mode="points", on_select=functools.partial(_start_from_map, f"min.map{i}"))
-        st.caption("Each pixel is a start, coloured by the minimum its run reached after the steps chosen. Click a "
-                   "pixel to race the optimizers from there.")
+                st.markdown(
+                    f'<div style="min-height:4.8em"><b>{html.escape(r.label)}</b><br>reaches a global '
+                    f"minimum from <b>{mf.share_text(bm)}</b> of the starts</div>",
+                    unsafe_allow_html=True,
+                )
+                chart(
+                    mf.map_figure(bm, theme, (x, y)),
+                    config=CHART_CONFIG,
+                    theme=None,
+                    key=f"min.map{i}",
+                    selection_mode="points",
+                    on_select=functools.partial(_start_from_map, f"min.map{i}"),
+                )
+        st.caption(
+            "Each pixel is a start, coloured by the minimum its run reached after the steps chosen. Click a "
+            "pixel to race the optimizers from there."
+        )
         chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="min.race")
         outcomes(result)
 
 
 def escape_section(charts, side, theme) -> None:
     with side:
-        name, params, surface, formula = surface_picker(mp.surfaces("Escape"), SURFACE_KEYS["Escape"],
-                                                        esc.DEFAULT_SURFACE, "min.", link=False)
+        name, params, surface, formula = surface_picker(
+            mp.surfaces("Escape"), SURFACE_KEYS["Escape"], esc.DEFAULT_SURFACE, "min.", link=False
+        )
         if esc.local_start(surface) is None:
             links.add(surface_query(name, params, formula))
             st.warning(f"{surface.title} has no local minimum to escape from: choose another surface.")
@@ -190,8 +219,12 @@ def escape_section(charts, side, theme) -> None:
         with st.expander(OPTIMIZERS["sgd"].title, expanded=True):
             hyper = {h.name: h for h in OPTIMIZERS["sgd"].hypers}
             tuned = {k: param_slider(hyper[k], prefix="min.e.sgd") for k in mp.ESCAPE_HYPERS}
-        annealed = st.toggle("Anneal the noise", True, key="min.annealed",
-                             help="Noise variance σ₀²/(1+t)^γ (on) or σ₀² at every step (off).")
+        annealed = st.toggle(
+            "Anneal the noise",
+            True,
+            key="min.annealed",
+            help="Noise variance σ₀²/(1+t)^γ (on) or σ₀² at every step (off).",
+        )
         steps = steps_slider(esc.DEFAULT_STEPS, "min.escape_steps")
         seed = int(st.number_input("Seed", 0, mp.SEED_MAX, 0, key="min.escape_seed", help="Same seed, same runs."))
     sgd = RunSpec("sgd", tuple(sorted({**OPTIMIZERS["sgd"].defaults(), **tuned}.items())))
@@ -199,10 +232,12 @@ def escape_section(charts, side, theme) -> None:
     links.add(mp.encode(mp.State("Escape", scene, annealed=bool(annealed))))
     sc = mf.escape_scenes(scene)
     with charts:
-        st.markdown(f"From {point(*sc.base.start)}, inside the basin of a local minimum: who gets out to a global "
-                    "minimum?")
-        with st.spinner("Running the seeded runs (noise levels × seeds, β × jittered starts, restarts)…",
-                        show_time=True):
+        st.markdown(
+            f"From {point(*sc.base.start)}, inside the basin of a local minimum: who gets out to a global minimum?"
+        )
+        with st.spinner(
+            "Running the seeded runs (noise levels × seeds, β × jittered starts, restarts)…", show_time=True
+        ):
             noise = cached_noise(sc.base, annealed)  # the SGD knobs and the toggle change this one only
             beta = cached_beta(sc.beta)
             rs = cached_restarts(sc.restarts)
@@ -211,8 +246,10 @@ def escape_section(charts, side, theme) -> None:
         outcomes(race)
         left, mid, right = st.columns(3, gap="small")
         with left:
-            st.markdown(f"**Against the noise** ({'annealed' if annealed else 'constant'}), {len(noise.noise)} levels "
-                        "× 64 seeds")
+            st.markdown(
+                f"**Against the noise** ({'annealed' if annealed else 'constant'}), {len(noise.noise)} levels "
+                "× 64 seeds"
+            )
             chart(mf.noise_figure(noise, theme), config=CHART_CONFIG, theme=None, key="min.escape_noise")
         with mid:
             st.markdown(f"**Against momentum β**, heavy ball from starts jittered by {beta.jitter:.0%} of the span")
@@ -220,16 +257,19 @@ def escape_section(charts, side, theme) -> None:
         with right:
             st.markdown(f"**Random restarts**: gradient descent from uniform random starts, {rs.trials} trials")
             chart(mf.restarts_figure(rs, theme), config=CHART_CONFIG, theme=None, key="min.escape_restarts")
-        st.caption("Too little noise and the run settles back into the local minimum; enough and it hops the ridge; "
-                   "too much and it wanders off or diverges. Momentum carries a run over a low ridge only when it "
-                   "arrives with speed. k restarts succeed with probability 1 − (1 − p)^k, p being the share of the "
-                   "domain in the global minima's basins.")
+        st.caption(
+            "Too little noise and the run settles back into the local minimum; enough and it hops the ridge; "
+            "too much and it wanders off or diverges. Momentum carries a run over a low ridge only when it "
+            "arrives with speed. k restarts succeed with probability 1 − (1 − p)^k, p being the share of the "
+            "domain in the global minima's basins."
+        )
 
 
 def saddles_section(charts, side, theme) -> None:
     with side:
-        name, params, surface, formula = surface_picker(mp.surfaces("Saddles"), SURFACE_KEYS["Saddles"], "saddle",
-                                                        "min.", link=False)
+        name, params, surface, formula = surface_picker(
+            mp.surfaces("Saddles"), SURFACE_KEYS["Saddles"], "saddle", "min.", link=False
+        )
         if not surface.saddles:
             links.add(surface_query(name, params, formula))
             st.warning(f"{surface.title} has no saddle point on its domain: choose another surface or formula.")
@@ -238,8 +278,14 @@ def saddles_section(charts, side, theme) -> None:
         if len(surface.saddles) > 1:
             labels = [point(p.x, p.y) for p in surface.saddles]
             which = labels.index(st.selectbox("Saddle", labels, key=f"min.which.{name}"))
-        eps = choice_slider("Perturbation ε", list(mp.EPS), mp.EPS_DEFAULT, "min.eps", log=True,
-                            help="How far off the stable direction the perturbed runs start.")
+        eps = choice_slider(
+            "Perturbation ε",
+            list(mp.EPS),
+            mp.EPS_DEFAULT,
+            "min.eps",
+            log=True,
+            help="How far off the stable direction the perturbed runs start.",
+        )
         runs = []
         for k in mp.SADDLE_RACERS:
             with st.expander(OPTIMIZERS[k].title):
@@ -252,22 +298,31 @@ def saddles_section(charts, side, theme) -> None:
             study = cached_saddle(mf.saddle_scene(scene), which, eps)
         lam_minus, lam_plus = study.eigenvalues
         s = study.saddle
-        st.markdown(f"Saddle at {point(s.x, s.y)}: Hessian eigenvalues λ₋ = **{num(lam_minus)}**, λ₊ = "
-                    f"**{num(lam_plus)}**." + (" The Hessian is zero there (a degenerate saddle): no direction "
-                                               "escapes geometrically, runs crawl." if study.degenerate else ""))
+        st.markdown(
+            f"Saddle at {point(s.x, s.y)}: Hessian eigenvalues λ₋ = **{num(lam_minus)}**, λ₊ = "
+            f"**{num(lam_plus)}**."
+            + (
+                " The Hessian is zero there (a degenerate saddle): no direction escapes geometrically, runs crawl."
+                if study.degenerate
+                else ""
+            )
+        )
         left, right = st.columns(2, gap="small")
         for col, result, head, key in (
-                (left, study.exact, "Started on the stable direction", "min.saddle.stable"),
-                (right, study.perturbed, f"… and ε = {num(eps)} off it", "min.saddle.perturbed")):
+            (left, study.exact, "Started on the stable direction", "min.saddle.stable"),
+            (right, study.perturbed, f"… and ε = {num(eps)} off it", "min.saddle.perturbed"),
+        ):
             with col:
                 st.markdown(f"**{head}**")
                 chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key=key)
                 outcomes(result, header=False)
         chart(mf.escape_rates_figure(study, theme), config=CHART_CONFIG, theme=None, key="min.escape")
-        st.caption("Near a saddle a GD step multiplies the offset along the unstable eigenvector by 1 − ηλ₋ > 1 "
-                   "(on x² − y²: 1 + 2η), so the smallest perturbation grows geometrically; exactly on the stable "
-                   "direction it never appears. Newton's step solves for the critical point, so it goes to the "
-                   "saddle.")
+        st.caption(
+            "Near a saddle a GD step multiplies the offset along the unstable eigenvector by 1 − ηλ₋ > 1 "
+            "(on x² − y²: 1 + 2η), so the smallest perturbation grows geometrically; exactly on the stable "
+            "direction it never appears. Newton's step solves for the critical point, so it goes to the "
+            "saddle."
+        )
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]

@@ -33,59 +33,117 @@ from views.widgets import choice_slider, hyper_sliders, set_run_widgets
 
 def data_controls(prefix: str, default: net.NetScene) -> dict:
     with st.expander("Data", expanded=True):
-        name = st.selectbox("Data set", list(DATASETS), index=list(DATASETS).index(default.dataset),
-                            key=f"{prefix}data", format_func=lambda k: DATASETS[k].title)  # fmt: skip
+        name = st.selectbox(
+            "Data set",
+            list(DATASETS),
+            index=list(DATASETS).index(default.dataset),
+            key=f"{prefix}data",
+            format_func=lambda k: DATASETS[k].title,
+        )
         st.caption(DATASETS[name].lesson)
-        noise = choice_slider("Noise", NOISES, default.noise, f"{prefix}noise", help="Std of the noise on the inputs "
-                              "(regression: on the targets).")
-        n = choice_slider("Points", POINTS, default.n, f"{prefix}n", help="Train and test together (¾ train).",
-                          format_func=str)
+        noise = choice_slider(
+            "Noise",
+            NOISES,
+            default.noise,
+            f"{prefix}noise",
+            help="Std of the noise on the inputs (regression: on the targets).",
+        )
+        n = choice_slider(
+            "Points", POINTS, default.n, f"{prefix}n", help="Train and test together (¾ train).", format_func=str
+        )
         seed = int(st.number_input("Data seed", *SEEDS, default.data_seed, key=f"{prefix}data_seed"))
     return dict(dataset=name, noise=noise, n=int(n), data_seed=seed)
 
 
 def network_controls(prefix: str, default: net.NetScene) -> dict:
     with st.expander("Network", expanded=True):
-        text = st.text_input("Hidden widths", ", ".join(map(str, default.widths)), key=f"{prefix}widths",
-                             help="Neurons per hidden layer, comma-separated (empty: a linear model).")
-        act = st.selectbox("Activation", list(ACTIVATIONS), index=list(ACTIVATIONS).index(default.activation),
-                           key=f"{prefix}activation")
-        init = st.selectbox("Initialisation", INITS, index=INITS.index(default.init), key=f"{prefix}init",
-                            format_func=INIT_TITLES.get)
+        text = st.text_input(
+            "Hidden widths",
+            ", ".join(map(str, default.widths)),
+            key=f"{prefix}widths",
+            help="Neurons per hidden layer, comma-separated (empty: a linear model).",
+        )
+        act = st.selectbox(
+            "Activation",
+            list(ACTIVATIONS),
+            index=list(ACTIVATIONS).index(default.activation),
+            key=f"{prefix}activation",
+        )
+        init = st.selectbox(
+            "Initialisation", INITS, index=INITS.index(default.init), key=f"{prefix}init", format_func=INIT_TITLES.get
+        )
         scale = default.init_scale
         if init in SCALED_INITS:
-            scale = choice_slider("Scale", INIT_SCALES, default.init_scale, f"{prefix}init_scale",
-                                  help="The constant, or the normal's std.")
+            scale = choice_slider(
+                "Scale",
+                INIT_SCALES,
+                default.init_scale,
+                f"{prefix}init_scale",
+                help="The constant, or the normal's std.",
+            )
         init_seed = int(st.number_input("Init seed", *SEEDS, default.init_seed, key=f"{prefix}init_seed"))
     return dict(widths=text, activation=act, init=init, init_scale=scale, init_seed=init_seed)  # text: see scene()
 
 
 def training_controls(prefix: str, default: net.NetScene, optimizers=NET_OPTIMIZERS) -> dict:
     with st.expander("Training", expanded=True):
-        key = st.selectbox("Optimizer", optimizers, index=optimizers.index(default.optimizer.optimizer),
-                           key=f"{prefix}opt", format_func=lambda k: OPTIMIZERS[k].title)
+        key = st.selectbox(
+            "Optimizer",
+            optimizers,
+            index=optimizers.index(default.optimizer.optimizer),
+            key=f"{prefix}opt",
+            format_func=lambda k: OPTIMIZERS[k].title,
+        )
         hyper = hyper_sliders(OPTIMIZERS[key], prefix=f"{prefix}{key}")
         steps = st.slider("Steps", STEPS[0], STEPS[1], default.steps, step=STEPS[2], key=f"{prefix}steps")
-    return dict(optimizer=RunSpec(key, tuple(sorted({**OPTIMIZERS[key].defaults(), **hyper}.items()))),
-                steps=int(steps))
+    return dict(
+        optimizer=RunSpec(key, tuple(sorted({**OPTIMIZERS[key].defaults(), **hyper}.items()))), steps=int(steps)
+    )
 
 
 def regularisation_controls(prefix: str, default: net.NetScene) -> dict:
     with st.expander("Regularisation", expanded=False):
-        l2 = choice_slider("L2 (ridge) λ", PENALTIES, default.l2, f"{prefix}l2", format_func=num,
-                           help="Adds λ·Σw² over the weight matrices (not biases).")
-        l1 = choice_slider("L1 (lasso) λ", PENALTIES, default.l1, f"{prefix}l1", format_func=num,
-                           help="Adds λ·Σ|w| over the weight matrices.")
-        bn = st.toggle("Batch normalisation", default.batchnorm, key=f"{prefix}bn",
-                       help="Normalises each hidden layer's pre-activations over the batch (Ioffe & Szegedy 2015).")
-        dropout = choice_slider("Dropout rate", DROPOUTS, default.dropout, f"{prefix}dropout", format_func=num,
-                                help="Each hidden neuron is dropped with this probability at every training step.")
+        l2 = choice_slider(
+            "L2 (ridge) λ",
+            PENALTIES,
+            default.l2,
+            f"{prefix}l2",
+            format_func=num,
+            help="Adds λ·Σw² over the weight matrices (not biases).",
+        )
+        l1 = choice_slider(
+            "L1 (lasso) λ",
+            PENALTIES,
+            default.l1,
+            f"{prefix}l1",
+            format_func=num,
+            help="Adds λ·Σ|w| over the weight matrices.",
+        )
+        bn = st.toggle(
+            "Batch normalisation",
+            default.batchnorm,
+            key=f"{prefix}bn",
+            help="Normalises each hidden layer's pre-activations over the batch (Ioffe & Szegedy 2015).",
+        )
+        dropout = choice_slider(
+            "Dropout rate",
+            DROPOUTS,
+            default.dropout,
+            f"{prefix}dropout",
+            format_func=num,
+            help="Each hidden neuron is dropped with this probability at every training step.",
+        )
         aug = st.selectbox("Augmentation", AUGMENTATIONS, key=f"{prefix}aug", format_func=AUG_TITLES.get)
         strength = 0.0
         if aug != "none":
-            strength = choice_slider("Strength", STRENGTHS[aug], STRENGTHS[aug][1], f"{prefix}aug_strength.{aug}",
-                                     format_func=num, help="Jitter: noise std; mirror: share of points; "
-                                     "mixup: the Beta(α, α) parameter.")
+            strength = choice_slider(
+                "Strength",
+                STRENGTHS[aug],
+                STRENGTHS[aug][1],
+                f"{prefix}aug_strength.{aug}",
+                format_func=num,
+                help="Jitter: noise std; mirror: share of points; mixup: the Beta(α, α) parameter.",
+            )
     return dict(l2=l2, l1=l1, batchnorm=bn, dropout=dropout, augmentation=aug, strength=strength)
 
 

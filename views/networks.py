@@ -22,8 +22,9 @@ from viz import THEMES
 
 CHART_CONFIG = chart_config("network-landscape")
 PREFIX = {pg.TRAIN: "net.t.", pg.TEST: "net.v.", pg.VARIANTS: "net.i.", pg.SHARPNESS: "net.s."}
-WORK = nf.Work(nw.cached_train, nw.cached_boundary, nw.cached_slice, nw.cached_line, nw.cached_sharpness,
-               cached_compute)  # fmt: skip
+WORK = nf.Work(
+    nw.cached_train, nw.cached_boundary, nw.cached_slice, nw.cached_line, nw.cached_sharpness, cached_compute
+)
 
 
 def show(figure, key: str) -> None:
@@ -81,35 +82,51 @@ def trained(scene: net.NetScene) -> net.Training | None:
     if tr.diverged_at is not None or climbed:
         lr = scene.optimizer.hyper_dict().get("learning_rate", float("nan"))
         top = nw.cached_top(scene, "init")
-        what = (f"Training diverged at step {tr.diverged_at} (the loss overflowed or turned NaN; the curves stop "
-                "there)" if tr.diverged_at is not None else
-                f"The loss ended higher than it started ({num(tr.objective[0])} → {num(tr.objective[-1])})")
-        st.warning(f"{what}: the learning rate {num(lr)} is too large for this network. At the initial weights the "
-                   f"top Hessian eigenvalue is λmax = {num(top)}, so plain gradient descent is stable only below "
-                   f"2/λmax = {num(2 / top)}.")
+        what = (
+            f"Training diverged at step {tr.diverged_at} (the loss overflowed or turned NaN; the curves stop there)"
+            if tr.diverged_at is not None
+            else f"The loss ended higher than it started ({num(tr.objective[0])} → {num(tr.objective[-1])})"
+        )
+        st.warning(
+            f"{what}: the learning rate {num(lr)} is too large for this network. At the initial weights the "
+            f"top Hessian eigenvalue is λmax = {num(top)}, so plain gradient descent is stable only below "
+            f"2/λmax = {num(2 / top)}."
+        )
     return tr if nf.drawable(tr) else None
 
 
 def summary(tr: net.Training, i: int = -1) -> str:
-    acc = "" if tr.train_acc is None else (f", accuracy train **{tr.train_acc[i]:.1%}**, test "
-                                           f"**{tr.test_acc[i]:.1%}**")
-    return (f"{tr.n_params:,} parameters · step {int(tr.steps[i])}: loss train **{num(tr.train_loss[i])}**, "
-            f"test **{num(tr.test_loss[i])}**{acc}")
+    acc = "" if tr.train_acc is None else (f", accuracy train **{tr.train_acc[i]:.1%}**, test **{tr.test_acc[i]:.1%}**")
+    return (
+        f"{tr.n_params:,} parameters · step {int(tr.steps[i])}: loss train **{num(tr.train_loss[i])}**, "
+        f"test **{num(tr.test_loss[i])}**{acc}"
+    )
 
 
 # -- sections -----------------------------------------------------------------------------------------------------
 def whole_section(charts, side, theme) -> None:
     d = pg.Whole()
     with side:
-        chosen = st.multiselect("Optimizers", list(pg.WHOLE_OPTIMIZERS), default=list(pg.WHOLE_OPTIMIZERS),
-                                key="net.w.optimizers", format_func=lambda k: OPTIMIZERS[k].title)  # fmt: skip
+        chosen = st.multiselect(
+            "Optimizers",
+            list(pg.WHOLE_OPTIMIZERS),
+            default=list(pg.WHOLE_OPTIMIZERS),
+            key="net.w.optimizers",
+            format_func=lambda k: OPTIMIZERS[k].title,
+        )
         runs = []
         for k in chosen:
             with st.expander(OPTIMIZERS[k].title):
                 hyper = hyper_sliders(OPTIMIZERS[k], prefix=f"net.w.{k}")
                 runs.append(RunSpec(k, tuple(sorted({**OPTIMIZERS[k].defaults(), **hyper}.items()))))
-        scale = choice_slider("Random start: std", pg.WHOLE_SCALES, d.scale, "net.w.scale", log=True,
-                              help="The small random initialisation on the right: w ~ N(0, std²).")
+        scale = choice_slider(
+            "Random start: std",
+            pg.WHOLE_SCALES,
+            d.scale,
+            "net.w.scale",
+            log=True,
+            help="The small random initialisation on the right: w ~ N(0, std²).",
+        )
         seed = int(st.number_input("Seed", *pg.SEEDS, d.seed, key="net.w.seed"))
         lo, hi, by = pg.WHOLE_STEPS
         steps = st.slider("Steps", lo, hi, d.steps, step=by, key="net.w.steps")
@@ -128,8 +145,10 @@ def whole_section(charts, side, theme) -> None:
                 outcomes(cached_compute(scene), header=False)
         surface = cached_compute(scenes[0][1]).surface
         st.latex(r"L(w_1, w_2) = " + surface.latex)
-        st.caption(surface.lesson + " Every network has such symmetries (permute hidden neurons, flip signs): its "
-                   "minima come in families, and the origin of a symmetric start is a critical point.")
+        st.caption(
+            surface.lesson + " Every network has such symmetries (permute hidden neurons, flip signs): its "
+            "minima come in families, and the origin of a symmetric start is a critical point."
+        )
 
 
 def train_section(charts, side, theme) -> None:
@@ -166,11 +185,13 @@ def train_section(charts, side, theme) -> None:
         with b:
             st.markdown("**The plane of the path's two principal components**")
             show(figs["pca"], "net.t.pca")
-        st.caption(f"Random plane: 1 on an axis moves every neuron's weights by their own size. PCA plane: it holds "
-                   f"**{pca.explained.sum():.1%}** of the path's variance (PC 1 {pca.explained[0]:.1%}, PC 2 "
-                   f"{pca.explained[1]:.1%}); the real path strays up to **{num(float(pca.distance.max()))}** from "
-                   f"the plane (it travels {num(pca.path_norm)} in all), so the drawn path is a shadow of the real "
-                   "one, and the loss under it is not the loss it met.")
+        st.caption(
+            f"Random plane: 1 on an axis moves every neuron's weights by their own size. PCA plane: it holds "
+            f"**{pca.explained.sum():.1%}** of the path's variance (PC 1 {pca.explained[0]:.1%}, PC 2 "
+            f"{pca.explained[1]:.1%}); the real path strays up to **{num(float(pca.distance.max()))}** from "
+            f"the plane (it travels {num(pca.path_norm)} in all), so the drawn path is a shadow of the real "
+            "one, and the loss under it is not the loss it met."
+        )
         st.markdown("**On the straight line from the initial to the trained weights** (Goodfellow et al. 2015)")
         show(figs["line"], "net.t.line")
 
@@ -182,10 +203,12 @@ def test_section(charts, side, theme) -> None:
             lam = choice_slider("L2 λ when on", pg.PENALTIES[1:], pg.ON_L2, "net.v.l2", format_func=num)
             change = (("l2", lam),)
         else:
-            kind = st.selectbox("Augmentation when on", pg.ON_AUGMENTATIONS, key="net.v.aug",
-                                format_func=pg.AUG_TITLES.get)
-            strength = choice_slider("Strength", pg.STRENGTHS[kind], pg.STRENGTHS[kind][-2], f"net.v.s.{kind}",
-                                     format_func=num)
+            kind = st.selectbox(
+                "Augmentation when on", pg.ON_AUGMENTATIONS, key="net.v.aug", format_func=pg.AUG_TITLES.get
+            )
+            strength = choice_slider(
+                "Strength", pg.STRENGTHS[kind], pg.STRENGTHS[kind][-2], f"net.v.s.{kind}", format_func=num
+            )
             change = (("augmentation", kind), ("strength", strength))
         scene = scene_or_message(lambda: nw.net_scene("net.v.", net.SECTION_DEFAULTS["test"], regularisation=False))
     with charts:
@@ -208,9 +231,11 @@ def test_section(charts, side, theme) -> None:
                 show(figs[f"test-{on}"], f"net.v.te.{head}")
             with c:
                 show(figs[f"curves-{on}"], f"net.v.c.{head}")
-        st.caption("The same plane through the trained weights (the same random directions), evaluated on the "
-                   "training and on the test data: the test landscape is the training one moved, and its minimum is "
-                   "elsewhere. Regularisation and augmentation make the training landscape more like the test one.")
+        st.caption(
+            "The same plane through the trained weights (the same random directions), evaluated on the "
+            "training and on the test data: the test landscape is the training one moved, and its minimum is "
+            "elsewhere. Regularisation and augmentation make the training landscape more like the test one."
+        )
 
 
 VARIANT_CAPTIONS = {
@@ -229,11 +254,9 @@ def variants_section(charts, side, theme) -> None:
         what = st.radio("Switch", list(pg.COMPARE[pg.VARIANTS].values()), key="net.i.what", horizontal=True)
         change = ()
         if what == "Dropout":
-            rate = choice_slider("Dropout rate when on", pg.DROPOUTS[1:], pg.ON_DROPOUT, "net.i.rate",
-                                 format_func=num)  # fmt: skip
+            rate = choice_slider("Dropout rate when on", pg.DROPOUTS[1:], pg.ON_DROPOUT, "net.i.rate", format_func=num)
             change = (("dropout", rate),)
-        scene = scene_or_message(lambda: nw.net_scene("net.i.", net.SECTION_DEFAULTS["variants"],
-                                                      regularisation=False))  # fmt: skip
+        scene = scene_or_message(lambda: nw.net_scene("net.i.", net.SECTION_DEFAULTS["variants"], regularisation=False))
     with charts:
         if scene is None:
             return
@@ -250,10 +273,16 @@ def variants_section(charts, side, theme) -> None:
         for name, tr in runs.items():
             s = variants[name]
             units = f"{net.distinct_units(tr.final)} of {s.widths[0]}" if s.widths else "—"
-            rows.append({"": name, "λmax at init": num(nw.cached_top(s, "init")),
-                         "λmax trained": num(nw.cached_top(s, "end")) if tr.diverged_at is None else "—",
-                         "distinct neurons, layer 1": units, "train loss": num(tr.train_loss[-1]),
-                         "test loss": num(tr.test_loss[-1])})
+            rows.append(
+                {
+                    "": name,
+                    "λmax at init": num(nw.cached_top(s, "init")),
+                    "λmax trained": num(nw.cached_top(s, "end")) if tr.diverged_at is None else "—",
+                    "distinct neurons, layer 1": units,
+                    "train loss": num(tr.train_loss[-1]),
+                    "test loss": num(tr.test_loss[-1]),
+                }
+            )
         st.dataframe(rows, hide_index=True)
         for row in ("fit", "slice"):
             for col, name in zip(st.columns(len(runs), gap="small"), runs, strict=True):
@@ -281,13 +310,17 @@ def sharpness_section(charts, side, theme) -> None:
             steps_at, sharp = nw.cached_sharpness(scene)
         show(nf.sharpness_figure(tr, steps_at, sharp, theme), "net.s.chart")
         _, sharp = nf.sharpness_until(tr, steps_at, sharp)
-        st.markdown(f"Sharpness from **{num(sharp[0])}** at the start to **{num(sharp[-1])}** at the end "
-                    f"(highest {num(float(np.nanmax(sharp)))}); the stability limit of gradient descent is 2/η = "
-                    f"**{num(2 / lr)}**.")
-        st.caption("Cohen et al. (ICLR 2021): under full-batch gradient descent the sharpness first rises "
-                   "(progressive sharpening) until it reaches 2/η, then hovers there while the loss keeps falling, "
-                   "not monotonically: the edge of stability. The quadratic model says a step above 2/λmax diverges; "
-                   "a network instead reshapes its own landscape. A larger η holds the sharpness lower.")
+        st.markdown(
+            f"Sharpness from **{num(sharp[0])}** at the start to **{num(sharp[-1])}** at the end "
+            f"(highest {num(float(np.nanmax(sharp)))}); the stability limit of gradient descent is 2/η = "
+            f"**{num(2 / lr)}**."
+        )
+        st.caption(
+            "Cohen et al. (ICLR 2021): under full-batch gradient descent the sharpness first rises "
+            "(progressive sharpening) until it reaches 2/η, then hovers there while the loss keeps falling, "
+            "not monotonically: the edge of stability. The quadratic model says a step above 2/λmax diverges; "
+            "a network instead reshapes its own landscape. A larger η holds the sharpness lower."
+        )
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
@@ -296,5 +329,10 @@ if (q := links.entry()) is not None:  # the opening link (page_frame has read an
     linked, notices = pg.decode({**q, "section": section})
     set_widgets(linked)
     links.notice(notices)
-{pg.WHOLE: whole_section, pg.TRAIN: train_section, pg.TEST: test_section, pg.VARIANTS: variants_section,
- pg.SHARPNESS: sharpness_section}[section](charts, side, theme)
+{
+    pg.WHOLE: whole_section,
+    pg.TRAIN: train_section,
+    pg.TEST: test_section,
+    pg.VARIANTS: variants_section,
+    pg.SHARPNESS: sharpness_section,
+}[section](charts, side, theme)

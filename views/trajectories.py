@@ -60,8 +60,12 @@ def controls() -> Scene:
     key, params, surface, formula = surface_picker(tuple(SURFACES), "surface", Scene.surface, prefix="", link=False)
 
     chosen = st.multiselect(
-        "Optimizers", list(OPTIMIZERS), default=list(DEFAULT_OPTIMIZERS), key="optimizers",
-        max_selections=MAX_RUNS, format_func=lambda k: OPTIMIZERS[k].title,
+        "Optimizers",
+        list(OPTIMIZERS),
+        default=list(DEFAULT_OPTIMIZERS),
+        key="optimizers",
+        max_selections=MAX_RUNS,
+        format_func=lambda k: OPTIMIZERS[k].title,
         help=f"Race up to {MAX_RUNS} optimizers from the same start.",
     )
     # the steps slider is drawn below, but schedules span the run: its value as of this rerun (widgets update first)
@@ -80,8 +84,15 @@ def controls() -> Scene:
     st.session_state["click"] = (xkey, ykey, step, surface.domain)
     if not runs:
         return None
-    scene = Scene(surface=key, surface_params=params, runs=tuple(runs), start=(float(sx), float(sy)),
-                  steps=int(steps), seed=seed, formula=formula)
+    scene = Scene(
+        surface=key,
+        surface_params=params,
+        runs=tuple(runs),
+        start=(float(sx), float(sy)),
+        steps=int(steps),
+        seed=seed,
+        formula=formula,
+    )
     return scene
 
 
@@ -89,8 +100,9 @@ def rules(result: Result) -> None:
     st.markdown("**Update rules**")
     for r in result.runs:
         spec = r.spec.spec
-        st.markdown(f'<span style="color:{color(spec.key)}">●</span> **{spec.title}** — {spec.summary}',
-                    unsafe_allow_html=True)
+        st.markdown(
+            f'<span style="color:{color(spec.key)}">●</span> **{spec.title}** — {spec.summary}', unsafe_allow_html=True
+        )
         st.latex(spec.latex)
         if r.spec.schedule is not None and r.spec.schedule.kind != "constant":
             st.markdown(f"with a learning-rate schedule, {r.spec.schedule.text}:")
@@ -110,14 +122,24 @@ with right:
         result = cached_compute(scene)
     title, switch = st.columns([1, 1], vertical_alignment="center")
     title.markdown("#### Trajectories")
-    view = switch.segmented_control("View", list(VIEWS.values()), default=VIEWS["contour"], key="view",
-                                    label_visibility="collapsed") or VIEWS["contour"]
+    view = (
+        switch.segmented_control(
+            "View", list(VIEWS.values()), default=VIEWS["contour"], key="view", label_visibility="collapsed"
+        )
+        or VIEWS["contour"]
+    )
     links.add(tp.encode(tp.State(scene, "3d" if view == VIEWS["3d"] else "contour")))
     if view == "3D surface":
         chart(fig.surface3d(result, theme), config=CHART_CONFIG, theme=None, key="chart3d")
     else:
-        chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="contour",
-                        on_select=_start_from_click, selection_mode="points")
+        chart(
+            fig.contour(result, theme),
+            config=CHART_CONFIG,
+            theme=None,
+            key="contour",
+            on_select=_start_from_click,
+            selection_mode="points",
+        )
         st.caption("Click the map to start the race there; ▶ Play replays it step by step.")
     outcomes(result)
     st.latex(r"f(x, y) = " + result.surface.latex)

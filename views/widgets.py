@@ -13,8 +13,9 @@ from surfaces import SURFACES, from_formula
 from views import links
 
 
-def choice_slider(label: str, opts: list, default, key: str, log: bool = False, help: str | None = None,
-                  format_func=num):  # fmt: skip
+def choice_slider(
+    label: str, opts: list, default, key: str, log: bool = False, help: str | None = None, format_func=num
+):
     """A select-slider over `opts`; a remembered value that is no longer offered snaps to the nearest one."""
     if st.session_state.get(key) not in opts:  # first visit, or a value from elsewhere: snap to the grid
         v = nearest(opts, st.session_state.get(key, default), log)
@@ -30,8 +31,15 @@ def value_slider(label: str, lo: float, hi: float, log: bool, default: float, ke
 def param_slider(p, prefix: str) -> float:
     """A slider for a registry parameter (an optimizer's Hyper or a surface's SurfaceParam): symbol, name, range."""
     name = NAMES.get(p.name, p.name.replace("_", " "))
-    return value_slider(f"${p.label}$ {name}", p.lo, p.hi, p.log, p.default, key=f"{prefix}.{p.name}",
-                        help=getattr(p, "help", "") or None)
+    return value_slider(
+        f"${p.label}$ {name}",
+        p.lo,
+        p.hi,
+        p.log,
+        p.default,
+        key=f"{prefix}.{p.name}",
+        help=getattr(p, "help", "") or None,
+    )
 
 
 def hyper_sliders(optimizer, prefix: str) -> dict[str, float]:
@@ -59,8 +67,7 @@ def set_surface_widgets(name: str, params, formula, key: str, prefix: str) -> No
             st.session_state[f"{prefix}formula.{label}"] = float(v)
 
 
-def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, custom: bool = True,
-                   link: bool = True):  # fmt: skip
+def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, custom: bool = True, link: bool = True):
     """The surface select box (the catalogue and, if `custom`, "your own formula"), its parameter sliders, its lesson.
 
     With `link`, a link's ``surface``, ``s.<param>``, ``f`` and ``domain`` set it on the first visit, and the address
@@ -79,8 +86,13 @@ def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, c
 
 def _surface_widgets(keys, key, default, prefix, custom):
     names = [*keys, CUSTOM] if custom else list(keys)
-    name = st.selectbox("Surface", names, index=names.index(default), key=key,
-                        format_func=lambda k: CUSTOM_LABEL if k == CUSTOM else SURFACES[k].title)
+    name = st.selectbox(
+        "Surface",
+        names,
+        index=names.index(default),
+        key=key,
+        format_func=lambda k: CUSTOM_LABEL if k == CUSTOM else SURFACES[k].title,
+    )
     if name == CUSTOM:
         formula, surface = formula_input(prefix)
         st.caption(surface.lesson)
@@ -94,12 +106,19 @@ def _surface_widgets(keys, key, default, prefix, custom):
 def formula_input(prefix: str):
     """A formula in x and y and its domain. A formula that does not parse, or is undefined on the domain, is told
     where, and the last good formula stays on the page (the example at first)."""
-    text = st.text_input("f(x, y) =", EXAMPLE, key=f"{prefix}formula", max_chars=300,
-                         help="Numbers, x, y, pi, e, + − * / ^ (or **), parentheses, and sin cos tan exp log sqrt "
-                         "abs tanh sinh cosh arctan min max.")
+    text = st.text_input(
+        "f(x, y) =",
+        EXAMPLE,
+        key=f"{prefix}formula",
+        max_chars=300,
+        help="Numbers, x, y, pi, e, + − * / ^ (or **), parentheses, and sin cos tan exp log sqrt "
+        "abs tanh sinh cosh arctan min max.",
+    )
     c = st.columns(4)
-    bounds = [c[i].number_input(label, value=v, step=1.0, key=f"{prefix}formula.{label}", format="%g")
-              for i, (label, v) in enumerate(zip(FORMULA_BOUNDS, (-4.0, 4.0, -4.0, 4.0), strict=True))]
+    bounds = [
+        c[i].number_input(label, value=v, step=1.0, key=f"{prefix}formula.{label}", format="%g")
+        for i, (label, v) in enumerate(zip(FORMULA_BOUNDS, (-4.0, 4.0, -4.0, 4.0), strict=True))
+    ]
     domain = ((float(bounds[0]), float(bounds[1])), (float(bounds[2]), float(bounds[3])))
     good = f"{prefix}formula.good"
     try:
@@ -161,22 +180,53 @@ def start_picker(surface, prefix: str) -> tuple[float, float, tuple[str, str, fl
     if len(surface.starts) > 1:
         starts = {point(*p): p for p in surface.starts}
         pill_key = f"{prefix}pills.{slot}"
-        st.pills("Instructive starts", list(starts), key=pill_key, label_visibility="collapsed",
-                 on_change=_set_start, args=(xkey, ykey, pill_key, starts))
+        st.pills(
+            "Instructive starts",
+            list(starts),
+            key=pill_key,
+            label_visibility="collapsed",
+            on_change=_set_start,
+            args=(xkey, ykey, pill_key, starts),
+        )
     return float(sx), float(sy), (xkey, ykey, step)
 
 
 # -- learning-rate schedules -----------------------------------------------------------------------------------------
-ROUND_STEPS = (1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300, 400, 500, 600, 750, 1000,
-               1250, 1500, 2000)  # fmt: skip
+ROUND_STEPS = (
+    1,
+    2,
+    5,
+    10,
+    15,
+    20,
+    25,
+    30,
+    40,
+    50,
+    60,
+    75,
+    100,
+    125,
+    150,
+    200,
+    250,
+    300,
+    400,
+    500,
+    600,
+    750,
+    1000,
+    1250,
+    1500,
+    2000,
+)
 DECAY_RATES = [0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9]
 FINAL_FACTORS = [0.0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5]
 
 
 def _steps_slider(label: str, most: int, default: float, key: str, help: str) -> int:
     opts = [s for s in ROUND_STEPS if s <= max(most, 1)]
-    return int(choice_slider(label, opts, nearest(opts, default, log=True), key, log=True, help=help,
-                             format_func=str))  # fmt: skip
+    return int(choice_slider(label, opts, nearest(opts, default, log=True), key, log=True, help=help, format_func=str))
 
 
 def schedule_picker(prefix: str, steps: int) -> Schedule | None:
@@ -186,24 +236,50 @@ def schedule_picker(prefix: str, steps: int) -> Schedule | None:
     every steps/4, cosine from the start over all the steps down to 0.01×, a warmup of steps/10.
     """
     key = f"{prefix}.schedule"
-    kind = st.selectbox("Schedule", KINDS, key=f"{key}.kind", format_func=TITLES.get,
-                        help="Multiplies the learning rate η at each update: η_t = η · m(t).")  # fmt: skip
+    kind = st.selectbox(
+        "Schedule",
+        KINDS,
+        key=f"{key}.kind",
+        format_func=TITLES.get,
+        help="Multiplies the learning rate η at each update: η_t = η · m(t).",
+    )
     if kind == "constant":
         return None
     if kind in ("step", "exponential"):
-        rate = choice_slider("Decay factor", DECAY_RATES, 0.5, f"{key}.decay_rate",
-                             help="The learning rate is multiplied by this…", format_func=lambda v: f"×{num(v)}")
-        every = _steps_slider("…every (steps)", steps, steps / 4, f"{key}.transition_steps",
-                              help="…every this many steps (smoothly for exponential decay).")
+        rate = choice_slider(
+            "Decay factor",
+            DECAY_RATES,
+            0.5,
+            f"{key}.decay_rate",
+            help="The learning rate is multiplied by this…",
+            format_func=lambda v: f"×{num(v)}",
+        )
+        every = _steps_slider(
+            "…every (steps)",
+            steps,
+            steps / 4,
+            f"{key}.transition_steps",
+            help="…every this many steps (smoothly for exponential decay).",
+        )
         schedule = Schedule(kind, transition_steps=every, decay_rate=rate)
     else:
         warmup = 0
         if kind == "warmup_cosine":
-            warmup = _steps_slider("Warmup (steps)", steps // 2, steps / 10, f"{key}.warmup_steps",
-                                   help="The learning rate rises linearly from 0 to η over these first steps.")
-        alpha = choice_slider("Final factor", FINAL_FACTORS, 0.01, f"{key}.alpha",
-                              help="The cosine ends at this fraction of η, at the last step.",
-                              format_func=lambda v: f"{num(v)}×")
+            warmup = _steps_slider(
+                "Warmup (steps)",
+                steps // 2,
+                steps / 10,
+                f"{key}.warmup_steps",
+                help="The learning rate rises linearly from 0 to η over these first steps.",
+            )
+        alpha = choice_slider(
+            "Final factor",
+            FINAL_FACTORS,
+            0.01,
+            f"{key}.alpha",
+            help="The cosine ends at this fraction of η, at the last step.",
+            format_func=lambda v: f"{num(v)}×",
+        )
         schedule = Schedule(kind, decay_steps=max(steps, warmup + 1), alpha=alpha, warmup_steps=warmup)
     st.caption(f"Schedule: {schedule.text}.")
     return schedule

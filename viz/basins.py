@@ -13,8 +13,21 @@ from viz.raster import _hex, band_levels, png_data_uri
 from viz.theme import INK, LANDSCAPE_LINE, Theme, base_layout
 
 # Light, distinct basin colours (Paul Tol's "light" scheme, then "pale"), so markers and paths stay readable on them.
-BASIN_COLORS = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00",
-                "#BBCCEE", "#CCEEFF", "#CCDDAA", "#EEEEBB", "#FFCCCC")  # fmt: skip
+BASIN_COLORS = (
+    "#77AADD",
+    "#EE8866",
+    "#EEDD88",
+    "#FFAABB",
+    "#99DDFF",
+    "#44BB99",
+    "#BBCC33",
+    "#AAAA00",
+    "#BBCCEE",
+    "#CCEEFF",
+    "#CCDDAA",
+    "#EEEEBB",
+    "#FFCCCC",
+)
 DIVERGED_COLOR, NOT_CONVERGED_COLOR = "#5b2333", "#d9dde3"
 
 
@@ -63,32 +76,83 @@ def basin_figure(
     iy = np.unique(np.linspace(0, len(ys) - 1, click_grid).round().astype(int))
     gx, gy = np.meshgrid(xs[ix], ys[iy])
     hover = np.vectorize(lambda k: names.get(int(k), ""))(labels[np.ix_(iy, ix)]).ravel().tolist()
-    data = [dict(
-        type="scatter", mode="markers", x=b64(gx.ravel()), y=b64(gy.ravel()), customdata=hover, showlegend=False,
-        marker=dict(size=12, opacity=0, color=INK), name="starts",
-        hovertemplate="start (%{x:.3g}, %{y:.3g})<br>%{customdata}<extra></extra>",
-        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
-    )]
+    data = [
+        dict(
+            type="scatter",
+            mode="markers",
+            x=b64(gx.ravel()),
+            y=b64(gy.ravel()),
+            customdata=hover,
+            showlegend=False,
+            marker=dict(size=12, opacity=0, color=INK),
+            name="starts",
+            hovertemplate="start (%{x:.3g}, %{y:.3g})<br>%{customdata}<extra></extra>",
+            selected=dict(marker=dict(opacity=0)),
+            unselected=dict(marker=dict(opacity=0)),
+        )
+    ]
     for k, text in names.items():  # legend swatches
-        data.append(dict(type="scatter", mode="markers", x=[None], y=[None], name=text, showlegend=True,
-                         marker=dict(symbol="square", size=14, color=basin_color(k),
-                                     line=dict(width=1, color="#9aa5b1"))))
+        data.append(
+            dict(
+                type="scatter",
+                mode="markers",
+                x=[None],
+                y=[None],
+                name=text,
+                showlegend=True,
+                marker=dict(symbol="square", size=14, color=basin_color(k), line=dict(width=1, color="#9aa5b1")),
+            )
+        )
     data += marker_traces(markers, theme)
     if picked is not None:
-        data.append(dict(type="scatter", mode="markers", x=[picked[0]], y=[picked[1]], name="chosen start",
-                         showlegend=False, hoverinfo="skip",
-                         marker=dict(symbol="circle", size=theme.marker_size + 2, color="white",
-                                     line=dict(width=2.5, color=INK))))
+        data.append(
+            dict(
+                type="scatter",
+                mode="markers",
+                x=[picked[0]],
+                y=[picked[1]],
+                name="chosen start",
+                showlegend=False,
+                hoverinfo="skip",
+                marker=dict(
+                    symbol="circle", size=theme.marker_size + 2, color="white", line=dict(width=2.5, color=INK)
+                ),
+            )
+        )
     layout = base_layout(theme)
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        xaxis=dict(range=[x0, x1], title=dict(text="x₀"), showgrid=False, zeroline=False, constrain="domain",
-                   ticks="outside"),
-        yaxis=dict(range=[y0, y1], title=dict(text="y₀"), showgrid=False, zeroline=False, scaleanchor="x",
-                   scaleratio=1, constrain="domain", ticks="outside"),
-        images=[dict(source=png_data_uri(basin_image(labels, landscape)), xref="x", yref="y", x=x0, y=y1,
-                     sizex=x1 - x0, sizey=y1 - y0, sizing="stretch", layer="below", opacity=1)],
-        plot_bgcolor="white", hovermode="closest", clickmode="event+select", dragmode="pan",
+        xaxis=dict(
+            range=[x0, x1], title=dict(text="x₀"), showgrid=False, zeroline=False, constrain="domain", ticks="outside"
+        ),
+        yaxis=dict(
+            range=[y0, y1],
+            title=dict(text="y₀"),
+            showgrid=False,
+            zeroline=False,
+            scaleanchor="x",
+            scaleratio=1,
+            constrain="domain",
+            ticks="outside",
+        ),
+        images=[
+            dict(
+                source=png_data_uri(basin_image(labels, landscape)),
+                xref="x",
+                yref="y",
+                x=x0,
+                y=y1,
+                sizex=x1 - x0,
+                sizey=y1 - y0,
+                sizing="stretch",
+                layer="below",
+                opacity=1,
+            )
+        ],
+        plot_bgcolor="white",
+        hovermode="closest",
+        clickmode="event+select",
+        dragmode="pan",
         legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0, font=dict(size=theme.font_size - 2)),
         margin=dict(l=50, r=10, t=50 if title else 20, b=60),
     )

@@ -65,9 +65,19 @@ def browser_path() -> str | None:
 
 async def _call(tab, window: str, fn: str, *args):
     """Run a JS function in the tab with JSON arguments (choreographer chunks big ones), awaiting its promise."""
-    res = await asyncio.wait_for(tab.send_command("Runtime.callFunctionOn", params=dict(
-        functionDeclaration=fn, objectId=window, awaitPromise=True, returnByValue=True,
-        arguments=[{"value": a} for a in args])), FRAME_TIMEOUT)
+    res = await asyncio.wait_for(
+        tab.send_command(
+            "Runtime.callFunctionOn",
+            params=dict(
+                functionDeclaration=fn,
+                objectId=window,
+                awaitPromise=True,
+                returnByValue=True,
+                arguments=[{"value": a} for a in args],
+            ),
+        ),
+        FRAME_TIMEOUT,
+    )
     result = res.get("result", {})
     if "error" in res or "exceptionDetails" in result:
         raise RuntimeError(f"plotly.js failed in the export tab: {res.get('error') or result['exceptionDetails']}")
@@ -152,14 +162,20 @@ class _Server:
         """One tab: plot once, then per item animate to its frame, capture, put((index, PNG bytes))."""
         (tab, window), ok = await self._acquire(k), False
         try:
-            await tab.send_command("Emulation.setDeviceMetricsOverride",
-                                   params=dict(width=w, height=h, deviceScaleFactor=scale, mobile=False))
+            await tab.send_command(
+                "Emulation.setDeviceMetricsOverride",
+                params=dict(width=w, height=h, deviceScaleFactor=scale, mobile=False),
+            )
             await _call(tab, window, _SETUP_JS, spec, w, h)
             clip = dict(x=0, y=0, width=w, height=h, scale=1)
             for index, name, label, opts in items:
                 await _call(tab, window, _STEP_JS, name, label, opts)
-                shot = await asyncio.wait_for(tab.send_command("Page.captureScreenshot", params=dict(
-                    format="png", clip=clip, optimizeForSpeed=True)), FRAME_TIMEOUT)
+                shot = await asyncio.wait_for(
+                    tab.send_command(
+                        "Page.captureScreenshot", params=dict(format="png", clip=clip, optimizeForSpeed=True)
+                    ),
+                    FRAME_TIMEOUT,
+                )
                 if "error" in shot:
                     raise RuntimeError(f"screenshot failed: {shot['error']}")
                 put((index, base64.b64decode(shot["result"]["data"])))
@@ -199,6 +215,7 @@ def _fill_empty(frames: list[dict]) -> None:
     """Trace updates that empty a trace (x=[], y=[]) get one gap point instead: plotly.js's redraw=False animate
     leaves the old line of a trace emptied that way on screen (the live page shows it too: at step 0 stretches of
     the finished paths stay drawn); a single null point draws nothing and clears it."""
+
     def empty(v) -> bool:
         return ("bdata" in v and not v["bdata"]) if isinstance(v, dict) else isinstance(v, list | tuple) and not v
 
@@ -229,8 +246,9 @@ def _equal_axes_width(layout: dict, height: int) -> int | None:
     return max(MIN_MAP_WIDTH, round((height - m["t"] - m["b"]) * ratio + m["l"] + m["r"] + side + 20))  # 20: tick text
 
 
-def image_bytes(fig, fmt: str = "png", *, scale: float = 3.0, width: int | None = None,
-                height: int | None = None) -> bytes:
+def image_bytes(
+    fig, fmt: str = "png", *, scale: float = 3.0, width: int | None = None, height: int | None = None
+) -> bytes:
     """The figure as PNG, SVG or PDF bytes. An animated figure is drawn as it opens (its data: the last step),
     without its play button and slider. PNG pixels: (width·scale) × (height·scale)."""
     if fmt not in FORMATS:
@@ -252,14 +270,26 @@ def _sequence(spec: dict) -> list[tuple[str, str, dict]]:
         args = step.get("args") or [None]
         if step.get("method", "animate") == "animate" and isinstance(args[0], list) and len(args[0]) == 1:
             given = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
-            opts = {**still, **given, "frame": {**still["frame"], **given.get("frame", {}), "duration": 0},
-                    "transition": dict(duration=0), "mode": "immediate"}
+            opts = {
+                **still,
+                **given,
+                "frame": {**still["frame"], **given.get("frame", {}), "duration": 0},
+                "transition": dict(duration=0),
+                "mode": "immediate",
+            }
             out.append((str(args[0][0]), f"{prefix}{step.get('label', args[0][0])}", opts))
     return out or [(str(f["name"]), str(f["name"]), still) for f in spec.get("frames", [])]
 
 
-def animation_frames(fig, *, max_frames: int = 100, scale: float = 1.0, width: int | None = None,
-                     height: int | None = None, progress=None) -> list[Image.Image]:
+def animation_frames(
+    fig,
+    *,
+    max_frames: int = 100,
+    scale: float = 1.0,
+    width: int | None = None,
+    height: int | None = None,
+    progress=None,
+) -> list[Image.Image]:
     """One RGB image per animation frame (at most max_frames, evenly chosen, first and last kept), each as the
     page shows it at that slider step, without play button and slider, with a "step N" label bottom right.
     progress(fraction) is called in the caller's thread as frames arrive (so st.progress works)."""
@@ -272,10 +302,22 @@ def animation_frames(fig, *, max_frames: int = 100, scale: float = 1.0, width: i
     _fill_empty(spec["frames"])
     _drop_controls(spec["layout"], ANIMATION_MARGIN_B)
     font = spec["layout"].get("font", {})
-    spec["layout"]["annotations"] = [*spec["layout"].get("annotations", []), dict(
-        text=max((label for _, label, _ in seq), key=len), xref="paper", yref="paper", x=1, y=0, xanchor="right",
-        yanchor="top", yshift=-48, align="right", showarrow=False,
-        font=dict(size=font.get("size", 14), color=font.get("color", "#444")))]
+    spec["layout"]["annotations"] = [
+        *spec["layout"].get("annotations", []),
+        dict(
+            text=max((label for _, label, _ in seq), key=len),
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=0,
+            xanchor="right",
+            yanchor="top",
+            yshift=-48,
+            align="right",
+            showarrow=False,
+            font=dict(size=font.get("size", 14), color=font.get("color", "#444")),
+        ),
+    ]
     w, h = _size(spec["layout"], width, height)
     items = [(i, name, label, opts) for i, (name, label, opts) in enumerate(seq)]
     bounds = np.linspace(0, len(items), min(ANIMATION_TABS, max(1, len(items) // 8)) + 1).round().astype(int)
@@ -283,8 +325,12 @@ def animation_frames(fig, *, max_frames: int = 100, scale: float = 1.0, width: i
     k = _SERVER.ensure()
 
     async def render():
-        await asyncio.gather(*(_SERVER.frames(k, spec, items[a:b], w, h, scale, arrived.put)
-                               for a, b in zip(bounds[:-1], bounds[1:], strict=True)))
+        await asyncio.gather(
+            *(
+                _SERVER.frames(k, spec, items[a:b], w, h, scale, arrived.put)
+                for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+            )
+        )
 
     future = _SERVER.submit(render())
     frames: list[Image.Image] = [None] * len(items)  # type: ignore[list-item]
@@ -336,8 +382,15 @@ def gif_bytes(frames, *, fps: int = 12, loop: bool = True) -> bytes:
     durations = [round(1000 / fps)] * len(frames)
     durations[-1] = max(durations[-1], round(HOLD_SECONDS * 1000))
     buf = io.BytesIO()
-    indexed[0].save(buf, format="GIF", save_all=True, append_images=indexed[1:], duration=durations,
-                    optimize=True, **(dict(loop=0) if loop else {}))
+    indexed[0].save(
+        buf,
+        format="GIF",
+        save_all=True,
+        append_images=indexed[1:],
+        duration=durations,
+        optimize=True,
+        **(dict(loop=0) if loop else {}),
+    )
     return buf.getvalue()
 
 
@@ -350,9 +403,17 @@ def mp4_bytes(frames, *, fps: int = 12) -> bytes:
     with tempfile.TemporaryDirectory(prefix="lll-mp4-") as tmp:
         path = os.path.join(tmp, "animation.mp4")
         writer = imageio_ffmpeg.write_frames(
-            path, size, fps=fps, codec="libx264", pix_fmt_in="rgb24", pix_fmt_out="yuv420p", quality=None,
-            macro_block_size=1, ffmpeg_log_level="error",
-            output_params=["-crf", "18", "-preset", "fast", "-tune", "animation", "-movflags", "+faststart"])
+            path,
+            size,
+            fps=fps,
+            codec="libx264",
+            pix_fmt_in="rgb24",
+            pix_fmt_out="yuv420p",
+            quality=None,
+            macro_block_size=1,
+            ffmpeg_log_level="error",
+            output_params=["-crf", "18", "-preset", "fast", "-tune", "animation", "-movflags", "+faststart"],
+        )
         writer.send(None)
         for f in frames + [frames[-1]] * max(0, round(HOLD_SECONDS * fps) - 1):
             padded = Image.new("RGB", size, "white")

@@ -31,33 +31,72 @@ def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, t
     for p in paths:
         end = p.diverged_at if p.diverged_at is not None else len(p.loss)
         y = loss_gap(p.loss[:end], f_min) if log else p.loss[:end].astype(np.float32)
-        data.append(dict(
-            type="scatter", mode="lines", name=p.label, legendgroup=p.label, x=np.arange(end, dtype=np.int32), y=y,
-            line=dict(color=color(p.key), width=theme.line_width, dash=p.dash),
-            hovertemplate=f"{p.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
-        ))
+        data.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                name=p.label,
+                legendgroup=p.label,
+                x=np.arange(end, dtype=np.int32),
+                y=y,
+                line=dict(color=color(p.key), width=theme.line_width, dash=p.dash),
+                hovertemplate=f"{p.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+            )
+        )
         if p.diverged_at is not None and end > 0:
-            data.append(dict(
-                type="scatter", mode="markers+text", x=[end - 1], y=[float(y[-1])], showlegend=False,
-                legendgroup=p.label, text=[f"diverged at step {p.diverged_at}"], textposition="top right",
-                marker=dict(symbol="x", size=theme.marker_size + 4, color=color(p.key)), hoverinfo="text",
-                textfont=dict(color=color(p.key), size=theme.font_size - 1),
-            ))
+            data.append(
+                dict(
+                    type="scatter",
+                    mode="markers+text",
+                    x=[end - 1],
+                    y=[float(y[-1])],
+                    showlegend=False,
+                    legendgroup=p.label,
+                    text=[f"diverged at step {p.diverged_at}"],
+                    textposition="top right",
+                    marker=dict(symbol="x", size=theme.marker_size + 4, color=color(p.key)),
+                    hoverinfo="text",
+                    textfont=dict(color=color(p.key), size=theme.font_size - 1),
+                )
+            )
         else:
-            data.append(dict(
-                type="scatter", mode="markers", x=[end - 1], y=[float(y[-1])], showlegend=False, legendgroup=p.label,
-                marker=dict(symbol=OPTIMIZER_SYMBOLS.get(p.key, "circle"), size=theme.marker_size,
-                            color=color(p.key)), hoverinfo="skip",
-            ))
+            data.append(
+                dict(
+                    type="scatter",
+                    mode="markers",
+                    x=[end - 1],
+                    y=[float(y[-1])],
+                    showlegend=False,
+                    legendgroup=p.label,
+                    marker=dict(
+                        symbol=OPTIMIZER_SYMBOLS.get(p.key, "circle"), size=theme.marker_size, color=color(p.key)
+                    ),
+                    hoverinfo="skip",
+                )
+            )
     layout = base_layout(theme)
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        xaxis=dict(title=dict(text="step"), rangemode="tozero", showline=True, linecolor="#9aa5b1", ticks="outside",
-                   automargin=True),
-        yaxis=dict(type="log" if log else "linear", title=dict(text="f − f*  (log scale)" if log else "f(x, y)"),
-                   exponentformat="power", showline=True, linecolor="#9aa5b1", ticks="outside", automargin=True),
+        xaxis=dict(
+            title=dict(text="step"),
+            rangemode="tozero",
+            showline=True,
+            linecolor="#9aa5b1",
+            ticks="outside",
+            automargin=True,
+        ),
+        yaxis=dict(
+            type="log" if log else "linear",
+            title=dict(text="f − f*  (log scale)" if log else "f(x, y)"),
+            exponentformat="power",
+            showline=True,
+            linecolor="#9aa5b1",
+            ticks="outside",
+            automargin=True,
+        ),
         margin=dict(l=70, r=10, t=40, b=55),
-        height=int(theme.height * 0.75), hovermode="closest",
+        height=int(theme.height * 0.75),
+        hovermode="closest",
     )
     if any(p.lr is not None for p in paths):
         corner = _emptiest_corner(data, log)
@@ -90,12 +129,20 @@ def _lr_traces(paths: tuple[Path, ...]) -> list[dict]:
         if p.lr is None:
             continue
         lr = np.asarray(p.lr, np.float32)
-        out.append(dict(
-            type="scatter", mode="lines", x=np.arange(len(lr), dtype=np.int32),
-            y=np.where(lr > 0, lr, np.nan).astype(np.float32), xaxis="x2", yaxis="y2", showlegend=False,
-            legendgroup=p.label, line=dict(color=color(p.key), width=2),
-            hovertemplate=f"{p.label}<br>update %{{x}}<br>lr %{{y:.3g}}<extra></extra>",
-        ))
+        out.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                x=np.arange(len(lr), dtype=np.int32),
+                y=np.where(lr > 0, lr, np.nan).astype(np.float32),
+                xaxis="x2",
+                yaxis="y2",
+                showlegend=False,
+                legendgroup=p.label,
+                line=dict(color=color(p.key), width=2),
+                hovertemplate=f"{p.label}<br>update %{{x}}<br>lr %{{y:.3g}}<extra></extra>",
+            )
+        )
     return out
 
 
@@ -106,16 +153,49 @@ def _lr_inset(corner: tuple, lr: np.ndarray, theme: Theme) -> dict:
     (x0, x1), (y0, y1) = corner
     ticks = _log_ticks(lr)
     small = dict(size=theme.font_size - 3)
-    axis = dict(showline=True, linecolor="#9aa5b1", ticks="outside", ticklen=3, tickfont=small, showgrid=True,
-                gridcolor="#e5e7eb", zeroline=False, fixedrange=True)
+    axis = dict(
+        showline=True,
+        linecolor="#9aa5b1",
+        ticks="outside",
+        ticklen=3,
+        tickfont=small,
+        showgrid=True,
+        gridcolor="#e5e7eb",
+        zeroline=False,
+        fixedrange=True,
+    )
     return dict(
         xaxis2=dict(axis, domain=[x0, x1], anchor="y2", nticks=4, rangemode="tozero"),
-        yaxis2=dict(axis, domain=[y0, y1], anchor="x2", type="log", tickvals=ticks,
-                    ticktext=[_tick_text(v) for v in ticks]),
-        shapes=[dict(type="rect", xref="x2 domain", yref="y2 domain", x0=-0.3, x1=1.04, y0=-0.3, y1=1.15,
-                     fillcolor=INSET_BACKDROP, line=dict(color="#cbd5e1", width=1), layer="below")],
-        annotations=[dict(text="learning rate", xref="x2 domain", yref="y2 domain", x=0.02, y=1.0,
-                          xanchor="left", yanchor="bottom", showarrow=False, font=small)],
+        yaxis2=dict(
+            axis, domain=[y0, y1], anchor="x2", type="log", tickvals=ticks, ticktext=[_tick_text(v) for v in ticks]
+        ),
+        shapes=[
+            dict(
+                type="rect",
+                xref="x2 domain",
+                yref="y2 domain",
+                x0=-0.3,
+                x1=1.04,
+                y0=-0.3,
+                y1=1.15,
+                fillcolor=INSET_BACKDROP,
+                line=dict(color="#cbd5e1", width=1),
+                layer="below",
+            )
+        ],
+        annotations=[
+            dict(
+                text="learning rate",
+                xref="x2 domain",
+                yref="y2 domain",
+                x=0.02,
+                y=1.0,
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                font=small,
+            )
+        ],
     )
 
 

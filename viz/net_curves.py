@@ -65,9 +65,19 @@ def _curve_traces(x: np.ndarray, curves, theme: Theme, log: bool, axis: str, suf
         if len(y) != len(x):
             raise ValueError(f"curve {label!r} has {len(y)} values for {len(x)} steps")
         y = _for_log(y) if log else np.where(np.isfinite(y), y, np.nan).astype(np.float32)
-        out.append(dict(type="scatter", mode="lines", x=x, y=y, name=label + suffix, yaxis=axis, connectgaps=False,
-                        line=dict(color=col, width=theme.line_width, dash=dash),
-                        hovertemplate=f"{label}: %{{y:.4g}}<extra></extra>"))  # fmt: skip
+        out.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                x=x,
+                y=y,
+                name=label + suffix,
+                yaxis=axis,
+                connectgaps=False,
+                line=dict(color=col, width=theme.line_width, dash=dash),
+                hovertemplate=f"{label}: %{{y:.4g}}<extra></extra>",
+            )
+        )
     return out
 
 
@@ -77,41 +87,116 @@ def _shown(traces: list[dict]) -> list[float]:
     return np.concatenate(ys).tolist() if ys else []
 
 
-def _line_chart(x, curves, theme: Theme, *, x_title: str, x_hover: str, y_title: str, log_y: bool,
-                vlines: list[tuple[float, str]], hlines, title: str, y2, log_y2: bool, height: int | None,
-                fraction: float, showlegend: bool) -> go.Figure:  # fmt: skip
+def _line_chart(
+    x,
+    curves,
+    theme: Theme,
+    *,
+    x_title: str,
+    x_hover: str,
+    y_title: str,
+    log_y: bool,
+    vlines: list[tuple[float, str]],
+    hlines,
+    title: str,
+    y2,
+    log_y2: bool,
+    height: int | None,
+    fraction: float,
+    showlegend: bool,
+) -> go.Figure:
     data = _curve_traces(x, curves, theme, log_y, "y", "")
     shapes, notes = [], []
     thin = max(1.5, theme.line_width * 0.6)
     small = dict(size=theme.font_size - 2, color=INK)
     for value, text in vlines:
-        shapes.append(dict(type="line", xref="x", yref="paper", x0=value, x1=value, y0=0, y1=1, layer="above",
-                           line=dict(color=INK, width=thin, dash="dot")))  # fmt: skip
-        notes.append(dict(x=value, xref="x", y=1, yref="paper", yanchor="top", xanchor="left", xshift=3,
-                          showarrow=False, text=text, font=small, bgcolor="rgba(255,255,255,0.8)"))  # fmt: skip
+        shapes.append(
+            dict(
+                type="line",
+                xref="x",
+                yref="paper",
+                x0=value,
+                x1=value,
+                y0=0,
+                y1=1,
+                layer="above",
+                line=dict(color=INK, width=thin, dash="dot"),
+            )
+        )
+        notes.append(
+            dict(
+                x=value,
+                xref="x",
+                y=1,
+                yref="paper",
+                yanchor="top",
+                xanchor="left",
+                xshift=3,
+                showarrow=False,
+                text=text,
+                font=small,
+                bgcolor="rgba(255,255,255,0.8)",
+            )
+        )
     for value, text in hlines:
         value = float(value)
         if not np.isfinite(value) or (log_y and value <= 0):
             continue  # a log axis cannot place it
-        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=value, y1=value, layer="above",
-                           line=dict(color=INK, width=thin, dash="dash")))  # fmt: skip
-        notes.append(dict(x=1, xref="paper", y=np.log10(value) if log_y else value, yref="y", xanchor="right",
-                          yanchor="bottom", showarrow=False, text=f"<b>{text}</b>", font=small,
-                          bgcolor="rgba(255,255,255,0.8)"))  # fmt: skip
+        shapes.append(
+            dict(
+                type="line",
+                xref="paper",
+                yref="y",
+                x0=0,
+                x1=1,
+                y0=value,
+                y1=value,
+                layer="above",
+                line=dict(color=INK, width=thin, dash="dash"),
+            )
+        )
+        notes.append(
+            dict(
+                x=1,
+                xref="paper",
+                y=np.log10(value) if log_y else value,
+                yref="y",
+                xanchor="right",
+                yanchor="bottom",
+                showarrow=False,
+                text=f"<b>{text}</b>",
+                font=small,
+                bgcolor="rgba(255,255,255,0.8)",
+            )
+        )
     layout = frame(theme, title, height, fraction, showlegend)
     layout.update(
         xaxis=dict(title=dict(text=x_title), unifiedhovertitle=dict(text=x_hover), **AXIS),
-        yaxis=dict(type="log" if log_y else "linear", title=dict(text=y_title), exponentformat="power", **AXIS,
-                   **(_log_ticks(_shown(data) + [v for v, _ in hlines]) if log_y else {})),
-        shapes=shapes, annotations=notes, hovermode="x unified",
+        yaxis=dict(
+            type="log" if log_y else "linear",
+            title=dict(text=y_title),
+            exponentformat="power",
+            **AXIS,
+            **(_log_ticks(_shown(data) + [v for v, _ in hlines]) if log_y else {}),
+        ),
+        shapes=shapes,
+        annotations=notes,
+        hovermode="x unified",
     )
     if y2 is not None:
         y2_title, y2_curves = y2
         right = _curve_traces(x, y2_curves, theme, log_y2, "y2", " (right axis)")
         data += right
-        layout["yaxis2"] = dict(type="log" if log_y2 else "linear", title=dict(text=y2_title), overlaying="y",
-                                side="right", showgrid=False, exponentformat="power", **AXIS,
-                                **(_log_ticks(_shown(right)) if log_y2 else {}))  # fmt: skip
+        layout["yaxis2"] = dict(
+            type="log" if log_y2 else "linear",
+            title=dict(text=y2_title),
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            exponentformat="power",
+            **AXIS,
+            **(_log_ticks(_shown(right)) if log_y2 else {}),
+        )
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
 
 
@@ -136,17 +221,52 @@ def curves_figure(
     at their right end (dropped on a log axis when not positive); ``y2``: (title, curves) on a right-hand axis (log
     unless ``log_y2=False``), their legend entries marked "(right axis)". Hover shows every curve at one step."""
     vlines = [] if marker_step is None else [(float(marker_step), f"step {int(marker_step)}")]
-    return _line_chart(_steps(steps), curves, theme, x_title=x_title, x_hover="step %{x}", y_title=y_title,
-                       log_y=log_y, vlines=vlines, hlines=hlines, title=title, y2=y2, log_y2=log_y2, height=height,
-                       fraction=0.62, showlegend=showlegend)  # fmt: skip
+    return _line_chart(
+        _steps(steps),
+        curves,
+        theme,
+        x_title=x_title,
+        x_hover="step %{x}",
+        y_title=y_title,
+        log_y=log_y,
+        vlines=vlines,
+        hlines=hlines,
+        title=title,
+        y2=y2,
+        log_y2=log_y2,
+        height=height,
+        fraction=0.62,
+        showlegend=showlegend,
+    )
 
 
-def line_figure(alphas: np.ndarray, train: np.ndarray, test: np.ndarray, theme: Theme, *, title: str = "",
-                height: int | None = None, showlegend: bool = True) -> go.Figure:  # fmt: skip
+def line_figure(
+    alphas: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    theme: Theme,
+    *,
+    title: str = "",
+    height: int | None = None,
+    showlegend: bool = True,
+) -> go.Figure:
     r"""The loss along the straight line :math:`\theta(\alpha) = (1-\alpha)\,\theta_0 + \alpha\,\theta^*` from the
     initialisation (α = 0) to the trained weights (α = 1), train and test, on a log axis (Goodfellow et al. 2015)."""
     curves = [("training loss", train, TRAIN_COLOR, "solid"), ("test loss", test, TEST_COLOR, "dash")]
-    return _line_chart(f32(alphas), curves, theme, x_title="α   (0 = initialisation, 1 = trained weights)",
-                       x_hover="α = %{x:.2f}", y_title="loss", log_y=True, vlines=[(0.0, "init"), (1.0, "trained")],
-                       hlines=(), title=title, y2=None, log_y2=True, height=height, fraction=0.62,
-                       showlegend=showlegend)  # fmt: skip
+    return _line_chart(
+        f32(alphas),
+        curves,
+        theme,
+        x_title="α   (0 = initialisation, 1 = trained weights)",
+        x_hover="α = %{x:.2f}",
+        y_title="loss",
+        log_y=True,
+        vlines=[(0.0, "init"), (1.0, "trained")],
+        hlines=(),
+        title=title,
+        y2=None,
+        log_y2=True,
+        height=height,
+        fraction=0.62,
+        showlegend=showlegend,
+    )

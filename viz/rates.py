@@ -22,8 +22,9 @@ class RateCurve:
     rate_text: str  # "(√κ−1)/(√κ+1) = 0.519"
 
 
-def rates_figure(curves: tuple[RateCurve, ...], theme: Theme, *, title: str = "",
-                 y_title: str = "distance to the minimum |θ − θ*|") -> go.Figure:  # fmt: skip
+def rates_figure(
+    curves: tuple[RateCurve, ...], theme: Theme, *, title: str = "", y_title: str = "distance to the minimum |θ − θ*|"
+) -> go.Figure:
     data = []
     lowest, highest = 1.0, 1.0
     for c in curves:
@@ -33,27 +34,59 @@ def rates_figure(curves: tuple[RateCurve, ...], theme: Theme, *, title: str = ""
         end = int(np.argmin(shown)) if not shown.all() else len(d)
         lowest = min(lowest, float(d[:end].min()) if end else 1.0)
         highest = max(highest, float(np.nanmax(d[:end])) if end else 1.0)
-        data.append(dict(type="scatter", mode="lines", x=t[:end], y=d[:end].astype(np.float32), name=c.label,
-                         legendgroup=c.key, line=dict(color=color(c.key), width=theme.line_width),
-                         hovertemplate=f"{c.label}<br>step %{{x}}<br>|θ − θ*| %{{y:.3g}}<extra></extra>"))
+        data.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                x=t[:end],
+                y=d[:end].astype(np.float32),
+                name=c.label,
+                legendgroup=c.key,
+                line=dict(color=color(c.key), width=theme.line_width),
+                hovertemplate=f"{c.label}<br>step %{{x}}<br>|θ − θ*| %{{y:.3g}}<extra></extra>",
+            )
+        )
         if c.rate is None:
             continue
         with np.errstate(over="ignore"):
-            theory = d[0] * c.rate ** t
+            theory = d[0] * c.rate**t
         keep = (theory > max(FLOOR, lowest * 1e-2)) & (theory < 1e3 * highest)  # a growth (escape) stays in view
-        data.append(dict(type="scatter", mode="lines", x=t[keep], y=theory[keep].astype(np.float32),
-                         name=f"theory: {c.rate_text}", legendgroup=c.key,
-                         line=dict(color=color(c.key), width=max(1.5, theme.line_width / 2), dash="dash"),
-                         hovertemplate=f"theory d₀·rᵗ, r = {c.rate:.4f}<br>step %{{x}}<br>%{{y:.3g}}<extra></extra>"))
+        data.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                x=t[keep],
+                y=theory[keep].astype(np.float32),
+                name=f"theory: {c.rate_text}",
+                legendgroup=c.key,
+                line=dict(color=color(c.key), width=max(1.5, theme.line_width / 2), dash="dash"),
+                hovertemplate=f"theory d₀·rᵗ, r = {c.rate:.4f}<br>step %{{x}}<br>%{{y:.3g}}<extra></extra>",
+            )
+        )
     layout = base_layout(theme)
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
         xaxis=dict(title=dict(text="step"), rangemode="tozero", showline=True, linecolor="#9aa5b1", ticks="outside"),
-        yaxis=dict(type="log", title=dict(text=y_title), exponentformat="power",
-                   showline=True, linecolor="#9aa5b1", ticks="outside",
-                   range=[np.log10(max(lowest, FLOOR)) - 0.5, np.log10(highest) + 0.3]),
-        legend=dict(orientation="v", yanchor="bottom", y=0.01, xanchor="left", x=0.01, bgcolor="rgba(255,255,255,0.85)",
-                    font=dict(size=theme.font_size - 2)),
-        margin=dict(l=70, r=10, t=40, b=50), height=int(theme.height * 0.75), hovermode="closest",
+        yaxis=dict(
+            type="log",
+            title=dict(text=y_title),
+            exponentformat="power",
+            showline=True,
+            linecolor="#9aa5b1",
+            ticks="outside",
+            range=[np.log10(max(lowest, FLOOR)) - 0.5, np.log10(highest) + 0.3],
+        ),
+        legend=dict(
+            orientation="v",
+            yanchor="bottom",
+            y=0.01,
+            xanchor="left",
+            x=0.01,
+            bgcolor="rgba(255,255,255,0.85)",
+            font=dict(size=theme.font_size - 2),
+        ),
+        margin=dict(l=70, r=10, t=40, b=50),
+        height=int(theme.height * 0.75),
+        hovermode="closest",
     )
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)

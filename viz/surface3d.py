@@ -35,40 +35,80 @@ def surface3d_figure(
     hz = _thin(_thin(height, 0), 1)
     span = float(np.nanmax(hz) - np.nanmin(hz)) or 1.0
     above = 0.012 * span  # paths float just above the surface so the mesh does not hide them
-    data = [dict(
-        type="surface", x=hx.astype(np.float32), y=hy.astype(np.float32), z=hz.astype(np.float32),
-        colorscale=colorscale(), showscale=False, opacity=0.92, name="landscape",
-        contours=dict(z=dict(show=True, usecolormap=False, color="#6d7f97", width=1, start=float(np.nanmin(hz)),
-                             end=float(np.nanmax(hz)), size=span / 20)),
-        hovertemplate="x %{x:.3f}<br>y %{y:.3f}<extra></extra>", lighting=dict(ambient=0.75, diffuse=0.5),
-    )]
+    data = [
+        dict(
+            type="surface",
+            x=hx.astype(np.float32),
+            y=hy.astype(np.float32),
+            z=hz.astype(np.float32),
+            colorscale=colorscale(),
+            showscale=False,
+            opacity=0.92,
+            name="landscape",
+            contours=dict(
+                z=dict(
+                    show=True,
+                    usecolormap=False,
+                    color="#6d7f97",
+                    width=1,
+                    start=float(np.nanmin(hz)),
+                    end=float(np.nanmax(hz)),
+                    size=span / 20,
+                )
+            ),
+            hovertemplate="x %{x:.3f}<br>y %{y:.3f}<extra></extra>",
+            lighting=dict(ambient=0.75, diffuse=0.5),
+        )
+    ]
     for kind in ("global", "local", "saddle", "maximum"):
         pts = [m for m in markers if m.kind == kind]
         if pts:
-            data.append(dict(
-                type="scatter3d", mode="markers", name=KIND_NAMES[kind], legendgroup="points",
-                x=[m.x for m in pts], y=[m.y for m in pts], z=[float(lift(m.value)) + above for m in pts],
-                marker=dict(size=theme.point_size * 0.5, color=POINT_COLORS[kind], line=dict(width=1, color=INK),
-                            symbol="diamond" if kind == "global" else "circle"),
-            ))
+            data.append(
+                dict(
+                    type="scatter3d",
+                    mode="markers",
+                    name=KIND_NAMES[kind],
+                    legendgroup="points",
+                    x=[m.x for m in pts],
+                    y=[m.y for m in pts],
+                    z=[float(lift(m.value)) + above for m in pts],
+                    marker=dict(
+                        size=theme.point_size * 0.5,
+                        color=POINT_COLORS[kind],
+                        line=dict(width=1, color=INK),
+                        symbol="diamond" if kind == "global" else "circle",
+                    ),
+                )
+            )
     for p in paths:
         end = p.diverged_at if p.diverged_at is not None else len(p.xy)
         xy = p.xy[:end]
         z = np.asarray(lift(p.loss[:end]), np.float32) + above
-        data.append(dict(
-            type="scatter3d", mode="lines+markers", name=p.label, legendgroup=p.label,
-            x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32), z=z,
-            line=dict(color=color(p.key), width=theme.line_width * 2, dash=p.dash),
-            marker=dict(size=2, color=color(p.key)),
-        ))
+        data.append(
+            dict(
+                type="scatter3d",
+                mode="lines+markers",
+                name=p.label,
+                legendgroup=p.label,
+                x=xy[:, 0].astype(np.float32),
+                y=xy[:, 1].astype(np.float32),
+                z=z,
+                line=dict(color=color(p.key), width=theme.line_width * 2, dash=p.dash),
+                marker=dict(size=2, color=color(p.key)),
+            )
+        )
     layout = base_layout(theme)
     axis = dict(showbackground=False, gridcolor="#d9dee5", title_font=dict(size=theme.font_size))
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        scene=dict(xaxis=dict(axis, title=dict(text="x")), yaxis=dict(axis, title=dict(text="y")),
-                   zaxis=dict(axis, title=dict(text=z_title)),
-                   aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
-                   camera=dict(eye=dict(x=1.5, y=-1.5, z=1.1))),
+        scene=dict(
+            xaxis=dict(axis, title=dict(text="x")),
+            yaxis=dict(axis, title=dict(text="y")),
+            zaxis=dict(axis, title=dict(text=z_title)),
+            aspectmode="manual",
+            aspectratio=dict(x=1, y=1, z=0.6),
+            camera=dict(eye=dict(x=1.5, y=-1.5, z=1.1)),
+        ),
         margin=dict(l=0, r=0, t=40, b=0),
     )
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)

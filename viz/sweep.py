@@ -25,8 +25,17 @@ class Mark:
 
 
 def _vline(x: float, c: str, dash: str, width: float) -> dict:
-    return dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(color=c, width=width, dash=dash),
-                layer="above")
+    return dict(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=x,
+        x1=x,
+        y0=0,
+        y1=1,
+        line=dict(color=c, width=width, dash=dash),
+        layer="above",
+    )
 
 
 def sweep_figure(
@@ -56,60 +65,150 @@ def sweep_figure(
     top_y = float(np.nanmax(y[alive])) if alive.any() else 1.0
     ceiling = top_y * 30 if log else top_y + 0.1 * (abs(top_y) + 1)
     data = [
-        dict(type="scatter", mode="lines+markers", x=lrs[alive], y=y[alive].astype(np.float32), name="loss after "
-             f"{steps} steps", line=dict(color=c, width=theme.line_width), marker=dict(size=theme.marker_size // 2,
-             color=c), customdata=np.asarray(diverged_at)[alive], xaxis="x", yaxis="y",
-             hovertemplate="η %{x:.4g}<br>loss gap %{y:.3g}<extra></extra>" if log
-             else "η %{x:.4g}<br>f %{y:.4g}<extra></extra>"),
-        dict(type="scatter", mode="markers", x=lrs[gone], y=np.full(int(gone.sum()), ceiling, np.float32),
-             name="diverged", marker=dict(symbol="x", size=theme.marker_size - 2, color=DIVERGED,
-             line=dict(width=0)), customdata=np.asarray(diverged_at)[gone], xaxis="x", yaxis="y",
-             hovertemplate="η %{x:.4g}<br>diverged at step %{customdata}<extra></extra>"),
+        dict(
+            type="scatter",
+            mode="lines+markers",
+            x=lrs[alive],
+            y=y[alive].astype(np.float32),
+            name=f"loss after {steps} steps",
+            line=dict(color=c, width=theme.line_width),
+            marker=dict(size=theme.marker_size // 2, color=c),
+            customdata=np.asarray(diverged_at)[alive],
+            xaxis="x",
+            yaxis="y",
+            hovertemplate="η %{x:.4g}<br>loss gap %{y:.3g}<extra></extra>"
+            if log
+            else "η %{x:.4g}<br>f %{y:.4g}<extra></extra>",
+        ),
+        dict(
+            type="scatter",
+            mode="markers",
+            x=lrs[gone],
+            y=np.full(int(gone.sum()), ceiling, np.float32),
+            name="diverged",
+            marker=dict(symbol="x", size=theme.marker_size - 2, color=DIVERGED, line=dict(width=0)),
+            customdata=np.asarray(diverged_at)[gone],
+            xaxis="x",
+            yaxis="y",
+            hovertemplate="η %{x:.4g}<br>diverged at step %{customdata}<extra></extra>",
+        ),
     ]
     arrived = np.asarray(reached) >= 0
-    data.append(dict(
-        type="scatter", mode="markers", x=lrs[arrived], y=np.asarray(reached)[arrived].astype(np.float32),
-        name="steps to reach a minimum", marker=dict(size=theme.marker_size // 2 + 1, color=c, symbol="circle-open",
-        line=dict(width=1.5, color=c)), xaxis="x", yaxis="y2",
-        hovertemplate="η %{x:.4g}<br>%{y} steps<extra></extra>",
-    ))
+    data.append(
+        dict(
+            type="scatter",
+            mode="markers",
+            x=lrs[arrived],
+            y=np.asarray(reached)[arrived].astype(np.float32),
+            name="steps to reach a minimum",
+            marker=dict(size=theme.marker_size // 2 + 1, color=c, symbol="circle-open", line=dict(width=1.5, color=c)),
+            xaxis="x",
+            yaxis="y2",
+            hovertemplate="η %{x:.4g}<br>%{y} steps<extra></extra>",
+        )
+    )
     if theory_steps is not None and np.isfinite(theory_steps).any():
-        data.append(dict(
-            type="scatter", mode="lines", x=lrs, y=np.asarray(theory_steps, np.float32), name="theory",
-            line=dict(color=INK, width=1.5, dash="dot"), xaxis="x", yaxis="y2",
-            hovertemplate="η %{x:.4g}<br>theory %{y:.0f} steps<extra></extra>",
-        ))
+        data.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                x=lrs,
+                y=np.asarray(theory_steps, np.float32),
+                name="theory",
+                line=dict(color=INK, width=1.5, dash="dot"),
+                xaxis="x",
+                yaxis="y2",
+                hovertemplate="η %{x:.4g}<br>theory %{y:.0f} steps<extra></extra>",
+            )
+        )
 
     shapes, notes = [], []
     stable = [m for m in marks if m.kind == "stable"]
     if stable:  # the diverging side, lightly shaded
-        shapes.append(dict(type="rect", xref="x", yref="paper", x0=stable[0].value, x1=float(lrs[-1]) * 1.2, y0=0,
-                           y1=1, fillcolor=STABLE, opacity=0.07, line=dict(width=0), layer="below"))
+        shapes.append(
+            dict(
+                type="rect",
+                xref="x",
+                yref="paper",
+                x0=stable[0].value,
+                x1=float(lrs[-1]) * 1.2,
+                y0=0,
+                y1=1,
+                fillcolor=STABLE,
+                opacity=0.07,
+                line=dict(width=0),
+                layer="below",
+            )
+        )
     for m in marks:
         col = {"stable": STABLE, "optimal": OPTIMAL}.get(m.kind, SCALE)
         width = 1.5 if m.kind == "scale" else 2.5
         shapes.append(_vline(m.value, col, "solid" if m.kind == "stable" else "dash", width))
-        notes.append(dict(x=np.log10(m.value), xref="x", y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                          text=f"<b>{m.text}</b>", font=dict(color=col, size=theme.font_size),
-                          xanchor="right" if m.kind == "optimal" else "left"))
+        notes.append(
+            dict(
+                x=np.log10(m.value),
+                xref="x",
+                y=1.0,
+                yref="paper",
+                yanchor="bottom",
+                showarrow=False,
+                text=f"<b>{m.text}</b>",
+                font=dict(color=col, size=theme.font_size),
+                xanchor="right" if m.kind == "optimal" else "left",
+            )
+        )
     if picked is not None:
         shapes.append(_vline(picked, INK, "dot", 2))
-        notes.append(dict(x=np.log10(picked), xref="x", y=0.455, yref="paper", showarrow=False, yanchor="bottom",
-                          xanchor="left", text=" ▶ animated", font=dict(color=INK, size=theme.font_size - 2)))
+        notes.append(
+            dict(
+                x=np.log10(picked),
+                xref="x",
+                y=0.455,
+                yref="paper",
+                showarrow=False,
+                yanchor="bottom",
+                xanchor="left",
+                text=" ▶ animated",
+                font=dict(color=INK, size=theme.font_size - 2),
+            )
+        )
 
     layout = base_layout(theme)
     axis = dict(showline=True, linecolor="#9aa5b1", ticks="outside", exponentformat="power", automargin=True)
     layout.update(
         title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        xaxis=dict(type="log", title=dict(text=lr_title), anchor="y2", range=[np.log10(lrs[0]), np.log10(lrs[-1])],
-                   **axis),
-        yaxis=dict(type="log" if log else "linear", domain=[0.5, 1.0],
-                   title=dict(text=f"f − f* after {steps} steps" if log else f"f after {steps} steps"), **axis),
-        yaxis2=dict(title=dict(text="steps to a minimum"), domain=[0.0, 0.4], rangemode="tozero", anchor="x",
-                    range=[0, steps * 1.05], **axis),
-        shapes=shapes, annotations=notes, hovermode="closest", clickmode="event+select",
-        legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, font=dict(size=theme.font_size - 2),
-                    entrywidth=0.5, entrywidthmode="fraction"),
-        margin=dict(l=70, r=15, t=50, b=70), height=int(theme.height * 0.95),
+        xaxis=dict(
+            type="log", title=dict(text=lr_title), anchor="y2", range=[np.log10(lrs[0]), np.log10(lrs[-1])], **axis
+        ),
+        yaxis=dict(
+            type="log" if log else "linear",
+            domain=[0.5, 1.0],
+            title=dict(text=f"f − f* after {steps} steps" if log else f"f after {steps} steps"),
+            **axis,
+        ),
+        yaxis2=dict(
+            title=dict(text="steps to a minimum"),
+            domain=[0.0, 0.4],
+            rangemode="tozero",
+            anchor="x",
+            range=[0, steps * 1.05],
+            **axis,
+        ),
+        shapes=shapes,
+        annotations=notes,
+        hovermode="closest",
+        clickmode="event+select",
+        legend=dict(
+            orientation="h",
+            yanchor="top",
+            y=-0.2,
+            xanchor="left",
+            x=0,
+            font=dict(size=theme.font_size - 2),
+            entrywidth=0.5,
+            entrywidthmode="fraction",
+        ),
+        margin=dict(l=70, r=15, t=50, b=70),
+        height=int(theme.height * 0.95),
     )
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULES = {"trajectories": "trajectories", "learning-rate": "learning_rate", "minima": "minima",
-           "networks": "networks"}  # fmt: skip
+MODULES = {"trajectories": "trajectories", "learning-rate": "learning_rate", "minima": "minima", "networks": "networks"}
 
 
 def page(name: str):

@@ -54,8 +54,10 @@ class State:
     beta: float | None = None
 
 
-PICKS = (Param("lr", "lr", "the learning rate animated (Sweep, Phase diagram)", number(1e-9, 1e6), fmt),
-         Param("beta", "beta", "the momentum animated (Phase diagram)", number(0.0, 0.9999), fmt))  # fmt: skip
+PICKS = (
+    Param("lr", "lr", "the learning rate animated (Sweep, Phase diagram)", number(1e-9, 1e6), fmt),
+    Param("beta", "beta", "the momentum animated (Phase diagram)", number(0.0, 0.9999), fmt),
+)
 
 
 def decode(q: dict) -> tuple[State, list[str]]:
@@ -66,16 +68,21 @@ def decode(q: dict) -> tuple[State, list[str]]:
     notices += more
     rule = scene.runs[0].optimizer
     if len(scene.runs) != 1 or rule not in optimizers(section):
-        notices.append(f"opt={q.get('opt')!r} in the link: the {section} section varies one rule of "
-                       f"{', '.join(optimizers(section))}")
+        notices.append(
+            f"opt={q.get('opt')!r} in the link: the {section} section varies one rule of "
+            f"{', '.join(optimizers(section))}"
+        )
         scene = replace(scene, runs=default.runs)
     if not STEPS[0] <= scene.steps <= STEPS[1]:
         notices.append(f"steps={scene.steps} in the link: this page runs {STEPS[0]} to {STEPS[1]} steps")
         scene = replace(scene, steps=default.steps)
     if section not in ("Sweep", "Regimes") and scene.runs[0].schedule is not None:
         scene = replace(scene, runs=(replace(scene.runs[0], schedule=None),))
-    picks = read_params(q, PICKS, {"lr": None, "beta": None}, notices) if section in ("Sweep", "Phase diagram") \
-        else {"lr": None, "beta": None}  # fmt: skip
+    picks = (
+        read_params(q, PICKS, {"lr": None, "beta": None}, notices)
+        if section in ("Sweep", "Phase diagram")
+        else {"lr": None, "beta": None}
+    )
     if section == "Sweep":
         picks["beta"] = None
     elif (picks["lr"] is None) != (picks["beta"] is None):
@@ -89,8 +96,11 @@ def encode(state: State) -> dict[str, str]:
     q = encode_scene(state.scene, default)
     if q.get("opt") == default.runs[0].optimizer:
         del q["opt"]
-    return q | section_param(state.section, SECTIONS, SHORT) | write_params(
-        {"lr": state.lr, "beta": state.beta}, PICKS, {"lr": None, "beta": None})
+    return (
+        q
+        | section_param(state.section, SECTIONS, SHORT)
+        | write_params({"lr": state.lr, "beta": state.beta}, PICKS, {"lr": None, "beta": None})
+    )
 
 
 def picked_lr(sw: lab.Sweep, lr: float | None) -> float:
@@ -121,12 +131,16 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
     if state.section == "Phase diagram":
         ph = lab.phase(scene)
         lr, beta = picked_cell(ph, state.lr, state.beta)
-        return {"phase": labfig.phase(ph, theme, picked=(lr, beta)),
-                "race": labfig.animation(compute(lab.with_lr_beta(ph, lr, beta)), theme)}
+        return {
+            "phase": labfig.phase(ph, theme, picked=(lr, beta)),
+            "race": labfig.animation(compute(lab.with_lr_beta(ph, lr, beta)), theme),
+        }
     sw = lab.sweep(scene)
     if state.section == "Regimes":
-        return {f"regime-{r.name.replace(' ', '-')}": labfig.panel(r.result, theme, title=r.name, height=360)
-                for r in lab.regimes(sw)}
+        return {
+            f"regime-{r.name.replace(' ', '-')}": labfig.panel(r.result, theme, title=r.name, height=360)
+            for r in lab.regimes(sw)
+        }
     lr = picked_lr(sw, state.lr)
     result = compute(lab.with_lr(scene, lr))
     loss = fig.loss(result, theme)

@@ -81,21 +81,29 @@ def _eps(text: str) -> float:
     for o in EPS:
         if math.isclose(v, o, rel_tol=1e-6):
             return o
-    raise ValueError(f"use a value of the slider, {fmt(EPS[0])} to {fmt(EPS[-1])}: 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6 "
-                     "or 8 times a power of ten")
+    raise ValueError(
+        f"use a value of the slider, {fmt(EPS[0])} to {fmt(EPS[-1])}: 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6 "
+        "or 8 times a power of ten"
+    )
 
 
 EXTRAS = {
     "Basins": (Param("grid", "grid", "the basin maps' starts per side", choice(bs.GRIDS)),),
     "Escape": (Param("annealed", "anneal", "annealed noise σ₀²/(1+t)^γ (1) or constant σ₀² (0)", flag, write_flag),),
-    "Saddles": (Param("saddle", "saddle", "which saddle of the surface, from 0", integer(0, 10_000)),
-                Param("eps", "eps", "how far off the stable direction the perturbed runs start", _eps, fmt)),
-}  # fmt: skip
+    "Saddles": (
+        Param("saddle", "saddle", "which saddle of the surface, from 0", integer(0, 10_000)),
+        Param("eps", "eps", "how far off the stable direction the perturbed runs start", _eps, fmt),
+    ),
+}
 
 
 def extra_defaults(section: str, surface: str) -> dict:
-    return {"grid": bs.default_grid(surface) if section == "Basins" else bs.GRID, "annealed": True, "saddle": 0,
-            "eps": EPS_DEFAULT}
+    return {
+        "grid": bs.default_grid(surface) if section == "Basins" else bs.GRID,
+        "annealed": True,
+        "saddle": 0,
+        "eps": EPS_DEFAULT,
+    }
 
 
 def _on_slider(what: str, v: float, p) -> float:
@@ -113,8 +121,10 @@ def _fit_run(section: str, r: RunSpec, notices: list[str]) -> RunSpec:
         v = given[h.name]
         if h.name not in shown:
             if v != h.default:
-                notices.append(f"{r.optimizer}.{h.name}={fmt(v)} in the link: the {section} section has no control "
-                               f"for it; using {fmt(h.default)}")
+                notices.append(
+                    f"{r.optimizer}.{h.name}={fmt(v)} in the link: the {section} section has no control "
+                    f"for it; using {fmt(h.default)}"
+                )
             v = h.default
         else:
             try:
@@ -134,12 +144,16 @@ def _fit(section: str, scene: Scene, q: dict, notices: list[str]) -> Scene:
     keys = tuple(r.optimizer for r in scene.runs)
     fixed = tuple(r.optimizer for r in default.runs)
     if section == "Basins" and len(keys) > MAX_MAPS:
-        notices.append(f"opt={q.get('opt')!r} in the link: the Basins section maps at most {MAX_MAPS} optimizers; "
-                       f"using the first {MAX_MAPS}")
+        notices.append(
+            f"opt={q.get('opt')!r} in the link: the Basins section maps at most {MAX_MAPS} optimizers; "
+            f"using the first {MAX_MAPS}"
+        )
         scene = replace(scene, runs=scene.runs[:MAX_MAPS])
     elif section != "Basins" and keys != fixed:
-        notices.append(f"opt={q.get('opt')!r} in the link: the {section} section races "
-                       f"{', '.join(OPTIMIZERS[k].title for k in fixed)}")
+        notices.append(
+            f"opt={q.get('opt')!r} in the link: the {section} section races "
+            f"{', '.join(OPTIMIZERS[k].title for k in fixed)}"
+        )
         given = {r.optimizer: r for r in scene.runs}  # a fixed rule the link named keeps its settings
         scene = replace(scene, runs=tuple(given.get(k, RunSpec.default(k)) for k in fixed))
     scene = replace(scene, runs=tuple(_fit_run(section, r, notices) for r in scene.runs))
@@ -148,8 +162,10 @@ def _fit(section: str, scene: Scene, q: dict, notices: list[str]) -> Scene:
         notices.append(f"steps={scene.steps} in the link: this page runs {lo} to {hi} steps in steps of {by}")
         scene = replace(scene, steps=default.steps)
     if scene.seed != default.seed and (section != "Escape" or scene.seed > SEED_MAX):
-        notices.append(f"seed={scene.seed} in the link: " + (f"the seed goes up to {SEED_MAX:,}" if section ==
-                       "Escape" else f"the {section} section has no seed"))  # fmt: skip
+        notices.append(
+            f"seed={scene.seed} in the link: "
+            + (f"the seed goes up to {SEED_MAX:,}" if section == "Escape" else f"the {section} section has no seed")
+        )
         scene = replace(scene, seed=default.seed)
     if scene.start is not None and section != "Basins":
         notices.append(f"start in the link: the {section} section places its own start")
@@ -172,16 +188,17 @@ def decode(q: dict) -> tuple[State, list[str]]:
     notices: list[str] = []
     section = read_section(q, SECTIONS, SHORT, notices)
     table = EXTRAS[section]
-    scene, more = decode_scene(q, default_scene(section), known=tuple(p.key for p in table),
-                               surfaces=surfaces(section))
+    scene, more = decode_scene(q, default_scene(section), known=tuple(p.key for p in table), surfaces=surfaces(section))
     notices += more
     scene = _fit(section, scene, q, notices)
     values = read_params(q, table, extra_defaults(section, scene.surface), notices)
     if section == "Saddles" and values["saddle"]:
         surface = scene.surface_obj
         if values["saddle"] >= (n := len(surface.saddles)):
-            notices.append(f"saddle={values['saddle']} in the link: {surface.title} has {n} saddle "
-                           f"point{'s' if n != 1 else ''}, counted from 0")
+            notices.append(
+                f"saddle={values['saddle']} in the link: {surface.title} has {n} saddle "
+                f"point{'s' if n != 1 else ''}, counted from 0"
+            )
             values["saddle"] = 0
     return State(section, scene, **values), notices
 
@@ -192,8 +209,11 @@ def encode(state: State) -> dict[str, str]:
     if q.get("opt") == ",".join(r.optimizer for r in default.runs):
         del q["opt"]
     values = {"grid": state.grid, "annealed": state.annealed, "saddle": state.saddle, "eps": state.eps}
-    return q | section_param(state.section, SECTIONS, SHORT) | write_params(
-        values, EXTRAS[state.section], extra_defaults(state.section, state.scene.surface))
+    return (
+        q
+        | section_param(state.section, SECTIONS, SHORT)
+        | write_params(values, EXTRAS[state.section], extra_defaults(state.section, state.scene.surface))
+    )
 
 
 def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
@@ -210,10 +230,15 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
         sc = mf.escape_scenes(scene)
         if sc is None:
             raise ValueError(f"{scene.surface_obj.title} has no local minimum to escape from")
-        return {"race": fig.contour(compute(sc.race), theme),
-                "noise": mf.noise_figure(esc.noise_sweep(sc.base, annealed=state.annealed), theme),
-                "beta": mf.beta_figure(esc.beta_sweep(sc.beta), theme),
-                "restarts": mf.restarts_figure(esc.restarts(sc.restarts), theme)}
+        return {
+            "race": fig.contour(compute(sc.race), theme),
+            "noise": mf.noise_figure(esc.noise_sweep(sc.base, annealed=state.annealed), theme),
+            "beta": mf.beta_figure(esc.beta_sweep(sc.beta), theme),
+            "restarts": mf.restarts_figure(esc.restarts(sc.restarts), theme),
+        }
     study = sd.saddle_study(mf.saddle_scene(scene), state.saddle, state.eps)
-    return {"stable": fig.contour(study.exact, theme), "perturbed": fig.contour(study.perturbed, theme),
-            "escape": mf.escape_rates_figure(study, theme)}
+    return {
+        "stable": fig.contour(study.exact, theme),
+        "perturbed": fig.contour(study.perturbed, theme),
+        "escape": mf.escape_rates_figure(study, theme),
+    }

@@ -17,10 +17,19 @@ DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
 INIT_SCALES = (0.0, 0.01, 0.1, 0.3, 1.0, 3.0)
 SCALED_INITS = ("constant", "normal")  # the initialisations with a scale control
 SYMMETRIC_INITS = ("zeros", "constant")
-INIT_TITLES = {"zeros": "Zeros", "constant": "Constant (every weight the same)", "normal": "Normal (chosen std)",
-               "xavier": "Xavier / Glorot", "he": "He"}  # fmt: skip
-AUG_TITLES = {"none": "None", "jitter": "Jitter (input noise copies)", "flip": "Mirror x₁ → −x₁",
-              "mixup": "Mixup (Zhang et al. 2018)"}  # fmt: skip
+INIT_TITLES = {
+    "zeros": "Zeros",
+    "constant": "Constant (every weight the same)",
+    "normal": "Normal (chosen std)",
+    "xavier": "Xavier / Glorot",
+    "he": "He",
+}
+AUG_TITLES = {
+    "none": "None",
+    "jitter": "Jitter (input noise copies)",
+    "flip": "Mirror x₁ → −x₁",
+    "mixup": "Mixup (Zhang et al. 2018)",
+}
 STRENGTHS = {"jitter": (0.02, 0.05, 0.1, 0.2), "flip": (0.25, 0.5, 1.0), "mixup": (0.1, 0.2, 0.4, 1.0)}
 NET_OPTIMIZERS = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")  # Newton: P×P Hessians
 STEPS = (50, NET_STEPS[1], 50)  # the steps slider: from, to, by
@@ -46,8 +55,9 @@ def parse_widths(text: str) -> tuple[int, ...]:
     if any(w < 1 for w in widths):
         raise SettingError(f"a layer needs at least one neuron: {text!r} has a width below 1")
     if len(widths) > MAX_LAYERS or any(w > MAX_WIDTH for w in widths):
-        raise SettingError(f"at most {MAX_LAYERS} hidden layers of at most {MAX_WIDTH} neurons each (the page trains "
-                           "in seconds)")
+        raise SettingError(
+            f"at most {MAX_LAYERS} hidden layers of at most {MAX_WIDTH} neurons each (the page trains in seconds)"
+        )
     return widths
 
 
@@ -100,5 +110,10 @@ def stepped(lo: int, hi: int, by: int):
 def labelled(labels: dict[str, str]) -> Param:
     """``compare``: a radio's label by its short name in the link."""
     short = {v: k for k, v in labels.items()}
-    return Param("compare", "compare", f"the comparison: {', '.join(labels)}",
-                 lambda t: labels[choice(tuple(labels))(t)], short.get)
+    return Param(
+        "compare",
+        "compare",
+        f"the comparison: {', '.join(labels)}",
+        lambda t: labels[choice(tuple(labels))(t)],
+        short.get,
+    )

@@ -83,35 +83,51 @@ SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Init · BN · dropou
 WHOLE, TRAIN, TEST, VARIANTS, SHARPNESS = SECTIONS
 DEFAULTS = {TRAIN: "train", TEST: "test", VARIANTS: "variants", SHARPNESS: "sharpness"}  # net.SECTION_DEFAULTS' keys
 
-COMPARE = {TEST: {"l2": "L2 regularisation", "aug": "Augmentation"},
-           VARIANTS: {"init": "Initialisation", "bn": "Batch norm", "dropout": "Dropout"}}  # fmt: skip
+COMPARE = {
+    TEST: {"l2": "L2 regularisation", "aug": "Augmentation"},
+    VARIANTS: {"init": "Initialisation", "bn": "Batch norm", "dropout": "Dropout"},
+}
 ON_AUGMENTATIONS = ("jitter", "mixup", "flip")  # what Train vs test can switch on
 ON_L2, ON_DROPOUT = 1e-3, 0.2
 
 
-
 # -- the link's tables ------------------------------------------------------------------------------------------------
-DATA = (Param("dataset", "data", "the data set", choice(tuple(DATASETS))),
-        Param("noise", "noise", "the noise's std", grid(NOISES), fmt),
-        Param("n", "n", "the points, train and test together", grid(POINTS)),
-        Param("data_seed", "data_seed", "the data's seed", integer(*SEEDS)))  # fmt: skip
-MODEL = (Param("widths", "widths", "the hidden widths, comma-separated (empty: a linear model)", parse_widths,
-               lambda w: ",".join(map(str, w))),
-         Param("activation", "act", "the activation", choice(tuple(ACTIVATIONS))),
-         Param("init", "init", "the initialisation", choice(INITS)),
-         Param("init_seed", "init_seed", "the initialisation's seed", integer(*SEEDS)))  # fmt: skip
+DATA = (
+    Param("dataset", "data", "the data set", choice(tuple(DATASETS))),
+    Param("noise", "noise", "the noise's std", grid(NOISES), fmt),
+    Param("n", "n", "the points, train and test together", grid(POINTS)),
+    Param("data_seed", "data_seed", "the data's seed", integer(*SEEDS)),
+)
+MODEL = (
+    Param(
+        "widths",
+        "widths",
+        "the hidden widths, comma-separated (empty: a linear model)",
+        parse_widths,
+        lambda w: ",".join(map(str, w)),
+    ),
+    Param("activation", "act", "the activation", choice(tuple(ACTIVATIONS))),
+    Param("init", "init", "the initialisation", choice(INITS)),
+    Param("init_seed", "init_seed", "the initialisation's seed", integer(*SEEDS)),
+)
 SCALE = (Param("init_scale", "init_scale", "the constant, or the normal's std", grid(INIT_SCALES), fmt),)
 NET_STEPS_PARAM = (Param("steps", "steps", "the training steps", stepped(*STEPS)),)
-REGULARISATION = (Param("l2", "l2", "L2's λ", grid(PENALTIES), fmt),
-                  Param("l1", "l1", "L1's λ", grid(PENALTIES), fmt),
-                  Param("batchnorm", "bn", "batch normalisation, 1 or 0", flag, write_flag),
-                  Param("dropout", "dropout", "the dropout rate", grid(DROPOUTS), fmt),
-                  Param("augmentation", "aug", "the augmentation", choice(AUGMENTATIONS)))  # fmt: skip
-SHARP = (Param("lr", "gd.learning_rate", "gradient descent's η", grid(SHARP_LRS), fmt),
-         Param("steps", "steps", "the training steps", stepped(*SHARP_STEPS)))  # fmt: skip
-WHOLE_PARAMS = (Param("scale", "scale", "the random start's std", grid(WHOLE_SCALES), fmt),
-                Param("seed", "seed", "the random start's seed", integer(*SEEDS)),
-                Param("steps", "steps", "the steps", stepped(*WHOLE_STEPS)))  # fmt: skip
+REGULARISATION = (
+    Param("l2", "l2", "L2's λ", grid(PENALTIES), fmt),
+    Param("l1", "l1", "L1's λ", grid(PENALTIES), fmt),
+    Param("batchnorm", "bn", "batch normalisation, 1 or 0", flag, write_flag),
+    Param("dropout", "dropout", "the dropout rate", grid(DROPOUTS), fmt),
+    Param("augmentation", "aug", "the augmentation", choice(AUGMENTATIONS)),
+)
+SHARP = (
+    Param("lr", "gd.learning_rate", "gradient descent's η", grid(SHARP_LRS), fmt),
+    Param("steps", "steps", "the training steps", stepped(*SHARP_STEPS)),
+)
+WHOLE_PARAMS = (
+    Param("scale", "scale", "the random start's std", grid(WHOLE_SCALES), fmt),
+    Param("seed", "seed", "the random start's seed", integer(*SEEDS)),
+    Param("steps", "steps", "the steps", stepped(*WHOLE_STEPS)),
+)
 STEP = (Param("step", "step", "the step whose fit is shown", integer(0, NET_STEPS[1])),)
 
 
@@ -156,13 +172,20 @@ def comparison(state: State) -> dict[str, NetScene]:
         return {f"{state.compare} off": scene, f"{state.compare} on": replace(scene, **dict(state.change))}
     if state.compare == "Initialisation":
         c = scene.init_scale if scene.init == "constant" else 0.1
-        runs = {"zeros": replace(scene, init="zeros"), f"constant {num(c)}": replace(scene, init="constant",
-                                                                                     init_scale=c)}  # fmt: skip
-        return runs | ({"xavier": replace(scene, init="xavier")} if scene.init in SYMMETRIC_INITS
-                       else {INIT_TITLES[scene.init]: scene})  # fmt: skip
+        runs = {
+            "zeros": replace(scene, init="zeros"),
+            f"constant {num(c)}": replace(scene, init="constant", init_scale=c),
+        }
+        return runs | (
+            {"xavier": replace(scene, init="xavier")}
+            if scene.init in SYMMETRIC_INITS
+            else {INIT_TITLES[scene.init]: scene}
+        )
     if state.compare == "Batch norm":
-        return {"without batch norm": replace(scene, batchnorm=False),
-                "with batch norm": replace(scene, batchnorm=True)}
+        return {
+            "without batch norm": replace(scene, batchnorm=False),
+            "with batch norm": replace(scene, batchnorm=True),
+        }
     rate = dict(state.change)["dropout"]
     return {"no dropout": replace(scene, dropout=0.0), f"dropout {num(rate)}": replace(scene, dropout=rate)}
 
@@ -193,18 +216,24 @@ def read_run(key: str, q, notices: list[str], used: set[str]) -> RunSpec:
     used.update(mine)
     sliders = {h.name: h for h in spec.hypers if h.slider}
     for k in list(mine):
-        name = k[len(key) + 1:]
+        name = k[len(key) + 1 :]
         if name not in sliders:
-            why = ("this page trains at a constant learning rate" if name == "schedule" else
-                   f"{spec.title} has no {name} control here" if name in spec.defaults() else
-                   f"{spec.title} has no hyperparameter {name}")  # fmt: skip
+            why = (
+                "this page trains at a constant learning rate"
+                if name == "schedule"
+                else f"{spec.title} has no {name} control here"
+                if name in spec.defaults()
+                else f"{spec.title} has no hyperparameter {name}"
+            )
             notices.append(f"{k}={mine.pop(k)!r} in the link: {why}")
     hyper = decode_run(key, mine, notices).hyper_dict()
     for name, h in sliders.items():
         stops = options(h.lo, h.hi, h.log, h.default)
         if (o := on_grid(stops, hyper[name])) is None:
-            notices.append(f"{key}.{name}={mine[f'{key}.{name}']!r} in the link: the slider offers "
-                           f"{_offered(stops, hyper[name])}; using {fmt(h.default)}")
+            notices.append(
+                f"{key}.{name}={mine[f'{key}.{name}']!r} in the link: the slider offers "
+                f"{_offered(stops, hyper[name])}; using {fmt(h.default)}"
+            )
         hyper[name] = h.default if o is None else o
     return RunSpec(key, tuple(sorted((k, float(v)) for k, v in hyper.items())))
 
@@ -231,26 +260,35 @@ def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
     else:
         _refuse(q, ["init_scale"], "only the constant and normal initialisations have a scale", notices, used)
     if section == SHARPNESS:
-        sharp = _read(q, SHARP, {"lr": dict(default.optimizer.hyper)["learning_rate"], "steps": default.steps},
-                      notices, used)  # fmt: skip
+        sharp = _read(
+            q, SHARP, {"lr": dict(default.optimizer.hyper)["learning_rate"], "steps": default.steps}, notices, used
+        )
         v |= {"steps": sharp["steps"], "optimizer": RunSpec("gd", (("learning_rate", sharp["lr"]),))}
         return State(section, replace(default, **v), None)
-    key = _read(q, (Param("opt", "opt", "the optimizer", choice(NET_OPTIMIZERS)),),
-                {"opt": default.optimizer.optimizer}, notices, used)["opt"]  # fmt: skip
+    key = _read(
+        q,
+        (Param("opt", "opt", "the optimizer", choice(NET_OPTIMIZERS)),),
+        {"opt": default.optimizer.optimizer},
+        notices,
+        used,
+    )["opt"]
     v |= _read(q, NET_STEPS_PARAM, _values(default, NET_STEPS_PARAM), notices, used)
     v["optimizer"] = read_run(key, q, notices, used)
     state = State(section, None, None)
     if section == TRAIN:
         v |= _read(q, REGULARISATION, _values(default, REGULARISATION), notices, used)
         if v["augmentation"] != "none":
-            v |= _read(q, strength_param(v["augmentation"]), {"strength": STRENGTHS[v["augmentation"]][1]}, notices,
-                       used)  # fmt: skip
+            v |= _read(
+                q, strength_param(v["augmentation"]), {"strength": STRENGTHS[v["augmentation"]][1]}, notices, used
+            )
         else:
             _refuse(q, ["strength"], "no augmentation, no strength (give aug too)", notices, used)
         step = _read(q, STEP, {"step": None}, notices, used)["step"]
         if step is not None and step not in recorded_steps(v["steps"]):
-            notices.append(f"step={step} in the link: a run of {v['steps']} steps records every "
-                           f"{recorded_steps(v['steps'])[1]} steps")
+            notices.append(
+                f"step={step} in the link: a run of {v['steps']} steps records every "
+                f"{recorded_steps(v['steps'])[1]} steps"
+            )
             step = None
         state = replace(state, step=None if step == v["steps"] else step)
     else:
@@ -265,8 +303,10 @@ def change_params(compare: str, kind: str | None = None) -> tuple[Param, ...]:
     if compare == "L2 regularisation":
         return (Param("l2", "l2", "L2's λ when on", grid(PENALTIES[1:]), fmt),)
     if compare == "Augmentation":
-        return (Param("augmentation", "aug", "the augmentation when on", choice(ON_AUGMENTATIONS)),
-                *(strength_param(kind) if kind else ()))  # fmt: skip
+        return (
+            Param("augmentation", "aug", "the augmentation when on", choice(ON_AUGMENTATIONS)),
+            *(strength_param(kind) if kind else ()),
+        )
     if compare == "Dropout":
         return (Param("dropout", "dropout", "the dropout rate when on", grid(DROPOUTS[1:]), fmt),)
     return ()
@@ -275,8 +315,9 @@ def change_params(compare: str, kind: str | None = None) -> tuple[Param, ...]:
 def change_defaults(compare: str, kind: str | None = None) -> dict:
     """What the compared run switches on before anything is moved (the strength: the kind's second strongest)."""
     aug = {"augmentation": ON_AUGMENTATIONS[0], "strength": STRENGTHS[kind or ON_AUGMENTATIONS[0]][-2]}
-    return {"L2 regularisation": {"l2": ON_L2}, "Augmentation": aug,
-            "Dropout": {"dropout": ON_DROPOUT}}.get(compare, {})  # fmt: skip
+    return {"L2 regularisation": {"l2": ON_L2}, "Augmentation": aug, "Dropout": {"dropout": ON_DROPOUT}}.get(
+        compare, {}
+    )
 
 
 def _read_change(compare: str, q, notices: list[str], used: set[str]) -> tuple:
@@ -296,8 +337,11 @@ def decode(q: dict) -> tuple[State, list[str]]:
     used = {"section"}
     section = read_section(q, SECTIONS, SHORT, notices)
     try:
-        state = State(section, whole=_read_whole(q, notices, used)) if section == WHOLE else \
-            _read_network(section, q, notices, used)  # fmt: skip
+        state = (
+            State(section, whole=_read_whole(q, notices, used))
+            if section == WHOLE
+            else _read_network(section, q, notices, used)
+        )
     except Exception as e:  # a path the readers did not foresee: the section's defaults, and why
         notices.append(f"the link's settings could not be used ({e}); showing the {section} section's defaults")
         return (State(section) if section == WHOLE else _read_network(section, {}, [], set())), notices
@@ -343,8 +387,9 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
     """The section's figures, as views/networks.py draws them (scenes/net_figures.py's builders)."""
     work = nf.direct()
     if state.section == WHOLE:
-        return nf.whole_figures(nf.whole_scenes(state.whole.runs, state.whole.scale, state.whole.seed,
-                                                state.whole.steps), theme, work)  # fmt: skip
+        return nf.whole_figures(
+            nf.whole_scenes(state.whole.runs, state.whole.scale, state.whole.seed, state.whole.steps), theme, work
+        )
     scene = state.scene
     if state.section == TRAIN:
         tr = work.train(scene)

@@ -42,5 +42,8 @@ def encode(state: State) -> dict[str, str]:
 def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
     """The race (animated contour), the loss curves and the 3D view."""
     result = compute(state.scene)
-    return {"race": fig.contour(result, theme), "loss": fig.loss(result, theme),
-            "surface3d": fig.surface3d(result, theme)}
+    return {
+        "race": fig.contour(result, theme),
+        "loss": fig.loss(result, theme),
+        "surface3d": fig.surface3d(result, theme),
+    }
