@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # the pages import the project's packages
     sys.path.insert(0, str(ROOT))
 
-from scenes.warmup import use_compilation_cache  # noqa: E402
+from lab.warmup import use_compilation_cache  # noqa: E402
 
 # A warm process compiles once per rule; the persistent cache spares a fresh process most of that too.
 use_compilation_cache()
@@ -23,7 +23,7 @@ use_compilation_cache()
 def _warm_up() -> bool:
     """Once per server process: compile the likely next programs in the background (LLL_WARMUP=0 turns it off)."""
     if os.environ.get("LLL_WARMUP", "1") != "0":
-        from scenes import warmup
+        from lab import warmup
 
         warmup.start()
     return True
@@ -33,32 +33,23 @@ st.set_page_config(
     page_title="Loss Landscape Lab", page_icon=":material/landscape:", layout="wide", initial_sidebar_state="collapsed"
 )
 
-# The pages live in views/, not pages/: with a pages/ folder beside app.py Streamlit 1.67 first resolves a session's
-# URL against that folder as old-style pages, and a link straight to /learning-rate met "Page not found".
-PAGES = [
-    st.Page(ROOT / "views" / "trajectories.py", title="Trajectories", icon=":material/route:", default=True),
-    st.Page(
-        ROOT / "views" / "lr_lab.py",
-        title="Learning rate & momentum",
-        icon=":material/speed:",
-        url_path="learning-rate",
-    ),
-    st.Page(ROOT / "views" / "minima.py", title="Minima & saddles", icon=":material/landscape:", url_path="minima"),
-    st.Page(ROOT / "views" / "networks.py", title="Networks", icon=":material/hub:", url_path="networks"),
-]
-
-from scenes.library import PRESETS  # noqa: E402
-from views import links  # noqa: E402
+from lab.pages import DEFAULT, PAGES, PRESETS  # noqa: E402
+from views import address_bar as links  # noqa: E402
 from views.export_panel import export_panel  # noqa: E402
 
-PAGE_OF = dict(zip(("trajectories", "learning-rate", "minima", "networks"), PAGES, strict=True))  # library.PAGES
+# The pages live in views/, not pages/: with a pages/ folder beside app.py Streamlit 1.67 first resolves a session's
+# URL against that folder as old-style pages, and a link straight to /learning-rate met "Page not found".
+NAV = {
+    name: st.Page(p.view, title=p.title, icon=p.icon, url_path=p.url_path or None, default=name == DEFAULT)
+    for name, p in PAGES.items()
+}
 
 
 def _choose_preset() -> None:
     st.session_state["preset.go"], st.session_state["preset"] = st.session_state["preset"], None
 
 
-nav = st.navigation(PAGES)
+nav = st.navigation(list(NAV.values()))
 # The link that opened the session (its page reads it in its first run) and its theme and hidden controls.
 links.start_session()
 # Less white space above the page: on a projector every row counts.
@@ -74,22 +65,22 @@ with st.sidebar:
         key="preset",
         on_change=_choose_preset,
         placeholder="Open a prepared scene…",
-        help="Scenes for the lessons, each a link (scenes/presets/).",
-        format_func=lambda k: f"{PAGE_OF[PRESETS[k].page].title} · {PRESETS[k].title}",
+        help="Scenes for the lessons, each a link (links/presets/).",
+        format_func=lambda k: f"{PAGES[PRESETS[k].page].title} · {PRESETS[k].title}",
     )
 if name := st.session_state.pop("preset.go", None):  # open the preset: its page reads its link as a link's
     preset = PRESETS[name]
     st.session_state["link.entry"] = dict(preset.link)
     st.session_state["link.lesson"] = f"**{preset.title}**: {preset.lesson}"  # told once the page has run
-    if PAGE_OF[preset.page].url_path != nav.url_path:
-        st.switch_page(PAGE_OF[preset.page])
+    if PAGES[preset.page].url_path != nav.url_path:
+        st.switch_page(NAV[preset.page])
 
 _warm_up()
 try:
     links.begin_run()
     nav.run()
     links.end_run()
-    export_panel(nav.url_path or "trajectories")
+    export_panel(next(name for name, p in PAGES.items() if p.url_path == nav.url_path))
 except Exception:  # the last line of defence: never a stack trace in front of a class
     logging.getLogger("loss-landscape-lab").exception("page failed")
     st.error("Something went wrong drawing this page. Try other settings; the details are in the server log.")

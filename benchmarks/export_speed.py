@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 import plotly.graph_objects as go  # noqa: E402
 from plotly_frames import shown_data  # noqa: E402
 
+from charts import scene as fig  # noqa: E402
 from scenes import Scene, compute  # noqa: E402
-from scenes import figures as fig  # noqa: E402
 from viz import THEMES, export  # noqa: E402
 
 REPEATS = 3

@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import plotly.graph_objects as go  # noqa: E402
 
+from charts import scene as fig  # noqa: E402
 from scenes import RunSpec, Scene, compute  # noqa: E402
-from scenes import figures as fig  # noqa: E402
 from viz import THEMES  # noqa: E402
 from viz.paths import frame_steps  # noqa: E402
 

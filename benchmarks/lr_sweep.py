@@ -21,7 +21,8 @@ import optax  # noqa: E402
 
 from benchmarks.basin_speed import best_of  # noqa: E402
 from optim import run  # noqa: E402
-from scenes import RunSpec, Scene, lab  # noqa: E402
+from scenes import RunSpec, Scene
+from scenes import learning_rate as lab  # noqa: E402
 from surfaces import SURFACES  # noqa: E402
 
 N, STEPS = 200, 500

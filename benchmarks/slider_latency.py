@@ -20,8 +20,8 @@ os.environ.setdefault("LLL_WARMUP", "0")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from links.slider_values import options  # noqa: E402
 from optim import OPTIMIZERS  # noqa: E402
-from scenes.controls import options  # noqa: E402
 
 
 def timed(at: AppTest) -> float:
@@ -58,7 +58,7 @@ def main(repeats: int = 12) -> None:
 def lab(at: AppTest, repeats: int) -> None:
     """The Learning rate page: a new β (a new 200-rate sweep) and, in the Momentum section, a new κ (a new race:
     κ is data, so neither compiles)."""
-    at.switch_page("views/lr_lab.py").run()
+    at.switch_page("views/learning_rate.py").run()
     at.selectbox(key="lab.optimizer.False").set_value("momentum").run()
     betas = [b for b in options(0.0, 0.999, False, 0.9) if 0.3 <= b <= 0.99][:repeats]
     for b in betas[:2]:

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 PAGE_FILES = {
     "trajectories": None,
-    "learning-rate": "views/lr_lab.py",
+    "learning_rate": "views/learning_rate.py",
     "minima": "views/minima.py",
     "networks": "views/networks.py",
 }

@@ -7,8 +7,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from links.slider_values import options
 from optim import OPTIMIZERS
-from scenes.controls import options
 from surfaces import SURFACES
 
 TIMEOUT = 120

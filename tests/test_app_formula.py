@@ -13,7 +13,7 @@ from scenes.scene import CUSTOM
 TIMEOUT = 180
 PAGES = {  # page -> (its surface select box, its formula text box)
     "views/trajectories.py": ("surface", "formula"),
-    "views/lr_lab.py": ("lab.surface", "lab.formula"),
+    "views/learning_rate.py": ("lab.surface", "lab.formula"),
     "views/minima.py": ("min.surface", "min.formula"),
 }
 

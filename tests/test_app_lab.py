@@ -7,9 +7,9 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from links.slider_values import options
 from optim import OPTIMIZERS
 from optim import analysis as an
-from scenes.controls import options
 
 TIMEOUT = 180
 SECTIONS = ("Sweep", "Regimes", "Phase diagram", "Momentum")
@@ -18,7 +18,7 @@ SECTIONS = ("Sweep", "Regimes", "Phase diagram", "Momentum")
 def lab_page(section: str = "Sweep") -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("views/lr_lab.py").run()
+    at.switch_page("views/learning_rate.py").run()
     assert not at.exception, at.exception
     if section != "Sweep":
         at.segmented_control(key="lab.section").set_value(section).run()

@@ -12,10 +12,10 @@ from pages import link, open_link, open_preset, widget
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from lab.pages import PRESETS
+from links import minima as mp
+from links.slider_values import options
 from scenes import basins as bs
-from scenes.controls import options
-from scenes.library import PRESETS
-from scenes.pages import minima as mp
 from scenes.text import point
 from views.widgets import start_keys
 

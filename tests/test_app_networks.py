@@ -9,10 +9,11 @@ import pytest
 from pages import link, open_link, open_preset, widget
 from streamlit.testing.v1 import AppTest
 
+from charts import networks as networks_charts
+from lab.pages import PRESETS
+from links import networks as pg
+from links.slider_values import options
 from optim import OPTIMIZERS
-from scenes.controls import options
-from scenes.library import PRESETS
-from scenes.pages import networks as pg
 from viz import THEMES
 
 TIMEOUT = 300
@@ -218,7 +219,9 @@ def test_a_preset_opens_at_its_values_writes_back_its_link_and_draws_the_exports
     assert link(at) == dict(preset.link) and not at.toast  # nothing refused
     for key, value in shown(state).items():
         assert widget(at, key).value == value, key
-    exported = pg.figures(state, THEMES["normal"])  # the export command's figures: the page's, in its order
+    exported = networks_charts.figures(
+        state, THEMES["normal"]
+    )  # the export command's figures: the page's, in its order
     assert trace_names(figures(at)) == trace_names(f.to_plotly_json() for f in exported.values())
 
 

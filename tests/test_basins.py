@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from charts.scene import markers
 from optim import run
 from scenes import RunSpec, Scene
 from scenes import basins as bs
-from scenes.figures import markers
 from viz import THEMES
 from viz.basins import basin_figure, basin_image
 

@@ -11,8 +11,9 @@ import pytest
 from browser import ARTIFACTS, choose, chromium, figure, open_url, settle, sidebar_expander, streamlit_server, widget
 from PIL import Image
 
-from scenes import compute, render
-from scenes.library import PRESETS
+from lab import render
+from lab.pages import PRESETS
+from scenes import compute
 from viz import THEMES
 
 pytestmark = pytest.mark.browser

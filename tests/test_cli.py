@@ -11,10 +11,10 @@ import pytest
 from browser import require_chromium
 from PIL import Image
 
-from scenes.__main__ import main
-from scenes.library import PRESETS
+from lab.__main__ import main
+from lab.pages import PRESETS
 
-PRESET_DIR = str(Path(__file__).resolve().parent.parent / "scenes" / "presets")
+PRESET_DIR = str(Path(__file__).resolve().parent.parent / "links" / "presets")
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def test_every_preset_renders_to_png_svg_and_pdf_that_open(everything):
 
 
 def test_the_files_are_the_figures_the_page_builds_for_the_preset(everything):
-    from scenes.render import figures
+    from lab.render import figures
     from viz import THEMES
 
     out, _ = everything

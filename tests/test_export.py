@@ -13,8 +13,8 @@ from browser import require_chromium
 from PIL import Image
 from plotly_frames import shown_data
 
+from charts import scene as fig
 from scenes import Scene, compute
-from scenes import figures as fig
 from viz import export
 from viz.theme import THEMES
 

@@ -25,7 +25,7 @@ def test_the_camera_button_saves_png_at_3x_or_svg_as_the_panel_says_on_every_pag
     shown = camera(at)
     assert len(shown) == 2 and all(o["format"] == "svg" and o["scale"] == 3 for o in shown), shown
     assert {o["filename"] for o in shown} == {"loss-landscape"}
-    at.switch_page("views/lr_lab.py").run()  # the choice holds on the other pages
+    at.switch_page("views/learning_rate.py").run()  # the choice holds on the other pages
     assert not at.exception
     shown = camera(at)
     assert shown and all(o["format"] == "svg" and o["scale"] == 3 for o in shown), shown

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 
+from charts import learning_rate as labfig
 from optim import analysis as an
-from scenes import RunSpec, Scene, lab
-from scenes import lab_figures as labfig
+from scenes import RunSpec, Scene
+from scenes import learning_rate as lab
 from surfaces import SURFACES
 from viz import THEMES
 
@@ -191,7 +192,7 @@ def test_divergence_reasons_for_adaptive_rules_and_runaways():
 
 
 def test_the_warm_up_covers_every_section_of_the_lab_at_its_defaults():
-    from scenes import warmup
+    from lab import warmup
 
     jobs = list(warmup.likely_lab_work())
     assert [fn.__name__ for fn, _ in jobs[:4]] == ["sweep", "regimes", "phase", "momentum_race"]
@@ -239,7 +240,7 @@ def test_every_surface_sweeps_and_maps_and_says_why_when_there_is_no_threshold(k
 
 
 def test_the_warm_up_covers_the_minima_page():
-    from scenes import warmup
+    from lab import warmup
 
     jobs = list(warmup.likely_minima_work())
     assert len(jobs) == 8 and all(callable(fn) for fn, _ in jobs)

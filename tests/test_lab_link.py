@@ -7,15 +7,16 @@ import random
 import pytest
 from pages import figures, link, ok, open_link, open_preset, widget
 
+from charts import learning_rate as learning_rate_charts
+from lab.pages import PRESETS
+from links import learning_rate as lp
 from optim import OPTIMIZERS
 from optim.schedules import Schedule
 from scenes import RunSpec
-from scenes.library import PRESETS
-from scenes.pages import learning_rate as lp
 from scenes.scene import Scene
 from surfaces import SURFACES
 
-LAB = [p for p in PRESETS.values() if p.page == "learning-rate"]
+LAB = [p for p in PRESETS.values() if p.page == "learning_rate"]
 
 
 def random_state(rng: random.Random) -> lp.State:
@@ -91,7 +92,7 @@ def test_a_bad_link_falls_back_with_a_notice(q, says):
 
 def test_each_sections_figures_are_built_from_the_state():
     state, _ = lp.decode({"surface": "quadratic", "section": "phase", "lr": "0.05", "beta": "0.5"})
-    figs = lp.figures(state, __import__("viz").THEMES["normal"])
+    figs = learning_rate_charts.figures(state, __import__("viz").THEMES["normal"])
     assert set(figs) == {"phase", "race"}
     race = figs["race"]
     assert any("0.05" in (t.name or "") for t in race.data)  # the linked cell is the one animated
@@ -112,7 +113,7 @@ def test_each_lab_preset_opens_at_its_values_and_keeps_its_link(preset):
 
 def test_the_page_opens_a_linked_rule_setting_and_learning_rate_and_the_link_follows_the_controls():
     q = {"surface": "rosenbrock", "opt": "adam", "start": "-1,1.5", "steps": "800", "adam.b1": "0.8", "lr": "0.02"}
-    at = open_link("learning-rate", q)
+    at = open_link("learning_rate", q)
     ok(at)
     assert not at.toast
     assert widget(at, "lab.optimizer.False").value == "adam" and widget(at, "lab.adam.b1").value == 0.8
@@ -125,7 +126,7 @@ def test_the_page_opens_a_linked_rule_setting_and_learning_rate_and_the_link_fol
 
 
 def test_a_linked_phase_cell_is_animated_until_a_control_changes():
-    at = open_link("learning-rate", {"surface": "quadratic", "section": "phase", "lr": "0.05", "beta": "0.5"})
+    at = open_link("learning_rate", {"surface": "quadratic", "section": "phase", "lr": "0.05", "beta": "0.5"})
     ok(at)
     assert link(at)["lr"] == "0.05" and link(at)["beta"] == "0.5"
     at.slider(key="lab.steps").set_value(600).run()

@@ -11,15 +11,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from charts import minima as mf
+from charts import minima as minima_charts
+from lab.pages import PRESETS
+from links import minima as mp
+from links.scene import fmt
+from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene
 from scenes import basins as bs
 from scenes import escape as esc
-from scenes import minima_figures as mf
-from scenes.controls import options
-from scenes.library import PRESETS
-from scenes.pages import minima as mp
-from scenes.url import fmt
 from surfaces import SURFACES, from_formula
 from viz import THEMES
 
@@ -251,7 +252,7 @@ def _names(f) -> str:
 def test_a_minima_presets_figures_are_drawn_from_its_state(preset):
     state, _ = mp.decode(dict(preset.link))
     scene = state.scene
-    figs = mp.figures(state, THEMES["normal"])
+    figs = minima_charts.figures(state, THEMES["normal"])
     assert figs and all(f.data for f in figs.values())
     if state.section == "Basins":
         assert list(figs) == [f"map-{r.optimizer}" for r in scene.runs] + ["race"]
@@ -289,4 +290,4 @@ def test_an_escape_state_without_a_local_minimum_cannot_be_drawn():
         "Escape", Scene(surface="custom", runs=(RunSpec.default("sgd"),), formula=("x^2 + y^2", ((-2, 2), (-2, 2))))
     )
     with pytest.raises(ValueError, match="no local minimum"):
-        mp.figures(state, THEMES["normal"])
+        minima_charts.figures(state, THEMES["normal"])

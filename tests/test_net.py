@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from test_optim_support import CompileCounter
 
-from scenes import RunSpec, net
+from scenes import RunSpec
+from scenes import networks as net
 
 SCENE = net.NetScene(widths=(8,), steps=300)
 
@@ -104,7 +105,7 @@ def test_a_learning_rate_that_blows_up_is_reported_not_raised():
 
 
 def test_the_warm_up_covers_every_section_of_the_networks_page():
-    from scenes import warmup
+    from lab import warmup
 
     jobs = list(warmup.likely_network_work())
     scenes = {arg for _, arg in jobs if isinstance(arg, net.NetScene)}

@@ -9,10 +9,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from charts import networks as networks_charts
+from lab.pages import PRESETS
+from links import networks as pg
+from links.slider_values import options
 from optim import OPTIMIZERS
-from scenes.controls import options
-from scenes.library import PRESETS
-from scenes.pages import networks as pg
 from scenes.scene import RunSpec
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
@@ -289,7 +290,7 @@ def test_garbage_never_raises_and_what_is_left_is_canonical():
 # -- figures ----------------------------------------------------------------------------------------------------------
 def test_each_presets_figures_are_the_sections_charts():
     """Every networks preset's figures (as the export command renders them), with what makes each lesson visible."""
-    figs = {p.name: pg.figures(pg.decode(dict(p.link))[0], THEMES["normal"]) for p in NETWORKS}
+    figs = {p.name: networks_charts.figures(pg.decode(dict(p.link))[0], THEMES["normal"]) for p in NETWORKS}
     for name, f in figs.items():
         assert f and all(fig.data for fig in f.values()), name
     assert list(figs["zero-initialisation"]) == ["race-zero", "race-random"]

@@ -8,9 +8,11 @@ import pytest
 from pages import link, ok, open_preset
 from streamlit.testing.v1 import AppTest
 
-from scenes.library import PAGES, PRESETS, read, read_folder
-from scenes.pages import page
-from scenes.url import decode
+from lab.pages import PAGES, PRESETS
+from links.library import read, read_folder
+from links.scene import decode
+
+PAGE_PATHS = {name: p.path for name, p in PAGES.items()}
 
 
 def test_at_least_one_preset_per_page_and_the_issues_lessons_are_there():
@@ -31,7 +33,7 @@ def test_at_least_one_preset_per_page_and_the_issues_lessons_are_there():
 def test_every_preset_round_trips_link_state_link(preset):
     """The page's own decoder reads the whole link (no notice) and its encoder writes the same link back: the link
     is canonical, so a preset opened and shared again stays the same preset."""
-    codec = page(preset.page)
+    codec = PAGES[preset.page].link
     state, notices = codec.decode(dict(preset.link))
     assert notices == []
     assert codec.encode(state) == dict(preset.link)
@@ -48,16 +50,16 @@ def test_malformed_preset_files_are_refused_with_the_file_named(tmp_path):
     ):
         bad.write_text(text)
         with pytest.raises(ValueError, match=says):
-            read(bad)
+            read(bad, PAGE_PATHS)
     good = tmp_path / "good.toml"
     good.write_text('title = "T"\npage = "minima"\nlesson = "L"\n[link]\nsection = "escape"\n')
     bad.unlink()
-    assert read_folder(tmp_path)["good"].url == "/minima?section=escape"
+    assert read_folder(tmp_path, PAGE_PATHS)["good"].url == "/minima?section=escape"
 
 
 PAGE_FILES = {
     "trajectories": None,
-    "learning-rate": "views/lr_lab.py",
+    "learning_rate": "views/learning_rate.py",
     "minima": "views/minima.py",
     "networks": "views/networks.py",
 }

@@ -7,11 +7,11 @@ import pickle
 import numpy as np
 import pytest
 
+from links.slider_values import log_grid, nearest, options
 from optim import OPTIMIZERS, run
 from optim.schedules import Schedule
 from scenes import RunSpec, Scene, compute
 from scenes.compute import local_models
-from scenes.controls import log_grid, nearest, options
 from scenes.outcome import REACH_TOL, newton_distance
 from scenes.text import hyper_text, num, point
 from surfaces import SURFACES

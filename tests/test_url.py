@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from links.scene import decode, encode, fmt
 from optim import OPTIMIZERS
 from optim.schedules import Schedule
 from scenes import RunSpec, Scene
-from scenes.url import decode, encode, fmt
 from surfaces import SURFACES
 
 FORMULA = ("sin(x)*cos(y) + 0.1*(x^2 + y^2)", ((-3.0, 3.0), (-2.5, 2.0)))
@@ -178,7 +178,7 @@ def test_the_lab_page_opens_a_linked_formula():
     # as app.py keeps it for the page a session opens on
     at = open_link(None)
     at.session_state["link.entry"] = LINK
-    at.switch_page("views/lr_lab.py").run()
+    at.switch_page("views/learning_rate.py").run()
     assert at.selectbox(key="lab.surface").value == "custom"
     assert "0.1*x^4" in at.text_input(key="lab.formula").value
     assert not at.error and not at.toast

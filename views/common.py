@@ -8,10 +8,10 @@ import html
 
 import streamlit as st
 
+from links import read_section, section_param
 from scenes import Result, Scene, compute
-from scenes.pages import read_section, section_param
 from scenes.text import point
-from views import links
+from views import address_bar as links
 from viz import color
 from viz.paths import DASH_ARRAYS, dashes
 

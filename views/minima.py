@@ -9,19 +9,19 @@ import html
 
 import streamlit as st
 
+from charts import minima as mf
+from charts import scene as fig
+from links import minima as mp
+from links.minima import SECTIONS
+from links.scene import surface_query
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene
 from scenes import basins as bs
 from scenes import escape as esc
-from scenes import figures as fig
-from scenes import minima_figures as mf
 from scenes import saddles as sd
-from scenes.pages import minima as mp
-from scenes.pages.minima import SECTIONS
 from scenes.scene import DEFAULT_OPTIMIZERS
 from scenes.text import num, point
-from scenes.url import surface_query
-from views import links
+from views import address_bar as links
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import (
     choice_slider,

@@ -9,13 +9,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from charts import networks as nf
+from links import networks as pg
 from optim import OPTIMIZERS
-from scenes import RunSpec, net
-from scenes import net_figures as nf
-from scenes.pages import networks as pg
+from scenes import RunSpec
+from scenes import networks as net
 from scenes.text import num
-from views import links
-from views import net_widgets as nw
+from views import address_bar as links
+from views import network_controls as nw
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import choice_slider, hyper_sliders, set_run_widgets
 from viz import THEMES

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from charts import scene as fig
+from links import trajectories as tp
 from optim import OPTIMIZERS
 from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene
-from scenes import figures as fig
-from scenes.pages import trajectories as tp
 from scenes.scene import DEFAULT_OPTIMIZERS
 from surfaces import SURFACES
-from views import links
+from views import address_bar as links
 from views.common import cached_compute, chart, chart_config, outcomes
 from views.widgets import (
     hyper_sliders,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from links.scene import EXAMPLE_FORMULA, decode_surface, surface_query
+from links.slider_values import nearest, options
 from optim.schedules import KINDS, TITLES, Schedule
-from scenes.controls import nearest, options
 from scenes.scene import CUSTOM
 from scenes.text import NAMES, num, point
-from scenes.url import EXAMPLE_FORMULA, decode_surface, surface_query
 from surfaces import SURFACES, from_formula
-from views import links
+from views import address_bar as links
 
 
 def choice_slider(

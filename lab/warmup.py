@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from optim import OPTIMIZERS
-from scenes import basins, escape, lab, net, saddles
+from scenes import basins, escape, saddles
+from scenes import learning_rate as lab
+from scenes import networks as net
 from scenes.compute import compute
 from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
 from surfaces import SURFACES

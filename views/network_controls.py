@@ -8,9 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from optim import OPTIMIZERS
-from scenes import RunSpec, net
-from scenes.pages.networks import (
+from links.networks import (
     AUG_TITLES,
     DROPOUTS,
     INIT_SCALES,
@@ -25,6 +23,9 @@ from scenes.pages.networks import (
     STRENGTHS,
     parse_widths,
 )
+from optim import OPTIMIZERS
+from scenes import RunSpec
+from scenes import networks as net
 from scenes.text import num
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS

@@ -1,12 +1,16 @@
-"""Lab results -> figures: the sweep, the regimes' small multiples, the phase diagram and momentum's rates."""
+"""The Learning rate & momentum page's figures: the sweep, the regimes side by side, the phase diagram, the rates."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from scenes import figures
+from charts import scene as fig
+from links import learning_rate as lp
+from links.learning_rate import State
+from scenes import compute
+from scenes import learning_rate as lab
 from scenes.compute import Result
-from scenes.lab import RATE_TEXT, MomentumRace, Phase, Sweep
+from scenes.learning_rate import RATE_TEXT, MomentumRace, Phase, Sweep
 from scenes.text import num
 from viz import Theme, contour_figure
 from viz.phase import phase_figure
@@ -39,7 +43,7 @@ def sweep(sw: Sweep, theme: Theme, *, picked: float | None = None, title: str = 
 
 def animation(result: Result, theme: Theme) -> go.Figure:
     """The animated contour of one run, sized for half the chart column (beside the sweep or the phase diagram)."""
-    f = figures.contour(result, theme)
+    f = fig.contour(result, theme)
     f.update_layout(height=int(theme.height * 0.8))
     return f
 
@@ -47,20 +51,20 @@ def animation(result: Result, theme: Theme) -> go.Figure:
 def panel(result: Result, theme: Theme, *, title: str = "", height: int = 250) -> go.Figure:
     """A small still contour of one run: for side-by-side regimes."""
     land = result.landscape
-    fig = contour_figure(
+    f = contour_figure(
         land.image,
         result.surface.domain,
         (land.xs, land.ys, land.z),
-        figures.markers(result),
-        figures.paths(result),
+        fig.markers(result),
+        fig.paths(result),
         result.start,
         theme,
         frames=0,
         title=title,
         height=height,
     )
-    fig.update_layout(showlegend=False, margin=dict(l=35, r=5, t=40 if title else 5, b=30))
-    return fig
+    f.update_layout(showlegend=False, margin=dict(l=35, r=5, t=40 if title else 5, b=30))
+    return f
 
 
 def phase(ph: Phase, theme: Theme, *, picked: tuple[float, float] | None = None, title: str = "") -> go.Figure:
@@ -97,3 +101,28 @@ def rates(race: MomentumRace, theme: Theme, *, title: str = "") -> go.Figure:
         for row, run, dist in zip(race.rows, race.result.runs, race.distances, strict=True)
     )
     return rates_figure(curves, theme, title=title)
+
+
+def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
+    """The section's figures, as views/learning_rate.py draws them."""
+    scene = state.scene
+    if state.section == "Momentum":
+        race = lab.momentum_race(scene)
+        return {"race": fig.contour(race.result, theme), "rates": rates(race, theme)}
+    if state.section == "Phase diagram":
+        ph = lab.phase(scene)
+        lr, beta = lp.picked_cell(ph, state.lr, state.beta)
+        return {
+            "phase": phase(ph, theme, picked=(lr, beta)),
+            "race": animation(compute(lab.with_lr_beta(ph, lr, beta)), theme),
+        }
+    sw = lab.sweep(scene)
+    if state.section == "Regimes":
+        return {
+            f"regime-{r.name.replace(' ', '-')}": panel(r.result, theme, title=r.name, height=360)
+            for r in lab.regimes(sw)
+        }
+    lr = lp.picked_lr(sw, state.lr)
+    result = compute(lab.with_lr(scene, lr))
+    loss = fig.loss(result, theme)
+    return {"sweep": sweep(sw, theme, picked=lr), "race": animation(result, theme), "loss": loss}

@@ -1,7 +1,7 @@
-"""The export command: ``python -m scenes render scenes/presets/ --out figures/``.
+"""The export command: ``python -m lab render links/presets/ --out figures/``.
 
 Renders preset files (a folder of *.toml, or files) into figures and animations for lecture notes, by the same
-code path as the pages (scenes.render), printing its progress. ``python -m scenes render --help`` for the options.
+code path as the pages (lab.render), printing its progress. ``python -m lab render --help`` for the options.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ ANIMATIONS = ("gif", "mp4")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m scenes", description="Loss Landscape Lab's export command.")
+    p = argparse.ArgumentParser(prog="python -m lab", description="Loss Landscape Lab's export command.")
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("render", help="render preset TOML files into figures and animations")
     r.add_argument("presets", nargs="+", type=Path, help="preset files, or folders of them (*.toml)")
@@ -38,22 +38,24 @@ def _split(text: str, allowed: tuple[str, ...], what: str) -> list[str]:
 
 
 def _presets(paths: list[Path]):
-    from scenes.library import read, read_folder
+    from lab.pages import PAGES
+    from links.library import read, read_folder
 
+    pages = {name: p.path for name, p in PAGES.items()}
     out = []
     for path in paths:
         if path.is_dir():
-            out += list(read_folder(path).values())
+            out += list(read_folder(path, pages).values())
         elif path.exists():
-            out.append(read(path))
+            out.append(read(path, pages))
         else:
             raise SystemExit(f"{path}: no such file or folder")
     return out
 
 
 def render(args: argparse.Namespace) -> int:
-    from scenes.render import figures
-    from scenes.warmup import use_compilation_cache
+    from lab.render import figures
+    from lab.warmup import use_compilation_cache
     from viz import THEMES, export
 
     use_compilation_cache()  # the programs the app (or an earlier render) compiled load instead of compiling

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
-from scenes.net import MAX_RECORDS, NET_STEPS
-from scenes.url import Param, choice, fmt, integer
+from links.scene import Param, choice, fmt, integer
+from scenes.networks import MAX_RECORDS, NET_STEPS
 
 # -- what the controls offer -----------------------------------------------------------------------------------------
 NOISES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from scenes.library import Preset
-from scenes.pages import page
+from lab.pages import PAGES
+from links.library import Preset
 from viz import Theme
 
 
 def state(preset: Preset):
     """The page State a preset's link describes; a ValueError naming what the page could not use."""
-    st, notices = page(preset.page).decode(dict(preset.link))
+    st, notices = PAGES[preset.page].link.decode(dict(preset.link))
     if notices:
         raise ValueError("; ".join(notices))
     return st
@@ -21,4 +21,4 @@ def state(preset: Preset):
 
 def figures(preset: Preset, theme: Theme) -> dict[str, go.Figure]:
     """The preset's figures by name ("race", "loss", "surface3d", "sweep", …); the animated one is "race"."""
-    return page(preset.page).figures(state(preset), theme)
+    return PAGES[preset.page].charts.figures(state(preset), theme)

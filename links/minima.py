@@ -13,23 +13,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-import plotly.graph_objects as go
-
+from links import read_section, section_param
+from links.scene import Param, choice, flag, fmt, integer, read_params, write_flag, write_params
+from links.scene import decode as decode_scene
+from links.scene import encode as encode_scene
+from links.slider_values import nearest, options
 from optim import OPTIMIZERS
 from scenes import basins as bs
-from scenes import compute
 from scenes import escape as esc
-from scenes import figures as fig
-from scenes import minima_figures as mf
-from scenes import saddles as sd
-from scenes.controls import nearest, options
-from scenes.pages import read_section, section_param
 from scenes.scene import CUSTOM, DEFAULT_OPTIMIZERS, RunSpec, Scene
-from scenes.url import Param, choice, flag, fmt, integer, read_params, write_flag, write_params
-from scenes.url import decode as decode_scene
-from scenes.url import encode as encode_scene
 from surfaces import SURFACES
-from viz import Theme
 
 SECTIONS = ("Basins", "Escape", "Saddles")
 SHORT: dict[str, str] = {}
@@ -214,31 +207,3 @@ def encode(state: State) -> dict[str, str]:
         | section_param(state.section, SECTIONS, SHORT)
         | write_params(values, EXTRAS[state.section], extra_defaults(state.section, state.scene.surface))
     )
-
-
-def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
-    """The section's figures, as views/minima.py draws them: "map-<optimizer>" per basin map and the "race"
-    (Basins); the "race" and the "noise", "beta" and "restarts" statistics (Escape); the runs from the "stable"
-    direction and "perturbed" off it, and their "escape" along the unstable direction (Saddles). A ValueError says
-    why a section cannot draw the state (no local minimum to escape from, no saddle)."""
-    scene = state.scene
-    if state.section == "Basins":
-        maps = [bs.basin_map(s, state.grid) for s in mf.map_scenes(scene)]
-        out = {f"map-{bm.scene.runs[0].optimizer}": mf.map_figure(bm, theme, scene.start_point) for bm in maps}
-        return out | {"race": fig.contour(compute(scene), theme)}
-    if state.section == "Escape":
-        sc = mf.escape_scenes(scene)
-        if sc is None:
-            raise ValueError(f"{scene.surface_obj.title} has no local minimum to escape from")
-        return {
-            "race": fig.contour(compute(sc.race), theme),
-            "noise": mf.noise_figure(esc.noise_sweep(sc.base, annealed=state.annealed), theme),
-            "beta": mf.beta_figure(esc.beta_sweep(sc.beta), theme),
-            "restarts": mf.restarts_figure(esc.restarts(sc.restarts), theme),
-        }
-    study = sd.saddle_study(mf.saddle_scene(scene), state.saddle, state.eps)
-    return {
-        "stable": fig.contour(study.exact, theme),
-        "perturbed": fig.contour(study.perturbed, theme),
-        "escape": mf.escape_rates_figure(study, theme),
-    }

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from scenes import figures as fig
-from scenes import net
+from charts import scene as fig
+from links.networks import SHARPNESS, TEST, TRAIN, WHOLE, State, comparison
+from scenes import networks as net
 from scenes.compute import Result, compute
 from scenes.scene import RunSpec, Scene
 from scenes.text import num, point
@@ -250,3 +251,26 @@ def whole_figures(scenes: list[tuple[str, Scene]], theme: Theme, work: Work) -> 
         name: whole_figure(work.race(s), theme)
         for name, (_, s) in zip(("race-zero", "race-random"), scenes, strict=True)
     }
+
+
+def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
+    """The section's figures, as views/networks.py draws them."""
+    work = direct()
+    if state.section == WHOLE:
+        return whole_figures(
+            whole_scenes(state.whole.runs, state.whole.scale, state.whole.seed, state.whole.steps), theme, work
+        )
+    scene = state.scene
+    if state.section == TRAIN:
+        tr = work.train(scene)
+        if not drawable(tr):
+            return {}
+        figs = fit_and_curves(tr, shown_index(tr, state.step), theme, work)
+        return figs | (landscapes(scene, theme, work) if tr.diverged_at is None else {})
+    if state.section == SHARPNESS:
+        tr = work.train(scene)
+        return {"sharpness": sharpness_figure(tr, *work.sharpness(scene), theme)} if drawable(tr) else {}
+    runs = comparison(state)
+    if state.section == TEST:
+        return train_vs_test(runs, theme, work)
+    return variant_figures(runs, theme, work)

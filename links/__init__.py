@@ -1,4 +1,5 @@
-"""Each page's whole state as one value, its link, and its figures: one module per page.
+"""Each page's whole state as one value and its link: one module per page (lab/pages.py names them), the Scene's
+link (``scene``), the tables of a page's own settings (``params``) and the presets (``library``, ``presets/``).
 
 Every page module has
 
@@ -8,24 +9,15 @@ Every page module has
 - ``decode(q) -> (State, notices)``: a link's query parameters read into a State; never raises, a parameter that
   cannot be used falls back to its default with a notice that says which and why;
 - ``encode(state) -> dict``: the link's parameters (defaults omitted), so ``encode(decode(q)[0]) == q`` for a
-  canonical link (every preset's);
-- ``figures(state, theme) -> {name: go.Figure}``: the figures the page shows for that state, built by the same
-  functions the page calls (the export command renders presets through it; the animated one is named "race").
+  canonical link (every preset's).
+
+The figures a State shows are charts/<page>.py's ``figures(state, theme)``.
 
 The pages (views/) read a link with ``decode`` into their widgets on the first run and write ``encode`` of what the
 widgets hold at the end of every run.
 """
 
 from __future__ import annotations
-
-from importlib import import_module
-
-MODULES = {"trajectories": "trajectories", "learning-rate": "learning_rate", "minima": "minima", "networks": "networks"}
-
-
-def page(name: str):
-    """The page module of a page name of scenes.library.PAGES ("learning-rate" -> scenes.pages.learning_rate)."""
-    return import_module(f"scenes.pages.{MODULES[name]}")
 
 
 def section_param(section: str, sections: tuple[str, ...], short: dict[str, str]) -> dict[str, str]:

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-import plotly.graph_objects as go
-
+from links import read_section, section_param
+from links.scene import Param, fmt, number, read_params, write_params
+from links.scene import decode as decode_scene
+from links.scene import encode as encode_scene
 from optim import OPTIMIZERS
 from optim import analysis as an
-from scenes import RunSpec, Scene, compute, lab
-from scenes import figures as fig
-from scenes import lab_figures as labfig
-from scenes.pages import read_section, section_param
-from scenes.url import Param, fmt, number, read_params, write_params
-from scenes.url import decode as decode_scene
-from scenes.url import encode as encode_scene
+from scenes import RunSpec, Scene
+from scenes import learning_rate as lab
 from surfaces import SURFACES
-from viz import Theme
 
 SECTIONS = ("Sweep", "Regimes", "Phase diagram", "Momentum")
 SHORT = {"Phase diagram": "Phase"}  # four labels fit a phone's width
@@ -120,28 +116,3 @@ def picked_cell(ph: lab.Phase, lr: float | None, beta: float | None) -> tuple[fl
     if best := ph.best():
         return float(ph.lrs[best[1]]), float(ph.betas[best[0]])
     return float(ph.lrs[len(ph.lrs) // 2]), 0.9
-
-
-def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
-    """The section's figures, as views/lr_lab.py draws them."""
-    scene = state.scene
-    if state.section == "Momentum":
-        race = lab.momentum_race(scene)
-        return {"race": fig.contour(race.result, theme), "rates": labfig.rates(race, theme)}
-    if state.section == "Phase diagram":
-        ph = lab.phase(scene)
-        lr, beta = picked_cell(ph, state.lr, state.beta)
-        return {
-            "phase": labfig.phase(ph, theme, picked=(lr, beta)),
-            "race": labfig.animation(compute(lab.with_lr_beta(ph, lr, beta)), theme),
-        }
-    sw = lab.sweep(scene)
-    if state.section == "Regimes":
-        return {
-            f"regime-{r.name.replace(' ', '-')}": labfig.panel(r.result, theme, title=r.name, height=360)
-            for r in lab.regimes(sw)
-        }
-    lr = picked_lr(sw, state.lr)
-    result = compute(lab.with_lr(scene, lr))
-    loss = fig.loss(result, theme)
-    return {"sweep": labfig.sweep(sw, theme, picked=lr), "race": labfig.animation(result, theme), "loss": loss}

@@ -6,16 +6,17 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from charts import learning_rate as labfig
+from charts import scene as fig
+from links import learning_rate as lp
+from links.learning_rate import SECTIONS, SHORT
+from links.slider_values import log_grid
 from optim import OPTIMIZERS
 from optim import analysis as an
-from scenes import RunSpec, Scene, lab
-from scenes import figures as fig
-from scenes import lab_figures as labfig
-from scenes.controls import log_grid
-from scenes.pages import learning_rate as lp
-from scenes.pages.learning_rate import SECTIONS, SHORT
+from scenes import RunSpec, Scene
+from scenes import learning_rate as lab
 from scenes.text import num
-from views import links
+from views import address_bar as links
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import (
     choice_slider,

@@ -22,14 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-import plotly.graph_objects as go
-
-from optim import OPTIMIZERS
-from scenes import net_figures as nf
-from scenes.controls import options
-from scenes.net import NET_STEPS, SECTION_DEFAULTS, NetScene
-from scenes.pages import read_section, section_param
-from scenes.pages.net_controls import (  # noqa: F401  (the page and the tests read the option lists here too)
+from links import read_section, section_param
+from links.network_options import (  # noqa: F401  (the page and the tests read the option lists here too)
     AUG_TITLES,
     DROPOUTS,
     INIT_SCALES,
@@ -59,9 +53,7 @@ from scenes.pages.net_controls import (  # noqa: F401  (the page and the tests r
     recorded_steps,
     stepped,
 )
-from scenes.scene import RunSpec
-from scenes.text import num
-from scenes.url import (
+from links.scene import (
     Param,
     choice,
     decode_run,
@@ -74,9 +66,13 @@ from scenes.url import (
     write_flag,
     write_params,
 )
+from links.slider_values import options
+from optim import OPTIMIZERS
+from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
+from scenes.scene import RunSpec
+from scenes.text import num
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
-from viz import Theme
 
 SECTIONS = ("See it whole", "Train", "Train vs test", "Init · BN · dropout", "Sharpness")
 SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Init · BN · dropout": "Init·BN"}
@@ -383,24 +379,3 @@ def encode(state: State) -> dict[str, str]:
 
 
 # -- state -> figures -------------------------------------------------------------------------------------------------
-def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
-    """The section's figures, as views/networks.py draws them (scenes/net_figures.py's builders)."""
-    work = nf.direct()
-    if state.section == WHOLE:
-        return nf.whole_figures(
-            nf.whole_scenes(state.whole.runs, state.whole.scale, state.whole.seed, state.whole.steps), theme, work
-        )
-    scene = state.scene
-    if state.section == TRAIN:
-        tr = work.train(scene)
-        if not nf.drawable(tr):
-            return {}
-        figs = nf.fit_and_curves(tr, nf.shown_index(tr, state.step), theme, work)
-        return figs | (nf.landscapes(scene, theme, work) if tr.diverged_at is None else {})
-    if state.section == SHARPNESS:
-        tr = work.train(scene)
-        return {"sharpness": nf.sharpness_figure(tr, *work.sharpness(scene), theme)} if nf.drawable(tr) else {}
-    runs = comparison(state)
-    if state.section == TEST:
-        return nf.train_vs_test(runs, theme, work)
-    return nf.variant_figures(runs, theme, work)

@@ -8,11 +8,14 @@ from dataclasses import dataclass, replace
 
 import plotly.graph_objects as go
 
+from charts import scene as fig
+from charts.scene import markers
+from links.minima import State
 from scenes import basins as bs
+from scenes import compute
 from scenes import escape as esc
 from scenes import saddles as sd
 from scenes.compute import landscape
-from scenes.figures import markers
 from scenes.scene import RunSpec, Scene
 from scenes.text import num
 from viz import Theme
@@ -129,3 +132,31 @@ def rate_curves(study: sd.SaddleStudy) -> tuple[RateCurve, ...]:
 
 def escape_rates_figure(study: sd.SaddleStudy, theme: Theme) -> go.Figure:
     return rates_figure(rate_curves(study), theme, y_title="distance along the unstable direction")
+
+
+def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
+    """The section's figures, as views/minima.py draws them: "map-<optimizer>" per basin map and the "race"
+    (Basins); the "race" and the "noise", "beta" and "restarts" statistics (Escape); the runs from the "stable"
+    direction and "perturbed" off it, and their "escape" along the unstable direction (Saddles). A ValueError says
+    why a section cannot draw the state (no local minimum to escape from, no saddle)."""
+    scene = state.scene
+    if state.section == "Basins":
+        maps = [bs.basin_map(s, state.grid) for s in map_scenes(scene)]
+        out = {f"map-{bm.scene.runs[0].optimizer}": map_figure(bm, theme, scene.start_point) for bm in maps}
+        return out | {"race": fig.contour(compute(scene), theme)}
+    if state.section == "Escape":
+        sc = escape_scenes(scene)
+        if sc is None:
+            raise ValueError(f"{scene.surface_obj.title} has no local minimum to escape from")
+        return {
+            "race": fig.contour(compute(sc.race), theme),
+            "noise": noise_figure(esc.noise_sweep(sc.base, annealed=state.annealed), theme),
+            "beta": beta_figure(esc.beta_sweep(sc.beta), theme),
+            "restarts": restarts_figure(esc.restarts(sc.restarts), theme),
+        }
+    study = sd.saddle_study(saddle_scene(scene), state.saddle, state.eps)
+    return {
+        "stable": fig.contour(study.exact, theme),
+        "perturbed": fig.contour(study.perturbed, theme),
+        "escape": escape_rates_figure(study, theme),
+    }

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
-
-from scenes import Scene, compute
-from scenes import figures as fig
-from scenes.url import decode as decode_scene
-from scenes.url import encode as encode_scene
-from viz import Theme
+from links.scene import decode as decode_scene
+from links.scene import encode as encode_scene
+from scenes import Scene
 
 SECTIONS = ("contour", "3d")  # the view switch: the link's view=
 SHORT: dict[str, str] = {}
@@ -37,13 +33,3 @@ def decode(q: dict) -> tuple[State, list[str]]:
 
 def encode(state: State) -> dict[str, str]:
     return encode_scene(state.scene) | ({"view": state.view} if state.view != "contour" else {})
-
-
-def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
-    """The race (animated contour), the loss curves and the 3D view."""
-    result = compute(state.scene)
-    return {
-        "race": fig.contour(result, theme),
-        "loss": fig.loss(result, theme),
-        "surface3d": fig.surface3d(result, theme),
-    }
