@@ -34,7 +34,7 @@ st.set_page_config(
 )
 
 from lab.pages import DEFAULT, PAGES, PRESETS  # noqa: E402
-from views import address_bar as links  # noqa: E402
+from views import address_bar  # noqa: E402
 from views.export_panel import export_panel  # noqa: E402
 
 # The pages live in views/, not pages/: with a pages/ folder beside app.py Streamlit 1.67 first resolves a session's
@@ -51,7 +51,7 @@ def _choose_preset() -> None:
 
 nav = st.navigation(list(NAV.values()))
 # The link that opened the session (its page reads it in its first run) and its theme and hidden controls.
-links.start_session()
+address_bar.start_session()
 # Less white space above the page: on a projector every row counts.
 st.html("<style>.block-container{padding-top:3.2rem;padding-bottom:1rem}</style>")
 with st.sidebar:
@@ -77,12 +77,12 @@ if name := st.session_state.pop("preset.go", None):  # open the preset: its page
 
 _warm_up()
 try:
-    links.begin_run()
+    address_bar.begin_run()
     nav.run()
-    links.end_run()
+    address_bar.end_run()
     export_panel(next(name for name, p in PAGES.items() if p.url_path == nav.url_path))
 except Exception:  # the last line of defence: never a stack trace in front of a class
     logging.getLogger("loss-landscape-lab").exception("page failed")
     st.error("Something went wrong drawing this page. Try other settings; the details are in the server log.")
 finally:
-    links.forget_entry()
+    address_bar.forget_entry()

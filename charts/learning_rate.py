@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import plotly.graph_objects as go
 
 from charts import scene as fig
 from links import learning_rate as lp
 from links.learning_rate import State
-from scenes import compute
+from optim import OPTIMIZERS
+from scenes import RunSpec, Scene, compute
 from scenes import learning_rate as lab
 from scenes.compute import Result
 from scenes.learning_rate import RATE_TEXT, MomentumRace, Phase, Sweep
@@ -126,3 +129,15 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
     result = compute(lab.with_lr(scene, lr))
     loss = fig.loss(result, theme)
     return {"sweep": sweep(sw, theme, picked=lr), "race": animation(result, theme), "loss": loss}
+
+
+def likely_work() -> Iterator[tuple]:
+    """The Learning rate page's first views: each section at its defaults, then the sweep for every optimizer."""
+    sweep = Scene(surface="quadratic", runs=(RunSpec.default("gd"),), steps=500)
+    yield lab.sweep, sweep
+    yield lab.regimes, lab.sweep(sweep)
+    yield lab.phase, Scene(surface="quadratic", runs=(RunSpec.default("momentum"),), steps=500)
+    yield lab.momentum_race, Scene(surface="narrow_valley", steps=500)
+    for k in OPTIMIZERS:
+        if k != "gd":
+            yield lab.sweep, Scene(surface="quadratic", runs=(RunSpec.default(k),), steps=500)

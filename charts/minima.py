@@ -4,6 +4,7 @@ these; the export command computes directly and draws with the same functions (s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import plotly.graph_objects as go
@@ -160,3 +161,16 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
         "perturbed": fig.contour(study.perturbed, theme),
         "escape": escape_rates_figure(study, theme),
     }
+
+
+def likely_work() -> Iterator[tuple]:
+    """The Minima page's first views: the default basin maps, the escape lab and the saddle."""
+    for k in ("gd", "momentum", "adam"):
+        yield bs.basin_map, Scene(runs=(RunSpec.default(k),), steps=500)
+    scene = esc.escape_scene()
+    for fn in (esc.noise_sweep, esc.beta_sweep, esc.restarts, lambda s: compute(esc.examples(s))):
+        yield fn, scene
+    yield (
+        sd.saddle_study,
+        Scene(surface="saddle", runs=(RunSpec.default("gd"), RunSpec.default("momentum")), steps=1000),
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +18,7 @@ from charts import scene as fig
 from links.networks import SHARPNESS, TEST, TRAIN, WHOLE, State, comparison
 from scenes import networks as net
 from scenes.compute import Result, compute
-from scenes.scene import RunSpec, Scene
+from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
 from scenes.text import num, point
 from surfaces.datasets import CLASSIFICATION, regression_target
 from viz import Theme
@@ -274,3 +274,28 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
     if state.section == TEST:
         return train_vs_test(runs, theme, work)
     return variant_figures(runs, theme, work)
+
+
+def likely_work() -> Iterator[tuple]:
+    """The Networks page's sections at their defaults: training, the slices, the line, the sharpness."""
+    yield (
+        compute,
+        Scene(
+            surface="two_param_net",
+            runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS),
+            start=(0.0, 0.0),
+            steps=1000,
+        ),
+    )
+    for key, scene in net.SECTION_DEFAULTS.items():
+        yield net.train, scene
+        if key == "sharpness":
+            yield lambda s: net.sharpness(net.train(s)), scene
+            continue
+        yield lambda s: net.landscape_slice(net.train(s), "random"), scene
+        if key == "train":
+            yield lambda s: net.landscape_slice(net.train(s), "pca"), scene
+            yield lambda s: net.interpolation(net.train(s)), scene
+            yield lambda s: net.boundary(s, net.train(s).final), scene
+        else:
+            yield lambda s: net.top_at(s, s.initial()), scene

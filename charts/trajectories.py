@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import plotly.graph_objects as go
 
 from charts import scene as fig
 from links.trajectories import State
-from scenes import compute
+from optim import OPTIMIZERS
+from scenes import RunSpec, Scene, compute
+from scenes.scene import DEFAULT_OPTIMIZERS
+from surfaces import SURFACES
 from viz import Theme
 
 
@@ -18,3 +23,18 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
         "loss": fig.loss(result, theme),
         "surface3d": fig.surface3d(result, theme),
     }
+
+
+def likely_work() -> Iterator[tuple]:
+    """What the page computes first: the default surface raced by each optimizer alone (any one chosen first)."""
+    default = Scene()
+    for k in OPTIMIZERS:
+        yield compute, Scene(runs=(RunSpec.default(k),), steps=default.steps)
+
+
+def later_work() -> Iterator[tuple]:
+    """After every page's first views: the default racers on every other surface."""
+    default = Scene()
+    for key in SURFACES:
+        if key != default.surface:
+            yield compute, Scene(surface=key, runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS))

@@ -6,20 +6,21 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-PAGE_FILES = {
-    "trajectories": None,
-    "learning_rate": "views/learning_rate.py",
-    "minima": "views/minima.py",
-    "networks": "views/networks.py",
-}
+from lab.pages import DEFAULT, PAGES, ROOT
+
 TIMEOUT = 300
 
 
+def view_file(page: str) -> str:
+    """A page's view as AppTest.switch_page takes it: relative to app.py ("views/learning_rate.py")."""
+    return PAGES[page].view.relative_to(ROOT).as_posix()
+
+
 def open_link(page: str, query: dict[str, str] | None = None, timeout: float = TIMEOUT) -> AppTest:
-    """The app opened at ``page`` (a scenes.library page name) with the link's query parameters, after its first
+    """The app opened at ``page`` (a name of lab.pages.PAGES) with the link's query parameters, after its first
     run, checked for exceptions."""
     at = AppTest.from_file("../app.py", default_timeout=timeout)
-    if PAGE_FILES[page] is None:
+    if page == DEFAULT:
         at.query_params.update(query or {})
         at.run()
     else:
@@ -27,7 +28,7 @@ def open_link(page: str, query: dict[str, str] | None = None, timeout: float = T
         # as app.py keeps it for the page a session opens on (links.start_session)
         at.run()
         at.session_state["link.entry"] = dict(query or {})
-        at.switch_page(PAGE_FILES[page]).run()
+        at.switch_page(view_file(page)).run()
     assert not at.exception, at.exception
     return at
 

@@ -105,9 +105,9 @@ def test_a_learning_rate_that_blows_up_is_reported_not_raised():
 
 
 def test_the_warm_up_covers_every_section_of_the_networks_page():
-    from lab import warmup
+    from charts import networks as networks_charts
 
-    jobs = list(warmup.likely_network_work())
+    jobs = list(networks_charts.likely_work())
     scenes = {arg for _, arg in jobs if isinstance(arg, net.NetScene)}
     assert scenes == set(net.SECTION_DEFAULTS.values()) and all(callable(fn) for fn, _ in jobs)
     fn, arg = jobs[0]

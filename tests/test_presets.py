@@ -57,14 +57,6 @@ def test_malformed_preset_files_are_refused_with_the_file_named(tmp_path):
     assert read_folder(tmp_path, PAGE_PATHS)["good"].url == "/minima?section=escape"
 
 
-PAGE_FILES = {
-    "trajectories": None,
-    "learning_rate": "views/learning_rate.py",
-    "minima": "views/minima.py",
-    "networks": "views/networks.py",
-}
-
-
 @pytest.mark.parametrize("preset", list(PRESETS.values()), ids=lambda p: p.name)
 def test_the_menu_opens_each_preset_on_its_page_at_its_values(preset):
     at = AppTest.from_file("../app.py", default_timeout=300)

@@ -11,7 +11,7 @@ import streamlit as st
 from links import read_section, section_param
 from scenes import Result, Scene, compute
 from scenes.text import point
-from views import address_bar as links
+from views import address_bar
 from viz import color
 from viz.paths import DASH_ARRAYS, dashes
 
@@ -62,10 +62,10 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
     """The chart column (first, so a phone shows the charts before the controls) and the control column, with the
     page's title and its section switch over the charts (in the link as ``section=``, by its short name in lower case
     or its full name). Returns (charts, side, section)."""
-    if (q := links.entry()) is not None:  # a link without section= opens the first section (a preset's too)
+    if (q := address_bar.entry()) is not None:  # a link without section= opens the first section (a preset's too)
         notices: list[str] = []
         st.session_state[key] = read_section(q, sections, short or {}, notices)
-        links.notice(notices)
+        address_bar.notice(notices)
     charts, side = st.columns([2.9, 1], gap="medium")
     with charts:
         head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
@@ -79,5 +79,5 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
             label_visibility="collapsed",
         )
     section = section or sections[0]
-    links.add(section_param(section, sections, short or {}))
+    address_bar.add(section_param(section, sections, short or {}))
     return charts, side, section

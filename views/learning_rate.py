@@ -16,7 +16,7 @@ from optim import analysis as an
 from scenes import RunSpec, Scene
 from scenes import learning_rate as lab
 from scenes.text import num
-from views import address_bar as links
+from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import (
     choice_slider,
@@ -70,10 +70,10 @@ def set_widgets(state: lp.State) -> None:
 def controls(section: str) -> Scene:
     """The control column, read into a Scene with one run (its learning rate is what the sections vary); a link sets
     it on the first visit."""
-    if (q := links.entry()) is not None:
+    if (q := address_bar.entry()) is not None:
         state, notices = lp.decode({**q, "section": section})  # page_frame has read and told the section
         set_widgets(state)
-        links.notice(notices)
+        address_bar.notice(notices)
     if section == "Momentum":  # the rates are theory on the quadratics only
         key, params, surface, formula = surface_picker(
             lp.surfaces(section), surface_key(section), "narrow_valley", "lab.", custom=False, link=False
@@ -110,7 +110,7 @@ def controls(section: str) -> Scene:
     scene = Scene(
         surface=key, surface_params=params, runs=(spec,), start=(sx, sy), steps=int(steps), seed=seed, formula=formula
     )
-    links.add(lp.encode(lp.State(section, scene)))
+    address_bar.add(lp.encode(lp.State(section, scene)))
     return scene
 
 
@@ -135,7 +135,7 @@ def sweep_section(scene: Scene, theme) -> None:
     with right:
         default = lp.picked_lr(sw, None)
         lr = choice_slider("Learning rate to animate (or click the sweep)", opts, default, key, log=True)
-        links.add(lp.encode(lp.State("Sweep", scene, lr=None if lr == default else lr)))
+        address_bar.add(lp.encode(lp.State("Sweep", scene, lr=None if lr == default else lr)))
         with st.spinner("Computing the run…"):
             result = cached_compute(lab.with_lr(scene, lr))
         chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.sweep_run")
@@ -207,7 +207,7 @@ def phase_section(scene: Scene, theme) -> None:
         pick = st.session_state["lab.phase_pick"] = (token, *pick[1:])
     lr, beta = lp.picked_cell(ph, *(pick[1:] if pick and pick[0] == token else (None, None)))
     if pick and pick[0] == token:
-        links.add(lp.encode(lp.State("Phase diagram", scene, lr=lr, beta=beta)))
+        address_bar.add(lp.encode(lp.State("Phase diagram", scene, lr=lr, beta=beta)))
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
         chart(

@@ -21,7 +21,7 @@ from scenes import escape as esc
 from scenes import saddles as sd
 from scenes.scene import DEFAULT_OPTIMIZERS
 from scenes.text import num, point
-from views import address_bar as links
+from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import (
     choice_slider,
@@ -114,10 +114,10 @@ def set_widgets(state: mp.State) -> None:
 
 def from_link() -> None:
     """On the session's first run on this page: the link's state into the widgets, what it could not use told."""
-    if (q := links.entry()) is not None:
+    if (q := address_bar.entry()) is not None:
         state, notices = mp.decode(q)
         set_widgets(state)
-        links.notice([n for n in notices if not n.startswith("section=")])  # page_frame tells a wrong section
+        address_bar.notice([n for n in notices if not n.startswith("section=")])  # page_frame tells a wrong section
 
 
 def runspec(k: str, prefix: str) -> RunSpec:
@@ -172,12 +172,12 @@ def basins_section(charts, side, theme) -> None:
         )
         st.session_state["min.click"] = click
     if not runs:
-        links.add(surface_query(name, params, formula))
+        address_bar.add(surface_query(name, params, formula))
         with charts:
             st.info("Choose at least one optimizer.")
         return
     scene = Scene(surface=name, surface_params=params, runs=tuple(runs), start=(x, y), steps=steps, formula=formula)
-    links.add(mp.encode(mp.State("Basins", scene, grid=n)))
+    address_bar.add(mp.encode(mp.State("Basins", scene, grid=n)))
     with charts:
         with st.spinner(f"Running {n}×{n} starts per optimizer…", show_time=True):
             maps = basin_maps(mf.map_scenes(scene), n)
@@ -213,7 +213,7 @@ def escape_section(charts, side, theme) -> None:
             mp.surfaces("Escape"), SURFACE_KEYS["Escape"], esc.DEFAULT_SURFACE, "min.", link=False
         )
         if esc.local_start(surface) is None:
-            links.add(surface_query(name, params, formula))
+            address_bar.add(surface_query(name, params, formula))
             st.warning(f"{surface.title} has no local minimum to escape from: choose another surface.")
             return
         with st.expander(OPTIMIZERS["sgd"].title, expanded=True):
@@ -229,7 +229,7 @@ def escape_section(charts, side, theme) -> None:
         seed = int(st.number_input("Seed", 0, mp.SEED_MAX, 0, key="min.escape_seed", help="Same seed, same runs."))
     sgd = RunSpec("sgd", tuple(sorted({**OPTIMIZERS["sgd"].defaults(), **tuned}.items())))
     scene = Scene(surface=name, surface_params=params, runs=(sgd,), steps=steps, seed=seed, formula=formula)
-    links.add(mp.encode(mp.State("Escape", scene, annealed=bool(annealed))))
+    address_bar.add(mp.encode(mp.State("Escape", scene, annealed=bool(annealed))))
     sc = mf.escape_scenes(scene)
     with charts:
         st.markdown(
@@ -271,7 +271,7 @@ def saddles_section(charts, side, theme) -> None:
             mp.surfaces("Saddles"), SURFACE_KEYS["Saddles"], "saddle", "min.", link=False
         )
         if not surface.saddles:
-            links.add(surface_query(name, params, formula))
+            address_bar.add(surface_query(name, params, formula))
             st.warning(f"{surface.title} has no saddle point on its domain: choose another surface or formula.")
             return
         which = 0
@@ -292,7 +292,7 @@ def saddles_section(charts, side, theme) -> None:
                 runs.append(runspec(k, prefix=f"min.s.{k}"))
         steps = steps_slider(1000, "min.saddle_steps")
     scene = Scene(surface=name, surface_params=params, runs=tuple(runs), steps=steps, formula=formula)
-    links.add(mp.encode(mp.State("Saddles", scene, saddle=which, eps=float(eps))))
+    address_bar.add(mp.encode(mp.State("Saddles", scene, saddle=which, eps=float(eps))))
     with charts:
         with st.spinner("Running GD, momentum and Newton near the saddle…"):
             study = cached_saddle(mf.saddle_scene(scene), which, eps)

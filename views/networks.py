@@ -15,7 +15,7 @@ from optim import OPTIMIZERS
 from scenes import RunSpec
 from scenes import networks as net
 from scenes.text import num
-from views import address_bar as links
+from views import address_bar
 from views import network_controls as nw
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import choice_slider, hyper_sliders, set_run_widgets
@@ -34,7 +34,7 @@ def show(figure, key: str) -> None:
 
 def publish(state: pg.State) -> None:
     """What the page shows now, into its link."""
-    links.add(pg.encode(state))
+    address_bar.add(pg.encode(state))
 
 
 def scene_or_message(build):
@@ -326,10 +326,10 @@ def sharpness_section(charts, side, theme) -> None:
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
 charts, side, section = page_frame("Networks", pg.SECTIONS, "net.section", pg.SHORT)
-if (q := links.entry()) is not None:  # the opening link (page_frame has read and told its section)
+if (q := address_bar.entry()) is not None:  # the opening link (page_frame has read and told its section)
     linked, notices = pg.decode({**q, "section": section})
     set_widgets(linked)
-    links.notice(notices)
+    address_bar.notice(notices)
 {
     pg.WHOLE: whole_section,
     pg.TRAIN: train_section,

@@ -10,7 +10,7 @@ from optim import OPTIMIZERS
 from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene
 from scenes.scene import DEFAULT_OPTIMIZERS
 from surfaces import SURFACES
-from views import address_bar as links
+from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes
 from views.widgets import (
     hyper_sliders,
@@ -52,11 +52,11 @@ def set_widgets(scene: Scene) -> None:
 
 def controls() -> Scene:
     """The control column: every widget, read into a Scene; a link sets them on the first visit."""
-    if (q := links.entry()) is not None:
+    if (q := address_bar.entry()) is not None:
         linked, notices = tp.decode(q)
         set_widgets(linked.scene)
         st.session_state["view"] = VIEWS[linked.view]
-        links.notice(notices)
+        address_bar.notice(notices)
     key, params, surface, formula = surface_picker(tuple(SURFACES), "surface", Scene.surface, prefix="", link=False)
 
     chosen = st.multiselect(
@@ -128,7 +128,7 @@ with right:
         )
         or VIEWS["contour"]
     )
-    links.add(tp.encode(tp.State(scene, "3d" if view == VIEWS["3d"] else "contour")))
+    address_bar.add(tp.encode(tp.State(scene, "3d" if view == VIEWS["3d"] else "contour")))
     if view == "3D surface":
         chart(fig.surface3d(result, theme), config=CHART_CONFIG, theme=None, key="chart3d")
     else:

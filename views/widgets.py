@@ -10,7 +10,7 @@ from optim.schedules import KINDS, TITLES, Schedule
 from scenes.scene import CUSTOM
 from scenes.text import NAMES, num, point
 from surfaces import SURFACES, from_formula
-from views import address_bar as links
+from views import address_bar
 
 
 def choice_slider(
@@ -73,14 +73,14 @@ def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, c
     With `link`, a link's ``surface``, ``s.<param>``, ``f`` and ``domain`` set it on the first visit, and the address
     bar follows it (scenes/url.py). Returns (name, params, surface, formula): params as sorted items for a Scene,
     formula (text, domain) for CUSTOM."""
-    if link and (q := links.entry()) is not None:
+    if link and (q := address_bar.entry()) is not None:
         notices: list[str] = []
         allowed = [*keys, CUSTOM] if custom else keys
         set_surface_widgets(*decode_surface(q, default, notices, allowed), key=key, prefix=prefix)
-        links.notice(notices)
+        address_bar.notice(notices)
     picked = _surface_widgets(keys, key, default, prefix, custom)
     if link:
-        links.add(surface_query(*picked[:2], picked[3]))
+        address_bar.add(surface_query(*picked[:2], picked[3]))
     return picked
 
 
