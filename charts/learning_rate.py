@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
@@ -106,29 +107,63 @@ def rates(race: MomentumRace, theme: Theme, *, title: str = "") -> go.Figure:
     return rates_figure(curves, theme, title=title)
 
 
-def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
-    """The section's figures, as views/learning_rate.py draws them."""
+@dataclass(frozen=True)
+class Work:
+    """How the sections' results are computed: scenes.learning_rate's functions (:data:`DIRECT`, for the export
+    command and the tests) or the page's cached copies of them."""
+
+    compute: Callable[[Scene], Result]
+    sweep: Callable[[Scene], Sweep]
+    phase: Callable[[Scene], Phase]
+    momentum_race: Callable[[Scene], MomentumRace]
+
+
+DIRECT = Work(compute, lab.sweep, lab.phase, lab.momentum_race)
+
+
+def sweep_figures(scene: Scene, lr: float, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
+    """Sweep: the sweep with ``lr`` marked, that run animated, and its loss (with the schedule's lr inset)."""
+    sw, result = work.sweep(scene), work.compute(lab.with_lr(scene, lr))
+    loss = fig.loss(result, theme)
+    loss.update_layout(height=int(theme.height * 0.5), showlegend=False)
+    return {"sweep": sweep(sw, theme, picked=lr), "race": animation(result, theme), "loss": loss}
+
+
+def regime_runs(scene: Scene, work: Work = DIRECT) -> list[tuple[str, float, Result]]:
+    """Regimes: (name, learning rate, run) of each regime the sweep finds."""
+    return [(name, lr, work.compute(lab.with_lr(scene, lr))) for name, lr in lab.regime_rates(work.sweep(scene))]
+
+
+def regimes_figures(scene: Scene, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
+    """Regimes: one small still contour per regime ("regime-too-small", …), in the sweep's order."""
+    return {f"regime-{name.replace(' ', '-')}": panel(result, theme) for name, _, result in regime_runs(scene, work)}
+
+
+def phase_figures(scene: Scene, lr: float, beta: float, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
+    """Phase diagram: the (η, β) map with the cell (lr, beta) marked, and that cell's run animated."""
+    ph = work.phase(scene)
+    return {
+        "phase": phase(ph, theme, picked=(lr, beta)),
+        "race": animation(work.compute(lab.with_lr_beta(ph, lr, beta)), theme),
+    }
+
+
+def momentum_figures(scene: Scene, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
+    """Momentum: GD, heavy ball and Nesterov at their best settings, and their measured rates against the theory's."""
+    race = work.momentum_race(scene)
+    return {"race": fig.contour(race.result, theme), "rates": rates(race, theme)}
+
+
+def figures(state: State, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
+    """The section's figures: what views/learning_rate.py shows, built by the same functions."""
     scene = state.scene
     if state.section == "Momentum":
-        race = lab.momentum_race(scene)
-        return {"race": fig.contour(race.result, theme), "rates": rates(race, theme)}
+        return momentum_figures(scene, theme, work)
     if state.section == "Phase diagram":
-        ph = lab.phase(scene)
-        lr, beta = lp.picked_cell(ph, state.lr, state.beta)
-        return {
-            "phase": phase(ph, theme, picked=(lr, beta)),
-            "race": animation(compute(lab.with_lr_beta(ph, lr, beta)), theme),
-        }
-    sw = lab.sweep(scene)
+        return phase_figures(scene, *lp.picked_cell(work.phase(scene), state.lr, state.beta), theme, work)
     if state.section == "Regimes":
-        return {
-            f"regime-{r.name.replace(' ', '-')}": panel(r.result, theme, title=r.name, height=360)
-            for r in lab.regimes(sw)
-        }
-    lr = lp.picked_lr(sw, state.lr)
-    result = compute(lab.with_lr(scene, lr))
-    loss = fig.loss(result, theme)
-    return {"sweep": sweep(sw, theme, picked=lr), "race": animation(result, theme), "loss": loss}
+        return regimes_figures(scene, theme, work)
+    return sweep_figures(scene, lp.picked_lr(work.sweep(scene), state.lr), theme, work)
 
 
 def likely_work() -> Iterator[tuple]:

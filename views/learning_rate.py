@@ -7,7 +7,6 @@ import numpy as np
 import streamlit as st
 
 from charts import learning_rate as labfig
-from charts import scene as fig
 from links import learning_rate as lp
 from links.learning_rate import SECTIONS, SHORT
 from links.slider_values import log_grid
@@ -46,6 +45,9 @@ def cached_phase(scene: Scene) -> lab.Phase:
 @st.cache_data(max_entries=32, show_spinner=False)
 def cached_race(scene: Scene) -> lab.MomentumRace:
     return lab.momentum_race(scene)
+
+
+WORK = labfig.Work(cached_compute, cached_sweep, cached_phase, cached_race)  # the charts' results, from the caches
 
 
 def surface_key(section: str) -> str:
@@ -137,15 +139,13 @@ def sweep_section(scene: Scene, theme) -> None:
         lr = choice_slider("Learning rate to animate (or click the sweep)", opts, default, key, log=True)
         address_bar.add(lp.encode(lp.State("Sweep", scene, lr=None if lr == default else lr)))
         with st.spinner("Computing the run…"):
-            result = cached_compute(lab.with_lr(scene, lr))
-        chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.sweep_run")
-        outcomes(result, header=False)
-        loss = fig.loss(result, theme)  # with the schedule's lr inset when there is one
-        loss.update_layout(height=int(theme.height * 0.5), showlegend=False)
-        chart(loss, config=CHART_CONFIG, theme=None, key="lab.sweep_loss")
+            figs = labfig.sweep_figures(scene, lr, theme, WORK)
+        chart(figs["race"], config=CHART_CONFIG, theme=None, key="lab.sweep_run")
+        outcomes(cached_compute(lab.with_lr(scene, lr)), header=False)
+        chart(figs["loss"], config=CHART_CONFIG, theme=None, key="lab.sweep_loss")
     with left:
         chart(
-            labfig.sweep(sw, theme, picked=lr),
+            figs["sweep"],
             config=CHART_CONFIG,
             theme=None,
             key="lab.sweep_chart",
@@ -167,14 +167,15 @@ def sweep_section(scene: Scene, theme) -> None:
 def regimes_section(scene: Scene, theme) -> None:
     with st.spinner("Sweeping, then running the four regimes…", show_time=True):
         sw = cached_sweep(scene)
-        regimes = [(name, lr, cached_compute(lab.with_lr(scene, lr))) for name, lr in lab.regime_rates(sw)]
+        regimes = labfig.regime_runs(scene, WORK)
+        figs = labfig.regimes_figures(scene, theme, WORK)
     if sw.note:
         st.caption(sw.note)
     cols = st.columns(len(regimes), gap="small")
-    for col, (name, lr, result) in zip(cols, regimes, strict=True):
+    for col, (name, lr, result), figure in zip(cols, regimes, figs.values(), strict=True):
         with col:
             st.markdown(f"**{name.capitalize()}**  \n{sw.relative(lr)}")
-            chart(labfig.panel(result, theme), config=CHART_CONFIG, theme=None, key=f"lab.regime.{name}")
+            chart(figure, config=CHART_CONFIG, theme=None, key=f"lab.regime.{name}")
             told = result.runs[0].outcome.text
             st.caption(told[:1].upper() + told[1:])
     if sw.limit is not None:
@@ -208,10 +209,11 @@ def phase_section(scene: Scene, theme) -> None:
     lr, beta = lp.picked_cell(ph, *(pick[1:] if pick and pick[0] == token else (None, None)))
     if pick and pick[0] == token:
         address_bar.add(lp.encode(lp.State("Phase diagram", scene, lr=lr, beta=beta)))
+    figs = labfig.phase_figures(scene, lr, beta, theme, WORK)
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
         chart(
-            labfig.phase(ph, theme, picked=(lr, beta)),
+            figs["phase"],
             config=CHART_CONFIG,
             theme=None,
             key="lab.phase_chart",
@@ -235,20 +237,19 @@ def phase_section(scene: Scene, theme) -> None:
         st.markdown("  \n".join(lines) or " ")
     with right:
         st.markdown("**The clicked cell, animated**")
-        with st.spinner("Computing the run…"):
-            result = cached_compute(lab.with_lr_beta(ph, lr, beta))
-        chart(labfig.animation(result, theme), config=CHART_CONFIG, theme=None, key="lab.phase_run")
-        outcomes(result, header=False)
+        chart(figs["race"], config=CHART_CONFIG, theme=None, key="lab.phase_run")
+        outcomes(cached_compute(lab.with_lr_beta(ph, lr, beta)), header=False)
 
 
 def momentum_section(scene: Scene, theme) -> None:
     with st.spinner("Racing GD, heavy ball and Nesterov…"):
         race = cached_race(scene)
+        figs = labfig.momentum_figures(scene, theme, WORK)
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
-        chart(fig.contour(race.result, theme), config=CHART_CONFIG, theme=None, key="lab.momentum_race")
+        chart(figs["race"], config=CHART_CONFIG, theme=None, key="lab.momentum_race")
     with right:
-        chart(labfig.rates(race, theme), config=CHART_CONFIG, theme=None, key="lab.rates")
+        chart(figs["rates"], config=CHART_CONFIG, theme=None, key="lab.rates")
     rows = ["| rule | η | β | theory rate | measured rate |", "|---|---|---|---|---|"]
     for row in race.rows:
         measured = num(row.measured, 4) if row.measured is not None else "—"
