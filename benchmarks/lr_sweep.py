@@ -1,6 +1,6 @@
 """Learning-rate sweep speed: 200 learning rates x 500 steps of gradient descent on Rosenbrock, every step recorded
 (the sweep needs whole paths for steps-to-tolerance), optim.run against optax and a NumPy loop; then the whole
-`scenes.lab.sweep` (the run plus arrivals, Hessians and thresholds) and the (lr, β) phase diagram.
+`scenes.learning_rate.sweep` (the run plus arrivals, Hessians and thresholds) and the (lr, β) phase diagram.
 
 Goal (issue 3): a 200 x 500 sweep well under a second on the 2-core machine, warm. Run from the project root:
 ``.venv/bin/python benchmarks/lr_sweep.py``.
@@ -93,7 +93,7 @@ def main() -> None:
     cold = time.perf_counter() - t0
     best, _ = best_of({"sweep": lambda: lab.sweep(scene)})
     print(
-        f"scenes.lab.sweep (run + arrivals + Hessians + thresholds): first {cold:.2f} s, warm "
+        f"scenes.learning_rate.sweep (run + arrivals + Hessians + thresholds): first {cold:.2f} s, warm "
         f"{best['sweep'] * 1e3:.1f} ms   (goal: well under 1 s)"
     )
     phase = Scene(surface="quadratic", runs=(RunSpec.default("momentum"),), steps=STEPS)
@@ -102,8 +102,8 @@ def main() -> None:
     cold = time.perf_counter() - t0
     best, _ = best_of({"phase": lambda: lab.phase(phase)}, repeats=3)
     print(
-        f"scenes.lab.phase ({lab.PHASE_LRS * lab.PHASE_BETAS} (lr, β) pairs x {STEPS} steps): first {cold:.2f} s, "
-        f"warm {best['phase'] * 1e3:.1f} ms"
+        f"scenes.learning_rate.phase ({lab.PHASE_LRS * lab.PHASE_BETAS} (lr, β) pairs x {STEPS} steps): "
+        f"first {cold:.2f} s, warm {best['phase'] * 1e3:.1f} ms"
     )
 
 

@@ -59,15 +59,15 @@ def lab(at: AppTest, repeats: int) -> None:
     """The Learning rate page: a new β (a new 200-rate sweep) and, in the Momentum section, a new κ (a new race:
     κ is data, so neither compiles)."""
     at.switch_page("views/learning_rate.py").run()
-    at.selectbox(key="lab.optimizer.False").set_value("momentum").run()
+    at.selectbox(key="learning_rate.optimizer.sweep").set_value("momentum").run()
     betas = [b for b in options(0.0, 0.999, False, 0.9) if 0.3 <= b <= 0.99][:repeats]
     for b in betas[:2]:
-        at.select_slider(key="lab.momentum.momentum").set_value(b)
+        at.select_slider(key="learning_rate.momentum.momentum").set_value(b)
         timed(at)
     unchanged = [timed(at) for _ in range(repeats)]
     moved = []
     for b in betas:
-        at.select_slider(key="lab.momentum.momentum").set_value(b)
+        at.select_slider(key="learning_rate.momentum.momentum").set_value(b)
         moved.append(timed(at))
     base = statistics.median(unchanged)
     print(
@@ -75,12 +75,12 @@ def lab(at: AppTest, repeats: int) -> None:
         f"{statistics.median(moved) * 1000:.0f} ms, worst {max(moved) * 1000:.0f} ms over {len(moved)} values "
         f"= {statistics.median(moved) / base:.2f} x unchanged"
     )
-    at.segmented_control(key="lab.section").set_value("Momentum").run()
+    at.segmented_control(key="learning_rate.section").set_value("Momentum").run()
     kappas = [k for k in options(1, 1000, True, 100) if k >= 2][:repeats]
     timed(at)
     moved = []
     for k in kappas:
-        at.select_slider(key="lab.narrow_valley.kappa").set_value(k)
+        at.select_slider(key="learning_rate.narrow_valley.kappa").set_value(k)
         moved.append(timed(at))
     print(
         f"Learning rate page, momentum: new κ median {statistics.median(moved) * 1000:.0f} ms, worst "

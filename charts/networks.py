@@ -1,7 +1,7 @@
 """A small network's training -> the Networks page's figures: one road for the page and the export command.
 
-The computations come through a :class:`Work`: scenes.net's own functions (:func:`direct`, remembered for one call) or
-the page's cached copies of them, so the page draws from its cache what the export command computes afresh.
+The computations come through a :class:`Work`: scenes.networks' own functions (:func:`direct`, remembered for one
+call) or the page's cached copies of them, so the page draws from its cache what the export command computes afresh.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Work:
 
 
 def direct() -> Work:
-    """scenes.net's functions, each training run computed once (for the export command and tests)."""
+    """scenes.networks' functions, each training run computed once (for the export command and tests)."""
     train = functools.cache(net.train)
     return Work(
         train,

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from links import read_section, section_param
-from links.scene import Param, fmt, number, read_params, write_params
+from links.controls import run_widgets, start_widgets, surface_widgets
+from links.params import Param, number, read_params, write_params
 from links.scene import decode as decode_scene
 from links.scene import encode as encode_scene
+from links.scene import fmt
 from optim import OPTIMIZERS
 from optim import analysis as an
 from scenes import RunSpec, Scene
@@ -24,6 +26,7 @@ SHORT = {"Phase diagram": "Phase"}  # four labels fit a phone's width
 QUADRATICS = ("quadratic", "narrow_valley")  # the Momentum section's rates are theory on these only
 PHASE_RULES = tuple(an.MOMENTUM_HYPER)  # the phase diagram needs a momentum-like hyperparameter
 STEPS = (100, 2000)
+PREFIX = "learning_rate."  # the page's widget keys
 
 
 def default_scene(section: str) -> Scene:
@@ -97,6 +100,44 @@ def encode(state: State) -> dict[str, str]:
         | section_param(state.section, SECTIONS, SHORT)
         | write_params({"lr": state.lr, "beta": state.beta}, PICKS, {"lr": None, "beta": None})
     )
+
+
+def surface_key(section: str) -> str:
+    """The Momentum section has a surface box of its own (the quadratics only)."""
+    return f"{PREFIX}msurface" if section == "Momentum" else f"{PREFIX}surface"
+
+
+def optimizer_key(section: str) -> str:
+    """The Sweep and Regimes sections share one optimizer box; the phase diagram's offers the momentum rules only."""
+    return f"{PREFIX}optimizer.{'phase' if section == 'Phase diagram' else 'sweep'}"
+
+
+def swept(section: str, optimizer: str) -> set[str]:
+    """The hyperparameters the section varies itself (no slider for them)."""
+    return {"learning_rate"} | ({an.MOMENTUM_HYPER[optimizer]} if section == "Phase diagram" else set())
+
+
+def lr_key(scene: Scene) -> str:
+    """The Sweep's "learning rate to animate" slider: one per surface and rule (its stops are that sweep's)."""
+    return f"{PREFIX}lr.{scene.surface}.{scene.runs[0].optimizer}"
+
+
+def widget_values(state: State) -> dict[str, object]:
+    """What each control shows for ``state`` (the section switch aside)."""
+    scene, run = state.scene, state.scene.runs[0]
+    out = surface_widgets(scene.surface, scene.surface_params, scene.formula, surface_key(state.section), PREFIX)
+    if state.section != "Momentum":  # Momentum races its own three rules: no optimizer box, no sliders
+        out[optimizer_key(state.section)] = run.optimizer
+        shown = [h.name for h in run.spec.hypers if h.slider and h.name not in swept(state.section, run.optimizer)]
+        rw = run_widgets(run, f"{PREFIX}{run.optimizer}", names=shown)
+        out |= rw if state.section in ("Sweep", "Regimes") else {k: v for k, v in rw.items() if ".schedule." not in k}
+    out |= start_widgets(scene.surface_obj, scene.start, PREFIX)
+    out[f"{PREFIX}steps"] = scene.steps
+    if run.spec.stochastic:
+        out[f"{PREFIX}seed"] = scene.seed
+    if state.section == "Sweep" and state.lr is not None:
+        out[lr_key(scene)] = state.lr
+    return out
 
 
 def picked_lr(sw: lab.Sweep, lr: float | None) -> float:

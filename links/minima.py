@@ -14,9 +14,11 @@ import math
 from dataclasses import dataclass, field, replace
 
 from links import read_section, section_param
-from links.scene import Param, choice, flag, fmt, integer, read_params, write_flag, write_params
+from links.controls import hyper_widgets, saddle_label, start_widgets, surface_widgets
+from links.params import Param, choice, flag, integer, read_params, write_flag, write_params
 from links.scene import decode as decode_scene
 from links.scene import encode as encode_scene
+from links.scene import fmt
 from links.slider_values import nearest, options
 from optim import OPTIMIZERS
 from scenes import basins as bs
@@ -35,6 +37,10 @@ EPS_DEFAULT = 1e-6
 ESCAPE_SURFACES = tuple(k for k, s in SURFACES.items() if any(p.kind == "local" for p in s.minima))
 SADDLE_SURFACES = tuple(k for k, s in SURFACES.items() if 1 <= len(s.saddles) <= MAX_SADDLES)
 ESCAPE_HYPERS = ("learning_rate", "gamma")  # the Escape section's SGD sliders (the noise level is swept)
+PREFIX = "minima."  # the page's widget keys
+SURFACE_KEYS = {"Basins": f"{PREFIX}surface", "Escape": f"{PREFIX}escape_surface", "Saddles": f"{PREFIX}saddle_surface"}
+RUN_PREFIX = {"Basins": PREFIX, "Escape": f"{PREFIX}e.", "Saddles": f"{PREFIX}s."}  # + "<optimizer>.<hyper>"
+STEPS_KEYS = {"Basins": f"{PREFIX}steps", "Escape": f"{PREFIX}escape_steps", "Saddles": f"{PREFIX}saddle_steps"}
 SADDLE_RACERS = ("gd", "momentum")  # tuned on the page; Newton joins them at its defaults (scenes/saddles.py)
 
 
@@ -207,3 +213,32 @@ def encode(state: State) -> dict[str, str]:
         | section_param(state.section, SECTIONS, SHORT)
         | write_params(values, EXTRAS[state.section], extra_defaults(state.section, state.scene.surface))
     )
+
+
+def grid_key(surface: str) -> str:
+    """The grid slider: one per default grid (a surface with a slow function starts coarser)."""
+    return f"{PREFIX}grid.{bs.default_grid(surface)}"
+
+
+def saddle_key(surface: str) -> str:
+    return f"{PREFIX}which.{surface}"
+
+
+def widget_values(state: State) -> dict[str, object]:
+    """What each control of the state's section shows (the section switch aside)."""
+    scene, section = state.scene, state.section
+    out = surface_widgets(scene.surface, scene.surface_params, scene.formula, SURFACE_KEYS[section], PREFIX)
+    for r in scene.runs:
+        out |= hyper_widgets(r, f"{RUN_PREFIX[section]}{r.optimizer}", tunable(section, r.optimizer))
+    out[STEPS_KEYS[section]] = scene.steps
+    if section == "Basins":
+        out[f"{PREFIX}optimizers"] = [r.optimizer for r in scene.runs]
+        out |= start_widgets(scene.surface_obj, scene.start, PREFIX) | {grid_key(scene.surface): state.grid}
+    elif section == "Escape":
+        out |= {f"{PREFIX}annealed": state.annealed, f"{PREFIX}escape_seed": scene.seed}
+    else:
+        saddles = scene.surface_obj.saddles
+        if len(saddles) > 1:
+            out[saddle_key(scene.surface)] = saddle_label(saddles[state.saddle])
+        out[f"{PREFIX}eps"] = state.eps
+    return out

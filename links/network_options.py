@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 
-from links.scene import Param, choice, fmt, integer
+from links.params import Param, choice, integer
+from links.scene import fmt
 from scenes.networks import MAX_RECORDS, NET_STEPS
 
 # -- what the controls offer -----------------------------------------------------------------------------------------

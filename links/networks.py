@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from links import read_section, section_param
+from links.controls import hyper_widgets
 from links.network_options import (  # noqa: F401  (the page and the tests read the option lists here too)
     AUG_TITLES,
     DROPOUTS,
@@ -53,19 +54,18 @@ from links.network_options import (  # noqa: F401  (the page and the tests read 
     recorded_steps,
     stepped,
 )
-from links.scene import (
+from links.params import (
     Param,
     choice,
-    decode_run,
+    control_values,
     flag,
-    fmt,
     integer,
     read_params,
-    run_query,
     unknown_params,
     write_flag,
     write_params,
 )
+from links.scene import decode_run, fmt, run_query
 from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
@@ -78,6 +78,14 @@ SECTIONS = ("See it whole", "Train", "Train vs test", "Init · BN · dropout", "
 SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Init · BN · dropout": "Init·BN"}
 WHOLE, TRAIN, TEST, VARIANTS, SHARPNESS = SECTIONS
 DEFAULTS = {TRAIN: "train", TEST: "test", VARIANTS: "variants", SHARPNESS: "sharpness"}  # net.SECTION_DEFAULTS' keys
+
+PREFIX = {
+    WHOLE: "networks.w.",
+    TRAIN: "networks.t.",
+    TEST: "networks.v.",
+    VARIANTS: "networks.i.",
+    SHARPNESS: "networks.s.",
+}  # each section's controls are its own: "networks.t.noise"
 
 COMPARE = {
     TEST: {"l2": "L2 regularisation", "aug": "Augmentation"},
@@ -101,8 +109,9 @@ MODEL = (
         "the hidden widths, comma-separated (empty: a linear model)",
         parse_widths,
         lambda w: ",".join(map(str, w)),
+        shown=lambda w: ", ".join(map(str, w)),  # the text box's way
     ),
-    Param("activation", "act", "the activation", choice(tuple(ACTIVATIONS))),
+    Param("activation", "act", "the activation", choice(tuple(ACTIVATIONS)), widget="activation"),
     Param("init", "init", "the initialisation", choice(INITS)),
     Param("init_seed", "init_seed", "the initialisation's seed", integer(*SEEDS)),
 )
@@ -116,7 +125,7 @@ REGULARISATION = (
     Param("augmentation", "aug", "the augmentation", choice(AUGMENTATIONS)),
 )
 SHARP = (
-    Param("lr", "gd.learning_rate", "gradient descent's η", grid(SHARP_LRS), fmt),
+    Param("lr", "gd.learning_rate", "gradient descent's η", grid(SHARP_LRS), fmt, widget="lr"),
     Param("steps", "steps", "the training steps", stepped(*SHARP_STEPS)),
 )
 WHOLE_PARAMS = (
@@ -127,8 +136,9 @@ WHOLE_PARAMS = (
 STEP = (Param("step", "step", "the step whose fit is shown", integer(0, NET_STEPS[1])),)
 
 
-def strength_param(kind: str) -> tuple[Param, ...]:
-    return (Param("strength", "strength", f"{kind}'s strength", grid(STRENGTHS[kind]), fmt),)
+def strength_param(kind: str, widget: str = "aug_strength.") -> tuple[Param, ...]:
+    """The augmentation's strength: Train's slider is ``aug_strength.<kind>``, Train vs test's ``s.<kind>``."""
+    return (Param("strength", "strength", f"{kind}'s strength", grid(STRENGTHS[kind]), fmt, widget=widget + kind),)
 
 
 # -- the state --------------------------------------------------------------------------------------------------------
@@ -205,7 +215,7 @@ def _refuse(q, keys, why: str, notices: list[str], used: set[str]) -> None:
 
 
 def read_run(key: str, q, notices: list[str], used: set[str]) -> RunSpec:
-    """One optimizer's hyperparameters (``<opt>.<hyper>``, scenes.url's decode_run), each one of its slider's stops;
+    """One optimizer's hyperparameters (``<opt>.<hyper>``, links.scene's decode_run), each one of its slider's stops;
     no schedule and no hyperparameter without a slider (the page has no control for them)."""
     spec = OPTIMIZERS[key]
     mine = {k: v for k, v in q.items() if k.startswith(f"{key}.")}
@@ -301,10 +311,10 @@ def change_params(compare: str, kind: str | None = None) -> tuple[Param, ...]:
     if compare == "Augmentation":
         return (
             Param("augmentation", "aug", "the augmentation when on", choice(ON_AUGMENTATIONS)),
-            *(strength_param(kind) if kind else ()),
+            *(strength_param(kind, "s.") if kind else ()),
         )
     if compare == "Dropout":
-        return (Param("dropout", "dropout", "the dropout rate when on", grid(DROPOUTS[1:]), fmt),)
+        return (Param("dropout", "dropout", "the dropout rate when on", grid(DROPOUTS[1:]), fmt, widget="rate"),)
     return ()
 
 
@@ -342,6 +352,35 @@ def decode(q: dict) -> tuple[State, list[str]]:
         notices.append(f"the link's settings could not be used ({e}); showing the {section} section's defaults")
         return (State(section) if section == WHOLE else _read_network(section, {}, [], set())), notices
     return state, notices + unknown_params(q, used)
+
+
+# -- state -> controls -----------------------------------------------------------------------------------------------
+def widget_values(state: State) -> dict[str, object]:
+    """What each control of the state's section shows (the section switch aside), from the link's tables."""
+    p = PREFIX[state.section]
+    if state.section == WHOLE:
+        w = state.whole
+        out: dict[str, object] = {f"{p}optimizers": [r.optimizer for r in w.runs]}
+        for r in w.runs:
+            out |= hyper_widgets(r, f"{p}{r.optimizer}")
+        return out | control_values(_values(w, WHOLE_PARAMS), WHOLE_PARAMS, p)
+    s = state.scene
+    table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
+    out = control_values(_values(s, table), table, p)
+    if state.section == SHARPNESS:
+        return out | control_values({"lr": s.optimizer.hyper_dict()["learning_rate"], "steps": s.steps}, SHARP, p)
+    out[f"{p}opt"] = s.optimizer.optimizer
+    out |= hyper_widgets(s.optimizer, p + s.optimizer.optimizer) | control_values(
+        _values(s, NET_STEPS_PARAM), NET_STEPS_PARAM, p
+    )
+    if state.section == TRAIN:
+        out |= control_values(_values(s, REGULARISATION), REGULARISATION, p)
+        if s.augmentation != "none":
+            out |= control_values({"strength": s.strength}, strength_param(s.augmentation), p)
+        return out | ({f"{p}show": state.step} if state.step is not None else {})
+    change = dict(state.change)
+    out[f"{p}what"] = state.compare
+    return out | control_values(change, change_params(state.compare, change.get("augmentation")), p)
 
 
 # -- state -> link ----------------------------------------------------------------------------------------------------

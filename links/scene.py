@@ -45,7 +45,7 @@ def _numbers(text: str, n: int) -> tuple[float, ...]:
     return tuple(_number(p) for p in parts)
 
 
-def _bounded(text: str, lo: float, hi: float) -> float:
+def read_bounded(text: str, lo: float, hi: float) -> float:
     """A number within a slider's range [lo, hi] (a registry Hyper's or SurfaceParam's)."""
     v = _number(text)
     if not lo <= v <= hi:
@@ -53,7 +53,7 @@ def _bounded(text: str, lo: float, hi: float) -> float:
     return v
 
 
-def _integer(text: str, lo: int, hi: int) -> int:
+def read_integer(text: str, lo: int, hi: int) -> int:
     v = int(text)
     if not lo <= v <= hi:
         raise ValueError(f"must lie in [{lo}, {hi}]")
@@ -100,7 +100,7 @@ def decode_surface(q: Query, default: str, notices: list[str], allowed=None):
         if text is None:
             continue
         try:
-            params.append((p.name, _bounded(text, p.lo, p.hi)))
+            params.append((p.name, read_bounded(text, p.lo, p.hi)))
         except ValueError as e:
             notices.append(f"s.{p.name}={text!r} in the link: {e}")
     return name, tuple(sorted(params)), None
@@ -153,7 +153,7 @@ def decode_run(key: str, q: Query, notices: list[str]) -> RunSpec:
         if text is None:
             continue
         try:
-            hyper[h.name] = _bounded(text, h.lo, h.hi)
+            hyper[h.name] = read_bounded(text, h.lo, h.hi)
         except ValueError as e:
             notices.append(f"{key}.{h.name}={text!r} in the link: {e}; using {fmt(h.default)}")
     schedule = None
@@ -199,13 +199,13 @@ SCHEMA = (
         "steps",
         f"the number of steps, {STEP_RANGE[0]} to {STEP_RANGE[1]}",
         lambda s, d: None if s.steps == d.steps else str(s.steps),
-        lambda t: {"steps": _integer(t, *STEP_RANGE)},
+        lambda t: {"steps": read_integer(t, *STEP_RANGE)},
     ),
     Field(
         "seed",
         "the noise seed of stochastic optimizers",
         lambda s, d: None if s.seed == d.seed else str(s.seed),
-        lambda t: {"seed": _integer(t, 0, 2**31 - 1)},
+        lambda t: {"seed": read_integer(t, 0, 2**31 - 1)},
     ),
 )
 PAGE_PARAMS = ("view", "section", "theme", "hide")  # read by the pages and the app, not part of a Scene
@@ -254,71 +254,3 @@ def decode(q: Query, default: Scene = DEFAULT, known: tuple[str, ...] = (), surf
             del kw["start"]
     scene = replace(default, surface=name, surface_params=params, formula=formula, runs=runs, **{"start": None, **kw})
     return scene, notices
-
-
-# -- a page's own settings: one row per setting, read into and written from a dict of values -----------------------
-@dataclass(frozen=True)
-class Param:
-    """One page setting in the link: the state's attribute ``name``, its query ``key``, what it means, how its text
-    is read (a ValueError says why it is refused) and written."""
-
-    name: str
-    key: str
-    doc: str
-    read: Callable[[str], object]
-    write: Callable[[object], str] = str
-
-
-def choice(options) -> Callable[[str], str]:
-    """A reader that accepts one of ``options`` (case-insensitive)."""
-    by_lower = {str(o).lower(): o for o in options}
-
-    def read(text: str):
-        if text.lower() not in by_lower:
-            raise ValueError(f"choose one of {', '.join(map(str, options))}")
-        return by_lower[text.lower()]
-
-    return read
-
-
-def number(lo: float, hi: float) -> Callable[[str], float]:
-    return lambda text: _bounded(text, lo, hi)
-
-
-def integer(lo: int, hi: int) -> Callable[[str], int]:
-    return lambda text: _integer(text, lo, hi)
-
-
-def flag(text: str) -> bool:
-    if text.lower() in ("1", "true", "on", "yes"):
-        return True
-    if text.lower() in ("0", "false", "off", "no"):
-        return False
-    raise ValueError("use 1 or 0")
-
-
-def write_flag(v) -> str:
-    return "1" if v else "0"
-
-
-def read_params(q: Query, table: tuple[Param, ...], values: dict, notices: list[str]) -> dict:
-    """``values`` (the defaults) updated by the link's parameters of ``table``; a refused one keeps its default."""
-    values = dict(values)
-    for p in table:
-        if p.key in q:
-            try:
-                values[p.name] = p.read(q[p.key])
-            except ValueError as e:
-                notices.append(f"{p.key}={q[p.key]!r} in the link: {e}")
-    return values
-
-
-def write_params(values: dict, table: tuple[Param, ...], defaults: dict) -> Query:
-    """The link's parameters for ``values``: each of ``table`` that differs from ``defaults``."""
-    return {p.key: p.write(values[p.name]) for p in table if values[p.name] != defaults.get(p.name)}
-
-
-def unknown_params(q: Query, known) -> list[str]:
-    """A notice for each parameter the page does not read."""
-    known = set(known) | set(PAGE_PARAMS)
-    return [f"the link's {k!r} means nothing here and was ignored" for k in q if k not in known]

@@ -13,8 +13,8 @@ from scenes.scene import CUSTOM
 TIMEOUT = 180
 PAGES = {  # page -> (its surface select box, its formula text box)
     "views/trajectories.py": ("surface", "formula"),
-    "views/learning_rate.py": ("lab.surface", "lab.formula"),
-    "views/minima.py": ("min.surface", "min.formula"),
+    "views/learning_rate.py": ("learning_rate.surface", "learning_rate.formula"),
+    "views/minima.py": ("minima.surface", "minima.formula"),
 }
 
 

@@ -21,7 +21,7 @@ def lab_page(section: str = "Sweep") -> AppTest:
     at.switch_page("views/learning_rate.py").run()
     assert not at.exception, at.exception
     if section != "Sweep":
-        at.segmented_control(key="lab.section").set_value(section).run()
+        at.segmented_control(key="learning_rate.section").set_value(section).run()
     ok(at)
     return at
 
@@ -47,7 +47,7 @@ def test_sweep_at_defaults_draws_the_thresholds_and_animates_the_chosen_rate():
     assert animation["frames"] and "Gradient descent (lr 0.182)" in json.dumps(animation["data"])
     assert "κ = L/μ = 10" in text(at) and "reached the global minimum" in text(at)
     # choosing another learning rate animates that run
-    at.select_slider(key="lab.lr.quadratic.gd").set_value(0.25).run()
+    at.select_slider(key="learning_rate.lr.quadratic.gd").set_value(0.25).run()
     ok(at)
     assert "diverged at step" in text(at) and "exceeds 2/η = 8" in text(at)
 
@@ -72,13 +72,13 @@ def test_each_section_at_defaults(section):
 @pytest.mark.parametrize("opt", list(OPTIMIZERS))
 def test_sweep_for_every_optimizer_at_its_extremes(opt):
     at = lab_page()
-    at.selectbox(key="lab.optimizer.False").set_value(opt).run()
+    at.selectbox(key="learning_rate.optimizer.sweep").set_value(opt).run()
     ok(at)
     hypers = [h for h in OPTIMIZERS[opt].hypers if h.slider and h.name != "learning_rate"]
     for end in (0, -1):
         for h in hypers:
-            at.select_slider(key=f"lab.{opt}.{h.name}").set_value(options(h.lo, h.hi, h.log, h.default)[end])
-        at.slider(key="lab.steps").set_value(2000 if end else 100)
+            at.select_slider(key=f"learning_rate.{opt}.{h.name}").set_value(options(h.lo, h.hi, h.log, h.default)[end])
+        at.slider(key="learning_rate.steps").set_value(2000 if end else 100)
         at.run()
         ok(at)
     if an.stability_limit(opt, 1.0) is None and opt != "newton":
@@ -89,7 +89,7 @@ def test_sweep_for_every_optimizer_at_its_extremes(opt):
 @pytest.mark.parametrize("section", ["Sweep", "Regimes", "Phase diagram"])
 def test_every_kind_of_surface(surface, section):
     at = lab_page(section)
-    at.selectbox(key="lab.surface").set_value(surface).run()
+    at.selectbox(key="learning_rate.surface").set_value(surface).run()
     ok(at)
     if surface in ("saddle", "monkey_saddle") and section != "Phase diagram":
         assert "has no minimum" in text(at)
@@ -100,21 +100,21 @@ def test_condition_number_extremes(section):
     at = lab_page(section)
     key = "narrow_valley" if section == "Momentum" else "quadratic"
     for kappa in (1.0, 1000.0):
-        at.select_slider(key=f"lab.{key}.kappa").set_value(kappa).run()
+        at.select_slider(key=f"learning_rate.{key}.kappa").set_value(kappa).run()
         ok(at)
 
 
 def test_phase_diagram_for_nesterov_and_adam():
     at = lab_page("Phase diagram")
     for opt in ("nesterov", "adam"):
-        at.selectbox(key="lab.optimizer.True").set_value(opt).run()
+        at.selectbox(key="learning_rate.optimizer.phase").set_value(opt).run()
         ok(at)
     assert "first-moment decay" in json.dumps(figures(at))
 
 
 def test_a_schedule_is_swept_too():
     at = lab_page()
-    at.selectbox(key="lab.gd.schedule.kind").set_value("cosine").run()
+    at.selectbox(key="learning_rate.gd.schedule.kind").set_value("cosine").run()
     ok(at)
     sweep, animation, loss = figures(at)
     assert "peak learning rate η (cosine decay" in sweep["layout"]["xaxis"]["title"]["text"]

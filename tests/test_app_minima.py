@@ -15,9 +15,7 @@ from streamlit.testing.v1 import AppTest
 from lab.pages import PRESETS
 from links import minima as mp
 from links.slider_values import options
-from scenes import basins as bs
 from scenes.text import point
-from views.widgets import start_keys
 
 TIMEOUT = 180
 
@@ -27,7 +25,7 @@ def minima_page(section: str = "Basins") -> AppTest:
     at.run()
     at.switch_page("views/minima.py").run()
     if section != "Basins":
-        at.segmented_control(key="min.section").set_value(section).run()
+        at.segmented_control(key="minima.section").set_value(section).run()
     ok(at)
     return at
 
@@ -51,37 +49,37 @@ def test_basins_at_defaults_show_one_map_per_optimizer_and_the_share_reaching_th
 
 def test_a_larger_grid_is_computed_in_blocks_and_drawn_at_its_size():
     at = minima_page()
-    at.multiselect(key="min.optimizers").set_value(["gd"]).run()
-    at.select_slider(key="min.grid.200").set_value(300).run()
+    at.multiselect(key="minima.optimizers").set_value(["gd"]).run()
+    at.select_slider(key="minima.grid.200").set_value(300).run()
     ok(at)
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     image = next(f for f in figs if f["data"][0].get("name") == "starts")["layout"]["images"][0]["source"]
     assert Image.open(io.BytesIO(base64.b64decode(image.split(",", 1)[1]))).size == (300, 300)
     assert "reaches a global minimum from" in text(at)
-    at.select_slider(key="min.grid.200").set_value(100).run()
+    at.select_slider(key="minima.grid.200").set_value(100).run()
     ok(at)
 
 
 @pytest.mark.parametrize("surface", ["rastrigin", "saddle", "levi_n13", "quadratic"])
 def test_basins_on_other_surfaces_and_extremes(surface):
     at = minima_page()
-    at.selectbox(key="min.surface").set_value(surface).run()
+    at.selectbox(key="minima.surface").set_value(surface).run()
     ok(at)
-    at.multiselect(key="min.optimizers").set_value(["gd"]).run()
+    at.multiselect(key="minima.optimizers").set_value(["gd"]).run()
     h = options(1e-4, 1.0, True, 0.01)
     for lr in (h[0], h[-1]):
-        at.select_slider(key="min.gd.learning_rate").set_value(lr)
-        at.slider(key="min.steps").set_value(2000 if lr == h[-1] else 100)
+        at.select_slider(key="minima.gd.learning_rate").set_value(lr)
+        at.slider(key="minima.steps").set_value(2000 if lr == h[-1] else 100)
         at.run()
         ok(at)
-    at.multiselect(key="min.optimizers").set_value([]).run()
+    at.multiselect(key="minima.optimizers").set_value([]).run()
     ok(at)
 
 
 @pytest.mark.parametrize("surface", ["saddle", "monkey_saddle", "himmelblau"])
 def test_saddles_section(surface):
     at = minima_page("Saddles")
-    at.selectbox(key="min.saddle_surface").set_value(surface).run()
+    at.selectbox(key="minima.saddle_surface").set_value(surface).run()
     ok(at)
     if surface == "saddle":
         figs = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")], ensure_ascii=False)
@@ -89,7 +87,7 @@ def test_saddles_section(surface):
     if surface == "monkey_saddle":
         assert "degenerate saddle" in text(at)
     for eps in (1e-9, 0.1):
-        at.select_slider(key="min.eps").set_value(eps).run()
+        at.select_slider(key="minima.eps").set_value(eps).run()
         ok(at)
 
 
@@ -98,30 +96,33 @@ def test_escape_section_at_defaults_and_with_constant_noise():
     figs = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")], ensure_ascii=False)
     assert "reached a global minimum" in figs and "1 − (1 − p)^k" in figs
     assert "inside the basin of a local minimum" in text(at)
-    at.toggle(key="min.annealed").set_value(False).run()
+    at.toggle(key="minima.annealed").set_value(False).run()
     ok(at)
     assert "(constant)" in text(at)
-    at.selectbox(key="min.escape_surface").set_value("styblinski_tang").run()
+    at.selectbox(key="minima.escape_surface").set_value("styblinski_tang").run()
     ok(at)
 
 
 def test_saddles_of_your_own_formula_and_a_formula_without_one():
     at = minima_page("Saddles")
-    at.selectbox(key="min.saddle_surface").set_value("custom").run()
+    at.selectbox(key="minima.saddle_surface").set_value("custom").run()
     ok(at)
-    at.text_input(key="min.formula").set_value("x^2 - 2*y^2 + 0.3*y^4").run()  # saddle (0, 0), minima (0, ±1.83)
+    at.text_input(key="minima.formula").set_value("x^2 - 2*y^2 + 0.3*y^4").run()  # saddle (0, 0), minima (0, ±1.83)
     ok(at)
     assert "Saddle at (0, 0)" in text(at) and "λ₋ = **−4**" in text(at) and "λ₊ = **2**" in text(at)
-    at.text_input(key="min.formula").set_value("x^2 + y^2").run()
+    at.text_input(key="minima.formula").set_value("x^2 + y^2").run()
     assert "has no saddle point" in " ".join(w.value for w in at.warning)
     assert not at.exception
 
 
 def test_the_two_parameter_network_maps_start_coarser_and_show_its_mirror_basins():
     at = minima_page()
-    at.selectbox(key="min.surface").set_value("two_param_net").run()
+    at.selectbox(key="minima.surface").set_value("two_param_net").run()
     ok(at)
-    assert at.select_slider(key="min.grid.100").value == "100×100" or at.select_slider(key="min.grid.100").value == 100
+    assert (
+        at.select_slider(key="minima.grid.100").value == "100×100"
+        or at.select_slider(key="minima.grid.100").value == 100
+    )
     assert text(at).count("reaches a global minimum from") == 3
 
 
@@ -130,43 +131,9 @@ MINIMA = [p for p in PRESETS.values() if p.page == "minima"]
 
 
 def expected_widgets(state: mp.State) -> dict[str, object]:
-    """The widgets a State is shown in (by key) and the value each should hold."""
-    scene = state.scene
-    surface = scene.surface_obj
-    out = {
-        "min.section": state.section,
-        {"Basins": "min.surface", "Escape": "min.escape_surface", "Saddles": "min.saddle_surface"}[
-            state.section
-        ]: scene.surface,
-    }
-    if state.section == "Basins":
-        out["min.optimizers"] = [r.optimizer for r in scene.runs]
-        for r in scene.runs:
-            out |= {f"min.{r.optimizer}.{k}": r.hyper_dict()[k] for k in mp.tunable("Basins", r.optimizer)}
-        xkey, ykey, _ = start_keys(surface, "min.")
-        out |= {
-            xkey: scene.start_point[0],
-            ykey: scene.start_point[1],
-            "min.steps": scene.steps,
-            f"min.grid.{bs.default_grid(scene.surface)}": state.grid,
-        }
-    elif state.section == "Escape":
-        sgd = scene.runs[0].hyper_dict()
-        out |= {
-            "min.e.sgd.learning_rate": sgd["learning_rate"],
-            "min.e.sgd.gamma": sgd["gamma"],
-            "min.annealed": state.annealed,
-            "min.escape_steps": scene.steps,
-            "min.escape_seed": scene.seed,
-        }
-    else:
-        for r in scene.runs:
-            out |= {f"min.s.{r.optimizer}.{k}": r.hyper_dict()[k] for k in mp.tunable("Saddles", r.optimizer)}
-        if len(surface.saddles) > 1:
-            s = surface.saddles[state.saddle]
-            out[f"min.which.{scene.surface}"] = point(s.x, s.y)
-        out |= {"min.eps": state.eps, "min.saddle_steps": scene.steps}
-    return out
+    """The widgets a State is shown in (by key) and the value each should hold: the section switch and the page's
+    own map (links/minima.py's widget_values, which the page uses to open a link)."""
+    return {"minima.section": state.section} | mp.widget_values(state)
 
 
 def shows(at: AppTest, state: mp.State) -> None:
@@ -176,10 +143,10 @@ def shows(at: AppTest, state: mp.State) -> None:
 
 # a widget moved after opening the preset, and the link's parameters that changes (None: gone from the link)
 MOVES = {
-    "basins": ("min.grid.200", 100, {"grid": "100"}),
-    "a-step-too-large-for-sharp-minima": ("min.gd.learning_rate", 0.01, {"gd.learning_rate": None}),
-    "escaping-with-noise": ("min.annealed", False, {"anneal": "0"}),
-    "newton-finds-the-saddle": ("min.eps", 0.1, {"eps": "0.1"}),
+    "basins": ("minima.grid.200", 100, {"grid": "100"}),
+    "a-step-too-large-for-sharp-minima": ("minima.gd.learning_rate", 0.01, {"gd.learning_rate": None}),
+    "escaping-with-noise": ("minima.annealed", False, {"anneal": "0"}),
+    "newton-finds-the-saddle": ("minima.eps", 0.1, {"eps": "0.1"}),
 }
 
 
@@ -257,10 +224,10 @@ def test_a_full_state_link_sets_every_widget_and_a_bad_parameter_is_told_and_dro
 def test_the_saddle_box_and_the_surface_box_write_the_link():
     at = open_link("minima", {"section": "saddles", "surface": "himmelblau", "saddle": "2"})
     s = mp.decode({"section": "saddles", "surface": "himmelblau"})[0].scene.surface_obj.saddles[1]
-    at.selectbox(key="min.which.himmelblau").set_value(point(s.x, s.y)).run()
+    at.selectbox(key="minima.which.himmelblau").set_value(point(s.x, s.y)).run()
     ok(at)
     assert link(at) == {"section": "saddles", "surface": "himmelblau", "saddle": "1"}
-    at.selectbox(key="min.saddle_surface").set_value("saddle").run()
+    at.selectbox(key="minima.saddle_surface").set_value("saddle").run()
     ok(at)
     assert link(at) == {"section": "saddles", "surface": "saddle"}
 
@@ -270,5 +237,5 @@ def test_a_preset_opened_from_the_menu_on_another_section_shows_its_own_section(
     preset = PRESETS["basins"]
     at.selectbox(key="preset").set_value(preset.name).run()
     ok(at)
-    assert at.segmented_control(key="min.section").value == "Basins"
+    assert at.segmented_control(key="minima.section").value == "Basins"
     assert link(at) == dict(preset.link)

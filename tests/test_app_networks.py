@@ -18,7 +18,6 @@ from viz import THEMES
 
 TIMEOUT = 300
 SECTIONS = pg.SECTIONS
-PREFIX = {pg.TRAIN: "net.t.", pg.TEST: "net.v.", pg.VARIANTS: "net.i.", pg.SHARPNESS: "net.s."}
 
 
 def networks_page(section: str = "See it whole") -> AppTest:
@@ -26,7 +25,7 @@ def networks_page(section: str = "See it whole") -> AppTest:
     at.run()
     at.switch_page("views/networks.py").run()
     if section != SECTIONS[0]:
-        at.segmented_control(key="net.section").set_value(section).run()
+        at.segmented_control(key="networks.section").set_value(section).run()
     ok(at)
     return at
 
@@ -50,10 +49,10 @@ def test_the_whole_two_parameter_network_zero_init_stalls_and_a_random_one_escap
     t = text(at)
     assert t.count("converged to the saddle point at (0, 0) in 0 steps") == 3  # every racer, from zero
     assert "reached a global minimum" in t or "approaching a global minimum" in t
-    at.select_slider(key="net.w.scale").set_value(0.5)
-    at.slider(key="net.w.steps").set_value(2000).run()
+    at.select_slider(key="networks.w.scale").set_value(0.5)
+    at.slider(key="networks.w.steps").set_value(2000).run()
     ok(at)
-    at.multiselect(key="net.w.optimizers").set_value([]).run()
+    at.multiselect(key="networks.w.optimizers").set_value([]).run()
     ok(at)
     assert "Choose at least one optimizer" in " ".join(i.value for i in at.info)
 
@@ -68,7 +67,7 @@ def test_training_shows_fit_curves_both_landscapes_and_the_line():
     pca = figs[3]
     path = next(tr for tr in pca["data"] if tr.get("mode", "").startswith("lines"))
     assert path is not None
-    at.select_slider(key="net.t.show").set_value(0).run()  # the fit at the start
+    at.select_slider(key="networks.t.show").set_value(0).run()  # the fit at the start
     ok(at)
     assert "step 0:" in text(at)
 
@@ -79,7 +78,7 @@ def test_training_shows_fit_curves_both_landscapes_and_the_line():
 )
 def test_bad_widths_are_told_and_nothing_is_trained(widths, message):
     at = networks_page("Train")
-    at.text_input(key="net.t.widths").set_value(widths).run()
+    at.text_input(key="networks.t.widths").set_value(widths).run()
     assert not at.exception
     assert any(message in e.value for e in at.error)
     assert not at.get("plotly_chart")
@@ -88,32 +87,32 @@ def test_bad_widths_are_told_and_nothing_is_trained(widths, message):
 @pytest.mark.parametrize("data", ["circles", "xor", "spiral", "blobs", "regression"])
 def test_every_data_set_and_settings_at_their_extremes(data):
     at = networks_page("Train")
-    at.selectbox(key="net.t.data").set_value(data)
-    at.select_slider(key="net.t.noise").set_value(0.5)
-    at.select_slider(key="net.t.n").set_value(100)
-    at.text_input(key="net.t.widths").set_value("")  # a linear model
-    at.selectbox(key="net.t.activation").set_value("relu")
-    at.selectbox(key="net.t.opt").set_value("sgd").run()
+    at.selectbox(key="networks.t.data").set_value(data)
+    at.select_slider(key="networks.t.noise").set_value(0.5)
+    at.select_slider(key="networks.t.n").set_value(100)
+    at.text_input(key="networks.t.widths").set_value("")  # a linear model
+    at.selectbox(key="networks.t.activation").set_value("relu")
+    at.selectbox(key="networks.t.opt").set_value("sgd").run()
     ok(at)
-    at.text_input(key="net.t.widths").set_value("64, 64")
-    at.selectbox(key="net.t.init").set_value("normal").run()
-    at.select_slider(key="net.t.init_scale").set_value(3.0)
-    at.select_slider(key="net.t.l2").set_value(0.1)
-    at.select_slider(key="net.t.l1").set_value(0.1)
-    at.toggle(key="net.t.bn").set_value(True)
-    at.select_slider(key="net.t.dropout").set_value(0.5)
-    at.selectbox(key="net.t.aug").set_value("mixup").run()
+    at.text_input(key="networks.t.widths").set_value("64, 64")
+    at.selectbox(key="networks.t.init").set_value("normal").run()
+    at.select_slider(key="networks.t.init_scale").set_value(3.0)
+    at.select_slider(key="networks.t.l2").set_value(0.1)
+    at.select_slider(key="networks.t.l1").set_value(0.1)
+    at.toggle(key="networks.t.bn").set_value(True)
+    at.select_slider(key="networks.t.dropout").set_value(0.5)
+    at.selectbox(key="networks.t.aug").set_value("mixup").run()
     ok(at)
     assert len(figures(at)) == 5
 
 
 def test_a_learning_rate_that_blows_up_is_told():
     at = networks_page("Train")
-    at.selectbox(key="net.t.data").set_value("regression")
-    at.selectbox(key="net.t.activation").set_value("relu")
-    at.selectbox(key="net.t.opt").set_value("gd").run()
+    at.selectbox(key="networks.t.data").set_value("regression")
+    at.selectbox(key="networks.t.activation").set_value("relu")
+    at.selectbox(key="networks.t.opt").set_value("gd").run()
     h = OPTIMIZERS["gd"].hyper("learning_rate")
-    at.select_slider(key="net.t.gd.learning_rate").set_value(options(h.lo, h.hi, h.log, h.default)[-1]).run()
+    at.select_slider(key="networks.t.gd.learning_rate").set_value(options(h.lo, h.hi, h.log, h.default)[-1]).run()
     assert not at.exception and not at.error
     assert any("too large for this network" in w.value for w in at.warning)
 
@@ -121,7 +120,7 @@ def test_a_learning_rate_that_blows_up_is_told():
 @pytest.mark.parametrize("what", ["L2 regularisation", "Augmentation"])
 def test_train_vs_test_side_by_side(what):
     at = networks_page("Train vs test")
-    at.radio(key="net.v.what").set_value(what).run()
+    at.radio(key="networks.v.what").set_value(what).run()
     ok(at)
     figs = figures(at)
     assert len(figs) == 6  # (off, on) × (train slice, test slice, curves)
@@ -134,7 +133,7 @@ def test_train_vs_test_side_by_side(what):
 @pytest.mark.parametrize("what", ["Initialisation", "Batch norm", "Dropout"])
 def test_switching_initialisation_batch_norm_or_dropout(what):
     at = networks_page("Init · BN · dropout")
-    at.radio(key="net.i.what").set_value(what).run()
+    at.radio(key="networks.i.what").set_value(what).run()
     ok(at)
     table = at.dataframe[0].value
     assert "λmax at init" in table.columns and all(float(v.replace("−", "-")) > 0 for v in table["λmax at init"])
@@ -150,61 +149,16 @@ def test_sharpness_rises_to_two_over_eta():
     (chart,) = figures(at)
     assert "2/η = 20" in json.dumps(chart["layout"]["annotations"], ensure_ascii=False)
     assert "the stability limit of gradient descent is 2/η = **20**" in text(at)
-    at.select_slider(key="net.s.lr").set_value(1.0)
-    at.slider(key="net.s.steps").set_value(200).run()
+    at.select_slider(key="networks.s.lr").set_value(1.0)
+    at.slider(key="networks.s.steps").set_value(200).run()
     ok(at)
 
 
 # -- the link ---------------------------------------------------------------------------------------------------------
-def sliders(run, prefix: str) -> dict:
-    return {f"{prefix}.{h.name}": run.hyper_dict()[h.name] for h in run.spec.hypers if h.slider}
-
-
 def shown(state: pg.State) -> dict:
-    """What each control must show for a State, by its key."""
-    if state.section == pg.WHOLE:
-        w = state.whole
-        out = {
-            "net.w.optimizers": [r.optimizer for r in w.runs],
-            "net.w.scale": w.scale,
-            "net.w.seed": w.seed,
-            "net.w.steps": w.steps,
-        }
-        for r in w.runs:
-            out |= sliders(r, f"net.w.{r.optimizer}")
-        return out
-    p, s = PREFIX[state.section], state.scene
-    out = {
-        "net.section": state.section,
-        p + "data": s.dataset,
-        p + "noise": s.noise,
-        p + "n": s.n,
-        p + "data_seed": s.data_seed,
-        p + "widths": ", ".join(map(str, s.widths)),
-        p + "activation": s.activation,
-        p + "init": s.init,
-        p + "init_seed": s.init_seed,
-        p + "steps": s.steps,
-    }
-    if s.init in pg.SCALED_INITS:
-        out[p + "init_scale"] = s.init_scale
-    if state.section == pg.SHARPNESS:
-        return out | {"net.s.lr": s.optimizer.hyper_dict()["learning_rate"]}
-    out |= {p + "opt": s.optimizer.optimizer} | sliders(s.optimizer, p + s.optimizer.optimizer)
-    if state.section == pg.TRAIN:
-        out |= {
-            p + "l2": s.l2,
-            p + "l1": s.l1,
-            p + "bn": s.batchnorm,
-            p + "dropout": s.dropout,
-            p + "aug": s.augmentation,
-        }
-        return out | ({"net.t.show": state.step} if state.step is not None else {})
-    change = dict(state.change)
-    out[p + "what"] = state.compare
-    if "augmentation" in change:
-        out |= {"net.v.aug": change["augmentation"], f"net.v.s.{change['augmentation']}": change["strength"]}
-    return out | {k: change[name] for k, name in (("net.v.l2", "l2"), ("net.i.rate", "dropout")) if name in change}
+    """What each control must show for a State, by its key: the section switch and the page's own map
+    (links/networks.py's widget_values, which the page uses to open a link)."""
+    return ({} if state.section == pg.WHOLE else {"networks.section": state.section}) | pg.widget_values(state)
 
 
 def trace_names(figs) -> list[list[str]]:
@@ -227,23 +181,23 @@ def test_a_preset_opens_at_its_values_writes_back_its_link_and_draws_the_exports
 
 def test_moving_a_control_rewrites_the_link():
     at = open_link("networks", {"section": "train", "step": "30"})
-    assert widget(at, "net.t.show").value == 30 and link(at) == {"section": "train", "step": "30"}
-    at.select_slider(key="net.t.show").set_value(60).run()
+    assert widget(at, "networks.t.show").value == 30 and link(at) == {"section": "train", "step": "30"}
+    at.select_slider(key="networks.t.show").set_value(60).run()
     assert link(at) == {"section": "train", "step": "60"}
-    at.select_slider(key="net.t.show").set_value(500).run()  # the last step: the default, omitted
+    at.select_slider(key="networks.t.show").set_value(500).run()  # the last step: the default, omitted
     assert link(at) == {"section": "train"}
-    at.select_slider(key="net.t.show").set_value(90).run()
+    at.select_slider(key="networks.t.show").set_value(90).run()
     at.selectbox(key="preset").set_value("pca-landscape").run()  # its link has no step: the slider goes to the end
-    assert widget(at, "net.t.show").value == 500 and link(at) == {"section": "train"}
-    at.segmented_control(key="net.section").set_value("See it whole").run()
+    assert widget(at, "networks.t.show").value == 500 and link(at) == {"section": "train"}
+    at.segmented_control(key="networks.section").set_value("See it whole").run()
     assert link(at) == {}
-    at.slider(key="net.w.steps").set_value(1000)
-    at.multiselect(key="net.w.optimizers").set_value(["adam", "gd"]).run()
-    at.select_slider(key="net.w.adam.learning_rate").set_value(0.1).run()
+    at.slider(key="networks.w.steps").set_value(1000)
+    at.multiselect(key="networks.w.optimizers").set_value(["adam", "gd"]).run()
+    at.select_slider(key="networks.w.adam.learning_rate").set_value(0.1).run()
     ok(at)
     assert link(at) == {"opt": "adam,gd", "adam.learning_rate": "0.1", "steps": "1000"}
     at.selectbox(key="preset").set_value("zero-initialisation").run()  # a preset's link: every control, not a part
-    assert link(at) == {"steps": "2000"} and widget(at, "net.w.optimizers").value == ["gd", "momentum", "adam"]
+    assert link(at) == {"steps": "2000"} and widget(at, "networks.w.optimizers").value == ["gd", "momentum", "adam"]
 
 
 def test_a_bad_link_opens_the_page_tells_what_was_refused_and_writes_what_it_shows():
@@ -251,5 +205,5 @@ def test_a_bad_link_opens_the_page_tells_what_was_refused_and_writes_what_it_sho
     ok(at)
     told = " ".join(t.value for t in at.toast)
     assert all(f"{k}=" in told for k in ("widths", "noise", "opt")) and "'foo' means nothing" in told
-    assert widget(at, "net.t.widths").value == "16, 16" and widget(at, "net.t.opt").value == "adam"
+    assert widget(at, "networks.t.widths").value == "16, 16" and widget(at, "networks.t.opt").value == "adam"
     assert link(at) == {"section": "train"}

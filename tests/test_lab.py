@@ -1,4 +1,4 @@
-"""scenes.lab: the sweep, the regimes, the phase diagram and the momentum race, checked against the theory."""
+"""scenes.learning_rate: the sweep, the regimes, the phase diagram and the momentum race, checked against the theory."""
 
 from __future__ import annotations
 

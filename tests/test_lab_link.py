@@ -103,10 +103,10 @@ def test_each_lab_preset_opens_at_its_values_and_keeps_its_link(preset):
     at = open_preset(preset)
     ok(at)
     state, _ = lp.decode(dict(preset.link))
-    key = "lab.msurface" if state.section == "Momentum" else "lab.surface"
+    key = "learning_rate.msurface" if state.section == "Momentum" else "learning_rate.surface"
     assert widget(at, key).value == state.scene.surface
-    assert widget(at, "lab.section").value == state.section
-    assert widget(at, "lab.steps").value == state.scene.steps
+    assert widget(at, "learning_rate.section").value == state.section
+    assert widget(at, "learning_rate.steps").value == state.scene.steps
     assert link(at) == dict(preset.link)
     assert figures(at)
 
@@ -116,12 +116,16 @@ def test_the_page_opens_a_linked_rule_setting_and_learning_rate_and_the_link_fol
     at = open_link("learning_rate", q)
     ok(at)
     assert not at.toast
-    assert widget(at, "lab.optimizer.False").value == "adam" and widget(at, "lab.adam.b1").value == 0.8
-    assert widget(at, "lab.lr.rosenbrock.adam").value == 0.02 and widget(at, "lab.steps").value == 800
+    assert (
+        widget(at, "learning_rate.optimizer.sweep").value == "adam" and widget(at, "learning_rate.adam.b1").value == 0.8
+    )
+    assert (
+        widget(at, "learning_rate.lr.rosenbrock.adam").value == 0.02 and widget(at, "learning_rate.steps").value == 800
+    )
     assert link(at) == q
     names = [t.get("name") or "" for f in figures(at) for t in f["data"]]
     assert any("0.02" in n for n in names)  # the animated run is the linked learning rate's
-    at.slider(key="lab.steps").set_value(600).run()
+    at.slider(key="learning_rate.steps").set_value(600).run()
     assert link(at)["steps"] == "600"
 
 
@@ -129,5 +133,5 @@ def test_a_linked_phase_cell_is_animated_until_a_control_changes():
     at = open_link("learning_rate", {"surface": "quadratic", "section": "phase", "lr": "0.05", "beta": "0.5"})
     ok(at)
     assert link(at)["lr"] == "0.05" and link(at)["beta"] == "0.5"
-    at.slider(key="lab.steps").set_value(600).run()
+    at.slider(key="learning_rate.steps").set_value(600).run()
     assert "lr" not in link(at) and link(at)["steps"] == "600"

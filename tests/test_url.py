@@ -167,8 +167,8 @@ LINK = {"surface": "custom", "f": "x^2 - y^2 + 0.1*x^4 + 0.1*y^4", "domain": "-3
 
 def test_the_minima_page_opens_a_linked_formula():
     at = open_link("views/minima.py", **LINK)
-    assert at.selectbox(key="min.surface").value == "custom"
-    assert "0.1*x^4" in at.text_input(key="min.formula").value
+    assert at.selectbox(key="minima.surface").value == "custom"
+    assert "0.1*x^4" in at.text_input(key="minima.formula").value
     assert not at.error and not at.toast
     assert at.query_params["f"] in (LINK["f"], [LINK["f"]])
 
@@ -179,8 +179,8 @@ def test_the_lab_page_opens_a_linked_formula():
     at = open_link(None)
     at.session_state["link.entry"] = LINK
     at.switch_page("views/learning_rate.py").run()
-    assert at.selectbox(key="lab.surface").value == "custom"
-    assert "0.1*x^4" in at.text_input(key="lab.formula").value
+    assert at.selectbox(key="learning_rate.surface").value == "custom"
+    assert "0.1*x^4" in at.text_input(key="learning_rate.formula").value
     assert not at.error and not at.toast
 
 
@@ -188,7 +188,7 @@ def test_a_page_switch_does_not_carry_the_link_over():
     at = open_link(None, surface="rastrigin")
     assert at.selectbox(key="surface").value == "rastrigin"
     at.switch_page("views/minima.py").run()
-    assert at.selectbox(key="min.surface").value == "himmelblau"
+    assert at.selectbox(key="minima.surface").value == "himmelblau"
 
 
 def test_the_presenter_theme_and_the_view_come_from_the_link_and_stay_in_it():
@@ -207,9 +207,21 @@ def test_a_class_link_hides_the_controls_it_names_and_they_keep_working():
     assert at.query_params["hide"] in ("steps,seed,optimizers", ["steps,seed,optimizers"])
 
 
+def test_an_older_class_link_hides_the_renamed_controls():
+    """Widget keys were lab.*, min.*, net.*; a class link made then still hides the same controls."""
+    at = open_link(None, hide="lab.steps,min.eps,net.t.steps,steps")
+    css = " ".join(h.proto.body for h in at.get("html"))
+    for key in ("learning_rate-steps", "minima-eps", "networks-t-steps", "steps"):
+        assert f".st-key-{key}{{display:none}}" in css, key
+    assert at.query_params["hide"] in (
+        "learning_rate.steps,minima.eps,networks.t.steps,steps",
+        ["learning_rate.steps,minima.eps,networks.t.steps,steps"],
+    )
+
+
 def test_a_section_in_the_link_opens_that_section():
     at = open_link("views/minima.py", section="escape")
-    assert at.segmented_control(key="min.section").value == "Escape"
+    assert at.segmented_control(key="minima.section").value == "Escape"
     assert "Random restarts" in " ".join(m.value for m in at.markdown)
     assert at.query_params["section"] in ("escape", ["escape"])
 

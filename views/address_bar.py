@@ -14,8 +14,16 @@ import re
 
 import streamlit as st
 
-APP_PARAMS = ("theme", "hide")
 THEMES = ("normal", "presenter")
+RENAMED = {"lab.": "learning_rate.", "min.": "minima.", "net.": "networks."}  # widget-key prefixes of older links
+
+
+def _current_key(key: str) -> str:
+    """A control's key as the pages name it now: an older class link's ``hide=lab.steps`` hides learning_rate.steps."""
+    for old, new in RENAMED.items():
+        if key.startswith(old):
+            return new + key[len(old) :]
+    return key
 
 
 def start_session() -> None:
@@ -33,7 +41,7 @@ def start_session() -> None:
     bad = [k for k in hide if not re.fullmatch(r"[\w.\-]{1,80}", k)]
     if bad:
         notices.append(f"hide={','.join(bad)!r} in the link: hide takes control names")
-    st.session_state["link.hide"] = tuple(k for k in hide if k not in bad)
+    st.session_state["link.hide"] = tuple(_current_key(k) for k in hide if k not in bad)
     st.session_state["link.notices"] = notices
 
 

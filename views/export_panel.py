@@ -13,7 +13,7 @@ CAMERA = {"png": "PNG 3×", "svg": "SVG"}  # the camera button's formats (sessio
 
 
 def _label(key: str) -> str:
-    """A chart's widget key as a name: "net.t.pca" -> "pca", "min.map0" -> "map0"."""
+    """A chart's widget key as a name: "networks.t.pca" -> "pca", "minima.map0" -> "map0"."""
     return key.rsplit(".", 1)[-1] or key
 
 

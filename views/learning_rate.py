@@ -11,7 +11,6 @@ from links import learning_rate as lp
 from links.learning_rate import SECTIONS, SHORT
 from links.slider_values import log_grid
 from optim import OPTIMIZERS
-from optim import analysis as an
 from scenes import RunSpec, Scene
 from scenes import learning_rate as lab
 from scenes.text import num
@@ -21,9 +20,6 @@ from views.widgets import (
     choice_slider,
     param_slider,
     schedule_picker,
-    set_run_widgets,
-    set_start_widgets,
-    set_surface_widgets,
     start_picker,
     surface_picker,
 )
@@ -50,39 +46,22 @@ def cached_race(scene: Scene) -> lab.MomentumRace:
 WORK = labfig.Work(cached_compute, cached_sweep, cached_phase, cached_race)  # the charts' results, from the caches
 
 
-def surface_key(section: str) -> str:
-    return "lab.msurface" if section == "Momentum" else "lab.surface"
-
-
-def set_widgets(state: lp.State) -> None:
-    """Put a link's State into this page's widgets, before they are drawn."""
-    scene, run = state.scene, state.scene.runs[0]
-    set_surface_widgets(scene.surface, scene.surface_params, scene.formula, surface_key(state.section), "lab.")
-    if state.section != "Momentum":
-        st.session_state[f"lab.optimizer.{state.section == 'Phase diagram'}"] = run.optimizer
-    set_run_widgets(run, prefix=f"lab.{run.optimizer}")
-    set_start_widgets(scene.surface_obj, scene.start, prefix="lab.")
-    st.session_state["lab.steps"], st.session_state["lab.seed"] = scene.steps, scene.seed
-    if state.section == "Sweep" and state.lr is not None:
-        st.session_state[f"lab.lr.{scene.surface}.{run.optimizer}"] = state.lr
-    if state.section == "Phase diagram" and state.lr is not None:
-        st.session_state["lab.phase_pick"] = ("link", state.lr, state.beta)
-
-
 def controls(section: str) -> Scene:
     """The control column, read into a Scene with one run (its learning rate is what the sections vary); a link sets
     it on the first visit."""
     if (q := address_bar.entry()) is not None:
         state, notices = lp.decode({**q, "section": section})  # page_frame has read and told the section
-        set_widgets(state)
+        st.session_state.update(lp.widget_values(state))
+        if section == "Phase diagram" and state.lr is not None:  # the linked cell, animated until a control moves
+            st.session_state["learning_rate.phase_pick"] = ("link", state.lr, state.beta)
         address_bar.notice(notices)
     if section == "Momentum":  # the rates are theory on the quadratics only
         key, params, surface, formula = surface_picker(
-            lp.surfaces(section), surface_key(section), "narrow_valley", "lab.", custom=False, link=False
+            lp.surfaces(section), lp.surface_key(section), "narrow_valley", "learning_rate.", custom=False
         )
     else:
         key, params, surface, formula = surface_picker(
-            lp.surfaces(section), surface_key(section), "quadratic", prefix="lab.", link=False
+            lp.surfaces(section), lp.surface_key(section), "quadratic", prefix="learning_rate."
         )
     opt, hyper, schedule = "gd", {}, None
     if section != "Momentum":
@@ -90,24 +69,24 @@ def controls(section: str) -> Scene:
         opt = st.selectbox(
             "Optimizer",
             allowed,
-            key=f"lab.optimizer.{section == 'Phase diagram'}",
+            key=lp.optimizer_key(section),
             format_func=lambda k: OPTIMIZERS[k].title,
             help="The rule whose learning rate is swept; its other hyperparameters stay as set below.",
         )
-        swept = {"learning_rate"} | ({an.MOMENTUM_HYPER[opt]} if section == "Phase diagram" else set())
+        swept = lp.swept(section, opt)
         hyper = {
-            h.name: param_slider(h, prefix=f"lab.{opt}")
+            h.name: param_slider(h, prefix=f"learning_rate.{opt}")
             for h in OPTIMIZERS[opt].hypers
             if h.slider and h.name not in swept
         }
-    sx, sy, _ = start_picker(surface, prefix="lab.")
-    steps = st.slider("Steps (the budget of every run)", 100, 2000, 500, step=50, key="lab.steps")
+    sx, sy, _ = start_picker(surface, prefix="learning_rate.")
+    steps = st.slider("Steps (the budget of every run)", 100, 2000, 500, step=50, key="learning_rate.steps")
     if section in ("Sweep", "Regimes"):
         with st.expander("Learning-rate schedule"):
-            schedule = schedule_picker(f"lab.{opt}", steps)
+            schedule = schedule_picker(f"learning_rate.{opt}", steps)
     seed = 0
     if OPTIMIZERS[opt].stochastic:
-        seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="lab.seed"))
+        seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="learning_rate.seed"))
     spec = RunSpec(opt, tuple(sorted(hyper.items())), schedule)
     scene = Scene(
         surface=key, surface_params=params, runs=(spec,), start=(sx, sy), steps=int(steps), seed=seed, formula=formula
@@ -118,8 +97,8 @@ def controls(section: str) -> Scene:
 
 def _pick_from_sweep() -> None:
     """A click on the sweep picks that learning rate (the nearest option of the slider)."""
-    key, opts = st.session_state["lab.pick"]
-    points = st.session_state["lab.sweep_chart"].selection.points
+    key, opts = st.session_state["learning_rate.pick"]
+    points = st.session_state["learning_rate.sweep_chart"].selection.points
     xs = [p["x"] for p in points if p.get("x") is not None]
     if xs:
         a = np.log(np.asarray(opts))
@@ -131,8 +110,8 @@ def sweep_section(scene: Scene, theme) -> None:
         sw = cached_sweep(scene)
     regimes = dict(lab.regime_rates(sw))
     opts = sorted(set(log_grid(float(sw.lrs[0]), float(sw.lrs[-1]))) | {float(f"{v:.3g}") for v in regimes.values()})
-    key = f"lab.lr.{scene.surface}.{scene.runs[0].optimizer}"
-    st.session_state["lab.pick"] = (key, opts)
+    key = lp.lr_key(scene)
+    st.session_state["learning_rate.pick"] = (key, opts)
     left, right = st.columns([1.15, 1], gap="medium")
     with right:
         default = lp.picked_lr(sw, None)
@@ -140,15 +119,15 @@ def sweep_section(scene: Scene, theme) -> None:
         address_bar.add(lp.encode(lp.State("Sweep", scene, lr=None if lr == default else lr)))
         with st.spinner("Computing the run…"):
             figs = labfig.sweep_figures(scene, lr, theme, WORK)
-        chart(figs["race"], config=CHART_CONFIG, theme=None, key="lab.sweep_run")
+        chart(figs["race"], config=CHART_CONFIG, theme=None, key="learning_rate.sweep_run")
         outcomes(cached_compute(lab.with_lr(scene, lr)), header=False)
-        chart(figs["loss"], config=CHART_CONFIG, theme=None, key="lab.sweep_loss")
+        chart(figs["loss"], config=CHART_CONFIG, theme=None, key="learning_rate.sweep_loss")
     with left:
         chart(
             figs["sweep"],
             config=CHART_CONFIG,
             theme=None,
-            key="lab.sweep_chart",
+            key="learning_rate.sweep_chart",
             on_select=_pick_from_sweep,
             selection_mode="points",
         )
@@ -175,7 +154,7 @@ def regimes_section(scene: Scene, theme) -> None:
     for col, (name, lr, result), figure in zip(cols, regimes, figs.values(), strict=True):
         with col:
             st.markdown(f"**{name.capitalize()}**  \n{sw.relative(lr)}")
-            chart(figure, config=CHART_CONFIG, theme=None, key=f"lab.regime.{name}")
+            chart(figure, config=CHART_CONFIG, theme=None, key=f"learning_rate.regime.{name}")
             told = result.runs[0].outcome.text
             st.caption(told[:1].upper() + told[1:])
     if sw.limit is not None:
@@ -187,11 +166,11 @@ def regimes_section(scene: Scene, theme) -> None:
 
 
 def _pick_from_phase() -> None:
-    points = st.session_state["lab.phase_chart"].selection.points
+    points = st.session_state["learning_rate.phase_chart"].selection.points
     cells = [p for p in points if p.get("curve_number") == 0]
     if cells:
-        st.session_state["lab.phase_pick"] = (
-            st.session_state["lab.phase_token"],
+        st.session_state["learning_rate.phase_pick"] = (
+            st.session_state["learning_rate.phase_token"],
             10 ** float(cells[0]["x"]),
             float(cells[0]["y"]),
         )
@@ -201,11 +180,11 @@ def phase_section(scene: Scene, theme) -> None:
     with st.spinner(f"Running {lab.PHASE_LRS * lab.PHASE_BETAS} (η, β) pairs…", show_time=True):
         ph = cached_phase(scene)
     token = hash(scene)
-    st.session_state["lab.phase_token"] = token
-    pick = st.session_state.get("lab.phase_pick")
+    st.session_state["learning_rate.phase_token"] = token
+    pick = st.session_state.get("learning_rate.phase_pick")
     best = ph.best()
     if pick and pick[0] == "link":  # a link's cell: kept until a control changes the diagram
-        pick = st.session_state["lab.phase_pick"] = (token, *pick[1:])
+        pick = st.session_state["learning_rate.phase_pick"] = (token, *pick[1:])
     lr, beta = lp.picked_cell(ph, *(pick[1:] if pick and pick[0] == token else (None, None)))
     if pick and pick[0] == token:
         address_bar.add(lp.encode(lp.State("Phase diagram", scene, lr=lr, beta=beta)))
@@ -216,7 +195,7 @@ def phase_section(scene: Scene, theme) -> None:
             figs["phase"],
             config=CHART_CONFIG,
             theme=None,
-            key="lab.phase_chart",
+            key="learning_rate.phase_chart",
             on_select=_pick_from_phase,
             selection_mode="points",
         )
@@ -237,7 +216,7 @@ def phase_section(scene: Scene, theme) -> None:
         st.markdown("  \n".join(lines) or " ")
     with right:
         st.markdown("**The clicked cell, animated**")
-        chart(figs["race"], config=CHART_CONFIG, theme=None, key="lab.phase_run")
+        chart(figs["race"], config=CHART_CONFIG, theme=None, key="learning_rate.phase_run")
         outcomes(cached_compute(lab.with_lr_beta(ph, lr, beta)), header=False)
 
 
@@ -247,9 +226,9 @@ def momentum_section(scene: Scene, theme) -> None:
         figs = labfig.momentum_figures(scene, theme, WORK)
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
-        chart(figs["race"], config=CHART_CONFIG, theme=None, key="lab.momentum_race")
+        chart(figs["race"], config=CHART_CONFIG, theme=None, key="learning_rate.momentum_race")
     with right:
-        chart(figs["rates"], config=CHART_CONFIG, theme=None, key="lab.rates")
+        chart(figs["rates"], config=CHART_CONFIG, theme=None, key="learning_rate.rates")
     rows = ["| rule | η | β | theory rate | measured rate |", "|---|---|---|---|---|"]
     for row in race.rows:
         measured = num(row.measured, 4) if row.measured is not None else "—"
@@ -267,7 +246,7 @@ def momentum_section(scene: Scene, theme) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-charts, side, section = page_frame("Learning rate & momentum", SECTIONS, "lab.section", SHORT)
+charts, side, section = page_frame("Learning rate & momentum", SECTIONS, "learning_rate.section", SHORT)
 with side:
     scene = controls(section)
 with charts:

@@ -12,6 +12,7 @@ import streamlit as st
 from charts import minima as mf
 from charts import scene as fig
 from links import minima as mp
+from links.controls import saddle_label
 from links.minima import SECTIONS
 from links.scene import surface_query
 from optim import OPTIMIZERS
@@ -27,16 +28,13 @@ from views.widgets import (
     choice_slider,
     hyper_sliders,
     param_slider,
-    set_run_widgets,
-    set_start_widgets,
-    set_surface_widgets,
     start_picker,
     surface_picker,
 )
 from viz import THEMES
 
 CHART_CONFIG = chart_config("minima-and-saddles")
-SURFACE_KEYS = {"Basins": "min.surface", "Escape": "min.escape_surface", "Saddles": "min.saddle_surface"}
+SURFACE_KEYS = mp.SURFACE_KEYS
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -85,38 +83,11 @@ def cached_saddle(scene: Scene, saddle: int, eps: float) -> sd.SaddleStudy:
     return sd.saddle_study(scene, saddle, eps)
 
 
-def set_widgets(state: mp.State) -> None:
-    """Put a State (a link's) into its section's widgets, before they are drawn."""
-    scene, ss = state.scene, st.session_state
-    set_surface_widgets(
-        scene.surface, scene.surface_params, scene.formula, key=SURFACE_KEYS[state.section], prefix="min."
-    )
-    if state.section == "Basins":
-        ss["min.optimizers"] = [r.optimizer for r in scene.runs]
-        for r in scene.runs:
-            set_run_widgets(r, prefix=f"min.{r.optimizer}")
-        set_start_widgets(scene.surface_obj, scene.start, prefix="min.")
-        ss["min.steps"] = scene.steps
-        ss[f"min.grid.{bs.default_grid(scene.surface)}"] = state.grid
-    elif state.section == "Escape":
-        sgd = scene.runs[0].hyper_dict()
-        for name in mp.ESCAPE_HYPERS:
-            ss[f"min.e.sgd.{name}"] = sgd[name]
-        ss["min.annealed"], ss["min.escape_steps"], ss["min.escape_seed"] = state.annealed, scene.steps, scene.seed
-    else:
-        for r in scene.runs:
-            set_run_widgets(r, prefix=f"min.s.{r.optimizer}")
-        saddles = scene.surface_obj.saddles
-        if len(saddles) > 1:
-            ss[f"min.which.{scene.surface}"] = point(saddles[state.saddle].x, saddles[state.saddle].y)
-        ss["min.eps"], ss["min.saddle_steps"] = state.eps, scene.steps
-
-
 def from_link() -> None:
     """On the session's first run on this page: the link's state into the widgets, what it could not use told."""
     if (q := address_bar.entry()) is not None:
         state, notices = mp.decode(q)
-        set_widgets(state)
+        st.session_state.update(mp.widget_values(state))
         address_bar.notice([n for n in notices if not n.startswith("section=")])  # page_frame tells a wrong section
 
 
@@ -132,7 +103,7 @@ def steps_slider(default: int, key: str) -> int:
 
 def _start_from_map(key: str) -> None:
     """A click on a basin map: start the race below from that pixel (the start sliders' nearest values)."""
-    xkey, ykey, step = st.session_state["min.click"]
+    xkey, ykey, step = st.session_state["minima.click"]
     points = [p for p in st.session_state[key].selection.points if p.get("curve_number") == 0]
     if points:
         st.session_state[xkey] = round(round(points[0]["x"] / step) * step, 9)
@@ -142,13 +113,13 @@ def _start_from_map(key: str) -> None:
 def basins_section(charts, side, theme) -> None:
     with side:
         name, params, surface, formula = surface_picker(
-            mp.surfaces("Basins"), SURFACE_KEYS["Basins"], "himmelblau", "min.", link=False
+            mp.surfaces("Basins"), SURFACE_KEYS["Basins"], "himmelblau", "minima."
         )
         chosen = st.multiselect(
             "Optimizers",
             list(OPTIMIZERS),
             default=list(DEFAULT_OPTIMIZERS),
-            key="min.optimizers",
+            key="minima.optimizers",
             max_selections=mp.MAX_MAPS,
             format_func=lambda k: OPTIMIZERS[k].title,
             help="One basin map each, side by side.",
@@ -156,21 +127,21 @@ def basins_section(charts, side, theme) -> None:
         runs = []
         for k in chosen:
             with st.expander(OPTIMIZERS[k].title, expanded=len(chosen) <= 2):
-                runs.append(runspec(k, prefix=f"min.{k}"))
-        x, y, click = start_picker(surface, prefix="min.")
-        steps = steps_slider(500, "min.steps")
+                runs.append(runspec(k, prefix=f"{mp.RUN_PREFIX['Basins']}{k}"))
+        x, y, click = start_picker(surface, prefix="minima.")
+        steps = steps_slider(500, mp.STEPS_KEYS["Basins"])
         grid = bs.default_grid(name)
         n = int(
             choice_slider(
                 "Grid of starts",
                 list(bs.GRIDS),
                 grid,
-                f"min.grid.{grid}",
+                mp.grid_key(name),
                 format_func=lambda v: f"{v}×{v}",
                 help="Starts per side of each map. Above 200×200 the map is computed in blocks, with a progress bar.",
             )
         )
-        st.session_state["min.click"] = click
+        st.session_state["minima.click"] = click
     if not runs:
         address_bar.add(surface_query(name, params, formula))
         with charts:
@@ -195,22 +166,22 @@ def basins_section(charts, side, theme) -> None:
                     mf.map_figure(bm, theme, (x, y)),
                     config=CHART_CONFIG,
                     theme=None,
-                    key=f"min.map{i}",
+                    key=f"minima.map{i}",
                     selection_mode="points",
-                    on_select=functools.partial(_start_from_map, f"min.map{i}"),
+                    on_select=functools.partial(_start_from_map, f"minima.map{i}"),
                 )
         st.caption(
             "Each pixel is a start, coloured by the minimum its run reached after the steps chosen. Click a "
             "pixel to race the optimizers from there."
         )
-        chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="min.race")
+        chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="minima.race")
         outcomes(result)
 
 
 def escape_section(charts, side, theme) -> None:
     with side:
         name, params, surface, formula = surface_picker(
-            mp.surfaces("Escape"), SURFACE_KEYS["Escape"], esc.DEFAULT_SURFACE, "min.", link=False
+            mp.surfaces("Escape"), SURFACE_KEYS["Escape"], esc.DEFAULT_SURFACE, "minima."
         )
         if esc.local_start(surface) is None:
             address_bar.add(surface_query(name, params, formula))
@@ -218,15 +189,15 @@ def escape_section(charts, side, theme) -> None:
             return
         with st.expander(OPTIMIZERS["sgd"].title, expanded=True):
             hyper = {h.name: h for h in OPTIMIZERS["sgd"].hypers}
-            tuned = {k: param_slider(hyper[k], prefix="min.e.sgd") for k in mp.ESCAPE_HYPERS}
+            tuned = {k: param_slider(hyper[k], prefix=f"{mp.RUN_PREFIX['Escape']}sgd") for k in mp.ESCAPE_HYPERS}
         annealed = st.toggle(
             "Anneal the noise",
             True,
-            key="min.annealed",
+            key="minima.annealed",
             help="Noise variance σ₀²/(1+t)^γ (on) or σ₀² at every step (off).",
         )
-        steps = steps_slider(esc.DEFAULT_STEPS, "min.escape_steps")
-        seed = int(st.number_input("Seed", 0, mp.SEED_MAX, 0, key="min.escape_seed", help="Same seed, same runs."))
+        steps = steps_slider(esc.DEFAULT_STEPS, mp.STEPS_KEYS["Escape"])
+        seed = int(st.number_input("Seed", 0, mp.SEED_MAX, 0, key="minima.escape_seed", help="Same seed, same runs."))
     sgd = RunSpec("sgd", tuple(sorted({**OPTIMIZERS["sgd"].defaults(), **tuned}.items())))
     scene = Scene(surface=name, surface_params=params, runs=(sgd,), steps=steps, seed=seed, formula=formula)
     address_bar.add(mp.encode(mp.State("Escape", scene, annealed=bool(annealed))))
@@ -242,7 +213,7 @@ def escape_section(charts, side, theme) -> None:
             beta = cached_beta(sc.beta)
             rs = cached_restarts(sc.restarts)
             race = cached_compute(sc.race)
-        chart(fig.contour(race, theme), config=CHART_CONFIG, theme=None, key="min.escape_race")
+        chart(fig.contour(race, theme), config=CHART_CONFIG, theme=None, key="minima.escape_race")
         outcomes(race)
         left, mid, right = st.columns(3, gap="small")
         with left:
@@ -250,13 +221,13 @@ def escape_section(charts, side, theme) -> None:
                 f"**Against the noise** ({'annealed' if annealed else 'constant'}), {len(noise.noise)} levels "
                 "× 64 seeds"
             )
-            chart(mf.noise_figure(noise, theme), config=CHART_CONFIG, theme=None, key="min.escape_noise")
+            chart(mf.noise_figure(noise, theme), config=CHART_CONFIG, theme=None, key="minima.escape_noise")
         with mid:
             st.markdown(f"**Against momentum β**, heavy ball from starts jittered by {beta.jitter:.0%} of the span")
-            chart(mf.beta_figure(beta, theme), config=CHART_CONFIG, theme=None, key="min.escape_beta")
+            chart(mf.beta_figure(beta, theme), config=CHART_CONFIG, theme=None, key="minima.escape_beta")
         with right:
             st.markdown(f"**Random restarts**: gradient descent from uniform random starts, {rs.trials} trials")
-            chart(mf.restarts_figure(rs, theme), config=CHART_CONFIG, theme=None, key="min.escape_restarts")
+            chart(mf.restarts_figure(rs, theme), config=CHART_CONFIG, theme=None, key="minima.escape_restarts")
         st.caption(
             "Too little noise and the run settles back into the local minimum; enough and it hops the ridge; "
             "too much and it wanders off or diverges. Momentum carries a run over a low ridge only when it "
@@ -268,7 +239,7 @@ def escape_section(charts, side, theme) -> None:
 def saddles_section(charts, side, theme) -> None:
     with side:
         name, params, surface, formula = surface_picker(
-            mp.surfaces("Saddles"), SURFACE_KEYS["Saddles"], "saddle", "min.", link=False
+            mp.surfaces("Saddles"), SURFACE_KEYS["Saddles"], "saddle", "minima."
         )
         if not surface.saddles:
             address_bar.add(surface_query(name, params, formula))
@@ -276,21 +247,21 @@ def saddles_section(charts, side, theme) -> None:
             return
         which = 0
         if len(surface.saddles) > 1:
-            labels = [point(p.x, p.y) for p in surface.saddles]
-            which = labels.index(st.selectbox("Saddle", labels, key=f"min.which.{name}"))
+            labels = [saddle_label(p) for p in surface.saddles]
+            which = labels.index(st.selectbox("Saddle", labels, key=mp.saddle_key(name)))
         eps = choice_slider(
             "Perturbation ε",
             list(mp.EPS),
             mp.EPS_DEFAULT,
-            "min.eps",
+            "minima.eps",
             log=True,
             help="How far off the stable direction the perturbed runs start.",
         )
         runs = []
         for k in mp.SADDLE_RACERS:
             with st.expander(OPTIMIZERS[k].title):
-                runs.append(runspec(k, prefix=f"min.s.{k}"))
-        steps = steps_slider(1000, "min.saddle_steps")
+                runs.append(runspec(k, prefix=f"{mp.RUN_PREFIX['Saddles']}{k}"))
+        steps = steps_slider(1000, mp.STEPS_KEYS["Saddles"])
     scene = Scene(surface=name, surface_params=params, runs=tuple(runs), steps=steps, formula=formula)
     address_bar.add(mp.encode(mp.State("Saddles", scene, saddle=which, eps=float(eps))))
     with charts:
@@ -309,14 +280,14 @@ def saddles_section(charts, side, theme) -> None:
         )
         left, right = st.columns(2, gap="small")
         for col, result, head, key in (
-            (left, study.exact, "Started on the stable direction", "min.saddle.stable"),
-            (right, study.perturbed, f"… and ε = {num(eps)} off it", "min.saddle.perturbed"),
+            (left, study.exact, "Started on the stable direction", "minima.saddle.stable"),
+            (right, study.perturbed, f"… and ε = {num(eps)} off it", "minima.saddle.perturbed"),
         ):
             with col:
                 st.markdown(f"**{head}**")
                 chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key=key)
                 outcomes(result, header=False)
-        chart(mf.escape_rates_figure(study, theme), config=CHART_CONFIG, theme=None, key="min.escape")
+        chart(mf.escape_rates_figure(study, theme), config=CHART_CONFIG, theme=None, key="minima.escape")
         st.caption(
             "Near a saddle a GD step multiplies the offset along the unstable eigenvector by 1 − ηλ₋ > 1 "
             "(on x² − y²: 1 + 2η), so the smallest perturbation grows geometrically; exactly on the stable "
@@ -327,5 +298,5 @@ def saddles_section(charts, side, theme) -> None:
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
 from_link()  # before any widget is drawn
-charts, side, section = page_frame("Minima & saddles", SECTIONS, "min.section")
+charts, side, section = page_frame("Minima & saddles", SECTIONS, "minima.section")
 {"Basins": basins_section, "Escape": escape_section, "Saddles": saddles_section}[section](charts, side, theme)

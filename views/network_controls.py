@@ -29,7 +29,7 @@ from scenes import networks as net
 from scenes.text import num
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
-from views.widgets import choice_slider, hyper_sliders, set_run_widgets
+from views.widgets import choice_slider, hyper_sliders
 
 
 def data_controls(prefix: str, default: net.NetScene) -> dict:
@@ -163,25 +163,6 @@ def net_scene(prefix: str, default: net.NetScene, *, regularisation: bool = True
     if regularisation:
         kw |= regularisation_controls(prefix, default)
     return scene(default, kw)
-
-
-def set_net_widgets(prefix: str, scene: net.NetScene, *, training: bool = True, regularisation: bool = True) -> None:
-    """Put a NetScene (a link's) into one section's controls, before they are drawn: every control, so the section
-    shows the link's settings whatever it held before (a preset opened from the menu)."""
-    ss = st.session_state
-    ss[f"{prefix}data"], ss[f"{prefix}noise"], ss[f"{prefix}n"] = scene.dataset, scene.noise, scene.n
-    ss[f"{prefix}data_seed"], ss[f"{prefix}widths"] = scene.data_seed, ", ".join(map(str, scene.widths))
-    ss[f"{prefix}activation"], ss[f"{prefix}init"] = scene.activation, scene.init
-    ss[f"{prefix}init_scale"], ss[f"{prefix}init_seed"] = scene.init_scale, scene.init_seed
-    ss[f"{prefix}steps"] = scene.steps
-    if training:
-        ss[f"{prefix}opt"] = scene.optimizer.optimizer
-        set_run_widgets(scene.optimizer, prefix=f"{prefix}{scene.optimizer.optimizer}")
-    if regularisation:
-        ss[f"{prefix}l2"], ss[f"{prefix}l1"], ss[f"{prefix}bn"] = scene.l2, scene.l1, scene.batchnorm
-        ss[f"{prefix}dropout"], ss[f"{prefix}aug"] = scene.dropout, scene.augmentation
-        if scene.augmentation != "none":
-            ss[f"{prefix}aug_strength.{scene.augmentation}"] = scene.strength
 
 
 # -- cached computations (NumPy results: cacheable; the compiled functions stay in surfaces.networks' cache) ---------

@@ -1,6 +1,6 @@
 """Networks: real loss landscapes of small networks, trained by the same optimizers as the 2-D surfaces.
 
-The page's whole state is a scenes.pages.networks.State: a link sets the controls on the first run (``decode``), and
+The page's whole state is a links.networks.State: a link sets the controls on the first run (``decode``), and
 every run writes what the controls hold back to the address bar (``encode``). The figures come from
 scenes/net_figures.py, as the export command's do."""
 
@@ -18,11 +18,12 @@ from scenes.text import num
 from views import address_bar
 from views import network_controls as nw
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
-from views.widgets import choice_slider, hyper_sliders, set_run_widgets
+from views.widgets import choice_slider, hyper_sliders
 from viz import THEMES
 
 CHART_CONFIG = chart_config("network-landscape")
-PREFIX = {pg.TRAIN: "net.t.", pg.TEST: "net.v.", pg.VARIANTS: "net.i.", pg.SHARPNESS: "net.s."}
+PREFIX = pg.PREFIX
+W, T, V, VAR, S = (PREFIX[s] for s in pg.SECTIONS)  # each section's widget keys: f"{T}noise"
 WORK = nf.Work(
     nw.cached_train, nw.cached_boundary, nw.cached_slice, nw.cached_line, nw.cached_sharpness, cached_compute
 )
@@ -44,35 +45,6 @@ def scene_or_message(build):
     except ValueError as e:  # SettingError, a width of zero, an unknown name: the message says which
         st.error(f"These settings cannot be trained: {e}.")
         return None
-
-
-def set_widgets(state: pg.State) -> None:
-    """Put a State (a link's) into the section's controls, before they are drawn."""
-    ss = st.session_state
-    if state.section == pg.WHOLE:
-        w = state.whole
-        ss["net.w.optimizers"] = [r.optimizer for r in w.runs]
-        for r in w.runs:
-            set_run_widgets(r, prefix=f"net.w.{r.optimizer}")
-        ss["net.w.scale"], ss["net.w.seed"], ss["net.w.steps"] = w.scale, w.seed, w.steps
-        return
-    p, change = PREFIX[state.section], dict(state.change)
-    nw.set_net_widgets(p, state.scene, training=state.section != pg.SHARPNESS, regularisation=state.section == pg.TRAIN)
-    if state.section == pg.TRAIN:
-        if state.step is None:
-            ss.pop("net.t.show", None)  # the slider's own default: the last step
-        else:
-            ss["net.t.show"] = state.step
-    elif state.section == pg.SHARPNESS:
-        ss["net.s.lr"] = state.scene.optimizer.hyper_dict()["learning_rate"]
-    else:
-        ss[f"{p}what"] = state.compare
-        if "l2" in change:
-            ss["net.v.l2"] = change["l2"]
-        if "augmentation" in change:
-            ss["net.v.aug"], ss[f"net.v.s.{change['augmentation']}"] = change["augmentation"], change["strength"]
-        if "dropout" in change:
-            ss["net.i.rate"] = change["dropout"]
 
 
 def trained(scene: net.NetScene) -> net.Training | None:
@@ -112,25 +84,25 @@ def whole_section(charts, side, theme) -> None:
             "Optimizers",
             list(pg.WHOLE_OPTIMIZERS),
             default=list(pg.WHOLE_OPTIMIZERS),
-            key="net.w.optimizers",
+            key=f"{W}optimizers",
             format_func=lambda k: OPTIMIZERS[k].title,
         )
         runs = []
         for k in chosen:
             with st.expander(OPTIMIZERS[k].title):
-                hyper = hyper_sliders(OPTIMIZERS[k], prefix=f"net.w.{k}")
+                hyper = hyper_sliders(OPTIMIZERS[k], prefix=f"{W}{k}")
                 runs.append(RunSpec(k, tuple(sorted({**OPTIMIZERS[k].defaults(), **hyper}.items()))))
         scale = choice_slider(
             "Random start: std",
             pg.WHOLE_SCALES,
             d.scale,
-            "net.w.scale",
+            f"{W}scale",
             log=True,
             help="The small random initialisation on the right: w ~ N(0, std²).",
         )
-        seed = int(st.number_input("Seed", *pg.SEEDS, d.seed, key="net.w.seed"))
+        seed = int(st.number_input("Seed", *pg.SEEDS, d.seed, key=f"{W}seed"))
         lo, hi, by = pg.WHOLE_STEPS
-        steps = st.slider("Steps", lo, hi, d.steps, step=by, key="net.w.steps")
+        steps = st.slider("Steps", lo, hi, d.steps, step=by, key=f"{W}steps")
     whole = pg.Whole(tuple(runs), scale, seed, int(steps))
     publish(pg.State(pg.WHOLE, whole=whole))
     with charts:
@@ -142,7 +114,7 @@ def whole_section(charts, side, theme) -> None:
         for col, (head, scene), f in zip(st.columns(2, gap="small"), scenes, figs.values(), strict=True):
             with col:
                 st.markdown(f"**{head}**")
-                show(f, f"net.w.{head[:4]}")
+                show(f, f"{W}{head[:4]}")
                 outcomes(cached_compute(scene), header=False)
         surface = cached_compute(scenes[0][1]).surface
         st.latex(r"L(w_1, w_2) = " + surface.latex)
@@ -154,7 +126,7 @@ def whole_section(charts, side, theme) -> None:
 
 def train_section(charts, side, theme) -> None:
     with side:
-        scene = scene_or_message(lambda: nw.net_scene("net.t.", net.SECTION_DEFAULTS["train"]))
+        scene = scene_or_message(lambda: nw.net_scene(f"{T}", net.SECTION_DEFAULTS["train"]))
     with charts:
         if scene is None:
             return
@@ -162,18 +134,18 @@ def train_section(charts, side, theme) -> None:
             publish(pg.State(pg.TRAIN, scene, None))
             return
         opts = [int(s) for s in tr.steps[: nf.last_index(tr) + 1]]
-        if st.session_state.get("net.t.show") not in opts:  # a step of other settings: show the last
-            st.session_state.pop("net.t.show", None)
-        step = st.select_slider("Show the fit at step", options=opts, value=opts[-1], key="net.t.show")
+        if st.session_state.get(f"{T}show") not in opts:  # a step of other settings: show the last
+            st.session_state.pop(f"{T}show", None)
+        step = st.select_slider("Show the fit at step", options=opts, value=opts[-1], key=f"{T}show")
         publish(pg.State(pg.TRAIN, scene, None, step=None if step == opts[-1] else step))
         i = opts.index(step)
         st.markdown(summary(tr, i))
         figs = nf.fit_and_curves(tr, i, theme, WORK)
         a, b = st.columns(2, gap="small")
         with a:
-            show(figs["fit"], "net.t.fit")
+            show(figs["fit"], f"{T}fit")
         with b:
-            show(figs["curves"], "net.t.curves")
+            show(figs["curves"], f"{T}curves")
         if tr.diverged_at is not None:
             return
         with st.spinner("Slicing the landscape around the trained weights…", show_time=True):
@@ -182,10 +154,10 @@ def train_section(charts, side, theme) -> None:
         a, b = st.columns(2, gap="small")
         with a:
             st.markdown("**Two random directions**, filter-normalised (Li et al. 2018)")
-            show(figs["random"], "net.t.random")
+            show(figs["random"], f"{T}random")
         with b:
             st.markdown("**The plane of the path's two principal components**")
-            show(figs["pca"], "net.t.pca")
+            show(figs["pca"], f"{T}pca")
         st.caption(
             f"Random plane: 1 on an axis moves every neuron's weights by their own size. PCA plane: it holds "
             f"**{pca.explained.sum():.1%}** of the path's variance (PC 1 {pca.explained[0]:.1%}, PC 2 "
@@ -194,24 +166,24 @@ def train_section(charts, side, theme) -> None:
             "one, and the loss under it is not the loss it met."
         )
         st.markdown("**On the straight line from the initial to the trained weights** (Goodfellow et al. 2015)")
-        show(figs["line"], "net.t.line")
+        show(figs["line"], f"{T}line")
 
 
 def test_section(charts, side, theme) -> None:
     with side:
-        what = st.radio("Compare", list(pg.COMPARE[pg.TEST].values()), key="net.v.what", horizontal=True)
+        what = st.radio("Compare", list(pg.COMPARE[pg.TEST].values()), key=f"{V}what", horizontal=True)
         if what == "L2 regularisation":
-            lam = choice_slider("L2 λ when on", pg.PENALTIES[1:], pg.ON_L2, "net.v.l2", format_func=num)
+            lam = choice_slider("L2 λ when on", pg.PENALTIES[1:], pg.ON_L2, f"{V}l2", format_func=num)
             change = (("l2", lam),)
         else:
             kind = st.selectbox(
-                "Augmentation when on", pg.ON_AUGMENTATIONS, key="net.v.aug", format_func=pg.AUG_TITLES.get
+                "Augmentation when on", pg.ON_AUGMENTATIONS, key=f"{V}aug", format_func=pg.AUG_TITLES.get
             )
             strength = choice_slider(
-                "Strength", pg.STRENGTHS[kind], pg.STRENGTHS[kind][-2], f"net.v.s.{kind}", format_func=num
+                "Strength", pg.STRENGTHS[kind], pg.STRENGTHS[kind][-2], f"{V}s.{kind}", format_func=num
             )
             change = (("augmentation", kind), ("strength", strength))
-        scene = scene_or_message(lambda: nw.net_scene("net.v.", net.SECTION_DEFAULTS["test"], regularisation=False))
+        scene = scene_or_message(lambda: nw.net_scene(f"{V}", net.SECTION_DEFAULTS["test"], regularisation=False))
     with charts:
         if scene is None:
             return
@@ -227,11 +199,11 @@ def test_section(charts, side, theme) -> None:
             st.markdown(f"**{head}** — {summary(tr)}")
             a, b, c = st.columns(3, gap="small")
             with a:
-                show(figs[f"train-{on}"], f"net.v.tr.{head}")
+                show(figs[f"train-{on}"], f"{V}tr.{head}")
             with b:
-                show(figs[f"test-{on}"], f"net.v.te.{head}")
+                show(figs[f"test-{on}"], f"{V}te.{head}")
             with c:
-                show(figs[f"curves-{on}"], f"net.v.c.{head}")
+                show(figs[f"curves-{on}"], f"{V}c.{head}")
         st.caption(
             "The same plane through the trained weights (the same random directions), evaluated on the "
             "training and on the test data: the test landscape is the training one moved, and its minimum is "
@@ -252,12 +224,12 @@ VARIANT_CAPTIONS = {
 
 def variants_section(charts, side, theme) -> None:
     with side:
-        what = st.radio("Switch", list(pg.COMPARE[pg.VARIANTS].values()), key="net.i.what", horizontal=True)
+        what = st.radio("Switch", list(pg.COMPARE[pg.VARIANTS].values()), key=f"{VAR}what", horizontal=True)
         change = ()
         if what == "Dropout":
-            rate = choice_slider("Dropout rate when on", pg.DROPOUTS[1:], pg.ON_DROPOUT, "net.i.rate", format_func=num)
+            rate = choice_slider("Dropout rate when on", pg.DROPOUTS[1:], pg.ON_DROPOUT, f"{VAR}rate", format_func=num)
             change = (("dropout", rate),)
-        scene = scene_or_message(lambda: nw.net_scene("net.i.", net.SECTION_DEFAULTS["variants"], regularisation=False))
+        scene = scene_or_message(lambda: nw.net_scene(f"{VAR}", net.SECTION_DEFAULTS["variants"], regularisation=False))
     with charts:
         if scene is None:
             return
@@ -269,7 +241,7 @@ def variants_section(charts, side, theme) -> None:
             return
         with st.spinner("Slicing each landscape…", show_time=True):
             figs = nf.variant_figures(variants, theme, WORK)
-        show(figs["curves"], "net.i.curves")
+        show(figs["curves"], f"{VAR}curves")
         rows = []
         for name, tr in runs.items():
             s = variants[name]
@@ -289,7 +261,7 @@ def variants_section(charts, side, theme) -> None:
             for col, name in zip(st.columns(len(runs), gap="small"), runs, strict=True):
                 if f"{row}-{nf.slug(name)}" in figs:
                     with col:
-                        show(figs[f"{row}-{nf.slug(name)}"], f"net.i.{row}.{name}")
+                        show(figs[f"{row}-{nf.slug(name)}"], f"{VAR}{row}.{name}")
         st.caption(VARIANT_CAPTIONS[what])
 
 
@@ -297,9 +269,9 @@ def sharpness_section(charts, side, theme) -> None:
     default, p = net.SECTION_DEFAULTS["sharpness"], PREFIX[pg.SHARPNESS]
     with side:
         kw = nw.data_controls(p, default) | nw.network_controls(p, default)
-        lr = choice_slider("η learning rate (gradient descent, full batch)", pg.SHARP_LRS, 0.1, "net.s.lr", log=True)
+        lr = choice_slider("η learning rate (gradient descent, full batch)", pg.SHARP_LRS, 0.1, f"{S}lr", log=True)
         lo, hi, by = pg.SHARP_STEPS
-        kw["steps"] = int(st.slider("Steps", lo, hi, default.steps, step=by, key="net.s.steps"))
+        kw["steps"] = int(st.slider("Steps", lo, hi, default.steps, step=by, key=f"{S}steps"))
         scene = scene_or_message(lambda: nw.scene(default, kw | {"optimizer": RunSpec("gd", (("learning_rate", lr),))}))
     with charts:
         if scene is None:
@@ -309,7 +281,7 @@ def sharpness_section(charts, side, theme) -> None:
             return
         with st.spinner("Lanczos on Hessian-vector products along the path…", show_time=True):
             steps_at, sharp = nw.cached_sharpness(scene)
-        show(nf.sharpness_figure(tr, steps_at, sharp, theme), "net.s.chart")
+        show(nf.sharpness_figure(tr, steps_at, sharp, theme), f"{S}chart")
         _, sharp = nf.sharpness_until(tr, steps_at, sharp)
         st.markdown(
             f"Sharpness from **{num(sharp[0])}** at the start to **{num(sharp[-1])}** at the end "
@@ -325,10 +297,12 @@ def sharpness_section(charts, side, theme) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-charts, side, section = page_frame("Networks", pg.SECTIONS, "net.section", pg.SHORT)
+charts, side, section = page_frame("Networks", pg.SECTIONS, "networks.section", pg.SHORT)
 if (q := address_bar.entry()) is not None:  # the opening link (page_frame has read and told its section)
     linked, notices = pg.decode({**q, "section": section})
-    set_widgets(linked)
+    st.session_state.update(pg.widget_values(linked))
+    if section == pg.TRAIN and linked.step is None:
+        st.session_state.pop(f"{pg.PREFIX[pg.TRAIN]}show", None)  # the slider's own default: the last step
     address_bar.notice(notices)
 {
     pg.WHOLE: whole_section,

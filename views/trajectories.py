@@ -15,16 +15,13 @@ from views.common import cached_compute, chart, chart_config, outcomes
 from views.widgets import (
     hyper_sliders,
     schedule_picker,
-    set_run_widgets,
-    set_start_widgets,
-    set_surface_widgets,
     start_picker,
     surface_picker,
 )
 from viz import THEMES, color
 
 CHART_CONFIG = chart_config("loss-landscape")
-VIEWS = {"contour": "Contour · animation", "3d": "3D surface"}  # the link's view= values (tp.SECTIONS)
+VIEWS = tp.VIEWS
 
 
 def _start_from_click() -> None:
@@ -39,25 +36,13 @@ def _start_from_click() -> None:
         st.session_state[ykey] = snap(grid[0]["y"], y0, y1)
 
 
-def set_widgets(scene: Scene) -> None:
-    """Put a Scene (a link's) into this page's widgets, before they are drawn."""
-    set_surface_widgets(scene.surface, scene.surface_params, scene.formula, key="surface", prefix="")
-    st.session_state["optimizers"] = [r.optimizer for r in scene.runs]
-    for r in scene.runs:
-        set_run_widgets(r, prefix=r.optimizer)
-    if scene.start is not None:
-        set_start_widgets(scene.surface_obj, scene.start, prefix="")
-    st.session_state["steps"], st.session_state["seed"] = scene.steps, scene.seed
-
-
-def controls() -> Scene:
+def controls() -> Scene | None:
     """The control column: every widget, read into a Scene; a link sets them on the first visit."""
     if (q := address_bar.entry()) is not None:
         linked, notices = tp.decode(q)
-        set_widgets(linked.scene)
-        st.session_state["view"] = VIEWS[linked.view]
+        st.session_state.update(tp.widget_values(linked))
         address_bar.notice(notices)
-    key, params, surface, formula = surface_picker(tuple(SURFACES), "surface", Scene.surface, prefix="", link=False)
+    key, params, surface, formula = surface_picker(tuple(SURFACES), "surface", Scene.surface, prefix="")
 
     chosen = st.multiselect(
         "Optimizers",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from links.scene import EXAMPLE_FORMULA, decode_surface, surface_query
+from links.controls import FORMULA_BOUNDS, start_keys
+from links.scene import EXAMPLE_FORMULA
 from links.slider_values import nearest, options
 from optim.schedules import KINDS, TITLES, Schedule
 from scenes.scene import CUSTOM
 from scenes.text import NAMES, num, point
 from surfaces import SURFACES, from_formula
-from views import address_bar
 
 
 def choice_slider(
@@ -52,36 +52,12 @@ CUSTOM_LABEL = "✎ Your own formula…"
 EXAMPLE = EXAMPLE_FORMULA
 
 
-FORMULA_BOUNDS = ("x min", "x max", "y min", "y max")
-
-
-def set_surface_widgets(name: str, params, formula, key: str, prefix: str) -> None:
-    """Put a surface (as a Scene holds it) into the surface picker's widgets, before they are drawn."""
-    st.session_state[key] = name
-    for k, v in params:
-        st.session_state[f"{prefix}{name}.{k}"] = float(v)
-    if formula is not None:
-        text, ((x0, x1), (y0, y1)) = formula
-        st.session_state[f"{prefix}formula"] = text
-        for label, v in zip(FORMULA_BOUNDS, (x0, x1, y0, y1), strict=True):
-            st.session_state[f"{prefix}formula.{label}"] = float(v)
-
-
-def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, custom: bool = True, link: bool = True):
+def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, custom: bool = True):
     """The surface select box (the catalogue and, if `custom`, "your own formula"), its parameter sliders, its lesson.
 
-    With `link`, a link's ``surface``, ``s.<param>``, ``f`` and ``domain`` set it on the first visit, and the address
-    bar follows it (scenes/url.py). Returns (name, params, surface, formula): params as sorted items for a Scene,
-    formula (text, domain) for CUSTOM."""
-    if link and (q := address_bar.entry()) is not None:
-        notices: list[str] = []
-        allowed = [*keys, CUSTOM] if custom else keys
-        set_surface_widgets(*decode_surface(q, default, notices, allowed), key=key, prefix=prefix)
-        address_bar.notice(notices)
-    picked = _surface_widgets(keys, key, default, prefix, custom)
-    if link:
-        address_bar.add(surface_query(*picked[:2], picked[3]))
-    return picked
+    Returns (name, params, surface, formula): params as sorted items for a Scene, formula (text, domain) for CUSTOM.
+    A link sets it through the page's widget_values (links/controls.py's surface_widgets)."""
+    return _surface_widgets(keys, key, default, prefix, custom)
 
 
 def _surface_widgets(keys, key, default, prefix, custom):
@@ -132,37 +108,12 @@ def formula_input(prefix: str):
         return last, from_formula(*last)
 
 
-def set_run_widgets(run, prefix: str) -> None:
-    """Put a racer (a RunSpec, a link's) into its hyperparameter sliders and schedule picker (keys ``prefix.<name>``,
-    ``prefix.schedule.<name>``), before they are drawn."""
-    for h in run.spec.hypers:
-        if h.slider:
-            st.session_state[f"{prefix}.{h.name}"] = run.hyper_dict()[h.name]
-    s = run.schedule
-    st.session_state[f"{prefix}.schedule.kind"] = "constant" if s is None else s.kind
-    if s is not None:
-        for name in ("decay_rate", "transition_steps", "alpha", "warmup_steps"):
-            st.session_state[f"{prefix}.schedule.{name}"] = getattr(s, name)
-
-
 # -- the start point -------------------------------------------------------------------------------------------------
 def _set_start(xkey: str, ykey: str, pill_key: str, starts: dict) -> None:
     chosen = st.session_state.get(pill_key)
     if chosen in starts:
         st.session_state[xkey], st.session_state[ykey] = starts[chosen]
     st.session_state[pill_key] = None
-
-
-def start_keys(surface, prefix: str) -> tuple[str, str, str]:
-    """The start sliders' keys: one pair per surface (a custom one per formula and domain), and that slot's name."""
-    slot = surface.key if surface.key != CUSTOM else f"{CUSTOM}.{hash((surface.title, surface.domain)) & 0xFFFFFFFF:x}"
-    return f"{prefix}start.{slot}.x", f"{prefix}start.{slot}.y", slot
-
-
-def set_start_widgets(surface, start, prefix: str) -> None:
-    """Put a start point (None: the surface's default) into the start sliders, before they are drawn."""
-    xkey, ykey, _ = start_keys(surface, prefix)
-    st.session_state[xkey], st.session_state[ykey] = (float(v) for v in (start or surface.default_start))
 
 
 def start_picker(surface, prefix: str) -> tuple[float, float, tuple[str, str, float]]:
