@@ -9,13 +9,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import plotly.graph_objects as go
 
 from charts import scene as fig
-from links.networks import SHARPNESS, TEST, TRAIN, WHOLE, State, comparison
+from links.network_options import INIT_TITLES, SYMMETRIC_INITS
+from links.networks import SHARPNESS, TEST, TRAIN, WHOLE, State
 from scenes import networks as net
 from scenes.compute import Result, compute
 from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
@@ -251,6 +252,32 @@ def whole_figures(scenes: list[tuple[str, Scene]], theme: Theme, work: Work) -> 
         name: whole_figure(work.race(s), theme)
         for name, (_, s) in zip(("race-zero", "race-random"), scenes, strict=True)
     }
+
+
+def comparison(state: State) -> dict[str, net.NetScene]:
+    """The runs a comparison section trains, by their names: Train vs test's off and on, or Init · BN · dropout's
+    variants (a symmetric initialisation is shown beside both symmetric ones and Xavier)."""
+    scene = state.scene
+    if state.section == TEST:
+        return {f"{state.compare} off": scene, f"{state.compare} on": replace(scene, **dict(state.change))}
+    if state.compare == "Initialisation":
+        c = scene.init_scale if scene.init == "constant" else 0.1
+        runs = {
+            "zeros": replace(scene, init="zeros"),
+            f"constant {num(c)}": replace(scene, init="constant", init_scale=c),
+        }
+        return runs | (
+            {"xavier": replace(scene, init="xavier")}
+            if scene.init in SYMMETRIC_INITS
+            else {INIT_TITLES[scene.init]: scene}
+        )
+    if state.compare == "Batch norm":
+        return {
+            "without batch norm": replace(scene, batchnorm=False),
+            "with batch norm": replace(scene, batchnorm=True),
+        }
+    rate = dict(state.change)["dropout"]
+    return {"no dropout": replace(scene, dropout=0.0), f"dropout {num(rate)}": replace(scene, dropout=rate)}
 
 
 def figures(state: State, theme: Theme) -> dict[str, go.Figure]:

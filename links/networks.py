@@ -70,7 +70,6 @@ from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
 from scenes.scene import RunSpec
-from scenes.text import num
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
 
@@ -168,32 +167,6 @@ class State:
 
 def default_state(section: str) -> State:
     return decode({"section": section})[0]
-
-
-def comparison(state: State) -> dict[str, NetScene]:
-    """The runs a comparison section trains, by their names: Train vs test's off and on, or Init · BN · dropout's
-    variants (a symmetric initialisation is shown beside both symmetric ones and Xavier)."""
-    scene = state.scene
-    if state.section == TEST:
-        return {f"{state.compare} off": scene, f"{state.compare} on": replace(scene, **dict(state.change))}
-    if state.compare == "Initialisation":
-        c = scene.init_scale if scene.init == "constant" else 0.1
-        runs = {
-            "zeros": replace(scene, init="zeros"),
-            f"constant {num(c)}": replace(scene, init="constant", init_scale=c),
-        }
-        return runs | (
-            {"xavier": replace(scene, init="xavier")}
-            if scene.init in SYMMETRIC_INITS
-            else {INIT_TITLES[scene.init]: scene}
-        )
-    if state.compare == "Batch norm":
-        return {
-            "without batch norm": replace(scene, batchnorm=False),
-            "with batch norm": replace(scene, batchnorm=True),
-        }
-    rate = dict(state.change)["dropout"]
-    return {"no dropout": replace(scene, dropout=0.0), f"dropout {num(rate)}": replace(scene, dropout=rate)}
 
 
 # -- link -> state ----------------------------------------------------------------------------------------------------

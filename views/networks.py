@@ -189,7 +189,7 @@ def test_section(charts, side, theme) -> None:
             return
         state = pg.State(pg.TEST, scene, None, compare=what, change=change)
         publish(state)
-        runs = pg.comparison(state)
+        runs = nf.comparison(state)
         rows = [trained(s) for s in runs.values()]
         if any(r is None or r.diverged_at is not None for r in rows):
             return
@@ -235,7 +235,7 @@ def variants_section(charts, side, theme) -> None:
             return
         state = pg.State(pg.VARIANTS, scene, None, compare=what, change=change)
         publish(state)
-        variants = pg.comparison(state)
+        variants = nf.comparison(state)
         runs = {name: trained(s) for name, s in variants.items()}
         if any(r is None for r in runs.values()):
             return
