@@ -110,72 +110,88 @@ def _start_from_map(key: str) -> None:
         st.session_state[ykey] = round(round(points[0]["y"] / step) * step, 9)
 
 
+def basins_controls() -> tuple[Scene | None, int, dict[str, str]]:
+    """The Basins controls, read into a Scene (None while no optimizer is chosen), the grid of starts, and the
+    surface's part of the link."""
+    name, params, surface, formula = surface_picker(
+        mp.surfaces("Basins"), SURFACE_KEYS["Basins"], "himmelblau", "minima."
+    )
+    chosen = st.multiselect(
+        "Optimizers",
+        list(OPTIMIZERS),
+        default=list(DEFAULT_OPTIMIZERS),
+        key="minima.optimizers",
+        max_selections=mp.MAX_MAPS,
+        format_func=lambda k: OPTIMIZERS[k].title,
+        help="One basin map each, side by side.",
+    )
+    runs = []
+    for k in chosen:
+        with st.expander(OPTIMIZERS[k].title, expanded=len(chosen) <= 2):
+            runs.append(runspec(k, prefix=f"{mp.RUN_PREFIX['Basins']}{k}"))
+    x, y, click = start_picker(surface, prefix="minima.")
+    steps = steps_slider(500, mp.STEPS_KEYS["Basins"])
+    grid = bs.default_grid(name)
+    n = int(
+        choice_slider(
+            "Grid of starts",
+            list(bs.GRIDS),
+            grid,
+            mp.grid_key(name),
+            format_func=lambda v: f"{v}×{v}",
+            help="Starts per side of each map. Above 200×200 the map is computed in blocks, with a progress bar.",
+        )
+    )
+    st.session_state["minima.click"] = click
+    scene = (
+        Scene(surface=name, surface_params=params, runs=tuple(runs), start=(x, y), steps=steps, formula=formula)
+        if runs
+        else None
+    )
+    return scene, n, surface_query(name, params, formula)
+
+
+def basin_charts(scene: Scene, n: int, theme) -> None:
+    """One basin map per optimizer side by side (a click races from that start), then the race itself."""
+    with st.spinner(f"Running {n}×{n} starts per optimizer…", show_time=True):
+        maps = basin_maps(mf.map_scenes(scene), n)
+        result = cached_compute(scene)
+    cols = st.columns(len(maps), gap="small")
+    for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
+        with col:
+            # one height for every heading, so the maps side by side stay aligned when a label wraps
+            st.markdown(
+                f'<div style="min-height:4.8em"><b>{html.escape(r.label)}</b><br>reaches a global '
+                f"minimum from <b>{mf.share_text(bm)}</b> of the starts</div>",
+                unsafe_allow_html=True,
+            )
+            chart(
+                mf.map_figure(bm, theme, scene.start_point),
+                config=CHART_CONFIG,
+                theme=None,
+                key=f"minima.map{i}",
+                selection_mode="points",
+                on_select=functools.partial(_start_from_map, f"minima.map{i}"),
+            )
+    st.caption(
+        "Each pixel is a start, coloured by the minimum its run reached after the steps chosen. Click a "
+        "pixel to race the optimizers from there."
+    )
+    chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="minima.race")
+    outcomes(result)
+
+
 def basins_section(charts, side, theme) -> None:
     with side:
-        name, params, surface, formula = surface_picker(
-            mp.surfaces("Basins"), SURFACE_KEYS["Basins"], "himmelblau", "minima."
-        )
-        chosen = st.multiselect(
-            "Optimizers",
-            list(OPTIMIZERS),
-            default=list(DEFAULT_OPTIMIZERS),
-            key="minima.optimizers",
-            max_selections=mp.MAX_MAPS,
-            format_func=lambda k: OPTIMIZERS[k].title,
-            help="One basin map each, side by side.",
-        )
-        runs = []
-        for k in chosen:
-            with st.expander(OPTIMIZERS[k].title, expanded=len(chosen) <= 2):
-                runs.append(runspec(k, prefix=f"{mp.RUN_PREFIX['Basins']}{k}"))
-        x, y, click = start_picker(surface, prefix="minima.")
-        steps = steps_slider(500, mp.STEPS_KEYS["Basins"])
-        grid = bs.default_grid(name)
-        n = int(
-            choice_slider(
-                "Grid of starts",
-                list(bs.GRIDS),
-                grid,
-                mp.grid_key(name),
-                format_func=lambda v: f"{v}×{v}",
-                help="Starts per side of each map. Above 200×200 the map is computed in blocks, with a progress bar.",
-            )
-        )
-        st.session_state["minima.click"] = click
-    if not runs:
-        address_bar.add(surface_query(name, params, formula))
+        scene, n, surface_link = basins_controls()
+    if scene is None:
+        address_bar.add(surface_link)
         with charts:
             st.info("Choose at least one optimizer.")
         return
-    scene = Scene(surface=name, surface_params=params, runs=tuple(runs), start=(x, y), steps=steps, formula=formula)
     address_bar.add(mp.encode(mp.State("Basins", scene, grid=n)))
     with charts:
-        with st.spinner(f"Running {n}×{n} starts per optimizer…", show_time=True):
-            maps = basin_maps(mf.map_scenes(scene), n)
-            result = cached_compute(scene)
-        cols = st.columns(len(maps), gap="small")
-        for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
-            with col:
-                # one height for every heading, so the maps side by side stay aligned when a label wraps
-                st.markdown(
-                    f'<div style="min-height:4.8em"><b>{html.escape(r.label)}</b><br>reaches a global '
-                    f"minimum from <b>{mf.share_text(bm)}</b> of the starts</div>",
-                    unsafe_allow_html=True,
-                )
-                chart(
-                    mf.map_figure(bm, theme, (x, y)),
-                    config=CHART_CONFIG,
-                    theme=None,
-                    key=f"minima.map{i}",
-                    selection_mode="points",
-                    on_select=functools.partial(_start_from_map, f"minima.map{i}"),
-                )
-        st.caption(
-            "Each pixel is a start, coloured by the minimum its run reached after the steps chosen. Click a "
-            "pixel to race the optimizers from there."
-        )
-        chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="minima.race")
-        outcomes(result)
+        basin_charts(scene, n, theme)
 
 
 def escape_section(charts, side, theme) -> None:
