@@ -1,4 +1,8 @@
-r"""OPTIMIZERS: key -> Optimizer, the one table the widgets, the URL codec and the tests read.
+r"""OPTIMIZERS: key -> Optimizer, the one table the widgets, the URL codec, the figures and the tests read.
+
+Each row also carries the rule's look: one colour and marker per optimizer, the same on every page and in every
+export, from Okabe & Ito's (2008) colour-blind-safe palette extended with Paul Tol's muted colours. Yellow is left
+out: it vanishes on the light landscape.
 
 Names and defaults of the hyperparameters are optax's (``inspect.signature(optax.adam)`` and friends); where optax
 has no default (``learning_rate``; ``momentum``, which is ``None`` there) the default is chosen for an instructive
@@ -41,6 +45,8 @@ _OPTIMIZERS = (
         init=rules.gd_init,
         update=rules.gd_update,
         hypers=(_lr(0.01),),
+        color="#0072B2",  # Okabe & Ito blue
+        symbol="circle",
     ),
     Optimizer(
         key="sgd",
@@ -59,6 +65,8 @@ _OPTIMIZERS = (
             Hyper("eta", r"\sigma_0^2", 10.0, 1e-4, 1e3, log=True, help="Variance of the noise at the first step."),
             Hyper("gamma", r"\gamma", 0.55, 0.0, 2.0, help="How fast the noise variance anneals: 0 keeps it constant."),
         ),
+        color="#009E73",  # Okabe & Ito bluish green
+        symbol="square",
         stochastic=True,
     ),
     Optimizer(
@@ -73,6 +81,9 @@ m_t &= \nabla f(\theta_t) + \beta\, m_{t-1} \\
         init=rules.momentum_init,
         update=rules.momentum_update,
         hypers=(_lr(0.002), _MOMENTUM),
+        color="#D55E00",  # Okabe & Ito vermillion
+        symbol="diamond",
+        momentum_hyper="momentum",
     ),
     Optimizer(
         key="nesterov",
@@ -85,6 +96,9 @@ m_t &= \nabla f(\theta_t) + \beta\, m_{t-1} \\
         init=rules.momentum_init,
         update=rules.nesterov_update,
         hypers=(_lr(0.002), _MOMENTUM),
+        color="#E69F00",  # Okabe & Ito orange
+        symbol="triangle-up",
+        momentum_hyper="momentum",
     ),
     Optimizer(
         key="adagrad",
@@ -102,6 +116,8 @@ G_t &= G_0 + \textstyle\sum_{s \le t} g_s^2 \\
             Hyper("initial_accumulator_value", "G_0", 0.1, 0.0, 1.0, help="Starting sum of squares.", slider=False),
             Hyper("eps", r"\epsilon", 1e-7, 0.0, 1e-2, help="Added inside the root for stability.", slider=False),
         ),
+        color="#56B4E9",  # Okabe & Ito sky blue
+        symbol="triangle-down",
     ),
     Optimizer(
         key="rmsprop",
@@ -118,6 +134,8 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
             Hyper("decay", r"\rho", 0.9, 0.0, 0.999, help="Decay of the running mean of squared gradients."),
             Hyper("eps", r"\epsilon", 1e-8, 0.0, 1e-2, help="Added inside the root for stability.", slider=False),
         ),
+        color="#CC79A7",  # Okabe & Ito reddish purple
+        symbol="pentagon",
     ),
     Optimizer(
         key="adam",
@@ -128,6 +146,9 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
         init=rules.adam_init,
         update=rules.adam_update,
         hypers=(_lr(0.05), _B1, _B2, *_ADAM_EPS),
+        color="#000000",  # Okabe & Ito black
+        symbol="hexagon",
+        momentum_hyper="b1",
     ),
     Optimizer(
         key="adamw",
@@ -144,6 +165,9 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
             *_ADAM_EPS,
             Hyper("weight_decay", r"\lambda", 1e-4, 1e-5, 1.0, log=True, help="Pull of each step towards the origin."),
         ),
+        color="#882255",  # Paul Tol's wine
+        symbol="star-square",
+        momentum_hyper="b1",
     ),
     Optimizer(
         key="newton",
@@ -157,6 +181,8 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
             _lr(1.0, lo=1e-2, hi=1.0),
             Hyper("damping", r"\lambda", 1e-3, 1e-4, 1e2, log=True, help="Added to the Hessian's diagonal."),
         ),
+        color="#999933",  # Paul Tol's olive
+        symbol="cross",
         needs_hessian=True,
     ),
 )

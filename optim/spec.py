@@ -30,6 +30,10 @@ class Optimizer:
     `hyper` is a dict of scalar arrays keyed by Hyper.name. A rule with `needs_hessian` also receives
     `hessian=` (the Hessian of the loss with respect to the raveled parameters, shape (P, P)); a rule with
     `stochastic` also receives `key=` (a PRNG key, fresh every step).
+
+    The row is all there is to know about a rule: every page, figure, link and test reads it, so a new optimizer is
+    one rule in optim/rules.py and one row here. Its look (``color``, ``symbol``) is plain strings that the figure
+    code hands to the jax-free plotting layer with each path.
     """
 
     key: str
@@ -39,8 +43,20 @@ class Optimizer:
     init: Callable[[Any], Any]
     update: Callable[..., tuple[Any, Any]]
     hypers: tuple[Hyper, ...]
+    color: str  # "#RRGGBB": its paths, markers and dots on every page and in every export
+    symbol: str  # Plotly marker symbol of its racer's head and its loss curve's end
     needs_hessian: bool = False
     stochastic: bool = False
+    momentum_hyper: str | None = None  # its momentum-like hyperparameter (swept by the phase diagram), if any
+
+    def __post_init__(self):
+        if self.momentum_hyper is not None:
+            self.hyper(self.momentum_hyper)  # raises if the rule has no such hyperparameter
+
+    @property
+    def scales_to_networks(self) -> bool:
+        """Cheap enough for a network's P parameters: a rule needing the P×P Hessian is not (Newton)."""
+        return not self.needs_hessian
 
     def defaults(self) -> dict[str, float]:
         return {h.name: h.default for h in self.hypers}

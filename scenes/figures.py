@@ -19,10 +19,11 @@ def markers(result: Result) -> tuple[Marker, ...]:
 
 
 def paths(result: Result) -> tuple[Path, ...]:
-    """One Path per racer; a second racer of the same optimizer keeps its colour and gets a dashed line."""
+    """One Path per racer in its optimizer's colour and marker; a second racer of the same optimizer keeps its colour
+    and gets a dashed line."""
     ds = dashes([r.spec.optimizer for r in result.runs])
     return tuple(
-        Path(r.spec.optimizer, r.label, r.xy, r.loss, r.diverged_at, r.lr, d)
+        Path(r.spec.spec.color, r.spec.spec.symbol, r.label, r.xy, r.loss, r.diverged_at, r.lr, d)
         for r, d in zip(result.runs, ds, strict=True)
     )
 

@@ -28,7 +28,7 @@ def sweep(sw: Sweep, theme: Theme, *, picked: float | None = None, title: str = 
         sw.surface.f_min,
         marks,
         theme,
-        key=sw.optimizer,
+        color=sw.scene.runs[0].spec.color,
         steps=sw.scene.steps,
         picked=picked,
         theory_steps=sw.theory_steps,
@@ -93,7 +93,9 @@ def phase(ph: Phase, theme: Theme, *, picked: tuple[float, float] | None = None,
 
 def rates(race: MomentumRace, theme: Theme, *, title: str = "") -> go.Figure:
     curves = tuple(
-        RateCurve(row.optimizer, run.label, dist, row.theory, f"{RATE_TEXT[row.optimizer]} = {num(row.theory, 4)}")
+        RateCurve(
+            run.spec.spec.color, run.label, dist, row.theory, f"{RATE_TEXT[row.optimizer]} = {num(row.theory, 4)}"
+        )
         for row, run, dist in zip(race.rows, race.result.runs, race.distances, strict=True)
     )
     return rates_figure(curves, theme, title=title)

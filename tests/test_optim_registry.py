@@ -87,6 +87,30 @@ def test_newton_and_the_flags():
     assert newton.defaults() == {"learning_rate": 1.0, "damping": 1e-3}
     assert [k for k, o in OPTIMIZERS.items() if o.needs_hessian] == ["newton"]
     assert [k for k, o in OPTIMIZERS.items() if o.stochastic] == ["sgd"]
+    assert [k for k, o in OPTIMIZERS.items() if not o.scales_to_networks] == ["newton"]  # P×P Hessians
+
+
+def test_each_rule_has_its_own_colour_and_marker():
+    colors = [o.color for o in OPTIMIZERS.values()]
+    assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in colors), colors
+    assert len(set(colors)) == len(colors)
+    assert len({o.symbol for o in OPTIMIZERS.values()}) == len(OPTIMIZERS)
+
+
+def test_the_momentum_like_hyperparameter_is_a_slider_in_0_1():
+    assert {k: o.momentum_hyper for k, o in OPTIMIZERS.items() if k in ("momentum", "nesterov", "adam", "adamw")} == {
+        "momentum": "momentum",
+        "nesterov": "momentum",
+        "adam": "b1",
+        "adamw": "b1",
+    }
+    assert OPTIMIZERS["gd"].momentum_hyper is None and OPTIMIZERS["newton"].momentum_hyper is None
+    for o in OPTIMIZERS.values():
+        if o.momentum_hyper is not None:
+            h = o.hyper(o.momentum_hyper)
+            assert h.slider and h.lo == 0 and h.hi < 1, o.key
+    with pytest.raises(KeyError, match="no hyperparameter 'b1'"):
+        Optimizer(**{**OPTIMIZERS["momentum"].__dict__, "momentum_hyper": "b1"})
 
 
 @pytest.mark.parametrize("key", KEYS)
