@@ -16,18 +16,81 @@ from optim.spec import Hyper, Optimizer
 
 
 def _lr(default: float, lo: float = 1e-4, hi: float = 1.0) -> Hyper:
-    return Hyper("learning_rate", r"\eta", default, lo, hi, log=True, help="Step size: how far each update moves.")
+    return Hyper(
+        "learning_rate",
+        r"\eta",
+        default,
+        lo,
+        hi,
+        log=True,
+        help="Step size: how far each update moves.",
+        title="learning rate",
+    )
 
 
 _MOMENTUM = Hyper(
-    "momentum", r"\beta", 0.9, 0.0, 0.999, help="Fraction of the previous velocity kept each step (0: plain GD)."
+    "momentum",
+    r"\beta",
+    0.9,
+    0.0,
+    0.999,
+    help="Fraction of the previous velocity kept each step (0: plain GD).",
+    title="momentum",
 )
-_B1 = Hyper("b1", r"\beta_1", 0.9, 0.0, 0.999, help="Decay of the running mean of gradients (momentum).")
-_B2 = Hyper("b2", r"\beta_2", 0.999, 0.0, 0.9999, help="Decay of the running mean of squared gradients.")
+_B1 = Hyper(
+    "b1",
+    r"\beta_1",
+    0.9,
+    0.0,
+    0.999,
+    help="Decay of the running mean of gradients (momentum).",
+    title="first-moment decay",
+)
+_B2 = Hyper(
+    "b2",
+    r"\beta_2",
+    0.999,
+    0.0,
+    0.9999,
+    help="Decay of the running mean of squared gradients.",
+    title="second-moment decay",
+)
 _ADAM_EPS = (
-    Hyper("eps", r"\epsilon", 1e-8, 0.0, 1e-2, help="Added to the denominator for stability.", slider=False),
-    Hyper("eps_root", r"\epsilon_{root}", 0.0, 0.0, 1e-2, help="Added inside the square root.", slider=False),
+    Hyper(
+        "eps",
+        r"\epsilon",
+        1e-8,
+        0.0,
+        1e-2,
+        help="Added to the denominator for stability.",
+        slider=False,
+        title="stability constant",
+    ),
+    Hyper(
+        "eps_root",
+        r"\epsilon_{root}",
+        0.0,
+        0.0,
+        1e-2,
+        help="Added inside the square root.",
+        slider=False,
+        title="stability constant in the root",
+    ),
 )
+
+
+def _weight_decay(default: float) -> Hyper:
+    return Hyper(
+        "weight_decay",
+        r"\lambda",
+        default,
+        1e-5,
+        1.0,
+        log=True,
+        help="Pull of each step towards the origin.",
+        title="weight decay",
+    )
+
 
 _ADAM_LATEX = r"""\begin{aligned}
 m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
@@ -62,8 +125,25 @@ _OPTIMIZERS = (
         hypers=(
             _lr(0.01),
             # optax's default eta is 0.01: invisible on these surfaces (SGD would draw GD's path), so 10 here
-            Hyper("eta", r"\sigma_0^2", 10.0, 1e-4, 1e3, log=True, help="Variance of the noise at the first step."),
-            Hyper("gamma", r"\gamma", 0.55, 0.0, 2.0, help="How fast the noise variance anneals: 0 keeps it constant."),
+            Hyper(
+                "eta",
+                r"\sigma_0^2",
+                10.0,
+                1e-4,
+                1e3,
+                log=True,
+                help="Variance of the noise at the first step.",
+                title="noise variance",
+            ),
+            Hyper(
+                "gamma",
+                r"\gamma",
+                0.55,
+                0.0,
+                2.0,
+                help="How fast the noise variance anneals: 0 keeps it constant.",
+                title="noise annealing",
+            ),
         ),
         color="#009E73",  # Okabe & Ito bluish green
         symbol="square",
@@ -113,8 +193,26 @@ G_t &= G_0 + \textstyle\sum_{s \le t} g_s^2 \\
         update=rules.adagrad_update,
         hypers=(
             _lr(0.5, hi=2.0),
-            Hyper("initial_accumulator_value", "G_0", 0.1, 0.0, 1.0, help="Starting sum of squares.", slider=False),
-            Hyper("eps", r"\epsilon", 1e-7, 0.0, 1e-2, help="Added inside the root for stability.", slider=False),
+            Hyper(
+                "initial_accumulator_value",
+                "G_0",
+                0.1,
+                0.0,
+                1.0,
+                help="Starting sum of squares.",
+                slider=False,
+                title="initial sum of squares",
+            ),
+            Hyper(
+                "eps",
+                r"\epsilon",
+                1e-7,
+                0.0,
+                1e-2,
+                help="Added inside the root for stability.",
+                slider=False,
+                title="stability constant",
+            ),
         ),
         color="#56B4E9",  # Okabe & Ito sky blue
         symbol="triangle-down",
@@ -131,8 +229,19 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
         update=rules.rmsprop_update,
         hypers=(
             _lr(0.01),
-            Hyper("decay", r"\rho", 0.9, 0.0, 0.999, help="Decay of the running mean of squared gradients."),
-            Hyper("eps", r"\epsilon", 1e-8, 0.0, 1e-2, help="Added inside the root for stability.", slider=False),
+            Hyper(
+                "decay", r"\rho", 0.9, 0.0, 0.999, help="Decay of the running mean of squared gradients.", title="decay"
+            ),
+            Hyper(
+                "eps",
+                r"\epsilon",
+                1e-8,
+                0.0,
+                1e-2,
+                help="Added inside the root for stability.",
+                slider=False,
+                title="stability constant",
+            ),
         ),
         color="#CC79A7",  # Okabe & Ito reddish purple
         symbol="pentagon",
@@ -163,7 +272,7 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
             _B1,
             _B2,
             *_ADAM_EPS,
-            Hyper("weight_decay", r"\lambda", 1e-4, 1e-5, 1.0, log=True, help="Pull of each step towards the origin."),
+            _weight_decay(1e-4),
         ),
         color="#882255",  # Paul Tol's wine
         symbol="star-square",
@@ -179,7 +288,16 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
         update=rules.newton_update,
         hypers=(
             _lr(1.0, lo=1e-2, hi=1.0),
-            Hyper("damping", r"\lambda", 1e-3, 1e-4, 1e2, log=True, help="Added to the Hessian's diagonal."),
+            Hyper(
+                "damping",
+                r"\lambda",
+                1e-3,
+                1e-4,
+                1e2,
+                log=True,
+                help="Added to the Hessian's diagonal.",
+                title="damping",
+            ),
         ),
         color="#999933",  # Paul Tol's olive
         symbol="cross",

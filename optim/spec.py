@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -11,7 +11,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Hyper:
-    """One hyperparameter: optax's name and default, and the range its slider covers."""
+    """One hyperparameter: optax's name and default, what it is called, and the range its slider covers."""
 
     name: str  # optax's argument name: learning_rate, momentum, b1, b2, eps, decay, ...
     label: str  # LaTeX symbol: \eta, \beta, \beta_1, ...
@@ -21,6 +21,9 @@ class Hyper:
     log: bool = False  # slider on a log scale (learning rates, noise scales)
     help: str = ""  # one sentence for the slider's tooltip
     slider: bool = True  # False: kept at its default, not offered as a slider (eps)
+    # the words beside the symbol ("first-moment decay"): the rule's own, as one optax name (b1) means different
+    # things to different rules (Adam's first-moment decay, Lion's weight of the momentum)
+    title: str = field(kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from scenes import figures
 from scenes.compute import Result
 from scenes.lab import RATE_TEXT, MomentumRace, Phase, Sweep
-from scenes.text import num
+from scenes.text import SHORT, num
 from viz import Theme, contour_figure
 from viz.phase import phase_figure
 from viz.rates import RateCurve, rates_figure
@@ -73,7 +73,8 @@ def phase(ph: Phase, theme: Theme, *, picked: tuple[float, float] | None = None,
             f"optimal η* = {num(ph.optimum['learning_rate'])}, β* = {num(ph.optimum['momentum'])}",
         )
     boundary_text = {"momentum": "stable iff η < 2(1+β)/L", "nesterov": "stable iff η < (2+2β)/((1+2β)L)"}
-    label = "momentum β" if ph.beta_name == "momentum" else "first-moment decay β₁"
+    beta = ph.scene.runs[0].spec.hyper(ph.beta_name)
+    label = f"{beta.title} {SHORT.get(beta.name, beta.name)}"  # "momentum β", "first-moment decay β₁"
     return phase_figure(
         ph.lrs,
         ph.betas,

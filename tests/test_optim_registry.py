@@ -119,6 +119,7 @@ def test_hyper_ranges(key):
     assert opt.hypers[0].name == "learning_rate" and opt.hypers[0].log
     for h in opt.hypers:
         assert isinstance(h, Hyper) and h.label and h.help.endswith(".")
+        assert h.title and h.title == h.title.lower() and not h.title.endswith("."), h  # "first-moment decay"
         assert h.lo <= h.default <= h.hi and h.lo < h.hi, h
         if h.log:
             assert h.lo > 0
