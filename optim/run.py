@@ -37,10 +37,10 @@ import numpy as np
 from jax import lax
 from jax.flatten_util import ravel_pytree
 
-from optim.bound import split
 from optim.registry import OPTIMIZERS
 from optim.schedules import Schedule, multiplier
 from optim.spec import Optimizer, Trajectory
+from surfaces.bound import split
 
 BLOCK = 100  # steps between divergence tests on the fast path
 PYTREE_BOX = 1e6  # a pytree objective's default safe box: |param| <= 1e6 elementwise
@@ -75,7 +75,7 @@ def run(
         gradient drives the updates, with a fresh PRNG key every step (per run, from ``seed``), while ``objective`` is
         what is recorded and tested for divergence. Pass the same function object to reuse the compiled program.
         Either function may be a ``jax.tree_util.Partial(f, *data)``: then its data are traced arguments and new
-        data of the same shapes do not recompile (:mod:`optim.bound`).
+        data of the same shapes do not recompile (:mod:`surfaces.bound`).
     hyper: the rule's hyperparameters by optax's names; missing ones take their defaults. Each is a scalar or a 1-D
         array of one value per run: M values with M starts, or M values sweeping one start.
 
