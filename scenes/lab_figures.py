@@ -48,7 +48,7 @@ def panel(result: Result, theme: Theme, *, title: str = "", height: int = 250) -
     """A small still contour of one run: for side-by-side regimes."""
     land = result.landscape
     fig = contour_figure(
-        land.image,
+        figures.background(result),
         result.surface.domain,
         (land.xs, land.ys, land.z),
         figures.markers(result),
