@@ -15,7 +15,7 @@ from scenes import RunSpec, Scene, compute
 from scenes import learning_rate as lab
 from scenes.compute import Result
 from scenes.learning_rate import RATE_TEXT, MomentumRace, Phase, Sweep
-from scenes.text import num
+from scenes.text import SHORT, num
 from viz import Theme, contour_figure
 from viz.phase import phase_figure
 from viz.rates import RateCurve, rates_figure
@@ -36,7 +36,7 @@ def sweep(sw: Sweep, theme: Theme, *, picked: float | None = None, title: str = 
         sw.surface.f_min,
         marks,
         theme,
-        key=sw.optimizer,
+        color=sw.scene.runs[0].spec.color,
         steps=sw.scene.steps,
         picked=picked,
         theory_steps=sw.theory_steps,
@@ -56,7 +56,7 @@ def panel(result: Result, theme: Theme, *, title: str = "", height: int = 250) -
     """A small still contour of one run: for side-by-side regimes."""
     land = result.landscape
     f = contour_figure(
-        land.image,
+        fig.background(result),
         result.surface.domain,
         (land.xs, land.ys, land.z),
         fig.markers(result),
@@ -81,7 +81,8 @@ def phase(ph: Phase, theme: Theme, *, picked: tuple[float, float] | None = None,
             f"optimal η* = {num(ph.optimum['learning_rate'])}, β* = {num(ph.optimum['momentum'])}",
         )
     boundary_text = {"momentum": "stable iff η < 2(1+β)/L", "nesterov": "stable iff η < (2+2β)/((1+2β)L)"}
-    label = "momentum β" if ph.beta_name == "momentum" else "first-moment decay β₁"
+    beta = ph.scene.runs[0].spec.hyper(ph.beta_name)
+    label = f"{beta.title} {SHORT.get(beta.name, beta.name)}"  # "momentum β", "first-moment decay β₁"
     return phase_figure(
         ph.lrs,
         ph.betas,
@@ -101,7 +102,9 @@ def phase(ph: Phase, theme: Theme, *, picked: tuple[float, float] | None = None,
 
 def rates(race: MomentumRace, theme: Theme, *, title: str = "") -> go.Figure:
     curves = tuple(
-        RateCurve(row.optimizer, run.label, dist, row.theory, f"{RATE_TEXT[row.optimizer]} = {num(row.theory, 4)}")
+        RateCurve(
+            run.spec.spec.color, run.label, dist, row.theory, f"{RATE_TEXT[row.optimizer]} = {num(row.theory, 4)}"
+        )
         for row, run, dist in zip(race.rows, race.result.runs, race.distances, strict=True)
     )
     return rates_figure(curves, theme, title=title)

@@ -127,7 +127,7 @@ def rate_curves(study: sd.SaddleStudy) -> tuple[RateCurve, ...]:
         )
         if measured is not None:
             text += f", measured {num(measured, 4)}"
-        curves.append(RateCurve(r.spec.optimizer, r.label, off, theory, text))
+        curves.append(RateCurve(r.spec.spec.color, r.label, off, theory, text))
     return tuple(curves)
 
 

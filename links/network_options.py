@@ -7,6 +7,7 @@ import math
 
 from links.params import Param, choice, integer
 from links.scene import fmt
+from optim import OPTIMIZERS
 from scenes.networks import MAX_RECORDS, NET_STEPS
 
 # -- what the controls offer -----------------------------------------------------------------------------------------
@@ -32,7 +33,7 @@ AUG_TITLES = {
     "mixup": "Mixup (Zhang et al. 2018)",
 }
 STRENGTHS = {"jitter": (0.02, 0.05, 0.1, 0.2), "flip": (0.25, 0.5, 1.0), "mixup": (0.1, 0.2, 0.4, 1.0)}
-NET_OPTIMIZERS = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")  # Newton: P×P Hessians
+NET_OPTIMIZERS = tuple(k for k, o in OPTIMIZERS.items() if o.scales_to_networks)  # not Newton: P×P Hessians
 STEPS = (50, NET_STEPS[1], 50)  # the steps slider: from, to, by
 MAX_LAYERS, MAX_WIDTH = 4, 256
 SHARP_LRS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)  # the Sharpness section's η (gradient descent)

@@ -32,8 +32,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from optim.registry import OPTIMIZERS
+
 GD_FAMILY = ("gd", "sgd")  # no momentum: the threshold is 2/L
-MOMENTUM_HYPER = {"momentum": "momentum", "nesterov": "momentum", "adam": "b1", "adamw": "b1"}
+# key -> the name of the rule's momentum-like hyperparameter, for the rules that have one (the registry's rows say)
+MOMENTUM_HYPER = {k: o.momentum_hyper for k, o in OPTIMIZERS.items() if o.momentum_hyper is not None}
 
 
 @dataclass(frozen=True)

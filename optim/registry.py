@@ -1,4 +1,8 @@
-r"""OPTIMIZERS: key -> Optimizer, the one table the widgets, the URL codec and the tests read.
+r"""OPTIMIZERS: key -> Optimizer, the one table the widgets, the URL codec, the figures and the tests read.
+
+Each row also carries the rule's look: one colour and marker per optimizer, the same on every page and in every
+export, from Okabe & Ito's (2008) colour-blind-safe palette extended with Paul Tol's muted colours. Yellow is left
+out: it vanishes on the light landscape.
 
 Names and defaults of the hyperparameters are optax's (``inspect.signature(optax.adam)`` and friends); where optax
 has no default (``learning_rate``; ``momentum``, which is ``None`` there) the default is chosen for an instructive
@@ -12,18 +16,81 @@ from optim.spec import Hyper, Optimizer
 
 
 def _lr(default: float, lo: float = 1e-4, hi: float = 1.0) -> Hyper:
-    return Hyper("learning_rate", r"\eta", default, lo, hi, log=True, help="Step size: how far each update moves.")
+    return Hyper(
+        "learning_rate",
+        r"\eta",
+        default,
+        lo,
+        hi,
+        log=True,
+        help="Step size: how far each update moves.",
+        title="learning rate",
+    )
 
 
 _MOMENTUM = Hyper(
-    "momentum", r"\beta", 0.9, 0.0, 0.999, help="Fraction of the previous velocity kept each step (0: plain GD)."
+    "momentum",
+    r"\beta",
+    0.9,
+    0.0,
+    0.999,
+    help="Fraction of the previous velocity kept each step (0: plain GD).",
+    title="momentum",
 )
-_B1 = Hyper("b1", r"\beta_1", 0.9, 0.0, 0.999, help="Decay of the running mean of gradients (momentum).")
-_B2 = Hyper("b2", r"\beta_2", 0.999, 0.0, 0.9999, help="Decay of the running mean of squared gradients.")
+_B1 = Hyper(
+    "b1",
+    r"\beta_1",
+    0.9,
+    0.0,
+    0.999,
+    help="Decay of the running mean of gradients (momentum).",
+    title="first-moment decay",
+)
+_B2 = Hyper(
+    "b2",
+    r"\beta_2",
+    0.999,
+    0.0,
+    0.9999,
+    help="Decay of the running mean of squared gradients.",
+    title="second-moment decay",
+)
 _ADAM_EPS = (
-    Hyper("eps", r"\epsilon", 1e-8, 0.0, 1e-2, help="Added to the denominator for stability.", slider=False),
-    Hyper("eps_root", r"\epsilon_{root}", 0.0, 0.0, 1e-2, help="Added inside the square root.", slider=False),
+    Hyper(
+        "eps",
+        r"\epsilon",
+        1e-8,
+        0.0,
+        1e-2,
+        help="Added to the denominator for stability.",
+        slider=False,
+        title="stability constant",
+    ),
+    Hyper(
+        "eps_root",
+        r"\epsilon_{root}",
+        0.0,
+        0.0,
+        1e-2,
+        help="Added inside the square root.",
+        slider=False,
+        title="stability constant in the root",
+    ),
 )
+
+
+def _weight_decay(default: float) -> Hyper:
+    return Hyper(
+        "weight_decay",
+        r"\lambda",
+        default,
+        1e-5,
+        1.0,
+        log=True,
+        help="Pull of each step towards the origin.",
+        title="weight decay",
+    )
+
 
 _ADAM_LATEX = r"""\begin{aligned}
 m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
@@ -41,6 +108,8 @@ _OPTIMIZERS = (
         init=rules.gd_init,
         update=rules.gd_update,
         hypers=(_lr(0.01),),
+        color="#0072B2",  # Okabe & Ito blue
+        symbol="circle",
     ),
     Optimizer(
         key="sgd",
@@ -56,9 +125,28 @@ _OPTIMIZERS = (
         hypers=(
             _lr(0.01),
             # optax's default eta is 0.01: invisible on these surfaces (SGD would draw GD's path), so 10 here
-            Hyper("eta", r"\sigma_0^2", 10.0, 1e-4, 1e3, log=True, help="Variance of the noise at the first step."),
-            Hyper("gamma", r"\gamma", 0.55, 0.0, 2.0, help="How fast the noise variance anneals: 0 keeps it constant."),
+            Hyper(
+                "eta",
+                r"\sigma_0^2",
+                10.0,
+                1e-4,
+                1e3,
+                log=True,
+                help="Variance of the noise at the first step.",
+                title="noise variance",
+            ),
+            Hyper(
+                "gamma",
+                r"\gamma",
+                0.55,
+                0.0,
+                2.0,
+                help="How fast the noise variance anneals: 0 keeps it constant.",
+                title="noise annealing",
+            ),
         ),
+        color="#009E73",  # Okabe & Ito bluish green
+        symbol="square",
         stochastic=True,
     ),
     Optimizer(
@@ -73,6 +161,9 @@ m_t &= \nabla f(\theta_t) + \beta\, m_{t-1} \\
         init=rules.momentum_init,
         update=rules.momentum_update,
         hypers=(_lr(0.002), _MOMENTUM),
+        color="#D55E00",  # Okabe & Ito vermillion
+        symbol="diamond",
+        momentum_hyper="momentum",
     ),
     Optimizer(
         key="nesterov",
@@ -85,6 +176,9 @@ m_t &= \nabla f(\theta_t) + \beta\, m_{t-1} \\
         init=rules.momentum_init,
         update=rules.nesterov_update,
         hypers=(_lr(0.002), _MOMENTUM),
+        color="#E69F00",  # Okabe & Ito orange
+        symbol="triangle-up",
+        momentum_hyper="momentum",
     ),
     Optimizer(
         key="adagrad",
@@ -99,9 +193,29 @@ G_t &= G_0 + \textstyle\sum_{s \le t} g_s^2 \\
         update=rules.adagrad_update,
         hypers=(
             _lr(0.5, hi=2.0),
-            Hyper("initial_accumulator_value", "G_0", 0.1, 0.0, 1.0, help="Starting sum of squares.", slider=False),
-            Hyper("eps", r"\epsilon", 1e-7, 0.0, 1e-2, help="Added inside the root for stability.", slider=False),
+            Hyper(
+                "initial_accumulator_value",
+                "G_0",
+                0.1,
+                0.0,
+                1.0,
+                help="Starting sum of squares.",
+                slider=False,
+                title="initial sum of squares",
+            ),
+            Hyper(
+                "eps",
+                r"\epsilon",
+                1e-7,
+                0.0,
+                1e-2,
+                help="Added inside the root for stability.",
+                slider=False,
+                title="stability constant",
+            ),
         ),
+        color="#56B4E9",  # Okabe & Ito sky blue
+        symbol="triangle-down",
     ),
     Optimizer(
         key="rmsprop",
@@ -115,9 +229,22 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
         update=rules.rmsprop_update,
         hypers=(
             _lr(0.01),
-            Hyper("decay", r"\rho", 0.9, 0.0, 0.999, help="Decay of the running mean of squared gradients."),
-            Hyper("eps", r"\epsilon", 1e-8, 0.0, 1e-2, help="Added inside the root for stability.", slider=False),
+            Hyper(
+                "decay", r"\rho", 0.9, 0.0, 0.999, help="Decay of the running mean of squared gradients.", title="decay"
+            ),
+            Hyper(
+                "eps",
+                r"\epsilon",
+                1e-8,
+                0.0,
+                1e-2,
+                help="Added inside the root for stability.",
+                slider=False,
+                title="stability constant",
+            ),
         ),
+        color="#CC79A7",  # Okabe & Ito reddish purple
+        symbol="pentagon",
     ),
     Optimizer(
         key="adam",
@@ -128,6 +255,9 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
         init=rules.adam_init,
         update=rules.adam_update,
         hypers=(_lr(0.05), _B1, _B2, *_ADAM_EPS),
+        color="#000000",  # Okabe & Ito black
+        symbol="hexagon",
+        momentum_hyper="b1",
     ),
     Optimizer(
         key="adamw",
@@ -142,8 +272,54 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
             _B1,
             _B2,
             *_ADAM_EPS,
-            Hyper("weight_decay", r"\lambda", 1e-4, 1e-5, 1.0, log=True, help="Pull of each step towards the origin."),
+            _weight_decay(1e-4),
         ),
+        color="#882255",  # Paul Tol's wine
+        symbol="star-square",
+        momentum_hyper="b1",
+    ),
+    Optimizer(
+        key="lion",
+        title="Lion",
+        latex=r"""\begin{aligned}
+c_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
+\theta_{t+1} &= \theta_t - \eta\, \left(\operatorname{sign}(c_t) + \lambda\, \theta_t\right) \\
+m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t
+\end{aligned}""",
+        summary="Moves every coordinate by exactly η in the sign of a blend of momentum and gradient: even strides on "
+        "flat and steep ground alike, then a jitter of size η around the minimum.",
+        init=rules.lion_init,
+        update=rules.lion_update,
+        hypers=(
+            # Lion never settles: with optax's b2 = 0.99 its momentum first overshoots in long orbits, then it
+            # jitters round the minimum in steps of η (the loss swinging between ~0 and ~0.02 here). At 0.016 the
+            # orbits are over by step ~200 and the race ends below 1e-2 (as do ~70% of starts within 0.05 of
+            # (-4, 4): where the jitter is at step 300 is luck); smaller steps still orbit at step 300, larger ones
+            # jitter higher.
+            _lr(0.016),
+            Hyper(
+                "b1",
+                r"\beta_1",
+                0.9,
+                0.0,
+                0.999,
+                help="Weight of the momentum against the new gradient inside the sign (0: plain sign descent).",
+                title="momentum weight",
+            ),
+            Hyper(
+                "b2",
+                r"\beta_2",
+                0.99,
+                0.0,
+                0.999,
+                help="Decay of the running mean of gradients that the momentum keeps.",
+                title="momentum decay",
+            ),
+            _weight_decay(1e-3),
+        ),
+        color="#332288",  # Paul Tol's indigo
+        symbol="bowtie",
+        momentum_hyper="b1",
     ),
     Optimizer(
         key="newton",
@@ -155,8 +331,19 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
         update=rules.newton_update,
         hypers=(
             _lr(1.0, lo=1e-2, hi=1.0),
-            Hyper("damping", r"\lambda", 1e-3, 1e-4, 1e2, log=True, help="Added to the Hessian's diagonal."),
+            Hyper(
+                "damping",
+                r"\lambda",
+                1e-3,
+                1e-4,
+                1e2,
+                log=True,
+                help="Added to the Hessian's diagonal.",
+                title="damping",
+            ),
         ),
+        color="#999933",  # Paul Tol's olive
+        symbol="cross",
         needs_hessian=True,
     ),
 )

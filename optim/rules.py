@@ -196,6 +196,32 @@ def adamw_update(grads: Any, state: AdamState, params: Any, hyper: Hyper) -> tup
     return _descend(hyper, direction), state
 
 
+# -- Lion ----------------------------------------------------------------------------------------------------------
+class LionState(NamedTuple):
+    mu: Any  # like params: the momentum m_t, a running mean of gradients with decay beta_2
+
+
+def lion_init(params: Any) -> LionState:
+    return LionState(mu=_zeros(params))
+
+
+def lion_update(grads: Any, state: LionState, params: Any, hyper: Hyper) -> tuple[Any, LionState]:
+    r"""Lion (Chen et al. 2023), as ``optax.lion(learning_rate, b1, b2, weight_decay=λ)``: the sign of a blend of the
+    momentum and the gradient, with decoupled weight decay; the momentum follows the gradient at its own rate,
+
+    .. math::
+        c_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad
+        u_t = -\eta\,\left(\operatorname{sign}(c_t) + \lambda \theta_t\right),\quad
+        m_t = \beta_2 m_{t-1} + (1-\beta_2) g_t
+
+    Every coordinate moves by exactly :math:`\eta` (besides the decay), whatever the gradient's size.
+    """
+    b1, b2, wd = hyper["b1"], hyper["b2"], hyper["weight_decay"]
+    direction = jax.tree.map(lambda g, m, p: jnp.sign((1 - b1) * g + b1 * m) + wd * p, grads, state.mu, params)
+    mu = jax.tree.map(lambda g, m: (1 - b2) * g + b2 * m, grads, state.mu)
+    return _descend(hyper, direction), LionState(mu=mu)
+
+
 # -- damped Newton -------------------------------------------------------------------------------------------------
 def newton_update(grads: Any, state: EmptyState, params: Any, hyper: Hyper, *, hessian: jax.Array) -> tuple[Any, Any]:
     r"""Damped Newton with the exact Hessian on the raveled parameters:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -37,10 +37,10 @@ import numpy as np
 from jax import lax
 from jax.flatten_util import ravel_pytree
 
-from optim.bound import split
 from optim.registry import OPTIMIZERS
 from optim.schedules import Schedule, multiplier
 from optim.spec import Optimizer, Trajectory
+from surfaces.bound import split
 
 BLOCK = 100  # steps between divergence tests on the fast path
 PYTREE_BOX = 1e6  # a pytree objective's default safe box: |param| <= 1e6 elementwise
@@ -75,7 +75,7 @@ def run(
         gradient drives the updates, with a fresh PRNG key every step (per run, from ``seed``), while ``objective`` is
         what is recorded and tested for divergence. Pass the same function object to reuse the compiled program.
         Either function may be a ``jax.tree_util.Partial(f, *data)``: then its data are traced arguments and new
-        data of the same shapes do not recompile (:mod:`optim.bound`).
+        data of the same shapes do not recompile (:mod:`surfaces.bound`).
     hyper: the rule's hyperparameters by optax's names; missing ones take their defaults. Each is a scalar or a 1-D
         array of one value per run: M values with M starts, or M values sweeping one start.
 
@@ -100,16 +100,7 @@ def run(
     if not all(np.isfinite(a).all() for a in jax.tree.leaves(params)):
         raise ValueError("start must be finite")
 
-    m = jax.tree.leaves(params)[0].shape[0]
-    lengths = {v.shape[0] for v in values.values() if v.ndim == 1}
-    if len(lengths) > 1 or (lengths and not single and lengths != {m} and lengths != {1}):
-        raise ValueError(f"hyperparameter arrays must all have the batch's length {m}, got lengths {sorted(lengths)}")
-    if single and lengths:  # one start swept over M hyperparameter values
-        m, single = lengths.pop(), False
-        params = jax.tree.map(lambda p: np.repeat(p, m, axis=0), params)
-    # a shared value stays a scalar (so what depends on it alone, like Adam's beta^t, is computed once per step, not
-    # once per run); a swept one is (M,). Shapes and dtypes are fixed either way: new values never recompile.
-    hyper_m = {k: np.array(np.broadcast_to(v, (m,))) if v.ndim else v for k, v in values.items()}
+    params, hyper_m, single = _batch(params, values, single)
     lo, hi = (_box_like(b, params) for b in box)
 
     records = _record_steps(int(steps), int(record_every))
@@ -156,6 +147,23 @@ def _hyper_values(opt: Optimizer, given: dict[str, Any]) -> dict[str, np.ndarray
         if v.ndim > 1:
             raise ValueError(f"hyperparameter {k!r} must be a scalar or a 1-D array, got shape {v.shape}")
     return out
+
+
+def _batch(params: Any, values: dict[str, np.ndarray], single: bool) -> tuple[Any, dict[str, np.ndarray], bool]:
+    """(params with the batch's M on the leading axis, the hyperparameters as the program takes them, single?).
+
+    M is the number of starts, or of the values a 1-D hyperparameter sweeps from one start (then the start is
+    repeated and the run is no longer single)."""
+    m = jax.tree.leaves(params)[0].shape[0]
+    lengths = {v.shape[0] for v in values.values() if v.ndim == 1}
+    if len(lengths) > 1 or (lengths and not single and lengths != {m} and lengths != {1}):
+        raise ValueError(f"hyperparameter arrays must all have the batch's length {m}, got lengths {sorted(lengths)}")
+    if single and lengths:  # one start swept over M hyperparameter values
+        m, single = lengths.pop(), False
+        params = jax.tree.map(lambda p: np.repeat(p, m, axis=0), params)
+    # a shared value stays a scalar (so what depends on it alone, like Adam's beta^t, is computed once per step, not
+    # once per run); a swept one is (M,). Shapes and dtypes are fixed either way: new values never recompile.
+    return params, {k: np.array(np.broadcast_to(v, (m,))) if v.ndim else v for k, v in values.items()}, single
 
 
 def _is_surface(objective: Any) -> bool:
@@ -250,6 +258,30 @@ def _trajectory(
     return jax.vmap(one, in_axes=(0, hyper_axes), axis_name=RUNS)(params, hyper)
 
 
+class _Progress(NamedTuple):
+    """What one run carries from a record to the next (the scan's carry). Shapes are one run's: vmap adds the batch."""
+
+    carry: tuple[Any, Any]  # (params, like one run's start; the rule's state, like its init(params))
+    frozen: jax.Array  # () bool: the run went bad and keeps its last good point
+    diverged: jax.Array  # () int32: its first bad step, -1 while there is none
+    kinked: jax.Array  # () bool, one for the batch: a run was bad only for a kink (the fast mode now zeroes them)
+
+
+class _Loop(NamedTuple):
+    """The while loop's state between two records: blocks of steps, each taken fast (no test) or replayed one step at
+    a time. ``t``, ``end``, ``replay_end`` and ``kinked`` are one for the batch (unbatched under vmap: lax control
+    flow stays real), the others one per run."""
+
+    t: jax.Array  # () int32, one for the batch: the next step to take
+    end: jax.Array  # () int32, one for the batch: the record the loop runs to
+    carry: tuple[Any, Any]  # (params, the rule's state), as in _Progress
+    frozen: jax.Array  # () bool, as in _Progress
+    diverged: jax.Array  # () int32, as in _Progress
+    replay_end: jax.Array  # () int32, one for the batch: steps t < replay_end are replayed with a test and a freeze
+    suspects: jax.Array  # () bool: the run was bad at the end of the last fast block
+    kinked: jax.Array  # () bool, one for the batch, as in _Progress
+
+
 def _one_run(
     params,
     hyper,
@@ -263,13 +295,36 @@ def _one_run(
     records: tuple[int, ...],
     train: Callable | None,
 ):
-    """One run, written unbatched; vmap over RUNS makes the batch (only the block test looks across runs)."""
+    """One run, written unbatched; vmap over RUNS makes the batch (only the block test looks across runs).
+
+    A scan over the records; between two records a while loop of :func:`_advance` (blocks of steps, a replay where
+    a run went bad); the record is the params and their loss."""
+    step = _stepper(hyper, seed, lo, hi, schedule, loss, opt, train)
+    ok = functools.partial(_ok, loss=loss, lo=lo, hi=hi)
+    advance = functools.partial(_advance, step=step, ok=ok)
+
+    def segment(c: _Progress, bounds) -> tuple[_Progress, tuple[Any, jax.Array]]:
+        s = _Loop(bounds[0], bounds[1], c.carry, c.frozen, c.diverged, bounds[0], c.frozen, c.kinked)
+        s = lax.while_loop(lambda s: s.t < s.end, advance, s)
+        p = s.carry[0]
+        return _Progress(s.carry, s.frozen, s.diverged, s.kinked), (p, loss(p))
+
+    bad0 = ~ok(params)
+    c = _Progress((params, opt.init(params)), bad0, jnp.where(bad0, 0, -1), jnp.bool_(False))
+    bounds = np.asarray(records, np.int32)
+    c, (xs, values) = lax.scan(segment, c, np.stack([bounds[:-1], bounds[1:]], axis=1))
+    xs = jax.tree.map(lambda x0, x: jnp.concatenate([x0[None], x]), params, xs)
+    return xs, jnp.concatenate([loss(params)[None], values]), c.diverged
+
+
+def _stepper(hyper, seed, lo, hi, schedule, loss: Callable, opt: Optimizer, train: Callable | None) -> Callable:
+    """``step(t, (params, state), fix) -> (params, state)``: update t of one run (vmapped over RUNS)."""
     run_key = jax.random.fold_in(jax.random.key(seed), lax.axis_index(RUNS))
     data_key = jax.random.fold_in(run_key, 0x5EED)  # a train objective's noise (dropout), apart from the rule's
 
     def gradient(p, fix, t):
         """The gradient (of the train objective at step t, if any); where ``fix``, zero where it is not finite (a
-        kink: the loss there is finite, see below)."""
+        kink: the loss there is finite, see :func:`_advance`)."""
         grad = jax.grad(loss)(p) if train is None else jax.grad(train)(p, jax.random.fold_in(data_key, t))
         return jax.tree.map(lambda g: jnp.where(fix & ~jnp.isfinite(g), 0.0, g), grad)
 
@@ -287,63 +342,55 @@ def _one_run(
             h = jax.hessian(lambda q: loss(unravel(q)))(flat)
             extra["hessian"] = jnp.where(fix & ~jnp.isfinite(h), 0.0, h)
         updates, state = opt.update(gradient(p, fix, t), state, p, hyper_t, **extra)
-        return jax.tree.map(move, p, updates, lo, hi), state
+        return jax.tree.map(_move, p, updates, lo, hi), state
 
-    def move(x, u, a, b):
-        """The one place updates are applied; a point outside the safe box becomes NaN, so it stays bad."""
-        y = x + u
-        return jnp.where((y >= a) & (y <= b), y, jnp.nan)
+    return step
 
-    def ok(p):
-        """Finite loss and every parameter inside the safe box (NaN fails the comparisons)."""
-        inside = jax.tree.map(lambda x, a, b: jnp.all((x >= a) & (x <= b)), p, lo, hi)
-        return functools.reduce(jnp.logical_and, jax.tree.leaves(inside), jnp.isfinite(loss(p)))
 
-    def freeze(frozen, old, new):
-        """A frozen run keeps its point. Its optimizer state runs on, unused: selecting it per run would make
-        batch-invariant state (Adam's beta^t) per run, which measured 1.6x slower on the basin benchmark."""
-        return jax.tree.map(lambda x, y: jnp.where(frozen, x, y), old[0], new[0]), new[1]
+def _move(x, u, a, b):
+    """The one place updates are applied; a point outside the safe box [a, b] becomes NaN, so it stays bad."""
+    y = x + u
+    return jnp.where((y >= a) & (y <= b), y, jnp.nan)
 
-    def advance(s):
-        """One block of steps with no test, or while replaying (t < replay_end) one step with a test and a freeze.
 
-        A block that leaves a not-yet-frozen run bad is not taken: the loop stays at its start and replays it step by
-        step. Both modes run the one loop below, so ``step`` is compiled once. The fast mode keeps non-finite
-        gradients (NaN stays NaN, so the block-end test sees it); the replay, which freezes a run as soon as its
-        loss is not finite, zeroes them: there they are kinks. Once a run of the batch was bad only for a kink
-        (``kinked``), the fast mode zeroes them too. Both switches are unbatched scalars: a per-run switch measured
-        2x slower.
-        """
-        t, end, carry, frozen, diverged, replay_end, suspects, kinked = s
-        replaying = t < replay_end
-        n = jnp.where(replaying, 1, jnp.minimum(BLOCK, end - t))
-        new = lax.fori_loop(t, t + n, lambda i, c: step(i, c, replaying | kinked), carry)
-        bad = ~frozen & ~ok(new[0])
-        rewind = ~replaying & any_run(bad)
-        newly = replaying & bad
-        frozen = frozen | newly
-        carry = jax.tree.map(lambda a, b: jnp.where(rewind, a, b), carry, freeze(frozen, carry, new))
-        t_next = jnp.where(rewind, t, t + n)
-        suspects = jnp.where(rewind, bad, suspects)  # bad at the end of the fast block
-        kinked = kinked | (replaying & (t_next == replay_end) & any_run(suspects & ~frozen))
-        diverged = jnp.where(newly, t + 1, diverged)
-        return t_next, end, carry, frozen, diverged, jnp.where(rewind, t + n, replay_end), suspects, kinked
+def _ok(p, *, loss: Callable, lo, hi) -> jax.Array:
+    """Finite loss and every parameter inside the safe box (NaN fails the comparisons)."""
+    inside = jax.tree.map(lambda x, a, b: jnp.all((x >= a) & (x <= b)), p, lo, hi)
+    return functools.reduce(jnp.logical_and, jax.tree.leaves(inside), jnp.isfinite(loss(p)))
 
-    def any_run(flags):
-        """True if any run of the batch has its flag: an unbatched scalar, so lax control flow stays real."""
-        return lax.psum(flags.astype(jnp.int32), RUNS) > 0
 
-    def segment(c, bounds):
-        carry, frozen, diverged, kinked = c
-        s = (bounds[0], bounds[1], carry, frozen, diverged, bounds[0], frozen, kinked)
-        s = lax.while_loop(lambda s: s[0] < s[1], advance, s)
-        c = (*s[2:5], s[7])
-        p = c[0][0]
-        return c, (p, loss(p))
+def _freeze(frozen, old, new):
+    """A frozen run keeps its point. Its optimizer state runs on, unused: selecting it per run would make
+    batch-invariant state (Adam's beta^t) per run, which measured 1.6x slower on the basin benchmark."""
+    return jax.tree.map(lambda x, y: jnp.where(frozen, x, y), old[0], new[0]), new[1]
 
-    bad0 = ~ok(params)
-    c = ((params, opt.init(params)), bad0, jnp.where(bad0, 0, -1), jnp.bool_(False))
-    bounds = np.asarray(records, np.int32)
-    c, (xs, values) = lax.scan(segment, c, np.stack([bounds[:-1], bounds[1:]], axis=1))
-    xs = jax.tree.map(lambda x0, x: jnp.concatenate([x0[None], x]), params, xs)
-    return xs, jnp.concatenate([loss(params)[None], values]), c[2]
+
+def _any_run(flags) -> jax.Array:
+    """True if any run of the batch has its flag: an unbatched scalar, so lax control flow stays real."""
+    return lax.psum(flags.astype(jnp.int32), RUNS) > 0
+
+
+def _advance(s: _Loop, *, step: Callable, ok: Callable) -> _Loop:
+    """One block of steps with no test, or while replaying (t < replay_end) one step with a test and a freeze.
+
+    A block that leaves a not-yet-frozen run bad is not taken: the loop stays at its start and replays it step by
+    step. Both modes run the one loop below, so ``step`` is compiled once. The fast mode keeps non-finite
+    gradients (NaN stays NaN, so the block-end test sees it); the replay, which freezes a run as soon as its
+    loss is not finite, zeroes them: there they are kinks. Once a run of the batch was bad only for a kink
+    (``kinked``), the fast mode zeroes them too. Both switches are unbatched scalars: a per-run switch measured
+    2x slower.
+    """
+    replaying = s.t < s.replay_end
+    n = jnp.where(replaying, 1, jnp.minimum(BLOCK, s.end - s.t))
+    new = lax.fori_loop(s.t, s.t + n, lambda i, c: step(i, c, replaying | s.kinked), s.carry)
+    bad = ~s.frozen & ~ok(new[0])
+    rewind = ~replaying & _any_run(bad)
+    newly = replaying & bad
+    frozen = s.frozen | newly
+    carry = jax.tree.map(lambda a, b: jnp.where(rewind, a, b), s.carry, _freeze(frozen, s.carry, new))
+    t_next = jnp.where(rewind, s.t, s.t + n)
+    suspects = jnp.where(rewind, bad, s.suspects)  # bad at the end of the fast block
+    kinked = s.kinked | (replaying & (t_next == s.replay_end) & _any_run(suspects & ~frozen))
+    diverged = jnp.where(newly, s.t + 1, s.diverged)
+    replay_end = jnp.where(rewind, s.t + n, s.replay_end)
+    return _Loop(t_next, s.end, carry, frozen, diverged, replay_end, suspects, kinked)

@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.flatten_util import ravel_pytree
 
-from optim.bound import split
+from surfaces.bound import split
 
 PyTree = Any
 ITERS = 30  # Lanczos steps: the top eigenvalue of a ~1,000-parameter net converges in far fewer

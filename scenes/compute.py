@@ -1,4 +1,7 @@
-"""compute(scene) -> Result: the landscape, every racer's trajectory and what happened to it, and a caption."""
+"""compute(scene) -> Result: the landscape, every racer's trajectory and what happened to it, and a caption.
+
+Arrays only: what a figure makes of them (the contour picture's PNG among it) is scenes/figures.py's business.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +16,11 @@ from scenes.outcome import Outcome, outcome
 from scenes.scene import RunSpec, Scene
 from scenes.text import hyper_text, point
 from surfaces import Surface
-from viz.raster import png_data_uri, shade
 
 # Runs are computed for the next bucket of steps and cut: a steps slider compiles at most five programs per rule.
 STEP_BUCKETS = (100, 200, 500, 1000, 2000)
 GRID = 200
-IMAGE_GRID = 480  # the contour picture is rendered finer than the grid the 3D view and hover use
+IMAGE_GRID = 480  # the contour picture is drawn from a finer grid than the one the 3D view and hover use
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,6 @@ class Landscape:
     z: np.ndarray  # (ny, nx) float32, f itself
     color: np.ndarray  # (ny, nx) float32, the coloured quantity: lift(z)
     color_label: str
-    image: str  # the banded contour picture, a PNG data URI
     floor: float | None  # log colouring: log10(f - floor + delta); None: f itself
     delta: float
 
@@ -48,9 +49,14 @@ def landscape(surface: Surface, n: int = GRID) -> Landscape:
     if surface.log_color:
         floor, label = (surface.f_min if surface.f_min is not None else 0.0), "log₁₀(f − f*)"
     delta = max(1e-6 * float(z.max() - z.min()), 1e-12)
-    bare = Landscape(xs, ys, z, z, label, "", floor, delta)
-    image = png_data_uri(shade(bare.lift(surface.grid(IMAGE_GRID)[2])))
-    return dataclasses.replace(bare, color=bare.lift(z), image=image)
+    bare = Landscape(xs, ys, z, z, label, floor, delta)
+    return dataclasses.replace(bare, color=bare.lift(z))
+
+
+def image_grid(surface: Surface) -> np.ndarray:
+    """The coloured quantity (the landscape's lift of f) on the finer grid the contour picture is drawn from:
+    (IMAGE_GRID, IMAGE_GRID) float32, rows over y ascending."""
+    return landscape(surface).lift(surface.grid(IMAGE_GRID)[2])
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ Everything here returns NumPy arrays in frozen dataclasses (cacheable, picklable
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import jax
 import jax.numpy as jnp
@@ -257,8 +257,3 @@ def distinct_units(params, layer: int = 0, tol: float = 1e-5) -> int:
     every neuron of a layer identical for ever, so the layer works as one neuron."""
     w = np.concatenate([np.asarray(params[layer]["w"]), np.asarray(params[layer]["b"])[None]], 0).T
     return int(len(np.unique(np.round(w / tol).astype(np.int64), axis=0)))
-
-
-def with_optimizer(scene: NetScene, key: str, **hyper: float) -> NetScene:
-    """The scene trained by another optimizer (its defaults, overridden by ``hyper``)."""
-    return replace(scene, optimizer=RunSpec(key, tuple(sorted({**OPTIMIZERS[key].defaults(), **hyper}.items()))))

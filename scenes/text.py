@@ -18,17 +18,9 @@ SHORT = {
 }
 
 
-# What a slider is called next to its symbol (the registry keeps optax's argument names).
+# What a surface parameter's slider is called next to its symbol (an optimizer's Hyper carries its own title: one
+# optax name means different things to different rules).
 NAMES = {
-    "learning_rate": "learning rate",
-    "momentum": "momentum",
-    "b1": "first-moment decay",
-    "b2": "second-moment decay",
-    "decay": "decay",
-    "eta": "noise variance",
-    "gamma": "noise annealing",
-    "weight_decay": "weight decay",
-    "damping": "damping",
     "kappa": "condition number",
     "theta": "angle (degrees)",
 }

@@ -21,7 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.flatten_util import ravel_pytree
 
-from optim.bound import split
+from surfaces.bound import split
 
 PyTree = Any
 BATCH = 64  # grid points evaluated at once (vmapped): bounds memory at BATCH copies of the parameters and
@@ -105,7 +105,7 @@ def slice_2d(
     One jitted program vmaps ``batch_size`` grid points at a time (``lax.map``), so memory stays bounded. ``loss`` is
     a static argument: pass the same function object (not a fresh lambda) and a new grid, centre or direction of
     the same shapes reuses the compiled program; a ``jax.tree_util.Partial(f, *data)`` is compiled once per f and
-    its data are traced (:mod:`optim.bound`), so new data of the same shapes reuse it too."""
+    its data are traced (:mod:`surfaces.bound`), so new data of the same shapes reuse it too."""
     a, b = np.meshgrid(np.asarray(alphas, np.float32), np.asarray(betas, np.float32))
     c, u, v = _as_float32(center), _as_float32(d1), _as_float32(d2)
     z = _plane_losses(*split(loss), c, u, v, jnp.asarray(a.ravel()), jnp.asarray(b.ravel()), batch_size)

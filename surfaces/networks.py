@@ -293,7 +293,7 @@ def problem(data: Dataset, model: Model, *, loss: str | None = None, l2: float =
 def _functions(model: Model, loss: str) -> tuple[Callable, Callable, Callable, Callable]:
     """The problem's functions with the data (and the penalty weights) as leading arguments, cached on (model, loss)
     alone: bound by ``jax.tree_util.Partial``, new data or weights of the same shapes reuse every compiled program
-    (optim.bound): a noise, seed or λ slider never recompiles."""
+    (surfaces.bound): a noise, seed or λ slider never recompiles."""
     data_loss = LOSSES[loss]
 
     def penalised(value, l2, l1, params):

@@ -192,9 +192,9 @@ def test_divergence_reasons_for_adaptive_rules_and_runaways():
 
 
 def test_the_warm_up_covers_every_section_of_the_lab_at_its_defaults():
-    from lab import warmup
+    from charts import learning_rate as learning_rate_charts
 
-    jobs = list(warmup.likely_lab_work())
+    jobs = list(learning_rate_charts.likely_work())
     assert [fn.__name__ for fn, _ in jobs[:4]] == ["sweep", "regimes", "phase", "momentum_race"]
     assert {arg.runs[0].optimizer for fn, arg in jobs if fn is lab.sweep} == set(lab.OPTIMIZERS)
     for fn, arg in jobs[:4]:
@@ -240,7 +240,7 @@ def test_every_surface_sweeps_and_maps_and_says_why_when_there_is_no_threshold(k
 
 
 def test_the_warm_up_covers_the_minima_page():
-    from lab import warmup
+    from charts import minima as minima_charts
 
-    jobs = list(warmup.likely_minima_work())
+    jobs = list(minima_charts.likely_work())
     assert len(jobs) == 8 and all(callable(fn) for fn, _ in jobs)

@@ -12,7 +12,7 @@ from test_optim_support import HIMMELBLAU
 
 from optim import OPTIMIZERS, Hyper, Optimizer, run
 
-KEYS = ["gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "newton"]
+KEYS = ["gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lion", "newton"]
 TITLES = [
     "Gradient descent",
     "SGD (gradient noise)",
@@ -22,6 +22,7 @@ TITLES = [
     "RMSProp",
     "Adam",
     "AdamW",
+    "Lion",
     "Newton (damped)",
 ]
 OPTAX_FN = {
@@ -33,6 +34,7 @@ OPTAX_FN = {
     "rmsprop": optax.rmsprop,
     "adam": optax.adam,
     "adamw": optax.adamw,
+    "lion": optax.lion,
 }
 NO_OPTAX_DEFAULT = {"learning_rate", "momentum"}  # optax: required, and None (= no momentum) for sgd's momentum
 # Chosen for the classroom, on purpose: at optax's eta=0.01 the noise moves a Himmelblau path by 0.003 (of a span of
@@ -62,6 +64,7 @@ KATEX = {
     "gamma",
     "rho",
     "quad",
+    "operatorname",  # \operatorname{sign}
 }
 
 
@@ -87,6 +90,30 @@ def test_newton_and_the_flags():
     assert newton.defaults() == {"learning_rate": 1.0, "damping": 1e-3}
     assert [k for k, o in OPTIMIZERS.items() if o.needs_hessian] == ["newton"]
     assert [k for k, o in OPTIMIZERS.items() if o.stochastic] == ["sgd"]
+    assert [k for k, o in OPTIMIZERS.items() if not o.scales_to_networks] == ["newton"]  # P×P Hessians
+
+
+def test_each_rule_has_its_own_colour_and_marker():
+    colors = [o.color for o in OPTIMIZERS.values()]
+    assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in colors), colors
+    assert len(set(colors)) == len(colors)
+    assert len({o.symbol for o in OPTIMIZERS.values()}) == len(OPTIMIZERS)
+
+
+def test_the_momentum_like_hyperparameter_is_a_slider_in_0_1():
+    assert {k: o.momentum_hyper for k, o in OPTIMIZERS.items() if k in ("momentum", "nesterov", "adam", "adamw")} == {
+        "momentum": "momentum",
+        "nesterov": "momentum",
+        "adam": "b1",
+        "adamw": "b1",
+    }
+    assert OPTIMIZERS["gd"].momentum_hyper is None and OPTIMIZERS["newton"].momentum_hyper is None
+    for o in OPTIMIZERS.values():
+        if o.momentum_hyper is not None:
+            h = o.hyper(o.momentum_hyper)
+            assert h.slider and h.lo == 0 and h.hi < 1, o.key
+    with pytest.raises(KeyError, match="no hyperparameter 'b1'"):
+        Optimizer(**{**OPTIMIZERS["momentum"].__dict__, "momentum_hyper": "b1"})
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -95,6 +122,7 @@ def test_hyper_ranges(key):
     assert opt.hypers[0].name == "learning_rate" and opt.hypers[0].log
     for h in opt.hypers:
         assert isinstance(h, Hyper) and h.label and h.help.endswith(".")
+        assert h.title and h.title == h.title.lower() and not h.title.endswith("."), h  # "first-moment decay"
         assert h.lo <= h.default <= h.hi and h.lo < h.hi, h
         if h.log:
             assert h.lo > 0
@@ -143,7 +171,7 @@ def test_default_race_on_himmelblau_is_instructive():
         length[key] = float(np.linalg.norm(np.diff(tr.xy, axis=0), axis=1).sum())
     straight = float(np.linalg.norm(np.array([-2.805118, 3.131312]) - [-4.0, 4.0]))
     assert reach["newton"] <= 5 and max(reach.values()) >= 50 * max(reach["newton"], 1) / 5
-    assert len(set(reach.values())) >= 7  # at most two pairs tie (Adam and AdamW differ only by a tiny decay)
+    assert len(set(reach.values())) >= len(KEYS) - 2  # at most two pairs tie (Adam and AdamW differ by a tiny decay)
     assert length["momentum"] > 3 * straight  # the heavy ball orbits...
     assert length["nesterov"] < length["momentum"]  # ...Nesterov brakes earlier
     assert length["newton"] < 1.05 * straight and length["adagrad"] < 1.1 * straight

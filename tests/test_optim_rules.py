@@ -24,6 +24,7 @@ HYPER = {  # non-default values too, so a swapped name or default would show
     "rmsprop": {"learning_rate": 0.003, "decay": 0.8},
     "adam": {"learning_rate": 0.02, "b1": 0.8, "b2": 0.99},
     "adamw": {"learning_rate": 0.02, "weight_decay": 0.05},
+    "lion": {"learning_rate": 0.01, "b1": 0.8, "b2": 0.95, "weight_decay": 0.02},
 }
 
 
@@ -32,6 +33,12 @@ def trajectory(key: str, case: str):
     """One compiled batch per rule and surface, shared by the optax comparison and the first-step checks."""
     s, starts = CASES[case]
     return run(s, key, start=np.array(starts, np.float32), steps=STEPS, **HYPER[key])
+
+
+def test_every_rule_optax_has_is_compared_with_it():
+    """A new registry row cannot skip the comparison below: optax has every rule but Newton."""
+    assert set(OPTAX) == {k for k, o in OPTIMIZERS.items() if not o.needs_hessian}
+    assert set(HYPER) == set(OPTAX)
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -88,6 +88,7 @@ OPTAX = {  # our key -> optax's optimizer from our hyper dict (sgd's noise is te
     "adamw": lambda h: optax.adamw(
         h["learning_rate"], h["b1"], h["b2"], h["eps"], h["eps_root"], weight_decay=h["weight_decay"]
     ),
+    "lion": lambda h: optax.lion(h["learning_rate"], h["b1"], h["b2"], weight_decay=h["weight_decay"]),
 }
 
 

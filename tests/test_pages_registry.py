@@ -22,7 +22,9 @@ def test_each_page_has_its_view_its_link_codec_and_its_charts_under_one_name(nam
     assert dataclasses.is_dataclass(link.State) and link.State.__dataclass_params__.frozen
     state, notices = link.decode({})
     assert notices == [] and link.decode(link.encode(state)) == (state, [])  # the bare address: the defaults
-    assert list(inspect.signature(charts.figures).parameters) == ["state", "theme"]
+    params = list(inspect.signature(charts.figures).parameters.values())
+    assert [p.name for p in params[:2]] == ["state", "theme"]  # figures(state, theme): what the export command calls
+    assert all(p.default is not inspect.Parameter.empty for p in params[2:])  # a page's Work has a direct default
     assert inspect.isgeneratorfunction(charts.likely_work)
 
 

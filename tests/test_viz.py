@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from plotly_frames import decode, shown_data
 
+from optim import OPTIMIZERS
 from viz import THEMES, Marker, Path, contour_figure, loss_figure, surface3d_figure
 from viz.paths import dashes, frame_steps
 from viz.raster import png_data_uri, shade
-from viz.theme import OPTIMIZER_COLORS
 
 THEME = THEMES["normal"]
 DOMAIN = ((-5.0, 5.0), (-5.0, 5.0))
@@ -31,11 +33,20 @@ def gd_path(lr: float, steps: int, start=(-4.0, 4.0)) -> np.ndarray:
     return np.array(out, np.float32)
 
 
-def make_paths(steps=300, keys=("gd", "momentum", "adam")):
+def racer(key: str, label: str, xy, loss, *args, **kwargs) -> Path:
+    """A Path in the colour and marker of the registry's optimizer ``key``, as scenes/figures.py draws a racer."""
+    o = OPTIMIZERS[key]
+    return Path(o.color, o.symbol, label, xy, loss, *args, **kwargs)
+
+
+KEYS = ("gd", "momentum", "adam")
+
+
+def make_paths(steps=300, keys=KEYS):
     out = []
     for i, k in enumerate(keys):
         xy = gd_path(0.002 * (i + 1), steps)
-        out.append(Path(k, f"{k} run", xy, himmelblau(xy[:, 0], xy[:, 1]), None))
+        out.append(racer(k, f"{k} run", xy, himmelblau(xy[:, 0], xy[:, 1]), None))
     return tuple(out)
 
 
@@ -98,10 +109,16 @@ def test_payload_grows_linearly_not_quadratically_in_steps():
 
 def test_colours_and_symbols_follow_the_optimizer(animated):
     paths, fig = animated
-    for p in paths:
+    for p, k in zip(paths, KEYS, strict=True):
         line = next(t for t in fig["data"] if t.get("legendgroup") == p.label and t.get("showlegend"))
-        assert line["line"]["color"] == OPTIMIZER_COLORS[p.key]
-    assert len(set(OPTIMIZER_COLORS.values())) == len(OPTIMIZER_COLORS)
+        assert line["line"]["color"] == OPTIMIZERS[k].color
+    heads = next(t for t in fig["data"] if t.get("name") == "position")["marker"]
+    assert heads["symbol"] == [OPTIMIZERS[k].symbol for k in KEYS]
+    assert heads["color"] == [OPTIMIZERS[k].color for k in KEYS]
+    assert len({o.color for o in OPTIMIZERS.values()}) == len(OPTIMIZERS)
+    assert len({o.symbol for o in OPTIMIZERS.values()}) == len(OPTIMIZERS)
+    for o in OPTIMIZERS.values():  # each a Plotly marker symbol: the validator raises on any other
+        go.scatter.Marker(symbol=o.symbol)
 
 
 def test_equal_aspect_and_domain(animated):
@@ -112,14 +129,14 @@ def test_equal_aspect_and_domain(animated):
 
 def test_diverged_head_is_a_cross():
     xy = np.repeat(np.array([[1.0, 1.0]], np.float32), 51, axis=0)
-    p = Path("gd", "gd", xy, np.ones(51, np.float32), diverged_at=10)
+    p = racer("gd", "gd", xy, np.ones(51, np.float32), diverged_at=10)
     fig = json.loads(contour_figure(background(), DOMAIN, hover(), (), (p,), (1, 1), THEME).to_json())
     assert next(t for t in fig["data"] if t.get("name") == "position")["marker"]["symbol"] == ["x"]
 
 
 def test_loss_axis_is_log_of_the_gap_and_marks_divergence():
     paths = make_paths(100)
-    bad = Path("nesterov", "bad", paths[0].xy, paths[0].loss, diverged_at=40)
+    bad = racer("nesterov", "bad", paths[0].xy, paths[0].loss, diverged_at=40)
     fig = json.loads(loss_figure(paths + (bad,), 0.0, THEME).to_json())
     assert fig["layout"]["yaxis"]["type"] == "log"
     assert any("diverged at step 40" in str(t.get("text")) for t in fig["data"])
@@ -134,14 +151,14 @@ def test_scheduled_runs_get_a_learning_rate_inset_in_their_colour():
     assert "xaxis2" not in json.loads(loss_figure(paths, 0.0, THEME).to_json())["layout"]  # no schedule, no inset
     t = np.arange(100)
     lr = (0.05 * np.minimum(t / 10, 0.5 * (1 + np.cos(np.pi * t / 100)))).astype(np.float32)  # warmup from 0, cosine
-    scheduled = paths[:2] + (Path("adam", "adam run", paths[2].xy, paths[2].loss, None, lr),)
+    scheduled = paths[:2] + (racer("adam", "adam run", paths[2].xy, paths[2].loss, None, lr),)
     fig = json.loads(loss_figure(scheduled, 0.0, THEME).to_json())
     layout = fig["layout"]
     assert layout["yaxis2"]["type"] == "log" and layout["xaxis2"]["anchor"] == "y2"
     (x0, x1), (y0, y1) = layout["xaxis2"]["domain"], layout["yaxis2"]["domain"]
     assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1 and (x1 - x0) * (y1 - y0) < 0.2  # a small corner
     inset = [t for t in fig["data"] if t.get("yaxis") == "y2"]
-    assert len(inset) == 1 and inset[0]["line"]["color"] == OPTIMIZER_COLORS["adam"]
+    assert len(inset) == 1 and inset[0]["line"]["color"] == OPTIMIZERS["adam"].color
     y = decode(inset[0]["y"])
     assert np.isnan(y[0]) and lr[0] == 0  # lr 0 has no place on a log axis: a gap
     np.testing.assert_allclose(y[1:], lr[1:], rtol=1e-7)
@@ -152,7 +169,7 @@ def test_scheduled_runs_get_a_learning_rate_inset_in_their_colour():
     # the loss curves fall from the top left: the inset goes top right, unless a curve fills that corner
     assert y0 > 0.5 and x0 > 0.5
     rising = (10 ** (4 * (np.arange(101) / 100) ** 0.3)).astype(np.float32)  # a slow blow-up: high on the right
-    high = json.loads(loss_figure((Path("gd", "up", paths[0].xy, rising, None, lr),), 0.0, THEME).to_json())["layout"]
+    high = json.loads(loss_figure((racer("gd", "up", paths[0].xy, rising, None, lr),), 0.0, THEME).to_json())["layout"]
     assert high["yaxis2"]["domain"][0] < 0.5
 
 
@@ -191,14 +208,12 @@ def test_crowded_critical_points_keep_the_map_readable():
 
 
 def test_racers_of_one_optimizer_share_its_colour_and_differ_by_dash():
-    base = make_paths(20)[0]
-    twins = tuple(
-        Path(base.key, f"{base.label} #{i}", base.xy, base.loss, dash=d) for i, d in enumerate(dashes([base.key] * 3))
-    )
+    base = make_paths(20)[0]  # gradient descent
+    twins = tuple(replace(base, label=f"{base.label} #{i}", dash=d) for i, d in enumerate(dashes(["gd"] * 3)))
     assert [p.dash for p in twins] == ["solid", "dash", "dot"]
     fig = json.loads(contour_figure(background(), DOMAIN, hover(), MARKERS, twins, (-4, 4), THEME).to_json())
     lines = [t for t in fig["data"] if t.get("mode") == "lines" and t.get("showlegend")]
-    assert {t["line"]["color"] for t in lines} == {OPTIMIZER_COLORS[base.key]}
+    assert {t["line"]["color"] for t in lines} == {OPTIMIZERS["gd"].color}
     assert [t["line"]["dash"] for t in lines] == ["solid", "dash", "dot"]
     loss = json.loads(loss_figure(twins, 0.0, THEME).to_json())
     assert [t["line"]["dash"] for t in loss["data"] if t.get("mode") == "lines"][:3] == ["solid", "dash", "dot"]

@@ -12,7 +12,6 @@ from links import read_section, section_param
 from scenes import Result, Scene, compute
 from scenes.text import point
 from views import address_bar
-from viz import color
 from viz.paths import DASH_ARRAYS, dashes
 
 
@@ -47,7 +46,7 @@ def outcomes(result: Result, *, header: bool = True) -> None:
     keys = [r.spec.optimizer for r in result.runs]
     repeated = len(set(keys)) < len(keys)  # then the racers differ by dash: show each one's line, not a dot
     for r, dash in zip(result.runs, dashes(keys), strict=True):
-        c = color(r.spec.optimizer)
+        c = r.spec.spec.color
         dot = (
             f'<svg width="30" height="10" style="vertical-align:middle"><line x1="1" y1="5" x2="29" y2="5" '
             f'stroke="{c}" stroke-width="3.5" stroke-dasharray="{DASH_ARRAYS[dash]}"/></svg>'

@@ -2,7 +2,7 @@
 
 The page's whole state is a links.networks.State: a link sets the controls on the first run (``decode``), and
 every run writes what the controls hold back to the address bar (``encode``). The figures come from
-scenes/net_figures.py, as the export command's do."""
+charts/networks.py, as the export command's do."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from views.widgets import (
     start_picker,
     surface_picker,
 )
-from viz import THEMES, color
+from viz import THEMES
 
 CHART_CONFIG = chart_config("loss-landscape")
 VIEWS = tp.VIEWS
@@ -86,7 +86,7 @@ def rules(result: Result) -> None:
     for r in result.runs:
         spec = r.spec.spec
         st.markdown(
-            f'<span style="color:{color(spec.key)}">●</span> **{spec.title}** — {spec.summary}', unsafe_allow_html=True
+            f'<span style="color:{spec.color}">●</span> **{spec.title}** — {spec.summary}', unsafe_allow_html=True
         )
         st.latex(spec.latex)
         if r.spec.schedule is not None and r.spec.schedule.kind != "constant":

@@ -30,7 +30,7 @@ def value_slider(label: str, lo: float, hi: float, log: bool, default: float, ke
 
 def param_slider(p, prefix: str) -> float:
     """A slider for a registry parameter (an optimizer's Hyper or a surface's SurfaceParam): symbol, name, range."""
-    name = NAMES.get(p.name, p.name.replace("_", " "))
+    name = getattr(p, "title", "") or NAMES.get(p.name, p.name.replace("_", " "))
     return value_slider(
         f"${p.label}$ {name}",
         p.lo,

@@ -13,8 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.paths import KIND_NAMES, KIND_SHORT, Marker, Path, b64, frame_steps
-from viz.theme import INK, POINT_COLORS, Theme, base_layout, color
-from viz.theme import OPTIMIZER_SYMBOLS as SYMBOLS
+from viz.theme import INK, POINT_COLORS, Theme, base_layout
 
 POINT_SYMBOLS = {"global": "star", "local": "circle", "saddle": "x-thin", "maximum": "triangle-up"}
 MAX_LABELLED = 10  # more critical points than this are marked without text labels
@@ -92,8 +91,8 @@ def _heads(paths: tuple[Path, ...], step: int, theme: Theme) -> dict:
         x=[float(p.xy[step, 0]) for p in paths],
         y=[float(p.xy[step, 1]) for p in paths],
         marker=dict(
-            symbol=["x" if g else SYMBOLS.get(p.key, "circle") for p, g in zip(paths, gone, strict=True)],
-            color=[color(p.key) for p in paths],
+            symbol=["x" if g else p.symbol for p, g in zip(paths, gone, strict=True)],
+            color=[p.color for p in paths],
             size=theme.marker_size + 3,
             line=dict(width=2, color="white"),
         ),
@@ -156,7 +155,7 @@ def contour_figure(
                     name=p.label,
                     legendgroup=p.label,
                     showlegend=k == 0,
-                    line=dict(color=color(p.key), width=theme.line_width, dash=p.dash),
+                    line=dict(color=p.color, width=theme.line_width, dash=p.dash),
                     hoverinfo="skip",
                 )
             )

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.paths import Path
-from viz.theme import OPTIMIZER_SYMBOLS, Theme, base_layout, color
+from viz.theme import Theme, base_layout
 
 
 def loss_gap(loss: np.ndarray, f_min: float) -> np.ndarray:
@@ -39,7 +39,7 @@ def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, t
                 legendgroup=p.label,
                 x=np.arange(end, dtype=np.int32),
                 y=y,
-                line=dict(color=color(p.key), width=theme.line_width, dash=p.dash),
+                line=dict(color=p.color, width=theme.line_width, dash=p.dash),
                 hovertemplate=f"{p.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
             )
         )
@@ -54,9 +54,9 @@ def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, t
                     legendgroup=p.label,
                     text=[f"diverged at step {p.diverged_at}"],
                     textposition="top right",
-                    marker=dict(symbol="x", size=theme.marker_size + 4, color=color(p.key)),
+                    marker=dict(symbol="x", size=theme.marker_size + 4, color=p.color),
                     hoverinfo="text",
-                    textfont=dict(color=color(p.key), size=theme.font_size - 1),
+                    textfont=dict(color=p.color, size=theme.font_size - 1),
                 )
             )
         else:
@@ -68,9 +68,7 @@ def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, t
                     y=[float(y[-1])],
                     showlegend=False,
                     legendgroup=p.label,
-                    marker=dict(
-                        symbol=OPTIMIZER_SYMBOLS.get(p.key, "circle"), size=theme.marker_size, color=color(p.key)
-                    ),
+                    marker=dict(symbol=p.symbol, size=theme.marker_size, color=p.color),
                     hoverinfo="skip",
                 )
             )
@@ -139,7 +137,7 @@ def _lr_traces(paths: tuple[Path, ...]) -> list[dict]:
                 yaxis="y2",
                 showlegend=False,
                 legendgroup=p.label,
-                line=dict(color=color(p.key), width=2),
+                line=dict(color=p.color, width=2),
                 hovertemplate=f"{p.label}<br>update %{{x}}<br>lr %{{y:.3g}}<extra></extra>",
             )
         )

@@ -10,9 +10,10 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Path:
-    """One optimizer's run: colour and marker come from its key."""
+    """One optimizer's run, in its optimizer's colour and marker (the registry row's, given by the caller)."""
 
-    key: str  # optimizer key ("adam"): colour and marker symbol
+    color: str  # "#0072B2": the line, the racer's head and the end of its loss curve
+    symbol: str  # Plotly marker symbol ("circle") of the head and the loss curve's end
     label: str  # legend text: "Adam (lr 0.05)"
     xy: np.ndarray  # (steps + 1, 2)
     loss: np.ndarray  # (steps + 1,)

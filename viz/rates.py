@@ -8,15 +8,15 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.theme import Theme, base_layout, color
+from viz.theme import Theme, base_layout
 
 FLOOR = 1e-30  # float32 reaches about this far below the start before it underflows
 
 
 @dataclass(frozen=True)
 class RateCurve:
-    key: str  # optimizer key: colour
-    label: str  # "Heavy ball (η 0.33, β 0.27)"
+    color: str  # its optimizer's colour ("#D55E00")
+    label: str  # "Heavy ball (η 0.33, β 0.27)": the legend, and the group of the curve and its theory line
     distance: np.ndarray  # (steps + 1,) |θ_t − θ*|
     rate: float | None  # the theory's rate r (None: no theory line)
     rate_text: str  # "(√κ−1)/(√κ+1) = 0.519"
@@ -41,8 +41,8 @@ def rates_figure(
                 x=t[:end],
                 y=d[:end].astype(np.float32),
                 name=c.label,
-                legendgroup=c.key,
-                line=dict(color=color(c.key), width=theme.line_width),
+                legendgroup=c.label,
+                line=dict(color=c.color, width=theme.line_width),
                 hovertemplate=f"{c.label}<br>step %{{x}}<br>|θ − θ*| %{{y:.3g}}<extra></extra>",
             )
         )
@@ -58,8 +58,8 @@ def rates_figure(
                 x=t[keep],
                 y=theory[keep].astype(np.float32),
                 name=f"theory: {c.rate_text}",
-                legendgroup=c.key,
-                line=dict(color=color(c.key), width=max(1.5, theme.line_width / 2), dash="dash"),
+                legendgroup=c.label,
+                line=dict(color=c.color, width=max(1.5, theme.line_width / 2), dash="dash"),
                 hovertemplate=f"theory d₀·rᵗ, r = {c.rate:.4f}<br>step %{{x}}<br>%{{y:.3g}}<extra></extra>",
             )
         )

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from viz.paths import KIND_NAMES, Marker, Path
 from viz.raster import colorscale
-from viz.theme import INK, POINT_COLORS, Theme, base_layout, color
+from viz.theme import INK, POINT_COLORS, Theme, base_layout
 
 MAX_SIDE = 120  # the surface mesh is thinned to this many samples a side (payload and WebGL speed)
 
@@ -93,8 +93,8 @@ def surface3d_figure(
                 x=xy[:, 0].astype(np.float32),
                 y=xy[:, 1].astype(np.float32),
                 z=z,
-                line=dict(color=color(p.key), width=theme.line_width * 2, dash=p.dash),
-                marker=dict(size=2, color=color(p.key)),
+                line=dict(color=p.color, width=theme.line_width * 2, dash=p.dash),
+                marker=dict(size=2, color=p.color),
             )
         )
     layout = base_layout(theme)

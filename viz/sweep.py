@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.loss import loss_gap
-from viz.theme import INK, Theme, base_layout, color
+from viz.theme import INK, Theme, base_layout
 
 STABLE, OPTIMAL, SCALE = "#B2182B", "#1B7837", "#6b7280"  # threshold colours: diverging red, optimal green, grey
 DIVERGED = "#7a2232"
@@ -47,7 +47,7 @@ def sweep_figure(
     marks: tuple[Mark, ...],
     theme: Theme,
     *,
-    key: str,
+    color: str,
     steps: int,
     picked: float | None = None,
     theory_steps: np.ndarray | None = None,
@@ -55,13 +55,13 @@ def sweep_figure(
     title: str = "",
 ) -> go.Figure:
     """Two panels sharing the log learning-rate axis: the loss after ``steps`` (top; f − f* on a log axis where the
-    surface has a minimum) and the steps to reach a minimum (bottom). Every point can be clicked (its x is the lr)."""
+    surface has a minimum) and the steps to reach a minimum (bottom), in ``color`` (the swept rule's). Every point can
+    be clicked (its x is the lr)."""
     lrs = np.asarray(lrs, np.float64)
     gone = np.asarray(diverged_at) >= 0
     alive = ~gone
     log = f_min is not None
     y = loss_gap(final, f_min) if log else np.asarray(final, np.float32)
-    c = color(key)
     top_y = float(np.nanmax(y[alive])) if alive.any() else 1.0
     ceiling = top_y * 30 if log else top_y + 0.1 * (abs(top_y) + 1)
     data = [
@@ -71,8 +71,8 @@ def sweep_figure(
             x=lrs[alive],
             y=y[alive].astype(np.float32),
             name=f"loss after {steps} steps",
-            line=dict(color=c, width=theme.line_width),
-            marker=dict(size=theme.marker_size // 2, color=c),
+            line=dict(color=color, width=theme.line_width),
+            marker=dict(size=theme.marker_size // 2, color=color),
             customdata=np.asarray(diverged_at)[alive],
             xaxis="x",
             yaxis="y",
@@ -101,7 +101,9 @@ def sweep_figure(
             x=lrs[arrived],
             y=np.asarray(reached)[arrived].astype(np.float32),
             name="steps to reach a minimum",
-            marker=dict(size=theme.marker_size // 2 + 1, color=c, symbol="circle-open", line=dict(width=1.5, color=c)),
+            marker=dict(
+                size=theme.marker_size // 2 + 1, color=color, symbol="circle-open", line=dict(width=1.5, color=color)
+            ),
             xaxis="x",
             yaxis="y2",
             hovertemplate="η %{x:.4g}<br>%{y} steps<extra></extra>",

@@ -1,33 +1,9 @@
-"""How figures look: one colour and marker per optimizer everywhere, the landscape colours, two themes."""
+"""How figures look: the landscape colours, the ink, two themes. An optimizer's colour and marker are its registry
+row's (optim/registry.py), handed to the builders with each path: viz holds no table of optimizers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-# Okabe & Ito (2008) colour-blind-safe palette, extended with Paul Tol's wine and olive; one colour per optimizer,
-# the same on every page and in every export. Yellow is left out: it vanishes on the light landscape.
-OPTIMIZER_COLORS = {
-    "gd": "#0072B2",
-    "sgd": "#009E73",
-    "momentum": "#D55E00",
-    "nesterov": "#E69F00",
-    "adagrad": "#56B4E9",
-    "rmsprop": "#CC79A7",
-    "adam": "#000000",
-    "adamw": "#882255",
-    "newton": "#999933",
-}
-OPTIMIZER_SYMBOLS = {
-    "gd": "circle",
-    "sgd": "square",
-    "momentum": "diamond",
-    "nesterov": "triangle-up",
-    "adagrad": "triangle-down",
-    "rmsprop": "pentagon",
-    "adam": "hexagon",
-    "adamw": "star-square",
-    "newton": "cross",
-}
 
 # The landscape: near-white at the bottom of the valleys, light steel blue at the top, so every path colour reads.
 LANDSCAPE_STOPS = ((0.0, "#ffffff"), (0.35, "#e3eaf3"), (0.7, "#bccbdd"), (1.0, "#8ea4c0"))
@@ -53,10 +29,6 @@ THEMES = {
         "presenter", font_size=20, title_size=26, line_width=4.5, marker_size=17, point_size=18, height=720
     ),
 }
-
-
-def color(optimizer: str) -> str:
-    return OPTIMIZER_COLORS.get(optimizer, INK)
 
 
 def base_layout(theme: Theme) -> dict:
