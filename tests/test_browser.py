@@ -7,7 +7,7 @@ import time
 import pytest
 from browser import ARTIFACTS, CHROMIUM, FLAGS, figure_data, require_chromium, streamlit_server
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # the browser tests on one worker
 
 
 @pytest.fixture(scope="module")

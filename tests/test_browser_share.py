@@ -15,7 +15,7 @@ from scenes import compute, render
 from scenes.library import PRESETS
 from viz import THEMES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # the browser tests on one worker
 
 PRESET = PRESETS["too-large-a-learning-rate"]
 

@@ -16,7 +16,7 @@ from scenes.library import PRESETS
 
 PRESET_DIR = str(Path(__file__).resolve().parent.parent / "scenes" / "presets")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("cli")]  # one worker renders the module's files
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from test_optim_support import CompileCounter
 from scenes import RunSpec, net
 
 SCENE = net.NetScene(widths=(8,), steps=300)
+pytestmark = pytest.mark.xdist_group("net")  # the module's network trained once, on one worker
 
 
 @pytest.fixture(scope="module")
