@@ -16,6 +16,55 @@ from scenes.warmup import use_compilation_cache  # noqa: E402
 # tests load what another process compiled, and a second run of the suite compiles almost nothing.
 use_compilation_cache()
 
+import contextlib  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+class PresetFigures:
+    """Each preset's figures as the export command draws them (scenes.render.figures, normal theme), computed once
+    per test process and handed to every test that checks them: the export command's, the links' and the pages'.
+    The same objects each time (a pickled or copied Figure is not the same figure: plotly validates it again and
+    resolves the template the builders leave by name), so a test reads them and never changes them. Tests that
+    use them share an xdist group ("presets") so that one worker computes them once for the run."""
+
+    def __init__(self):
+        from scenes.render import figures  # the real one: for_the_export_command replaces it while it runs
+
+        self._draw = figures
+        self._figures: dict[str, dict] = {}
+
+    def __call__(self, name: str) -> dict:
+        if name not in self._figures:
+            from scenes.library import PRESETS
+            from viz import THEMES
+
+            self._figures[name] = self._draw(PRESETS[name], THEMES["normal"])
+        return self._figures[name]
+
+    @contextlib.contextmanager
+    def for_the_export_command(self):
+        """scenes.render.figures answering a library preset in the normal theme from here (anything else as
+        before), so the export command renders the very figures the other tests check."""
+        from scenes import render
+        from scenes.library import PRESETS
+        from viz import THEMES
+
+        def figures(preset, theme):
+            if theme is THEMES["normal"] and PRESETS.get(preset.name) == preset:
+                return self(preset.name)
+            return self._draw(preset, theme)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(render, "figures", figures)
+            yield
+
+
+@pytest.fixture(scope="session")
+def preset_figures() -> PresetFigures:
+    """name -> {figure name: go.Figure} of that preset, once per process (see PresetFigures)."""
+    return PresetFigures()
+
 
 def pytest_collection_modifyitems(config, items):
     """--dist loadgroup: a test marked xdist_group("g") runs on the worker of the other tests of group g. xdist 3.8

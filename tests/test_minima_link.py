@@ -247,11 +247,12 @@ def _names(f) -> str:
     return " ".join(t.name or "" for t in f.data)
 
 
+@pytest.mark.xdist_group("presets")  # the session's preset figures (tests/conftest.py), computed once
 @pytest.mark.parametrize("preset", MINIMA, ids=lambda p: p.name)
-def test_a_minima_presets_figures_are_drawn_from_its_state(preset):
+def test_a_minima_presets_figures_are_drawn_from_its_state(preset, preset_figures):
     state, _ = mp.decode(dict(preset.link))
     scene = state.scene
-    figs = mp.figures(state, THEMES["normal"])
+    figs = preset_figures(preset.name)  # the page's figures of that state: mp.figures(state, THEMES["normal"])
     assert figs and all(f.data for f in figs.values())
     if state.section == "Basins":
         assert list(figs) == [f"map-{r.optimizer}" for r in scene.runs] + ["race"]
