@@ -25,8 +25,9 @@ class PresetFigures:
     """Each preset's figures as the export command draws them (scenes.render.figures, normal theme), computed once
     per test process and handed to every test that checks them: the export command's, the links' and the pages'.
     The same objects each time (a pickled or copied Figure is not the same figure: plotly validates it again and
-    resolves the template the builders leave by name), so a test reads them and never changes them. Tests that
-    use them share an xdist group ("presets") so that one worker computes them once for the run."""
+    resolves the template the builders leave by name), so a test reads them and never changes them. The tests that
+    use them share an xdist group ("presets") so that one worker computes them once for the run (the browser test of
+    a shared preset, in the browser group, draws that one preset again: a second)."""
 
     def __init__(self):
         from scenes.render import figures  # the real one: for_the_export_command replaces it while it runs
@@ -64,6 +65,25 @@ class PresetFigures:
 def preset_figures() -> PresetFigures:
     """name -> {figure name: go.Figure} of that preset, once per process (see PresetFigures)."""
     return PresetFigures()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Playwright) for every real-browser test of the process (tests/browser.py)."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def url(browser):  # after the browser: a missing Chromium skips before a server is started
+    """The address of one `streamlit run app.py` for every real-browser test of the process; the tests that use it
+    share the xdist group "browser", so the run starts one server and one Chromium."""
+    from browser import streamlit_server
+
+    with streamlit_server() as u:
+        yield u
 
 
 def pytest_collection_modifyitems(config, items):
