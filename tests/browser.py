@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -89,14 +90,57 @@ def require_chromium() -> None:
         pytest.skip(message)
 
 
+FIGURE_DATA = """i => { const g = document.querySelectorAll('.js-plotly-plot')[i];
+    return g && g.data ? g.data.map(t => ({name: t.name, x: t.x ? Array.from(t.x) : null,
+                                           y: t.y ? Array.from(t.y) : null})) : null; }"""
+
+
 def figure_data(page, index: int = 0):
     """The data of the index-th Plotly chart on the page, as plotly.js holds it."""
-    return page.evaluate(
-        """i => { const g = document.querySelectorAll('.js-plotly-plot')[i];
-                  return g ? g.data.map(t => ({name: t.name, x: t.x ? Array.from(t.x) : null,
-                                               y: t.y ? Array.from(t.y) : null})) : null; }""",
-        index,
-    )
+    return page.evaluate(FIGURE_DATA, index)
+
+
+def wait_for_change(page, before, index: int = 0, timeout: float = 60.0):
+    """The index-th chart's data (figure_data) once it is drawn and differs from `before`."""
+    try:
+        page.wait_for_function(
+            f"([i, before]) => {{ const now = ({FIGURE_DATA})(i);"
+            " return now !== null && JSON.stringify(now) !== JSON.stringify(before); }",
+            arg=[index, before],
+            polling=100,
+            timeout=timeout * 1000,
+        )
+    except PlaywrightTimeout:
+        raise AssertionError("the figure did not change") from None
+    return figure_data(page, index)
+
+
+def chart_widths(page) -> list[float]:
+    return page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].map(g => g.getBoundingClientRect().width)")
+
+
+def resize(page, width: int, height: int, timeout: float = 30.0) -> list[float]:
+    """The same page at another screen size: the viewport changed, then wait (up to `timeout`) until the charts
+    have been laid out again within the new width; the charts' widths."""
+    page.set_viewport_size({"width": width, "height": height})
+    with contextlib.suppress(PlaywrightTimeout):  # the caller asserts on the widths
+        page.wait_for_function(
+            "w => { const g = [...document.querySelectorAll('.js-plotly-plot')];"
+            " return g.length > 0 && g.every(e => e.getBoundingClientRect().width <= w); }",
+            arg=width,
+            polling=100,
+            timeout=timeout * 1000,
+        )
+    settle(page)
+    return chart_widths(page)
+
+
+def click_chart(page, x: float, y: float) -> None:
+    """A person's click on a chart: the pointer moved there, and once plotly.js shows the hover label of the point
+    under it (the point a click selects), the click."""
+    page.mouse.move(x, y)
+    page.wait_for_selector(".js-plotly-plot .hoverlayer .hovertext", state="attached", timeout=10_000)
+    page.mouse.click(x, y)
 
 
 @contextlib.contextmanager

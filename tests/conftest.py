@@ -8,3 +8,101 @@ if str(ROOT) not in sys.path:  # views/ and app.py are not an installed package
 import os  # noqa: E402
 
 os.environ.setdefault("LLL_WARMUP", "0")  # no background compiling competing with the tests
+
+from lab.warmup import use_compilation_cache  # noqa: E402
+
+# JAX's persistent compilation cache in every test process, in the app's own folder (.jax_cache/, gitignored; JAX's
+# cache key holds the folder's path, so one fixed folder): both xdist workers and the Streamlit server of the browser
+# tests load what another process compiled, and a second run of the suite compiles almost nothing.
+use_compilation_cache()
+
+import contextlib  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+class PresetFigures:
+    """Each preset's figures as the export command draws them (lab.render.figures, normal theme), computed once
+    per test process and handed to every test that checks them: the export command's, the links' and the pages'.
+    The same objects each time (a pickled or copied Figure is not the same figure: plotly validates it again and
+    resolves the template the builders leave by name), so a test reads them and never changes them. The tests that
+    use them share an xdist group ("presets") so that one worker computes them once for the run (the browser test of
+    a shared preset, in the browser group, draws that one preset again: a second)."""
+
+    def __init__(self):
+        from lab.render import figures  # the real one: for_the_export_command replaces it while it runs
+
+        self._draw = figures
+        self._figures: dict[str, dict] = {}
+
+    def __call__(self, name: str) -> dict:
+        if name not in self._figures:
+            from lab.pages import PRESETS
+            from viz import THEMES
+
+            self._figures[name] = self._draw(PRESETS[name], THEMES["normal"])
+        return self._figures[name]
+
+    @contextlib.contextmanager
+    def for_the_export_command(self):
+        """lab.render.figures answering a library preset in the normal theme from here (anything else as
+        before), so the export command renders the very figures the other tests check."""
+        from lab import render
+        from lab.pages import PRESETS
+        from viz import THEMES
+
+        def figures(preset, theme):
+            if theme is THEMES["normal"] and PRESETS.get(preset.name) == preset:
+                return self(preset.name)
+            return self._draw(preset, theme)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(render, "figures", figures)
+            yield
+
+
+@pytest.fixture(scope="session")
+def preset_figures() -> PresetFigures:
+    """name -> {figure name: go.Figure} of that preset, once per process (see PresetFigures)."""
+    return PresetFigures()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Playwright) for every real-browser test of the process (tests/browser.py)."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def url(browser):  # after the browser: a missing Chromium skips before a server is started
+    """The address of one `streamlit run app.py` for every real-browser test of the process; the tests that use it
+    share the xdist group "browser", so the run starts one server and one Chromium."""
+    from browser import streamlit_server
+
+    with streamlit_server() as u:
+        yield u
+
+
+def pytest_collection_modifyitems(config, items):
+    """--dist loadgroup: a test marked xdist_group("g") runs on the worker of the other tests of group g. xdist 3.8
+    says so by appending "@g" to the test's node id (its scheduler reads the group from there) through
+    `item._nodeid`, which pytest 9.2 no longer reads (the id lives in `item._id`): without this every marked test
+    would be scheduled on its own. Here the id gets its suffix; a pytest whose ids are kept elsewhere again fails the
+    collection loudly instead of spreading a group's tests silently."""
+    if not getattr(config.option, "loadgroup", False):  # set on the xdist workers only
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted(
+            {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+        )
+        if not names:
+            continue
+        suffix = "@" + "_".join(names)
+        if not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
+        assert item.nodeid.endswith(suffix), f"xdist_group not applied to {item.nodeid}: see tests/conftest.py"

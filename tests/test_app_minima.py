@@ -150,6 +150,7 @@ MOVES = {
 }
 
 
+@pytest.mark.xdist_group("presets")  # on the worker whose page caches hold the presets (test_presets's menu)
 @pytest.mark.parametrize("preset", MINIMA, ids=lambda p: p.name)
 def test_a_minima_preset_opens_at_its_values_writes_its_link_back_and_follows_a_moved_widget(preset):
     at = open_preset(preset)

@@ -9,12 +9,10 @@ import pytest
 from pages import link, open_link, open_preset, widget
 from streamlit.testing.v1 import AppTest
 
-from charts import networks as networks_charts
 from lab.pages import PRESETS
 from links import networks as pg
 from links.slider_values import options
 from optim import OPTIMIZERS
-from viz import THEMES
 
 TIMEOUT = 300
 SECTIONS = pg.SECTIONS
@@ -165,17 +163,18 @@ def trace_names(figs) -> list[list[str]]:
     return [[t.get("name") for t in f["data"]] for f in figs]
 
 
+@pytest.mark.xdist_group("presets")  # the session's preset figures, and the page's cache warm from the menu's test
 @pytest.mark.parametrize("preset", [p for p in PRESETS.values() if p.page == "networks"], ids=lambda p: p.name)
-def test_a_preset_opens_at_its_values_writes_back_its_link_and_draws_the_exports_figures(preset):
+def test_a_preset_opens_at_its_values_writes_back_its_link_and_draws_the_exports_figures(preset, preset_figures):
     at = open_preset(preset)
     ok(at)
     state, _ = pg.decode(dict(preset.link))
     assert link(at) == dict(preset.link) and not at.toast  # nothing refused
     for key, value in shown(state).items():
         assert widget(at, key).value == value, key
-    exported = networks_charts.figures(
-        state, THEMES["normal"]
-    )  # the export command's figures: the page's, in its order
+    exported = preset_figures(
+        preset.name
+    )  # the export command's figures (charts.networks.figures of that state), in its order
     assert trace_names(figures(at)) == trace_names(f.to_plotly_json() for f in exported.values())
 
 

@@ -1,56 +1,55 @@
-"""Real browser: the app served by `streamlit run`, driven in headless Chromium through Playwright."""
+"""Real browser: the app served by `streamlit run`, driven in headless Chromium through Playwright.
+
+One server and one Chromium serve every browser test (tests/conftest.py); a page is checked at the projector's
+width and then, resized, at a phone's. Every wait is for something the page shows, never for a fixed time."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from browser import ARTIFACTS, CHROMIUM, FLAGS, figure_data, require_chromium, streamlit_server
+from browser import (
+    ARTIFACTS,
+    PlaywrightTimeout,
+    click_chart,
+    figure_data,
+    open_url,
+    resize,
+    settle,
+    wait_for_change,
+)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
 
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def url():
-    require_chromium()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server() as u:
-        yield u
+PHONE = (390, 844)
 
 
 def open_page(browser, url, width=1280, height=800):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60_000)
-    return page, errors
+    """The page once its two charts are drawn and its script run has finished; (page, JavaScript errors)."""
+    return open_url(browser, url, width, height, charts=2)
 
 
-def wait_for_change(page, before, timeout=60.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        now = figure_data(page)
-        if now and now != before:
-            return now
-        time.sleep(0.25)
-    raise AssertionError("the figure did not change")
+def clicked(page, target: dict, wait, attempts: int = 3):
+    """Click the chart at (target["px"], target["py"]) and return wait(): a click that lands while the chart is
+    still redrawing after a rerun is lost, as it would be for a person, so the page is let finish its run, and the
+    click is repeated if nothing follows (wait raising AssertionError)."""
+    for attempt in range(attempts):
+        settle(page)
+        click_chart(page, target["px"], target["py"])
+        try:
+            return wait()
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
 
 
-def test_learning_rate_slider_redraws_the_race(browser, url):
+def wait_js(page, condition: str, timeout: float = 30.0):
+    """Wait until the JavaScript expression holds; an AssertionError (not a Playwright timeout) if it never does."""
+    try:
+        page.wait_for_function(condition, polling=100, timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"never true: {condition}") from None
+
+
+def test_learning_rate_slider_redraws_the_race_and_the_race_fits_a_phone(browser, url):
     page, errors = open_page(browser, url)
     before = figure_data(page)
     assert before and any(t["name"] and "Gradient descent" in t["name"] for t in before)
@@ -63,9 +62,14 @@ def test_learning_rate_slider_redraws_the_race(browser, url):
     gd_before = next(t for t in before if t["name"] and t["name"].startswith("Gradient descent"))
     gd_after = next(t for t in after if t["name"] and t["name"].startswith("Gradient descent"))
     assert gd_before["name"] != gd_after["name"]  # the legend states the new learning rate
-    page.wait_for_timeout(800)
+    settle(page)
     page.screenshot(path=str(ARTIFACTS / "trajectories-1280x800.png"), full_page=True)
     assert not page.locator("[data-testid=stException]").count()
+    # the same page on a phone: the race fills the width, nothing wider
+    resize(page, *PHONE)
+    page.screenshot(path=str(ARTIFACTS / "trajectories-390.png"), full_page=True)
+    width = page.evaluate("document.querySelectorAll('.js-plotly-plot')[0].getBoundingClientRect().width")
+    assert 300 <= width <= 390
     assert not errors, errors
     page.close()
 
@@ -73,7 +77,8 @@ def test_learning_rate_slider_redraws_the_race(browser, url):
 def test_animation_plays_with_the_landscape_visible(browser, url):
     page, errors = open_page(browser, url)
     page.locator(".js-plotly-plot .updatemenu-button").filter(has_text="Play").first.click()
-    page.wait_for_timeout(1200)
+    playing = "(document.querySelectorAll('.js-plotly-plot')[0]._fullLayout._currentFrame || '').startsWith('s')"
+    wait_js(page, playing)
     state = page.evaluate(
         """() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
                    return {frame: g._fullLayout._currentFrame, images: g.querySelectorAll('image').length}; }"""
@@ -92,35 +97,16 @@ def test_a_click_on_the_map_starts_the_race_there(browser, url):
         " return [t.x[0], t.y[0]]; }"
     )
     before = page.evaluate(start)
-    for attempt in range(3):  # a click that lands while the chart is still settling is lost: click again then
-        page.wait_for_timeout(1000)
-        box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
-        page.mouse.move(box["x"] + 0.75 * box["width"], box["y"] + 0.75 * box["height"])
-        page.wait_for_timeout(300)
-        page.mouse.click(box["x"] + 0.75 * box["width"], box["y"] + 0.75 * box["height"])  # lower right quadrant
-        try:
-            page.wait_for_function(
-                f"(() => {{ const s = ({start})(); return s && s[0] !== {before[0]}; }})", timeout=30_000
-            )
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    target = {"px": box["x"] + 0.75 * box["width"], "py": box["y"] + 0.75 * box["height"]}  # lower right quadrant
+    clicked(
+        page, target, lambda: wait_js(page, f"(() => {{ const s = ({start})(); return s && s[0] !== {before[0]}; }})()")
+    )
     x, y = page.evaluate(start)
     assert x > 0 > y  # Himmelblau's domain is [-5, 5]^2: the lower right quadrant
     assert page.locator("[data-testid=stSlider]").filter(has_text="x₀").locator("input").first.get_attribute(
         "aria-valuetext"
     ) in (f"{x:.3g}", f"{x:g}")
-    assert not errors, errors
-    page.close()
-
-
-def test_phone_width_renders(browser, url):
-    page, errors = open_page(browser, url, width=390, height=844)
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(ARTIFACTS / "trajectories-390.png"), full_page=True)
-    width = page.evaluate("document.querySelectorAll('.js-plotly-plot')[0].getBoundingClientRect().width")
-    assert 300 <= width <= 390
     assert not errors, errors
     page.close()
 
@@ -139,14 +125,18 @@ def open_lab(browser, url, width=1280, height=800):
 def animated_name(page, other_than: str = "", prefix: str = "Gradient descent", timeout: float = 60.0) -> str:
     """The animated run's legend name (chart 1), once it is drawn and differs from `other_than` (a rerun redraws the
     chart)."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        data = figure_data(page, 1) or []
-        names = [t["name"] for t in data if t["name"] and t["name"].startswith(prefix)]
-        if names and names[0] != other_than:
-            return names[0]
-        time.sleep(0.25)
-    raise AssertionError(f"the animated run stayed {other_than!r}")
+    try:
+        handle = page.wait_for_function(
+            """([prefix, other]) => { const g = document.querySelectorAll('.js-plotly-plot')[1];
+                   const names = g && g.data ? g.data.map(t => t.name).filter(n => n && n.startsWith(prefix)) : [];
+                   return names.length && names[0] !== other ? names[0] : null; }""",
+            arg=[prefix, other_than],
+            polling=100,
+            timeout=timeout * 1000,
+        )
+    except PlaywrightTimeout:
+        raise AssertionError(f"the animated run stayed {other_than!r}") from None
+    return handle.json_value()
 
 
 def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser, url):
@@ -158,31 +148,21 @@ def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser,
         .locator("input[type=range]")
         .first
     )
-    page.wait_for_timeout(500)  # let the first run's last messages settle
+    settle(page)  # the first run's last messages are in
     thumb.focus()
     page.keyboard.press("ArrowLeft")
     assert animated_name(page, "Gradient descent (lr 0.182)") == "Gradient descent (lr 0.15)"  # one option down
-    # a click on a point of the sweep (the 60th learning rate) animates that run. A click that lands while the
-    # sweep is still redrawing after the slider's rerun is lost, as it would be for a person: click again then.
-    for attempt in range(3):
-        page.wait_for_timeout(1500)
-        target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
-            const t = g._fullData[0], i = 60, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
-            const r = g.getBoundingClientRect();
-            return {lr: t.x[i], px: r.left + xa._offset + xa.c2p(t.x[i]), py: r.top + ya._offset + ya.c2p(t.y[i])};
-        }""")
-        page.mouse.move(target["px"], target["py"])
-        page.wait_for_timeout(300)
-        page.mouse.click(target["px"], target["py"])
-        try:
-            name = animated_name(page, "Gradient descent (lr 0.15)", timeout=30)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
+    # a click on a point of the sweep (the 60th learning rate) animates that run
+    settle(page)
+    target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
+        const t = g._fullData[0], i = 60, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
+        const r = g.getBoundingClientRect();
+        return {lr: t.x[i], px: r.left + xa._offset + xa.c2p(t.x[i]), py: r.top + ya._offset + ya.c2p(t.y[i])};
+    }""")
+    name = clicked(page, target, lambda: animated_name(page, "Gradient descent (lr 0.15)", timeout=30))
     lr = float(name.split("lr ")[1].rstrip(")"))
     assert abs(lr / target["lr"] - 1) < 0.15  # the nearest option of the slider's log grid
-    page.wait_for_timeout(800)
+    settle(page)
     page.screenshot(path=str(ARTIFACTS / "lab-sweep-1280x800.png"), full_page=True)
     assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors
@@ -190,22 +170,20 @@ def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser,
 
 
 @pytest.mark.parametrize("section", ["Regimes", "Phase", "Momentum"])
-@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
-def test_lab_sections_render(browser, url, section, width, height):
-    page, errors = open_lab(browser, url, width, height)
+def test_lab_sections_render_on_a_projector_and_on_a_phone(browser, url, section):
+    page, errors = open_lab(browser, url)
     page.get_by_text(section, exact=True).first.click()
     page.wait_for_function(
         "(n) => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
         arg=4 if section == "Regimes" else 2,
         timeout=120_000,
     )
-    page.wait_for_timeout(1500)
-    page.screenshot(path=str(ARTIFACTS / f"lab-{section.replace(' ', '-').lower()}-{width}.png"), full_page=True)
-    widths = page.evaluate(
-        "[...document.querySelectorAll('.js-plotly-plot')].map(g => g.getBoundingClientRect().width)"
-    )
-    assert all(w <= width for w in widths)
-    assert not page.locator("[data-testid=stException]").count()
+    settle(page)
+    for width, height in ((1280, 800), PHONE):
+        widths = resize(page, width, height)
+        page.screenshot(path=str(ARTIFACTS / f"lab-{section.replace(' ', '-').lower()}-{width}.png"), full_page=True)
+        assert widths and all(w <= width for w in widths), (width, widths)
+        assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors
     page.close()
 
@@ -216,61 +194,49 @@ def test_a_click_on_a_phase_diagram_cell_animates_that_run(browser, url):
     first = "Momentum (heavy ball) (lr 0.231, β 0.27)"  # the quadratic's optimum, animated by default
     name = lambda other: animated_name(page, other, prefix="Momentum")  # noqa: E731
     assert name("") == first
-    for attempt in range(3):
-        page.wait_for_timeout(1500)
-        target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
-            const t = g._fullData[0], i = 10 * 40 + 12, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
-            const r = g.getBoundingClientRect();
-            return {lr: 10 ** t.x[i], beta: t.y[i], px: r.left + xa._offset + xa.c2p(t.x[i]),
-                    py: r.top + ya._offset + ya.c2p(t.y[i])}; }""")
-        page.mouse.move(target["px"], target["py"])
-        page.wait_for_timeout(300)
-        page.mouse.click(target["px"], target["py"])
-        try:
-            clicked = name(first)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
-    lr, beta = (float(v) for v in clicked.split("(lr ")[1].rstrip(")").split(", β "))
+    settle(page)
+    target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
+        const t = g._fullData[0], i = 10 * 40 + 12, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
+        const r = g.getBoundingClientRect();
+        return {lr: 10 ** t.x[i], beta: t.y[i], px: r.left + xa._offset + xa.c2p(t.x[i]),
+                py: r.top + ya._offset + ya.c2p(t.y[i])}; }""")
+    chosen = clicked(page, target, lambda: name(first))
+    lr, beta = (float(v) for v in chosen.split("(lr ")[1].rstrip(")").split(", β "))
     assert abs(lr / target["lr"] - 1) < 0.01 and abs(beta - target["beta"]) < 0.01
     page.screenshot(path=str(ARTIFACTS / "lab-phase-clicked.png"))
     assert not errors, errors
     page.close()
 
 
-def test_minima_page_a_click_on_a_basin_map_races_from_that_start(browser, url):
+def open_minima(browser, url, query: str = ""):
+    """The Minima page by its link, its four charts drawn: no "Page not found" on the way."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url + "/minima", wait_until="domcontentloaded")
+    page.goto(url + "/minima" + query, wait_until="domcontentloaded")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=120_000)
     assert not page.locator("[role=dialog]").count()
+    return page, errors
+
+
+def test_minima_page_a_click_on_a_basin_map_races_from_that_start(browser, url):
+    page, errors = open_minima(browser, url)
     start = (
         "() => { const t = document.querySelectorAll('.js-plotly-plot')[3].data.find(t => t.name === 'start');"
         " return t ? [t.x[0], t.y[0]] : null; }"
     )
     before = page.evaluate(start)
     assert before == [1, 4.5]
-    for attempt in range(3):
-        page.wait_for_timeout(1000)
-        target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
-            const t = g._fullData[0], i = 5 * 40 + 35, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
-            const r = g.getBoundingClientRect();
-            return {x: t.x[i], y: t.y[i], px: r.left + xa._offset + xa.c2p(t.x[i]),
-                    py: r.top + ya._offset + ya.c2p(t.y[i])}; }""")
-        page.mouse.move(target["px"], target["py"])
-        page.wait_for_timeout(300)
-        page.mouse.click(target["px"], target["py"])
-        try:
-            page.wait_for_function(f"(() => {{ const s = ({start})(); return s && s[0] !== 1; }})", timeout=30_000)
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    settle(page)
+    target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
+        const t = g._fullData[0], i = 5 * 40 + 35, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
+        const r = g.getBoundingClientRect();
+        return {x: t.x[i], y: t.y[i], px: r.left + xa._offset + xa.c2p(t.x[i]),
+                py: r.top + ya._offset + ya.c2p(t.y[i])}; }""")
+    clicked(page, target, lambda: wait_js(page, f"(() => {{ const s = ({start})(); return s && s[0] !== 1; }})()"))
     x, y = page.evaluate(start)
     assert abs(x - target["x"]) < 0.3 and abs(y - target["y"]) < 0.3  # the clicked point or its neighbour (10/39 apart)
-    page.wait_for_timeout(1000)
+    settle(page)
     page.screenshot(path=str(ARTIFACTS / "minima-basins-1280x800.png"))
     assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors
@@ -278,13 +244,8 @@ def test_minima_page_a_click_on_a_basin_map_races_from_that_start(browser, url):
 
 
 @pytest.mark.parametrize("section", ["Escape", "Saddles"])
-@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
-def test_minima_sections_render(browser, url, section, width, height):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url + "/minima", wait_until="domcontentloaded")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=120_000)
+def test_minima_sections_render_on_a_projector_and_on_a_phone(browser, url, section):
+    page, errors = open_minima(browser, url)
     page.get_by_text(section, exact=True).first.click()
     want = 4 if section == "Escape" else 3  # the race and three statistics; or two races and the escape rates
     text = "Random restarts" if section == "Escape" else "Hessian eigenvalues"
@@ -294,18 +255,17 @@ def test_minima_sections_render(browser, url, section, width, height):
         "!document.body.innerText.includes('Running')",
         timeout=180_000,
     )
-    page.wait_for_timeout(1500)
-    page.screenshot(path=str(ARTIFACTS / f"minima-{section.lower()}-{width}.png"), full_page=True)
-    body = page.inner_text("body")
-    if section == "Escape":
-        assert "Against the noise" in body and "Random restarts" in body
-    else:
-        assert "Hessian eigenvalues" in body
-    widths = page.evaluate(
-        "[...document.querySelectorAll('.js-plotly-plot')].map(g => g.getBoundingClientRect().width)"
-    )
-    assert all(w <= width for w in widths)
-    assert not page.locator("[data-testid=stException]").count()
+    settle(page)
+    for width, height in ((1280, 800), PHONE):
+        widths = resize(page, width, height)
+        page.screenshot(path=str(ARTIFACTS / f"minima-{section.lower()}-{width}.png"), full_page=True)
+        body = page.inner_text("body")
+        if section == "Escape":
+            assert "Against the noise" in body and "Random restarts" in body
+        else:
+            assert "Hessian eigenvalues" in body
+        assert widths and all(w <= width for w in widths), (width, widths)
+        assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors
     page.close()
 
@@ -316,15 +276,10 @@ FORMULA = "x^2 - y^2 + 0.1*x^4 + 0.1*y^4"
 def test_a_link_with_a_formula_opens_the_minima_page_on_that_surface(browser, url):
     from urllib.parse import quote
 
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{url}/minima?surface=custom&f={quote(FORMULA)}&domain=-3,3,-3,3", wait_until="domcontentloaded")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=120_000)
-    assert not page.locator("[role=dialog]").count()
+    page, errors = open_minima(browser, url, f"?surface=custom&f={quote(FORMULA)}&domain=-3,3,-3,3")
     box = page.get_by_label("f(x, y) =", exact=True).and_(page.locator("input"))
     assert box.input_value() == FORMULA
-    page.wait_for_timeout(1000)
+    settle(page)
     page.screenshot(path=str(ARTIFACTS / "minima-formula-link.png"))
     assert "reaches a global minimum from" in page.inner_text("body")
     assert "f=" in page.url and "surface=custom" in page.url  # the address bar keeps the link
@@ -346,8 +301,9 @@ def test_the_formula_box_tells_where_a_formula_is_wrong_and_keeps_the_last_good_
     box.press("Enter")
     wait_for_change(page, before)
     page.wait_for_function("!document.querySelector('[data-testid=stAlertContentError]')", timeout=60_000)
-    page.wait_for_timeout(1000)
-    assert "sin%283" in page.url or "sin(3" in page.url
+    with_formula = lambda u: "sin%283" in u or "sin(3" in u  # noqa: E731
+    page.wait_for_url(with_formula, wait_until="commit", timeout=30_000)  # the run ends by writing the link
+    assert with_formula(page.url)
     page.screenshot(path=str(ARTIFACTS / "trajectories-formula.png"))
     assert not errors, errors
     page.close()
@@ -362,9 +318,8 @@ NETWORK_SECTIONS = {
 }
 
 
-@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
-def test_networks_page_sections_render(browser, url, width, height):
-    page = browser.new_page(viewport={"width": width, "height": height})
+def test_networks_page_sections_render_on_a_projector_and_on_a_phone(browser, url):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url + "/networks", wait_until="domcontentloaded")
@@ -380,13 +335,13 @@ def test_networks_page_sections_render(browser, url, width, height):
             arg=[charts, text],
             timeout=240_000,
         )
-        page.wait_for_timeout(1500)
-        page.screenshot(path=str(ARTIFACTS / f"networks-{section.replace('·', '-').lower()}-{width}.png"))
-        widths = page.evaluate(
-            "[...document.querySelectorAll('.js-plotly-plot')].map(g => g.getBoundingClientRect().width)"
-        )
-        assert all(w <= width for w in widths)
-        assert not page.locator("[data-testid=stException]").count()
+        settle(page)
+        for width, height in ((1280, 800), PHONE):
+            widths = resize(page, width, height)
+            page.screenshot(path=str(ARTIFACTS / f"networks-{section.replace('·', '-').lower()}-{width}.png"))
+            assert widths and all(w <= width for w in widths), (section, width, widths)
+            assert not page.locator("[data-testid=stException]").count()
+        resize(page, 1280, 800)  # the next section is chosen on the projector
     assert not errors, errors
     page.close()
 
@@ -397,8 +352,9 @@ def test_a_class_link_hides_controls_and_opens_in_presenter_mode(browser, url):
     assert page.locator("[data-testid=stSlider]").filter(has_text="learning rate").first.is_visible()
     size = page.evaluate("document.querySelectorAll('.js-plotly-plot')[0]._fullLayout.font.size")
     assert size == 20  # the presenter theme
-    page.wait_for_timeout(1000)
-    assert "hide=steps" in page.url and "theme=presenter" in page.url and "steps=600" in page.url
+    kept = lambda u: "hide=steps" in u and "theme=presenter" in u and "steps=600" in u  # noqa: E731
+    page.wait_for_url(kept, wait_until="commit", timeout=30_000)  # the run ends by writing the link
+    assert kept(page.url)
     page.screenshot(path=str(ARTIFACTS / "class-link.png"))
     assert not errors, errors
     page.close()
@@ -412,7 +368,7 @@ def test_the_preset_menu_opens_a_preset_on_its_page(browser, url):
     page.wait_for_url("**/minima?**", timeout=60_000)
     page.wait_for_function("document.body.innerText.includes('Hessian eigenvalues')", timeout=180_000)
     assert "section=saddles" in page.url and "surface=saddle" in page.url
-    page.wait_for_timeout(1500)
+    settle(page)
     page.screenshot(path=str(ARTIFACTS / "preset-newton-saddle.png"))
     assert not page.locator("[data-testid=stException]").count()
     assert not errors, errors

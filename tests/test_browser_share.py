@@ -8,29 +8,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
-from browser import ARTIFACTS, choose, chromium, figure, open_url, settle, sidebar_expander, streamlit_server, widget
+from browser import ARTIFACTS, choose, figure, open_url, settle, sidebar_expander, widget
 from PIL import Image
 
 from lab import render
 from lab.pages import PRESETS
 from scenes import compute
-from viz import THEMES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
 
 PRESET = PRESETS["too-large-a-learning-rate"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def url(browser):  # after the browser: a missing Chromium skips before a server is started
-    with streamlit_server() as u:
-        yield u
 
 
 def export(page, chart: str, fmt: str, timeout: float) -> tuple[str, bytes]:
@@ -62,7 +49,7 @@ def export(page, chart: str, fmt: str, timeout: float) -> tuple[str, bytes]:
     return name, (ARTIFACTS / f"share-{name}").read_bytes()
 
 
-def test_a_shared_preset_link_opens_its_picture_and_exports_png_and_gif(browser, url):
+def test_a_shared_preset_link_opens_its_picture_and_exports_png_and_gif(browser, url, preset_figures):
     state = render.state(PRESET)
     result = compute(state.scene)
     (run,) = result.runs
@@ -89,7 +76,7 @@ def test_a_shared_preset_link_opens_its_picture_and_exports_png_and_gif(browser,
     page.screenshot(path=str(ARTIFACTS / "share-too-large-a-learning-rate.png"))
 
     # PNG at 3x the chart (the figure sets its height; the width is the export's choice: at least 500 chart px)
-    height = render.figures(PRESET, THEMES["normal"])["race"].layout.height
+    height = preset_figures(PRESET.name)["race"].layout.height  # render.figures(PRESET, THEMES["normal"])
     name, data = export(page, "contour", "png", timeout=180)
     assert name == "trajectories-contour.png"
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

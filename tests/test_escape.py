@@ -13,6 +13,8 @@ from scenes.escape import beta_sweep, escape_scene, examples, local_start, noise
 from scenes.outcome import REACH_TOL
 from surfaces import SURFACES
 
+pytestmark = pytest.mark.xdist_group("escape")  # the module's sweep computed once, on one worker
+
 
 @pytest.fixture(scope="module")
 def scene():

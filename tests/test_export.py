@@ -20,6 +20,7 @@ from viz.theme import THEMES
 
 PNG = b"\x89PNG\r\n\x1a\n"
 browser = pytest.mark.browser
+pytestmark = pytest.mark.xdist_group("export")  # its module fixtures (the frames rendered once) on one worker
 
 
 @pytest.fixture(scope="module")

@@ -98,6 +98,7 @@ def test_each_sections_figures_are_built_from_the_state():
     assert any("0.05" in (t.name or "") for t in race.data)  # the linked cell is the one animated
 
 
+@pytest.mark.xdist_group("presets")  # on the worker whose page caches hold the presets (test_presets's menu)
 @pytest.mark.parametrize("preset", LAB, ids=lambda p: p.name)
 def test_each_lab_preset_opens_at_its_values_and_keeps_its_link(preset):
     at = open_preset(preset)

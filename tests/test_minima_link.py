@@ -12,7 +12,6 @@ import pytest
 from PIL import Image
 
 from charts import minima as mf
-from charts import minima as minima_charts
 from lab.pages import PRESETS
 from links import minima as mp
 from links.scene import fmt
@@ -248,11 +247,14 @@ def _names(f) -> str:
     return " ".join(t.name or "" for t in f.data)
 
 
+@pytest.mark.xdist_group("presets")  # the session's preset figures (tests/conftest.py), computed once
 @pytest.mark.parametrize("preset", MINIMA, ids=lambda p: p.name)
-def test_a_minima_presets_figures_are_drawn_from_its_state(preset):
+def test_a_minima_presets_figures_are_drawn_from_its_state(preset, preset_figures):
     state, _ = mp.decode(dict(preset.link))
     scene = state.scene
-    figs = minima_charts.figures(state, THEMES["normal"])
+    figs = preset_figures(
+        preset.name
+    )  # the page's figures of that state: charts.minima.figures(state, THEMES["normal"])
     assert figs and all(f.data for f in figs.values())
     if state.section == "Basins":
         assert list(figs) == [f"map-{r.optimizer}" for r in scene.runs] + ["race"]
@@ -290,4 +292,4 @@ def test_an_escape_state_without_a_local_minimum_cannot_be_drawn():
         "Escape", Scene(surface="custom", runs=(RunSpec.default("sgd"),), formula=("x^2 + y^2", ((-2, 2), (-2, 2))))
     )
     with pytest.raises(ValueError, match="no local minimum"):
-        minima_charts.figures(state, THEMES["normal"])
+        mf.figures(state, THEMES["normal"])

@@ -12,6 +12,7 @@ from scenes import RunSpec
 from scenes import networks as net
 
 SCENE = net.NetScene(widths=(8,), steps=300)
+pytestmark = pytest.mark.xdist_group("net")  # the module's network trained once, on one worker
 
 
 @pytest.fixture(scope="module")

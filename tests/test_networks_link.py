@@ -9,7 +9,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from charts import networks as networks_charts
 from lab.pages import PRESETS
 from links import networks as pg
 from links.slider_values import options
@@ -17,7 +16,6 @@ from optim import OPTIMIZERS
 from scenes.scene import RunSpec
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
-from viz import THEMES
 
 NETWORKS = [p for p in PRESETS.values() if p.page == "networks"]
 
@@ -288,9 +286,11 @@ def test_garbage_never_raises_and_what_is_left_is_canonical():
 
 
 # -- figures ----------------------------------------------------------------------------------------------------------
-def test_each_presets_figures_are_the_sections_charts():
-    """Every networks preset's figures (as the export command renders them), with what makes each lesson visible."""
-    figs = {p.name: networks_charts.figures(pg.decode(dict(p.link))[0], THEMES["normal"]) for p in NETWORKS}
+@pytest.mark.xdist_group("presets")  # the session's preset figures (tests/conftest.py), computed once
+def test_each_presets_figures_are_the_sections_charts(preset_figures):
+    """Every networks preset's figures (as the export command renders them: charts.networks.figures of the state
+    its link decodes to), with what makes each lesson visible."""
+    figs = {p.name: preset_figures(p.name) for p in NETWORKS}
     for name, f in figs.items():
         assert f and all(fig.data for fig in f.values()), name
     assert list(figs["zero-initialisation"]) == ["race-zero", "race-random"]

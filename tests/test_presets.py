@@ -57,6 +57,7 @@ def test_malformed_preset_files_are_refused_with_the_file_named(tmp_path):
     assert read_folder(tmp_path, PAGE_PATHS)["good"].url == "/minima?section=escape"
 
 
+@pytest.mark.xdist_group("presets")  # one worker opens every preset: the pages' caches then hold them for the rest
 @pytest.mark.parametrize("preset", list(PRESETS.values()), ids=lambda p: p.name)
 def test_the_menu_opens_each_preset_on_its_page_at_its_values(preset):
     at = AppTest.from_file("../app.py", default_timeout=300)
@@ -75,6 +76,7 @@ def test_the_menu_opens_each_preset_on_its_page_at_its_values(preset):
         assert all(r.spec.title in names for r in scene.runs)
 
 
+@pytest.mark.xdist_group("presets")  # on the worker whose page caches hold the presets (test_presets's menu)
 @pytest.mark.parametrize("preset", [p for p in PRESETS.values() if p.page == "trajectories"], ids=lambda p: p.name)
 def test_a_trajectories_preset_opened_from_its_url_shows_its_race(preset):
     at = open_preset(preset)  # the query string of the address, as a student's browser sends it
