@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.layout import click_grid, figure_title, grid_indices, map_axes, picture, start_ring
+from viz.layout import click_points, figure_title, grid_indices, map_axes, picture, start_ring
 from viz.paths import KIND_NAMES, KIND_SHORT, Marker, Path, b64, frame_steps
 from viz.theme import INK, POINT_COLORS, Theme, base_layout
 
@@ -29,7 +29,7 @@ def _hover_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, n: int = 24) -> d
     than 24 x 24 in headless Chromium, whose points lie within Plotly's 20 px pick radius of any click."""
     ix, iy = grid_indices(xs, ys, n)
     gx, gy = np.meshgrid(xs[ix], ys[iy])
-    return click_grid(
+    return click_points(
         gx,
         gy,
         b64(z[np.ix_(iy, ix)].ravel()),

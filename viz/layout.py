@@ -21,7 +21,7 @@ def grid_indices(xs: np.ndarray, ys: np.ndarray, n: int) -> tuple[np.ndarray, np
     return ix, iy
 
 
-def click_grid(gx: np.ndarray, gy: np.ndarray, customdata, *, size: int, name: str, hovertemplate: str) -> dict:
+def click_points(gx: np.ndarray, gy: np.ndarray, customdata, *, size: int, name: str, hovertemplate: str) -> dict:
     """Invisible markers at the grid points (gx, gy): they carry the hover text, and a click selects the nearest one
     (Streamlit reports clicks on scatter points, not on images or heatmap cells)."""
     return dict(
