@@ -1,4 +1,5 @@
-"""How long do exports take? viz/export.py against kaleido used the plain way, measured in the same run.
+"""How long do exports take? viz/export.py and viz/animation.py against kaleido used the plain way, measured in the
+same run.
 
 Static: PNG, SVG and PDF (scale 3) of the contour and the 3D figure through the kept-open server (median of 3,
 after warm-up), against plotly's one-off `fig.to_image` (kaleido starts a browser for every call).
@@ -25,7 +26,7 @@ from plotly_frames import shown_data  # noqa: E402
 
 from charts import scene as fig  # noqa: E402
 from scenes import Scene, compute  # noqa: E402
-from viz import THEMES, export  # noqa: E402
+from viz import THEMES, animation, export  # noqa: E402
 
 REPEATS = 3
 
@@ -81,7 +82,7 @@ def main() -> None:
     surface = fig.surface3d(result, THEMES["normal"])
 
     cold, _ = timed(export.image_bytes, contour, "png", scale=1.0)
-    cold_anim, _ = timed(export.animation_frames, contour, max_frames=8 * export.ANIMATION_TABS)
+    cold_anim, _ = timed(animation.animation_frames, contour, max_frames=8 * animation.ANIMATION_TABS)
     print(f"warm-up: first image {cold:.2f} s (starts Chromium), first animation {cold_anim:.2f} s (opens its tabs)")
 
     print("static images, scale 3 (median of 3):")
@@ -89,12 +90,12 @@ def main() -> None:
     static("3d", surface)
 
     print(f"animation, 100 frames of {len(contour.frames)} ({load()}):")
-    t_frames, frames = timed(export.animation_frames, contour, max_frames=100)
-    t_gif, gif = timed(export.gif_bytes, frames)
-    t_mp4, mp4 = timed(export.mp4_bytes, frames)
+    t_frames, frames = timed(animation.animation_frames, contour, max_frames=100)
+    t_gif, gif = timed(animation.gif_bytes, frames)
+    t_mp4, mp4 = timed(animation.mp4_bytes, frames)
     w, h = frames[0].size
     print(
-        f"  frames ({len(frames)} x {w}x{h}, {export.ANIMATION_TABS} tabs): {t_frames:6.2f} s "
+        f"  frames ({len(frames)} x {w}x{h}, {animation.ANIMATION_TABS} tabs): {t_frames:6.2f} s "
         f"({t_frames / len(frames) * 1000:.0f} ms a frame)"
     )
     print(
@@ -105,10 +106,10 @@ def main() -> None:
         f"{t_frames + t_gif + t_mp4:.2f} s"
     )
 
-    tabs = export.ANIMATION_TABS
-    export.ANIMATION_TABS = 1
-    t_one, _ = timed(export.animation_frames, contour, max_frames=100)
-    export.ANIMATION_TABS = tabs
+    tabs = animation.ANIMATION_TABS
+    animation.ANIMATION_TABS = 1
+    t_one, _ = timed(animation.animation_frames, contour, max_frames=100)
+    animation.ANIMATION_TABS = tabs
     print(f"  same frames on one tab: {t_one:6.2f} s ({t_one / t_frames:.2f}x the {tabs}-tab time)")
     t_naive = per_frame_baseline(contour)
     print(

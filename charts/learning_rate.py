@@ -11,10 +11,11 @@ from charts import scene as fig
 from links import learning_rate as lp
 from links.learning_rate import State
 from optim import OPTIMIZERS
-from scenes import RunSpec, Scene, compute
+from scenes import RunSpec, Scene, compute, momentum
 from scenes import learning_rate as lab
 from scenes.compute import Result
-from scenes.learning_rate import RATE_TEXT, MomentumRace, Phase, Sweep
+from scenes.learning_rate import Phase, Sweep
+from scenes.momentum import RATE_TEXT, MomentumRace
 from scenes.text import SHORT, num
 from viz import Theme, contour_figure
 from viz.phase import phase_figure
@@ -121,7 +122,7 @@ class Work:
     momentum_race: Callable[[Scene], MomentumRace]
 
 
-DIRECT = Work(compute, lab.sweep, lab.phase, lab.momentum_race)
+DIRECT = Work(compute, lab.sweep, lab.phase, momentum.momentum_race)
 
 
 def sweep_figures(scene: Scene, lr: float, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
@@ -175,7 +176,7 @@ def likely_work() -> Iterator[tuple]:
     yield lab.sweep, sweep
     yield lab.regimes, lab.sweep(sweep)
     yield lab.phase, Scene(surface="quadratic", runs=(RunSpec.default("momentum"),), steps=500)
-    yield lab.momentum_race, Scene(surface="narrow_valley", steps=500)
+    yield momentum.momentum_race, Scene(surface="narrow_valley", steps=500)
     for k in OPTIMIZERS:
         if k != "gd":
             yield lab.sweep, Scene(surface="quadratic", runs=(RunSpec.default(k),), steps=500)

@@ -24,7 +24,8 @@ from scenes.text import num, point
 from surfaces.datasets import CLASSIFICATION, regression_target
 from viz import Theme
 from viz.net_curves import curves_figure, line_figure
-from viz.networks import TEST_COLOR, TRAIN_COLOR, boundary_figure, regression_figure, slice_figure
+from viz.net_slice import slice_figure
+from viz.networks import TEST_COLOR, TRAIN_COLOR, boundary_figure, regression_figure
 
 VARIANT_COLORS = ("#0072B2", "#D55E00", "#009E73")
 

@@ -56,7 +56,7 @@ def _presets(paths: list[Path]):
 def render(args: argparse.Namespace) -> int:
     from lab.render import figures
     from lab.warmup import use_compilation_cache
-    from viz import THEMES, export
+    from viz import THEMES, animation, export
 
     use_compilation_cache()  # the programs the app (or an earlier render) compiled load instead of compiling
 
@@ -84,10 +84,10 @@ def render(args: argparse.Namespace) -> int:
                 path.write_bytes(export.image_bytes(f, fmt, scale=args.scale))
                 written += 1
             if f.frames and animations:
-                frames = export.animation_frames(f, max_frames=args.frames)
+                frames = animation.animation_frames(f, max_frames=args.frames)
                 for fmt in animations:
                     path = args.out / f"{preset.name}-{name}.{fmt}"
-                    path.write_bytes(export.gif_bytes(frames) if fmt == "gif" else export.mp4_bytes(frames))
+                    path.write_bytes(animation.gif_bytes(frames) if fmt == "gif" else animation.mp4_bytes(frames))
                     written += 1
         print(f"{head}: {len(figs)} figures in {time.perf_counter() - t0:.1f} s", flush=True)
     print(f"{written} files in {args.out}/", flush=True)

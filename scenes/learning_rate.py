@@ -1,5 +1,5 @@
-r"""The learning-rate and momentum lab: a sweep over learning rates, the regimes it shows, the (lr, β) phase diagram
-and momentum's rates on quadratics, each one vectorised call of :func:`optim.run`.
+r"""The learning-rate and momentum lab: a sweep over learning rates, the regimes it shows and the (lr, β) phase diagram,
+each one vectorised call of :func:`optim.run` (momentum's rates on quadratics: :mod:`scenes.momentum`).
 
 The thresholds are not typed in: L and μ are the extreme eigenvalues of the Hessian (JAX) at the minimum the sweep's
 best run heads for, and :mod:`optim.analysis` turns them into 2/L, 2/(μ+L), 2(1+β)/L, (2+2β)/((1+2β)L).
@@ -351,54 +351,3 @@ def with_lr_beta(ph: Phase, lr: float, beta: float) -> Scene:
     spec = _single(ph.scene)
     hyper = {**dict(spec.hyper), "learning_rate": float(lr), ph.beta_name: float(beta)}
     return replace(ph.scene, runs=(replace(spec, hyper=tuple(sorted(hyper.items()))),))
-
-
-# -- momentum explained ------------------------------------------------------------------------------------------
-RACERS = ("gd", "momentum", "nesterov")
-RATE_TEXT = {"gd": "(κ−1)/(κ+1)", "momentum": "(√κ−1)/(√κ+1)", "nesterov": "1 − 2/√(3κ+1)"}  # each rule's best rate
-
-
-@dataclass(frozen=True)
-class RateRow:
-    optimizer: str
-    setting: dict[str, float]  # learning_rate, momentum
-    theory: float  # the rate the theory promises at this setting
-    measured: float | None  # fitted on the path's distance to the minimum
-
-
-@dataclass(frozen=True)
-class MomentumRace:
-    result: Result  # GD, heavy ball and Nesterov at their best settings
-    curvature: Curvature
-    rows: tuple[RateRow, ...]
-    distances: tuple[np.ndarray, ...]  # per racer: |θ_t − θ*|
-
-
-def momentum_race(scene: Scene) -> MomentumRace:
-    """GD, heavy ball and Nesterov at their best settings on a quadratic (L, μ from the Hessian), rates measured."""
-    surface = scene.surface_obj
-    curv = curvature_at(surface, scene.start_point)
-    if curv is None or not an.is_quadratic(surface):
-        raise ValueError(f"{surface.title} is not a convex quadratic: its rates have no closed form")
-    settings = {k: an.optimal_setting(k, curv.mu, curv.top) for k in RACERS}
-    runs = tuple(
-        RunSpec(
-            k,
-            tuple(
-                sorted(
-                    {"learning_rate": s["learning_rate"], **({"momentum": s["momentum"]} if k != "gd" else {})}.items()
-                )
-            ),
-        )
-        for k, s in settings.items()
-    )
-    result = compute(replace(scene, runs=runs))
-    rows, dists = [], []
-    for k, r in zip(RACERS, result.runs, strict=True):
-        d = np.hypot(r.xy[:, 0] - curv.minimum.x, r.xy[:, 1] - curv.minimum.y).astype(np.float64)
-        dists.append(d)
-        s = settings[k]
-        rows.append(
-            RateRow(k, {"learning_rate": s["learning_rate"], "momentum": s["momentum"]}, s["rate"], an.measured_rate(d))
-        )
-    return MomentumRace(result, curv, tuple(rows), tuple(dists))

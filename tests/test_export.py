@@ -1,4 +1,5 @@
-"""viz/export.py: PNG/SVG/PDF through kaleido, animation frames as the page shows them, GIF and MP4 encoding."""
+"""viz/export.py: PNG/SVG/PDF through kaleido; viz/animation.py: animation frames as the page shows them, GIF and MP4
+encoding."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from plotly_frames import shown_data
 
 from charts import scene as fig
 from scenes import Scene, compute
-from viz import export
+from viz import animation, export
 from viz.theme import THEMES
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -67,7 +68,7 @@ def test_figure_dict_resolves_the_template_given_by_name(contour):
 
 def test_sequence_follows_the_slider(contour):
     spec = export._figure_dict(contour, frames=True)
-    seq = export._sequence(spec)
+    seq = animation._sequence(spec)
     steps = spec["layout"]["sliders"][0]["steps"]
     assert [name for name, _, _ in seq] == [s["args"][0][0] for s in steps]
     assert seq[0][1] == "step 0" and seq[-1][1] == "step 100"
@@ -145,7 +146,7 @@ def test_a_dead_browser_is_restarted(chromium, contour):
 @pytest.fixture(scope="module")
 def frames(chromium, contour):
     seen: list[float] = []
-    out = export.animation_frames(contour, max_frames=8, width=500, height=400, progress=seen.append)
+    out = animation.animation_frames(contour, max_frames=8, width=500, height=400, progress=seen.append)
     return out, seen
 
 
@@ -161,7 +162,7 @@ def test_animation_frames(frames, contour):
 @browser
 def test_animation_frames_count_is_capped_by_the_figure(chromium, result):
     small = fig.contour(result, THEMES["normal"], frames=6)
-    assert len(export.animation_frames(small, max_frames=100, width=300, height=240, scale=0.5)) == 6
+    assert len(animation.animation_frames(small, max_frames=100, width=300, height=240, scale=0.5)) == 6
 
 
 @browser
@@ -177,7 +178,7 @@ def test_a_frame_shows_the_path_up_to_its_step(frames, contour, j):
     name = step["args"][0][0]
     still = {**d, "data": shown_data(d, name), "frames": [{"name": name, "data": []}]}
     still["layout"] = {**d["layout"], "sliders": [{**d["layout"]["sliders"][0], "steps": [step]}]}
-    expected = export.animation_frames(still, width=500, height=400)
+    expected = animation.animation_frames(still, width=500, height=400)
     assert len(expected) == 1
     a, b = np.asarray(out[j], float), np.asarray(expected[0], float)
     assert np.abs(a - b).mean() < 0.15
@@ -195,40 +196,40 @@ def test_emptied_traces_get_a_gap_point():
             ]
         }
     ]
-    export._fill_empty(frames)
+    animation._fill_empty(frames)
     assert [u.get("x") for u in frames[0]["data"]] == [[None], [None], [1.0], None]
 
 
 @browser
 def test_gif_and_mp4_of_rendered_frames(frames):
     out, _ = frames
-    gif = export.gif_bytes(out)
+    gif = animation.gif_bytes(out)
     assert gif.startswith(b"GIF89a")
     assert Image.open(io.BytesIO(gif)).n_frames == len(out)
-    assert export.mp4_bytes(out)[4:8] == b"ftyp"
+    assert animation.mp4_bytes(out)[4:8] == b"ftyp"
 
 
 def test_gif_timing_loop_and_colours():
     out = synthetic(6)
-    gif = Image.open(io.BytesIO(export.gif_bytes(out, fps=10)))
+    gif = Image.open(io.BytesIO(animation.gif_bytes(out, fps=10)))
     assert gif.n_frames == 6 and gif.info.get("loop") == 0
     assert gif.info["duration"] == 100
     gif.seek(5)
-    assert gif.info["duration"] == round(export.HOLD_SECONDS * 1000)
+    assert gif.info["duration"] == round(animation.HOLD_SECONDS * 1000)
     err = np.abs(np.asarray(gif.convert("RGB"), float) - np.asarray(out[5], float))
     assert err.mean() < 2 and err.max() < 40  # no visible banding, the orange stays orange
-    once = Image.open(io.BytesIO(export.gif_bytes(out, loop=False)))
+    once = Image.open(io.BytesIO(animation.gif_bytes(out, loop=False)))
     assert "loop" not in once.info
 
 
 def test_mp4_is_h264_with_even_sides(tmp_path):
     out = synthetic(6, size=(121, 81))
-    data = export.mp4_bytes(out, fps=12)
+    data = animation.mp4_bytes(out, fps=12)
     assert data[4:8] == b"ftyp"
     path = tmp_path / "a.mp4"
     path.write_bytes(data)
     n, _ = imageio_ffmpeg.count_frames_and_secs(str(path))
-    assert n == len(out) + round(export.HOLD_SECONDS * 12) - 1
+    assert n == len(out) + round(animation.HOLD_SECONDS * 12) - 1
     reader = imageio_ffmpeg.read_frames(str(path))
     meta = next(reader)
     reader.close()
@@ -237,4 +238,4 @@ def test_mp4_is_h264_with_even_sides(tmp_path):
 
 def test_frames_of_different_sizes_are_refused():
     with pytest.raises(ValueError, match="size"):
-        export.gif_bytes(synthetic(2) + synthetic(1, size=(50, 50)))
+        animation.gif_bytes(synthetic(2) + synthetic(1, size=(50, 50)))

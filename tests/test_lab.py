@@ -1,4 +1,5 @@
-"""scenes.learning_rate: the sweep, the regimes, the phase diagram and the momentum race, checked against the theory."""
+"""scenes.learning_rate and scenes.momentum: the sweep, the regimes, the phase diagram and the momentum race, checked
+against the theory."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from charts import learning_rate as labfig
 from optim import analysis as an
-from scenes import RunSpec, Scene
+from scenes import RunSpec, Scene, momentum
 from scenes import learning_rate as lab
 from surfaces import SURFACES
 from viz import THEMES
@@ -145,7 +146,7 @@ def test_adam_phase_diagram_sweeps_b1():
     "surface,params", [("quadratic", (("kappa", 100.0),)), ("narrow_valley", (("angle", 45.0), ("kappa", 100.0)))]
 )
 def test_momentum_race_measures_the_published_rates(surface, params):
-    race = lab.momentum_race(Scene(surface=surface, surface_params=params, steps=1000))
+    race = momentum.momentum_race(Scene(surface=surface, surface_params=params, steps=1000))
     assert [r.optimizer for r in race.rows] == ["gd", "momentum", "nesterov"]
     k = 100.0
     theory = [(k - 1) / (k + 1), (math.sqrt(k) - 1) / (math.sqrt(k) + 1), 1 - 2 / math.sqrt(3 * k + 1)]
@@ -158,7 +159,7 @@ def test_momentum_race_measures_the_published_rates(surface, params):
 
 def test_momentum_race_refuses_a_non_quadratic():
     with pytest.raises(ValueError, match="not a convex quadratic"):
-        lab.momentum_race(Scene(surface="himmelblau"))
+        momentum.momentum_race(Scene(surface="himmelblau"))
 
 
 @pytest.mark.parametrize(
@@ -210,7 +211,7 @@ def test_moving_the_condition_number_or_the_angle_never_recompiles():
         s = scene("narrow_valley", "momentum", params=params)
         lab.sweep(s)
         lab.phase(s)
-        lab.momentum_race(replace_runs(s))
+        momentum.momentum_race(replace_runs(s))
         compute(s)
 
     def replace_runs(s):

@@ -1,5 +1,6 @@
-"""The small-network figures (viz/networks.py, viz/net_curves.py), read back through their JSON: traces, colours, the
-boundary, the slice's log scale and shared colour range, gaps for NaN and log axes, binary float32 payloads."""
+"""The small-network figures (viz/networks.py, viz/net_slice.py, viz/net_curves.py), read back through their JSON:
+traces, colours, the boundary, the slice's log scale and shared colour range, gaps for NaN and log axes, binary float32
+payloads."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from plotly_frames import decode
 
 from viz import THEMES
 from viz.net_curves import curves_figure, line_figure
+from viz.net_slice import slice_figure
 from viz.networks import (
     CLASS_COLORS,
     PROB_SCALE,
@@ -22,7 +24,6 @@ from viz.networks import (
     TRAIN_COLOR,
     boundary_figure,
     regression_figure,
-    slice_figure,
 )
 from viz.theme import LANDSCAPE_STOPS
 
@@ -382,7 +383,8 @@ def test_presenter_draws_thicker_lines_and_bigger_dots():
 
 def test_viz_networks_imports_neither_jax_nor_streamlit():
     code = (
-        "import sys, viz.networks, viz.net_curves; print(sorted(m for m in ('jax', 'streamlit') if m in sys.modules))"
+        "import sys, viz.networks, viz.net_slice, viz.net_curves; "
+        "print(sorted(m for m in ('jax', 'streamlit') if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],

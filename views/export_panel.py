@@ -1,6 +1,6 @@
 """The export panel in the sidebar of every page: any chart the page shows as PNG (3×), SVG or PDF, and an animated
-chart as GIF or MP4, rendered by viz.export (kaleido with the system Chromium; frames rendered once per chart); and
-what the charts' own camera button saves (views.common.chart_config reads it)."""
+chart as GIF or MP4, rendered by viz.export and viz.animation (kaleido with the system Chromium; frames rendered
+once per chart); and what the charts' own camera button saves (views.common.chart_config reads it)."""
 
 from __future__ import annotations
 
@@ -75,16 +75,16 @@ def _chart_export(page: str, figures: dict) -> None:
 
 
 def _render(fig, fmt: str) -> bytes:
-    from viz import export
+    from viz import animation, export
 
     if fmt in export.FORMATS:
         with st.spinner(f"Rendering {fmt.upper()}…"):
             return export.image_bytes(fig, fmt, scale=3.0)
     bar = st.progress(0.0, text="Rendering the frames…")
-    frames = export.animation_frames(
+    frames = animation.animation_frames(
         fig, max_frames=100, progress=lambda f: bar.progress(min(1.0, f), text=f"Rendering the frames… {f:.0%}")
     )
     bar.progress(1.0, text=f"Encoding {fmt.upper()}…")
-    data = export.gif_bytes(frames) if fmt == "gif" else export.mp4_bytes(frames)
+    data = animation.gif_bytes(frames) if fmt == "gif" else animation.mp4_bytes(frames)
     bar.empty()
     return data

@@ -11,7 +11,7 @@ from links import learning_rate as lp
 from links.learning_rate import SECTIONS, SHORT
 from links.slider_values import log_grid
 from optim import OPTIMIZERS
-from scenes import RunSpec, Scene
+from scenes import RunSpec, Scene, momentum
 from scenes import learning_rate as lab
 from scenes.text import num
 from views import address_bar
@@ -39,8 +39,8 @@ def cached_phase(scene: Scene) -> lab.Phase:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def cached_race(scene: Scene) -> lab.MomentumRace:
-    return lab.momentum_race(scene)
+def cached_race(scene: Scene) -> momentum.MomentumRace:
+    return momentum.momentum_race(scene)
 
 
 WORK = labfig.Work(cached_compute, cached_sweep, cached_phase, cached_race)  # the charts' results, from the caches
@@ -234,7 +234,7 @@ def momentum_section(scene: Scene, theme) -> None:
         measured = num(row.measured, 4) if row.measured is not None else "—"
         rows.append(
             f"| {OPTIMIZERS[row.optimizer].title} | {num(row.setting['learning_rate'])} | "
-            f"{num(row.setting['momentum'])} | {lab.RATE_TEXT[row.optimizer]} = {num(row.theory, 4)} | "
+            f"{num(row.setting['momentum'])} | {momentum.RATE_TEXT[row.optimizer]} = {num(row.theory, 4)} | "
             f"{measured} |"
         )
     st.markdown("\n".join(rows))

@@ -8,9 +8,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.contour import marker_traces
-from viz.paths import Marker, b64
+from viz.layout import click_points, figure_title, grid_indices, map_axes, picture, start_ring, swatch
+from viz.paths import Marker
 from viz.raster import _hex, band_levels, png_data_uri
-from viz.theme import INK, LANDSCAPE_LINE, Theme, base_layout
+from viz.theme import LANDSCAPE_LINE, Theme, base_layout
 
 # Light, distinct basin colours (Paul Tol's "light" scheme, then "pale"), so markers and paths stay readable on them.
 BASIN_COLORS = (
@@ -71,84 +72,52 @@ def basin_figure(
 ) -> go.Figure:
     """labels (ny, nx) on the grid xs, ys; names: label -> legend text ("basin of (3, 2): 25.6%"). Trace 0 is an
     invisible click_grid² grid of points (a click there picks a start)."""
-    x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
-    ix = np.unique(np.linspace(0, len(xs) - 1, click_grid).round().astype(int))
-    iy = np.unique(np.linspace(0, len(ys) - 1, click_grid).round().astype(int))
-    gx, gy = np.meshgrid(xs[ix], ys[iy])
-    hover = np.vectorize(lambda k: names.get(int(k), ""))(labels[np.ix_(iy, ix)]).ravel().tolist()
-    data = [
-        dict(
-            type="scatter",
-            mode="markers",
-            x=b64(gx.ravel()),
-            y=b64(gy.ravel()),
-            customdata=hover,
-            showlegend=False,
-            marker=dict(size=12, opacity=0, color=INK),
-            name="starts",
-            hovertemplate="start (%{x:.3g}, %{y:.3g})<br>%{customdata}<extra></extra>",
-            selected=dict(marker=dict(opacity=0)),
-            unselected=dict(marker=dict(opacity=0)),
-        )
-    ]
-    for k, text in names.items():  # legend swatches
-        data.append(
-            dict(
-                type="scatter",
-                mode="markers",
-                x=[None],
-                y=[None],
-                name=text,
-                showlegend=True,
-                marker=dict(symbol="square", size=14, color=basin_color(k), line=dict(width=1, color="#9aa5b1")),
-            )
-        )
+    data = [_starts(xs, ys, labels, names, click_grid)]
+    data += [swatch(text, basin_color(k)) for k, text in names.items()]
     data += marker_traces(markers, theme)
     if picked is not None:
-        data.append(
-            dict(
-                type="scatter",
-                mode="markers",
-                x=[picked[0]],
-                y=[picked[1]],
-                name="chosen start",
-                showlegend=False,
-                hoverinfo="skip",
-                marker=dict(
-                    symbol="circle", size=theme.marker_size + 2, color="white", line=dict(width=2.5, color=INK)
-                ),
-            )
-        )
+        data.append(_chosen(picked, theme))
+    layout = _layout(xs, ys, png_data_uri(basin_image(labels, landscape)), theme, title)
+    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _starts(xs: np.ndarray, ys: np.ndarray, labels: np.ndarray, names: dict[int, str], n: int) -> dict:
+    """The click grid: about n × n starts, each hovering with its basin's legend text."""
+    ix, iy = grid_indices(xs, ys, n)
+    gx, gy = np.meshgrid(xs[ix], ys[iy])
+    hover = np.vectorize(lambda k: names.get(int(k), ""))(labels[np.ix_(iy, ix)]).ravel().tolist()
+    return click_points(
+        gx,
+        gy,
+        hover,
+        size=12,
+        name="starts",
+        hovertemplate="start (%{x:.3g}, %{y:.3g})<br>%{customdata}<extra></extra>",
+    )
+
+
+def _chosen(picked: tuple[float, float], theme: Theme) -> dict:
+    """The chosen start, ringed as on the contour map."""
+    return dict(
+        type="scatter",
+        mode="markers",
+        x=[picked[0]],
+        y=[picked[1]],
+        name="chosen start",
+        showlegend=False,
+        hoverinfo="skip",
+        marker=start_ring(theme.marker_size + 2),
+    )
+
+
+def _layout(xs: np.ndarray, ys: np.ndarray, image: str, theme: Theme, title: str) -> dict:
+    """The map's layout: the basin picture under equal-aspect axes of the starts (x₀, y₀), the legend below."""
+    x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
     layout = base_layout(theme)
     layout.update(
-        title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
-        xaxis=dict(
-            range=[x0, x1], title=dict(text="x₀"), showgrid=False, zeroline=False, constrain="domain", ticks="outside"
-        ),
-        yaxis=dict(
-            range=[y0, y1],
-            title=dict(text="y₀"),
-            showgrid=False,
-            zeroline=False,
-            scaleanchor="x",
-            scaleratio=1,
-            constrain="domain",
-            ticks="outside",
-        ),
-        images=[
-            dict(
-                source=png_data_uri(basin_image(labels, landscape)),
-                xref="x",
-                yref="y",
-                x=x0,
-                y=y1,
-                sizex=x1 - x0,
-                sizey=y1 - y0,
-                sizing="stretch",
-                layer="below",
-                opacity=1,
-            )
-        ],
+        title=figure_title(title, theme),
+        **map_axes(x0, x1, y0, y1, "x₀", "y₀"),
+        images=[picture(image, x0, x1, y0, y1)],
         plot_bgcolor="white",
         hovermode="closest",
         clickmode="event+select",
@@ -156,4 +125,4 @@ def basin_figure(
         legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0, font=dict(size=theme.font_size - 2)),
         margin=dict(l=50, r=10, t=50 if title else 20, b=60),
     )
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    return layout

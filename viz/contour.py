@@ -8,10 +8,12 @@ not S·F/2, and every step of the path (every zig-zag) is drawn.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.layout import click_points, figure_title, grid_indices, map_axes, picture, start_ring
 from viz.paths import KIND_NAMES, KIND_SHORT, Marker, Path, b64, frame_steps
 from viz.theme import INK, POINT_COLORS, Theme, base_layout
 
@@ -25,21 +27,15 @@ def _hover_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, n: int = 24) -> d
 
     Every marker is an SVG element the browser redraws on each slider move: 50 x 50 measured ~300 ms more per move
     than 24 x 24 in headless Chromium, whose points lie within Plotly's 20 px pick radius of any click."""
-    ix = np.unique(np.linspace(0, len(xs) - 1, n).round().astype(int))
-    iy = np.unique(np.linspace(0, len(ys) - 1, n).round().astype(int))
+    ix, iy = grid_indices(xs, ys, n)
     gx, gy = np.meshgrid(xs[ix], ys[iy])
-    return dict(
-        type="scatter",
-        mode="markers",
-        x=b64(gx.ravel()),
-        y=b64(gy.ravel()),
-        customdata=b64(z[np.ix_(iy, ix)].ravel()),
-        marker=dict(size=14, opacity=0, color=INK),
-        showlegend=False,
+    return click_points(
+        gx,
+        gy,
+        b64(z[np.ix_(iy, ix)].ravel()),
+        size=14,
         name="landscape",
         hovertemplate="x %{x:.3f}<br>y %{y:.3f}<br>f %{customdata:.4g}<extra></extra>",
-        selected=dict(marker=dict(opacity=0)),
-        unselected=dict(marker=dict(opacity=0)),
     )
 
 
@@ -115,38 +111,74 @@ def contour_figure(
     """Contour view of the race. background: PNG data URI of the landscape over `domain`; hover: (xs, ys, z).
 
     frames=0 draws the paths as they end, with no animation controls (small multiples, printed notes)."""
-    (x0, x1), (y0, y1) = domain
     steps = len(paths[0].xy) - 1 if paths else 0
     shown = frame_steps(steps, frames if frames > 0 else 2)  # the step of each displayed frame
-    n_frames = len(shown)
-    per_chunk = max(1, math.ceil(math.sqrt(n_frames)))
-    n_chunks = math.ceil(n_frames / per_chunk)
-    bounds = [shown[min(c * per_chunk, n_frames - 1)] for c in range(n_chunks + 1)]  # chunk c: bounds[c]..bounds[c+1]
+    chunks = _Chunks.of(shown)
+    data = [_hover_grid(*hover), *marker_traces(markers, theme), _start_trace(start, theme)]
+    lines, chunk_index = _path_traces(paths, chunks, theme, first=len(data))
+    data += lines
+    head = len(data)  # one trace holds every racer's current position
+    data.append(_head_trace(paths, steps, theme))
+    animated = frames > 0
+    layout = _layout(background, domain, theme, title=title, height=height, animated=animated)
+    layout.update(_controls(shown, theme) if animated else dict(updatemenus=[], sliders=[]))
+    fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    if animated:
+        base = _base_frames(data, chunk_index, chunks.n)
+        fig._frame_objs = _frames(base + _step_frames(paths, shown, chunks, chunk_index, head, theme))
+    return fig
 
-    data = [_hover_grid(*hover)] + marker_traces(markers, theme)
-    data.append(
-        dict(
-            type="scatter",
-            mode="markers+text",
-            x=[start[0]],
-            y=[start[1]],
-            name="start",
-            hoverinfo="name",
-            text=["start"],
-            textposition="top center",
-            showlegend=False,
-            textfont=dict(size=theme.font_size, color=INK),
-            cliponaxis=False,
-            marker=dict(symbol="circle", size=theme.marker_size + 2, color="white", line=dict(width=2.5, color=INK)),
-        )
+
+class _Chunks(NamedTuple):
+    """How the paths are cut for the frames: ``per`` frames a chunk, chunk c from step bounds[c] to bounds[c + 1]."""
+
+    per: int
+    bounds: list[int]
+
+    @classmethod
+    def of(cls, shown: np.ndarray) -> _Chunks:
+        """About √F frames a chunk for F frames, so a frame sends one unfinished chunk of each path."""
+        n_frames = len(shown)
+        per_chunk = max(1, math.ceil(math.sqrt(n_frames)))
+        n_chunks = math.ceil(n_frames / per_chunk)
+        return cls(per_chunk, [shown[min(c * per_chunk, n_frames - 1)] for c in range(n_chunks + 1)])
+
+    @property
+    def n(self) -> int:
+        return len(self.bounds) - 1
+
+
+def _start_trace(start: tuple[float, float], theme: Theme) -> dict:
+    """The common start of the racers: a ringed white disc labelled "start"."""
+    return dict(
+        type="scatter",
+        mode="markers+text",
+        x=[start[0]],
+        y=[start[1]],
+        name="start",
+        hoverinfo="name",
+        text=["start"],
+        textposition="top center",
+        showlegend=False,
+        textfont=dict(size=theme.font_size, color=INK),
+        cliponaxis=False,
+        marker=start_ring(theme.marker_size + 2),
     )
+
+
+def _path_traces(
+    paths: tuple[Path, ...], chunks: _Chunks, theme: Theme, first: int
+) -> tuple[list[dict], list[list[int]]]:
+    """Every path as one line trace per chunk (the first in the legend), and per path the trace index of each chunk
+    (the traces will start at index ``first`` of the figure's data)."""
+    traces: list[dict] = []
     chunk_index: list[list[int]] = []  # per path: trace index of each chunk
     for p in paths:
         idx = []
-        for k in range(n_chunks):
-            seg = p.xy[bounds[k] : bounds[k + 1] + 1]
-            idx.append(len(data))
-            data.append(
+        for k in range(chunks.n):
+            seg = p.xy[chunks.bounds[k] : chunks.bounds[k + 1] + 1]
+            idx.append(first + len(traces))
+            traces.append(
                 dict(
                     type="scatter",
                     mode="lines",
@@ -160,26 +192,31 @@ def contour_figure(
                 )
             )
         chunk_index.append(idx)
-    head = len(data)  # one trace holds every racer's current position
-    data.append(
-        dict(
-            type="scatter",
-            mode="markers",
-            name="position",
-            showlegend=False,
-            hovertext=[p.label for p in paths],
-            hovertemplate="%{hovertext}<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
-            **_heads(paths, steps, theme),
-        )
+    return traces, chunk_index
+
+
+def _head_trace(paths: tuple[Path, ...], step: int, theme: Theme) -> dict:
+    """The racers' heads, as the figure opens (at `step`, the last)."""
+    return dict(
+        type="scatter",
+        mode="markers",
+        name="position",
+        showlegend=False,
+        hovertext=[p.label for p in paths],
+        hovertemplate="%{hovertext}<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+        **_heads(paths, step, theme),
     )
 
+
+def _base_frames(data: list[dict], chunk_index: list[list[int]], n_chunks: int) -> list[dict]:
+    """What the step frames build on: base0 empties every chunk, base k adds chunk k − 1 complete to base k − 1."""
     # a gap point, not empty lists: animating with redraw=False leaves an emptied line on screen (plotly.js),
     # so scrubbing back to step 0 showed stretches of the finished paths
     empty = dict(x=[None], y=[None])
     all_chunks = [i for idx in chunk_index for i in idx]
-    out_frames = [dict(name="base0", traces=all_chunks, data=[empty] * len(all_chunks))]
+    out = [dict(name="base0", traces=all_chunks, data=[empty] * len(all_chunks))]
     for k in range(1, n_chunks):  # base k: chunks < k complete (inherited), the others empty
-        out_frames.append(
+        out.append(
             dict(
                 name=f"base{k}",
                 baseframe=f"base{k - 1}",
@@ -187,92 +224,83 @@ def contour_figure(
                 data=[{"x": data[idx[k - 1]]["x"], "y": data[idx[k - 1]]["y"]} for idx in chunk_index],
             )
         )
+    return out
+
+
+def _step_frames(
+    paths: tuple[Path, ...], shown: np.ndarray, chunks: _Chunks, chunk_index: list[list[int]], head: int, theme: Theme
+) -> list[dict]:
+    """Frame "s<step>" per shown step: on its chunk's base, the unfinished chunk of each path up to the step, and the
+    heads."""
+    out = []
     for j, s in enumerate(shown):
-        k = min(j // per_chunk, n_chunks - 1)
-        fdata = [dict(x=b64(p.xy[bounds[k] : s + 1, 0]), y=b64(p.xy[bounds[k] : s + 1, 1])) for p in paths]
+        k = min(j // chunks.per, chunks.n - 1)
+        b = chunks.bounds[k]
+        fdata = [dict(x=b64(p.xy[b : s + 1, 0]), y=b64(p.xy[b : s + 1, 1])) for p in paths]
         fdata.append(_heads(paths, s, theme))
-        out_frames.append(
+        out.append(
             dict(name=f"s{s}", baseframe=f"base{k}", traces=[idx[k] for idx in chunk_index] + [head], data=fdata)
         )
+    return out
 
-    animated = frames > 0
-    names = [f"s{s}" for s in shown]
-    play = dict(frame=dict(duration=60, redraw=False), transition=dict(duration=0), fromcurrent=True, mode="immediate")
-    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
+
+def _layout(
+    background: str,
+    domain: tuple[tuple[float, float], tuple[float, float]],
+    theme: Theme,
+    *,
+    title: str,
+    height: int | None,
+    animated: bool,
+) -> dict:
+    """The map: the landscape picture under equal-aspect axes over `domain`, room below for the controls."""
+    (x0, x1), (y0, y1) = domain
     layout = base_layout(theme)
     layout.update(
-        title=dict(text=title, font=dict(size=theme.title_size), x=0.01, y=0.99, yanchor="top") if title else None,
-        xaxis=dict(
-            range=[x0, x1], title=dict(text="x"), showgrid=False, zeroline=False, constrain="domain", ticks="outside"
-        ),
-        yaxis=dict(
-            range=[y0, y1],
-            title=dict(text="y"),
-            showgrid=False,
-            zeroline=False,
-            scaleanchor="x",
-            scaleratio=1,
-            constrain="domain",
-            ticks="outside",
-        ),
-        images=[
-            dict(
-                source=background,
-                xref="x",
-                yref="y",
-                x=x0,
-                y=y1,
-                sizex=x1 - x0,
-                sizey=y1 - y0,
-                sizing="stretch",
-                layer="below",
-                opacity=1,
-            )
-        ],
+        title=figure_title(title, theme, y=0.99, yanchor="top"),
+        **map_axes(x0, x1, y0, y1, "x", "y"),
+        images=[picture(background, x0, x1, y0, y1)],
         plot_bgcolor="white",
         hovermode="closest",
         dragmode="pan",
         margin=dict(l=50, r=10, t=70 if title else 40, b=150 if animated else 45),
         height=height or layout["height"],
-        updatemenus=[]
-        if not animated
-        else [
-            dict(
-                type="buttons",
-                direction="left",
-                x=0,
-                y=-0.06,
-                xanchor="left",
-                yanchor="top",
-                pad=dict(t=0, r=10),
-                showactive=False,
-                font=dict(size=theme.font_size),
-                buttons=[
-                    dict(label="▶ Play", method="animate", args=[names, play]),
-                    dict(label="❚❚ Pause", method="animate", args=[[None], still]),
-                ],
-            )
-        ],
-        sliders=[]
-        if not animated
-        else [
-            dict(
-                active=n_frames - 1,
-                x=0,
-                len=1.0,
-                y=-0.15,
-                yanchor="top",
-                pad=dict(t=0, b=0),
-                currentvalue=dict(prefix="step ", font=dict(size=theme.font_size)),
-                font=dict(size=theme.font_size - 3),
-                steps=[dict(method="animate", label=str(s), args=[[f"s{s}"], still]) for s in shown],
-            )
+    )
+    return layout
+
+
+def _controls(shown: np.ndarray, theme: Theme) -> dict:
+    """The play and pause buttons and the step slider (it opens at the last step); no redraw between frames."""
+    names = [f"s{s}" for s in shown]
+    play = dict(frame=dict(duration=60, redraw=False), transition=dict(duration=0), fromcurrent=True, mode="immediate")
+    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
+    buttons = dict(
+        type="buttons",
+        direction="left",
+        x=0,
+        y=-0.06,
+        xanchor="left",
+        yanchor="top",
+        pad=dict(t=0, r=10),
+        showactive=False,
+        font=dict(size=theme.font_size),
+        buttons=[
+            dict(label="▶ Play", method="animate", args=[names, play]),
+            dict(label="❚❚ Pause", method="animate", args=[[None], still]),
         ],
     )
-    fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
-    if animated:
-        fig._frame_objs = _frames(out_frames)
-    return fig
+    slider = dict(
+        active=len(shown) - 1,
+        x=0,
+        len=1.0,
+        y=-0.15,
+        yanchor="top",
+        pad=dict(t=0, b=0),
+        currentvalue=dict(prefix="step ", font=dict(size=theme.font_size)),
+        font=dict(size=theme.font_size - 3),
+        steps=[dict(method="animate", label=str(s), args=[[f"s{s}"], still]) for s in shown],
+    )
+    return dict(updatemenus=[buttons], sliders=[slider])
 
 
 def _frames(frames: list[dict]) -> tuple[go.Frame, ...]:

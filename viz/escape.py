@@ -13,6 +13,7 @@ GLOBAL, LOCAL = "#1B7837", "#B2182B"
 
 
 def _layout(theme: Theme, x_title: str, log_x: bool, y_title: str = "share of the seeded runs") -> dict:
+    """A share from 0 to 100 % against the knob, hover across the curves at one x, the legend above the plot."""
     layout = base_layout(theme)
     axis = dict(showline=True, linecolor="#9aa5b1", ticks="outside", automargin=True)
     layout.update(
@@ -21,6 +22,7 @@ def _layout(theme: Theme, x_title: str, log_x: bool, y_title: str = "share of th
         hovermode="x unified",
         margin=dict(l=60, r=10, t=40, b=50),
         height=int(theme.height * 0.6),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, font=dict(size=theme.font_size - 2)),
     )
     return layout
 
@@ -48,45 +50,44 @@ def share_figure(
             line=dict(color=GLOBAL, width=theme.line_width),
             hovertemplate="%{y:.0%}",
         ),
-        dict(
-            type="scatter",
-            mode="lines",
-            x=x,
-            y=share_local,
-            name="still in a local minimum",
-            line=dict(color=LOCAL, width=max(1.5, theme.line_width / 2), dash="dash"),
-            hovertemplate="%{y:.0%}",
-        ),
-        dict(
-            type="scatter",
-            mode="lines",
-            x=x,
-            y=diverged,
-            name="diverged",
-            line=dict(color=DIVERGED_COLOR, width=max(1.5, theme.line_width / 2), dash="dot"),
-            hovertemplate="%{y:.0%}",
-        ),
+        _thin(x, share_local, "still in a local minimum", LOCAL, "dash", theme),
+        _thin(x, diverged, "diverged", DIVERGED_COLOR, "dot", theme),
     ]
     layout = _layout(theme, x_title, log_x)
     if steps is not None and np.isfinite(steps).any():
-        data.append(
-            dict(
-                type="scatter",
-                mode="markers",
-                x=x,
-                y=steps,
-                name="median steps to get there",
-                yaxis="y2",
-                marker=dict(color=INK, size=theme.marker_size // 2 + 2, symbol="diamond-open"),
-                hovertemplate="%{y:.0f} steps",
-            )
-        )
+        data.append(_steps(x, steps, theme))
         layout["yaxis2"] = dict(
             title=dict(text="steps"), overlaying="y", side="right", rangemode="tozero", showgrid=False
         )
         layout["margin"]["r"] = 60
-    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.01, x=0, font=dict(size=theme.font_size - 2))
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _thin(x: np.ndarray, y: np.ndarray, name: str, color: str, dash: str, theme: Theme) -> dict:
+    """A secondary share: a thinner line, dashed or dotted."""
+    return dict(
+        type="scatter",
+        mode="lines",
+        x=x,
+        y=y,
+        name=name,
+        line=dict(color=color, width=max(1.5, theme.line_width / 2), dash=dash),
+        hovertemplate="%{y:.0%}",
+    )
+
+
+def _steps(x: np.ndarray, steps: np.ndarray, theme: Theme) -> dict:
+    """The median steps to a global minimum, as open diamonds on the right-hand axis."""
+    return dict(
+        type="scatter",
+        mode="markers",
+        x=x,
+        y=steps,
+        name="median steps to get there",
+        yaxis="y2",
+        marker=dict(color=INK, size=theme.marker_size // 2 + 2, symbol="diamond-open"),
+        hovertemplate="%{y:.0f} steps",
+    )
 
 
 def restarts_figure(k: np.ndarray, measured: np.ndarray, theory: np.ndarray, p: float, theme: Theme) -> go.Figure:
@@ -112,5 +113,4 @@ def restarts_figure(k: np.ndarray, measured: np.ndarray, theory: np.ndarray, p: 
         ),
     ]
     layout = _layout(theme, "restarts k", False, "trials that find a global min")
-    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.01, x=0, font=dict(size=theme.font_size - 2))
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)

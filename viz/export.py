@@ -1,58 +1,31 @@
-"""Figures out as files: PNG/SVG/PDF through kaleido, and animations (GIF, MP4) of a figure's frames.
+"""Figures out as image files: PNG/SVG/PDF through kaleido, in the kept-open browser that also draws the frames of
+animations (viz/animation.py).
 
 One Chromium serves the process: a kaleido 1.x `Kaleido` opened lazily on a private asyncio loop in a daemon
 thread (under a lock; started again if its browser process died). Public functions block the calling thread only,
 so they may be called from any thread, Streamlit's script threads included.
-
-Animations. Measured on this 2-core VM (10-45 % CPU steal from the host, so dedicated cores do better;
-benchmarks/export_speed.py prints current numbers): kaleido draws every image from scratch in a tab it reloads
-afterwards (0.9-1.4 s per 1000x660 contour frame on the kept-open server: 94-138 s for 100 frames), and even inside
-one page `Plotly.toImage` costs 0.4-0.5 s a frame (it re-plots a clone and rasterises the SVG). So the figure is
-plotted once per tab, and each frame is shown with the page's own slider call (`Plotly.animate` with the slider
-step's arguments: plotly.js resolves the `baseframe` chains as on the page) and captured with the DevTools
-screenshot (`deviceScaleFactor` = scale): 100 frames in 9-16 s over two tabs (14-34 s on one), + 1 s GIF encode,
-2-3 s MP4 encode. Same renderer, same DOM as the lecturer's page; controls dropped; a "step N" annotation whose
-text node is set per frame (a relayout per frame cost ~100 ms more). One render feeds both encoders.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
-import base64
 import contextlib
-import io
 import os
-import queue
 import tempfile
 import threading
 from pathlib import Path
 
-import imageio_ffmpeg
-import numpy as np
 import plotly.graph_objects as go
-from PIL import Image
 
 FORMATS = ("png", "svg", "pdf")
 CHROMIUM = "/usr/bin/chromium"
 DEFAULT_WIDTH = 1000  # px; the app's figures set a height and leave the width to the page
 DEFAULT_HEIGHT = 600
 KALEIDO_TABS = 2  # static images rendered at once (kaleido's own tabs)
-ANIMATION_TABS = max(1, min(2, os.cpu_count() or 1))  # an animation's frames are split into this many runs
 STATIC_MARGIN_B = 45  # bottom margin once the play button and slider are gone (viz.contour's static value)
-ANIMATION_MARGIN_B = 80  # ... plus a row for the "step N" label
-HOLD_SECONDS = 1.5  # the last frame of a GIF or MP4 stays this long
 FRAME_TIMEOUT = 60.0  # s for one browser step before an animation render is abandoned
 
-_SETUP_JS = """async function(fig, w, h) {
-  document.body.innerHTML = ''; document.body.style.margin = '0'; document.body.style.background = 'white';
-  const gd = document.createElement('div'); gd.id = 'lll-export'; document.body.appendChild(gd);
-  const layout = Object.assign({}, fig.layout, {width: w, height: h, autosize: false});
-  await Plotly.newPlot(gd, fig.data, layout, {staticPlot: true, displayModeBar: false});
-  await Plotly.addFrames(gd, fig.frames); return true; }"""
-_STEP_JS = """async function(name, label, opts) {
-  const gd = document.getElementById('lll-export'); await Plotly.animate(gd, [name], opts);
-  const texts = gd.querySelectorAll('.annotation-text'); texts[texts.length - 1].textContent = label; return true; }"""
 _CLEAR_JS = """function() { const gd = document.getElementById('lll-export'); if (gd) Plotly.purge(gd);
   document.body.innerHTML = ''; return true; }"""
 _READY_JS = "document.readyState === 'complete' && typeof Plotly === 'object'"
@@ -158,31 +131,17 @@ class _Server:
         window = await tab.send_command("Runtime.evaluate", params=dict(expression="window"))
         return tab, window["result"]["result"]["objectId"]
 
-    async def frames(self, k, spec: dict, items, w: int, h: int, scale: float, put) -> None:
-        """One tab: plot once, then per item animate to its frame, capture, put((index, PNG bytes))."""
+    @contextlib.asynccontextmanager
+    async def tab(self, k, keep: int):
+        """A tab of Kaleido k with plotly.js loaded (an idle one, else a new one) as (tab, window objectId); afterwards
+        cleared and kept idle, up to ``keep`` of them, or closed (after an error, or beyond those)."""
         (tab, window), ok = await self._acquire(k), False
         try:
-            await tab.send_command(
-                "Emulation.setDeviceMetricsOverride",
-                params=dict(width=w, height=h, deviceScaleFactor=scale, mobile=False),
-            )
-            await _call(tab, window, _SETUP_JS, spec, w, h)
-            clip = dict(x=0, y=0, width=w, height=h, scale=1)
-            for index, name, label, opts in items:
-                await _call(tab, window, _STEP_JS, name, label, opts)
-                shot = await asyncio.wait_for(
-                    tab.send_command(
-                        "Page.captureScreenshot", params=dict(format="png", clip=clip, optimizeForSpeed=True)
-                    ),
-                    FRAME_TIMEOUT,
-                )
-                if "error" in shot:
-                    raise RuntimeError(f"screenshot failed: {shot['error']}")
-                put((index, base64.b64decode(shot["result"]["data"])))
+            yield tab, window
             ok = True
         finally:  # back to the idle tabs, or closed after an error (or beyond the few worth keeping)
             with contextlib.suppress(Exception):
-                if ok and self._idle_for is k and len(self._idle) < 2 * ANIMATION_TABS:
+                if ok and self._idle_for is k and len(self._idle) < keep:
                     await _call(tab, window, _CLEAR_JS)
                     self._idle.append((tab, window))
                 else:
@@ -209,20 +168,6 @@ def _drop_controls(layout: dict, margin_b: int) -> None:
         layout["sliders"], layout["updatemenus"] = [], []
         margin = layout.setdefault("margin", {})
         margin["b"] = min(margin.get("b", margin_b), margin_b)
-
-
-def _fill_empty(frames: list[dict]) -> None:
-    """Trace updates that empty a trace (x=[], y=[]) get one gap point instead: plotly.js's redraw=False animate
-    leaves the old line of a trace emptied that way on screen (the live page shows it too: at step 0 stretches of
-    the finished paths stay drawn); a single null point draws nothing and clears it."""
-
-    def empty(v) -> bool:
-        return ("bdata" in v and not v["bdata"]) if isinstance(v, dict) else isinstance(v, list | tuple) and not v
-
-    for frame in frames:
-        for update in frame.get("data") or []:
-            if empty(update.get("x", 0)) and empty(update.get("y", 0)):
-                update["x"], update["y"] = [None], [None]
 
 
 MIN_MAP_WIDTH = 560  # a legend across the top still fits
@@ -257,167 +202,3 @@ def image_bytes(
     _drop_controls(spec["layout"], STATIC_MARGIN_B)
     w, h = _size(spec["layout"], width, height)
     return _SERVER.run(lambda k: k.calc_fig(spec, opts=dict(format=fmt, width=w, height=h, scale=scale)))
-
-
-def _sequence(spec: dict) -> list[tuple[str, str, dict]]:
-    """(frame name, label, animate options) in slider order, the slider's own options with no delay; every frame
-    in order when there is no slider."""
-    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
-    slider = (spec["layout"].get("sliders") or [{}])[0]
-    prefix = (slider.get("currentvalue") or {}).get("prefix", "")
-    out = []
-    for step in slider.get("steps", []):
-        args = step.get("args") or [None]
-        if step.get("method", "animate") == "animate" and isinstance(args[0], list) and len(args[0]) == 1:
-            given = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
-            opts = {
-                **still,
-                **given,
-                "frame": {**still["frame"], **given.get("frame", {}), "duration": 0},
-                "transition": dict(duration=0),
-                "mode": "immediate",
-            }
-            out.append((str(args[0][0]), f"{prefix}{step.get('label', args[0][0])}", opts))
-    return out or [(str(f["name"]), str(f["name"]), still) for f in spec.get("frames", [])]
-
-
-def animation_frames(
-    fig,
-    *,
-    max_frames: int = 100,
-    scale: float = 1.0,
-    width: int | None = None,
-    height: int | None = None,
-    progress=None,
-) -> list[Image.Image]:
-    """One RGB image per animation frame (at most max_frames, evenly chosen, first and last kept), each as the
-    page shows it at that slider step, without play button and slider, with a "step N" label bottom right.
-    progress(fraction) is called in the caller's thread as frames arrive (so st.progress works)."""
-    spec = _figure_dict(fig, frames=True)
-    if not spec.get("frames"):
-        raise ValueError("the figure has no animation frames")
-    seq = _sequence(spec)
-    picks = np.linspace(0, len(seq) - 1, max(1, min(max_frames, len(seq)))).round().astype(int)
-    seq = [seq[i] for i in np.unique(picks)]
-    _fill_empty(spec["frames"])
-    _drop_controls(spec["layout"], ANIMATION_MARGIN_B)
-    font = spec["layout"].get("font", {})
-    spec["layout"]["annotations"] = [
-        *spec["layout"].get("annotations", []),
-        dict(
-            text=max((label for _, label, _ in seq), key=len),
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=0,
-            xanchor="right",
-            yanchor="top",
-            yshift=-48,
-            align="right",
-            showarrow=False,
-            font=dict(size=font.get("size", 14), color=font.get("color", "#444")),
-        ),
-    ]
-    w, h = _size(spec["layout"], width, height)
-    items = [(i, name, label, opts) for i, (name, label, opts) in enumerate(seq)]
-    bounds = np.linspace(0, len(items), min(ANIMATION_TABS, max(1, len(items) // 8)) + 1).round().astype(int)
-    arrived: queue.Queue = queue.Queue()
-    k = _SERVER.ensure()
-
-    async def render():
-        await asyncio.gather(
-            *(
-                _SERVER.frames(k, spec, items[a:b], w, h, scale, arrived.put)
-                for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-            )
-        )
-
-    future = _SERVER.submit(render())
-    frames: list[Image.Image] = [None] * len(items)  # type: ignore[list-item]
-    try:
-        for done in range(1, len(items) + 1):
-            while not (future.done() and arrived.empty()):
-                with contextlib.suppress(queue.Empty):
-                    index, png = arrived.get(timeout=0.2)
-                    break
-            else:
-                future.result()  # raises the render's error
-                raise RuntimeError("the export tab stopped before every frame arrived")
-            frames[index] = Image.open(io.BytesIO(png)).convert("RGB")
-            if progress is not None:
-                progress(done / len(items))  # may raise (a Streamlit rerun): the render is then cancelled
-        future.result(timeout=FRAME_TIMEOUT)
-    except BaseException:
-        future.cancel()
-        raise
-    return frames
-
-
-def _check(frames) -> list[Image.Image]:
-    frames = [f.convert("RGB") for f in frames]
-    if not frames or len({f.size for f in frames}) > 1:
-        raise ValueError("need at least one frame, all of one size")
-    return frames
-
-
-def _palette(frames: list[Image.Image]) -> Image.Image:
-    """255 colours for the whole animation (index 255 stays free: Pillow marks unchanged pixels transparent with
-    it). Median cut over the distinct colours of six frames, each weighted by 1 + log2 of its pixel count: plain
-    median cut spends the palette on the big pale landscape and turns the gold minima orange, octree leaves bands
-    in the landscape. Measured on the contour race: |error| mean 3, 99th percentile 4 levels."""
-    picks = np.unique(np.linspace(0, len(frames) - 1, min(6, len(frames))).round().astype(int))
-    px = np.concatenate([np.asarray(frames[i]).reshape(-1, 3).astype(np.uint32) for i in picks])
-    colors, counts = np.unique(px[:, 0] << 16 | px[:, 1] << 8 | px[:, 2], return_counts=True)
-    rep = np.repeat(colors, 1 + np.floor(np.log2(counts)).astype(int))
-    rgb = np.stack([rep >> 16, rep >> 8 & 255, rep & 255], axis=1).astype(np.uint8)
-    return Image.fromarray(rgb.reshape(1, -1, 3)).quantize(colors=255, method=Image.Quantize.MEDIANCUT, kmeans=1)
-
-
-def gif_bytes(frames, *, fps: int = 12, loop: bool = True) -> bytes:
-    """An animated GIF: one palette for every frame (see _palette), no dithering (it would shimmer from frame to
-    frame), unchanged pixels transparent (3 MB -> 0.25 MB for 100 contour frames), the last frame held."""
-    frames = _check(frames)
-    palette = _palette(frames)
-    indexed = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
-    durations = [round(1000 / fps)] * len(frames)
-    durations[-1] = max(durations[-1], round(HOLD_SECONDS * 1000))
-    buf = io.BytesIO()
-    indexed[0].save(
-        buf,
-        format="GIF",
-        save_all=True,
-        append_images=indexed[1:],
-        duration=durations,
-        optimize=True,
-        **(dict(loop=0) if loop else {}),
-    )
-    return buf.getvalue()
-
-
-def mp4_bytes(frames, *, fps: int = 12) -> bytes:
-    """An H.264 MP4 by the bundled ffmpeg: yuv420p, even sides (an odd side gets a white row or column), the last
-    frame held HOLD_SECONDS, `faststart` so slides and browsers start it at once."""
-    frames = _check(frames)
-    w, h = frames[0].size
-    size = (w + w % 2, h + h % 2)
-    with tempfile.TemporaryDirectory(prefix="lll-mp4-") as tmp:
-        path = os.path.join(tmp, "animation.mp4")
-        writer = imageio_ffmpeg.write_frames(
-            path,
-            size,
-            fps=fps,
-            codec="libx264",
-            pix_fmt_in="rgb24",
-            pix_fmt_out="yuv420p",
-            quality=None,
-            macro_block_size=1,
-            ffmpeg_log_level="error",
-            output_params=["-crf", "18", "-preset", "fast", "-tune", "animation", "-movflags", "+faststart"],
-        )
-        writer.send(None)
-        for f in frames + [frames[-1]] * max(0, round(HOLD_SECONDS * fps) - 1):
-            padded = Image.new("RGB", size, "white")
-            padded.paste(f, (0, 0))
-            writer.send(padded.tobytes())
-        writer.close()
-        return Path(path).read_bytes()

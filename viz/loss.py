@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.layout import figure_title
 from viz.paths import Path
 from viz.theme import Theme, base_layout
 
@@ -27,54 +28,68 @@ def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, t
     """One line per run, a marker at its end (an x where it diverged); with any scheduled run (``Path.lr``) an inset
     of the learning rate against the update, on a log axis, in the corner the curves leave emptiest."""
     log = f_min is not None
-    data = []
-    for p in paths:
-        end = p.diverged_at if p.diverged_at is not None else len(p.loss)
-        y = loss_gap(p.loss[:end], f_min) if log else p.loss[:end].astype(np.float32)
-        data.append(
+    data = [trace for p in paths for trace in _run_traces(p, f_min, theme)]
+    layout = _layout(log, title, theme)
+    if any(p.lr is not None for p in paths):
+        corner = _emptiest_corner(data, log)
+        lr = _lr_traces(paths)
+        data += lr
+        layout.update(_lr_inset(corner, np.concatenate([t["y"] for t in lr]), theme))
+    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _run_traces(p: Path, f_min: float | None, theme: Theme) -> list[dict]:
+    """One run: its loss (or gap to f*) until it diverged, and its end: an x labelled with the step where it diverged,
+    else its optimizer's marker."""
+    end = p.diverged_at if p.diverged_at is not None else len(p.loss)
+    y = loss_gap(p.loss[:end], f_min) if f_min is not None else p.loss[:end].astype(np.float32)
+    curve = dict(
+        type="scatter",
+        mode="lines",
+        name=p.label,
+        legendgroup=p.label,
+        x=np.arange(end, dtype=np.int32),
+        y=y,
+        line=dict(color=p.color, width=theme.line_width, dash=p.dash),
+        hovertemplate=f"{p.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+    )
+    if p.diverged_at is not None and end > 0:
+        return [
+            curve,
             dict(
                 type="scatter",
-                mode="lines",
-                name=p.label,
+                mode="markers+text",
+                x=[end - 1],
+                y=[float(y[-1])],
+                showlegend=False,
                 legendgroup=p.label,
-                x=np.arange(end, dtype=np.int32),
-                y=y,
-                line=dict(color=p.color, width=theme.line_width, dash=p.dash),
-                hovertemplate=f"{p.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
-            )
-        )
-        if p.diverged_at is not None and end > 0:
-            data.append(
-                dict(
-                    type="scatter",
-                    mode="markers+text",
-                    x=[end - 1],
-                    y=[float(y[-1])],
-                    showlegend=False,
-                    legendgroup=p.label,
-                    text=[f"diverged at step {p.diverged_at}"],
-                    textposition="top right",
-                    marker=dict(symbol="x", size=theme.marker_size + 4, color=p.color),
-                    hoverinfo="text",
-                    textfont=dict(color=p.color, size=theme.font_size - 1),
-                )
-            )
-        else:
-            data.append(
-                dict(
-                    type="scatter",
-                    mode="markers",
-                    x=[end - 1],
-                    y=[float(y[-1])],
-                    showlegend=False,
-                    legendgroup=p.label,
-                    marker=dict(symbol=p.symbol, size=theme.marker_size, color=p.color),
-                    hoverinfo="skip",
-                )
-            )
+                text=[f"diverged at step {p.diverged_at}"],
+                textposition="top right",
+                marker=dict(symbol="x", size=theme.marker_size + 4, color=p.color),
+                hoverinfo="text",
+                textfont=dict(color=p.color, size=theme.font_size - 1),
+            ),
+        ]
+    return [
+        curve,
+        dict(
+            type="scatter",
+            mode="markers",
+            x=[end - 1],
+            y=[float(y[-1])],
+            showlegend=False,
+            legendgroup=p.label,
+            marker=dict(symbol=p.symbol, size=theme.marker_size, color=p.color),
+            hoverinfo="skip",
+        ),
+    ]
+
+
+def _layout(log: bool, title: str, theme: Theme) -> dict:
+    """The step axis from zero, the loss axis (log for the gap to f*) with power-of-ten labels."""
     layout = base_layout(theme)
     layout.update(
-        title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
+        title=figure_title(title, theme),
         xaxis=dict(
             title=dict(text="step"),
             rangemode="tozero",
@@ -96,12 +111,7 @@ def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, t
         height=int(theme.height * 0.75),
         hovermode="closest",
     )
-    if any(p.lr is not None for p in paths):
-        corner = _emptiest_corner(data, log)
-        lr = _lr_traces(paths)
-        data += lr
-        layout.update(_lr_inset(corner, np.concatenate([t["y"] for t in lr]), theme))
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    return layout
 
 
 def _emptiest_corner(data: list[dict], log: bool) -> tuple:

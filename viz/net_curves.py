@@ -105,82 +105,20 @@ def _line_chart(
     fraction: float,
     showlegend: bool,
 ) -> go.Figure:
+    """What both builders draw: the curves against x, labelled vertical and horizontal lines, and the curves of a
+    right-hand axis if ``y2`` is given; hover shows every curve at one x."""
     data = _curve_traces(x, curves, theme, log_y, "y", "")
-    shapes, notes = [], []
-    thin = max(1.5, theme.line_width * 0.6)
-    small = dict(size=theme.font_size - 2, color=INK)
-    for value, text in vlines:
-        shapes.append(
-            dict(
-                type="line",
-                xref="x",
-                yref="paper",
-                x0=value,
-                x1=value,
-                y0=0,
-                y1=1,
-                layer="above",
-                line=dict(color=INK, width=thin, dash="dot"),
-            )
-        )
-        notes.append(
-            dict(
-                x=value,
-                xref="x",
-                y=1,
-                yref="paper",
-                yanchor="top",
-                xanchor="left",
-                xshift=3,
-                showarrow=False,
-                text=text,
-                font=small,
-                bgcolor="rgba(255,255,255,0.8)",
-            )
-        )
-    for value, text in hlines:
-        value = float(value)
-        if not np.isfinite(value) or (log_y and value <= 0):
-            continue  # a log axis cannot place it
-        shapes.append(
-            dict(
-                type="line",
-                xref="paper",
-                yref="y",
-                x0=0,
-                x1=1,
-                y0=value,
-                y1=value,
-                layer="above",
-                line=dict(color=INK, width=thin, dash="dash"),
-            )
-        )
-        notes.append(
-            dict(
-                x=1,
-                xref="paper",
-                y=np.log10(value) if log_y else value,
-                yref="y",
-                xanchor="right",
-                yanchor="bottom",
-                showarrow=False,
-                text=f"<b>{text}</b>",
-                font=small,
-                bgcolor="rgba(255,255,255,0.8)",
-            )
-        )
+    v_shapes, v_notes = _vlines(vlines, theme)
+    h_shapes, h_notes = _hlines(hlines, log_y, theme)
+    ticks = _log_ticks(_shown(data) + [v for v, _ in hlines]) if log_y else {}
     layout = frame(theme, title, height, fraction, showlegend)
     layout.update(
         xaxis=dict(title=dict(text=x_title), unifiedhovertitle=dict(text=x_hover), **AXIS),
         yaxis=dict(
-            type="log" if log_y else "linear",
-            title=dict(text=y_title),
-            exponentformat="power",
-            **AXIS,
-            **(_log_ticks(_shown(data) + [v for v, _ in hlines]) if log_y else {}),
+            type="log" if log_y else "linear", title=dict(text=y_title), exponentformat="power", **AXIS, **ticks
         ),
-        shapes=shapes,
-        annotations=notes,
+        shapes=v_shapes + h_shapes,
+        annotations=v_notes + h_notes,
         hovermode="x unified",
     )
     if y2 is not None:
@@ -198,6 +136,89 @@ def _line_chart(
             **(_log_ticks(_shown(right)) if log_y2 else {}),
         )
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _vlines(vlines: list[tuple[float, str]], theme: Theme) -> tuple[list[dict], list[dict]]:
+    """Dotted vertical lines across the plot, each labelled at its top right."""
+    shapes, notes = [], []
+    for value, text in vlines:
+        shapes.append(
+            dict(
+                type="line",
+                xref="x",
+                yref="paper",
+                x0=value,
+                x1=value,
+                y0=0,
+                y1=1,
+                layer="above",
+                line=dict(color=INK, width=_thin(theme), dash="dot"),
+            )
+        )
+        notes.append(
+            dict(
+                x=value,
+                xref="x",
+                y=1,
+                yref="paper",
+                yanchor="top",
+                xanchor="left",
+                xshift=3,
+                showarrow=False,
+                text=text,
+                font=_small(theme),
+                bgcolor="rgba(255,255,255,0.8)",
+            )
+        )
+    return shapes, notes
+
+
+def _hlines(hlines, log_y: bool, theme: Theme) -> tuple[list[dict], list[dict]]:
+    """Dashed horizontal lines across the plot, each labelled in bold at its right end; on a log axis only the
+    positive ones (a log axis cannot place the others)."""
+    shapes, notes = [], []
+    for value, text in hlines:
+        value = float(value)
+        if not np.isfinite(value) or (log_y and value <= 0):
+            continue  # a log axis cannot place it
+        shapes.append(
+            dict(
+                type="line",
+                xref="paper",
+                yref="y",
+                x0=0,
+                x1=1,
+                y0=value,
+                y1=value,
+                layer="above",
+                line=dict(color=INK, width=_thin(theme), dash="dash"),
+            )
+        )
+        notes.append(
+            dict(
+                x=1,
+                xref="paper",
+                y=np.log10(value) if log_y else value,
+                yref="y",
+                xanchor="right",
+                yanchor="bottom",
+                showarrow=False,
+                text=f"<b>{text}</b>",
+                font=_small(theme),
+                bgcolor="rgba(255,255,255,0.8)",
+            )
+        )
+    return shapes, notes
+
+
+def _thin(theme: Theme) -> float:
+    """The width of a marker line: thinner than the curves."""
+    return max(1.5, theme.line_width * 0.6)
+
+
+def _small(theme: Theme) -> dict:
+    """The font of a marker line's label."""
+    return dict(size=theme.font_size - 2, color=INK)
 
 
 def curves_figure(

@@ -1,14 +1,15 @@
-"""A small network's pictures: what it computes (the decision boundary over the plane, or the fitted curve) and the
-loss around its trained weights (a 2-D slice of the landscape), with the colours and the frame its figures share
-(viz/net_curves.py draws the curves against the step). Pure Plotly: NumPy arrays in, go.Figure out; every array is
-sent as float32 binary."""
+"""A small network's pictures of what it computes (the decision boundary over the plane, or the fitted curve), with the
+colours and the frame its figures share (viz/net_curves.py draws the curves against the step, viz/net_slice.py the
+loss around the trained weights). Pure Plotly: NumPy arrays in, go.Figure out; every array is sent as float32
+binary."""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.theme import INK, LANDSCAPE_LINE, LANDSCAPE_STOPS, POINT_COLORS, Theme, base_layout
+from viz.layout import figure_title
+from viz.theme import INK, Theme, base_layout
 
 TRAIN_COLOR, TEST_COLOR = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion: train solid, test dashed
 CLASS_COLORS = ("#0072B2", "#D55E00")  # class 0, class 1 (the same two hues: a point reads against its own side)
@@ -18,17 +19,12 @@ PROB_SCALE = ((0.0, "#99c7e0"), (0.5, "#ffffff"), (1.0, "#eebf99"))
 # otherwise fill the base64 with "/", which the JSON escapes as six characters: 330 kB instead of 110 kB at 120×120.
 PROB_STEPS = 4096
 TRUTH_COLOR = "#6b7280"
-SLICE_LEVELS = 18  # iso-lines of a slice between the ends of its colour range (log₁₀ loss)
 AXIS = dict(showline=True, linecolor="#9aa5b1", ticks="outside", automargin=True, zeroline=False)
 
 
 def f32(a) -> np.ndarray:
     """A flat float32 array (what every figure sends)."""
     return np.asarray(a, np.float32).ravel()
-
-
-def _title(title: str, theme: Theme) -> dict | None:
-    return dict(text=title, font=dict(size=theme.title_size), x=0.01, xanchor="left") if title else None
 
 
 def _legend(theme: Theme) -> dict:
@@ -50,7 +46,7 @@ def frame(theme: Theme, title: str, height: int | None, fraction: float, showleg
     (``fraction`` of the theme's when not given)."""
     layout = base_layout(theme)
     layout.update(
-        title=_title(title, theme),
+        title=figure_title(title, theme, xanchor="left"),
         legend=_legend(theme),
         showlegend=showlegend,
         hovermode="closest",
@@ -58,21 +54,6 @@ def frame(theme: Theme, title: str, height: int | None, fraction: float, showleg
         margin=dict(l=10, r=10, t=theme.title_size + 30 if title else 20, b=10),
     )
     return layout
-
-
-def _nice_ticks(lo: float, hi: float) -> dict:
-    """Round tick values on a linear scale (a slice's colour bar): 3 to 6 of them."""
-    span = hi - lo
-    step = next(
-        s * 10.0**e
-        for e in range(int(np.floor(np.log10(span))) - 1, int(np.ceil(np.log10(span))) + 1)
-        for s in (1, 2, 2.5, 5)
-        if span / (s * 10.0**e) <= 5
-    )
-    ticks = np.arange(np.ceil(lo / step - 1e-9), np.floor(hi / step + 1e-9) + 1) * step
-    return dict(
-        tickmode="array", tickvals=[float(t) for t in ticks], ticktext=[f"{t:.4g}".replace("-", "−") for t in ticks]
-    )
 
 
 # -- what the network computes -----------------------------------------------------------------------------------
@@ -108,33 +89,48 @@ def boundary_figure(
     coloured by rounding, their label in the hover), test points hollow. Equal aspect; the axes span the grid and
     are untitled unless ``axis_titles`` are given (the space goes to the plot)."""
     xs, ys = f32(xs), f32(ys)
+    z = _probability(prob, xs, ys)
+    (xa, ya), (xb, yb) = _points(x_train, y_train), _points(x_test, y_test)
+    layout = frame(theme, title, height, 0.7, showlegend)
+    size = _dot_size(len(ya), theme, layout["height"])
+    data = [_shading(xs, ys, z, theme), *_train_dots(xa, ya, size), *_test_dots(xb, yb, size, theme)]
+    layout.update(**_plane_axes(xs, ys, axis_titles), plot_bgcolor="white")
+    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _probability(prob: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """P(class 1) on the grid as float32, checked against the grid's shape, in steps of 1/PROB_STEPS (NaN kept)."""
     z = np.asarray(prob, np.float32)
     if z.shape != (len(ys), len(xs)):
         raise ValueError(f"prob has shape {z.shape}, expected (len(ys), len(xs)) = ({len(ys)}, {len(xs)})")
     with np.errstate(invalid="ignore"):  # NaN stays NaN: a hole in the shading
-        z = (np.round(np.clip(z, 0, 1) * PROB_STEPS) / PROB_STEPS).astype(np.float32)
-    data = [
-        dict(
-            type="contour",
-            x=xs,
-            y=ys,
-            z=z,
-            zmin=0,
-            zmax=1,
-            zauto=False,
-            colorscale=[list(s) for s in PROB_SCALE],
-            showscale=False,
-            contours=dict(coloring="heatmap", start=0.5, end=0.5, size=1, showlines=True),
-            line=dict(color=INK, width=theme.line_width, smoothing=0.85),
-            name="decision boundary",
-            showlegend=True,
-            hovertemplate="(%{x:.2f}, %{y:.2f})<br>P(class 1) = %{z:.2f}<extra></extra>",
-        )
-    ]
-    (xa, ya), (xb, yb) = _points(x_train, y_train), _points(x_test, y_test)
+        return (np.round(np.clip(z, 0, 1) * PROB_STEPS) / PROB_STEPS).astype(np.float32)
+
+
+def _shading(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, theme: Theme) -> dict:
+    """P(class 1) as a heatmap-coloured contour whose one line, at P = 0.5, is the decision boundary."""
+    return dict(
+        type="contour",
+        x=xs,
+        y=ys,
+        z=z,
+        zmin=0,
+        zmax=1,
+        zauto=False,
+        colorscale=[list(s) for s in PROB_SCALE],
+        showscale=False,
+        contours=dict(coloring="heatmap", start=0.5, end=0.5, size=1, showlines=True),
+        line=dict(color=INK, width=theme.line_width, smoothing=0.85),
+        name="decision boundary",
+        showlegend=True,
+        hovertemplate="(%{x:.2f}, %{y:.2f})<br>P(class 1) = %{z:.2f}<extra></extra>",
+    )
+
+
+def _train_dots(xa: np.ndarray, ya: np.ndarray, size: float) -> list[dict]:
+    """The training points, filled in their class's colour (a soft mixup label by rounding, shown in the hover)."""
     soft = bool(np.any((ya > 0) & (ya < 1)))
-    layout = frame(theme, title, height, 0.7, showlegend)
-    size = _dot_size(len(ya), theme, layout["height"])
+    out = []
     for c in (0, 1):
         m = (ya >= 0.5) == bool(c)
         trace = dict(
@@ -153,14 +149,19 @@ def boundary_figure(
                 hovertemplate="training point (mixup)<br>(%{x:.2f}, %{y:.2f})<br>"
                 "label %{customdata:.2f}<extra></extra>",
             )
-        data.append(trace)
+        out.append(trace)
+    return out
+
+
+def _test_dots(xb: np.ndarray, yb: np.ndarray, size: float, theme: Theme) -> list[dict]:
+    """The test points, hollow rings in their class's colour, under one legend entry."""
     ring, hollow = max(1.6, theme.line_width * 0.55), round(size * 1.2 + 1, 1)
-    data.append(dict(type="scatter", mode="markers", x=[None], y=[None], name="test points", legendgroup="test",
-                     marker=dict(symbol="circle-open", color=INK, size=hollow, line=dict(width=ring)),
-                     hoverinfo="skip"))  # fmt: skip  # the legend entry of both classes' test points
+    out = [dict(type="scatter", mode="markers", x=[None], y=[None], name="test points", legendgroup="test",
+                marker=dict(symbol="circle-open", color=INK, size=hollow, line=dict(width=ring)),
+                hoverinfo="skip")]  # fmt: skip  # the legend entry of both classes' test points
     for c in (0, 1):
         m = (yb >= 0.5) == bool(c)
-        data.append(
+        out.append(
             dict(
                 type="scatter",
                 mode="markers",
@@ -178,16 +179,19 @@ def boundary_figure(
                 hovertemplate=f"class {c} (test)<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
             )
         )
+    return out
+
+
+def _plane_axes(xs: np.ndarray, ys: np.ndarray, axis_titles: tuple[str, str] | None) -> dict:
+    """Equal-aspect axes spanning the grid, titled only if ``axis_titles`` are given."""
     ends = lambda a: [float(np.nanmin(a)), float(np.nanmax(a))] if len(a) else [0.0, 1.0]
     named = lambda i: dict(title=dict(text=axis_titles[i])) if axis_titles else {}  # an empty title keeps its space
-    layout.update(
+    return dict(
         xaxis=dict(range=ends(xs), constrain="domain", showgrid=False, **AXIS, **named(0)),
         yaxis=dict(
             range=ends(ys), constrain="domain", scaleanchor="x", scaleratio=1, **named(1), showgrid=False, **AXIS
         ),
-        plot_bgcolor="white",
     )
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
 
 
 def regression_figure(
@@ -212,8 +216,24 @@ def regression_figure(
     xs, fit = xs[order], fit[order]
     xa, ya, xb, yb = f32(x_train), f32(y_train), f32(x_test), f32(y_test)
     layout = frame(theme, title, height, 0.62, showlegend)
-    size = _dot_size(len(ya), theme, layout["height"])
-    data = [
+    data = _data_dots(xa, ya, xb, yb, _dot_size(len(ya), theme, layout["height"]), theme)
+    if truth is not None:
+        data.append(_curve(xs, f32(truth)[order], "true curve", TRUTH_COLOR, theme.line_width, "dash", "true curve"))
+    data.append(_curve(xs, fit, "network's fit", INK, theme.line_width * 1.4, None, "fit"))
+    layout.update(
+        xaxis=dict(title=dict(text="x"), showgrid=True, **AXIS),
+        yaxis=dict(
+            title=dict(text="y"),
+            range=_y_range(np.concatenate([ya, yb]), fit, None if truth is None else f32(truth)),
+            **AXIS,
+        ),
+    )
+    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _data_dots(xa: np.ndarray, ya: np.ndarray, xb: np.ndarray, yb: np.ndarray, size: float, theme: Theme) -> list:
+    """The training data filled, the test data hollow."""
+    return [
         dict(
             type="scatter",
             mode="markers",
@@ -238,38 +258,20 @@ def regression_figure(
             hovertemplate="test point<br>x %{x:.3f}<br>y %{y:.3f}<extra></extra>",
         ),
     ]
-    if truth is not None:
-        data.append(
-            dict(
-                type="scatter",
-                mode="lines",
-                x=xs,
-                y=f32(truth)[order],
-                name="true curve",
-                line=dict(color=TRUTH_COLOR, width=theme.line_width, dash="dash"),
-                hovertemplate="true curve<br>x %{x:.3f}<br>y %{y:.3f}<extra></extra>",
-            )
-        )
-    data.append(
-        dict(
-            type="scatter",
-            mode="lines",
-            x=xs,
-            y=fit,
-            name="network's fit",
-            line=dict(color=INK, width=theme.line_width * 1.4),
-            hovertemplate="fit<br>x %{x:.3f}<br>y %{y:.3f}<extra></extra>",
-        )
+
+
+def _curve(xs: np.ndarray, y: np.ndarray, name: str, color: str, width: float, dash: str | None, hover: str) -> dict:
+    """A curve over the sorted xs (the true curve, the fit); ``hover`` names it in the hover text."""
+    line = dict(color=color, width=width) if dash is None else dict(color=color, width=width, dash=dash)
+    return dict(
+        type="scatter",
+        mode="lines",
+        x=xs,
+        y=y,
+        name=name,
+        line=line,
+        hovertemplate=f"{hover}<br>x %{{x:.3f}}<br>y %{{y:.3f}}<extra></extra>",
     )
-    layout.update(
-        xaxis=dict(title=dict(text="x"), showgrid=True, **AXIS),
-        yaxis=dict(
-            title=dict(text="y"),
-            range=_y_range(np.concatenate([ya, yb]), fit, None if truth is None else f32(truth)),
-            **AXIS,
-        ),
-    )
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
 
 
 def _y_range(points: np.ndarray, fit: np.ndarray, truth: np.ndarray | None) -> list[float] | None:
@@ -285,148 +287,3 @@ def _y_range(points: np.ndarray, fit: np.ndarray, truth: np.ndarray | None) -> l
         lo, hi = max(min(lo, float(f.min())), lo - span / 2), min(max(hi, float(f.max())), hi + span / 2)
     pad = 0.06 * (hi - lo)
     return [lo - pad, hi + pad]
-
-
-# -- the landscape around the trained weights ----------------------------------------------------------------------
-def _log_loss(z: np.ndarray, zmin: float | None, zmax: float | None) -> tuple[np.ndarray, float, float]:
-    """log₁₀ of the loss, clipped to the colour range [zmin, zmax] (log₁₀ units; where not given, the data's own
-    extent). Zero and negative losses sit at the bottom of the range, non-finite ones (overflow) at the top."""
-    z = np.asarray(z, np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        good = np.isfinite(z) & (z > 0)
-        lz = np.where(good, np.log10(np.where(good, z, 1.0)), np.nan)
-    for name, v in (("zmin", zmin), ("zmax", zmax)):
-        if v is not None and not np.isfinite(v):
-            raise ValueError(f"{name} must be a finite log₁₀ loss, got {v!r}")
-    lo = float(zmin) if zmin is not None else (float(np.nanmin(lz)) if good.any() else 0.0)
-    hi = float(zmax) if zmax is not None else (float(np.nanmax(lz)) if good.any() else lo + 1.0)
-    if zmin is not None and zmax is not None and zmax <= zmin:
-        raise ValueError(f"zmax ({zmax}) must be above zmin ({zmin})")
-    if hi <= lo:  # a flat slice, or one end given beyond the slice's other end: a decade's range
-        lo, hi = (hi - 1.0, hi) if zmin is None else (lo, lo + 1.0)
-    out = np.where(good, lz, np.where(np.isfinite(z), lo, hi))
-    return np.clip(out, lo, hi).astype(np.float32), lo, hi
-
-
-def _path_dot(n: int, theme: Theme) -> float:
-    """A path's markers: small, and smaller on a long path (200 recorded points), so their spacing still shows speed."""
-    return round(max(3.0, theme.marker_size * 0.4 * min(1.0, np.sqrt(60 / max(n, 1)))), 1)
-
-
-def slice_figure(
-    alphas: np.ndarray,
-    betas: np.ndarray,
-    z: np.ndarray,
-    theme: Theme,
-    *,
-    path: np.ndarray | None = None,
-    title: str = "",
-    axis_titles: tuple[str, str] = ("α (direction 1)", "β (direction 2)"),
-    zmax: float | None = None,
-    zmin: float | None = None,
-    showscale: bool = True,
-    path_color: str = INK,
-    height: int | None = None,
-    showlegend: bool = True,
-) -> go.Figure:
-    """The loss on a plane through the trained weights, z (len(betas), len(alphas)), as filled bands of log₁₀ loss
-    (light = low) with iso-lines; the centre (0, 0) starred "trained weights"; ``path`` (R, 2), the training run
-    projected on the plane, drawn from its start (a circle) to the centre.
-
-    ``zmin``/``zmax`` are on the colour bar's scale, log₁₀ of the loss (zmax = 1 means a loss of 10): the colour
-    range and the iso-levels are [zmin, zmax], the loss outside is clipped to its ends; where not given, the slice's
-    own extent. Pass both to compare two panels (train and test): the same pair gives the same colours and the same
-    iso-lines. Zero or negative loss shows at the bottom of the range, a non-finite one (overflow) at the top; the
-    hover shows the loss itself."""
-    a, b = f32(alphas), f32(betas)
-    raw = np.asarray(z, np.float32)
-    if raw.shape != (len(b), len(a)):
-        raise ValueError(f"z has shape {raw.shape}, expected (len(betas), len(alphas)) = ({len(b)}, {len(a)})")
-    lz, lo, hi = _log_loss(raw, zmin, zmax)
-    lw = max(0.8, theme.line_width * 0.3)
-    data = [
-        dict(
-            type="contour",
-            x=a,
-            y=b,
-            z=lz,
-            customdata=raw,
-            zmin=lo,
-            zmax=hi,
-            zauto=False,
-            colorscale=[list(s) for s in LANDSCAPE_STOPS],
-            showscale=showscale,
-            name="loss",
-            contours=dict(coloring="fill", showlines=True, start=lo, end=hi, size=(hi - lo) / SLICE_LEVELS),
-            line=dict(color=LANDSCAPE_LINE, width=lw, smoothing=0.6),
-            colorbar=dict(
-                title=dict(text="log₁₀ loss", side="right"),
-                thickness=max(12, theme.font_size),
-                outlinewidth=0,
-                tickfont=dict(size=theme.font_size - 2),
-                ticks="outside",
-                **_nice_ticks(lo, hi),
-            ),
-            hovertemplate=f"{axis_titles[0]} %{{x:.3f}}<br>{axis_titles[1]} %{{y:.3f}}<br>loss %{{customdata:.4g}}"
-            "<extra></extra>",
-        )
-    ]
-    small = dict(size=theme.font_size - 1, color=INK, shadow="0 0 3px white, 0 0 3px white")
-    if path is not None:
-        p = np.asarray(path, np.float32).reshape(-1, 2)
-        p = p[np.isfinite(p).all(axis=1)]
-        if len(p):
-            data.append(
-                dict(
-                    type="scatter",
-                    mode="lines+markers",
-                    x=p[:, 0],
-                    y=p[:, 1],
-                    name="training path",
-                    line=dict(color=path_color, width=max(1.5, theme.line_width * 0.7)),
-                    marker=dict(color=path_color, size=_path_dot(len(p), theme)),
-                    hovertemplate="training path<br>(%{x:.3f}, %{y:.3f})<extra></extra>",
-                )
-            )
-            data.append(
-                dict(
-                    type="scatter",
-                    mode="markers+text",
-                    x=p[:1, 0],
-                    y=p[:1, 1],
-                    name="start",
-                    text=["start"],
-                    textposition="top center",
-                    textfont=small,
-                    cliponaxis=False,
-                    showlegend=False,
-                    hovertemplate="start<br>(%{x:.3f}, %{y:.3f})<extra></extra>",
-                    marker=dict(
-                        symbol="circle", size=theme.marker_size, color="white", line=dict(width=2.5, color=INK)
-                    ),
-                )
-            )
-    data.append(
-        dict(
-            type="scatter",
-            mode="markers",
-            x=np.zeros(1, np.float32),
-            y=np.zeros(1, np.float32),
-            name="trained weights",
-            hovertemplate="trained weights (0, 0)<extra></extra>",
-            marker=dict(
-                symbol="star",
-                size=theme.point_size * 1.6,
-                color=POINT_COLORS["global"],
-                line=dict(width=1.5, color="#222222"),
-            ),
-        )
-    )
-    layout = frame(theme, title, height, 0.62, showlegend)
-    ends = lambda v: [float(np.nanmin(v)), float(np.nanmax(v))] if len(v) else [-1.0, 1.0]
-    layout.update(
-        xaxis=dict(range=ends(a), title=dict(text=axis_titles[0]), showgrid=False, **AXIS),
-        yaxis=dict(range=ends(b), title=dict(text=axis_titles[1]), showgrid=False, **AXIS),
-        plot_bgcolor="white",
-    )
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.layout import click_points, figure_title, swatch
 from viz.paths import b64
 from viz.sweep import OPTIMAL, STABLE
 from viz.theme import INK, Theme, base_layout
@@ -43,52 +44,61 @@ def phase_figure(
     b = np.asarray(betas, np.float64)
     reached = np.asarray(reached)
     diverged = np.asarray(diverged, bool)
-    ok = reached >= 0
-    z = np.where(ok, np.log10(np.maximum(reached, 1)), np.nan).astype(np.float32)
+    data = [_cells(lx, b, reached, diverged, steps), _steps_heatmap(lx, b, reached, steps)]
+    data += _fates(lx, b, diverged, ~(reached >= 0) & ~diverged, steps)
+    if boundary is not None:
+        data.append(_boundary(boundary, b, boundary_text))
+    data += _points(optimum, best, picked, theme)
+    layout = _layout(lx, b, beta_label, title, theme)
+    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _cells(lx: np.ndarray, b: np.ndarray, reached: np.ndarray, diverged: np.ndarray, steps: int) -> dict:
+    """An invisible marker per cell, hovering with its steps to converge or its fate; a click selects the cell."""
     gx, gy = np.meshgrid(lx, b)
-    status = np.where(ok, reached.astype(str), np.where(diverged, "diverged", f"not converged in {steps}"))
-    data = [
-        dict(
-            type="scatter",
-            mode="markers",
-            x=b64(gx.ravel()),
-            y=b64(gy.ravel()),
-            customdata=status.ravel().tolist(),
-            marker=dict(size=10, opacity=0, color=INK),
-            showlegend=False,
-            name="cells",
-            hovertemplate="η %{x:.3f} (log₁₀)<br>β %{y:.3f}<br>steps %{customdata}<extra></extra>",
-            selected=dict(marker=dict(opacity=0)),
-            unselected=dict(marker=dict(opacity=0)),
-        )
-    ]
-    top = np.log10(max(steps, 10))
-    ticks = [v for v in (1, 3, 10, 30, 100, 300, 1000, 2000) if v <= steps]
-    data.append(
-        dict(
-            type="heatmap",
-            x=b64(lx),
-            y=b64(b),
-            z=z,
-            colorscale=STEPS_SCALE,
-            zmin=0,
-            zmax=top,
-            hoverinfo="skip",
-            name="steps to converge",
-            colorbar=dict(
-                title=dict(text="steps", side="right"),
-                tickvals=np.log10(ticks).tolist(),
-                ticktext=[str(t) for t in ticks],
-                thickness=14,
-                len=0.8,
-            ),
-        )
+    status = np.where(reached >= 0, reached.astype(str), np.where(diverged, "diverged", f"not converged in {steps}"))
+    return click_points(
+        gx,
+        gy,
+        status.ravel().tolist(),
+        size=10,
+        name="cells",
+        hovertemplate="η %{x:.3f} (log₁₀)<br>β %{y:.3f}<br>steps %{customdata}<extra></extra>",
     )
+
+
+def _steps_heatmap(lx: np.ndarray, b: np.ndarray, reached: np.ndarray, steps: int) -> dict:
+    """The steps to converge on a log colour scale (few steps dark), blank where a run did not converge."""
+    z = np.where(reached >= 0, np.log10(np.maximum(reached, 1)), np.nan).astype(np.float32)
+    ticks = [v for v in (1, 3, 10, 30, 100, 300, 1000, 2000) if v <= steps]
+    return dict(
+        type="heatmap",
+        x=b64(lx),
+        y=b64(b),
+        z=z,
+        colorscale=STEPS_SCALE,
+        zmin=0,
+        zmax=np.log10(max(steps, 10)),
+        hoverinfo="skip",
+        name="steps to converge",
+        colorbar=dict(
+            title=dict(text="steps", side="right"),
+            tickvals=np.log10(ticks).tolist(),
+            ticktext=[str(t) for t in ticks],
+            thickness=14,
+            len=0.8,
+        ),
+    )
+
+
+def _fates(lx: np.ndarray, b: np.ndarray, diverged: np.ndarray, stalled: np.ndarray, steps: int) -> list[dict]:
+    """The cells that diverged and those that did not converge, each in its own colour and with a legend swatch."""
+    out = []
     for mask, colour, name in (
         (diverged, DIVERGED_COLOR, "diverged"),
-        (~ok & ~diverged, STALLED_COLOR, f"not converged in {steps} steps"),
+        (stalled, STALLED_COLOR, f"not converged in {steps} steps"),
     ):
-        data.append(
+        out.append(
             dict(
                 type="heatmap",
                 x=b64(lx),
@@ -100,76 +110,60 @@ def phase_figure(
                 name=name,
             )
         )
-        data.append(
-            dict(
-                type="scatter",
-                mode="markers",
-                x=[None],
-                y=[None],
-                name=name,
-                showlegend=True,
-                marker=dict(symbol="square", size=14, color=colour, line=dict(width=1, color="#9aa5b1")),
-            )
-        )
-    if boundary is not None:
-        good = np.isfinite(boundary) & (np.asarray(boundary) > 0)
-        data.append(
-            dict(
-                type="scatter",
-                mode="lines",
-                x=np.log10(np.asarray(boundary)[good]),
-                y=b[good],
-                name=boundary_text or "stability boundary",
-                line=dict(color=STABLE, width=3, dash="dash"),
-                hoverinfo="skip",
-            )
-        )
+        out.append(swatch(name, colour))
+    return out
+
+
+def _boundary(boundary: np.ndarray, b: np.ndarray, text: str) -> dict:
+    """The theory's largest stable learning rate for each β, dashed (where it is finite and positive)."""
+    good = np.isfinite(boundary) & (np.asarray(boundary) > 0)
+    return dict(
+        type="scatter",
+        mode="lines",
+        x=np.log10(np.asarray(boundary)[good]),
+        y=b[good],
+        name=text or "stability boundary",
+        line=dict(color=STABLE, width=3, dash="dash"),
+        hoverinfo="skip",
+    )
+
+
+def _points(
+    optimum: tuple[float, float, str] | None,
+    best: tuple[float, float] | None,
+    picked: tuple[float, float] | None,
+    theme: Theme,
+) -> list[dict]:
+    """The theory's optimum (a gold star), the grid's fastest cell and the animated one (open markers), as given."""
+    out = []
     if optimum is not None:
-        data.append(
-            dict(
-                type="scatter",
-                mode="markers",
-                x=[np.log10(optimum[0])],
-                y=[optimum[1]],
-                name=optimum[2],
-                marker=dict(
-                    symbol="star", size=theme.marker_size + 10, color="#FFD700", line=dict(width=2, color=OPTIMAL)
-                ),
-                hovertemplate=f"{optimum[2]}<br>η %{{customdata:.4g}}<br>β %{{y:.3f}}<extra></extra>",
-                customdata=[optimum[0]],
-            )
-        )
+        star = dict(symbol="star", size=theme.marker_size + 10, color="#FFD700", line=dict(width=2, color=OPTIMAL))
+        hover = f"{optimum[2]}<br>η %{{customdata:.4g}}<br>β %{{y:.3f}}<extra></extra>"
+        out.append(_point(optimum[0], optimum[1], optimum[2], star, hovertemplate=hover, customdata=[optimum[0]]))
     if best is not None:
-        data.append(
-            dict(
-                type="scatter",
-                mode="markers",
-                x=[np.log10(best[0])],
-                y=[best[1]],
-                name="fastest on the grid",
-                marker=dict(
-                    symbol="circle-open", size=theme.marker_size + 6, color=FASTEST, line=dict(width=3, color=FASTEST)
-                ),
-                hoverinfo="skip",
-            )
-        )
+        out.append(_point(*best, "fastest on the grid", _open("circle-open", FASTEST, theme), hoverinfo="skip"))
     if picked is not None:
-        data.append(
-            dict(
-                type="scatter",
-                mode="markers",
-                x=[np.log10(picked[0])],
-                y=[picked[1]],
-                name="animated",
-                marker=dict(symbol="square-open", size=theme.marker_size + 6, color=INK, line=dict(width=3, color=INK)),
-                hoverinfo="skip",
-            )
-        )
+        out.append(_point(*picked, "animated", _open("square-open", INK, theme), hoverinfo="skip"))
+    return out
+
+
+def _point(lr: float, beta: float, name: str, marker: dict, **more) -> dict:
+    """One marker at (lr, β) on the diagram's log₁₀ lr axis."""
+    return dict(type="scatter", mode="markers", x=[np.log10(lr)], y=[beta], name=name, marker=marker, **more)
+
+
+def _open(symbol: str, color: str, theme: Theme) -> dict:
+    """An open marker with a thick outline, drawn over a cell without hiding it."""
+    return dict(symbol=symbol, size=theme.marker_size + 6, color=color, line=dict(width=3, color=color))
+
+
+def _layout(lx: np.ndarray, b: np.ndarray, beta_label: str, title: str, theme: Theme) -> dict:
+    """Decade ticks on the log₁₀ lr axis, both axes half a cell beyond the grid, the legend below."""
     tickvals, ticktext = _decade_ticks(lx[0], lx[-1])
     half = (lx[1] - lx[0]) / 2 if len(lx) > 1 else 0.5
     layout = base_layout(theme)
     layout.update(
-        title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
+        title=figure_title(title, theme),
         xaxis=dict(
             title=dict(text="learning rate η"),
             tickvals=tickvals,
@@ -194,4 +188,4 @@ def phase_figure(
         margin=dict(l=60, r=10, t=40, b=70),
         height=int(theme.height * 0.9),
     )
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    return layout

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.layout import figure_title
 from viz.theme import Theme, base_layout
 
 FLOOR = 1e-30  # float32 reaches about this far below the start before it underflows
@@ -25,47 +26,67 @@ class RateCurve:
 def rates_figure(
     curves: tuple[RateCurve, ...], theme: Theme, *, title: str = "", y_title: str = "distance to the minimum |θ − θ*|"
 ) -> go.Figure:
+    """Each curve's distance against the step, and its theory d₀·rᵗ dashed in the same colour; the log y axis spans
+    the curves down to where float32 underflows."""
     data = []
     lowest, highest = 1.0, 1.0
     for c in curves:
         d = np.asarray(c.distance, np.float64)
-        t = np.arange(len(d))
-        shown = d > FLOOR
-        end = int(np.argmin(shown)) if not shown.all() else len(d)
+        end = _drawable(d)
         lowest = min(lowest, float(d[:end].min()) if end else 1.0)
         highest = max(highest, float(np.nanmax(d[:end])) if end else 1.0)
-        data.append(
-            dict(
-                type="scatter",
-                mode="lines",
-                x=t[:end],
-                y=d[:end].astype(np.float32),
-                name=c.label,
-                legendgroup=c.label,
-                line=dict(color=c.color, width=theme.line_width),
-                hovertemplate=f"{c.label}<br>step %{{x}}<br>|θ − θ*| %{{y:.3g}}<extra></extra>",
-            )
-        )
-        if c.rate is None:
-            continue
-        with np.errstate(over="ignore"):
-            theory = d[0] * c.rate**t
-        keep = (theory > max(FLOOR, lowest * 1e-2)) & (theory < 1e3 * highest)  # a growth (escape) stays in view
-        data.append(
-            dict(
-                type="scatter",
-                mode="lines",
-                x=t[keep],
-                y=theory[keep].astype(np.float32),
-                name=f"theory: {c.rate_text}",
-                legendgroup=c.label,
-                line=dict(color=c.color, width=max(1.5, theme.line_width / 2), dash="dash"),
-                hovertemplate=f"theory d₀·rᵗ, r = {c.rate:.4f}<br>step %{{x}}<br>%{{y:.3g}}<extra></extra>",
-            )
-        )
+        data.append(_measured(c, d, end, theme))
+        if c.rate is not None:
+            data.append(_theory(c, d, lowest, highest, theme))
+    layout = _layout(lowest, highest, title, y_title, theme)
+    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _drawable(d: np.ndarray) -> int:
+    """How many of the distances, from the start, a log axis shows (the first at or below FLOOR ends them)."""
+    shown = d > FLOOR
+    return int(np.argmin(shown)) if not shown.all() else len(d)
+
+
+def _measured(c: RateCurve, d: np.ndarray, end: int, theme: Theme) -> dict:
+    """The measured distance over its first ``end`` steps."""
+    t = np.arange(len(d))
+    return dict(
+        type="scatter",
+        mode="lines",
+        x=t[:end],
+        y=d[:end].astype(np.float32),
+        name=c.label,
+        legendgroup=c.label,
+        line=dict(color=c.color, width=theme.line_width),
+        hovertemplate=f"{c.label}<br>step %{{x}}<br>|θ − θ*| %{{y:.3g}}<extra></extra>",
+    )
+
+
+def _theory(c: RateCurve, d: np.ndarray, lowest: float, highest: float, theme: Theme) -> dict:
+    """d₀·rᵗ, dashed, where it stays within view of the measured curves (lowest / 100 to 1000 × highest)."""
+    t = np.arange(len(d))
+    with np.errstate(over="ignore"):
+        theory = d[0] * c.rate**t
+    keep = (theory > max(FLOOR, lowest * 1e-2)) & (theory < 1e3 * highest)  # a growth (escape) stays in view
+    return dict(
+        type="scatter",
+        mode="lines",
+        x=t[keep],
+        y=theory[keep].astype(np.float32),
+        name=f"theory: {c.rate_text}",
+        legendgroup=c.label,
+        line=dict(color=c.color, width=max(1.5, theme.line_width / 2), dash="dash"),
+        hovertemplate=f"theory d₀·rᵗ, r = {c.rate:.4f}<br>step %{{x}}<br>%{{y:.3g}}<extra></extra>",
+    )
+
+
+def _layout(lowest: float, highest: float, title: str, y_title: str, theme: Theme) -> dict:
+    """The step axis from zero, the log distance axis from ``lowest`` to ``highest`` with a margin, the legend in the
+    bottom left corner (the curves fall from the top left)."""
     layout = base_layout(theme)
     layout.update(
-        title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
+        title=figure_title(title, theme),
         xaxis=dict(title=dict(text="step"), rangemode="tozero", showline=True, linecolor="#9aa5b1", ticks="outside"),
         yaxis=dict(
             type="log",
@@ -89,4 +110,4 @@ def rates_figure(
         height=int(theme.height * 0.75),
         hovermode="closest",
     )
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    return layout

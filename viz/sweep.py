@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.layout import figure_title
 from viz.loss import loss_gap
 from viz.theme import INK, Theme, base_layout
 
@@ -58,13 +59,35 @@ def sweep_figure(
     surface has a minimum) and the steps to reach a minimum (bottom), in ``color`` (the swept rule's). Every point can
     be clicked (its x is the lr)."""
     lrs = np.asarray(lrs, np.float64)
+    data = _loss_traces(lrs, final, diverged_at, f_min, color, steps, theme)
+    data += _steps_traces(lrs, reached, theory_steps, color, theme)
+    shapes, notes = _thresholds(marks, lrs, theme)
+    if picked is not None:
+        shapes.append(_vline(picked, INK, "dot", 2))
+        notes.append(_picked_note(picked, theme))
+    layout = _layout(lrs, f_min is not None, steps, lr_title, title, theme)
+    layout.update(shapes=shapes, annotations=notes)
+    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _loss_traces(
+    lrs: np.ndarray,
+    final: np.ndarray,
+    diverged_at: np.ndarray,
+    f_min: float | None,
+    color: str,
+    steps: int,
+    theme: Theme,
+) -> list[dict]:
+    """The top panel: the final loss (its gap to f* where there is a minimum) of the runs that did not diverge, and
+    an x above them at each learning rate that diverged."""
     gone = np.asarray(diverged_at) >= 0
     alive = ~gone
     log = f_min is not None
     y = loss_gap(final, f_min) if log else np.asarray(final, np.float32)
     top_y = float(np.nanmax(y[alive])) if alive.any() else 1.0
     ceiling = top_y * 30 if log else top_y + 0.1 * (abs(top_y) + 1)
-    data = [
+    return [
         dict(
             type="scatter",
             mode="lines+markers",
@@ -93,8 +116,14 @@ def sweep_figure(
             hovertemplate="η %{x:.4g}<br>diverged at step %{customdata}<extra></extra>",
         ),
     ]
+
+
+def _steps_traces(
+    lrs: np.ndarray, reached: np.ndarray, theory_steps: np.ndarray | None, color: str, theme: Theme
+) -> list[dict]:
+    """The bottom panel: the steps each learning rate took to reach a minimum, and the theory's count if given."""
     arrived = np.asarray(reached) >= 0
-    data.append(
+    out = [
         dict(
             type="scatter",
             mode="markers",
@@ -108,9 +137,9 @@ def sweep_figure(
             yaxis="y2",
             hovertemplate="η %{x:.4g}<br>%{y} steps<extra></extra>",
         )
-    )
+    ]
     if theory_steps is not None and np.isfinite(theory_steps).any():
-        data.append(
+        out.append(
             dict(
                 type="scatter",
                 mode="lines",
@@ -123,7 +152,11 @@ def sweep_figure(
                 hovertemplate="η %{x:.4g}<br>theory %{y:.0f} steps<extra></extra>",
             )
         )
+    return out
 
+
+def _thresholds(marks: tuple[Mark, ...], lrs: np.ndarray, theme: Theme) -> tuple[list[dict], list[dict]]:
+    """Shapes and annotations: the diverging side lightly shaded, and each mark's line labelled above the plot."""
     shapes, notes = [], []
     stable = [m for m in marks if m.kind == "stable"]
     if stable:  # the diverging side, lightly shaded
@@ -159,26 +192,30 @@ def sweep_figure(
                 xanchor="right" if m.kind == "optimal" else "left",
             )
         )
-    if picked is not None:
-        shapes.append(_vline(picked, INK, "dot", 2))
-        notes.append(
-            dict(
-                x=np.log10(picked),
-                xref="x",
-                y=0.455,
-                yref="paper",
-                showarrow=False,
-                yanchor="bottom",
-                xanchor="left",
-                text=" ▶ animated",
-                font=dict(color=INK, size=theme.font_size - 2),
-            )
-        )
+    return shapes, notes
 
+
+def _picked_note(picked: float, theme: Theme) -> dict:
+    """ "▶ animated" beside the dotted line of the learning rate being animated."""
+    return dict(
+        x=np.log10(picked),
+        xref="x",
+        y=0.455,
+        yref="paper",
+        showarrow=False,
+        yanchor="bottom",
+        xanchor="left",
+        text=" ▶ animated",
+        font=dict(color=INK, size=theme.font_size - 2),
+    )
+
+
+def _layout(lrs: np.ndarray, log: bool, steps: int, lr_title: str, title: str, theme: Theme) -> dict:
+    """The shared log lr axis under two panels (the loss on top, the steps below), the legend under them."""
     layout = base_layout(theme)
     axis = dict(showline=True, linecolor="#9aa5b1", ticks="outside", exponentformat="power", automargin=True)
     layout.update(
-        title=dict(text=title, font=dict(size=theme.title_size), x=0.01) if title else None,
+        title=figure_title(title, theme),
         xaxis=dict(
             type="log", title=dict(text=lr_title), anchor="y2", range=[np.log10(lrs[0]), np.log10(lrs[-1])], **axis
         ),
@@ -196,8 +233,6 @@ def sweep_figure(
             range=[0, steps * 1.05],
             **axis,
         ),
-        shapes=shapes,
-        annotations=notes,
         hovermode="closest",
         clickmode="event+select",
         legend=dict(
@@ -213,4 +248,4 @@ def sweep_figure(
         margin=dict(l=70, r=15, t=50, b=70),
         height=int(theme.height * 0.95),
     )
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    return layout

@@ -1,0 +1,97 @@
+"""Pieces several builders share: the figure's title, the invisible grid of points that makes a map clickable, a
+legend swatch, the start ring, and a map's equal-aspect axes with its picture beneath them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from viz.paths import b64
+from viz.theme import INK, Theme
+
+
+def figure_title(text: str, theme: Theme, **place) -> dict | None:
+    """The figure's title in the theme's title size, at the left (``place``: further position keys); None if empty."""
+    return dict(text=text, font=dict(size=theme.title_size), x=0.01, **place) if text else None
+
+
+def grid_indices(xs: np.ndarray, ys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """About ``n`` evenly spread indices into each of xs and ys (a coarse grid over a fine one)."""
+    ix = np.unique(np.linspace(0, len(xs) - 1, n).round().astype(int))
+    iy = np.unique(np.linspace(0, len(ys) - 1, n).round().astype(int))
+    return ix, iy
+
+
+def click_points(gx: np.ndarray, gy: np.ndarray, customdata, *, size: int, name: str, hovertemplate: str) -> dict:
+    """Invisible markers at the grid points (gx, gy): they carry the hover text, and a click selects the nearest one
+    (Streamlit reports clicks on scatter points, not on images or heatmap cells)."""
+    return dict(
+        type="scatter",
+        mode="markers",
+        x=b64(gx.ravel()),
+        y=b64(gy.ravel()),
+        customdata=customdata,
+        marker=dict(size=size, opacity=0, color=INK),
+        showlegend=False,
+        name=name,
+        hovertemplate=hovertemplate,
+        selected=dict(marker=dict(opacity=0)),
+        unselected=dict(marker=dict(opacity=0)),
+    )
+
+
+def swatch(name: str, color: str) -> dict:
+    """A legend entry only: a square of ``color`` (for colours painted in an image or a heatmap)."""
+    return dict(
+        type="scatter",
+        mode="markers",
+        x=[None],
+        y=[None],
+        name=name,
+        showlegend=True,
+        marker=dict(symbol="square", size=14, color=color, line=dict(width=1, color="#9aa5b1")),
+    )
+
+
+def start_ring(size: float) -> dict:
+    """The marker of a start: a white disc ringed in ink."""
+    return dict(symbol="circle", size=size, color="white", line=dict(width=2.5, color=INK))
+
+
+def map_axes(x0: float, x1: float, y0: float, y1: float, x_title: str, y_title: str) -> dict:
+    """The axes of a map: the given ranges, one unit as long on both, no grid."""
+    return dict(
+        xaxis=dict(
+            range=[x0, x1],
+            title=dict(text=x_title),
+            showgrid=False,
+            zeroline=False,
+            constrain="domain",
+            ticks="outside",
+        ),
+        yaxis=dict(
+            range=[y0, y1],
+            title=dict(text=y_title),
+            showgrid=False,
+            zeroline=False,
+            scaleanchor="x",
+            scaleratio=1,
+            constrain="domain",
+            ticks="outside",
+        ),
+    )
+
+
+def picture(source: str, x0: float, x1: float, y0: float, y1: float) -> dict:
+    """A layout image (a PNG data URI) stretched over the data rectangle [x0, x1] × [y0, y1], beneath the traces."""
+    return dict(
+        source=source,
+        xref="x",
+        yref="y",
+        x=x0,
+        y=y1,
+        sizex=x1 - x0,
+        sizey=y1 - y0,
+        sizing="stretch",
+        layer="below",
+        opacity=1,
+    )
