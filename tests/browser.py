@@ -217,14 +217,24 @@ def widget(page, key: str):
 def choose(page, key: str, option: str) -> None:
     """Select an option of a segmented control (or radio group) by its label; a click on the selected option would
     clear it, so that one is left alone."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     button = widget(page, key).get_by_role("radio", name=option, exact=True)
+    chosen = (
+        "([k, o]) => [...document.querySelectorAll(`.st-key-${k} [role=radio][aria-checked=true]`)]"
+        ".some(b => b.innerText.trim() === o)"
+    )
+    for _ in range(2):  # a click that lands while the sidebar still slides open is lost: click again, once or twice
+        if button.get_attribute("aria-checked") != "true":
+            button.click()
+        try:
+            page.wait_for_function(chosen, arg=[key_class(key), option], timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            continue
     if button.get_attribute("aria-checked") != "true":
         button.click()
-    page.wait_for_function(
-        "([k, o]) => [...document.querySelectorAll(`.st-key-${k} [role=radio][aria-checked=true]`)]"
-        ".some(b => b.innerText.trim() === o)",
-        arg=[key_class(key), option],
-    )
+    page.wait_for_function(chosen, arg=[key_class(key), option])
 
 
 def key_class(key: str) -> str:
