@@ -42,9 +42,11 @@ def clicked(page, target: dict, wait, attempts: int = 3):
 
 
 def wait_js(page, condition: str, timeout: float = 30.0):
-    """Wait until the JavaScript expression holds; an AssertionError (not a Playwright timeout) if it never does."""
+    """Wait until the JavaScript expression holds; an AssertionError (not a Playwright timeout) if it never does. While
+    Streamlit redraws after a rerun a chart can be briefly missing: an expression that throws then counts as false."""
+    guarded = f"(() => {{ try {{ return ({condition}); }} catch (e) {{ return false; }} }})()"
     try:
-        page.wait_for_function(condition, polling=100, timeout=timeout * 1000)
+        page.wait_for_function(guarded, polling=100, timeout=timeout * 1000)
     except PlaywrightTimeout:
         raise AssertionError(f"never true: {condition}") from None
 
