@@ -9,6 +9,8 @@ the same way on every page.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from scenes.scene import CUSTOM, RunSpec
 from scenes.text import point
 
@@ -62,3 +64,80 @@ def start_widgets(surface, start, prefix: str) -> dict[str, object]:
 def saddle_label(p) -> str:
     """A saddle as the Saddles section's box lists it."""
     return point(p.x, p.y)
+
+
+# -- the controls of a page's Scene: one row each (TF Playground's state.ts) -------------------------------------------
+@dataclass(frozen=True)
+class Control:
+    """One control that shows a field of a page's Scene: its widget key, the field (``surface``, ``runs``, ``steps``,
+    ``seed``), its label, its default, and what it offers (``options`` for a choice, at most ``most`` of them for a
+    multiple choice; ``lo`` to ``hi`` by ``by`` for a number). The view draws the control from its row
+    (views/widgets.py), the link decoder holds a linked value to what the row offers (:func:`hold`), and
+    ``widget_values`` and the tests' key maps read ``widget``. The link key is the Scene table's (links/scene.py)."""
+
+    field: str
+    widget: str
+    label: str
+    default: object
+    options: tuple = ()
+    most: int = 1
+    lo: int = 0
+    hi: int = 0
+    by: int = 1
+    input: str = "slider"  # a number's control: "slider" or "box"; a racer's: "multi" (several) or "select" (one)
+    help: str | None = None
+
+    @property
+    def key(self) -> str:
+        return LINK_KEYS[self.field]
+
+    def refuses(self, value) -> str | None:
+        """Why the control cannot show ``value`` (plain words), or None when it can."""
+        if self.field == "surface":
+            return None if value in self.options else f"choose one of {', '.join(self.options)}"
+        if self.field == "runs":
+            ok = set(value) <= set(self.options) and 1 <= len(value) <= self.most
+            return None if ok else f"choose 1 to {self.most} of {', '.join(self.options)}"
+        if not (self.lo <= value <= self.hi and (value - self.lo) % self.by == 0):
+            if self.field == "steps":
+                by = f", in steps of {self.by}" if self.by > 1 else ""
+                return f"this page runs {self.lo} to {self.hi} steps{by}"
+            return f"the {self.field} goes from {self.lo} up to {self.hi:,}"
+        return None
+
+    def shown(self, scene) -> object:
+        """The value the control holds for ``scene``."""
+        if self.field == "runs":
+            keys = [r.optimizer for r in scene.runs]
+            return keys if self.input == "multi" else keys[0]
+        return getattr(scene, self.field)
+
+
+LINK_KEYS = {"surface": "surface", "runs": "opt", "steps": "steps", "seed": "seed"}  # links/scene.py's keys
+
+
+def hold(scene, controls, default, notices: list[str], where: str = "this page"):
+    """``scene`` (decoded from a link) with its steps and seed held to what the rows' controls offer: a value no
+    control can show falls back to ``default``'s, with a notice. (Surfaces and racers are checked as they are read:
+    their notices say more.)"""
+    rows = by_field(controls)
+    for name in ("steps", "seed"):
+        value = getattr(scene, name)
+        if value == getattr(default, name):
+            continue
+        c = rows.get(name)
+        why = f"{where} has no {name}" if c is None else c.refuses(value)
+        if why:
+            notices.append(f"{LINK_KEYS[name]}={value} in the link: {why}")
+            scene = replace(scene, **{name: getattr(default, name)})
+    return scene
+
+
+def by_field(controls) -> dict[str, Control]:
+    """A table's rows by the Scene field they set."""
+    return {c.field: c for c in controls}
+
+
+def scene_widgets(scene, controls) -> dict[str, object]:
+    """``{widget key: value}`` of the rows' controls for ``scene`` (the surface's own sliders aside)."""
+    return {c.widget: c.shown(scene) for c in controls}

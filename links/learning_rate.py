@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from links import read_section, section_param
-from links.controls import run_widgets, start_widgets, surface_widgets
+from links.controls import Control, hold, run_widgets, scene_widgets, start_widgets, surface_widgets
 from links.params import Param, number, read_params, write_params
 from links.scene import decode as decode_scene
 from links.scene import encode as encode_scene
@@ -19,13 +19,13 @@ from optim import OPTIMIZERS
 from optim import analysis as an
 from scenes import RunSpec, Scene
 from scenes import learning_rate as lab
+from scenes.scene import CUSTOM
 from surfaces import SURFACES
 
 SECTIONS = ("Sweep", "Regimes", "Phase diagram", "Momentum")
 SHORT = {"Phase diagram": "Phase"}  # four labels fit a phone's width
 QUADRATICS = ("quadratic", "narrow_valley")  # the Momentum section's rates are theory on these only
 PHASE_RULES = tuple(an.MOMENTUM_HYPER)  # the phase diagram needs a momentum-like hyperparameter
-STEPS = (100, 2000)
 PREFIX = "learning_rate."  # the page's widget keys
 
 
@@ -43,6 +43,32 @@ def optimizers(section: str) -> tuple[str, ...]:
 
 def surfaces(section: str) -> tuple[str, ...]:
     return QUADRATICS if section == "Momentum" else tuple(SURFACES)
+
+
+def controls(section: str) -> tuple[Control, ...]:
+    """The section's controls of its Scene, one row each (the rule's sliders, start and schedule follow the rule)."""
+    default = default_scene(section)
+    momentum = section == "Momentum"  # the rates are theory on the quadratics only: no formula, no rule to choose
+    surface = Control(
+        "surface",
+        f"{PREFIX}msurface" if momentum else f"{PREFIX}surface",  # Momentum's box offers the quadratics only
+        "Surface",
+        default.surface,
+        options=surfaces(section) + (() if momentum else (CUSTOM,)),
+    )
+    rule = Control(
+        "runs",
+        # the Sweep and Regimes share one box; the phase diagram's offers the momentum rules only
+        f"{PREFIX}optimizer.{'phase' if section == 'Phase diagram' else 'sweep'}",
+        "Optimizer",
+        (default.runs[0].optimizer,),
+        options=optimizers(section),
+        input="select",
+        help="The rule whose learning rate is swept; its other hyperparameters stay as set below.",
+    )
+    steps = Control("steps", f"{PREFIX}steps", "Steps (the budget of every run)", 500, lo=100, hi=2000, by=50)
+    seed = Control("seed", f"{PREFIX}seed", "Noise seed", 0, lo=0, hi=1_000_000, input="box")
+    return (surface, steps, seed) if momentum else (surface, rule, steps, seed)
 
 
 @dataclass(frozen=True)
@@ -72,9 +98,7 @@ def decode(q: dict) -> tuple[State, list[str]]:
             f"{', '.join(optimizers(section))}"
         )
         scene = replace(scene, runs=default.runs)
-    if not STEPS[0] <= scene.steps <= STEPS[1]:
-        notices.append(f"steps={scene.steps} in the link: this page runs {STEPS[0]} to {STEPS[1]} steps")
-        scene = replace(scene, steps=default.steps)
+    scene = hold(scene, controls(section), default, notices)
     if section not in ("Sweep", "Regimes") and scene.runs[0].schedule is not None:
         scene = replace(scene, runs=(replace(scene.runs[0], schedule=None),))
     picks = (
@@ -102,16 +126,6 @@ def encode(state: State) -> dict[str, str]:
     )
 
 
-def surface_key(section: str) -> str:
-    """The Momentum section has a surface box of its own (the quadratics only)."""
-    return f"{PREFIX}msurface" if section == "Momentum" else f"{PREFIX}surface"
-
-
-def optimizer_key(section: str) -> str:
-    """The Sweep and Regimes sections share one optimizer box; the phase diagram's offers the momentum rules only."""
-    return f"{PREFIX}optimizer.{'phase' if section == 'Phase diagram' else 'sweep'}"
-
-
 def swept(section: str, optimizer: str) -> set[str]:
     """The hyperparameters the section varies itself (no slider for them)."""
     return {"learning_rate"} | ({an.MOMENTUM_HYPER[optimizer]} if section == "Phase diagram" else set())
@@ -125,16 +139,14 @@ def lr_key(scene: Scene) -> str:
 def widget_values(state: State) -> dict[str, object]:
     """What each control shows for ``state`` (the section switch aside)."""
     scene, run = state.scene, state.scene.runs[0]
-    out = surface_widgets(scene.surface, scene.surface_params, scene.formula, surface_key(state.section), PREFIX)
+    rows = [c for c in controls(state.section) if c.field != "seed" or run.spec.stochastic]
+    out = surface_widgets(scene.surface, scene.surface_params, scene.formula, rows[0].widget, PREFIX)
+    out |= scene_widgets(scene, rows)
     if state.section != "Momentum":  # Momentum races its own three rules: no optimizer box, no sliders
-        out[optimizer_key(state.section)] = run.optimizer
         shown = [h.name for h in run.spec.hypers if h.slider and h.name not in swept(state.section, run.optimizer)]
         rw = run_widgets(run, f"{PREFIX}{run.optimizer}", names=shown)
         out |= rw if state.section in ("Sweep", "Regimes") else {k: v for k, v in rw.items() if ".schedule." not in k}
     out |= start_widgets(scene.surface_obj, scene.start, PREFIX)
-    out[f"{PREFIX}steps"] = scene.steps
-    if run.spec.stochastic:
-        out[f"{PREFIX}seed"] = scene.seed
     if state.section == "Sweep" and state.lr is not None:
         out[lr_key(scene)] = state.lr
     return out

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from links import read_section, section_param
-from links.controls import hyper_widgets, saddle_label, start_widgets, surface_widgets
+from links.controls import Control, hold, hyper_widgets, saddle_label, scene_widgets, start_widgets, surface_widgets
 from links.params import Param, choice, flag, integer, read_params, write_flag, write_params
 from links.scene import decode as decode_scene
 from links.scene import encode as encode_scene
@@ -29,8 +29,6 @@ from surfaces import SURFACES
 SECTIONS = ("Basins", "Escape", "Saddles")
 SHORT: dict[str, str] = {}
 MAX_MAPS = 3  # basin maps side by side
-STEPS = (100, 2000, 50)  # every section's steps slider: from, to, by
-SEED_MAX = 1_000_000  # the Escape section's seed box
 MAX_SADDLES = 8  # the Saddles section's catalogue: surfaces with 1 to 8 saddles (a formula may have more)
 EPS = tuple(options(1e-9, 1e-1, True, 1e-6))  # the perturbation slider's values
 EPS_DEFAULT = 1e-6
@@ -38,9 +36,7 @@ ESCAPE_SURFACES = tuple(k for k, s in SURFACES.items() if any(p.kind == "local" 
 SADDLE_SURFACES = tuple(k for k, s in SURFACES.items() if 1 <= len(s.saddles) <= MAX_SADDLES)
 ESCAPE_HYPERS = ("learning_rate", "gamma")  # the Escape section's SGD sliders (the noise level is swept)
 PREFIX = "minima."  # the page's widget keys
-SURFACE_KEYS = {"Basins": f"{PREFIX}surface", "Escape": f"{PREFIX}escape_surface", "Saddles": f"{PREFIX}saddle_surface"}
 RUN_PREFIX = {"Basins": PREFIX, "Escape": f"{PREFIX}e.", "Saddles": f"{PREFIX}s."}  # + "<optimizer>.<hyper>"
-STEPS_KEYS = {"Basins": f"{PREFIX}steps", "Escape": f"{PREFIX}escape_steps", "Saddles": f"{PREFIX}saddle_steps"}
 SADDLE_RACERS = ("gd", "momentum")  # tuned on the page; Newton joins them at its defaults (scenes/saddles.py)
 
 
@@ -63,6 +59,37 @@ def tunable(section: str, optimizer: str) -> tuple[str, ...]:
     if section == "Escape":
         return ESCAPE_HYPERS
     return tuple(h.name for h in OPTIMIZERS[optimizer].hypers if h.slider)
+
+
+def controls(section: str) -> tuple[Control, ...]:
+    """The section's controls of its Scene, one row each (each section has its own surface box and steps slider)."""
+    default = default_scene(section)
+    own = {"Basins": "", "Escape": "escape_", "Saddles": "saddle_"}[section]
+    rows = [
+        Control("surface", f"{PREFIX}{own}surface", "Surface", default.surface, options=(*surfaces(section), CUSTOM)),
+        Control("steps", f"{PREFIX}{own}steps", "Steps", default.steps, lo=100, hi=2000, by=50),
+    ]
+    if section == "Basins":
+        rows.insert(
+            1,
+            Control(
+                "runs",
+                f"{PREFIX}optimizers",
+                "Optimizers",
+                tuple(r.optimizer for r in default.runs),
+                options=tuple(OPTIMIZERS),
+                most=MAX_MAPS,
+                input="multi",
+                help="One basin map each, side by side.",
+            ),
+        )
+    if section == "Escape":
+        rows.append(
+            Control(
+                "seed", f"{PREFIX}escape_seed", "Seed", 0, lo=0, hi=1_000_000, input="box", help="Same seed, same runs."
+            )
+        )
+    return tuple(rows)
 
 
 @dataclass(frozen=True)
@@ -88,12 +115,26 @@ def _eps(text: str) -> float:
 
 EXTRAS = {
     "Basins": (Param("grid", "grid", "the basin maps' starts per side", choice(bs.GRIDS)),),
-    "Escape": (Param("annealed", "anneal", "annealed noise σ₀²/(1+t)^γ (1) or constant σ₀² (0)", flag, write_flag),),
+    "Escape": (
+        Param(
+            "annealed",
+            "anneal",
+            "annealed noise σ₀²/(1+t)^γ (1) or constant σ₀² (0)",
+            flag,
+            write_flag,
+            widget="annealed",
+        ),
+    ),
     "Saddles": (
         Param("saddle", "saddle", "which saddle of the surface, from 0", integer(0, 10_000)),
         Param("eps", "eps", "how far off the stable direction the perturbed runs start", _eps, fmt),
     ),
 }
+
+
+def extra_key(section: str, name: str) -> str:
+    """The widget key of a section's own setting (EXTRAS' row ``name``)."""
+    return PREFIX + next(p.control for p in EXTRAS[section] if p.name == name)
 
 
 def extra_defaults(section: str, surface: str) -> dict:
@@ -156,16 +197,7 @@ def _fit(section: str, scene: Scene, q: dict, notices: list[str]) -> Scene:
         given = {r.optimizer: r for r in scene.runs}  # a fixed rule the link named keeps its settings
         scene = replace(scene, runs=tuple(given.get(k, RunSpec.default(k)) for k in fixed))
     scene = replace(scene, runs=tuple(_fit_run(section, r, notices) for r in scene.runs))
-    lo, hi, by = STEPS
-    if not (lo <= scene.steps <= hi and scene.steps % by == 0):
-        notices.append(f"steps={scene.steps} in the link: this page runs {lo} to {hi} steps in steps of {by}")
-        scene = replace(scene, steps=default.steps)
-    if scene.seed != default.seed and (section != "Escape" or scene.seed > SEED_MAX):
-        notices.append(
-            f"seed={scene.seed} in the link: "
-            + (f"the seed goes up to {SEED_MAX:,}" if section == "Escape" else f"the {section} section has no seed")
-        )
-        scene = replace(scene, seed=default.seed)
+    scene = hold(scene, controls(section), default, notices, where=f"the {section} section")
     if scene.start is not None and section != "Basins":
         notices.append(f"start in the link: the {section} section places its own start")
         scene = replace(scene, start=None)
@@ -227,18 +259,18 @@ def saddle_key(surface: str) -> str:
 def widget_values(state: State) -> dict[str, object]:
     """What each control of the state's section shows (the section switch aside)."""
     scene, section = state.scene, state.section
-    out = surface_widgets(scene.surface, scene.surface_params, scene.formula, SURFACE_KEYS[section], PREFIX)
+    rows = controls(section)
+    out = surface_widgets(scene.surface, scene.surface_params, scene.formula, rows[0].widget, PREFIX)
+    out |= scene_widgets(scene, rows)
     for r in scene.runs:
         out |= hyper_widgets(r, f"{RUN_PREFIX[section]}{r.optimizer}", tunable(section, r.optimizer))
-    out[STEPS_KEYS[section]] = scene.steps
     if section == "Basins":
-        out[f"{PREFIX}optimizers"] = [r.optimizer for r in scene.runs]
         out |= start_widgets(scene.surface_obj, scene.start, PREFIX) | {grid_key(scene.surface): state.grid}
     elif section == "Escape":
-        out |= {f"{PREFIX}annealed": state.annealed, f"{PREFIX}escape_seed": scene.seed}
+        out[extra_key(section, "annealed")] = state.annealed
     else:
         saddles = scene.surface_obj.saddles
         if len(saddles) > 1:
             out[saddle_key(scene.surface)] = saddle_label(saddles[state.saddle])
-        out[f"{PREFIX}eps"] = state.eps
+        out[extra_key(section, "eps")] = state.eps
     return out

@@ -1,17 +1,35 @@
-"""The Trajectories page's state: a Scene (scenes/url.py's table) and the view, contour or 3D."""
+"""The Trajectories page's state: a Scene (links/scene.py's table), the view, contour or 3D, and its controls' table."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from links.controls import run_widgets, start_widgets, surface_widgets
+from links.controls import Control, hold, run_widgets, scene_widgets, start_widgets, surface_widgets
 from links.scene import decode as decode_scene
 from links.scene import encode as encode_scene
-from scenes import Scene
+from optim import OPTIMIZERS
+from scenes import MAX_RUNS, STEP_RANGE, Scene
+from scenes.scene import CUSTOM, DEFAULT_OPTIMIZERS
+from surfaces import SURFACES
 
 SECTIONS = ("contour", "3d")  # the view switch: the link's view=
 SHORT: dict[str, str] = {}
 VIEWS = {"contour": "Contour · animation", "3d": "3D surface"}  # the view switch's labels
+CONTROLS = (  # bare widget keys: this is the default page
+    Control("surface", "surface", "Surface", Scene.surface, options=(*SURFACES, CUSTOM)),
+    Control(
+        "runs",
+        "optimizers",
+        "Optimizers",
+        DEFAULT_OPTIMIZERS,
+        options=tuple(OPTIMIZERS),
+        most=MAX_RUNS,
+        input="multi",
+        help=f"Race up to {MAX_RUNS} optimizers from the same start.",
+    ),
+    Control("steps", "steps", "Steps", Scene.steps, lo=STEP_RANGE[0], hi=STEP_RANGE[1], by=10),
+    Control("seed", "seed", "Noise seed", 0, lo=0, hi=1_000_000, input="box", help="Same seed, same noisy path."),
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +44,7 @@ class State:
 
 def decode(q: dict) -> tuple[State, list[str]]:
     scene, notices = decode_scene(q)
+    scene = hold(scene, CONTROLS, Scene(), notices)
     view = q.get("view", "contour")
     if view not in SECTIONS:
         notices.append(f"view={view!r} in the link: use contour or 3d")
@@ -41,9 +60,9 @@ def widget_values(state: State) -> dict[str, object]:
     """What each control shows for ``state`` (bare keys: this is the default page)."""
     scene = state.scene
     out = surface_widgets(scene.surface, scene.surface_params, scene.formula, key="surface", prefix="")
-    out["optimizers"] = [r.optimizer for r in scene.runs]
+    out |= scene_widgets(scene, CONTROLS)
     for r in scene.runs:
         out |= run_widgets(r, prefix=r.optimizer)
     if scene.start is not None:
         out |= start_widgets(scene.surface_obj, scene.start, prefix="")
-    return out | {"steps": scene.steps, "seed": scene.seed, "view": VIEWS[state.view]}
+    return out | {"view": VIEWS[state.view]}

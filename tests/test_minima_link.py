@@ -14,6 +14,7 @@ from PIL import Image
 from charts import minima as mf
 from lab.pages import PRESETS
 from links import minima as mp
+from links.controls import by_field
 from links.scene import fmt
 from links.slider_values import options
 from optim import OPTIMIZERS
@@ -63,7 +64,8 @@ def random_state(rng: random.Random) -> mp.State:
     else:
         params = tuple(sorted((p.name, _slider_value(rng, p)) for p in SURFACES[name].params))
         surface = SURFACES[name].with_params(**dict(params))
-    lo, hi, by = mp.STEPS
+    steps_row = by_field(mp.controls(section))["steps"]
+    lo, hi, by = steps_row.lo, steps_row.hi, steps_row.by
     steps = rng.randrange(lo, hi + 1, by)
     if section == "Basins":
         keys = rng.sample(list(OPTIMIZERS), rng.randint(1, mp.MAX_MAPS))
@@ -80,7 +82,7 @@ def random_state(rng: random.Random) -> mp.State:
         )
         return mp.State(section, scene, grid=rng.choice(bs.GRIDS))
     runs = tuple(_run(rng, section, k) for k in (("sgd",) if section == "Escape" else mp.SADDLE_RACERS))
-    seed = rng.randint(0, mp.SEED_MAX) if section == "Escape" else 0
+    seed = rng.randint(0, by_field(mp.controls(section))["seed"].hi) if section == "Escape" else 0
     scene = Scene(surface=name, surface_params=params, runs=runs, steps=steps, seed=seed, formula=formula)
     if section == "Escape":
         return mp.State(section, scene, annealed=rng.random() < 0.5)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from charts import learning_rate as labfig
 from links import learning_rate as lp
+from links.controls import by_field
 from links.learning_rate import SECTIONS, SHORT
 from links.slider_values import log_grid
 from optim import OPTIMIZERS
@@ -18,10 +19,12 @@ from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import (
     choice_slider,
+    number_control,
     param_slider,
+    racers_control,
     schedule_picker,
     start_picker,
-    surface_picker,
+    surface_control,
 )
 from viz import THEMES
 
@@ -55,38 +58,23 @@ def controls(section: str) -> Scene:
         if section == "Phase diagram" and state.lr is not None:  # the linked cell, animated until a control moves
             st.session_state["learning_rate.phase_pick"] = ("link", state.lr, state.beta)
         address_bar.notice(notices)
-    if section == "Momentum":  # the rates are theory on the quadratics only
-        key, params, surface, formula = surface_picker(
-            lp.surfaces(section), lp.surface_key(section), "narrow_valley", "learning_rate.", custom=False
-        )
-    else:
-        key, params, surface, formula = surface_picker(
-            lp.surfaces(section), lp.surface_key(section), "quadratic", prefix="learning_rate."
-        )
+    row = by_field(lp.controls(section))
+    key, params, surface, formula = surface_control(row["surface"], prefix=lp.PREFIX)
     opt, hyper, schedule = "gd", {}, None
-    if section != "Momentum":
-        allowed = lp.optimizers(section)
-        opt = st.selectbox(
-            "Optimizer",
-            allowed,
-            key=lp.optimizer_key(section),
-            format_func=lambda k: OPTIMIZERS[k].title,
-            help="The rule whose learning rate is swept; its other hyperparameters stay as set below.",
-        )
+    if "runs" in row:  # Momentum races its own three rules
+        (opt,) = racers_control(row["runs"])
         swept = lp.swept(section, opt)
         hyper = {
-            h.name: param_slider(h, prefix=f"learning_rate.{opt}")
+            h.name: param_slider(h, prefix=f"{lp.PREFIX}{opt}")
             for h in OPTIMIZERS[opt].hypers
             if h.slider and h.name not in swept
         }
-    sx, sy, _ = start_picker(surface, prefix="learning_rate.")
-    steps = st.slider("Steps (the budget of every run)", 100, 2000, 500, step=50, key="learning_rate.steps")
+    sx, sy, _ = start_picker(surface, prefix=lp.PREFIX)
+    steps = number_control(row["steps"])
     if section in ("Sweep", "Regimes"):
         with st.expander("Learning-rate schedule"):
-            schedule = schedule_picker(f"learning_rate.{opt}", steps)
-    seed = 0
-    if OPTIMIZERS[opt].stochastic:
-        seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="learning_rate.seed"))
+            schedule = schedule_picker(f"{lp.PREFIX}{opt}", steps)
+    seed = number_control(row["seed"]) if OPTIMIZERS[opt].stochastic else 0
     spec = RunSpec(opt, tuple(sorted(hyper.items())), schedule)
     scene = Scene(
         surface=key, surface_params=params, runs=(spec,), start=(sx, sy), steps=int(steps), seed=seed, formula=formula

@@ -12,7 +12,7 @@ import streamlit as st
 from charts import minima as mf
 from charts import scene as fig
 from links import minima as mp
-from links.controls import saddle_label
+from links.controls import by_field, saddle_label
 from links.minima import SECTIONS
 from links.scene import surface_query
 from optim import OPTIMIZERS
@@ -20,21 +20,22 @@ from scenes import RunSpec, Scene
 from scenes import basins as bs
 from scenes import escape as esc
 from scenes import saddles as sd
-from scenes.scene import DEFAULT_OPTIMIZERS
 from scenes.text import num, point
 from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import (
     choice_slider,
     hyper_sliders,
+    number_control,
     param_slider,
+    racers_control,
     start_picker,
-    surface_picker,
+    surface_control,
 )
 from viz import THEMES
 
 CHART_CONFIG = chart_config("minima-and-saddles")
-SURFACE_KEYS = mp.SURFACE_KEYS
+ROWS = {section: by_field(mp.controls(section)) for section in SECTIONS}  # each section's controls of its Scene
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -96,11 +97,6 @@ def runspec(k: str, prefix: str) -> RunSpec:
     return RunSpec(k, tuple(sorted({**OPTIMIZERS[k].defaults(), **hyper_sliders(OPTIMIZERS[k], prefix)}.items())))
 
 
-def steps_slider(default: int, key: str) -> int:
-    lo, hi, by = mp.STEPS
-    return int(st.slider("Steps", lo, hi, default, step=by, key=key))
-
-
 def _start_from_map(key: str) -> None:
     """A click on a basin map: start the race below from that pixel (the start sliders' nearest values)."""
     xkey, ykey, step = st.session_state["minima.click"]
@@ -113,24 +109,15 @@ def _start_from_map(key: str) -> None:
 def basins_controls() -> tuple[Scene | None, int, dict[str, str]]:
     """The Basins controls, read into a Scene (None while no optimizer is chosen), the grid of starts, and the
     surface's part of the link."""
-    name, params, surface, formula = surface_picker(
-        mp.surfaces("Basins"), SURFACE_KEYS["Basins"], "himmelblau", "minima."
-    )
-    chosen = st.multiselect(
-        "Optimizers",
-        list(OPTIMIZERS),
-        default=list(DEFAULT_OPTIMIZERS),
-        key="minima.optimizers",
-        max_selections=mp.MAX_MAPS,
-        format_func=lambda k: OPTIMIZERS[k].title,
-        help="One basin map each, side by side.",
-    )
+    row = ROWS["Basins"]
+    name, params, surface, formula = surface_control(row["surface"], mp.PREFIX)
+    chosen = racers_control(row["runs"])
     runs = []
     for k in chosen:
         with st.expander(OPTIMIZERS[k].title, expanded=len(chosen) <= 2):
             runs.append(runspec(k, prefix=f"{mp.RUN_PREFIX['Basins']}{k}"))
-    x, y, click = start_picker(surface, prefix="minima.")
-    steps = steps_slider(500, mp.STEPS_KEYS["Basins"])
+    x, y, click = start_picker(surface, prefix=mp.PREFIX)
+    steps = number_control(row["steps"])
     grid = bs.default_grid(name)
     n = int(
         choice_slider(
@@ -196,9 +183,8 @@ def basins_section(charts, side, theme) -> None:
 
 def escape_section(charts, side, theme) -> None:
     with side:
-        name, params, surface, formula = surface_picker(
-            mp.surfaces("Escape"), SURFACE_KEYS["Escape"], esc.DEFAULT_SURFACE, "minima."
-        )
+        row = ROWS["Escape"]
+        name, params, surface, formula = surface_control(row["surface"], mp.PREFIX)
         if esc.local_start(surface) is None:
             address_bar.add(surface_query(name, params, formula))
             st.warning(f"{surface.title} has no local minimum to escape from: choose another surface.")
@@ -209,11 +195,11 @@ def escape_section(charts, side, theme) -> None:
         annealed = st.toggle(
             "Anneal the noise",
             True,
-            key="minima.annealed",
+            key=mp.extra_key("Escape", "annealed"),
             help="Noise variance σ₀²/(1+t)^γ (on) or σ₀² at every step (off).",
         )
-        steps = steps_slider(esc.DEFAULT_STEPS, mp.STEPS_KEYS["Escape"])
-        seed = int(st.number_input("Seed", 0, mp.SEED_MAX, 0, key="minima.escape_seed", help="Same seed, same runs."))
+        steps = number_control(row["steps"])
+        seed = number_control(row["seed"])
     sgd = RunSpec("sgd", tuple(sorted({**OPTIMIZERS["sgd"].defaults(), **tuned}.items())))
     scene = Scene(surface=name, surface_params=params, runs=(sgd,), steps=steps, seed=seed, formula=formula)
     address_bar.add(mp.encode(mp.State("Escape", scene, annealed=bool(annealed))))
@@ -254,9 +240,8 @@ def escape_section(charts, side, theme) -> None:
 
 def saddles_section(charts, side, theme) -> None:
     with side:
-        name, params, surface, formula = surface_picker(
-            mp.surfaces("Saddles"), SURFACE_KEYS["Saddles"], "saddle", "minima."
-        )
+        row = ROWS["Saddles"]
+        name, params, surface, formula = surface_control(row["surface"], mp.PREFIX)
         if not surface.saddles:
             address_bar.add(surface_query(name, params, formula))
             st.warning(f"{surface.title} has no saddle point on its domain: choose another surface or formula.")
@@ -269,7 +254,7 @@ def saddles_section(charts, side, theme) -> None:
             "Perturbation ε",
             list(mp.EPS),
             mp.EPS_DEFAULT,
-            "minima.eps",
+            mp.extra_key("Saddles", "eps"),
             log=True,
             help="How far off the stable direction the perturbed runs start.",
         )
@@ -277,7 +262,7 @@ def saddles_section(charts, side, theme) -> None:
         for k in mp.SADDLE_RACERS:
             with st.expander(OPTIMIZERS[k].title):
                 runs.append(runspec(k, prefix=f"{mp.RUN_PREFIX['Saddles']}{k}"))
-        steps = steps_slider(1000, mp.STEPS_KEYS["Saddles"])
+        steps = number_control(row["steps"])
     scene = Scene(surface=name, surface_params=params, runs=tuple(runs), steps=steps, formula=formula)
     address_bar.add(mp.encode(mp.State("Saddles", scene, saddle=which, eps=float(eps))))
     with charts:

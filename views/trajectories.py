@@ -6,17 +6,18 @@ import streamlit as st
 
 from charts import scene as fig
 from links import trajectories as tp
+from links.controls import by_field
 from optim import OPTIMIZERS
-from scenes import MAX_RUNS, STEP_RANGE, Result, RunSpec, Scene
-from scenes.scene import DEFAULT_OPTIMIZERS
-from surfaces import SURFACES
+from scenes import Result, RunSpec, Scene
 from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes
 from views.widgets import (
     hyper_sliders,
+    number_control,
+    racers_control,
     schedule_picker,
     start_picker,
-    surface_picker,
+    surface_control,
 )
 from viz import THEMES
 
@@ -42,19 +43,11 @@ def controls() -> Scene | None:
         linked, notices = tp.decode(q)
         st.session_state.update(tp.widget_values(linked))
         address_bar.notice(notices)
-    key, params, surface, formula = surface_picker(tuple(SURFACES), "surface", Scene.surface, prefix="")
-
-    chosen = st.multiselect(
-        "Optimizers",
-        list(OPTIMIZERS),
-        default=list(DEFAULT_OPTIMIZERS),
-        key="optimizers",
-        max_selections=MAX_RUNS,
-        format_func=lambda k: OPTIMIZERS[k].title,
-        help=f"Race up to {MAX_RUNS} optimizers from the same start.",
-    )
+    row = by_field(tp.CONTROLS)
+    key, params, surface, formula = surface_control(row["surface"], prefix="")
+    chosen = racers_control(row["runs"])
     # the steps slider is drawn below, but schedules span the run: its value as of this rerun (widgets update first)
-    race_steps = int(st.session_state.get("steps", Scene.steps))
+    race_steps = int(st.session_state.get(row["steps"].widget, row["steps"].default))
     runs = []
     for k in chosen:
         with st.expander(OPTIMIZERS[k].title, expanded=len(chosen) <= 3):
@@ -62,10 +55,8 @@ def controls() -> Scene | None:
             runs.append(RunSpec(k, hyper, schedule_picker(k, race_steps)))
 
     sx, sy, (xkey, ykey, step) = start_picker(surface, prefix="")
-    steps = st.slider("Steps", STEP_RANGE[0], STEP_RANGE[1], Scene.steps, step=10, key="steps")
-    seed = 0
-    if any(OPTIMIZERS[k].stochastic for k in chosen):
-        seed = int(st.number_input("Noise seed", 0, 1_000_000, 0, key="seed", help="Same seed, same noisy path."))
+    steps = number_control(row["steps"])
+    seed = number_control(row["seed"]) if any(OPTIMIZERS[k].stochastic for k in chosen) else 0
     st.session_state["click"] = (xkey, ykey, step, surface.domain)
     if not runs:
         return None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from links.controls import FORMULA_BOUNDS, start_keys
+from links.controls import FORMULA_BOUNDS, Control, start_keys
 from links.scene import EXAMPLE_FORMULA
 from links.slider_values import nearest, options
+from optim import OPTIMIZERS
 from optim.schedules import KINDS, TITLES, Schedule
 from scenes.scene import CUSTOM
 from scenes.text import NAMES, num, point
@@ -47,6 +48,36 @@ def hyper_sliders(optimizer, prefix: str) -> dict[str, float]:
     return {h.name: param_slider(h, prefix) for h in optimizer.hypers if h.slider}
 
 
+# -- a row of a page's table of controls (links/controls.py's Control) ----------------------------------------------
+def number_control(c: Control) -> int:
+    """A steps slider or a seed box, as its row says."""
+    if c.input == "box":
+        return int(st.number_input(c.label, c.lo, c.hi, c.default, key=c.widget, help=c.help))
+    return int(st.slider(c.label, c.lo, c.hi, c.default, step=c.by, key=c.widget, help=c.help))
+
+
+def racers_control(c: Control) -> list[str]:
+    """The optimizers box: several of the row's options (``multi``) or one (``select``); registry keys."""
+    title = lambda k: OPTIMIZERS[k].title  # noqa: E731
+    if c.input == "multi":
+        return st.multiselect(
+            c.label,
+            list(c.options),
+            default=list(c.default),
+            key=c.widget,
+            max_selections=c.most,
+            format_func=title,
+            help=c.help,
+        )
+    return [st.selectbox(c.label, c.options, key=c.widget, format_func=title, help=c.help)]
+
+
+def surface_control(c: Control, prefix: str):
+    """The surface picker of a row (its options name ``custom`` when it offers a formula); see surface_picker."""
+    keys = tuple(k for k in c.options if k != CUSTOM)
+    return surface_picker(keys, c.widget, c.default, prefix, custom=CUSTOM in c.options)
+
+
 # -- the surface -------------------------------------------------------------------------------------------------------
 CUSTOM_LABEL = "✎ Your own formula…"
 EXAMPLE = EXAMPLE_FORMULA
@@ -57,10 +88,6 @@ def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, c
 
     Returns (name, params, surface, formula): params as sorted items for a Scene, formula (text, domain) for CUSTOM.
     A link sets it through the page's widget_values (links/controls.py's surface_widgets)."""
-    return _surface_widgets(keys, key, default, prefix, custom)
-
-
-def _surface_widgets(keys, key, default, prefix, custom):
     names = [*keys, CUSTOM] if custom else list(keys)
     name = st.selectbox(
         "Surface",
