@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jax
@@ -156,13 +156,14 @@ def mlp_apply(
     training set; to evaluate other points (the test set, a decision-boundary grid) pass ``stats_x`` = the training
     inputs: the statistics then come from a forward pass of ``stats_x`` (with no dropout), as a trained network's
     running averages would. dropout: inverted dropout of rate p on every hidden layer's output (kept units scaled by
-    1/(1 − p), Srivastava et al. 2014), only when a PRNG ``key`` is given.
+    1/(1 − p), Srivastava et al. 2014), only when a PRNG ``key`` is given; p may be a traced array (a new rate never
+    recompiles).
     """
     act = ACTIVATIONS[activation]
     h = x
     ref = None if stats_x is None or not batchnorm else stats_x  # the batch whose statistics normalise h
     widths = [layer["w"].shape[1] for layer in params[:-1]]
-    if key is not None and dropout > 0:  # one draw for every hidden unit: one PRNG kernel to compile, not one per layer
+    if key is not None:  # one draw for every hidden unit: one PRNG kernel to compile, not one per layer
         keep = jax.random.bernoulli(key, 1.0 - dropout, (*jnp.shape(x)[:-1], sum(widths)))
         masks = jnp.split(keep, np.cumsum(widths)[:-1], axis=-1)
     for i, layer in enumerate(params[:-1]):
@@ -174,7 +175,7 @@ def mlp_apply(
             if ref is not None:
                 ref = act(layer["gamma"] * (zr - mu) * inv + layer["beta"])
         h = act(z)
-        if key is not None and dropout > 0:
+        if key is not None:
             h = jnp.where(masks[i], h / (1.0 - dropout), 0.0)
     return h @ params[-1]["w"] + params[-1]["b"]
 
@@ -291,9 +292,10 @@ def problem(data: Dataset, model: Model, *, loss: str | None = None, l2: float =
 
 @functools.lru_cache(maxsize=32)
 def _functions(model: Model, loss: str) -> tuple[Callable, Callable, Callable, Callable]:
-    """The problem's functions with the data (and the penalty weights) as leading arguments, cached on (model, loss)
-    alone: bound by ``jax.tree_util.Partial``, new data or weights of the same shapes reuse every compiled program
-    (surfaces.bound): a noise, seed or λ slider never recompiles."""
+    """The problem's functions with the data, the penalty weights and the dropout rate as leading arguments, cached on
+    (model, loss) alone, the model's dropout rate left out (:func:`_problem` passes ``Model`` with rate 0): bound by
+    ``jax.tree_util.Partial``, new data, weights or rates of the same shapes reuse every compiled program
+    (surfaces.bound): a noise, seed, λ or dropout slider never recompiles."""
     data_loss = LOSSES[loss]
 
     def penalised(value, l2, l1, params):
@@ -302,8 +304,9 @@ def _functions(model: Model, loss: str) -> tuple[Callable, Callable, Callable, C
     def objective(x, y, l2, l1, params):
         return penalised(data_loss(model.apply(params, x), y), l2, l1, params)
 
-    def train_objective(x, y, l2, l1, params, key):
-        return penalised(data_loss(model.apply(params, x, key=key), y), l2, l1, params)
+    def train_objective(x, y, l2, l1, rate, params, key):
+        out = mlp_apply(params, x, activation=model.activation, batchnorm=model.batchnorm, dropout=rate, key=key)
+        return penalised(data_loss(out[:, 0], y), l2, l1, params)
 
     @jax.jit
     def predict(x, params, points):
@@ -319,8 +322,9 @@ def _functions(model: Model, loss: str) -> tuple[Callable, Callable, Callable, C
 @functools.lru_cache(maxsize=64)
 def _problem(data: Dataset, model: Model, loss: str, l2: float, l1: float) -> Problem:
     """Cached on (data by identity, model, loss, l2, l1): the functions of :func:`_functions` bound to this data."""
-    objective, train_objective, predict, test_loss = _functions(model, loss)
+    objective, train_objective, predict, test_loss = _functions(replace(model, dropout=0.0), loss)
     x, y, w2, w1 = data.x_train, data.y_train, np.float64(l2), np.float64(l1)  # float32 unless x64 is on
+    rate = np.float64(model.dropout)
     return Problem(
         data,
         model,
@@ -328,7 +332,7 @@ def _problem(data: Dataset, model: Model, loss: str, l2: float, l1: float) -> Pr
         l2,
         l1,
         Partial(objective, x, y, w2, w1),
-        Partial(train_objective, x, y, w2, w1) if model.dropout > 0 else None,
+        Partial(train_objective, x, y, w2, w1, rate) if model.dropout > 0 else None,
         Partial(test_loss, x, data.x_test, data.y_test),
         Partial(predict, x),
     )

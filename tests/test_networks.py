@@ -283,6 +283,9 @@ def test_dropout_trains_through_run_and_equal_settings_reuse_the_compiled_progra
     tr = run(pr.objective, "adam", start=pr.init(), train_objective=pr.train_objective, **kw)
     assert tr.loss[-1] < tr.loss[0] and np.isfinite(tr.loss).all()
     same = nn.problem(SMALL, nn.Model((8,), "tanh", dropout=0.2), l2=0.001)
+    other = nn.problem(SMALL, nn.Model((8,), "tanh", dropout=0.5), l2=0.001)  # the rate is data: no new program
     with CompileCounter() as counter:
         run(same.objective, "adam", start=same.init(seed=1), train_objective=same.train_objective, seed=2, **kw)
+        heavier = run(other.objective, "adam", start=other.init(), train_objective=other.train_objective, **kw)
     assert counter.count == 0
+    assert not np.allclose(np.asarray(heavier.loss), np.asarray(tr.loss))  # ... and it is the new rate that trained
