@@ -16,6 +16,7 @@ $(VENV)/.dev: $(VENV)/.runtime
 
 .PHONY: run test lint bench
 run: $(VENV)/.runtime
+	$(PY) -m lab warm
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.dev

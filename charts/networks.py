@@ -15,14 +15,16 @@ import numpy as np
 import plotly.graph_objects as go
 
 from charts import scene as fig
+from links import networks as pg
 from links.network_options import INIT_TITLES, SYMMETRIC_INITS
 from links.networks import SHARPNESS, TEST, TRAIN, WHOLE, State
 from scenes import networks as net
 from scenes.compute import Result, compute
 from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
 from scenes.text import num, point
-from surfaces.datasets import CLASSIFICATION, regression_target
-from viz import Theme
+from surfaces.datasets import CLASSIFICATION, DATASETS, regression_target
+from surfaces.networks import ACTIVATIONS
+from viz import THEMES, Theme
 from viz.net_curves import curves_figure, line_figure
 from viz.net_slice import slice_figure
 from viz.networks import TEST_COLOR, TRAIN_COLOR, boundary_figure, regression_figure
@@ -327,3 +329,40 @@ def likely_work() -> Iterator[tuple]:
             yield lambda s: net.boundary(s, net.train(s).final), scene
         else:
             yield lambda s: net.top_at(s, s.initial()), scene
+
+
+def reachable_states() -> Iterator[pg.State]:
+    """Each section at its defaults and one move away from them, wherever the move needs programs of its own: another
+    activation, batch norm, dropout, a rule, a data set, an augmentation (its copies change the data's shape), each
+    comparison. What is data (noise, seeds, λ, the dropout rate, learning rates) reuses the programs it has."""
+    for section in pg.SECTIONS:
+        state = pg.default_state(section)
+        yield state
+        if section in pg.COMPARE:
+            for label in pg.COMPARE[section].values():
+                if label == "Augmentation":
+                    for kind in pg.ON_AUGMENTATIONS:
+                        for strength in pg.STRENGTHS[kind]:
+                            change = (("augmentation", kind), ("strength", strength))
+                            yield replace(state, compare=label, change=change)
+                elif label != state.compare:
+                    yield replace(state, compare=label, change=tuple(pg.change_defaults(label).items()))
+    train = pg.default_state(TRAIN)
+    scene = train.scene
+    moves = [dict(batchnorm=True), dict(dropout=pg.ON_DROPOUT)]
+    moves += [dict(activation=a) for a in ACTIVATIONS if a != scene.activation]
+    moves += [dict(dataset=d) for d in DATASETS if d != scene.dataset]
+    moves += [dict(optimizer=RunSpec.default(k)) for k in pg.NET_OPTIMIZERS if k != scene.optimizer.optimizer]
+    moves += [dict(augmentation=k, strength=v) for k, vs in pg.STRENGTHS.items() for v in vs]
+    for move in moves:
+        yield replace(train, scene=replace(scene, **move))
+
+
+def reachable_work() -> Iterator[tuple]:
+    """The section figures of every reachable state (the install step compiles them into the persistent cache)."""
+    for state in reachable_states():
+        yield _section_figures, state
+
+
+def _section_figures(state: pg.State) -> dict:
+    return figures(state, THEMES["normal"])

@@ -1,7 +1,10 @@
-"""The export command: ``python -m lab render links/presets/ --out figures/``.
+"""The commands: ``python -m lab render links/presets/ --out figures/`` and ``python -m lab warm``.
 
-Renders preset files (a folder of *.toml, or files) into figures and animations for lecture notes, by the same
-code path as the pages (lab.render), printing its progress. ``python -m lab render --help`` for the options.
+``render`` renders preset files (a folder of *.toml, or files) into figures and animations for lecture notes, by the
+same code path as the pages (lab.render), printing its progress. ``python -m lab render --help`` for the options.
+
+``warm`` compiles every program the pages reach from their defaults into the persistent compile cache, in place, once
+per JAX version and engine code (lab.warmup.prime); ``make run`` runs it before starting the app.
 """
 
 from __future__ import annotations
@@ -26,7 +29,21 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--theme", choices=("normal", "presenter"), default="normal")
     r.add_argument("--frames", type=int, default=100, help="at most this many animation frames (default 100)")
     r.add_argument("--scale", type=float, default=3.0, help="PNG pixels per chart pixel (default 3, for print)")
+    w = sub.add_parser("warm", help="compile the app's programs into the persistent cache (once per JAX and code)")
+    w.add_argument("--force", action="store_true", help="prime again even if the cache's stamp is current")
+    w.add_argument("--check", action="store_true", help="only say whether the cache is primed (exit 1 if not)")
     return p
+
+
+def warm(args: argparse.Namespace) -> int:
+    from lab import warmup
+
+    if args.check:
+        ok = warmup.primed()
+        print(f"{warmup.cache_dir()} is {'primed' if ok else 'not primed'} for this code and JAX.", flush=True)
+        return 0 if ok else 1
+    warmup.prime(lambda line: print(line, flush=True), force=args.force)
+    return 0
 
 
 def _split(text: str, allowed: tuple[str, ...], what: str) -> list[str]:
@@ -96,7 +113,7 @@ def render(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return render(args)
+    return warm(args) if args.command == "warm" else render(args)
 
 
 if __name__ == "__main__":

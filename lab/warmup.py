@@ -1,16 +1,30 @@
-"""Compile ahead: the programs a lecturer is likely to ask for next, compiled in the background at server start.
+"""Compile ahead, in two tiers.
 
-A compiled run costs ~0.6 s per (surface, optimizer, step bucket) on a 2-core machine (~0.3 s from the persistent
-cache); a warm one ~3 ms. Each page says what it computes first (its charts module's ``likely_work()``, and
-``later_work()`` for what can wait): the pages' first views in the registry's order, then the later work (the default
-racers on every surface), make switching page, surface or optimizer in front of a class instant.
+**At install** (``python -m lab warm``, run by ``make run``): every program the pages reach from their defaults in
+one move is compiled into JAX's persistent cache, in place (.jax_cache/: its keys include the folder's path), and a
+stamp records the JAX version and the engine's code it was primed for, so an upgrade or a code change primes again
+(and a new JAX version first clears the dead entries). A compiled program costs 1-10 s on a 2-core machine; loaded
+from the cache 0.1-0.5 s.
+
+**At server start**, in a background thread: with a primed cache, each page's figures at its defaults (what a first
+visit draws), loaded from the cache in about 4 s, after which the CPU is the class's; every other program loads on
+first use in 1-2 s. Without a primed cache (the app started some other way), each page's first views (``likely_work()``)
+in the registry's order, then the later work (``later_work()``: the default racers on every surface).
+
+Each page says what it computes: ``likely_work()``, ``later_work()`` and ``reachable_work()`` (one move from the
+defaults, where the move needs programs of its own) in ``charts/<page>.py``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
+import shutil
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from lab.pages import PAGES
@@ -19,28 +33,117 @@ log = logging.getLogger("loss-landscape-lab")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+ENGINE = ("surfaces", "optim", "scenes")  # the code whose programs the cache holds
+STAMP = "primed.json"
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("LLL_JAX_CACHE", str(ROOT / ".jax_cache")))
+
+
 def use_compilation_cache() -> None:
     """JAX's persistent compilation cache (.jax_cache/, or $LLL_JAX_CACHE): a fresh process (a server, the export
     command) loads the programs an earlier one compiled instead of compiling them again."""
     import jax
 
-    jax.config.update("jax_compilation_cache_dir", os.environ.get("LLL_JAX_CACHE", str(ROOT / ".jax_cache")))
+    jax.config.update("jax_compilation_cache_dir", str(cache_dir()))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 
+def first_work() -> list[tuple]:
+    """(function, argument) pairs: every page's first views, in the registry's order."""
+    return [job for p in PAGES.values() for job in p.charts.likely_work()]
+
+
+def _default_figures(page) -> dict:
+    from viz import THEMES
+
+    return page.charts.figures(page.link.decode({})[0], THEMES["normal"])
+
+
+def default_views() -> list[tuple]:
+    """(function, page) pairs: every page's figures at its defaults, in the registry's order."""
+    return [(_default_figures, p) for p in PAGES.values()]
+
+
 def work() -> list[tuple]:
-    """(function, argument) pairs in the order they are warmed: every page's first views, then the later work."""
+    """What a server warms without a primed cache: the first views, then the later work."""
     charts = [p.charts for p in PAGES.values()]
-    first = [job for c in charts for job in c.likely_work()]
-    return first + [job for c in charts if hasattr(c, "later_work") for job in c.later_work()]
+    return first_work() + [job for c in charts if hasattr(c, "later_work") for job in c.later_work()]
+
+
+def prime_work() -> list[tuple]:
+    """What the install step compiles: the server's work, then what each page reaches in one move."""
+    charts = [p.charts for p in PAGES.values()]
+    return work() + [job for c in charts if hasattr(c, "reachable_work") for job in c.reachable_work()]
+
+
+def fingerprint() -> dict[str, str]:
+    """What a primed cache was primed for: the JAX and jaxlib versions and a hash of the engine's sources."""
+    import jax
+    import jaxlib
+
+    digest = hashlib.sha256()
+    for folder in ENGINE:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return {"jax": jax.__version__, "jaxlib": jaxlib.__version__, "code": digest.hexdigest()}
+
+
+def stamp() -> dict[str, str] | None:
+    try:
+        return json.loads((cache_dir() / STAMP).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def primed() -> bool:
+    """Whether the cache holds every program of ``prime_work()`` for this JAX and this code."""
+    return stamp() == fingerprint()
+
+
+def prime(say: Callable[[str], None] = print, force: bool = False) -> int:
+    """Compile every program of ``prime_work()`` into the persistent cache, in place, and stamp it; nothing to do when
+    the stamp is current (unless ``force``). A stamp of another JAX version clears the cache first (its entries can
+    never hit again). Returns the number of jobs run."""
+    current, old = fingerprint(), stamp()
+    if old == current and not force:
+        say(f"The compile cache in {cache_dir()} is primed for this code and JAX {current['jax']}.")
+        return 0
+    folder = cache_dir()
+    if old is not None and (old.get("jax"), old.get("jaxlib")) != (current["jax"], current["jaxlib"]):
+        shutil.rmtree(folder, ignore_errors=True)
+        say(f"Cleared {folder}: it was primed for JAX {old.get('jax')}.")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / STAMP).unlink(missing_ok=True)
+    use_compilation_cache()
+    jobs = prime_work()
+    say(f"Compiling the app's programs into {folder} once for this machine ({len(jobs)} jobs, a few minutes)…")
+    t0, failed = time.perf_counter(), 0
+    for i, (fn, arg) in enumerate(jobs, 1):
+        try:
+            fn(arg)
+        except Exception:  # one job that cannot run must not stop the others; it is told
+            failed += 1
+            log.exception("priming job %d failed", i)
+        if i % 10 == 0 or i == len(jobs):
+            say(f"  {i}/{len(jobs)} in {time.perf_counter() - t0:.0f} s")
+    if failed:
+        say(f"{failed} jobs failed (see above): the cache is not stamped, the next start primes again.")
+        return len(jobs)
+    (folder / STAMP).write_text(json.dumps(current, indent=1))
+    return len(jobs)
 
 
 def _warm() -> None:
-    for fn, arg in work():
+    jobs = default_views() if primed() else work()
+    t0 = time.perf_counter()
+    for fn, arg in jobs:
         try:
             fn(arg)
         except Exception:  # warming is a courtesy: a failure here must never reach anyone
             log.exception("warm-up of %s failed", getattr(arg, "surface", arg))
+    log.info("warm-up: %d jobs in %.1f s", len(jobs), time.perf_counter() - t0)
 
 
 def start() -> threading.Thread:
