@@ -33,3 +33,4 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/network_train.py
 	$(PY) benchmarks/landscape_slice.py
 	$(PY) benchmarks/export_speed.py
+	$(PY) benchmarks/browser_latency.py
