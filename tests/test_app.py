@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from links.slider_values import options
 from optim import OPTIMIZERS
 from surfaces import SURFACES
+from views.common import PNG_URI, STATIC
 
 TIMEOUT = 120
 
@@ -34,6 +36,12 @@ def test_app_runs_at_defaults():
     assert len(at.get("plotly_chart")) == 2
     fig = figure(at)
     assert fig["frames"] and fig["layout"]["images"]
+    # the surface's picture goes to the page as a static file's URL; the export panel keeps the figure whole
+    (image,) = fig["layout"]["images"]
+    path = STATIC / "landscapes" / image["source"].rsplit("/", 1)[-1]
+    assert image["source"].startswith("/app/static/landscapes/") and path.is_file()
+    kept = at.session_state["export.figures"]["contour"].layout.images[0].source
+    assert kept.startswith(PNG_URI) and base64.b64decode(kept[len(PNG_URI) :]) == path.read_bytes()
     assert "reached a global minimum" in text(at)
     assert not at.error
 

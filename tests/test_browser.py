@@ -87,6 +87,12 @@ def test_animation_plays_with_the_landscape_visible(browser, url):
     )
     assert state["frame"] and state["frame"].startswith("s")  # a step frame is showing
     assert state["images"] >= 1  # the landscape picture stays while it plays
+    # ... a URL of the app's static files, fetched once, not re-sent with every move
+    href = page.evaluate("document.querySelector('.js-plotly-plot image').getAttribute('href')")
+    assert href.startswith("/app/static/landscapes/") and href.endswith(".png"), href[:60]
+    fetched = "async u => { const r = await fetch(u); return [r.status, r.headers.get('content-type')]; }"
+    got = page.evaluate(fetched, href)
+    assert got == [200, "image/png"]
     page.screenshot(path=str(ARTIFACTS / "trajectories-playing.png"))
     assert not errors, errors
     page.close()

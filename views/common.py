@@ -4,7 +4,11 @@ says) and the coloured outcome lines."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
+import os
+from pathlib import Path
 
 import streamlit as st
 
@@ -20,11 +24,49 @@ def cached_compute(scene: Scene) -> Result:
     return compute(scene)
 
 
+STATIC = Path(__file__).resolve().parent.parent / "static"  # served at /app/static/ (server.enableStaticServing)
+PNG_URI = "data:image/png;base64,"
+MAX_PICTURES = 500  # surface pictures kept (one per surface, parameter values and formula seen): the oldest go
+
+
+def served_image(source: str) -> str:
+    """A figure's background picture (a PNG data URI) as a URL of the app's static files: written once under
+    static/landscapes/ by its hash, fetched once by each browser, never sent again with a slider's move."""
+    data = base64.b64decode(source[len(PNG_URI) :])
+    name = hashlib.sha256(data).hexdigest()[:20] + ".png"
+    path = STATIC / "landscapes" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)  # atomic: another session never reads half a file
+        _prune(path.parent)
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{'/' + base if base else ''}/app/static/landscapes/{name}"
+
+
+def _prune(folder: Path) -> None:
+    pictures = sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime)
+    for old in pictures[:-MAX_PICTURES]:
+        old.unlink(missing_ok=True)
+
+
 def chart(figure, **kwargs):
-    """st.plotly_chart, and the figure remembered for the page's export panel (its key names the file)."""
+    """st.plotly_chart, and the figure remembered for the page's export panel (its key names the file). A surface's
+    picture goes to the page as a URL of the app's static files (the export keeps the figure whole)."""
     shown = st.session_state.setdefault("export.figures", {})
     shown[kwargs.get("key") or f"figure{len(shown) + 1}"] = figure
-    return st.plotly_chart(figure, **kwargs)
+    images = [
+        im for im in figure.layout.images or () if im.name == "landscape" and str(im.source or "").startswith(PNG_URI)
+    ]
+    sources = [im.source for im in images]
+    try:
+        for im in images:  # swapped for the call only: copying a figure costs more than sending it
+            im.source = served_image(im.source)
+        return st.plotly_chart(figure, **kwargs)
+    finally:
+        for im, source in zip(images, sources, strict=True):
+            im.source = source
 
 
 def chart_config(filename: str) -> dict:

@@ -117,7 +117,7 @@ def _layout(xs: np.ndarray, ys: np.ndarray, image: str, theme: Theme, title: str
     layout.update(
         title=figure_title(title, theme),
         **map_axes(x0, x1, y0, y1, "x₀", "y₀"),
-        images=[picture(image, x0, x1, y0, y1)],
+        images=[picture(image, x0, x1, y0, y1, name="basins")],
         plot_bgcolor="white",
         hovermode="closest",
         clickmode="event+select",

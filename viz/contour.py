@@ -259,7 +259,7 @@ def _layout(
     layout.update(
         title=figure_title(title, theme, y=0.99, yanchor="top"),
         **map_axes(x0, x1, y0, y1, "x", "y"),
-        images=[picture(background, x0, x1, y0, y1)],
+        images=[picture(background, x0, x1, y0, y1, name="landscape")],
         plot_bgcolor="white",
         hovermode="closest",
         dragmode="pan",

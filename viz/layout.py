@@ -81,9 +81,11 @@ def map_axes(x0: float, x1: float, y0: float, y1: float, x_title: str, y_title: 
     )
 
 
-def picture(source: str, x0: float, x1: float, y0: float, y1: float) -> dict:
-    """A layout image (a PNG data URI) stretched over the data rectangle [x0, x1] × [y0, y1], beneath the traces."""
+def picture(source: str, x0: float, x1: float, y0: float, y1: float, name: str = "") -> dict:
+    """A layout image (a PNG data URI) stretched over the data rectangle [x0, x1] × [y0, y1], beneath the traces;
+    ``name`` says what it shows ("landscape": a surface's picture, the same for every run on it)."""
     return dict(
+        name=name,
         source=source,
         xref="x",
         yref="y",
