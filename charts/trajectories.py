@@ -7,9 +7,11 @@ from collections.abc import Iterator
 import plotly.graph_objects as go
 
 from charts import scene as fig
+from links.slider_values import nearest, options
 from links.trajectories import State
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, compute
+from scenes.ladder import ladder, window
 from scenes.scene import DEFAULT_OPTIMIZERS
 from surfaces import SURFACES
 from viz import Theme
@@ -25,11 +27,33 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
     }
 
 
+def rungs(scene: Scene) -> list[tuple[int, int, tuple[float, ...]]]:
+    """(racer, first stop, learning rates) of each racer's ladder for the live drag: its learning-rate slider's stops
+    around its value. A noisy rule has none: a batch draws other noise than the single run it would preview."""
+    out = []
+    for i, r in enumerate(scene.runs):
+        if r.spec.stochastic:
+            continue
+        h = r.spec.hyper("learning_rate")
+        stops = options(h.lo, h.hi, h.log, h.default)
+        first, k = window(len(stops), stops.index(nearest(stops, r.hyper_dict()["learning_rate"], h.log)))
+        out.append((i, first, tuple(float(v) for v in stops[first : first + k])))
+    return out
+
+
+def ladders(scene: Scene) -> list:
+    return [ladder(scene, i, lrs, first) for i, first, lrs in rungs(scene)]
+
+
 def likely_work() -> Iterator[tuple]:
-    """What the page computes first: the default surface raced by each optimizer alone (any one chosen first)."""
+    """What the page computes first: the default surface raced by each optimizer alone (any one chosen first), and
+    the default race's ladders (the live drag)."""
     default = Scene()
+    yield compute, default
+    yield ladders, default
     for k in OPTIMIZERS:
         yield compute, Scene(runs=(RunSpec.default(k),), steps=default.steps)
+        yield ladders, Scene(runs=(RunSpec.default(k),), steps=default.steps)
 
 
 def later_work() -> Iterator[tuple]:
@@ -37,4 +61,6 @@ def later_work() -> Iterator[tuple]:
     default = Scene()
     for key in SURFACES:
         if key != default.surface:
-            yield compute, Scene(surface=key, runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS))
+            scene = Scene(surface=key, runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS))
+            yield compute, scene
+            yield ladders, scene

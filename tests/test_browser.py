@@ -76,6 +76,43 @@ def test_learning_rate_slider_redraws_the_race_and_the_race_fits_a_phone(browser
     page.close()
 
 
+def test_dragging_the_learning_rate_slider_moves_the_path_before_the_release(browser, url):
+    """Live drag: while the mouse holds the thumb of Gradient descent's learning-rate slider (the control in the side
+    column) and moves, the drawn path changes with no server round trip; the release draws the exact run."""
+    page, errors = open_page(browser, url)
+    path = (
+        "(() => { const g = document.querySelector('.st-key-contour .js-plotly-plot');"
+        " const i = g.data.findIndex(t => (t.name || '').startsWith('Gradient descent'));"
+        " return JSON.stringify([g.data[i].x, g.data[i].y]); })()"
+    )
+    settle(page)
+    thumb = page.locator(".st-key-gd-learning_rate [role=group] div[style*='translate']").first
+    assert (
+        page.locator(".st-key-gd-learning_rate input[type=range]").get_attribute("aria-label").endswith("learning rate")
+    )
+    box = thumb.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    seen = [page.evaluate(path)]
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 6):  # to lower rates: 0.01 → about 0.004, inside the ladder around the value
+        page.mouse.move(x - 10 * i, y, steps=2)
+        wait_js(page, f"{path} !== {seen[-1]!r}", timeout=10)  # no rerun runs while the thumb is held
+        seen.append(page.evaluate(path))
+    assert page.locator("[data-testid=stApp][data-test-script-state=notRunning]").count() == 1  # no rerun yet
+    assert (
+        len(set(seen)) >= 4
+        and int(page.evaluate("document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn")) >= 3
+    )
+    before = figure_data(page)
+    page.mouse.up()
+    after = wait_for_change(page, before)  # the release: the server's exact run, its legend at the new rate
+    gd = next(t for t in after if t["name"] and t["name"].startswith("Gradient descent"))
+    assert "lr 0.01)" not in gd["name"]
+    assert not errors, errors
+    page.close()
+
+
 def test_animation_plays_with_the_landscape_visible(browser, url):
     page, errors = open_page(browser, url)
     page.locator(".js-plotly-plot .updatemenu-button").filter(has_text="Play").first.click()

@@ -11,6 +11,7 @@ from optim import OPTIMIZERS
 from scenes import Result, RunSpec, Scene
 from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes
+from views.live_drag import live_drag
 from views.widgets import (
     hyper_sliders,
     number_control,
@@ -108,14 +109,16 @@ with right:
     if view == "3D surface":
         chart(fig.surface3d(result, theme), config=CHART_CONFIG, theme=None, key="chart3d")
     else:
+        contour = fig.contour(result, theme)
         chart(
-            fig.contour(result, theme),
+            contour,
             config=CHART_CONFIG,
             theme=None,
             key="contour",
             on_select=_start_from_click,
             selection_mode="points",
         )
+        live_drag(result, contour, "contour", lambda k: f"{k}.learning_rate")
         st.caption("Click the map to start the race there; ▶ Play replays it step by step.")
     outcomes(result)
     st.latex(r"f(x, y) = " + result.surface.latex)

@@ -1,0 +1,71 @@
+"""A racer's path at the learning rates around its slider's value, in one vectorised run: what the page shows while
+the slider is dragged (the browser switches among them without asking the server; the release computes the exact
+run as always)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optim import run
+from scenes.compute import _bucket
+from scenes.scene import RunSpec, Scene
+
+HALF = 12  # stops each side of the slider's value (±1.2 decades): 25 paths, one program per rule, surface, step bucket
+POINTS = 100  # at most this many points per path: a preview under the thumb, drawn exactly on release
+
+
+@dataclass(frozen=True)
+class Ladder:
+    first: int  # the slider index of the first path
+    lrs: np.ndarray  # (K,) the learning rates
+    xy: np.ndarray  # (K, POINTS, 2) float32, frozen at the last good point after a divergence
+
+
+def window(stops: int, at: int, half: int = HALF) -> tuple[int, int]:
+    """[first, first + K) around index ``at``, K = 2·half + 1 (or every stop when there are fewer), inside the range."""
+    k = min(2 * half + 1, stops)
+    first = min(max(at - half, 0), stops - k)
+    return first, k
+
+
+def kept(steps: int) -> np.ndarray:
+    """The recorded steps a preview keeps: every k-th with k odd (a zigzag of period 2 stays a zigzag: an even stride
+    would alias it into a smooth curve), and the last."""
+    k = max(1, -(-steps // (POINTS - 1)))
+    k += 1 - k % 2
+    return np.unique(np.r_[np.arange(0, steps + 1, k), steps])
+
+
+def ladder(scene: Scene, racer: int, lrs: tuple[float, ...], first: int) -> Ladder:
+    """Racer ``racer`` of ``scene`` run at each of ``lrs`` (the slider's stops from index ``first``), its other
+    settings (hyperparameters, schedule, seed) as they are."""
+    r: RunSpec = scene.runs[racer]
+    n = scene.steps
+    hyper = {**r.hyper_dict(), "learning_rate": np.asarray(lrs, np.float32)}
+    tr = run(
+        scene.surface_obj,
+        r.optimizer,
+        start=scene.start_point,
+        steps=_bucket(n),
+        seed=scene.seed,
+        schedule=r.schedule,
+        **hyper,
+    )
+    xy = np.asarray(tr.xy)[:, kept(n)].astype(np.float32)
+    return Ladder(first, np.asarray(lrs, np.float32), xy)
+
+
+def quantized(lad: Ladder, domain) -> tuple[str, tuple[float, float, float, float]]:
+    """The paths as little-endian uint16 (x, y) pairs over the domain enlarged by half each way (beyond: clipped), in
+    base64, and that box (x0, x1, y0, y1): 2 bytes a coordinate, ~13 kB for 25 paths of 100 points."""
+    import base64
+
+    (x0, x1), (y0, y1) = domain
+    wx, wy = (x1 - x0) / 2, (y1 - y0) / 2
+    box = (x0 - wx, x1 + wx, y0 - wy, y1 + wy)
+    lo = np.array([box[0], box[2]], np.float64)
+    span = np.array([box[1] - box[0], box[3] - box[2]], np.float64)
+    q = np.clip(np.round((lad.xy - lo) / span * 65535), 0, 65535).astype("<u2")
+    return base64.b64encode(q.tobytes()).decode("ascii"), tuple(float(v) for v in box)

@@ -1,0 +1,89 @@
+"""Live drag: while a racer's learning-rate slider is held and moved, its path on the map follows the thumb, with no
+server round trip; the release reruns the page as always and the exact race replaces the preview.
+
+The server sends, with each run, the racer's paths at the slider's stops around its value (scenes/ladder.py: one
+vectorised run, ~9 kB quantized). A hidden component (Streamlit's components v2, JavaScript in the page) watches
+the real slider, the one in the control column, and, while a pointer or a key holds it, redraws the racer's traces of
+the chart with ``Plotly.restyle`` from the path of the stop under the thumb.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.trajectories import rungs
+from scenes import Result, Scene
+from scenes.ladder import ladder, quantized
+
+JS = r"""
+export default function ({ data, parentElement }) {
+  const css = k => ".st-key-" + k.replace(/[^A-Za-z0-9_-]/g, "-");
+  const chart = () => document.querySelector(css(data.chart) + " .js-plotly-plot");
+  const off = [];
+  for (const s of data.sliders) {
+    const group = document.querySelector(css(s.key) + " [role=group]");
+    const input = group && group.querySelector("input[type=range]");
+    if (!input) continue;
+    const bin = atob(s.q), q = new Uint16Array(bin.length / 2);
+    for (let i = 0; i < q.length; i++) q[i] = bin.charCodeAt(2 * i) | (bin.charCodeAt(2 * i + 1) << 8);
+    const [x0, x1, y0, y1] = s.box;
+    let held = false, shown = -1;
+    const draw = () => {
+      const i = Number(input.value) - s.first, gd = chart();
+      if (!held || i === shown || i < 0 || i >= s.k || !gd || !gd.data || !window.Plotly) return;
+      const xs = new Array(s.p), ys = new Array(s.p);
+      for (let j = 0; j < s.p; j++) {
+        const o = (i * s.p + j) * 2;
+        xs[j] = x0 + (q[o] / 65535) * (x1 - x0);
+        ys[j] = y0 + (q[o + 1] / 65535) * (y1 - y0);
+      }
+      shown = i;
+      const empty = s.traces.slice(1).map(() => []);
+      window.Plotly.restyle(gd, { x: [xs, ...empty], y: [ys, ...empty] }, s.traces);
+      gd.dataset.liveDrawn = String(Number(gd.dataset.liveDrawn || 0) + 1);  // how often (the browser test reads it)
+    };
+    let frame = 0;
+    const follow = () => { draw(); if (held) frame = requestAnimationFrame(follow); };  // the thumb, every frame
+    const hold = () => { held = true; cancelAnimationFrame(frame); frame = requestAnimationFrame(follow); };
+    const release = () => { held = false; shown = -1; cancelAnimationFrame(frame); };
+    group.addEventListener("pointerdown", hold, true);
+    group.addEventListener("keydown", hold, true);
+    document.addEventListener("pointerup", release, true);
+    group.addEventListener("keyup", release, true);
+    off.push(() => {
+      release();
+      group.removeEventListener("pointerdown", hold, true);
+      group.removeEventListener("keydown", hold, true);
+      document.removeEventListener("pointerup", release, true);
+      group.removeEventListener("keyup", release, true);
+    });
+  }
+  return () => off.forEach(f => f());
+}
+"""
+
+_component = st.components.v2.component("lll.live_drag", js=JS)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _ladder(scene: Scene, racer: int, lrs: tuple[float, ...], first: int) -> tuple[str, tuple, int]:
+    lad = ladder(scene, racer, lrs, first)
+    text, box = quantized(lad, scene.surface_obj.domain)
+    return text, box, lad.xy.shape[1]
+
+
+def live_drag(result: Result, figure, chart_key: str, slider_key) -> None:
+    """Mount the live drag of every racer's learning-rate slider (``slider_key(optimizer)``) over the chart
+    ``chart_key`` (``figure``, drawn there from ``result``: a racer's path traces carry its label). Placed after the
+    chart: the page shows the race before the ladders are computed (~2 ms each once compiled)."""
+    scene, sliders = result.scene, []
+    for i, first, lrs in rungs(scene):
+        label = result.runs[i].label
+        traces = [j for j, t in enumerate(figure.data) if t.name == label and "lines" in (t.mode or "")]
+        if not traces:
+            continue
+        text, box, points = _ladder(scene, i, lrs, first)
+        key = slider_key(scene.runs[i].optimizer)
+        rung = {"key": key, "first": first, "k": len(lrs), "p": points, "q": text, "box": box}
+        sliders.append(rung | {"traces": traces})
+    _component(key=f"live.{chart_key}", data={"chart": chart_key, "sliders": sliders}, height=0)
