@@ -6,9 +6,10 @@ Every slider move of an app page is measured right after one of the floor page (
 whatever else the machine does hits both alike, and every ratio is against the floor measured in the same run.
 Times are taken in the page (performance.now()): from the key press (or the click) to
 
-- picture changed: the chart's drawn SVG (its .main-svg, hashed) differs from before the press;
-- page idle: the picture changed and Streamlit's script state (the stApp element's data-test-script-state, what the
-  browser tests wait for) is back at notRunning.
+- picture changed: the chart's drawn SVG (its .main-svg, hashed) differs from before the press (on Trajectories the
+  live drag's preview, drawn in the browser, counts: it is what the class sees);
+- page idle: the picture changed, the server's new figure has arrived and Streamlit's script state (the stApp
+  element's data-test-script-state, what the browser tests wait for) is back at notRunning.
 
 Bytes per move: the websocket frames the page received from the press until idle (Chrome DevTools Protocol).
 Also: section switches (Learning rate, Minima), the 3D switch on Trajectories, and the first view of each page (from
@@ -113,11 +114,12 @@ PROBE = """(() => {
                         return c ? hash([...c.querySelectorAll('.main-svg')].map(e => e.outerHTML).join('')) : null; };
     const before = kind === 'svg' ? svg() : null, charts0 = charts();
     // a run so quick that React shows running and notRunning in one render leaves no trace in the attribute: a new
-    // picture or new chart elements also prove that the script ran
-    const ran = () => m.ran || (kind === 'svg' && m.changed !== null)
-      || charts().length !== charts0.length || charts().some((g, i) => g !== charts0[i]);
+    // figure from the server or new chart elements also prove that the script ran (a new picture alone does not: the
+    // live drag redraws the chart in the browser before the server answers)
     const plot = () => { const c = document.querySelector(sel); return c && c.querySelector('.js-plotly-plot'); };
-    const data0 = plot() && plot().data;  // plotly.js replaces it when it is handed a new figure
+    const data0 = plot() && plot().data;  // plotly.js replaces it when it is handed a new figure (restyle does not)
+    const ran = () => m.ran || (kind === 'svg' && (plot() && plot().data) !== data0)
+      || charts().length !== charts0.length || charts().some((g, i) => g !== charts0[i]);
     let dirty = false, waiting = false;
     const check = () => {
       if (m.t0 === null || m.idle !== null) return;

@@ -14,6 +14,7 @@ from scenes.scene import RunSpec, Scene
 
 HALF = 12  # stops each side of the slider's value (±1.2 decades): 25 paths, one program per rule, surface, step bucket
 POINTS = 100  # at most this many points per path: a preview under the thumb, drawn exactly on release
+HEAD = 20  # the first steps kept one by one
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,13 @@ def window(stops: int, at: int, half: int = HALF) -> tuple[int, int]:
 
 
 def kept(steps: int) -> np.ndarray:
-    """The recorded steps a preview keeps: every k-th with k odd (a zigzag of period 2 stays a zigzag: an even stride
-    would alias it into a smooth curve), and the last."""
-    k = max(1, -(-steps // (POINTS - 1)))
+    """The recorded steps a preview keeps: the first HEAD all (a large rate's first jumps are the picture), then every
+    k-th with k odd (a zigzag of period 2 stays a zigzag: an even stride would alias it into a smooth curve), and the
+    last; at most POINTS."""
+    head = min(HEAD, steps)
+    k = max(1, -(-(steps - head) // (POINTS - head - 1)))
     k += 1 - k % 2
-    return np.unique(np.r_[np.arange(0, steps + 1, k), steps])
+    return np.unique(np.r_[np.arange(head), np.arange(head, steps + 1, k), steps])
 
 
 def ladder(scene: Scene, racer: int, lrs: tuple[float, ...], first: int) -> Ladder:

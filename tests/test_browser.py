@@ -80,10 +80,9 @@ def test_dragging_the_learning_rate_slider_moves_the_path_before_the_release(bro
     """Live drag: while the mouse holds the thumb of Gradient descent's learning-rate slider (the control in the side
     column) and moves, the drawn path changes with no server round trip; the release draws the exact run."""
     page, errors = open_page(browser, url)
-    path = (
-        "(() => { const g = document.querySelector('.st-key-contour .js-plotly-plot');"
-        " const i = g.data.findIndex(t => (t.name || '').startsWith('Gradient descent'));"
-        " return JSON.stringify([g.data[i].x, g.data[i].y]); })()"
+    path = (  # what the class sees: the lines drawn in the map's SVG
+        "[...document.querySelectorAll('.st-key-contour .js-plotly-plot .scatterlayer .js-line')]"
+        ".map(p => p.getAttribute('d')).join('|')"
     )
     settle(page)
     thumb = page.locator(".st-key-gd-learning_rate [role=group] div[style*='translate']").first

@@ -12,7 +12,7 @@ import pytest
 from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, compute
-from scenes.ladder import HALF, POINTS, kept, ladder, quantized, window
+from scenes.ladder import HALF, HEAD, POINTS, kept, ladder, quantized, window
 
 
 @pytest.mark.parametrize("stops, at", [(41, 20), (41, 0), (41, 40), (41, 3), (10, 5)])
@@ -24,9 +24,11 @@ def test_the_window_is_around_the_value_and_inside_the_slider(stops, at):
 @pytest.mark.parametrize("steps", [10, 99, 100, 300, 1000, 2000])
 def test_a_preview_keeps_the_ends_and_an_odd_stride(steps):
     k = kept(steps)
-    assert k[0] == 0 and k[-1] == steps and len(k) <= POINTS + 1
-    strides = set(np.diff(k[:-1]).tolist()) or {1}
-    assert len(strides) == 1 and strides.pop() % 2 == 1  # a zigzag of period 2 stays a zigzag
+    assert k[0] == 0 and k[-1] == steps and len(k) <= POINTS
+    head = min(HEAD, steps)
+    assert list(k[:head]) == list(range(head))  # the first jumps one by one
+    strides = set(np.diff(k[head:-1]).tolist()) or {1}
+    assert len(strides) == 1 and strides.pop() % 2 == 1  # then a zigzag of period 2 stays a zigzag
 
 
 def test_each_path_is_the_exact_run_at_that_stop():

@@ -3,11 +3,13 @@ server round trip; the release reruns the page as always and the exact race repl
 
 The server sends, with each run, the racer's paths at the slider's stops around its value (scenes/ladder.py: one
 vectorised run, ~9 kB quantized). A hidden component (Streamlit's components v2, JavaScript in the page) watches
-the real slider, the one in the control column, and, while a pointer or a key holds it, redraws the racer's traces of
-the chart with ``Plotly.restyle`` from the path of the stop under the thumb.
+the real slider, the one in the control column, and, while a pointer or a key holds it, redraws the racer's line in
+the chart's SVG from the path of the stop under the thumb (Plotly.restyle would recompute every trace: ~0.5 s).
 """
 
 from __future__ import annotations
+
+import os
 
 import streamlit as st
 
@@ -30,16 +32,22 @@ export default function ({ data, parentElement }) {
     let held = false, shown = -1;
     const draw = () => {
       const i = Number(input.value) - s.first, gd = chart();
-      if (!held || i === shown || i < 0 || i >= s.k || !gd || !gd.data || !window.Plotly) return;
-      const xs = new Array(s.p), ys = new Array(s.p);
+      if (!held || i === shown || i < 0 || i >= s.k || !gd || !gd._fullLayout || !gd._fullLayout.xaxis) return;
+      // the racer's line drawn straight into the chart's SVG: Plotly.restyle would recompute every trace (the map's
+      // clickable grid among them) and the server's figure replaces the drawing on release anyway
+      const lines = gd.querySelectorAll(".scatterlayer .trace");
+      const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+      let d = "";
       for (let j = 0; j < s.p; j++) {
         const o = (i * s.p + j) * 2;
-        xs[j] = x0 + (q[o] / 65535) * (x1 - x0);
-        ys[j] = y0 + (q[o + 1] / 65535) * (y1 - y0);
+        const px = xa.c2p(x0 + (q[o] / 65535) * (x1 - x0)), py = ya.c2p(y0 + (q[o + 1] / 65535) * (y1 - y0));
+        d += (j ? "L" : "M") + px.toFixed(1) + "," + py.toFixed(1);
       }
+      s.traces.forEach((t, n) => {
+        const path = lines[t] && lines[t].querySelector(".js-line");
+        if (path) path.setAttribute("d", n ? "" : d);
+      });
       shown = i;
-      const empty = s.traces.slice(1).map(() => []);
-      window.Plotly.restyle(gd, { x: [xs, ...empty], y: [ys, ...empty] }, s.traces);
       gd.dataset.liveDrawn = String(Number(gd.dataset.liveDrawn || 0) + 1);  // how often (the browser test reads it)
     };
     let frame = 0;
@@ -63,6 +71,7 @@ export default function ({ data, parentElement }) {
 """
 
 _component = st.components.v2.component("lll.live_drag", js=JS)
+ENABLED = os.environ.get("LLL_LIVE_DRAG", "1") != "0"  # 0: off (benchmarks/browser_latency.py compares both)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -76,6 +85,8 @@ def live_drag(result: Result, figure, chart_key: str, slider_key) -> None:
     """Mount the live drag of every racer's learning-rate slider (``slider_key(optimizer)``) over the chart
     ``chart_key`` (``figure``, drawn there from ``result``: a racer's path traces carry its label). Placed after the
     chart: the page shows the race before the ladders are computed (~2 ms each once compiled)."""
+    if not ENABLED:
+        return
     scene, sliders = result.scene, []
     for i, first, lrs in rungs(scene):
         label = result.runs[i].label
