@@ -1,6 +1,6 @@
-"""A racer's path at the learning rates around its slider's value, in one vectorised run: what the page shows while
-the slider is dragged (the browser switches among them without asking the server; the release computes the exact
-run as always)."""
+"""A racer's path at the values of one hyperparameter (its learning rate, its momentum) around its slider's value, in
+one vectorised run: what the page shows while the slider is dragged (the browser switches among them without asking
+the server; the release computes the exact run as always)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ HEAD = 20  # the first steps kept one by one
 @dataclass(frozen=True)
 class Ladder:
     first: int  # the slider index of the first path
-    lrs: np.ndarray  # (K,) the learning rates
+    values: np.ndarray  # (K,) the hyperparameter's values
     xy: np.ndarray  # (K, POINTS, 2) float32, frozen at the last good point after a divergence
 
 
@@ -41,12 +41,12 @@ def kept(steps: int) -> np.ndarray:
     return np.unique(np.r_[np.arange(head), np.arange(head, steps + 1, k), steps])
 
 
-def ladder(scene: Scene, racer: int, lrs: tuple[float, ...], first: int) -> Ladder:
-    """Racer ``racer`` of ``scene`` run at each of ``lrs`` (the slider's stops from index ``first``), its other
-    settings (hyperparameters, schedule, seed) as they are."""
+def ladder(scene: Scene, racer: int, values: tuple[float, ...], first: int, hyper: str = "learning_rate") -> Ladder:
+    """Racer ``racer`` of ``scene`` run at each of ``values`` of its hyperparameter ``hyper`` (the slider's stops from
+    index ``first``), its other settings (hyperparameters, schedule, seed) as they are."""
     r: RunSpec = scene.runs[racer]
     n = scene.steps
-    hyper = {**r.hyper_dict(), "learning_rate": np.asarray(lrs, np.float32)}
+    swept = {**r.hyper_dict(), hyper: np.asarray(values, np.float32)}
     tr = run(
         scene.surface_obj,
         r.optimizer,
@@ -54,10 +54,10 @@ def ladder(scene: Scene, racer: int, lrs: tuple[float, ...], first: int) -> Ladd
         steps=_bucket(n),
         seed=scene.seed,
         schedule=r.schedule,
-        **hyper,
+        **swept,
     )
     xy = np.asarray(tr.xy)[:, kept(n)].astype(np.float32)
-    return Ladder(first, np.asarray(lrs, np.float32), xy)
+    return Ladder(first, np.asarray(values, np.float32), xy)
 
 
 def quantized(lad: Ladder, domain) -> tuple[str, tuple[float, float, float, float]]:

@@ -11,6 +11,7 @@ from browser import (
     PlaywrightTimeout,
     click_chart,
     figure_data,
+    key_class,
     open_url,
     resize,
     settle,
@@ -76,38 +77,49 @@ def test_learning_rate_slider_redraws_the_race_and_the_race_fits_a_phone(browser
     page.close()
 
 
-def test_dragging_the_learning_rate_slider_moves_the_path_before_the_release(browser, url):
-    """Live drag: while the mouse holds the thumb of Gradient descent's learning-rate slider (the control in the side
-    column) and moves, the drawn path changes with no server round trip; the release draws the exact run."""
-    page, errors = open_page(browser, url)
-    path = (  # what the class sees: the lines drawn in the map's SVG
-        "[...document.querySelectorAll('.st-key-contour .js-plotly-plot .scatterlayer .js-line')]"
+def drag_live(page, slider: str, chart: str, dx: float, moves: int = 5) -> list[str]:
+    """Hold the thumb of the slider with widget key ``slider`` and move it ``moves`` times by ``dx`` pixels; after each
+    move wait until the lines drawn in chart ``chart``'s SVG (what the class sees) differ from before. Returns the
+    drawings seen, the mouse still down, no rerun having run."""
+    path = (
+        f"[...document.querySelectorAll('.st-key-{key_class(chart)} .js-plotly-plot .scatterlayer .js-line')]"
         ".map(p => p.getAttribute('d')).join('|')"
     )
     settle(page)
-    thumb = page.locator(".st-key-gd-learning_rate [role=group] div[style*='translate']").first
-    assert (
-        page.locator(".st-key-gd-learning_rate input[type=range]").get_attribute("aria-label").endswith("learning rate")
-    )
+    group = page.locator(f".st-key-{key_class(slider)} [role=group]")
+    label = group.locator("input[type=range]").get_attribute("aria-label")  # the control a lecturer drags, by its name
+    assert label.endswith(("learning rate", "click the sweep)", "momentum")), label
+    thumb = group.locator("div[style*='translate']").first
+    thumb.scroll_into_view_if_needed()
     box = thumb.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     seen = [page.evaluate(path)]
     page.mouse.move(x, y)
     page.mouse.down()
-    for i in range(1, 6):  # to lower rates: 0.01 → about 0.004, inside the ladder around the value
-        page.mouse.move(x - 10 * i, y, steps=2)
-        wait_js(page, f"{path} !== {seen[-1]!r}", timeout=10)  # no rerun runs while the thumb is held
+    for i in range(1, moves + 1):
+        page.mouse.move(x + dx * i, y, steps=2)
+        wait_js(page, f"{path} !== {seen[-1]!r}", timeout=10)
         seen.append(page.evaluate(path))
     assert page.locator("[data-testid=stApp][data-test-script-state=notRunning]").count() == 1  # no rerun yet
-    assert (
-        len(set(seen)) >= 4
-        and int(page.evaluate("document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn")) >= 3
-    )
+    return seen
+
+
+def test_dragging_the_learning_rate_slider_moves_the_path_before_the_release(browser, url):
+    """Live drag: while the mouse holds the thumb of Gradient descent's learning-rate slider (the control in the side
+    column) and moves, the drawn path changes with no server round trip; the release draws the exact run."""
+    page, errors = open_page(browser, url)
+    seen = drag_live(page, "gd.learning_rate", "contour", dx=-10)  # to lower rates, inside the ladder around 0.01
+    assert len(set(seen)) >= 4
+    assert int(page.evaluate("document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn")) >= 3
     before = figure_data(page)
     page.mouse.up()
     after = wait_for_change(page, before)  # the release: the server's exact run, its legend at the new rate
     gd = next(t for t in after if t["name"] and t["name"].startswith("Gradient descent"))
     assert "lr 0.01)" not in gd["name"]
+    # the heavy ball's momentum slider too: β lowered, the path changes while it is held
+    seen = drag_live(page, "momentum.momentum", "contour", dx=-20, moves=3)  # 19 stops: 12 px each
+    assert len(set(seen)) >= 4
+    page.mouse.up()
     assert not errors, errors
     page.close()
 
@@ -206,6 +218,11 @@ def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser,
     name = clicked(page, target, lambda: animated_name(page, "Gradient descent (lr 0.15)", timeout=30))
     lr = float(name.split("lr ")[1].rstrip(")"))
     assert abs(lr / target["lr"] - 1) < 0.15  # the nearest option of the slider's log grid
+    # live drag: held and moved, the slider redraws the animated run before the release
+    seen = drag_live(page, "learning_rate.lr.quadratic.gd", "learning_rate.sweep_run", dx=-8, moves=3)
+    assert len(set(seen)) >= 4
+    page.mouse.up()
+    animated_name(page, name)  # the release: the server's run at the new rate
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "lab-sweep-1280x800.png"), full_page=True)
     assert not page.locator("[data-testid=stException]").count()

@@ -67,6 +67,14 @@ def test_every_deterministic_racer_gets_a_ladder_around_its_value_a_noisy_one_no
     from charts.trajectories import rungs
 
     scene = Scene(runs=(RunSpec.default("gd"), RunSpec.default("sgd"), RunSpec("adam", (("learning_rate", 0.1),))))
-    got = {i: (first, lrs) for i, first, lrs in rungs(scene)}
-    assert set(got) == {0, 2}  # SGD's batch would draw other noise than the run it previews
-    assert 0.01 in got[0][1] and 0.1 in got[2][1]
+    got = {(i, name): values for i, name, first, values in rungs(scene)}
+    assert set(got) == {(0, "learning_rate"), (2, "learning_rate"), (2, "b1")}  # SGD: its batch draws other noise
+    assert 0.01 in got[0, "learning_rate"] and 0.1 in got[2, "learning_rate"] and 0.9 in got[2, "b1"]
+
+
+def test_a_momentum_ladder_is_the_exact_run_at_each_beta():
+    scene = Scene(runs=(RunSpec.default("momentum"),), steps=200)
+    lad = ladder(scene, 0, (0.5, 0.8, 0.9), 0, "momentum")
+    for i, beta in enumerate((0.5, 0.8, 0.9)):
+        one = replace(scene, runs=(RunSpec("momentum", (("learning_rate", 0.002), ("momentum", beta))),))
+        np.testing.assert_allclose(lad.xy[i], compute(one).runs[0].xy[kept(200)], rtol=1e-5, atol=1e-5)

@@ -14,9 +14,11 @@ from links.slider_values import log_grid
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, momentum
 from scenes import learning_rate as lab
+from scenes.ladder import window
 from scenes.text import num
 from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
+from views.live_drag import live_drag
 from views.widgets import (
     choice_slider,
     number_control,
@@ -108,7 +110,12 @@ def sweep_section(scene: Scene, theme) -> None:
         with st.spinner("Computing the run…"):
             figs = labfig.sweep_figures(scene, lr, theme, WORK)
         chart(figs["race"], config=CHART_CONFIG, theme=None, key="learning_rate.sweep_run")
-        outcomes(cached_compute(lab.with_lr(scene, lr)), header=False)
+        run = cached_compute(lab.with_lr(scene, lr))
+        if not run.runs[0].spec.spec.stochastic:  # a batch would draw other noise than the run it previews
+            first, k = window(len(opts), opts.index(lr))
+            rung = (0, "learning_rate", key, first, tuple(opts[first : first + k]))
+            live_drag(run, figs["race"], "learning_rate.sweep_run", [rung])
+        outcomes(run, header=False)
         chart(figs["loss"], config=CHART_CONFIG, theme=None, key="learning_rate.sweep_loss")
     with left:
         chart(

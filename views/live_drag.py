@@ -1,5 +1,5 @@
-"""Live drag: while a racer's learning-rate slider is held and moved, its path on the map follows the thumb, with no
-server round trip; the release reruns the page as always and the exact race replaces the preview.
+"""Live drag: while a racer's learning-rate (or momentum) slider is held and moved, its path on the map follows the
+thumb, with no server round trip; the release reruns the page as always and the exact race replaces the preview.
 
 The server sends, with each run, the racer's paths at the slider's stops around its value (scenes/ladder.py: one
 vectorised run, ~9 kB quantized). A hidden component (Streamlit's components v2, JavaScript in the page) watches
@@ -13,7 +13,6 @@ import os
 
 import streamlit as st
 
-from charts.trajectories import rungs
 from scenes import Result, Scene
 from scenes.ladder import ladder, quantized
 
@@ -75,26 +74,26 @@ ENABLED = os.environ.get("LLL_LIVE_DRAG", "1") != "0"  # 0: off (benchmarks/brow
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _ladder(scene: Scene, racer: int, lrs: tuple[float, ...], first: int) -> tuple[str, tuple, int]:
-    lad = ladder(scene, racer, lrs, first)
+def _ladder(scene: Scene, racer: int, values: tuple[float, ...], first: int, hyper: str) -> tuple[str, tuple, int]:
+    lad = ladder(scene, racer, values, first, hyper)
     text, box = quantized(lad, scene.surface_obj.domain)
     return text, box, lad.xy.shape[1]
 
 
-def live_drag(result: Result, figure, chart_key: str, slider_key) -> None:
-    """Mount the live drag of every racer's learning-rate slider (``slider_key(optimizer)``) over the chart
-    ``chart_key`` (``figure``, drawn there from ``result``: a racer's path traces carry its label). Placed after the
-    chart: the page shows the race before the ladders are computed (~2 ms each once compiled)."""
+def live_drag(result: Result, figure, chart_key: str, rungs: list[tuple[int, str, str, int, tuple]]) -> None:
+    """Mount the live drag over the chart ``chart_key`` (``figure``, drawn there from ``result``: a racer's path traces
+    carry its label) of each rung: (racer, the hyperparameter, its slider's widget key, the slider index of the first
+    value, the values). Placed after the chart: the page shows the race before the ladders are computed (~2 ms each
+    once compiled)."""
     if not ENABLED:
         return
     scene, sliders = result.scene, []
-    for i, first, lrs in rungs(scene):
+    for i, hyper, key, first, values in rungs:
         label = result.runs[i].label
         traces = [j for j, t in enumerate(figure.data) if t.name == label and "lines" in (t.mode or "")]
         if not traces:
             continue
-        text, box, points = _ladder(scene, i, lrs, first)
-        key = slider_key(scene.runs[i].optimizer)
-        rung = {"key": key, "first": first, "k": len(lrs), "p": points, "q": text, "box": box}
+        text, box, points = _ladder(scene, i, values, first, hyper)
+        rung = {"key": key, "first": first, "k": len(values), "p": points, "q": text, "box": box}
         sliders.append(rung | {"traces": traces})
     _component(key=f"live.{chart_key}", data={"chart": chart_key, "sliders": sliders}, height=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import scene as fig
+from charts.trajectories import rungs as trajectories_rungs
 from links import trajectories as tp
 from links.controls import by_field
 from optim import OPTIMIZERS
@@ -118,7 +119,11 @@ with right:
             on_select=_start_from_click,
             selection_mode="points",
         )
-        live_drag(result, contour, "contour", lambda k: f"{k}.learning_rate")
+        rungs = [
+            (i, name, f"{scene.runs[i].optimizer}.{name}", first, values)
+            for i, name, first, values in trajectories_rungs(scene)
+        ]
+        live_drag(result, contour, "contour", rungs)
         st.caption("Click the map to start the race there; ▶ Play replays it step by step.")
     outcomes(result)
     st.latex(r"f(x, y) = " + result.surface.latex)
