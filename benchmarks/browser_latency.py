@@ -26,10 +26,8 @@ import base64
 import contextlib
 import os
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("LLL_WARMUP", "0")  # as the tests run the app: no background compiling during the measurement
 
-from browser import CHROMIUM, FLAGS, free_port, key_class  # noqa: E402
+from browser import CHROMIUM, FLAGS, key_class, streamlit_server  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -47,7 +45,6 @@ from links import learning_rate as lp  # noqa: E402
 from links import minima as mp  # noqa: E402
 
 FLOOR = Path(__file__).resolve().parent / "floor_page.py"
-LOGS = ROOT / "artifacts"
 VIEWPORT = {"width": 1280, "height": 800}
 # two pages (tabs) at once: neither may be throttled as a background tab
 BENCH_FLAGS = [
@@ -174,58 +171,9 @@ class Series:
 # -- servers and pages --------------------------------------------------------------------------------------------
 @contextlib.contextmanager
 def servers(*scripts: Path, timeout: float = 120.0):
-    """`streamlit run` of each script on a free local port, started together; their URLs once all answer."""
-    LOGS.mkdir(exist_ok=True)
-    procs, urls, logs = [], [], []
-    try:
-        for script in scripts:
-            port = free_port()
-            log = open(LOGS / f"bench-{script.stem}-{port}.log", "w")  # noqa: SIM115
-            logs.append(log)
-            procs.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "streamlit",
-                        "run",
-                        str(script),
-                        "--server.port",
-                        str(port),
-                        "--server.address",
-                        "127.0.0.1",
-                        "--server.headless",
-                        "true",
-                        "--browser.gatherUsageStats",
-                        "false",
-                    ],
-                    cwd=ROOT,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                )  # fmt: skip
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        deadline = time.time() + timeout
-        for proc, url, log in zip(procs, urls, logs, strict=True):
-            while True:
-                with contextlib.suppress(OSError):
-                    if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log.name}")
-                time.sleep(0.3)
-        yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(10)
-            if proc.poll() is None:
-                proc.kill()
-        for log in logs:
-            log.close()
+    """`streamlit run` of each script on a free local port (tests/browser.py's server); their URLs once all answer."""
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(streamlit_server(timeout, script)) for script in scripts]
 
 
 class Tab:

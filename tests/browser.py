@@ -36,16 +36,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 90.0):
+def streamlit_server(timeout: float = 90.0, script: Path = ROOT / "app.py"):
+    """`streamlit run` of ``script`` (the app) on a free local port; its URL once it answers (log in artifacts/)."""
     port = free_port()
-    log = open(ARTIFACTS.parent / f"streamlit-{port}.log", "w")  # noqa: SIM115
+    ARTIFACTS.parent.mkdir(exist_ok=True)
+    log = open(ARTIFACTS.parent / f"streamlit-{script.stem}-{port}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(script),
             "--server.port",
             str(port),
             "--server.address",
