@@ -6,7 +6,10 @@ import functools
 
 import plotly.graph_objects as go
 
+from links.slider_values import nearest, options
 from scenes.compute import Result, image_grid
+from scenes.ladder import window
+from scenes.scene import Scene
 from surfaces import Surface
 from viz import Marker, Path, Theme, contour_figure, loss_figure, surface3d_figure
 from viz.paths import dashes
@@ -74,3 +77,21 @@ def surface3d(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
 
 def loss(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
     return loss_figure(paths(result), result.surface.f_min, theme, title=title)
+
+
+def rungs(scene: Scene) -> list[tuple[int, str, int, tuple[float, ...]]]:
+    """(racer, hyperparameter, first stop, values) of each ladder of the live drag: a racer's learning-rate slider and
+    its momentum's (β, Adam's β₁), their stops around the value. A noisy rule has none: a batch draws other noise
+    than the single run it would preview."""
+    out = []
+    for i, r in enumerate(scene.runs):
+        if r.spec.stochastic:
+            continue
+        for name in ("learning_rate", r.spec.momentum_hyper):
+            h = r.spec.hyper(name) if name else None
+            if h is None or not h.slider:
+                continue
+            stops = options(h.lo, h.hi, h.log, h.default)
+            first, k = window(len(stops), stops.index(nearest(stops, r.hyper_dict()[name], h.log)))
+            out.append((i, name, first, tuple(float(v) for v in stops[first : first + k])))
+    return out

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 import plotly.graph_objects as go
 
 from charts import scene as fig
-from links.slider_values import nearest, options
 from links.trajectories import State
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, compute
-from scenes.ladder import ladder, window
+from scenes.ladder import ladder
 from scenes.scene import DEFAULT_OPTIMIZERS
 from surfaces import SURFACES
 from viz import Theme
@@ -27,26 +26,8 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
     }
 
 
-def rungs(scene: Scene) -> list[tuple[int, str, int, tuple[float, ...]]]:
-    """(racer, hyperparameter, first stop, values) of each ladder of the live drag: a racer's learning-rate slider and
-    its momentum's (β, Adam's β₁), their stops around the value. A noisy rule has none: a batch draws other noise
-    than the single run it would preview."""
-    out = []
-    for i, r in enumerate(scene.runs):
-        if r.spec.stochastic:
-            continue
-        for name in ("learning_rate", r.spec.momentum_hyper):
-            h = r.spec.hyper(name) if name else None
-            if h is None or not h.slider:
-                continue
-            stops = options(h.lo, h.hi, h.log, h.default)
-            first, k = window(len(stops), stops.index(nearest(stops, r.hyper_dict()[name], h.log)))
-            out.append((i, name, first, tuple(float(v) for v in stops[first : first + k])))
-    return out
-
-
 def ladders(scene: Scene) -> list:
-    return [ladder(scene, i, values, first, name) for i, name, first, values in rungs(scene)]
+    return [ladder(scene, i, values, first, name) for i, name, first, values in fig.rungs(scene)]
 
 
 def likely_work() -> Iterator[tuple]:

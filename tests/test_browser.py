@@ -167,12 +167,12 @@ def test_a_click_on_the_map_starts_the_race_there(browser, url):
     page.close()
 
 
-def open_lab(browser, url, width=1280, height=800):
+def open_lab(browser, url, width=1280, height=800, query=""):
     """The Learning rate page reached by its own link (a lecturer shares it): no "Page not found" on the way."""
     page = browser.new_page(viewport={"width": width, "height": height})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url + "/learning-rate", wait_until="domcontentloaded")
+    page.goto(url + "/learning-rate" + query, wait_until="domcontentloaded")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=120_000)
     assert not page.locator("[role=dialog]").count()
     return page, errors
@@ -226,6 +226,15 @@ def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser,
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "lab-sweep-1280x800.png"), full_page=True)
     assert not page.locator("[data-testid=stException]").count()
+    assert not errors, errors
+    page.close()
+
+
+def test_the_sweeps_animated_run_follows_a_held_momentum_slider(browser, url):
+    page, errors = open_lab(browser, url, query="?opt=momentum")
+    seen = drag_live(page, "learning_rate.momentum.momentum", "learning_rate.sweep_run", dx=-20, moves=3)
+    assert len(set(seen)) >= 4
+    page.mouse.up()
     assert not errors, errors
     page.close()
 

@@ -64,7 +64,7 @@ def test_quantized_paths_read_back_within_a_fraction_of_a_pixel():
 
 
 def test_every_deterministic_racer_gets_a_ladder_around_its_value_a_noisy_one_none():
-    from charts.trajectories import rungs
+    from charts.scene import rungs
 
     scene = Scene(runs=(RunSpec.default("gd"), RunSpec.default("sgd"), RunSpec("adam", (("learning_rate", 0.1),))))
     got = {(i, name): values for i, name, first, values in rungs(scene)}

@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from charts import learning_rate as labfig
+from charts import scene as scene_charts
 from links import learning_rate as lp
 from links.controls import by_field
 from links.learning_rate import SECTIONS, SHORT
@@ -113,8 +114,14 @@ def sweep_section(scene: Scene, theme) -> None:
         run = cached_compute(lab.with_lr(scene, lr))
         if not run.runs[0].spec.spec.stochastic:  # a batch would draw other noise than the run it previews
             first, k = window(len(opts), opts.index(lr))
-            rung = (0, "learning_rate", key, first, tuple(opts[first : first + k]))
-            live_drag(run, figs["race"], "learning_rate.sweep_run", [rung])
+            rungs = [(0, "learning_rate", key, first, tuple(opts[first : first + k]))]
+            rule = run.scene.runs[0].optimizer  # its momentum slider (β, β₁): the animated run follows it too
+            rungs += [
+                (0, name, f"{lp.PREFIX}{rule}.{name}", f, values)
+                for _, name, f, values in scene_charts.rungs(run.scene)
+                if name != "learning_rate"
+            ]
+            live_drag(run, figs["race"], "learning_rate.sweep_run", rungs)
         outcomes(run, header=False)
         chart(figs["loss"], config=CHART_CONFIG, theme=None, key="learning_rate.sweep_loss")
     with left:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import scene as fig
-from charts.trajectories import rungs as trajectories_rungs
 from links import trajectories as tp
 from links.controls import by_field
 from optim import OPTIMIZERS
@@ -120,8 +119,7 @@ with right:
             selection_mode="points",
         )
         rungs = [
-            (i, name, f"{scene.runs[i].optimizer}.{name}", first, values)
-            for i, name, first, values in trajectories_rungs(scene)
+            (i, name, f"{scene.runs[i].optimizer}.{name}", first, values) for i, name, first, values in fig.rungs(scene)
         ]
         live_drag(result, contour, "contour", rungs)
         st.caption("Click the map to start the race there; ▶ Play replays it step by step.")
