@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from links.slider_values import nearest, options
 from scenes.compute import Result, image_grid
 from scenes.ladder import window
-from scenes.scene import Scene
+from scenes.scene import CUSTOM, Scene
 from surfaces import Surface
 from viz import Marker, Path, Theme, contour_figure, loss_figure, surface3d_figure
 from viz.paths import dashes
@@ -82,7 +82,10 @@ def loss(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
 def rungs(scene: Scene) -> list[tuple[int, str, int, tuple[float, ...]]]:
     """(racer, hyperparameter, first stop, values) of each ladder of the live drag: a racer's learning-rate slider and
     its momentum's (β, Adam's β₁), their stops around the value. A noisy rule has none: a batch draws other noise
-    than the single run it would preview."""
+    than the single run it would preview. A formula has none: its ladders would compile ~1.5 s a slider while the
+    lecturer waits for the next move (a catalogue surface's are compiled ahead)."""
+    if scene.surface == CUSTOM:
+        return []
     out = []
     for i, r in enumerate(scene.runs):
         if r.spec.stochastic:

@@ -70,6 +70,8 @@ def test_every_deterministic_racer_gets_a_ladder_around_its_value_a_noisy_one_no
     got = {(i, name): values for i, name, first, values in rungs(scene)}
     assert set(got) == {(0, "learning_rate"), (2, "learning_rate"), (2, "b1")}  # SGD: its batch draws other noise
     assert 0.01 in got[0, "learning_rate"] and 0.1 in got[2, "learning_rate"] and 0.9 in got[2, "b1"]
+    formula = Scene(surface="custom", formula=("x^2 + y^2", ((-2.0, 2.0), (-2.0, 2.0))))
+    assert rungs(formula) == []  # its ladders would compile while the lecturer waits
 
 
 def test_a_momentum_ladder_is_the_exact_run_at_each_beta():
