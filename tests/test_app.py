@@ -125,3 +125,12 @@ def test_a_learning_rate_schedule_for_one_optimizer(kind):
     at.selectbox(key="adam.schedule.kind").set_value("constant").run()
     assert not at.exception
     assert "xaxis2" not in figure(at, 1)["layout"] and "Adam (lr 0.05)" in text(at)
+
+
+def test_a_static_folder_that_cannot_be_written_leaves_the_picture_in_the_figure(tmp_path, monkeypatch):
+    blocked = tmp_path / "static"
+    blocked.write_text("a file where the folder should be")  # mkdir under it fails with an OSError
+    monkeypatch.setattr("views.common.STATIC", blocked)
+    at = start()
+    assert not at.exception and not at.error
+    assert figure(at)["layout"]["images"][0]["source"].startswith(PNG_URI)

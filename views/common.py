@@ -5,6 +5,7 @@ says) and the coloured outcome lines."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html
 import os
@@ -62,7 +63,8 @@ def chart(figure, **kwargs):
     sources = [im.source for im in images]
     try:
         for im in images:  # swapped for the call only: copying a figure costs more than sending it
-            im.source = served_image(im.source)
+            with contextlib.suppress(OSError):  # a folder that cannot be written: the picture travels in the figure
+                im.source = served_image(im.source)
         return st.plotly_chart(figure, **kwargs)
     finally:
         for im, source in zip(images, sources, strict=True):
