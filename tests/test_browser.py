@@ -77,7 +77,7 @@ def test_learning_rate_slider_redraws_the_race_and_the_race_fits_a_phone(browser
     page.close()
 
 
-def drag_live(page, slider: str, chart: str, dx: float, moves: int = 5) -> list[str]:
+def drag_live(page, slider: str, chart: str, dx: float, moves: int = 5, steps: int = 2) -> list[str]:
     """Hold the thumb of the slider with widget key ``slider`` and move it ``moves`` times by ``dx`` pixels; after each
     move wait until the lines drawn in chart ``chart``'s SVG (what the class sees) differ from before. Returns the
     drawings seen, the mouse still down, no rerun having run."""
@@ -97,7 +97,7 @@ def drag_live(page, slider: str, chart: str, dx: float, moves: int = 5) -> list[
     page.mouse.move(x, y)
     page.mouse.down()
     for i in range(1, moves + 1):
-        page.mouse.move(x + dx * i, y, steps=2)
+        page.mouse.move(x + dx * i, y, steps=steps)
         wait_js(page, f"{path} !== {seen[-1]!r}", timeout=10)
         seen.append(page.evaluate(path))
     assert page.locator("[data-testid=stApp][data-test-script-state=notRunning]").count() == 1  # no rerun yet
@@ -117,8 +117,18 @@ def test_dragging_the_learning_rate_slider_moves_the_path_before_the_release(bro
     gd = next(t for t in after if t["name"] and t["name"].startswith("Gradient descent"))
     assert "lr 0.01)" not in gd["name"]
     # the heavy ball's momentum slider too: β lowered, the path changes while it is held
+    drawn = "Number(document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn || 0)"
+    settle(page)
+    before = page.evaluate(drawn)
+    page.evaluate(  # count the values the thumb passes through
+        """() => { window.__values = 0; const i = document.querySelector('.st-key-momentum-momentum input');
+                   new MutationObserver(() => window.__values++).observe(i, {attributeFilter: ['aria-valuetext']}); }"""
+    )
     seen = drag_live(page, "momentum.momentum", "contour", dx=-20, moves=3)  # 19 stops: 12 px each
     assert len(set(seen)) >= 4
+    # at most one drawing a value the thumb passes (a frame draws the latest), not one per earlier run's listeners
+    assert 3 <= page.evaluate(drawn) - before <= page.evaluate("window.__values")
+    assert page.evaluate("Object.keys(window.__lllLiveDrag).length") == 1
     page.mouse.up()
     assert not errors, errors
     page.close()

@@ -17,7 +17,10 @@ from scenes import Result, Scene
 from scenes.ladder import ladder, quantized
 
 JS = r"""
-export default function ({ data, parentElement }) {
+export default function ({ data }) {
+  // called on every run with new data, its cleanup only on unmount: the previous run's listeners go first
+  const live = (window.__lllLiveDrag = window.__lllLiveDrag || {});
+  if (live[data.chart]) live[data.chart]();
   const css = k => ".st-key-" + k.replace(/[^A-Za-z0-9_-]/g, "-");
   const chart = () => document.querySelector(css(data.chart) + " .js-plotly-plot");
   const off = [];
@@ -65,7 +68,13 @@ export default function ({ data, parentElement }) {
       group.removeEventListener("keyup", release, true);
     });
   }
-  return () => off.forEach(f => f());
+  const cleanup = () => {
+    off.forEach(f => f());
+    off.length = 0;
+    if (live[data.chart] === cleanup) delete live[data.chart];
+  };
+  live[data.chart] = cleanup;
+  return cleanup;
 }
 """
 
