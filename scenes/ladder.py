@@ -43,10 +43,16 @@ def kept(steps: int) -> np.ndarray:
 
 def ladder(scene: Scene, racer: int, values: tuple[float, ...], first: int, hyper: str = "learning_rate") -> Ladder:
     """Racer ``racer`` of ``scene`` run at each of ``values`` of its hyperparameter ``hyper`` (the slider's stops from
-    index ``first``), its other settings (hyperparameters, schedule, seed) as they are."""
+    index ``first``), its other settings (hyperparameters, schedule, seed) as they are.
+
+    Every hyperparameter goes in as an array of 2·HALF + 1 values (``values`` padded with its last), so all the
+    ladders of a rule on a surface (its learning rate's, its momentum's) are one compiled program."""
     r: RunSpec = scene.runs[racer]
-    n = scene.steps
-    swept = {**r.hyper_dict(), hyper: np.asarray(values, np.float32)}
+    n, size = scene.steps, 2 * HALF + 1
+    if not 1 <= len(values) <= size:
+        raise ValueError(f"a ladder has 1 to {size} values")
+    padded = np.asarray([*values, *[values[-1]] * (size - len(values))], np.float32)
+    swept = {k: np.full(size, v, np.float32) for k, v in r.hyper_dict().items()} | {hyper: padded}
     tr = run(
         scene.surface_obj,
         r.optimizer,
@@ -56,7 +62,7 @@ def ladder(scene: Scene, racer: int, values: tuple[float, ...], first: int, hype
         schedule=r.schedule,
         **swept,
     )
-    xy = np.asarray(tr.xy)[:, kept(n)].astype(np.float32)
+    xy = np.asarray(tr.xy)[: len(values), kept(n)].astype(np.float32)
     return Ladder(first, np.asarray(values, np.float32), xy)
 
 

@@ -21,6 +21,15 @@ import contextlib  # noqa: E402
 import pytest  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def no_live_drag_in_apptests(request, monkeypatch):
+    """The AppTests check a page's wiring; the live drag's ladders (one compiled program per rule and surface) would
+    make every sweep over surfaces compile again. It is tested on its own: tests/test_ladder.py, the browser tests
+    (their server is another process, untouched by this) and AppTests marked ``live_drag``."""
+    if request.node.get_closest_marker("live_drag") is None:
+        monkeypatch.setattr("views.live_drag.ENABLED", False, raising=False)
+
+
 class PresetFigures:
     """Each preset's figures as the export command draws them (lab.render.figures, normal theme), computed once
     per test process and handed to every test that checks them: the export command's, the links' and the pages'.

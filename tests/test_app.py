@@ -31,8 +31,19 @@ def text(at: AppTest) -> str:
     return " ".join(m.value for m in at.markdown)
 
 
+@pytest.mark.live_drag
 def test_app_runs_at_defaults():
     at = start()
+    (live,) = at.get("bidi_component")  # the live drag's element, with a ladder for each racer's η and momentum
+    data = json.loads(live.proto.json)
+    assert data["chart"] == "contour"
+    assert {d["key"] for d in data["sliders"]} == {
+        "gd.learning_rate",
+        "momentum.learning_rate",
+        "momentum.momentum",
+        "adam.learning_rate",
+        "adam.b1",
+    }
     assert len(at.get("plotly_chart")) == 2
     fig = figure(at)
     assert fig["frames"] and fig["layout"]["images"]

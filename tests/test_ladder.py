@@ -80,3 +80,16 @@ def test_a_momentum_ladder_is_the_exact_run_at_each_beta():
     for i, beta in enumerate((0.5, 0.8, 0.9)):
         one = replace(scene, runs=(RunSpec("momentum", (("learning_rate", 0.002), ("momentum", beta))),))
         np.testing.assert_allclose(lad.xy[i], compute(one).runs[0].xy[kept(200)], rtol=1e-5, atol=1e-5)
+
+
+def test_a_rules_ladders_are_one_program_whatever_they_sweep_and_wherever_the_value_is():
+    from test_optim_support import CompileCounter
+
+    scene = Scene(surface="booth", runs=(RunSpec.default("momentum"),), steps=300)
+    ladder(scene, 0, tuple(np.geomspace(1e-3, 1e-2, 25)), 0)  # the learning rate's: compiles once
+    with CompileCounter() as counter:
+        ladder(scene, 0, (0.5, 0.8, 0.9, 0.95), 3, "momentum")  # β's, fewer stops: the same program
+        ladder(
+            replace(scene, runs=(RunSpec("momentum", (("learning_rate", 0.004), ("momentum", 0.5))),)), 0, (0.01,), 7
+        )
+    assert counter.count == 0
