@@ -242,3 +242,40 @@ def choose(page, key: str, option: str) -> None:
 def key_class(key: str) -> str:
     """The class Streamlit gives a keyed element's container, without the "st-key-": non-alphanumerics as "-"."""
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in key)
+
+
+def wait_js(page, condition: str, timeout: float = 30.0):
+    """Wait until the JavaScript expression holds; an AssertionError (not a Playwright timeout) if it never does. While
+    Streamlit redraws after a rerun a chart can be briefly missing: an expression that throws then counts as false."""
+    guarded = f"(() => {{ try {{ return ({condition}); }} catch (e) {{ return false; }} }})()"
+    try:
+        page.wait_for_function(guarded, polling=100, timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"never true: {condition}") from None
+
+
+def drag_live(page, slider: str, chart: str, dx: float, moves: int = 5, steps: int = 2) -> list[str]:
+    """Hold the thumb of the slider with widget key ``slider`` and move it ``moves`` times by ``dx`` pixels; after each
+    move wait until the lines drawn in chart ``chart``'s SVG (what the class sees) differ from before. Returns the
+    drawings seen, the mouse still down, no rerun having run."""
+    path = (
+        f"[...document.querySelectorAll('.st-key-{key_class(chart)} .js-plotly-plot .scatterlayer .js-line')]"
+        ".map(p => p.getAttribute('d')).join('|')"
+    )
+    settle(page)
+    group = page.locator(f".st-key-{key_class(slider)} [role=group]")
+    label = group.locator("input[type=range]").get_attribute("aria-label")  # the control a lecturer drags, by its name
+    assert label.endswith(("learning rate", "click the sweep)", "momentum")), label
+    thumb = group.locator("div[style*='translate']").first
+    thumb.scroll_into_view_if_needed()
+    box = thumb.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    seen = [page.evaluate(path)]
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, moves + 1):
+        page.mouse.move(x + dx * i, y, steps=steps)
+        wait_js(page, f"{path} !== {seen[-1]!r}", timeout=10)
+        seen.append(page.evaluate(path))
+    assert page.locator("[data-testid=stApp][data-test-script-state=notRunning]").count() == 1  # no rerun yet
+    return seen

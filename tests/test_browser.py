@@ -10,12 +10,13 @@ from browser import (
     ARTIFACTS,
     PlaywrightTimeout,
     click_chart,
+    drag_live,
     figure_data,
-    key_class,
     open_url,
     resize,
     settle,
     wait_for_change,
+    wait_js,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
@@ -42,16 +43,6 @@ def clicked(page, target: dict, wait, attempts: int = 3):
                 raise
 
 
-def wait_js(page, condition: str, timeout: float = 30.0):
-    """Wait until the JavaScript expression holds; an AssertionError (not a Playwright timeout) if it never does. While
-    Streamlit redraws after a rerun a chart can be briefly missing: an expression that throws then counts as false."""
-    guarded = f"(() => {{ try {{ return ({condition}); }} catch (e) {{ return false; }} }})()"
-    try:
-        page.wait_for_function(guarded, polling=100, timeout=timeout * 1000)
-    except PlaywrightTimeout:
-        raise AssertionError(f"never true: {condition}") from None
-
-
 def test_learning_rate_slider_redraws_the_race_and_the_race_fits_a_phone(browser, url):
     page, errors = open_page(browser, url)
     before = figure_data(page)
@@ -73,63 +64,6 @@ def test_learning_rate_slider_redraws_the_race_and_the_race_fits_a_phone(browser
     page.screenshot(path=str(ARTIFACTS / "trajectories-390.png"), full_page=True)
     width = page.evaluate("document.querySelectorAll('.js-plotly-plot')[0].getBoundingClientRect().width")
     assert 300 <= width <= 390
-    assert not errors, errors
-    page.close()
-
-
-def drag_live(page, slider: str, chart: str, dx: float, moves: int = 5, steps: int = 2) -> list[str]:
-    """Hold the thumb of the slider with widget key ``slider`` and move it ``moves`` times by ``dx`` pixels; after each
-    move wait until the lines drawn in chart ``chart``'s SVG (what the class sees) differ from before. Returns the
-    drawings seen, the mouse still down, no rerun having run."""
-    path = (
-        f"[...document.querySelectorAll('.st-key-{key_class(chart)} .js-plotly-plot .scatterlayer .js-line')]"
-        ".map(p => p.getAttribute('d')).join('|')"
-    )
-    settle(page)
-    group = page.locator(f".st-key-{key_class(slider)} [role=group]")
-    label = group.locator("input[type=range]").get_attribute("aria-label")  # the control a lecturer drags, by its name
-    assert label.endswith(("learning rate", "click the sweep)", "momentum")), label
-    thumb = group.locator("div[style*='translate']").first
-    thumb.scroll_into_view_if_needed()
-    box = thumb.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    seen = [page.evaluate(path)]
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(1, moves + 1):
-        page.mouse.move(x + dx * i, y, steps=steps)
-        wait_js(page, f"{path} !== {seen[-1]!r}", timeout=10)
-        seen.append(page.evaluate(path))
-    assert page.locator("[data-testid=stApp][data-test-script-state=notRunning]").count() == 1  # no rerun yet
-    return seen
-
-
-def test_dragging_the_learning_rate_slider_moves_the_path_before_the_release(browser, url):
-    """Live drag: while the mouse holds the thumb of Gradient descent's learning-rate slider (the control in the side
-    column) and moves, the drawn path changes with no server round trip; the release draws the exact run."""
-    page, errors = open_page(browser, url)
-    seen = drag_live(page, "gd.learning_rate", "contour", dx=-10)  # to lower rates, inside the ladder around 0.01
-    assert len(set(seen)) >= 4
-    assert int(page.evaluate("document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn")) >= 3
-    before = figure_data(page)
-    page.mouse.up()
-    after = wait_for_change(page, before)  # the release: the server's exact run, its legend at the new rate
-    gd = next(t for t in after if t["name"] and t["name"].startswith("Gradient descent"))
-    assert "lr 0.01)" not in gd["name"]
-    # the heavy ball's momentum slider too: β lowered, the path changes while it is held
-    drawn = "Number(document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn || 0)"
-    settle(page)
-    before = page.evaluate(drawn)
-    page.evaluate(  # count the values the thumb passes through
-        """() => { window.__values = 0; const i = document.querySelector('.st-key-momentum-momentum input');
-                   new MutationObserver(() => window.__values++).observe(i, {attributeFilter: ['aria-valuetext']}); }"""
-    )
-    seen = drag_live(page, "momentum.momentum", "contour", dx=-20, moves=3)  # 19 stops: 12 px each
-    assert len(set(seen)) >= 4
-    # at most one drawing a value the thumb passes (a frame draws the latest), not one per earlier run's listeners
-    assert 3 <= page.evaluate(drawn) - before <= page.evaluate("window.__values")
-    assert page.evaluate("Object.keys(window.__lllLiveDrag).length") == 1
-    page.mouse.up()
     assert not errors, errors
     page.close()
 
@@ -236,15 +170,6 @@ def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser,
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "lab-sweep-1280x800.png"), full_page=True)
     assert not page.locator("[data-testid=stException]").count()
-    assert not errors, errors
-    page.close()
-
-
-def test_the_sweeps_animated_run_follows_a_held_momentum_slider(browser, url):
-    page, errors = open_lab(browser, url, query="?opt=momentum")
-    seen = drag_live(page, "learning_rate.momentum.momentum", "learning_rate.sweep_run", dx=-20, moves=3)
-    assert len(set(seen)) >= 4
-    page.mouse.up()
     assert not errors, errors
     page.close()
 

@@ -1,0 +1,49 @@
+"""Real browser, the live drag: while a learning-rate or momentum slider is held, the racer's path follows the thumb
+before any rerun (views/live_drag.py); the release draws the server's exact run."""
+
+from __future__ import annotations
+
+import pytest
+from browser import drag_live, figure_data, settle, wait_for_change
+from test_browser import open_lab, open_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
+
+
+def test_dragging_the_learning_rate_slider_moves_the_path_before_the_release(browser, url):
+    """Live drag: while the mouse holds the thumb of Gradient descent's learning-rate slider (the control in the side
+    column) and moves, the drawn path changes with no server round trip; the release draws the exact run."""
+    page, errors = open_page(browser, url)
+    seen = drag_live(page, "gd.learning_rate", "contour", dx=-10)  # to lower rates, inside the ladder around 0.01
+    assert len(set(seen)) >= 4
+    assert int(page.evaluate("document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn")) >= 3
+    before = figure_data(page)
+    page.mouse.up()
+    after = wait_for_change(page, before)  # the release: the server's exact run, its legend at the new rate
+    gd = next(t for t in after if t["name"] and t["name"].startswith("Gradient descent"))
+    assert "lr 0.01)" not in gd["name"]
+    # the heavy ball's momentum slider too: β lowered, the path changes while it is held
+    drawn = "Number(document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn || 0)"
+    settle(page)
+    before = page.evaluate(drawn)
+    page.evaluate(  # count the values the thumb passes through
+        """() => { window.__values = 0; const i = document.querySelector('.st-key-momentum-momentum input');
+                   new MutationObserver(() => window.__values++).observe(i, {attributeFilter: ['aria-valuetext']}); }"""
+    )
+    seen = drag_live(page, "momentum.momentum", "contour", dx=-20, moves=3)  # 19 stops: 12 px each
+    assert len(set(seen)) >= 4
+    # at most one drawing a value the thumb passes (a frame draws the latest), not one per earlier run's listeners
+    assert 3 <= page.evaluate(drawn) - before <= page.evaluate("window.__values")
+    assert page.evaluate("Object.keys(window.__lllLiveDrag).length") == 1
+    page.mouse.up()
+    assert not errors, errors
+    page.close()
+
+
+def test_the_sweeps_animated_run_follows_a_held_momentum_slider(browser, url):
+    page, errors = open_lab(browser, url, query="?opt=momentum")
+    seen = drag_live(page, "learning_rate.momentum.momentum", "learning_rate.sweep_run", dx=-20, moves=3)
+    assert len(set(seen)) >= 4
+    page.mouse.up()
+    assert not errors, errors
+    page.close()
