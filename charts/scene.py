@@ -79,11 +79,12 @@ def loss(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
     return loss_figure(paths(result), result.surface.f_min, theme, title=title)
 
 
-def rungs(scene: Scene) -> list[tuple[int, str, int, tuple[float, ...]]]:
+def rungs(scene: Scene, lr_stops: list[float] | None = None) -> list[tuple[int, str, int, tuple[float, ...]]]:
     """(racer, hyperparameter, first stop, values) of each ladder of the live drag: a racer's learning-rate slider and
-    its momentum's (β, Adam's β₁), their stops around the value. A noisy rule has none: a batch draws other noise
-    than the single run it would preview. A formula has none: its ladders would compile ~1.5 s a slider while the
-    lecturer waits for the next move (a catalogue surface's are compiled ahead)."""
+    its momentum's (β, Adam's β₁), their stops around the value (``lr_stops``: the learning-rate slider's own stops
+    where the page offers others than the registry's, as the Sweep does). A noisy rule has none: a batch draws other
+    noise than the single run it would preview. A formula has none: its ladders would compile ~1.5 s a slider while
+    the lecturer waits for the next move (a catalogue surface's are compiled ahead)."""
     if scene.surface == CUSTOM:
         return []
     out = []
@@ -94,7 +95,7 @@ def rungs(scene: Scene) -> list[tuple[int, str, int, tuple[float, ...]]]:
             h = r.spec.hyper(name) if name else None
             if h is None or not h.slider:
                 continue
-            stops = options(h.lo, h.hi, h.log, h.default)
+            stops = lr_stops if name == "learning_rate" and lr_stops else options(h.lo, h.hi, h.log, h.default)
             first, k = window(len(stops), stops.index(nearest(stops, r.hyper_dict()[name], h.log)))
             out.append((i, name, first, tuple(float(v) for v in stops[first : first + k])))
     return out

@@ -98,7 +98,8 @@ class Result:
         return f"{self.surface.title}, from {point(*self.start)}, {self.scene.steps} steps: " + "; ".join(parts) + "."
 
 
-def _bucket(steps: int) -> int:
+def step_bucket(steps: int) -> int:
+    """The steps a run is computed for (then cut): the next of STEP_BUCKETS, so a steps slider compiles few programs."""
     return next((b for b in STEP_BUCKETS if b >= steps), steps)
 
 
@@ -114,7 +115,15 @@ def compute(scene: Scene) -> Result:
     land = landscape(surface)
     n = scene.steps
     trajectories = [
-        run(surface, r.optimizer, start=start, steps=_bucket(n), seed=scene.seed, schedule=r.schedule, **r.hyper_dict())
+        run(
+            surface,
+            r.optimizer,
+            start=start,
+            steps=step_bucket(n),
+            seed=scene.seed,
+            schedule=r.schedule,
+            **r.hyper_dict(),
+        )
         for r in scene.runs
     ]
     ends = np.stack([t.xy[n] for t in trajectories])

@@ -4,12 +4,13 @@ the server; the release computes the exact run as always)."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 import numpy as np
 
 from optim import run
-from scenes.compute import _bucket
+from scenes.compute import step_bucket
 from scenes.scene import RunSpec, Scene
 
 HALF = 12  # stops each side of the slider's value (±1.2 decades): 25 paths, one program per rule, surface, step bucket
@@ -57,7 +58,7 @@ def ladder(scene: Scene, racer: int, values: tuple[float, ...], first: int, hype
         scene.surface_obj,
         r.optimizer,
         start=scene.start_point,
-        steps=_bucket(n),
+        steps=step_bucket(n),
         seed=scene.seed,
         schedule=r.schedule,
         **swept,
@@ -69,8 +70,6 @@ def ladder(scene: Scene, racer: int, values: tuple[float, ...], first: int, hype
 def quantized(lad: Ladder, domain) -> tuple[str, tuple[float, float, float, float]]:
     """The paths as little-endian uint16 (x, y) pairs over the domain enlarged by half each way (beyond: clipped), in
     base64, and that box (x0, x1, y0, y1): 2 bytes a coordinate, ~13 kB for 25 paths of 100 points."""
-    import base64
-
     (x0, x1), (y0, y1) = domain
     wx, wy = (x1 - x0) / 2, (y1 - y0) / 2
     box = (x0 - wx, x1 + wx, y0 - wy, y1 + wy)

@@ -14,7 +14,7 @@ import numpy as np
 
 from optim import OPTIMIZERS, run
 from optim import analysis as an
-from scenes.compute import STEP_BUCKETS, Result, compute
+from scenes.compute import Result, compute, step_bucket
 from scenes.outcome import REACH_TOL
 from scenes.scene import RunSpec, Scene
 from scenes.text import num, point
@@ -25,10 +25,6 @@ PHASE_LRS, PHASE_BETAS = 40, 30  # the phase diagram's grid
 BELOW, ABOVE = 3.0, 0.7  # decades of the sweep below and above the stability limit
 PHASE_BELOW, PHASE_ABOVE = 2.5, 0.7  # ... and of the phase diagram (the heavy ball is stable up to 2 × 2/L)
 PHASE_BETA_MAX = 0.99
-
-
-def _bucket(steps: int) -> int:
-    return next((b for b in STEP_BUCKETS if b >= steps), steps)
 
 
 def _single(scene: Scene) -> RunSpec:
@@ -170,7 +166,7 @@ def sweep(scene: Scene) -> Sweep:
         surface,
         spec.optimizer,
         start=start,
-        steps=_bucket(scene.steps),
+        steps=step_bucket(scene.steps),
         seed=scene.seed,
         schedule=spec.schedule,
         **hyper,
@@ -331,7 +327,7 @@ def phase(scene: Scene) -> Phase:
         surface,
         spec.optimizer,
         start=scene.start_point,
-        steps=_bucket(scene.steps),
+        steps=step_bucket(scene.steps),
         seed=scene.seed,
         schedule=spec.schedule,
         **hyper,

@@ -93,3 +93,13 @@ def test_a_rules_ladders_are_one_program_whatever_they_sweep_and_wherever_the_va
             replace(scene, runs=(RunSpec("momentum", (("learning_rate", 0.004), ("momentum", 0.5))),)), 0, (0.01,), 7
         )
     assert counter.count == 0
+
+
+def test_a_page_with_its_own_learning_rate_stops_gets_its_ladder_over_them():
+    from charts.scene import rungs
+
+    stops = [0.01, 0.02, 0.05, 0.1, 0.182, 0.2, 0.3]  # a sweep's slider: its own stops, not the registry's
+    scene = Scene(runs=(RunSpec("momentum", (("learning_rate", 0.182), ("momentum", 0.9))),))
+    got = {name: (first, values) for _, name, first, values in rungs(scene, stops)}
+    assert got["learning_rate"] == (0, tuple(stops)) and 0.9 in got["momentum"][1]
+    assert rungs(Scene(runs=(RunSpec.default("sgd"),)), stops) == []  # noisy: none

@@ -15,7 +15,6 @@ from links.slider_values import log_grid
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, momentum
 from scenes import learning_rate as lab
-from scenes.ladder import window
 from scenes.text import num
 from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
@@ -112,16 +111,12 @@ def sweep_section(scene: Scene, theme) -> None:
             figs = labfig.sweep_figures(scene, lr, theme, WORK)
         chart(figs["race"], config=CHART_CONFIG, theme=None, key="learning_rate.sweep_run")
         run = cached_compute(lab.with_lr(scene, lr))
-        if not run.runs[0].spec.spec.stochastic:  # a batch would draw other noise than the run it previews
-            first, k = window(len(opts), opts.index(lr))
-            rungs = [(0, "learning_rate", key, first, tuple(opts[first : first + k]))]
-            rule = run.scene.runs[0].optimizer  # its momentum slider (β, β₁): the animated run follows it too
-            rungs += [
-                (0, name, f"{lp.PREFIX}{rule}.{name}", f, values)
-                for _, name, f, values in scene_charts.rungs(run.scene)
-                if name != "learning_rate"
-            ]
-            live_drag(run, figs["race"], "learning_rate.sweep_run", rungs)
+        rule = run.scene.runs[0].optimizer  # its η (the sweep's stops) and its momentum slider (β, β₁)
+        rungs = [
+            (0, n, key if n == "learning_rate" else f"{lp.PREFIX}{rule}.{n}", first, values)
+            for _, n, first, values in scene_charts.rungs(run.scene, opts)
+        ]
+        live_drag(run, figs["race"], "learning_rate.sweep_run", rungs)
         outcomes(run, header=False)
         chart(figs["loss"], config=CHART_CONFIG, theme=None, key="learning_rate.sweep_loss")
     with left:
