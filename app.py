@@ -1,4 +1,4 @@
-"""Loss Landscape Lab: navigation over the pages and the shared sidebar (presenter mode)."""
+"""Loss Landscape Lab: the navigation over the pages and the bar every page shares (presets, presenter mode, export)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ st.set_page_config(
 )
 
 from lab.pages import DEFAULT, PAGES, PRESETS  # noqa: E402
-from views import address_bar  # noqa: E402
+from views import address_bar, lesson, screen, topbar  # noqa: E402
+from views.common import layout_css  # noqa: E402
 from views.export_panel import export_panel  # noqa: E402
 
 # The pages live in views/, not pages/: with a pages/ folder beside app.py Streamlit 1.67 first resolves a session's
@@ -45,42 +46,29 @@ NAV = {
 }
 
 
-def _choose_preset() -> None:
-    st.session_state["preset.go"], st.session_state["preset"] = st.session_state["preset"], None
-
-
-nav = st.navigation(list(NAV.values()))
+nav = st.navigation(list(NAV.values()), position="top")  # the pages in sight, on a projector and on a phone
 # The link that opened the session (its page reads it in its first run) and its theme and hidden controls.
 address_bar.start_session()
-# Less white space above the page: on a projector every row counts.
-st.html("<style>.block-container{padding-top:3.2rem;padding-bottom:1rem}</style>")
-with st.sidebar:
-    st.markdown("### Loss Landscape Lab")
-    st.caption("How optimizers descend a loss surface, for the lecture room.")
-    st.toggle("Presenter mode", key="presenter", help="Large fonts, thick lines and big markers for a projector.")
-    st.selectbox(
-        "Presets",
-        list(PRESETS),
-        index=None,
-        key="preset",
-        on_change=_choose_preset,
-        placeholder="Open a prepared scene…",
-        help="Scenes for the lessons, each a link (links/presets/).",
-        format_func=lambda k: f"{PAGES[PRESETS[k].page].title} · {PRESETS[k].title}",
-    )
+screen.measure()  # the window's size: the pages fit their main chart to it
+presenter = bool(st.session_state.get("presenter"))
+st.html(layout_css(presenter=presenter) + f"<style>{topbar.css(presenter=presenter)}</style>" + lesson.css())
+export_slot = topbar.draw(NAV)
 if name := st.session_state.pop("preset.go", None):  # open the preset: its page reads its link as a link's
     preset = PRESETS[name]
     st.session_state["link.entry"] = dict(preset.link)
-    st.session_state["link.lesson"] = f"**{preset.title}**: {preset.lesson}"  # told once the page has run
+    lesson.remember(name)
     if PAGES[preset.page].url_path != nav.url_path:
         st.switch_page(NAV[preset.page])
+page = next(name for name, p in PAGES.items() if p.url_path == nav.url_path)
+lesson.banner(page)
 
 _warm_up()
 try:
     address_bar.begin_run()
     nav.run()
     address_bar.end_run()
-    export_panel(next(name for name, p in PAGES.items() if p.url_path == nav.url_path))
+    with export_slot:
+        export_panel(page)
 except Exception:  # the last line of defence: never a stack trace in front of a class
     logging.getLogger("loss-landscape-lab").exception("page failed")
     st.error("Something went wrong drawing this page. Try other settings; the details are in the server log.")

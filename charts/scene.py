@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import plotly.graph_objects as go
 
@@ -45,7 +46,9 @@ def _picture(surface: Surface) -> str:
     return png_data_uri(shade(image_grid(surface)))
 
 
-def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") -> go.Figure:
+def contour(
+    result: Result, theme: Theme, *, frames: int = 61, title: str = "", side: int | None = None, legend_rows: int = 1
+) -> go.Figure:
     land = result.landscape
     return contour_figure(
         background(result),
@@ -57,11 +60,14 @@ def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") 
         theme,
         frames=frames,
         title=title,
+        side=side,
+        legend_rows=legend_rows,
     )
 
 
-def surface3d(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
+def surface3d(result: Result, theme: Theme, *, title: str = "", height: int | None = None) -> go.Figure:
     land = result.landscape
+    theme = replace(theme, height=height) if height else theme
     return surface3d_figure(
         land.xs,
         land.ys,

@@ -164,8 +164,10 @@ def chromium():
 def settle(page, timeout: float = 120.0) -> None:
     """Wait until the app's script run has finished (Streamlit marks its state on the root element). Right after an
     action the rerun may not have started yet: wait for what the action shows, then settle."""
-    page.wait_for_selector(
-        "[data-testid=stApp][data-test-script-state=notRunning]", state="attached", timeout=timeout * 1000
+    page.wait_for_function(  # and the run at the window's size (views/screen.py) is the one drawn
+        "() => document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]') && "
+        "(!document.querySelector('.st-key-screen') || document.documentElement.dataset.screenKnown === '1')",
+        timeout=timeout * 1000,
     )
 
 
@@ -200,15 +202,16 @@ def figure(page, index: int = 0) -> dict | None:
     )
 
 
-def sidebar_expander(page, title: str):
-    """The sidebar's expander with this title, opened (the sidebar too, which the app starts collapsed)."""
-    if page.locator("[data-testid=stSidebar][data-collapsed=true]").count():
-        page.get_by_test_id("stExpandSidebarButton").click()
-    expander = page.locator("[data-testid=stSidebar] [data-testid=stExpander]").filter(has_text=title).first
-    if expander.locator("details").get_attribute("open") is None:
-        expander.locator("summary").click()
-    expander.locator("[data-testid=stExpanderDetails]").wait_for(state="visible")
-    return expander
+def bar_popover(page, label: str):
+    """The body of the top bar's popover with this label ("Lessons", "Export"), opened."""
+    body = page.get_by_test_id("stPopoverBody").filter(visible=True)
+    if not body.count():
+        page.locator(".st-key-topbar [data-testid=stPopover]").filter(has_text=label).first.get_by_role(
+            "button"
+        ).first.click()
+    body = page.get_by_test_id("stPopoverBody").filter(visible=True).first
+    body.wait_for(state="visible")
+    return body
 
 
 def widget(page, key: str):

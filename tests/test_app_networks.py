@@ -186,7 +186,7 @@ def test_moving_a_control_rewrites_the_link():
     at.select_slider(key="networks.t.show").set_value(500).run()  # the last step: the default, omitted
     assert link(at) == {"section": "train"}
     at.select_slider(key="networks.t.show").set_value(90).run()
-    at.selectbox(key="preset").set_value("pca-landscape").run()  # its link has no step: the slider goes to the end
+    at.button(key="preset.pca-landscape").click().run()  # its link has no step: the slider goes to the end
     assert widget(at, "networks.t.show").value == 500 and link(at) == {"section": "train"}
     at.segmented_control(key="networks.section").set_value("See it whole").run()
     assert link(at) == {}
@@ -195,7 +195,7 @@ def test_moving_a_control_rewrites_the_link():
     at.select_slider(key="networks.w.adam.learning_rate").set_value(0.1).run()
     ok(at)
     assert link(at) == {"opt": "adam,gd", "adam.learning_rate": "0.1", "steps": "1000"}
-    at.selectbox(key="preset").set_value("zero-initialisation").run()  # a preset's link: every control, not a part
+    at.button(key="preset.zero-initialisation").click().run()  # a preset's link: every control, not a part
     assert link(at) == {"steps": "2000"} and widget(at, "networks.w.optimizers").value == ["gd", "momentum", "adam"]
 
 

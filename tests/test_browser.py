@@ -9,6 +9,7 @@ import pytest
 from browser import (
     ARTIFACTS,
     PlaywrightTimeout,
+    bar_popover,
     click_chart,
     drag_live,
     figure_data,
@@ -119,6 +120,7 @@ def open_lab(browser, url, width=1280, height=800, query=""):
     page.goto(url + "/learning-rate" + query, wait_until="domcontentloaded")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=120_000)
     assert not page.locator("[role=dialog]").count()
+    settle(page)  # drawn at the window's size: the page is ready for a click
     return page, errors
 
 
@@ -221,6 +223,7 @@ def open_minima(browser, url, query: str = ""):
     page.goto(url + "/minima" + query, wait_until="domcontentloaded")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=120_000)
     assert not page.locator("[role=dialog]").count()
+    settle(page)  # drawn at the window's size: the page is ready for a click
     return page, errors
 
 
@@ -367,9 +370,7 @@ def test_a_class_link_hides_controls_and_opens_in_presenter_mode(browser, url):
 
 def test_the_preset_menu_opens_a_preset_on_its_page(browser, url):
     page, errors = open_page(browser, url)
-    page.get_by_test_id("stExpandSidebarButton").click()
-    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text="Presets").click()
-    page.get_by_role("option", name="Minima & saddles · Newton finds the saddle").click()
+    bar_popover(page, "Lessons").get_by_role("button", name="Newton finds the saddle").click()
     page.wait_for_url("**/minima?**", timeout=60_000)
     page.wait_for_function("document.body.innerText.includes('Hessian eigenvalues')", timeout=180_000)
     assert "section=saddles" in page.url and "surface=saddle" in page.url

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
-from browser import ARTIFACTS, choose, figure, open_url, settle, sidebar_expander, widget
+from browser import ARTIFACTS, bar_popover, choose, figure, open_url, settle, widget
 from PIL import Image
 
 from lab import render
@@ -23,7 +23,7 @@ PRESET = PRESETS["too-large-a-learning-rate"]
 def export(page, chart: str, fmt: str, timeout: float) -> tuple[str, bytes]:
     """Pick the chart and format in the "Export figures" panel, Render, and download: (file name, bytes); the file is
     kept in artifacts/browser/ as share-<name>."""
-    panel = sidebar_expander(page, "Export figures")
+    panel = bar_popover(page, "Export")
     picker = widget(page, "export.chart")
     if picker.get_by_role("combobox").input_value() != chart:
         picker.get_by_role("combobox").click()
@@ -75,8 +75,9 @@ def test_a_shared_preset_link_opens_its_picture_and_exports_png_and_gif(browser,
     assert query.items() >= dict(PRESET.link).items(), (query, dict(PRESET.link))  # the address bar keeps the link
     page.screenshot(path=str(ARTIFACTS / "share-too-large-a-learning-rate.png"))
 
-    # PNG at 3x the chart (the figure sets its height; the width is the export's choice: at least 500 chart px)
-    height = preset_figures(PRESET.name)["race"].layout.height  # render.figures(PRESET, THEMES["normal"])
+    # PNG at 3x the chart as the page shows it (its height fitted to the window; the width is the export's choice: at
+    # least 500 chart px)
+    height = race["layout"]["height"]
     name, data = export(page, "contour", "png", timeout=180)
     assert name == "trajectories-contour.png"
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -99,7 +100,7 @@ def test_a_shared_preset_link_opens_its_picture_and_exports_png_and_gif(browser,
 def test_the_camera_button_saves_svg_once_the_panel_says_so(browser, url):
     page, errors = open_url(browser, url + PRESET.url, 1280, 800, charts=2)
     assert figure(page, 0)["camera"]["format"] == "png"
-    sidebar_expander(page, "Export figures")
+    bar_popover(page, "Export")
     choose(page, "export.camera", "SVG")
     widget(page, "export.camera").scroll_into_view_if_needed()
     page.wait_for_function(
@@ -112,6 +113,8 @@ def test_the_camera_button_saves_svg_once_the_panel_says_so(browser, url):
         {"format": "svg", "scale": 3, "filename": "loss-landscape"}
     ] * 2
     page.screenshot(path=str(ARTIFACTS / "share-camera-svg.png"))
+    page.keyboard.press("Escape")  # the export panel folds away (a click beside it would too)
+    page.get_by_test_id("stPopoverBody").wait_for(state="hidden")
     chart = page.locator(".js-plotly-plot").first
     chart.hover()
     with page.expect_download(timeout=60_000) as event:

@@ -1,4 +1,4 @@
-"""The export panel in the sidebar: a chart of the page rendered to a file the lecturer downloads."""
+"""The export panel in the top bar: a chart of the page rendered to a file the lecturer downloads."""
 
 from __future__ import annotations
 

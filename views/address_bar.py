@@ -82,8 +82,6 @@ def forget_entry() -> None:
 
 def end_run() -> None:
     """After the page ran to its end: show notices once, write what the page shows to the address bar."""
-    if lesson := st.session_state.pop("link.lesson", None):
-        st.toast(lesson, icon=":material/school:", duration="long")
     notices = st.session_state.get("link.notices") or []
     if notices:
         st.toast(

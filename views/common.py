@@ -16,7 +16,7 @@ import streamlit as st
 from links import read_section, section_param
 from scenes import Result, Scene, compute
 from scenes.text import point
-from views import address_bar
+from views import address_bar, lesson, screen
 from viz.paths import DASH_ARRAYS, dashes
 
 
@@ -76,7 +76,9 @@ def chart_config(filename: str) -> dict:
     saves" holds (PNG or SVG, at 3x; the figure carries the theme). Read at the top of each run: a click on that
     control is in session_state when the rerun starts, before the panel is drawn again."""
     fmt = st.session_state.get("export.camera") or "png"  # None: the control deselected
+    touch = screen.current().touch
     return {
+        "displayModeBar": not touch,  # a phone: no toolbar over the legend (and no tool a finger would hit by chance)
         "displaylogo": False,
         "scrollZoom": False,
         "toImageButtonOptions": {"format": fmt, "scale": 3, "filename": filename},
@@ -109,7 +111,10 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
         notices: list[str] = []
         st.session_state[key] = read_section(q, sections, short or {}, notices)
         address_bar.notice(notices)
-    charts, side = st.columns([2.9, 1], gap="medium")
+    if lesson.showing():  # a slideshow: the charts at the page's full width, the controls kept but not shown
+        charts, side = st.container(), st.container(key="controls")
+    else:
+        charts, side = st.columns([2.9, 1], gap="medium")
     with charts:
         head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
         head.markdown(f"#### {title}")
@@ -124,3 +129,22 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
     section = section or sections[0]
     address_bar.add(section_param(section, sections, short or {}))
     return charts, side, section
+
+
+PRESENTER_SCALE = 1.4  # presenter mode: everything a class reads, 16 px -> 22.4 px (the charts have their own theme)
+
+
+def layout_css(*, presenter: bool) -> str:
+    """The page's CSS: little white space above the page (on a projector every row counts), the top bar in one row,
+    and in presenter mode every text a class reads (outcome lines, captions, labels, the lesson) scaled up, not only
+    the charts' fonts: Streamlit sizes its text in rem, so the root font size scales it all."""
+    rules = [
+        ".block-container{padding-top:1.6rem;padding-bottom:1rem}",
+        # the map stays in view on a phone while the controls scroll under it
+        # (on its wrapper: a sticky element sticks only inside its parent, and Streamlit wraps each container)
+        "div:has(> .st-key-sticky-chart){position:sticky;top:3.75rem;z-index:20;background:#fff}",
+        "[data-testid=stMain]:has(.st-key-sticky-chart){scroll-padding-top:31rem}",  # focus scrolls below the map
+    ]
+    if presenter:
+        rules.append(f"html{{font-size:{16 * PRESENTER_SCALE:.1f}px}}")
+    return "<style>" + "".join(rules) + "</style>"

@@ -1,4 +1,4 @@
-"""The export panel in the sidebar of every page: any chart the page shows as PNG (3×), SVG or PDF, and an animated
+"""The export panel in the bar over every page: any chart the page shows as PNG (3×), SVG or PDF, and an animated
 chart as GIF or MP4, rendered by viz.export and viz.animation (kaleido with the system Chromium; frames rendered
 once per chart); and what the charts' own camera button saves (views.common.chart_config reads it)."""
 
@@ -25,7 +25,7 @@ def export_panel(page: str) -> None:
     """Draws the panel for the charts this run registered (views.common.chart); renders only on request. The camera
     button's control is drawn on every run, charts or not, so its choice is kept."""
     figures = st.session_state.get("export.figures") or {}
-    with st.sidebar.expander("Export figures", icon=":material/download:"):
+    with st.popover("Export", icon=":material/download:", help="The page's charts as images and animations"):
         if figures:
             _chart_export(page, figures)
         else:

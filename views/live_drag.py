@@ -23,54 +23,59 @@ export default function ({ data }) {
   if (live[data.chart]) live[data.chart]();
   const css = k => ".st-key-" + k.replace(/[^A-Za-z0-9_-]/g, "-");
   const chart = () => document.querySelector(css(data.chart) + " .js-plotly-plot");
-  const off = [];
-  for (const s of data.sliders) {
-    const group = document.querySelector(css(s.key) + " [role=group]");
-    const input = group && group.querySelector("input[type=range]");
-    if (!input) continue;
+  // the sliders are found when a pointer or a key takes one (delegated from the document): this element may run
+  // before the control column is drawn, and a rerun may draw a slider anew
+  const sliders = data.sliders.map(s => {
     const bin = atob(s.q), q = new Uint16Array(bin.length / 2);
     for (let i = 0; i < q.length; i++) q[i] = bin.charCodeAt(2 * i) | (bin.charCodeAt(2 * i + 1) << 8);
-    const [x0, x1, y0, y1] = s.box;
-    let held = false, shown = -1;
-    const draw = () => {
-      const i = Number(input.value) - s.first, gd = chart();
-      if (!held || i === shown || i < 0 || i >= s.k || !gd || !gd._fullLayout || !gd._fullLayout.xaxis) return;
-      // the racer's line drawn straight into the chart's SVG: Plotly.restyle would recompute every trace (the map's
-      // clickable grid among them) and the server's figure replaces the drawing on release anyway
-      const lines = gd.querySelectorAll(".scatterlayer .trace");
-      const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-      let d = "";
-      for (let j = 0; j < s.p; j++) {
-        const o = (i * s.p + j) * 2;
-        const px = xa.c2p(x0 + (q[o] / 65535) * (x1 - x0)), py = ya.c2p(y0 + (q[o + 1] / 65535) * (y1 - y0));
-        d += (j ? "L" : "M") + px.toFixed(1) + "," + py.toFixed(1);
-      }
-      s.traces.forEach((t, n) => {
-        const path = lines[t] && lines[t].querySelector(".js-line");
-        if (path) path.setAttribute("d", n ? "" : d);
-      });
-      shown = i;
-      gd.dataset.liveDrawn = String(Number(gd.dataset.liveDrawn || 0) + 1);  // how often (the browser test reads it)
-    };
-    let frame = 0;
-    const follow = () => { draw(); if (held) frame = requestAnimationFrame(follow); };  // the thumb, every frame
-    const hold = () => { held = true; cancelAnimationFrame(frame); frame = requestAnimationFrame(follow); };
-    const release = () => { held = false; shown = -1; cancelAnimationFrame(frame); };
-    group.addEventListener("pointerdown", hold, true);
-    group.addEventListener("keydown", hold, true);
-    document.addEventListener("pointerup", release, true);
-    group.addEventListener("keyup", release, true);
-    off.push(() => {
-      release();
-      group.removeEventListener("pointerdown", hold, true);
-      group.removeEventListener("keydown", hold, true);
-      document.removeEventListener("pointerup", release, true);
-      group.removeEventListener("keyup", release, true);
+    return Object.assign({}, s, { q, group: css(s.key) + " [role=group]" });
+  });
+  let held = null, input = null, shown = -1, frame = 0;
+  const draw = () => {
+    const s = held, gd = chart();
+    if (!s || !input) return;
+    const i = Number(input.value) - s.first;
+    if (i === shown || i < 0 || i >= s.k || !gd || !gd._fullLayout || !gd._fullLayout.xaxis) return;
+    // the racer's line drawn straight into the chart's SVG: Plotly.restyle would recompute every trace (the map's
+    // clickable grid among them) and the server's figure replaces the drawing on release anyway
+    const lines = gd.querySelectorAll(".scatterlayer .trace");
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, [x0, x1, y0, y1] = s.box, q = s.q;
+    let d = "";
+    for (let j = 0; j < s.p; j++) {
+      const o = (i * s.p + j) * 2;
+      const px = xa.c2p(x0 + (q[o] / 65535) * (x1 - x0)), py = ya.c2p(y0 + (q[o + 1] / 65535) * (y1 - y0));
+      d += (j ? "L" : "M") + px.toFixed(1) + "," + py.toFixed(1);
+    }
+    s.traces.forEach((t, n) => {
+      const path = lines[t] && lines[t].querySelector(".js-line");
+      if (path) path.setAttribute("d", n ? "" : d);
     });
-  }
+    shown = i;
+    gd.dataset.liveDrawn = String(Number(gd.dataset.liveDrawn || 0) + 1);  // how often (the browser test reads it)
+  };
+  const follow = () => { draw(); if (held) frame = requestAnimationFrame(follow); };  // the thumb, every frame
+  const hold = e => {
+    const t = e.target;
+    for (const s of sliders) {
+      const group = t && t.closest && t.closest(s.group);
+      if (!group) continue;
+      held = s; input = group.querySelector("input[type=range]"); shown = -1;
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(follow);
+      return;
+    }
+  };
+  const release = () => { held = null; input = null; shown = -1; cancelAnimationFrame(frame); };
+  document.addEventListener("pointerdown", hold, true);
+  document.addEventListener("keydown", hold, true);
+  document.addEventListener("pointerup", release, true);
+  document.addEventListener("keyup", release, true);
   const cleanup = () => {
-    off.forEach(f => f());
-    off.length = 0;
+    release();
+    document.removeEventListener("pointerdown", hold, true);
+    document.removeEventListener("keydown", hold, true);
+    document.removeEventListener("pointerup", release, true);
+    document.removeEventListener("keyup", release, true);
     if (live[data.chart] === cleanup) delete live[data.chart];
   };
   live[data.chart] = cleanup;

@@ -9,7 +9,7 @@ from links import trajectories as tp
 from links.controls import by_field
 from optim import OPTIMIZERS
 from scenes import Result, RunSpec, Scene
-from views import address_bar
+from views import address_bar, lesson, screen
 from views.common import cached_compute, chart, chart_config, outcomes
 from views.live_drag import live_drag
 from views.widgets import (
@@ -22,7 +22,6 @@ from views.widgets import (
 )
 from viz import THEMES
 
-CHART_CONFIG = chart_config("loss-landscape")
 VIEWS = tp.VIEWS
 
 
@@ -87,32 +86,46 @@ def rules(result: Result) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-# The chart column comes first so that a phone shows the race before the controls; the controls are read first.
-right, left = st.columns([2.9, 1], gap="medium")
+SHARE = 1.0 if lesson.showing() else 2.9 / 3.9  # the chart column's share of the page's width (a wide screen)
+scr = screen.current()
+if lesson.showing():  # a slideshow: the chart at the page's full width, the controls kept but not shown
+    head = stuck = rest = st.container()
+    left = st.container(key="controls")
+elif scr.narrow:  # a phone: the map, then the controls scrolling under it while it stays in view, then the rest
+    head, stuck = st.container(), st.container(key="sticky-chart")
+    left, rest = st.container(), st.container()
+else:  # the chart column comes first so that a narrow window shows the race first; the controls are read first
+    right, left = st.columns([2.9, 1], gap="medium")
+    head, stuck = left.container(), right  # the title and the view switch top the controls: the map starts higher
+    rest = right
 with left:
     scene = controls()
-with right:
+with head:
     if scene is None:
         st.info("Choose at least one optimizer to start the race.")
         st.stop()
     with st.spinner("Computing the race…"):
         result = cached_compute(scene)
-    title, switch = st.columns([1, 1], vertical_alignment="center")
-    title.markdown("#### Trajectories")
+    st.markdown("#### Trajectories")
     view = (
-        switch.segmented_control(
+        st.segmented_control(
             "View", list(VIEWS.values()), default=VIEWS["contour"], key="view", label_visibility="collapsed"
         )
         or VIEWS["contour"]
     )
     address_bar.add(tp.encode(tp.State(scene, "3d" if view == VIEWS["3d"] else "contour")))
+side = scr.map_side(SHARE, reserve=185 if theme.name == "presenter" else 150)
+with stuck:
     if view == "3D surface":
-        chart(fig.surface3d(result, theme), config=CHART_CONFIG, theme=None, key="chart3d")
+        figure = fig.surface3d(result, theme, height=side + 120)
+        chart(figure, config=chart_config("loss-landscape"), theme=None, key="chart3d")
     else:
-        contour = fig.contour(result, theme)
+        frames = 0 if scr.narrow else 61  # a phone's map shows the whole race: no room for the replay's controls
+        rows = len(scene.runs) if scr.narrow else 1  # a phone's legend: a racer a row
+        contour = fig.contour(result, theme, frames=frames, side=side, legend_rows=rows)
         chart(
             contour,
-            config=CHART_CONFIG,
+            config=chart_config("loss-landscape"),
             theme=None,
             key="contour",
             on_select=_start_from_click,
@@ -122,11 +135,14 @@ with right:
             (i, name, f"{scene.runs[i].optimizer}.{name}", first, values) for i, name, first, values in fig.rungs(scene)
         ]
         live_drag(result, contour, "contour", rungs)
-        st.caption("Click the map to start the race there; ▶ Play replays it step by step.")
+with rest:
+    if view != "3D surface":
+        replay = "." if scr.narrow else "; ▶ Play replays it step by step."
+        st.caption("Click the map to start the race there" + replay)
     outcomes(result)
     st.latex(r"f(x, y) = " + result.surface.latex)
     c1, c2 = st.columns([1.3, 1], gap="large")
     with c1:
-        chart(fig.loss(result, theme), config=CHART_CONFIG, theme=None, key="loss")
+        chart(fig.loss(result, theme), config=chart_config("loss-landscape"), theme=None, key="loss")
     with c2:
         rules(result)

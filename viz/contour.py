@@ -107,10 +107,14 @@ def contour_figure(
     frames: int = 61,
     title: str = "",
     height: int | None = None,
+    side: int | None = None,
+    legend_rows: int = 1,
 ) -> go.Figure:
     """Contour view of the race. background: PNG data URI of the landscape over `domain`; hover: (xs, ys, z).
 
-    frames=0 draws the paths as they end, with no animation controls (small multiples, printed notes)."""
+    frames=0 draws the paths as they end, with no animation controls (small multiples, printed notes). ``side``: the
+    plot area's side in px (the figure's height follows from its margins), instead of the figure's ``height``;
+    ``legend_rows``: the rows the legend takes above the plot (one on a wide screen, one a racer on a phone)."""
     steps = len(paths[0].xy) - 1 if paths else 0
     shown = frame_steps(steps, frames if frames > 0 else 2)  # the step of each displayed frame
     chunks = _Chunks.of(shown)
@@ -121,7 +125,12 @@ def contour_figure(
     data.append(_head_trace(paths, steps, theme))
     animated = frames > 0
     layout = _layout(background, domain, theme, title=title, height=height, animated=animated)
-    layout.update(_controls(shown, theme) if animated else dict(updatemenus=[], sliders=[]))
+    margin = layout["margin"]
+    margin["t"] += round((legend_rows - 1) * 1.55 * theme.font_size)
+    if side is not None:
+        layout["height"] = side + margin["t"] + margin["b"]
+    plot_px = layout["height"] - margin["t"] - margin["b"]
+    layout.update(_controls(shown, theme, plot_px) if animated else dict(updatemenus=[], sliders=[]))
     fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
     if animated:
         base = _base_frames(data, chunk_index, chunks.n)
@@ -263,14 +272,30 @@ def _layout(
         plot_bgcolor="white",
         hovermode="closest",
         dragmode="pan",
-        margin=dict(l=50, r=10, t=70 if title else 40, b=150 if animated else 45),
+        margin=dict(
+            l=50,
+            r=10,
+            t=(30 if title else 0) + round(2.2 * theme.font_size + 18),  # the legend's row
+            b=_controls_px(theme)[2] if animated else 45,
+        ),
         height=height or layout["height"],
     )
     return layout
 
 
-def _controls(shown: np.ndarray, theme: Theme) -> dict:
-    """The play and pause buttons and the step slider (it opens at the last step); no redraw between frames."""
+def _controls_px(theme: Theme) -> tuple[int, int, int]:
+    """Where the animation's controls go below the plot, in px: the buttons' top (below the x axis' ticks and title),
+    the step slider's top, and the bottom margin that holds them, growing with the theme's font."""
+    f = theme.font_size
+    buttons = round(2.6 * f + 14)
+    slider = buttons + round(1.9 * f + 16)
+    return buttons, slider, slider + round(5 * f + 10)
+
+
+def _controls(shown: np.ndarray, theme: Theme, plot_px: int) -> dict:
+    """The play and pause buttons and the step slider (it opens at the last step); no redraw between frames. They
+    sit a fixed number of px below the plot (its ``plot_px`` high), whatever the plot's size: never over the ticks."""
+    top_buttons, top_slider, _ = _controls_px(theme)
     names = [f"s{s}" for s in shown]
     play = dict(frame=dict(duration=60, redraw=False), transition=dict(duration=0), fromcurrent=True, mode="immediate")
     still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
@@ -278,7 +303,7 @@ def _controls(shown: np.ndarray, theme: Theme) -> dict:
         type="buttons",
         direction="left",
         x=0,
-        y=-0.06,
+        y=-top_buttons / plot_px,
         xanchor="left",
         yanchor="top",
         pad=dict(t=0, r=10),
@@ -293,7 +318,7 @@ def _controls(shown: np.ndarray, theme: Theme) -> dict:
         active=len(shown) - 1,
         x=0,
         len=1.0,
-        y=-0.15,
+        y=-top_slider / plot_px,
         yanchor="top",
         pad=dict(t=0, b=0),
         currentvalue=dict(prefix="step ", font=dict(size=theme.font_size)),

@@ -40,4 +40,5 @@ def base_layout(theme: Theme) -> dict:
         legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0, font=dict(size=theme.font_size)),
         height=theme.height,
         hoverlabel=dict(font=dict(size=theme.font_size)),
+        modebar=dict(orientation="v"),  # down the right edge: never over the legend above the plot
     )

@@ -1,0 +1,105 @@
+"""Lesson mode: a preset opens with its lesson written large on the page (until dismissed), and the slideshow steps
+through the presets one after another (◀ ▶ buttons, or the keyboard's arrows), the controls hidden and the chart at
+the page's full width: the way a lecture runs.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from lab.pages import PAGES, PRESETS
+
+KEYS_JS = r"""
+export default function ({ setTriggerValue }) {
+  // ← and → step the slideshow, unless a control has the keyboard (a slider's thumb, a text box, a menu)
+  const busy = e => e.target.closest && e.target.closest(
+    'input, textarea, select, [role=slider], [role=listbox], [role=combobox], [contenteditable=true]');
+  const key = e => {
+    if (e.altKey || e.ctrlKey || e.metaKey || busy(e)) return;
+    if (e.key === "ArrowRight" || e.key === "PageDown") { e.preventDefault(); setTriggerValue("step", 1); }
+    if (e.key === "ArrowLeft" || e.key === "PageUp") { e.preventDefault(); setTriggerValue("step", -1); }
+  };
+  document.addEventListener("keydown", key, true);
+  return () => document.removeEventListener("keydown", key, true);
+}
+"""
+
+_keys = st.components.v2.component("lll.slide_keys", js=KEYS_JS)
+ORDER = tuple(PRESETS)  # the slideshow's order: the presets in page order, then by title
+
+
+def open_preset(name: str) -> None:
+    """Open a preset (a click in the lessons menu; the slideshow's steps): its page, its link, its lesson."""
+    st.session_state["preset.go"] = name
+
+
+def start_slideshow() -> None:
+    st.session_state["slides.at"] = 0
+    open_preset(ORDER[0])
+
+
+def step(by: int) -> None:
+    at = (st.session_state.get("slides.at") or 0) + by
+    st.session_state["slides.at"] = at % len(ORDER)
+    open_preset(ORDER[at % len(ORDER)])
+
+
+def stop() -> None:
+    st.session_state["slides.at"] = None
+
+
+def showing() -> bool:
+    """A slideshow is running: the pages hide their controls and give the chart the full width."""
+    return st.session_state.get("slides.at") is not None
+
+
+def remember(name: str) -> None:
+    """The preset just opened: its lesson is shown on its page until dismissed."""
+    preset = PRESETS[name]
+    st.session_state["lesson"] = {"page": preset.page, "title": preset.title, "text": preset.lesson}
+
+
+def _dismiss() -> None:
+    st.session_state["lesson"] = None
+
+
+def banner(page: str) -> None:
+    """The open lesson, large, over its page (another page shows none); the slideshow's buttons with it."""
+    lesson = st.session_state.get("lesson")
+    if showing():
+        _slide_bar()
+    if not lesson or lesson.get("page") != page:
+        return
+    with st.container(key="lesson", horizontal=True, vertical_alignment="top"):
+        st.markdown(
+            f'<div class="lll-lesson"><b>{html.escape(lesson["title"])}.</b> {html.escape(lesson["text"])}</div>',
+            unsafe_allow_html=True,
+            width="stretch",
+        )
+        if not showing():
+            st.button("", icon=":material/close:", key="lesson.close", on_click=_dismiss, help="Hide the lesson")
+
+
+def _slide_bar() -> None:
+    at = st.session_state["slides.at"]
+    name = ORDER[at]
+    with st.container(horizontal=True, vertical_alignment="center", key="slidebar"):
+        st.button("Previous", icon=":material/arrow_back:", key="slides.prev", on_click=step, args=(-1,))
+        st.markdown(f"**{at + 1} / {len(ORDER)}** · {html.escape(PAGES[PRESETS[name].page].title)}", width="content")
+        st.button("Next", icon=":material/arrow_forward:", key="slides.next", on_click=step, args=(1,))
+        st.button("End the slideshow", icon=":material/close:", key="slides.stop", on_click=stop, type="tertiary")
+    _keys(key="slides.keys", on_step_change=lambda: step(int(st.session_state["slides.keys"].step or 0)), height=0)
+
+
+def css() -> str:
+    """The lesson written large (scaled further by presenter mode), and in a slideshow no control column."""
+    rules = [
+        ".st-key-lesson{background:#eef4fb;border-left:6px solid #1f77b4;border-radius:0.4rem;"
+        "padding:0.6rem 0.9rem;margin-bottom:0.3rem}",
+        ".lll-lesson{font-size:1.3rem;line-height:1.45}",
+    ]
+    if showing():
+        rules.append(".st-key-controls{display:none}")
+    return "<style>" + "".join(rules) + "</style>"

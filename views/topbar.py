@@ -1,0 +1,61 @@
+"""The bar over every page: the lessons (the presets, and a slideshow through them), the presenter switch and the
+export, in sight without opening a sidebar. On a wide screen it sits in the header beside the page links; on a phone
+(where Streamlit folds the page links away) it starts with the page links itself.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from lab.pages import PAGES, PRESETS
+from views import lesson
+
+WIDE = 1100  # px: from this window width the bar fits in the header beside the page links (presenter: WIDE_PRESENTER)
+WIDE_PRESENTER = 1500
+
+
+def css(*, presenter: bool) -> str:
+    """Where the bar goes: in the header on a wide screen (out of the page's flow: the chart gains its rows), in the
+    page's flow on a narrower one; the page links of the bar only where Streamlit folds its own away (phones)."""
+    wide = WIDE_PRESENTER if presenter else WIDE
+    return (
+        f"@media (min-width:{wide}px){{.st-key-topbar{{position:fixed;top:0.55rem;right:4.5rem;z-index:999991;"
+        "width:auto!important;background:transparent}}"
+        ".st-key-topbar [data-testid=stPopover] button{{min-height:2.25rem}}}}"
+        ".st-key-topbar{flex-wrap:wrap;row-gap:0.25rem}"
+        ".st-key-topnav{flex-wrap:wrap;gap:0.1rem 0.6rem}"
+        "@media (min-width:640px){.st-key-topnav{display:none}}"
+        # a phone: below Streamlit's header, and no presenter switch (a phone is not a projector)
+        "@media (max-width:639.9px){.block-container{padding-top:3.9rem!important}.st-key-presenter{display:none}}"
+    )
+
+
+def _lessons_menu() -> None:
+    """The presets by page, each one click away; the slideshow steps through all of them in this order."""
+    with st.popover("Lessons", icon=":material/school:", help="Prepared scenes for the lessons, each a link."):
+        st.button(
+            "Slideshow: every lesson in turn (← →)",
+            icon=":material/slideshow:",
+            key="slides.start",
+            on_click=lesson.start_slideshow,
+        )
+        for page in PAGES.values():
+            names = [k for k, p in PRESETS.items() if p.page == page.name]
+            if not names:
+                continue
+            st.html(f"<b>{html.escape(page.title)}</b>")
+            for k in names:
+                st.button(PRESETS[k].title, key=f"preset.{k}", on_click=lesson.open_preset, args=(k,), type="tertiary")
+
+
+def draw(nav: dict) -> st.delta_generator.DeltaGenerator:
+    """The bar; returns the slot where the page's export panel goes once the page has drawn its charts."""
+    with st.container(horizontal=True, key="topnav"):
+        for name, page in nav.items():
+            st.page_link(page, label=PAGES[name].title, icon=PAGES[name].icon)
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="topbar"):
+        _lessons_menu()
+        st.toggle("Presenter", key="presenter", help="Large text, thick lines and big markers for a projector.")
+        return st.container(width="content")
