@@ -275,7 +275,7 @@ def test_a_minima_presets_figures_are_drawn_from_its_state(preset, preset_figure
         assert _start(race) == pytest.approx(scene.start_point)
         for r in scene.runs:
             lr = r.hyper_dict()["learning_rate"]
-            assert f"{OPTIMIZERS[r.optimizer].title} (lr {fmt(lr)}" in _names(race)
+            assert f"{OPTIMIZERS[r.optimizer].title} · η {fmt(lr)}" in _names(race)
     elif state.section == "Escape":
         sc = mf.escape_scenes(scene)
         assert _start(figs["race"]) == pytest.approx(esc.local_start(scene.surface_obj))

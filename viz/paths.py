@@ -14,7 +14,7 @@ class Path:
 
     color: str  # "#0072B2": the line, the racer's head and the end of its loss curve
     symbol: str  # Plotly marker symbol ("circle") of the head and the loss curve's end
-    label: str  # legend text: "Adam (lr 0.05)"
+    label: str  # legend text: "Adam · η 0.05"
     xy: np.ndarray  # (steps + 1, 2)
     loss: np.ndarray  # (steps + 1,)
     diverged_at: int | None = None
