@@ -70,6 +70,7 @@ from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
 from scenes.scene import RunSpec
+from scenes.text import plural
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
 
@@ -264,9 +265,10 @@ def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
             _refuse(q, ["strength"], "no augmentation, no strength (give aug too)", notices, used)
         step = _read(q, STEP, {"step": None}, notices, used)["step"]
         if step is not None and step not in recorded_steps(v["steps"]):
+            every = recorded_steps(v["steps"])[1]
             notices.append(
-                f"step={step} in the link: a run of {v['steps']} steps records every "
-                f"{recorded_steps(v['steps'])[1]} steps"
+                f"step={step} in the link: a run of {plural(v['steps'], 'step')} records every "
+                f"{plural(every, 'step') if every > 1 else 'step'}; using its last step"
             )
             step = None
         state = replace(state, step=None if step == v["steps"] else step)
@@ -321,8 +323,8 @@ def decode(q: dict) -> tuple[State, list[str]]:
             if section == WHOLE
             else _read_network(section, q, notices, used)
         )
-    except Exception as e:  # a path the readers did not foresee: the section's defaults, and why
-        notices.append(f"the link's settings could not be used ({e}); showing the {section} section's defaults")
+    except Exception:  # a path the readers did not foresee: the section's defaults, said in words (not Python's)
+        notices.append(f"the link's settings could not be used together; showing the {section} section's defaults")
         return (State(section) if section == WHOLE else _read_network(section, {}, [], set())), notices
     return state, notices + unknown_params(q, used)
 
