@@ -35,7 +35,7 @@ def test_reached_means_it_stays_within_tolerance_from_that_step_on():
     d = np.hypot(r.runs[0].xy[:, 0] - o.target.x, r.runs[0].xy[:, 1] - o.target.y)
     tol = REACH_TOL * r.surface.span
     assert (d[o.step :] <= tol).all() and d[o.step - 1] > tol
-    assert f"in {o.step} steps" in o.text
+    assert f"in {plural(o.step, 'step')}" in o.text
 
 
 def test_divergence_is_told_with_its_step_and_nothing_is_nan():
@@ -159,6 +159,7 @@ def test_rest_at_an_undocumented_minimum_is_named_as_such():
     """Lévi N.13 lists only its global minimum; a run stopping in one of its ~300 local minima says so."""
     r = compute(Scene(surface="levi_n13", runs=(RunSpec.default("adam"),))).runs[0]
     assert r.outcome.kind == "rest" and "a local minimum not among the documented points" in r.outcome.text
+    assert r.outcome.detail.startswith("The loss there is")
     ((g, h),) = local_models(SURFACES["levi_n13"], r.xy[-1:])
     assert newton_distance(g, h) < REACH_TOL * SURFACES["levi_n13"].span and np.linalg.eigvalsh(h).min() > 0
 

@@ -112,3 +112,66 @@ def test_a_refused_value_says_what_the_control_accepts_and_what_is_used(page, q,
 def test_a_count_of_one_is_singular_in_notices():
     _, notices = PAGES["minima"].link.decode({"section": "saddles", "surface": "saddle", "saddle": "3"})
     assert any("has 1 saddle point," in n for n in notices), notices
+
+
+# -- outcome lines and captions ---------------------------------------------------------------------------------------
+def _race_scenes() -> dict[str, object]:
+    """Each page's default Scene and each preset's (the pages whose state holds a 2-D race), and races that diverge
+    and that arrive in one step."""
+    from lab.pages import PRESETS
+    from scenes import RunSpec, Scene
+
+    out = {}
+    for name, page in PAGES.items():
+        scene = getattr(page.link.decode({})[0], "scene", None)
+        if isinstance(scene, Scene):
+            out[f"{name} default"] = scene
+    for preset in PRESETS.values():
+        scene = getattr(PAGES[preset.page].link.decode(dict(preset.link))[0], "scene", None)
+        if isinstance(scene, Scene):
+            out[preset.name] = scene
+    out["diverging"] = Scene(
+        runs=(
+            RunSpec("gd", (("learning_rate", 1.0),)),
+            RunSpec("momentum", (("learning_rate", 0.5), ("momentum", 0.9))),
+            RunSpec("sgd", (("eta", 10.0), ("gamma", 0.55), ("learning_rate", 0.5))),
+        ),
+        steps=100,
+    )
+    out["newton in one step"] = Scene(surface="quadratic", runs=(RunSpec.default("newton"),), steps=10)
+    return out
+
+
+@pytest.fixture(scope="module")
+def races():
+    from scenes import compute
+
+    return {name: compute(scene) for name, scene in _race_scenes().items()}
+
+
+# an exponent below the noise floor (scenes.text.NOISE_FLOOR = 1e−12), as num writes it ("6.55e−44") or Python does
+TINY_EXPONENT = re.compile(r"e[−-](1[3-9]|[2-9]\d|\d{3})\b")
+
+
+def test_outcome_lines_are_at_most_twenty_words_with_details_apart(races):
+    from scenes.outcome import MAX_WORDS
+
+    kinds = set()
+    for name, result in races.items():
+        for r in result.runs:
+            kinds.add(r.outcome.kind)
+            assert len(r.outcome.text.split()) <= MAX_WORDS, (name, r.outcome.text)
+            assert r.outcome.detail == "" or r.outcome.detail.endswith("."), (name, r.outcome.detail)
+    assert {"reached", "diverged", "approaching", "runaway"} <= kinds  # the cases that used to run longest
+    diverged = next(r for r in races["diverging"].runs if r.spec.optimizer == "gd")
+    assert diverged.outcome.text == f"diverged at step {diverged.diverged_at}" and "2/η" in diverged.outcome.detail
+
+
+def test_counts_agree_and_machine_noise_is_never_printed(races):
+    for name, result in races.items():
+        said = " ".join([result.caption, *(r.outcome.detail for r in result.runs)])
+        assert not re.search(r"\b1 steps\b", said), (name, said)
+        assert not TINY_EXPONENT.search(said), (name, said)
+    (newton,) = races["newton in one step"].runs
+    assert newton.outcome.text == "reached the global minimum (0, 0) in 1 step", newton.outcome.text
+    assert "10 steps:" in races["newton in one step"].caption

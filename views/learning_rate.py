@@ -152,8 +152,8 @@ def regimes_section(scene: Scene, theme) -> None:
         with col:
             st.markdown(f"**{name.capitalize()}**  \n{sw.relative(lr)}")
             chart(figure, config=CHART_CONFIG, theme=None, key=f"learning_rate.regime.{name}")
-            told = result.runs[0].outcome.text
-            st.caption(told[:1].upper() + told[1:])
+            told = result.runs[0].outcome
+            st.caption(told.text[:1].upper() + told.text[1:], help=told.detail or None)
     if sw.limit is not None:
         t = sw.thresholds[0]
         st.markdown(
