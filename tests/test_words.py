@@ -175,3 +175,20 @@ def test_counts_agree_and_machine_noise_is_never_printed(races):
     (newton,) = races["newton in one step"].runs
     assert newton.outcome.text == "reached the global minimum (0, 0) in 1 step", newton.outcome.text
     assert "10 steps:" in races["newton in one step"].caption
+
+
+def test_no_count_is_printed_beside_a_plural_noun_by_hand():
+    """Counts of steps reach the page through scenes.text.plural ("1 step", "19 steps"): no f-string writes
+    "{n} steps" itself. (optim/schedules.py, below scenes, keeps its own agreeing _steps; a viz error names arrays.)"""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    by_hand = re.compile(r"\{[^{}]+\} steps\b|%\{[^}]+\} steps")
+    allowed = {"optim/schedules.py", "viz/net_curves.py"}
+    found = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/")[0] in {"tests", "benchmarks"} or rel.startswith(".") or "/." in rel or rel in allowed:
+            continue
+        found += [f"{rel}: {line.strip()}" for line in path.read_text().splitlines() if by_hand.search(line)]
+    assert not found, found
