@@ -192,3 +192,31 @@ def test_no_count_is_printed_beside_a_plural_noun_by_hand():
             continue
         found += [f"{rel}: {line.strip()}" for line in path.read_text().splitlines() if by_hand.search(line)]
     assert not found, found
+
+
+# -- log axes ----------------------------------------------------------------------------------------------------------
+def test_log_axes_stop_twelve_decades_below_the_largest_value():
+    """A distance or a loss that goes on shrinking into float32's underflow (to ~1e−45) does not drag the axis to
+    1e−28: the rates chart ends the curve, the training curves sit on the floor."""
+    import numpy as np
+    from plotly_frames import decode
+
+    from viz import THEMES
+    from viz.net_curves import curves_figure
+    from viz.rates import RateCurve, rates_figure
+
+    t = np.arange(300)
+    d = (5.0 * 0.7**t).astype(np.float32)  # 5 → underflow
+    fig = rates_figure((RateCurve("#000000", "GD · η 0.1", d, 0.7, "0.7"),), THEMES["normal"]).to_plotly_json()
+    lo, hi = fig["layout"]["yaxis"]["range"]
+    assert hi - lo <= 13 and lo >= np.log10(5.0) - 12.6
+    for trace in fig["data"]:
+        assert decode(trace["y"]).min() > 5.0 * 1e-12
+    escape = (1e-6 * 1.1 ** t[:150]).astype(np.float32)  # an escape from a 1e−6 offset is drawn from its start
+    fig = rates_figure((RateCurve("#000000", "GD", escape, 1.1, "1.1"),), THEMES["normal"]).to_plotly_json()
+    assert len(decode(fig["data"][0]["y"])) == 150
+
+    loss = np.maximum(2.0 * 0.6 ** t.astype(np.float64), 1e-40).astype(np.float32)
+    fig = curves_figure(t, [("train", loss, "#000000", "solid")], THEMES["normal"]).to_plotly_json()
+    y = decode(fig["data"][0]["y"])
+    assert np.nanmin(y) >= 2.0 * 1e-12 * (1 - 1e-6) and np.isfinite(y).all()
