@@ -54,6 +54,7 @@ def test_app_runs_at_defaults():
     kept = at.session_state["export.figures"]["contour"].layout.images[0].source
     assert kept.startswith(PNG_URI) and base64.b64decode(kept[len(PNG_URI) :]) == path.read_bytes()
     assert "reached a global minimum" in text(at)
+    assert any(c.value == OPTIMIZERS["adam"].note for c in at.caption)  # optax's variant, under the textbook rule
     assert not at.error
 
 
