@@ -28,12 +28,11 @@ NAMES = {
 }
 
 
-# Below these a printed value is float32 noise, not a number to read: shown as 0. float32 resolves ~1e−7 of a value
-# of order 1 (a coordinate, a loss on the way down), so a coordinate within 1e−6 of 0 is the rounding left where a
-# run reached 0, and a loss, an eigenvalue or a distance below 1e−12 is far past anything the arithmetic resolves
-# (float32 itself goes on to ~1e−45: "−6.55e−44" is underflow, not a position).
+# Below this a printed value is float32 noise, not a number to read: shown as 0. float32 resolves ~1e−7 of a value of
+# order 1, so a loss, an eigenvalue or a coordinate below 1e−12 is far past anything the arithmetic of a run resolves
+# (float32 itself goes on to ~1e−45: "(−6.55e−44, −6.91e−44)" is underflow, not a position). Deliberately small
+# values stay above it: the Saddles section's perturbation goes down to 1e−9.
 NOISE_FLOOR = 1e-12
-POINT_FLOOR = 1e-6
 
 
 def num(v: float, digits: int = 3, floor: float = NOISE_FLOOR) -> str:
@@ -55,8 +54,8 @@ def num(v: float, digits: int = 3, floor: float = NOISE_FLOOR) -> str:
 
 
 def point(x: float, y: float, digits: int = 3) -> str:
-    """ "(3, 2)", "(0, 0)": each coordinate within POINT_FLOOR of 0 is 0."""
-    return f"({num(x, digits, POINT_FLOOR)}, {num(y, digits, POINT_FLOOR)})"
+    """ "(3, 2)", "(0, 0)": each coordinate below the noise floor is 0."""
+    return f"({num(x, digits)}, {num(y, digits)})"
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

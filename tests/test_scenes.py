@@ -102,8 +102,8 @@ def test_numbers_read_as_a_lecturer_writes_them():
 
 def test_machine_noise_is_printed_as_zero():
     """float32 underflow and rounding are not values: a run that reached (0, 0) ends at (0, 0), not (−6.55e−44, …)."""
-    assert point(-6.55e-44, -6.91e-44) == "(0, 0)" and point(3e-7, 2.0) == "(0, 2)"
-    assert point(1e-4, 0.5) == "(1e−4, 0.5)"  # a real offset still shows
+    assert point(-6.55e-44, -6.91e-44) == "(0, 0)" and point(3e-13, 2.0) == "(0, 2)"
+    assert point(1e-9, 0.5) == "(1e−9, 0.5)"  # a deliberate offset still shows (the Saddles perturbation: 1e−9 up)
     assert num(3e-13) == "0" and num(-1e-30) == "0" and num(2e-12) == "2e−12" and num(1e-4) == "1e−4"
 
 

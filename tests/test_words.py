@@ -220,3 +220,17 @@ def test_log_axes_stop_twelve_decades_below_the_largest_value():
     fig = curves_figure(t, [("train", loss, "#000000", "solid")], THEMES["normal"]).to_plotly_json()
     y = decode(fig["data"][0]["y"])
     assert np.nanmin(y) >= 2.0 * 1e-12 * (1 - 1e-6) and np.isfinite(y).all()
+
+
+def test_figures_never_send_float32_underflow_as_a_position():
+    """The racer's head hovers "(x, y)" with Plotly's own formatting: what it is sent near 0 must be 0."""
+    import numpy as np
+
+    from scenes.text import NOISE_FLOOR
+    from viz import paths
+
+    assert paths.NOISE_FLOOR == NOISE_FLOOR  # one floor for the text and the figures
+    xy = np.array([[1.0, 2.0], [-6.55e-44, -6.91e-44], [1e-9, 0.5]], np.float32)
+    p = paths.Path("#000000", "circle", "GD", xy, np.array([3.0, 1e-40, 0.1], np.float32))
+    assert p.xy.dtype == np.float32 and p.xy.tolist()[1] == [0.0, 0.0] and p.xy[2, 0] == np.float32(1e-9)
+    assert p.loss[1] == 0.0

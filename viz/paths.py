@@ -7,10 +7,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Coordinates and losses nearer 0 than this are float32 noise (underflow reaches ~1e−45): sent as 0, so a hover never
+# reads "(−6.55e−44, −6.91e−44)". The same floor as scenes.text.NOISE_FLOOR (viz imports nothing of the project).
+NOISE_FLOOR = 1e-12
+
+
+def denoised(a: np.ndarray) -> np.ndarray:
+    """``a`` with every value nearer 0 than NOISE_FLOOR set to 0 (its dtype kept)."""
+    a = np.asarray(a)
+    if not np.issubdtype(a.dtype, np.floating):
+        return a
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(a) < NOISE_FLOOR, np.zeros((), a.dtype), a)
+
 
 @dataclass(frozen=True)
 class Path:
-    """One optimizer's run, in its optimizer's colour and marker (the registry row's, given by the caller)."""
+    """One optimizer's run, in its optimizer's colour and marker (the registry row's, given by the caller). Its
+    positions and losses come denoised: float32 underflow near 0 reads as 0."""
 
     color: str  # "#0072B2": the line, the racer's head and the end of its loss curve
     symbol: str  # Plotly marker symbol ("circle") of the head and the loss curve's end
@@ -20,6 +34,10 @@ class Path:
     diverged_at: int | None = None
     lr: np.ndarray | None = None  # (steps,) the learning rate of each update when it follows a schedule
     dash: str = "solid"  # Plotly's line dash: racers of one optimizer keep its colour and differ by dash
+
+    def __post_init__(self):
+        object.__setattr__(self, "xy", denoised(self.xy))
+        object.__setattr__(self, "loss", denoised(self.loss))
 
 
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
