@@ -234,3 +234,17 @@ def test_figures_never_send_float32_underflow_as_a_position():
     p = paths.Path("#000000", "circle", "GD", xy, np.array([3.0, 1e-40, 0.1], np.float32))
     assert p.xy.dtype == np.float32 and p.xy.tolist()[1] == [0.0, 0.0] and p.xy[2, 0] == np.float32(1e-9)
     assert p.loss[1] == 0.0
+
+
+def test_critical_points_and_the_landscape_hover_never_show_float_noise():
+    import numpy as np
+
+    from viz import THEMES
+    from viz.contour import marker_traces
+    from viz.paths import Marker
+
+    m = Marker(-2.8e-17, 1.0, 3e-31, "global")
+    assert (m.x, m.y, m.value) == (0.0, 1.0, 0.0)
+    (trace,) = marker_traces((m,), THEMES["normal"])
+    assert trace["x"] == [0.0] and trace["customdata"] == [0.0]
+    assert np.float32(1e-9) == Marker(1e-9, 0, 0, "saddle").x  # a real small value stays

@@ -64,6 +64,11 @@ class Marker:
     value: float
     kind: str  # "global" | "local" | "saddle" | "maximum"
 
+    def __post_init__(self):  # a point refined numerically sits at 1e−17 where it means 0: hovered as 0
+        for name in ("x", "y", "value"):
+            v = float(getattr(self, name))
+            object.__setattr__(self, name, 0.0 if abs(v) < NOISE_FLOOR else v)
+
 
 KIND_NAMES = {"global": "global minimum", "local": "local minimum", "saddle": "saddle point", "maximum": "maximum"}
 KIND_SHORT = {"global": "global min", "local": "local min", "saddle": "saddle", "maximum": "max"}
