@@ -121,7 +121,7 @@ def outcome(
                 "runaway",
                 f"ran away downhill, out of the safe box at step {diverged_at}",
                 diverged_at,
-                detail="This surface has no minimum: a run can only go down for ever.",
+                detail="This surface has no minimum to reach: it falls away without bound.",
             )
         why = divergence_reason(rule[0], rule[1], rule[2], hessian) if rule else ""
         detail = why[:1].upper() + why[1:] + "." if why else ""

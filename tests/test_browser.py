@@ -160,7 +160,7 @@ def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser,
         return {lr: t.x[i], px: r.left + xa._offset + xa.c2p(t.x[i]), py: r.top + ya._offset + ya.c2p(t.y[i])};
     }""")
     name = clicked(page, target, lambda: animated_name(page, "Gradient descent · η 0.15", timeout=30))
-    lr = float(name.split("lr ")[1].rstrip(")"))
+    lr = float(name.split(" · η ")[1])
     assert abs(lr / target["lr"] - 1) < 0.15  # the nearest option of the slider's log grid
     # live drag: held and moved, the slider redraws the animated run before the release
     seen = drag_live(page, "learning_rate.lr.quadratic.gd", "learning_rate.sweep_run", dx=-8, moves=3)
