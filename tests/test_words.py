@@ -144,9 +144,17 @@ def _race_scenes() -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def races():
+    """Those races computed, and the Minima page's escape race and saddle study (from the stable direction, exactly
+    and perturbed) at their defaults."""
+    from charts import minima as mf
     from scenes import compute
+    from scenes import saddles as sd
 
-    return {name: compute(scene) for name, scene in _race_scenes().items()}
+    out = {name: compute(scene) for name, scene in _race_scenes().items()}
+    minima = PAGES["minima"].link
+    out["escape race"] = compute(mf.escape_scenes(minima.decode({"section": "escape"})[0].scene).race)
+    study = sd.saddle_study(mf.saddle_scene(minima.decode({"section": "saddles"})[0].scene))
+    return out | {"saddle exactly": study.exact, "saddle perturbed": study.perturbed}
 
 
 # an exponent below the noise floor (scenes.text.NOISE_FLOOR = 1e−12), as num writes it ("6.55e−44") or Python does
