@@ -256,3 +256,14 @@ def test_critical_points_and_the_landscape_hover_never_show_float_noise():
     (trace,) = marker_traces((m,), THEMES["normal"])
     assert trace["x"] == [0.0] and trace["customdata"] == [0.0]
     assert np.float32(1e-9) == Marker(1e-9, 0, 0, "saddle").x  # a real small value stays
+
+
+def test_a_bad_link_opens_the_page_with_its_notices_in_words():
+    """The toast a class sees: what each control accepts and what stands in, for the app's parameters too."""
+    from pages import open_link
+
+    at = open_link("trajectories", {"steps": "abc", "theme": "dark", "hide": "steps,<b>"})
+    told = " ".join(t.value for t in at.toast)
+    assert "steps must be a whole number from 10 to 2000; using 300" in told, told
+    assert "theme must be presenter or normal; using normal" in told and "hide='<b>'" in told, told
+    assert not PYTHON_TEXT.search(told), told
