@@ -337,7 +337,8 @@ m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t
     Optimizer(
         key="newton",
         title="Newton (damped)",
-        latex=r"\theta_{t+1} = \theta_t - \eta\, \left(\nabla^2 f(\theta_t) + \lambda I\right)^{-1} \nabla f(\theta_t)",
+        # δ, not λ, for the damping: λ is an eigenvalue on every page (λmax, λ₋, λ₊)
+        latex=r"\theta_{t+1} = \theta_t - \eta\, \left(\nabla^2 f(\theta_t) + \delta I\right)^{-1} \nabla f(\theta_t)",
         summary="Jumps to the critical point of the local quadratic model: very fast near a minimum, and just as "
         "happily attracted to a saddle or a maximum.",
         init=rules.gd_init,
@@ -346,7 +347,7 @@ m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t
             _lr(1.0, lo=1e-2, hi=1.0),
             Hyper(
                 "damping",
-                r"\lambda",
+                r"\delta",
                 1e-3,
                 1e-4,
                 1e2,

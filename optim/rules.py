@@ -226,9 +226,9 @@ def lion_update(grads: Any, state: LionState, params: Any, hyper: Hyper) -> tupl
 def newton_update(grads: Any, state: EmptyState, params: Any, hyper: Hyper, *, hessian: jax.Array) -> tuple[Any, Any]:
     r"""Damped Newton with the exact Hessian on the raveled parameters:
 
-    .. math:: u_t = -\eta\, (H_t + \lambda I)^{-1} g_t
+    .. math:: u_t = -\eta\, (H_t + \delta I)^{-1} g_t
 
-    :math:`\lambda` (``damping``) only shifts the spectrum, so an indefinite :math:`H` stays indefinite and the
+    :math:`\delta` (``damping``) only shifts the spectrum, so an indefinite :math:`H` stays indefinite and the
     step still points at the nearest critical point, saddles included: the lesson. ``hessian`` is (P, P).
     """
     del params

@@ -16,7 +16,7 @@ SHORT = {
     "eta": "σ₀²",  # SGD's noise variance at the first step (optax's name; the symbol is not η, the learning rate)
     "gamma": "γ",
     "weight_decay": "wd",
-    "damping": "λ",
+    "damping": "δ",  # λ is an eigenvalue (λmax, λ₋): Newton's damping is δ
 }
 
 

@@ -52,6 +52,7 @@ KATEX = {
     "hat",
     "epsilon",
     "lambda",
+    "delta",  # Newton's damping (λ is an eigenvalue)
     "sum",
     "textstyle",
     "le",

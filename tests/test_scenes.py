@@ -127,6 +127,12 @@ def test_sgd_noise_is_sigma_squared_never_eta():
     assert sgd.latex.count(r"\eta") == 1  # the learning rate's, once
 
 
+def test_newtons_damping_is_delta_as_lambda_is_an_eigenvalue():
+    newton = OPTIMIZERS["newton"]
+    assert hyper_text(newton, newton.defaults()) == "η 1, δ 0.001" and newton.hyper("damping").label == r"\delta"
+    assert r"\lambda" not in newton.latex
+
+
 def test_slider_grids():
     g = log_grid(1e-4, 1.0)
     assert g[0] == 1e-4 and g[-1] == 1.0 and all(a < b for a, b in zip(g, g[1:], strict=False))
