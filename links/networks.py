@@ -65,7 +65,7 @@ from links.params import (
     write_flag,
     write_params,
 )
-from links.scene import decode_run, fmt, run_query
+from links.scene import decode_run, fmt, refused, run_query
 from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
@@ -227,7 +227,8 @@ def _read_whole(q, notices: list[str], used: set[str]) -> Whole:
         if all(k in WHOLE_OPTIMIZERS for k in given) and len(set(given)) == len(given):
             keys = given
         else:
-            notices.append(f"opt={q['opt']!r} in the link: choose from {', '.join(WHOLE_OPTIMIZERS)}, each once")
+            why = f"must be some of {', '.join(WHOLE_OPTIMIZERS)}, each once"
+            notices.append(refused("opt", q["opt"], why, ",".join(keys)))
     runs = tuple(read_run(k, q, notices, used) for k in keys)
     return Whole(runs, **_read(q, WHOLE_PARAMS, _values(d, WHOLE_PARAMS), notices, used))
 

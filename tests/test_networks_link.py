@@ -199,7 +199,7 @@ BAD = [  # (link, the parameter that must fall back, a word of the notice)
     ({"section": "init·bn", "dropout": "0.3"}, "dropout", "comparing Initialisation"),
     ({"section": "init·bn", "compare": "dropout", "dropout": "0"}, "dropout", "the slider's values"),
     ({"opt": "gd,gd"}, "opt", "each once"),
-    ({"opt": "sgd"}, "opt", "choose from"),
+    ({"opt": "sgd"}, "opt", "opt must be some of gd, momentum, adam, each once; using gd,momentum,adam"),
     ({"scale": "1"}, "scale", "the slider's values"),
     ({"seed": "1e3"}, "seed", "seed"),
     ({"steps": "2050"}, "steps", "must be one of 50, 100, … 2000"),

@@ -21,7 +21,10 @@ PAGE_KEYS = {
     "trajectories": ("view",),
     "learning_rate": ("section", "lr", "beta"),
     "minima": ("section", "grid", "anneal", "saddle", "eps"),
-    "networks": ("section", "widths", "noise", "n", "act", "bn", "data_seed", "step", "strength", "scale", "l2"),
+    "networks": (
+        *("section", "widths", "noise", "n", "act", "bn", "data_seed", "step", "strength", "scale", "l2"),
+        *("compare", "aug", "dropout", "adam.learning_rate", "init", "init_scale"),
+    ),
 }
 SCENE_KEYS = (
     "steps",
@@ -36,7 +39,11 @@ SCENE_KEYS = (
     "gd.schedule",
     "momentum.momentum",
 )
-SECTIONS = {"learning_rate": ("sweep", "phase"), "minima": ("basins", "escape", "saddles"), "networks": ("train",)}
+SECTIONS = {
+    "learning_rate": ("sweep", "phase"),
+    "minima": ("basins", "escape", "saddles"),
+    "networks": ("train", "test", "init·bn", "sharpness"),
+}
 
 
 def _cases():
