@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from scenes.text import plural
+
 FORMATS = ("png", "svg", "pdf")
 ANIMATIONS = ("gif", "mp4")
 
@@ -106,8 +108,8 @@ def render(args: argparse.Namespace) -> int:
                     path = args.out / f"{preset.name}-{name}.{fmt}"
                     path.write_bytes(animation.gif_bytes(frames) if fmt == "gif" else animation.mp4_bytes(frames))
                     written += 1
-        print(f"{head}: {len(figs)} figures in {time.perf_counter() - t0:.1f} s", flush=True)
-    print(f"{written} files in {args.out}/", flush=True)
+        print(f"{head}: {plural(len(figs), 'figure')} in {time.perf_counter() - t0:.1f} s", flush=True)
+    print(f"{plural(written, 'file')} in {args.out}/", flush=True)
     return 0
 
 

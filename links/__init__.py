@@ -33,5 +33,5 @@ def read_section(q: dict, sections: tuple[str, ...], short: dict[str, str], noti
         return sections[0]
     if text.lower() in names:
         return names[text.lower()]
-    notices.append(f"section={text!r} in the link: this page has {', '.join(sections)}")
+    notices.append(f"section={text!r} in the link: this page has {', '.join(sections)}; using {sections[0]}")
     return sections[0]

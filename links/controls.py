@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from links.scene import refused
 from scenes.scene import CUSTOM, RunSpec
 from scenes.text import point
 
@@ -94,15 +95,14 @@ class Control:
     def refuses(self, value) -> str | None:
         """Why the control cannot show ``value`` (plain words), or None when it can."""
         if self.field == "surface":
-            return None if value in self.options else f"choose one of {', '.join(self.options)}"
+            return None if value in self.options else f"must be one of {', '.join(self.options)}"
         if self.field == "runs":
             ok = set(value) <= set(self.options) and 1 <= len(value) <= self.most
-            return None if ok else f"choose 1 to {self.most} of {', '.join(self.options)}"
+            return None if ok else f"must be 1 to {self.most} of {', '.join(self.options)}"
         if not (self.lo <= value <= self.hi and (value - self.lo) % self.by == 0):
-            if self.field == "steps":
-                by = f", in steps of {self.by}" if self.by > 1 else ""
-                return f"this page runs {self.lo} to {self.hi} steps{by}"
-            return f"the {self.field} goes from {self.lo} up to {self.hi:,}"
+            if self.by > 1:
+                return f"must be one of {self.lo:,}, {self.lo + self.by:,}, … {self.hi:,} here"
+            return f"must be a whole number from {self.lo:,} to {self.hi:,} here"
         return None
 
     def shown(self, scene) -> object:
@@ -128,7 +128,7 @@ def hold(scene, controls, default, notices: list[str], where: str = "this page")
         c = rows.get(name)
         why = f"{where} has no {name}" if c is None else c.refuses(value)
         if why:
-            notices.append(f"{LINK_KEYS[name]}={value} in the link: {why}")
+            notices.append(refused(LINK_KEYS[name], value, why, getattr(default, name)))
             scene = replace(scene, **{name: getattr(default, name)})
     return scene
 

@@ -95,7 +95,7 @@ def decode(q: dict) -> tuple[State, list[str]]:
     if len(scene.runs) != 1 or rule not in optimizers(section):
         notices.append(
             f"opt={q.get('opt')!r} in the link: the {section} section varies one rule of "
-            f"{', '.join(optimizers(section))}"
+            f"{', '.join(optimizers(section))}; using {default.runs[0].optimizer}"
         )
         scene = replace(scene, runs=default.runs)
     scene = hold(scene, controls(section), default, notices)
@@ -109,7 +109,7 @@ def decode(q: dict) -> tuple[State, list[str]]:
     if section == "Sweep":
         picks["beta"] = None
     elif (picks["lr"] is None) != (picks["beta"] is None):
-        notices.append("the phase diagram's cell needs both lr and beta in the link")
+        notices.append("the phase diagram's cell needs both lr and beta in the link; using the diagram's own pick")
         picks = {"lr": None, "beta": None}
     return State(section, scene, **picks), notices
 

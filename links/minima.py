@@ -24,6 +24,7 @@ from optim import OPTIMIZERS
 from scenes import basins as bs
 from scenes import escape as esc
 from scenes.scene import CUSTOM, DEFAULT_OPTIMIZERS, RunSpec, Scene
+from scenes.text import plural
 from surfaces import SURFACES
 
 SECTIONS = ("Basins", "Escape", "Saddles")
@@ -103,12 +104,15 @@ class State:
 
 
 def _eps(text: str) -> float:
-    v = float(text)
+    try:
+        v = float(text)
+    except ValueError:
+        v = math.nan
     for o in EPS:
         if math.isclose(v, o, rel_tol=1e-6):
             return o
     raise ValueError(
-        f"use a value of the slider, {fmt(EPS[0])} to {fmt(EPS[-1])}: 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6 "
+        f"must be a value of the slider, {fmt(EPS[0])} to {fmt(EPS[-1])}: 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6 "
         "or 8 times a power of ten"
     )
 
@@ -227,8 +231,8 @@ def decode(q: dict) -> tuple[State, list[str]]:
         surface = scene.surface_obj
         if values["saddle"] >= (n := len(surface.saddles)):
             notices.append(
-                f"saddle={values['saddle']} in the link: {surface.title} has {n} saddle "
-                f"point{'s' if n != 1 else ''}, counted from 0"
+                f"saddle={values['saddle']} in the link: {surface.title} has {plural(n, 'saddle point')}, "
+                "counted from 0; using 0"
             )
             values["saddle"] = 0
     return State(section, scene, **values), notices

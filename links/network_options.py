@@ -73,6 +73,8 @@ def recorded_steps(steps: int) -> list[int]:
 def _offered(values, v: float) -> str:
     if len(values) <= 12:
         return ", ".join(fmt(o) for o in values)
+    if not math.isfinite(v):  # not a number at all: the slider's ends
+        return f"{fmt(values[0])}, {fmt(values[1])}, … {fmt(values[-1])}"
     below, above = [o for o in values if o < v][-1:], [o for o in values if o > v][:1]
     return f"…, {', '.join(fmt(o) for o in below + above)}, … ({fmt(values[0])} to {fmt(values[-1])})"
 
@@ -89,9 +91,9 @@ def grid(values):
         try:
             v = float(text)
         except ValueError:
-            raise ValueError("not a number") from None
+            v = math.nan
         if (o := on_grid(values, v)) is None:
-            raise ValueError(f"the slider offers {_offered(values, v)}")
+            raise ValueError(f"must be one of the slider's values: {_offered(values, v)}")
         return o
 
     return read
@@ -101,9 +103,13 @@ def stepped(lo: int, hi: int, by: int):
     """A reader of a whole number a slider from ``lo`` to ``hi`` by ``by`` can hold."""
 
     def read(text: str) -> int:
-        v = integer(lo, hi)(text)
+        why = f"must be one of {lo}, {lo + by}, … {hi} (the slider's values)"
+        try:
+            v = integer(lo, hi)(text)
+        except ValueError:
+            raise ValueError(why) from None
         if (v - lo) % by:
-            raise ValueError(f"the slider goes from {lo} to {hi} by {by}")
+            raise ValueError(why)
         return v
 
     return read

@@ -65,11 +65,12 @@ from links.params import (
     write_flag,
     write_params,
 )
-from links.scene import decode_run, fmt, run_query
+from links.scene import decode_run, fmt, refused, run_query
 from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
 from scenes.scene import RunSpec
+from scenes.text import plural
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
 
@@ -226,7 +227,8 @@ def _read_whole(q, notices: list[str], used: set[str]) -> Whole:
         if all(k in WHOLE_OPTIMIZERS for k in given) and len(set(given)) == len(given):
             keys = given
         else:
-            notices.append(f"opt={q['opt']!r} in the link: choose from {', '.join(WHOLE_OPTIMIZERS)}, each once")
+            why = f"must be some of {', '.join(WHOLE_OPTIMIZERS)}, each once"
+            notices.append(refused("opt", q["opt"], why, ",".join(keys)))
     runs = tuple(read_run(k, q, notices, used) for k in keys)
     return Whole(runs, **_read(q, WHOLE_PARAMS, _values(d, WHOLE_PARAMS), notices, used))
 
@@ -264,9 +266,10 @@ def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
             _refuse(q, ["strength"], "no augmentation, no strength (give aug too)", notices, used)
         step = _read(q, STEP, {"step": None}, notices, used)["step"]
         if step is not None and step not in recorded_steps(v["steps"]):
+            every = recorded_steps(v["steps"])[1]
             notices.append(
-                f"step={step} in the link: a run of {v['steps']} steps records every "
-                f"{recorded_steps(v['steps'])[1]} steps"
+                f"step={step} in the link: a run of {plural(v['steps'], 'step')} records every "
+                f"{plural(every, 'step') if every > 1 else 'step'}; using its last step"
             )
             step = None
         state = replace(state, step=None if step == v["steps"] else step)
@@ -321,8 +324,8 @@ def decode(q: dict) -> tuple[State, list[str]]:
             if section == WHOLE
             else _read_network(section, q, notices, used)
         )
-    except Exception as e:  # a path the readers did not foresee: the section's defaults, and why
-        notices.append(f"the link's settings could not be used ({e}); showing the {section} section's defaults")
+    except Exception:  # a path the readers did not foresee: the section's defaults, said in words (not Python's)
+        notices.append(f"the link's settings could not be used together; showing the {section} section's defaults")
         return (State(section) if section == WHOLE else _read_network(section, {}, [], set())), notices
     return state, notices + unknown_params(q, used)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from links.scene import PAGE_PARAMS, Query, read_bounded, read_integer
+from links.scene import PAGE_PARAMS, Query, read_bounded, read_integer, refused
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def choice(options) -> Callable[[str], str]:
 
     def read(text: str):
         if text.lower() not in by_lower:
-            raise ValueError(f"choose one of {', '.join(map(str, options))}")
+            raise ValueError(f"must be one of {', '.join(map(str, options))}")
         return by_lower[text.lower()]
 
     return read
@@ -54,7 +54,7 @@ def flag(text: str) -> bool:
         return True
     if text.lower() in ("0", "false", "off", "no"):
         return False
-    raise ValueError("use 1 or 0")
+    raise ValueError("must be 1 (on) or 0 (off)")
 
 
 def write_flag(v) -> str:
@@ -69,7 +69,8 @@ def read_params(q: Query, table: tuple[Param, ...], values: dict, notices: list[
             try:
                 values[p.name] = p.read(q[p.key])
             except ValueError as e:
-                notices.append(f"{p.key}={q[p.key]!r} in the link: {e}")
+                kept = values.get(p.name)
+                notices.append(refused(p.key, q[p.key], str(e), None if kept is None else p.write(kept)))
     return values
 
 

@@ -31,32 +31,64 @@ def fmt(v: float) -> str:
     return f"{float(v):.6g}"
 
 
+# A reader's ValueError says, in plain words, what the control accepts ("must be a whole number from 10 to 2000"),
+# never Python's own text ("invalid literal for int() with base 10"); :func:`refused` makes it the notice.
+def refused(key: str, text: object, why: str, using: object = None) -> str:
+    """The notice for a link's value that cannot be used: "steps='abc' in the link: steps must be a whole number
+    from 10 to 2000; using 300". ``why`` says what is accepted (a "must …" is said of ``key``), ``using`` what is
+    used instead (None: nothing to say)."""
+    said = f"{key} {why}" if why.startswith("must") else why
+    return f"{key}={text!r} in the link: {said}" + ("" if using is None else f"; using {using}")
+
+
 def _number(text: str) -> float:
-    v = float(text)
+    try:
+        v = float(text)
+    except ValueError:
+        raise ValueError("must be a number") from None
     if not math.isfinite(v):
-        raise ValueError("not a finite number")
+        raise ValueError("must be a finite number")
     return v
 
 
 def _numbers(text: str, n: int) -> tuple[float, ...]:
     parts = text.split(",")
-    if len(parts) != n:
-        raise ValueError(f"expected {n} numbers separated by commas")
-    return tuple(_number(p) for p in parts)
+    try:
+        if len(parts) != n:
+            raise ValueError
+        return tuple(_number(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"must be {n} finite numbers separated by commas") from None
 
 
 def read_bounded(text: str, lo: float, hi: float) -> float:
     """A number within a slider's range [lo, hi] (a registry Hyper's or SurfaceParam's)."""
-    v = _number(text)
+    why = f"must be a number from {fmt(lo)} to {fmt(hi)}"
+    try:
+        v = _number(text)
+    except ValueError:
+        raise ValueError(why) from None
     if not lo <= v <= hi:
-        raise ValueError(f"must lie in [{fmt(lo)}, {fmt(hi)}]")
+        raise ValueError(why)
     return v
 
 
+def whole(text: str) -> int:
+    """A whole number written as one ("300", " 300 ", "+3"), else a ValueError in plain words ("2.5" is not one)."""
+    try:
+        return int(text)
+    except (ValueError, TypeError):
+        raise ValueError("must be a whole number") from None
+
+
 def read_integer(text: str, lo: int, hi: int) -> int:
-    v = int(text)
+    why = f"must be a whole number from {lo} to {hi}"
+    try:
+        v = whole(text)
+    except ValueError:
+        raise ValueError(why) from None
     if not lo <= v <= hi:
-        raise ValueError(f"must lie in [{lo}, {hi}]")
+        raise ValueError(why)
     return v
 
 
@@ -83,16 +115,16 @@ def decode_surface(q: Query, default: str, notices: list[str], allowed=None):
                 x0, x1, y0, y1 = _numbers(q["domain"], 4)
                 domain = ((x0, x1), (y0, y1))
             except ValueError as e:
-                notices.append(f"domain {q['domain']!r} in the link: {e}; using (−4, 4) × (−4, 4)")
+                notices.append(refused("domain", q["domain"], str(e), "(−4, 4) × (−4, 4)"))
         text = q.get("f", EXAMPLE_FORMULA)
         try:
             from_formula(text, domain)  # parses, checks the domain and finds the critical points (cached)
             return CUSTOM, (), (text, domain)
         except ValueError as e:
-            notices.append(f"the formula in the link cannot be used: {e}")
+            notices.append(f"the formula in the link cannot be used: {e}; using {default}")
             name = default
     if name not in allowed:
-        notices.append(f"unknown surface {name!r} in the link")
+        notices.append(refused("surface", name, f"must be one of {', '.join(allowed)}", default))
         name = default
     params = []
     for p in SURFACES[name].params:
@@ -102,7 +134,7 @@ def decode_surface(q: Query, default: str, notices: list[str], allowed=None):
         try:
             params.append((p.name, read_bounded(text, p.lo, p.hi)))
         except ValueError as e:
-            notices.append(f"s.{p.name}={text!r} in the link: {e}")
+            notices.append(refused(f"s.{p.name}", text, str(e), fmt(p.default)))
     return name, tuple(sorted(params)), None
 
 
@@ -121,17 +153,21 @@ def schedule_text(s: Schedule) -> str:
 def parse_schedule(text: str) -> Schedule | None:
     kind, *rest = text.split(",")
     if kind not in KINDS:
-        raise ValueError(f"unknown schedule; known: {', '.join(KINDS)}")
+        raise ValueError(f"must start with one of {', '.join(KINDS)}")
     if kind == "constant":
         return None
     ints = {f.name for f in fields(Schedule) if f.type == "int"}
+    names = [f.name for f in fields(Schedule) if f.name != "kind"]
     values = {}
     for item in rest:
         k, sep, v = item.partition("=")
-        if not sep or k not in {f.name for f in fields(Schedule)} - {"kind"}:
-            raise ValueError(f"unknown schedule field {k!r}")
-        values[k] = int(v) if k in ints else _number(v)
-    return Schedule(kind, **values)
+        if not sep or k not in names:
+            raise ValueError(f"has no field {k!r}: a schedule's fields are {', '.join(names)}")
+        try:
+            values[k] = whole(v) if k in ints else _number(v)
+        except ValueError as e:
+            raise ValueError(f"{k} {e}") from None
+    return Schedule(kind, **values)  # its ValueError is in words: "cosine decay needs 0 <= alpha <= 1, got 1.5"
 
 
 def run_query(r: RunSpec) -> Query:
@@ -155,13 +191,13 @@ def decode_run(key: str, q: Query, notices: list[str]) -> RunSpec:
         try:
             hyper[h.name] = read_bounded(text, h.lo, h.hi)
         except ValueError as e:
-            notices.append(f"{key}.{h.name}={text!r} in the link: {e}; using {fmt(h.default)}")
+            notices.append(refused(f"{key}.{h.name}", text, str(e), fmt(h.default)))
     schedule = None
     if f"{key}.schedule" in q:
         try:
             schedule = parse_schedule(q[f"{key}.schedule"])
-        except (ValueError, TypeError) as e:
-            notices.append(f"{key}.schedule={q[f'{key}.schedule']!r} in the link: {e}; using a constant rate")
+        except ValueError as e:
+            notices.append(refused(f"{key}.schedule", q[f"{key}.schedule"], str(e), "a constant rate"))
     return RunSpec(key, tuple(sorted(hyper.items())), schedule)
 
 
@@ -174,38 +210,46 @@ class Field:
     doc: str
     write: Callable[[Scene, Scene], str | None]  # (scene, the page's default scene)
     read: Callable[[str], dict]
+    using: Callable[[Scene], str]  # what a refused value falls back to, in words (the page's default scene)
 
 
 def _read_runs(text: str) -> dict:
     keys = [k for k in text.split(",") if k]
     unknown = [k for k in keys if k not in OPTIMIZERS]
     if unknown or not 1 <= len(keys) <= MAX_RUNS or len(set(keys)) != len(keys):
-        raise ValueError(f"give 1 to {MAX_RUNS} different optimizers of {', '.join(OPTIMIZERS)}")
+        raise ValueError(f"must be 1 to {MAX_RUNS} different optimizers of {', '.join(OPTIMIZERS)}")
     return {"opt": tuple(keys)}
 
 
 DEFAULT = Scene()
 SCHEMA = (
     Field(
-        "opt", "the racers' optimizers, comma-separated", lambda s, d: ",".join(r.optimizer for r in s.runs), _read_runs
+        "opt",
+        "the racers' optimizers, comma-separated",
+        lambda s, d: ",".join(r.optimizer for r in s.runs),
+        _read_runs,
+        lambda d: ",".join(r.optimizer for r in d.runs),
     ),
     Field(
         "start",
         "the start point x,y (omitted at the surface's default start)",
         lambda s, d: None if s.start_point == s.surface_obj.default_start else ",".join(fmt(v) for v in s.start),
         lambda t: {"start": _numbers(t, 2)},
+        lambda d: "the surface's own start",
     ),
     Field(
         "steps",
         f"the number of steps, {STEP_RANGE[0]} to {STEP_RANGE[1]}",
         lambda s, d: None if s.steps == d.steps else str(s.steps),
         lambda t: {"steps": read_integer(t, *STEP_RANGE)},
+        lambda d: str(d.steps),
     ),
     Field(
         "seed",
         "the noise seed of stochastic optimizers",
         lambda s, d: None if s.seed == d.seed else str(s.seed),
         lambda t: {"seed": read_integer(t, 0, 2**31 - 1)},
+        lambda d: str(d.seed),
     ),
 )
 PAGE_PARAMS = ("view", "section", "theme", "hide")  # read by the pages and the app, not part of a Scene
@@ -238,7 +282,7 @@ def decode(q: Query, default: Scene = DEFAULT, known: tuple[str, ...] = (), surf
             try:
                 kw.update(f.read(q[f.key]))
             except ValueError as e:
-                notices.append(f"{f.key}={q[f.key]!r} in the link: {e}")
+                notices.append(refused(f.key, q[f.key], str(e), f.using(default)))
     keys = kw.pop("opt", tuple(r.optimizer for r in default.runs))
     runs = tuple(decode_run(k, q, notices) for k in keys)
     for k in q:
@@ -250,7 +294,10 @@ def decode(q: Query, default: Scene = DEFAULT, known: tuple[str, ...] = (), surf
         (x0, x1), (y0, y1) = surface.domain
         x, y = kw["start"]
         if not (x0 <= x <= x1 and y0 <= y <= y1):
-            notices.append(f"start=({fmt(x)}, {fmt(y)}) in the link lies outside the surface's domain")
+            notices.append(
+                f"start=({fmt(x)}, {fmt(y)}) in the link lies outside the surface's domain; "
+                "using the surface's own start"
+            )
             del kw["start"]
     scene = replace(default, surface=name, surface_params=params, formula=formula, runs=runs, **{"start": None, **kw})
     return scene, notices

@@ -119,8 +119,8 @@ def momentum_of(optimizer: str, hyper: dict[str, float]) -> float:
 
 def stability_limit(optimizer: str, top: float, hyper: dict[str, float] | None = None) -> float | None:
     r"""The largest stable learning rate for the top Hessian eigenvalue ``top`` (= L): 2/L, 2(1+β)/L,
-    (2+2β)/((1+2β)L), and for damped Newton 2(1 + λ/L) (each step scales the error along λ_i by
-    1 − ηλ_i/(λ_i+λ)); None for the adaptive rules (no closed form) or where the top curvature is not positive."""
+    (2+2β)/((1+2β)L), and for damped Newton 2(1 + δ/L), δ the damping (each step scales the error along λ_i by
+    1 − ηλ_i/(λ_i+δ)); None for the adaptive rules (no closed form) or where the top curvature is not positive."""
     hyper = hyper or {}
     if top <= 0 or not math.isfinite(top):
         return None
@@ -140,7 +140,7 @@ _LIMIT_NAMES = {  # (LaTeX, plain text, what crossing it does)
     "gd": (r"2/L", "2/L", "above it every step amplifies the steepest direction"),
     "momentum": (r"2(1+\beta)/L", "2(1+β)/L", "above it the heavy ball diverges"),
     "nesterov": (r"(2+2\beta)/((1+2\beta)L)", "(2+2β)/((1+2β)L)", "above it Nesterov's momentum diverges"),
-    "newton": (r"2(1+\lambda/L)", "2(1+λ/L)", "above it Newton overshoots the minimum by more than it started"),
+    "newton": (r"2(1+\delta/L)", "2(1+δ/L)", "above it Newton overshoots the minimum by more than it started"),
 }
 
 

@@ -92,12 +92,15 @@ def _weight_decay(default: float) -> Hyper:
     )
 
 
+# Kingma & Ba (2015): ε outside the root. optax's eps_root (inside the root) is 0 by default, and here: the same rule.
 _ADAM_LATEX = r"""\begin{aligned}
 m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
 v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
 \hat m_t &= \frac{m_t}{1-\beta_1^t}, \quad \hat v_t = \frac{v_t}{1-\beta_2^t} \\
-\theta_{t+1} &= \theta_t - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t + \epsilon_{root}} + \epsilon}%s
+\theta_{t+1} &= \theta_t - \eta\, %s
 \end{aligned}"""
+_ADAM_STEP = r"\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
+_ADAM_NOTE = "optax.%s also adds ε_root inside the square root, √(v̂ₜ + ε_root): 0 by default, and here."
 
 _OPTIMIZERS = (
     Optimizer(
@@ -120,6 +123,7 @@ _OPTIMIZERS = (
 \end{aligned}""",
         summary="Gradient descent with annealed Gaussian noise: the jitter of minibatches, able to hop out of shallow "
         "minima.",
+        note="As optax.noisy_sgd(learning_rate, eta, gamma): its eta is the noise variance σ₀², not a learning rate.",
         init=rules.sgd_init,
         update=rules.sgd_update,
         hypers=(
@@ -153,11 +157,13 @@ _OPTIMIZERS = (
         key="momentum",
         title="Momentum (heavy ball)",
         latex=r"""\begin{aligned}
-m_t &= \nabla f(\theta_t) + \beta\, m_{t-1} \\
-\theta_{t+1} &= \theta_t - \eta\, m_t
+v_{t+1} &= \beta\, v_t - \eta\, \nabla f(\theta_t) \\
+\theta_{t+1} &= \theta_t + v_{t+1}
 \end{aligned}""",
         summary="A heavy ball that remembers its velocity: faster along valleys, overshoots and rolls through small "
         "bumps.",
+        note="optax.sgd(momentum=β) sums gradients instead, mₜ = ∇f(θₜ) + βmₜ₋₁, θₜ₊₁ = θₜ − ηmₜ: the same steps "
+        "at a constant η.",
         init=rules.momentum_init,
         update=rules.momentum_update,
         hypers=(_lr(0.002), _MOMENTUM),
@@ -169,10 +175,12 @@ m_t &= \nabla f(\theta_t) + \beta\, m_{t-1} \\
         key="nesterov",
         title="Nesterov momentum",
         latex=r"""\begin{aligned}
-m_t &= \nabla f(\theta_t) + \beta\, m_{t-1} \\
-\theta_{t+1} &= \theta_t - \eta\, \left(\nabla f(\theta_t) + \beta\, m_t\right)
+v_{t+1} &= \beta\, v_t - \eta\, \nabla f(\theta_t + \beta\, v_t) \\
+\theta_{t+1} &= \theta_t + v_{t+1}
 \end{aligned}""",
         summary="Momentum that looks one step ahead, so it brakes before overshooting.",
+        note="optax.sgd(nesterov=True), drawn here, tracks the look-ahead point θₜ + βvₜ instead: mₜ = ∇f(θₜ) + βmₜ₋₁, "
+        "θₜ₊₁ = θₜ − η(∇f(θₜ) + βmₜ).",
         init=rules.momentum_init,
         update=rules.nesterov_update,
         hypers=(_lr(0.002), _MOMENTUM),
@@ -184,9 +192,11 @@ m_t &= \nabla f(\theta_t) + \beta\, m_{t-1} \\
         key="adagrad",
         title="AdaGrad",
         latex=r"""\begin{aligned}
-G_t &= G_0 + \textstyle\sum_{s \le t} g_s^2 \\
-\theta_{t+1} &= \theta_t - \eta\, \frac{g_t}{\sqrt{G_t + \epsilon}}
+G_t &= \textstyle\sum_{s \le t} g_s^2 \\
+\theta_{t+1} &= \theta_t - \eta\, \frac{g_t}{\sqrt{G_t} + \epsilon}
 \end{aligned}""",
+        note="optax.adagrad starts the sum at G₀ (initial_accumulator_value, 0.1) and puts ε inside the root: "
+        "gₜ / √(G₀ + Gₜ + ε).",
         summary="Divides each coordinate's step by its accumulated gradient size: steep directions slow down, and "
         "all steps shrink over time.",
         init=rules.adagrad_init,
@@ -222,8 +232,9 @@ G_t &= G_0 + \textstyle\sum_{s \le t} g_s^2 \\
         title="RMSProp",
         latex=r"""\begin{aligned}
 v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
-\theta_{t+1} &= \theta_t - \eta\, \frac{g_t}{\sqrt{v_t + \epsilon}}
+\theta_{t+1} &= \theta_t - \eta\, \frac{g_t}{\sqrt{v_t} + \epsilon}
 \end{aligned}""",
+        note="optax.rmsprop puts ε inside the root: gₜ / √(vₜ + ε).",
         summary="AdaGrad with a forgetting average of squared gradients: steps stay sign-like instead of fading away.",
         init=rules.rmsprop_init,
         update=rules.rmsprop_update,
@@ -249,7 +260,8 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
     Optimizer(
         key="adam",
         title="Adam",
-        latex=_ADAM_LATEX % "",
+        latex=_ADAM_LATEX % _ADAM_STEP,
+        note=_ADAM_NOTE % "adam",
         summary="Momentum plus per-coordinate step sizes with bias correction: steps of about η whatever the "
         "gradient's scale.",
         init=rules.adam_init,
@@ -262,7 +274,8 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
     Optimizer(
         key="adamw",
         title="AdamW",
-        latex=_ADAM_LATEX % r" - \eta\, \lambda\, \theta_t",
+        latex=_ADAM_LATEX % (r"\left(" + _ADAM_STEP + r" + \lambda\, \theta_t\right)"),
+        note=_ADAM_NOTE % "adamw",
         summary="Adam with decoupled weight decay: a steady pull towards the origin, independent of the gradient's "
         "scale.",
         init=rules.adam_init,
@@ -324,7 +337,8 @@ m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t
     Optimizer(
         key="newton",
         title="Newton (damped)",
-        latex=r"\theta_{t+1} = \theta_t - \eta\, \left(\nabla^2 f(\theta_t) + \lambda I\right)^{-1} \nabla f(\theta_t)",
+        # δ, not λ, for the damping: λ is an eigenvalue on every page (λmax, λ₋, λ₊)
+        latex=r"\theta_{t+1} = \theta_t - \eta\, \left(\nabla^2 f(\theta_t) + \delta I\right)^{-1} \nabla f(\theta_t)",
         summary="Jumps to the critical point of the local quadratic model: very fast near a minimum, and just as "
         "happily attracted to a saddle or a maximum.",
         init=rules.gd_init,
@@ -333,7 +347,7 @@ m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t
             _lr(1.0, lo=1e-2, hi=1.0),
             Hyper(
                 "damping",
-                r"\lambda",
+                r"\delta",
                 1e-3,
                 1e-4,
                 1e2,

@@ -58,10 +58,10 @@ def sgd_init(params: Any) -> NoiseState:
 def sgd_update(grads: Any, state: NoiseState, params: Any, hyper: Hyper, *, key: jax.Array) -> tuple[Any, NoiseState]:
     r"""Gradient noise, parametrised as ``optax.noisy_sgd(learning_rate, eta, gamma)``:
 
-    .. math:: u_t = -\eta\,(g_t + \xi_t),\quad \xi_t \sim \mathcal N\!\left(0, \frac{\eta_\xi}{(1+t)^{\gamma}}\right)
+    .. math:: u_t = -\eta\,(g_t + \xi_t),\quad \xi_t \sim \mathcal N\!\left(0, \frac{\sigma_0^2}{(1+t)^{\gamma}}\right)
 
-    with :math:`t = 0` at the first step. ``key`` is a fresh PRNG key every step (the noise need not equal optax's
-    draws, only their law).
+    with :math:`t = 0` at the first step and :math:`\sigma_0^2` optax's ``eta`` (a variance, not a learning rate).
+    ``key`` is a fresh PRNG key every step (the noise need not equal optax's draws, only their law).
     """
     del params
     count = state.count + 1
@@ -226,9 +226,9 @@ def lion_update(grads: Any, state: LionState, params: Any, hyper: Hyper) -> tupl
 def newton_update(grads: Any, state: EmptyState, params: Any, hyper: Hyper, *, hessian: jax.Array) -> tuple[Any, Any]:
     r"""Damped Newton with the exact Hessian on the raveled parameters:
 
-    .. math:: u_t = -\eta\, (H_t + \lambda I)^{-1} g_t
+    .. math:: u_t = -\eta\, (H_t + \delta I)^{-1} g_t
 
-    :math:`\lambda` (``damping``) only shifts the spectrum, so an indefinite :math:`H` stays indefinite and the
+    :math:`\delta` (``damping``) only shifts the spectrum, so an indefinite :math:`H` stays indefinite and the
     step still points at the nearest critical point, saddles included: the lesson. ``hessian`` is (P, P).
     """
     del params

@@ -138,7 +138,7 @@ class Schedule:
 
     @property
     def short(self) -> str:
-        """One or two words for a run's label: "Adam (lr 0.05, cosine)"."""
+        """One or two words for a run's label: "Adam · η 0.05, cosine"."""
         return SHORT[self.kind]
 
     @property

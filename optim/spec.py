@@ -41,7 +41,7 @@ class Optimizer:
 
     key: str
     title: str
-    latex: str  # the update rule, LaTeX without delimiters (aligned lines allowed)
+    latex: str  # the update rule in its textbook form, LaTeX without delimiters (aligned lines allowed); see ``note``
     summary: str  # one sentence: what it does and what it teaches
     init: Callable[[Any], Any]
     update: Callable[..., tuple[Any, Any]]
@@ -51,6 +51,10 @@ class Optimizer:
     needs_hessian: bool = False
     stochastic: bool = False
     momentum_hyper: str | None = None  # its momentum-like hyperparameter (swept by the phase diagram), if any
+    # ``latex`` is the rule as textbooks write it; ``note`` is one line under it naming optax's variant (which the
+    # rule computes, step for step) where it differs: ε inside the root, a starting sum, the look-ahead in other
+    # coordinates. "" where the two agree.
+    note: str = ""
 
     def __post_init__(self):
         if self.momentum_hyper is not None:

@@ -10,7 +10,7 @@ import numpy as np
 from optim import run
 from scenes.outcome import REACH_TOL
 from scenes.scene import Scene
-from scenes.text import point
+from scenes.text import plural, point
 from surfaces import Point, Surface
 
 DIVERGED, NOT_CONVERGED = -1, -2  # labels besides the index of a documented minimum
@@ -129,7 +129,7 @@ def legend_names(bm: BasinMap) -> dict[int, str]:
         if k == DIVERGED:
             text = "diverged"
         elif k == NOT_CONVERGED:
-            text = f"not converged in {bm.scene.steps} steps"
+            text = f"not converged in {plural(bm.scene.steps, 'step')}"
         else:
             p = bm.minima[k]
             text = f"{'global' if p.kind == 'global' else 'local'} min {point(p.x, p.y)}"

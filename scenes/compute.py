@@ -14,7 +14,7 @@ import numpy as np
 from optim import analysis, run
 from scenes.outcome import Outcome, outcome
 from scenes.scene import RunSpec, Scene
-from scenes.text import hyper_text, point
+from scenes.text import plural, point, run_label
 from surfaces import Surface
 
 # Runs are computed for the next bucket of steps and cut: a steps slider compiles at most five programs per rule.
@@ -74,8 +74,8 @@ class RunResult:
 
     @property
     def label(self) -> str:
-        """ "Adam (lr 0.05)", "Adam (lr 0.05, cosine)": how the run is named in legends and captions."""
-        return f"{self.title} ({hyper_text(self.spec.spec, self.spec.hyper_dict(), self.spec.schedule)})"
+        """ "Adam · η 0.05", "Adam · η 0.05, cosine": how the run is named in legends and captions."""
+        return run_label(self.title, self.spec.spec, self.spec.hyper_dict(), self.spec.schedule)
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,10 @@ class Result:
 
     @property
     def caption(self) -> str:
-        """ "From (−4, 4), 300 steps: Adam (lr 0.05) reached the global minimum at (3, 2) in 143 steps; …"."""
+        """ "Himmelblau, from (−4, 4), 300 steps: Adam · η 0.05 reached the global minimum (3, 2) in 143 steps; …"."""
         parts = [f"{r.label} {r.outcome.text}" for r in self.runs]
-        return f"{self.surface.title}, from {point(*self.start)}, {self.scene.steps} steps: " + "; ".join(parts) + "."
+        head = f"{self.surface.title}, from {point(*self.start)}, {plural(self.scene.steps, 'step')}: "
+        return head + "; ".join(parts) + "."
 
 
 def step_bucket(steps: int) -> int:

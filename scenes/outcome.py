@@ -8,9 +8,10 @@ import numpy as np
 
 from optim import analysis
 from optim.registry import OPTIMIZERS
-from scenes.text import num, point
+from scenes.text import num, plural, point
 from surfaces import Point, Surface
 
+MAX_WORDS = 20  # an outcome's line (its text) is read aloud in class: at most this many words, the rest in its detail
 REACH_TOL = 1e-3  # a run has reached a point when it stays within this fraction of the domain's span of it
 NEAR = 0.05  # a run still moving within this fraction of the span of a documented minimum is "approaching" it
 
@@ -18,9 +19,10 @@ NEAR = 0.05  # a run still moving within this fraction of the span of a document
 @dataclass(frozen=True)
 class Outcome:
     kind: str  # "reached" | "saddle" | "maximum" | "rest" | "approaching" | "moving" | "diverged" | "runaway"
-    text: str  # the clause after the optimizer's name: "reached the global minimum at (3, 2) in 143 steps"
+    text: str  # the clause after the optimizer's name, ≤ MAX_WORDS: "reached the global minimum (3, 2) in 143 steps"
     step: int | None = None  # steps to reach / step of divergence
     target: Point | None = None
+    detail: str = ""  # what more there is to say, on demand (a tooltip, an expander): why it diverged, the loss there
 
 
 def _arrival(xy: np.ndarray, p: Point, tol: float) -> int | None:
@@ -117,11 +119,13 @@ def outcome(
         if not surface.minima:
             return Outcome(
                 "runaway",
-                f"ran away downhill and left the safe box at step {diverged_at} (this surface has no minimum)",
+                f"ran away downhill, out of the safe box at step {diverged_at}",
                 diverged_at,
+                detail="This surface has no minimum to reach: it falls away without bound.",
             )
         why = divergence_reason(rule[0], rule[1], rule[2], hessian) if rule else ""
-        return Outcome("diverged", f"diverged at step {diverged_at}" + (f": {why}" if why else ""), diverged_at)
+        detail = why[:1].upper() + why[1:] + "." if why else ""
+        return Outcome("diverged", f"diverged at step {diverged_at}", diverged_at, detail=detail)
     tol = REACH_TOL * surface.span
     x, y = (float(v) for v in xy[-1])
     for kind, points in (("reached", surface.minima), ("saddle", surface.saddles), ("maximum", surface.maxima)):
@@ -131,22 +135,31 @@ def outcome(
             continue
         where = point(p.x, p.y)
         if kind == "reached":
-            return Outcome(kind, f"reached {_minimum_name(surface, p)} at {where} in {k} steps", k, p)
+            return Outcome(kind, f"reached {_minimum_name(surface, p)} {where} in {plural(k, 'step')}", k, p)
         name = "the saddle point" if kind == "saddle" else "the maximum"
-        return Outcome(kind, f"converged to {name} at {where} in {k} steps (not a minimum)", k, p)
+        return Outcome(
+            kind,
+            f"converged to {name} {where} in {plural(k, 'step')}: not a minimum",
+            k,
+            p,
+            detail="The gradient vanishes there too, so the rule stops as it would at a minimum.",
+        )
     if newton_distance(grad, hessian) < tol:  # at a critical point the surface does not list
         return Outcome(
             "rest",
-            f"came to rest at {point(x, y)}, {_kind_of(hessian)} not among the documented points "
-            f"(loss {num(float(loss[-1]))})",
+            f"came to rest at {point(x, y)}, {_kind_of(hessian)} not among the documented points",
+            detail=f"The loss there is {num(float(loss[-1]))}.",
         )
     p, d = _nearest(surface.minima, x, y)
     if p is not None and d < NEAR * surface.span and _closing_in(xy, p):
         return Outcome(
             "approaching",
-            f"is still approaching {_minimum_name(surface, p)} at {point(p.x, p.y)} "
-            f"after {steps} steps ({num(d, 2)} away)",
+            f"is still approaching {_minimum_name(surface, p)} {point(p.x, p.y)} after {plural(steps, 'step')} "
+            f"({num(d, 2)} away)",
             None,
             p,
+            detail="Its distance to that minimum was still shrinking over the last fifth of the run.",
         )
-    return Outcome("moving", f"still moving after {steps} steps, at {point(x, y)} with loss {num(float(loss[-1]))}")
+    return Outcome(
+        "moving", f"still moving after {plural(steps, 'step')}, at {point(x, y)} with loss {num(float(loss[-1]))}"
+    )

@@ -1,20 +1,22 @@
-"""Numbers and hyperparameters as a lecturer reads them: 0.05, 1e−4, (−4, 4), "lr 0.05, β 0.9"."""
+"""Numbers, counts and hyperparameters as a lecturer reads them: 0.05, 1e−4, (−4, 4), "1 step", "η 0.05, β 0.9".
+
+One symbol, one meaning: η is only ever the learning rate; SGD's noise is its variance σ₀² (optax's ``eta``)."""
 
 from __future__ import annotations
 
 import math
 
-# Short names for captions; the sliders show the LaTeX labels of the registry.
+# Short names for labels and captions, the same symbols as the registry's LaTeX labels the sliders show.
 SHORT = {
-    "learning_rate": "lr",
+    "learning_rate": "η",
     "momentum": "β",
     "b1": "β₁",
     "b2": "β₂",
     "decay": "ρ",
-    "eta": "η",
+    "eta": "σ₀²",  # SGD's noise variance at the first step (optax's name; the symbol is not η, the learning rate)
     "gamma": "γ",
     "weight_decay": "wd",
-    "damping": "λ",
+    "damping": "δ",  # λ is an eigenvalue (λmax, λ₋): Newton's damping is δ
 }
 
 
@@ -26,11 +28,18 @@ NAMES = {
 }
 
 
-def num(v: float, digits: int = 3) -> str:
-    """A number with `digits` significant digits, no trailing zeros, a true minus sign."""
+# Below this a printed value is float32 noise, not a number to read: shown as 0. float32 resolves ~1e−7 of a value of
+# order 1, so a loss, an eigenvalue or a coordinate below 1e−12 is far past anything the arithmetic of a run resolves
+# (float32 itself goes on to ~1e−45: "(−6.55e−44, −6.91e−44)" is underflow, not a position). Deliberately small
+# values stay above it: the Saddles section's perturbation goes down to 1e−9.
+NOISE_FLOOR = 1e-12
+
+
+def num(v: float, digits: int = 3, floor: float = NOISE_FLOOR) -> str:
+    """A number with `digits` significant digits, no trailing zeros, a true minus sign; 0 below ``floor``."""
     if v is None or not math.isfinite(v):
         return "—"
-    if v == 0:
+    if abs(v) < floor:
         return "0"
     a = abs(v)
     if a >= 1e5 or a < 1e-3:
@@ -45,12 +54,18 @@ def num(v: float, digits: int = 3) -> str:
 
 
 def point(x: float, y: float, digits: int = 3) -> str:
+    """ "(3, 2)", "(0, 0)": each coordinate below the noise floor is 0."""
     return f"({num(x, digits)}, {num(y, digits)})"
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 step", "19 steps", "0 steps": the one way a count is printed (``many``: an irregular plural)."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
 def hyper_text(optimizer, values: dict[str, float], schedule=None) -> str:
-    """ "lr 0.05, β 0.9": the learning rate always, other slider hyperparameters when they matter to the rule, and a
-    schedule's short name unless it is constant ("lr 0.05, cosine")."""
+    """ "η 0.05, β 0.9": the learning rate always, other slider hyperparameters when they matter to the rule, and a
+    schedule's short name unless it is constant ("η 0.05, cosine")."""
     parts = []
     for h in optimizer.hypers:
         if not h.slider or h.name not in values:
@@ -60,3 +75,9 @@ def hyper_text(optimizer, values: dict[str, float], schedule=None) -> str:
     if schedule is not None and schedule.kind != "constant":
         parts.append(schedule.short)
     return ", ".join(parts)
+
+
+def run_label(title: str, optimizer, values: dict[str, float], schedule=None) -> str:
+    """ "Momentum (heavy ball) · η 0.002, β 0.9": a racer's name in legends and captions (a title may hold its own
+    parentheses, so the values follow a dot, not another pair)."""
+    return f"{title} · {hyper_text(optimizer, values, schedule)}"

@@ -39,17 +39,22 @@ def text(at: AppTest) -> str:
     return " ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption)
 
 
+def details(at: AppTest) -> str:
+    """The help tooltips of the page's text: where an outcome's detail is shown."""
+    return " ".join(e.proto.help for e in [*at.markdown, *at.caption])
+
+
 def test_sweep_at_defaults_draws_the_thresholds_and_animates_the_chosen_rate():
     at = lab_page()
     sweep, animation, loss = figures(at)  # the sweep on the left, the chosen run animated on the right, its loss
     notes = " ".join(a["text"] for a in sweep["layout"]["annotations"])
     assert "2/L = 0.2" in notes and "2/(μ+L) = 0.182" in notes
-    assert animation["frames"] and "Gradient descent (lr 0.182)" in json.dumps(animation["data"])
+    assert animation["frames"] and "Gradient descent · η 0.182" in json.dumps(animation["data"], ensure_ascii=False)
     assert "κ = L/μ = 10" in text(at) and "reached the global minimum" in text(at)
     # choosing another learning rate animates that run
     at.select_slider(key="learning_rate.lr.quadratic.gd").set_value(0.25).run()
     ok(at)
-    assert "diverged at step" in text(at) and "exceeds 2/η = 8" in text(at)
+    assert "diverged at step" in text(at) and "exceeds 2/η = 8" in details(at)  # the why, in the outcome's tooltip
 
 
 @pytest.mark.parametrize("section", SECTIONS[1:])

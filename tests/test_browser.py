@@ -143,7 +143,7 @@ def animated_name(page, other_than: str = "", prefix: str = "Gradient descent", 
 
 def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser, url):
     page, errors = open_lab(browser, url)
-    assert animated_name(page) == "Gradient descent (lr 0.182)"
+    assert animated_name(page) == "Gradient descent · η 0.182"
     thumb = (
         page.locator("[data-testid=stSlider]")
         .filter(has_text="Learning rate to animate")
@@ -153,7 +153,7 @@ def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser,
     settle(page)  # the first run's last messages are in
     thumb.focus()
     page.keyboard.press("ArrowLeft")
-    assert animated_name(page, "Gradient descent (lr 0.182)") == "Gradient descent (lr 0.15)"  # one option down
+    assert animated_name(page, "Gradient descent · η 0.182") == "Gradient descent · η 0.15"  # one option down
     # a click on a point of the sweep (the 60th learning rate) animates that run
     settle(page)
     target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
@@ -161,8 +161,8 @@ def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser,
         const r = g.getBoundingClientRect();
         return {lr: t.x[i], px: r.left + xa._offset + xa.c2p(t.x[i]), py: r.top + ya._offset + ya.c2p(t.y[i])};
     }""")
-    name = clicked(page, target, lambda: animated_name(page, "Gradient descent (lr 0.15)", timeout=30))
-    lr = float(name.split("lr ")[1].rstrip(")"))
+    name = clicked(page, target, lambda: animated_name(page, "Gradient descent · η 0.15", timeout=30))
+    lr = float(name.split(" · η ")[1])
     assert abs(lr / target["lr"] - 1) < 0.15  # the nearest option of the slider's log grid
     # live drag: held and moved, the slider redraws the animated run before the release
     seen = drag_live(page, "learning_rate.lr.quadratic.gd", "learning_rate.sweep_run", dx=-8, moves=3)
@@ -198,7 +198,7 @@ def test_lab_sections_render_on_a_projector_and_on_a_phone(browser, url, section
 def test_a_click_on_a_phase_diagram_cell_animates_that_run(browser, url):
     page, errors = open_lab(browser, url)
     page.get_by_text("Phase", exact=True).first.click()
-    first = "Momentum (heavy ball) (lr 0.231, β 0.27)"  # the quadratic's optimum, animated by default
+    first = "Momentum (heavy ball) · η 0.231, β 0.27"  # the quadratic's optimum, animated by default
     name = lambda other: animated_name(page, other, prefix="Momentum")  # noqa: E731
     assert name("") == first
     settle(page)
@@ -208,7 +208,7 @@ def test_a_click_on_a_phase_diagram_cell_animates_that_run(browser, url):
         return {lr: 10 ** t.x[i], beta: t.y[i], px: r.left + xa._offset + xa.c2p(t.x[i]),
                 py: r.top + ya._offset + ya.c2p(t.y[i])}; }""")
     chosen = clicked(page, target, lambda: name(first))
-    lr, beta = (float(v) for v in chosen.split("(lr ")[1].rstrip(")").split(", β "))
+    lr, beta = (float(v) for v in chosen.split(" · η ")[1].split(", β "))
     assert abs(lr / target["lr"] - 1) < 0.01 and abs(beta - target["beta"]) < 0.01
     page.screenshot(path=str(ARTIFACTS / "lab-phase-clicked.png"))
     assert not errors, errors

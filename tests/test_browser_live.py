@@ -21,7 +21,7 @@ def test_dragging_the_learning_rate_slider_moves_the_path_before_the_release(bro
     page.mouse.up()
     after = wait_for_change(page, before)  # the release: the server's exact run, its legend at the new rate
     gd = next(t for t in after if t["name"] and t["name"].startswith("Gradient descent"))
-    assert "lr 0.01)" not in gd["name"]
+    assert not gd["name"].endswith("η 0.01")
     # the heavy ball's momentum slider too: β lowered, the path changes while it is held
     drawn = "Number(document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn || 0)"
     settle(page)

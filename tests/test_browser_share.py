@@ -122,6 +122,6 @@ def test_the_camera_button_saves_svg_once_the_panel_says_so(browser, url):
     assert event.value.suggested_filename == "loss-landscape.svg"
     event.value.save_as(ARTIFACTS / "share-camera.svg")
     svg = (ARTIFACTS / "share-camera.svg").read_bytes()
-    assert svg.lstrip().startswith(b"<svg") and b"Gradient descent (lr 0.125)" in svg
+    assert svg.lstrip().startswith(b"<svg") and "Gradient descent · η 0.125".encode() in svg
     assert not errors, errors
     page.close()

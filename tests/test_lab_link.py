@@ -75,9 +75,9 @@ def test_defaults_make_a_short_link():
     "q, says",
     [
         ({"section": "phase", "opt": "gd"}, "varies one rule of momentum"),
-        ({"section": "momentum", "surface": "rosenbrock"}, "unknown surface 'rosenbrock'"),
+        ({"section": "momentum", "surface": "rosenbrock"}, "surface must be one of quadratic, narrow_valley"),
         ({"opt": "gd,adam"}, "varies one rule"),
-        ({"steps": "20"}, "this page runs 100 to 2000"),
+        ({"steps": "20"}, "steps must be one of 100, 150, … 2,000 here; using 500"),
         ({"lr": "-1"}, "lr='-1'"),
         ({"section": "phase", "lr": "0.1"}, "needs both lr and beta"),
         ({"beta": "1.5", "section": "phase", "lr": "0.1"}, "beta='1.5'"),

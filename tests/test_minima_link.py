@@ -121,33 +121,33 @@ def test_random_states_round_trip_state_link_state():
 # -- bad links ---------------------------------------------------------------------------------------------------------
 BAD = [
     ({"grid": "250"}, "grid", 200, "grid='250'"),
-    ({"grid": "many"}, "grid", 200, "choose one of"),
-    ({"steps": "125"}, "steps", 500, "steps of 50"),
+    ({"grid": "many"}, "grid", 200, "grid must be one of"),
+    ({"steps": "125"}, "steps", 500, "steps must be one of 100, 150, …"),
     ({"steps": "5000"}, "steps", 500, "steps='5000'"),
     ({"opt": "gd,sgd,adam,momentum"}, "opt", ("gd", "sgd", "adam"), "at most 3"),
     ({"opt": "gd,gd"}, "opt", ("gd", "momentum", "adam"), "different optimizers"),
     ({"gd.learning_rate": "0.0123"}, "gd.learning_rate", 0.0125, "not a value of its slider"),
-    ({"gd.learning_rate": "7"}, "gd.learning_rate", 0.01, "must lie in"),
+    ({"gd.learning_rate": "7"}, "gd.learning_rate", 0.01, "must be a number from"),
     ({"adam.eps": "0.001"}, "adam.eps", 1e-8, "no control for it"),
     ({"gd.schedule": "cosine"}, "gd.schedule", None, "constant learning rate"),
     ({"seed": "3"}, "seed", 0, "no seed"),
     ({"start": "9,9"}, "start", None, "outside the surface's domain"),
     ({"start": "x"}, "start", None, "start='x'"),
-    ({"surface": "nowhere"}, "surface", "himmelblau", "unknown surface"),
+    ({"surface": "nowhere"}, "surface", "himmelblau", "surface must be one of"),
     ({"s.kappa": "7.3", "surface": "quadratic"}, "s.kappa", 8.0, "not a value of its slider"),
     ({"anneal": "0"}, "anneal", True, "means nothing here"),
-    ({"section": "escape", "anneal": "maybe"}, "anneal", True, "use 1 or 0"),
+    ({"section": "escape", "anneal": "maybe"}, "anneal", True, "must be 1 (on) or 0 (off)"),
     ({"section": "escape", "opt": "gd"}, "opt", ("sgd",), "races SGD"),
     ({"section": "escape", "start": "0,0"}, "start", None, "places its own start"),
-    ({"section": "escape", "seed": "2000000"}, "seed", 0, "up to 1,000,000"),
+    ({"section": "escape", "seed": "2000000"}, "seed", 0, "from 0 to 1,000,000 here; using 0"),
     ({"section": "escape", "sgd.eta": "3"}, "sgd.eta", 10.0, "no control for it"),
-    ({"section": "escape", "surface": "himmelblau"}, "surface", "six_hump_camel", "unknown surface"),
+    ({"section": "escape", "surface": "himmelblau"}, "surface", "six_hump_camel", "surface must be one of"),
     ({"section": "saddles", "saddle": "1"}, "saddle", 0, "has 1 saddle point"),
     ({"section": "saddles", "saddle": "-1"}, "saddle", 0, "saddle='-1'"),
     ({"section": "saddles", "eps": "0.0007"}, "eps", 1e-6, "a value of the slider"),
     ({"section": "saddles", "eps": "nan"}, "eps", 1e-6, "eps='nan'"),
     ({"section": "saddles", "opt": "gd,momentum,adam"}, "opt", ("gd", "momentum"), "races Gradient descent"),
-    ({"section": "saddles", "surface": "rastrigin"}, "surface", "saddle", "unknown surface"),
+    ({"section": "saddles", "surface": "rastrigin"}, "surface", "saddle", "surface must be one of"),
     ({"section": "nowhere"}, "section", "Basins", "section='nowhere'"),
     ({"surface": "custom", "f": "x +* y"}, "surface", "himmelblau", "formula in the link cannot be used"),
 ]
@@ -275,7 +275,7 @@ def test_a_minima_presets_figures_are_drawn_from_its_state(preset, preset_figure
         assert _start(race) == pytest.approx(scene.start_point)
         for r in scene.runs:
             lr = r.hyper_dict()["learning_rate"]
-            assert f"{OPTIMIZERS[r.optimizer].title} (lr {fmt(lr)}" in _names(race)
+            assert f"{OPTIMIZERS[r.optimizer].title} · η {fmt(lr)}" in _names(race)
     elif state.section == "Escape":
         sc = mf.escape_scenes(scene)
         assert _start(figs["race"]) == pytest.approx(esc.local_start(scene.surface_obj))

@@ -52,6 +52,7 @@ KATEX = {
     "hat",
     "epsilon",
     "lambda",
+    "delta",  # Newton's damping (λ is an eigenvalue)
     "sum",
     "textstyle",
     "le",
@@ -175,3 +176,18 @@ def test_default_race_on_himmelblau_is_instructive():
     assert length["momentum"] > 3 * straight  # the heavy ball orbits...
     assert length["nesterov"] < length["momentum"]  # ...Nesterov brakes earlier
     assert length["newton"] < 1.05 * straight and length["adagrad"] < 1.1 * straight
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_rule_shown_is_the_textbooks_and_optaxs_variant_is_a_one_line_note(key):
+    """ε outside the root (Kingma & Ba, Duchi et al., Hinton), no optax-internal ε_root; where optax computes it
+    otherwise (the path follows optax), one line under the rule names how."""
+    opt = OPTIMIZERS[key]
+    assert "root" not in opt.latex and r"\eta_" not in opt.latex.replace(r"\eta_t", "")  # η is the learning rate
+    if r"\epsilon" in opt.latex:
+        assert re.search(r"\\sqrt\{[^{}]*(\{[^{}]*\}[^{}]*)*\} \+ \\epsilon", opt.latex), opt.latex  # √(·) + ε
+    assert "\n" not in opt.note and (opt.note == "" or (opt.note.endswith(".") and len(opt.note) < 160)), opt.note
+    differs = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"}
+    assert bool(opt.note) == (key in differs), key
+    if opt.note and key != "sgd":
+        assert opt.note.startswith(f"optax.{key if key not in ('momentum', 'nesterov') else 'sgd'}"), opt.note

@@ -13,7 +13,7 @@ from optim.schedules import Schedule
 from scenes import RunSpec, Scene, compute
 from scenes.compute import local_models
 from scenes.outcome import REACH_TOL, newton_distance
-from scenes.text import hyper_text, num, point
+from scenes.text import hyper_text, num, plural, point, run_label
 from surfaces import SURFACES
 
 
@@ -35,7 +35,7 @@ def test_reached_means_it_stays_within_tolerance_from_that_step_on():
     d = np.hypot(r.runs[0].xy[:, 0] - o.target.x, r.runs[0].xy[:, 1] - o.target.y)
     tol = REACH_TOL * r.surface.span
     assert (d[o.step :] <= tol).all() and d[o.step - 1] > tol
-    assert f"in {o.step} steps" in o.text
+    assert f"in {plural(o.step, 'step')}" in o.text
 
 
 def test_divergence_is_told_with_its_step_and_nothing_is_nan():
@@ -96,8 +96,41 @@ def test_numbers_read_as_a_lecturer_writes_them():
     assert num(0.05) == "0.05" and num(-4.0) == "−4" and num(3.0) == "3" and num(1e-4) == "1e−4"
     assert num(123456.0) == "1.23e5" and num(-2.805118) == "−2.81"
     assert point(-4, 4) == "(−4, 4)"
-    assert hyper_text(OPTIMIZERS["adam"], {**OPTIMIZERS["adam"].defaults(), "learning_rate": 0.05}) == "lr 0.05"
+    assert hyper_text(OPTIMIZERS["adam"], {**OPTIMIZERS["adam"].defaults(), "learning_rate": 0.05}) == "η 0.05"
     assert "β 0.9" in hyper_text(OPTIMIZERS["momentum"], {"learning_rate": 0.01, "momentum": 0.9})
+
+
+def test_machine_noise_is_printed_as_zero():
+    """float32 underflow and rounding are not values: a run that reached (0, 0) ends at (0, 0), not (−6.55e−44, …)."""
+    assert point(-6.55e-44, -6.91e-44) == "(0, 0)" and point(3e-13, 2.0) == "(0, 2)"
+    assert point(1e-9, 0.5) == "(1e−9, 0.5)"  # a deliberate offset still shows (the Saddles perturbation: 1e−9 up)
+    assert num(3e-13) == "0" and num(-1e-30) == "0" and num(2e-12) == "2e−12" and num(1e-4) == "1e−4"
+
+
+def test_counts_agree_with_their_number():
+    assert plural(1, "step") == "1 step" and plural(0, "step") == "0 steps" and plural(19, "step") == "19 steps"
+    assert plural(1, "minimum", "minima") == "1 minimum" and plural(2, "minimum", "minima") == "2 minima"
+
+
+def test_a_racer_label_has_one_pair_of_parentheses_at_most():
+    spec = OPTIMIZERS["momentum"]
+    label = run_label(spec.title, spec, {"learning_rate": 0.002, "momentum": 0.9})
+    assert label == "Momentum (heavy ball) · η 0.002, β 0.9"
+
+
+def test_sgd_noise_is_sigma_squared_never_eta():
+    """η is the learning rate only: SGD's noise variance reads σ₀² in labels, sliders and its rule."""
+    sgd = OPTIMIZERS["sgd"]
+    label = hyper_text(sgd, sgd.defaults())
+    assert label.count("η") == 1 and "σ₀² 10" in label
+    assert sgd.hyper("eta").label == r"\sigma_0^2" and "noise" in sgd.hyper("eta").title
+    assert sgd.latex.count(r"\eta") == 1  # the learning rate's, once
+
+
+def test_newtons_damping_is_delta_as_lambda_is_an_eigenvalue():
+    newton = OPTIMIZERS["newton"]
+    assert hyper_text(newton, newton.defaults()) == "η 1, δ 0.001" and newton.hyper("damping").label == r"\delta"
+    assert r"\lambda" not in newton.latex
 
 
 def test_slider_grids():
@@ -132,6 +165,7 @@ def test_rest_at_an_undocumented_minimum_is_named_as_such():
     """Lévi N.13 lists only its global minimum; a run stopping in one of its ~300 local minima says so."""
     r = compute(Scene(surface="levi_n13", runs=(RunSpec.default("adam"),))).runs[0]
     assert r.outcome.kind == "rest" and "a local minimum not among the documented points" in r.outcome.text
+    assert r.outcome.detail.startswith("The loss there is")
     ((g, h),) = local_models(SURFACES["levi_n13"], r.xy[-1:])
     assert newton_distance(g, h) < REACH_TOL * SURFACES["levi_n13"].span and np.linalg.eigvalsh(h).min() > 0
 
@@ -146,8 +180,8 @@ def test_scene_label_and_learning_rates_of_a_scheduled_run():
     cos = Schedule("cosine", decay_steps=100, alpha=0.1)
     spec = RunSpec("adam", (("learning_rate", 0.05),), cos)
     r = compute(Scene(runs=(spec, RunSpec.default("gd")), steps=100))
-    assert r.runs[0].label == "Adam (lr 0.05, cosine)" and "Adam (lr 0.05, cosine)" in r.caption
-    assert r.runs[1].label == "Gradient descent (lr 0.01)" and r.runs[1].lr is None
+    assert r.runs[0].label == "Adam · η 0.05, cosine" and "Adam · η 0.05, cosine" in r.caption
+    assert r.runs[1].label == "Gradient descent · η 0.01" and r.runs[1].lr is None
     np.testing.assert_allclose(r.runs[0].lr, 0.05 * cos.multipliers(100), rtol=1e-7)
     assert r.runs[0].lr.shape == (100,)
     alone = run(SURFACES["himmelblau"], "adam", start=r.start, steps=100, learning_rate=0.05, schedule=cos)

@@ -14,6 +14,8 @@ import re
 
 import streamlit as st
 
+from links.scene import refused
+
 THEMES = ("normal", "presenter")
 RENAMED = {"lab.": "learning_rate.", "min.": "minima.", "net.": "networks."}  # widget-key prefixes of older links
 
@@ -35,12 +37,13 @@ def start_session() -> None:
     notices = []
     theme = q.get("theme", "normal")
     if theme not in THEMES:
-        notices.append(f"theme={theme!r} in the link: use presenter or normal")
+        notices.append(refused("theme", theme, "must be presenter or normal", "normal"))
     st.session_state["presenter"] = theme == "presenter"
     hide = [k for k in q.get("hide", "").split(",") if k]
     bad = [k for k in hide if not re.fullmatch(r"[\w.\-]{1,80}", k)]
     if bad:
-        notices.append(f"hide={','.join(bad)!r} in the link: hide takes control names")
+        why = "must name controls, like steps or gd.learning_rate"
+        notices.append(refused("hide", ",".join(bad), why) + "; those are ignored")
     st.session_state["link.hide"] = tuple(_current_key(k) for k in hide if k not in bad)
     st.session_state["link.notices"] = notices
 

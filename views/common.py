@@ -15,7 +15,7 @@ import streamlit as st
 
 from links import read_section, section_param
 from scenes import Result, Scene, compute
-from scenes.text import point
+from scenes.text import plural, point
 from views import address_bar, lesson, screen
 from viz.paths import DASH_ARRAYS, dashes
 
@@ -86,8 +86,10 @@ def chart_config(filename: str) -> dict:
 
 
 def outcomes(result: Result, *, header: bool = True) -> None:
-    """What happened, one line per racer with its colour dot; the header names the surface, start and steps."""
-    head = f"<b>{html.escape(result.surface.title)}</b> from {point(*result.start)}, {result.scene.steps} steps:"
+    """What happened, one line per racer with its colour dot; the header names the surface, start and steps. Each
+    outcome's detail (why it diverged, ...) is in the help tooltip, one line per racer that has one."""
+    steps = plural(result.scene.steps, "step")
+    head = f"<b>{html.escape(result.surface.title)}</b> from {point(*result.start)}, {steps}:"
     lines = [head] if header else []
     keys = [r.spec.optimizer for r in result.runs]
     repeated = len(set(keys)) < len(keys)  # then the racers differ by dash: show each one's line, not a dot
@@ -100,7 +102,12 @@ def outcomes(result: Result, *, header: bool = True) -> None:
             else f'<span style="color:{c};font-size:1.3em">●</span>'
         )
         lines.append(f"{dot} <b>{html.escape(r.label)}</b> {html.escape(r.outcome.text)}")
-    st.markdown('<div class="lll-outcomes">' + "<br>".join(lines) + "</div>", unsafe_allow_html=True)
+    details = [f"**{r.label}**: {r.outcome.detail}" for r in result.runs if r.outcome.detail]
+    st.markdown(
+        '<div class="lll-outcomes">' + "<br>".join(lines) + "</div>",
+        unsafe_allow_html=True,
+        help="\n\n".join(details) or None,
+    )
 
 
 def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str, str] | None = None):

@@ -15,7 +15,7 @@ from links.slider_values import log_grid
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, momentum
 from scenes import learning_rate as lab
-from scenes.text import num
+from scenes.text import num, plural
 from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.live_drag import live_drag
@@ -152,8 +152,8 @@ def regimes_section(scene: Scene, theme) -> None:
         with col:
             st.markdown(f"**{name.capitalize()}**  \n{sw.relative(lr)}")
             chart(figure, config=CHART_CONFIG, theme=None, key=f"learning_rate.regime.{name}")
-            told = result.runs[0].outcome.text
-            st.caption(told[:1].upper() + told[1:])
+            told = result.runs[0].outcome
+            st.caption(told.text[:1].upper() + told.text[1:], help=told.detail or None)
     if sw.limit is not None:
         t = sw.thresholds[0]
         st.markdown(
@@ -208,7 +208,7 @@ def phase_section(scene: Scene, theme) -> None:
         if best:
             lines.append(
                 f"Fastest on the grid: η = {num(float(ph.lrs[best[1]]))}, β = "
-                f"{num(float(ph.betas[best[0]]))}, {int(ph.reached[best])} steps."
+                f"{num(float(ph.betas[best[0]]))}, {plural(int(ph.reached[best]), 'step')}."
             )
         st.markdown("  \n".join(lines) or " ")
     with right:

@@ -20,7 +20,7 @@ from scenes import RunSpec, Scene
 from scenes import basins as bs
 from scenes import escape as esc
 from scenes import saddles as sd
-from scenes.text import num, point
+from scenes.text import num, plural, point
 from views import address_bar
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
 from views.widgets import (
@@ -220,15 +220,16 @@ def escape_section(charts, side, theme) -> None:
         left, mid, right = st.columns(3, gap="small")
         with left:
             st.markdown(
-                f"**Against the noise** ({'annealed' if annealed else 'constant'}), {len(noise.noise)} levels "
-                "× 64 seeds"
+                f"**Against the noise** ({'annealed' if annealed else 'constant'}), "
+                f"{plural(len(noise.noise), 'level')} × 64 seeds"
             )
             chart(mf.noise_figure(noise, theme), config=CHART_CONFIG, theme=None, key="minima.escape_noise")
         with mid:
             st.markdown(f"**Against momentum β**, heavy ball from starts jittered by {beta.jitter:.0%} of the span")
             chart(mf.beta_figure(beta, theme), config=CHART_CONFIG, theme=None, key="minima.escape_beta")
         with right:
-            st.markdown(f"**Random restarts**: gradient descent from uniform random starts, {rs.trials} trials")
+            trials = plural(rs.trials, "trial")
+            st.markdown(f"**Random restarts**: gradient descent from uniform random starts, {trials}")
             chart(mf.restarts_figure(rs, theme), config=CHART_CONFIG, theme=None, key="minima.escape_restarts")
         st.caption(
             "Too little noise and the run settles back into the local minimum; enough and it hops the ridge; "

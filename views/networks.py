@@ -14,7 +14,7 @@ from links import networks as pg
 from optim import OPTIMIZERS
 from scenes import RunSpec
 from scenes import networks as net
-from scenes.text import num
+from scenes.text import num, plural
 from views import address_bar
 from views import network_controls as nw
 from views.common import cached_compute, chart, chart_config, outcomes, page_frame
@@ -49,7 +49,7 @@ def scene_or_message(build):
 
 def trained(scene: net.NetScene) -> net.Training | None:
     """Train (cached), and say plainly when the run blew up or climbed; None if nothing can be drawn."""
-    with st.spinner(f"Training for {scene.steps} steps…", show_time=True):
+    with st.spinner(f"Training for {plural(scene.steps, 'step')}…", show_time=True):
         tr = nw.cached_train(scene)
     climbed = tr.diverged_at is None and tr.objective[-1] > tr.objective[0]
     if tr.diverged_at is not None or climbed:

@@ -80,6 +80,8 @@ def rules(result: Result) -> None:
             f'<span style="color:{spec.color}">●</span> **{spec.title}** — {spec.summary}', unsafe_allow_html=True
         )
         st.latex(spec.latex)
+        if spec.note:  # optax's variant, which the path follows, where it differs from the textbook rule above
+            st.caption(spec.note)
         if r.spec.schedule is not None and r.spec.schedule.kind != "constant":
             st.markdown(f"with a learning-rate schedule, {r.spec.schedule.text}:")
             st.latex(r.spec.schedule.latex)

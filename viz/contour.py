@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.layout import click_points, figure_title, grid_indices, map_axes, picture, start_ring
-from viz.paths import KIND_NAMES, KIND_SHORT, Marker, Path, b64, frame_steps
+from viz.paths import KIND_NAMES, KIND_SHORT, Marker, Path, b64, denoised, frame_steps
 from viz.theme import INK, POINT_COLORS, Theme, base_layout
 
 POINT_SYMBOLS = {"global": "star", "local": "circle", "saddle": "x-thin", "maximum": "triangle-up"}
@@ -32,7 +32,7 @@ def _hover_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, n: int = 24) -> d
     return click_points(
         gx,
         gy,
-        b64(z[np.ix_(iy, ix)].ravel()),
+        b64(denoised(z[np.ix_(iy, ix)].ravel())),
         size=14,
         name="landscape",
         hovertemplate="x %{x:.3f}<br>y %{y:.3f}<br>f %{customdata:.4g}<extra></extra>",

@@ -86,7 +86,7 @@ def _steps(x: np.ndarray, steps: np.ndarray, theme: Theme) -> dict:
         name="median steps to get there",
         yaxis="y2",
         marker=dict(color=INK, size=theme.marker_size // 2 + 2, symbol="diamond-open"),
-        hovertemplate="%{y:.0f} steps",
+        hovertemplate="median steps: %{y:.0f}<extra></extra>",  # "1 steps" cannot happen
     )
 
 

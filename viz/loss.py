@@ -148,7 +148,7 @@ def _lr_traces(paths: tuple[Path, ...]) -> list[dict]:
                 showlegend=False,
                 legendgroup=p.label,
                 line=dict(color=p.color, width=2),
-                hovertemplate=f"{p.label}<br>update %{{x}}<br>lr %{{y:.3g}}<extra></extra>",
+                hovertemplate=f"{p.label}<br>update %{{x}}<br>η %{{y:.3g}}<extra></extra>",
             )
         )
     return out

@@ -18,10 +18,26 @@ def _steps(a) -> np.ndarray:
     return a.astype(np.int32) if np.issubdtype(a.dtype, np.integer) else a.astype(np.float32)
 
 
-def _for_log(y: np.ndarray) -> np.ndarray:
-    """Values a log axis can show; zeros, negatives and non-finite values become gaps (NaN)."""
+# A log axis goes at most this far below the largest value on it: a loss that falls further (float32 reaches ~1e−45)
+# sits on that floor instead of stretching the axis down to 1e−28 for machine noise.
+RELATIVE_FLOOR = 1e-12
+
+
+def _for_log(y: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """Values a log axis can show; zeros, negatives and non-finite values become gaps (NaN), positive values below
+    ``floor`` sit on it."""
     with np.errstate(invalid="ignore"):
-        return np.where(np.isfinite(y) & (y > 0), y, np.nan).astype(np.float32)
+        return np.where(np.isfinite(y) & (y > 0), np.maximum(y, floor), np.nan).astype(np.float32)
+
+
+def _log_floor(curves) -> float:
+    """RELATIVE_FLOOR of the largest positive finite value of the curves (0 if there is none)."""
+    tops = [
+        float(v[np.isfinite(v) & (v > 0)].max())
+        for v in (f32(c[1]) for c in curves)
+        if (np.isfinite(v) & (v > 0)).any()
+    ]
+    return max(tops, default=0.0) * RELATIVE_FLOOR
 
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -60,11 +76,12 @@ def _log_ticks(values: np.ndarray) -> dict:
 # -- curves against the step -----------------------------------------------------------------------------------
 def _curve_traces(x: np.ndarray, curves, theme: Theme, log: bool, axis: str, suffix: str) -> list[dict]:
     out = []
+    floor = _log_floor(curves) if log else 0.0
     for label, values, col, dash in curves:
         y = f32(values)
         if len(y) != len(x):
             raise ValueError(f"curve {label!r} has {len(y)} values for {len(x)} steps")
-        y = _for_log(y) if log else np.where(np.isfinite(y), y, np.nan).astype(np.float32)
+        y = _for_log(y, floor) if log else np.where(np.isfinite(y), y, np.nan).astype(np.float32)
         out.append(
             dict(
                 type="scatter",

@@ -96,7 +96,7 @@ def _fates(lx: np.ndarray, b: np.ndarray, diverged: np.ndarray, stalled: np.ndar
     out = []
     for mask, colour, name in (
         (diverged, DIVERGED_COLOR, "diverged"),
-        (stalled, STALLED_COLOR, f"not converged in {steps} steps"),
+        (stalled, STALLED_COLOR, f"not converged by step {steps}"),
     ):
         out.append(
             dict(

@@ -11,7 +11,10 @@ import plotly.graph_objects as go
 from viz.layout import figure_title
 from viz.theme import Theme, base_layout
 
-FLOOR = 1e-30  # float32 reaches about this far below the start before it underflows
+# A curve ends where it falls this far below the largest distance drawn. float32 resolves ~1e−7 of a coordinate;
+# a distance to a minimum at exactly 0 can go on shrinking to ~1e−45 (underflow), which an axis down to 1e−28 showed
+# as if it meant something. Twelve decades hold every rate's slope and every escape from a 1e−6 offset.
+RELATIVE_FLOOR = 1e-12
 
 
 @dataclass(frozen=True)
@@ -27,24 +30,25 @@ def rates_figure(
     curves: tuple[RateCurve, ...], theme: Theme, *, title: str = "", y_title: str = "distance to the minimum |θ − θ*|"
 ) -> go.Figure:
     """Each curve's distance against the step, and its theory d₀·rᵗ dashed in the same colour; the log y axis spans
-    the curves down to where float32 underflows."""
+    the curves down to RELATIVE_FLOOR of the largest distance (below that: float32's noise, not a rate)."""
     data = []
-    lowest, highest = 1.0, 1.0
-    for c in curves:
-        d = np.asarray(c.distance, np.float64)
-        end = _drawable(d)
+    ds = [np.asarray(c.distance, np.float64) for c in curves]
+    highest = max([1.0, *(float(d[np.isfinite(d)].max()) for d in ds if np.isfinite(d).any())])
+    floor = highest * RELATIVE_FLOOR
+    lowest = 1.0
+    for c, d in zip(curves, ds, strict=True):
+        end = _drawable(d, floor)
         lowest = min(lowest, float(d[:end].min()) if end else 1.0)
-        highest = max(highest, float(np.nanmax(d[:end])) if end else 1.0)
         data.append(_measured(c, d, end, theme))
         if c.rate is not None:
-            data.append(_theory(c, d, lowest, highest, theme))
-    layout = _layout(lowest, highest, title, y_title, theme)
+            data.append(_theory(c, d, lowest, highest, floor, theme))
+    layout = _layout(lowest, highest, floor, title, y_title, theme)
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
 
 
-def _drawable(d: np.ndarray) -> int:
-    """How many of the distances, from the start, a log axis shows (the first at or below FLOOR ends them)."""
-    shown = d > FLOOR
+def _drawable(d: np.ndarray, floor: float) -> int:
+    """How many of the distances, from the start, a log axis shows (the first at or below ``floor`` ends them)."""
+    shown = d > floor
     return int(np.argmin(shown)) if not shown.all() else len(d)
 
 
@@ -63,12 +67,12 @@ def _measured(c: RateCurve, d: np.ndarray, end: int, theme: Theme) -> dict:
     )
 
 
-def _theory(c: RateCurve, d: np.ndarray, lowest: float, highest: float, theme: Theme) -> dict:
+def _theory(c: RateCurve, d: np.ndarray, lowest: float, highest: float, floor: float, theme: Theme) -> dict:
     """d₀·rᵗ, dashed, where it stays within view of the measured curves (lowest / 100 to 1000 × highest)."""
     t = np.arange(len(d))
     with np.errstate(over="ignore"):
         theory = d[0] * c.rate**t
-    keep = (theory > max(FLOOR, lowest * 1e-2)) & (theory < 1e3 * highest)  # a growth (escape) stays in view
+    keep = (theory > max(floor, lowest * 1e-2)) & (theory < 1e3 * highest)  # a growth (escape) stays in view
     return dict(
         type="scatter",
         mode="lines",
@@ -81,7 +85,7 @@ def _theory(c: RateCurve, d: np.ndarray, lowest: float, highest: float, theme: T
     )
 
 
-def _layout(lowest: float, highest: float, title: str, y_title: str, theme: Theme) -> dict:
+def _layout(lowest: float, highest: float, floor: float, title: str, y_title: str, theme: Theme) -> dict:
     """The step axis from zero, the log distance axis from ``lowest`` to ``highest`` with a margin, the legend in the
     bottom left corner (the curves fall from the top left)."""
     layout = base_layout(theme)
@@ -95,7 +99,7 @@ def _layout(lowest: float, highest: float, title: str, y_title: str, theme: Them
             showline=True,
             linecolor="#9aa5b1",
             ticks="outside",
-            range=[np.log10(max(lowest, FLOOR)) - 0.5, np.log10(highest) + 0.3],
+            range=[np.log10(max(lowest, floor)) - 0.5, np.log10(highest) + 0.3],
         ),
         legend=dict(
             orientation="v",

@@ -93,7 +93,7 @@ def _loss_traces(
             mode="lines+markers",
             x=lrs[alive],
             y=y[alive].astype(np.float32),
-            name=f"loss after {steps} steps",
+            name=f"loss at step {steps}",
             line=dict(color=color, width=theme.line_width),
             marker=dict(size=theme.marker_size // 2, color=color),
             customdata=np.asarray(diverged_at)[alive],
@@ -135,7 +135,7 @@ def _steps_traces(
             ),
             xaxis="x",
             yaxis="y2",
-            hovertemplate="η %{x:.4g}<br>%{y} steps<extra></extra>",
+            hovertemplate="η %{x:.4g}<br>steps to reach: %{y}<extra></extra>",
         )
     ]
     if theory_steps is not None and np.isfinite(theory_steps).any():
@@ -149,7 +149,7 @@ def _steps_traces(
                 line=dict(color=INK, width=1.5, dash="dot"),
                 xaxis="x",
                 yaxis="y2",
-                hovertemplate="η %{x:.4g}<br>theory %{y:.0f} steps<extra></extra>",
+                hovertemplate="η %{x:.4g}<br>steps in theory: %{y:.0f}<extra></extra>",
             )
         )
     return out
@@ -222,7 +222,7 @@ def _layout(lrs: np.ndarray, log: bool, steps: int, lr_title: str, title: str, t
         yaxis=dict(
             type="log" if log else "linear",
             domain=[0.5, 1.0],
-            title=dict(text=f"f − f* after {steps} steps" if log else f"f after {steps} steps"),
+            title=dict(text=f"f − f* at step {steps}" if log else f"f at step {steps}"),
             **axis,
         ),
         yaxis2=dict(
