@@ -14,7 +14,7 @@ import numpy as np
 from optim import analysis, run
 from scenes.outcome import Outcome, outcome
 from scenes.scene import RunSpec, Scene
-from scenes.text import hyper_text, point
+from scenes.text import hyper_text, num, point
 from surfaces import Surface
 
 # Runs are computed for the next bucket of steps and cut: a steps slider compiles at most five programs per rule.
@@ -92,10 +92,19 @@ class Result:
         return self.scene.surface_obj
 
     @property
+    def shared_rate(self) -> str:
+        """ "all at η = 0.025" when two or more racers step at one constant learning rate (a fair race), else ""."""
+        rates = {r.spec.hyper_dict()["learning_rate"] for r in self.runs}
+        constant = all(r.spec.schedule is None or r.spec.schedule.kind == "constant" for r in self.runs)
+        return f"all at η = {num(rates.pop())}" if len(self.runs) > 1 and len(rates) == 1 and constant else ""
+
+    @property
     def caption(self) -> str:
         """ "From (−4, 4), 300 steps: Adam (lr 0.05) reached the global minimum at (3, 2) in 143 steps; …"."""
         parts = [f"{r.label} {r.outcome.text}" for r in self.runs]
-        return f"{self.surface.title}, from {point(*self.start)}, {self.scene.steps} steps: " + "; ".join(parts) + "."
+        rate = f", {self.shared_rate}" if self.shared_rate else ""
+        head = f"{self.surface.title}, from {point(*self.start)}, {self.scene.steps} steps{rate}: "
+        return head + "; ".join(parts) + "."
 
 
 def step_bucket(steps: int) -> int:

@@ -85,7 +85,8 @@ def chart_config(filename: str) -> dict:
 
 def outcomes(result: Result, *, header: bool = True) -> None:
     """What happened, one line per racer with its colour dot; the header names the surface, start and steps."""
-    head = f"<b>{html.escape(result.surface.title)}</b> from {point(*result.start)}, {result.scene.steps} steps:"
+    rate = f", {result.shared_rate}" if result.shared_rate else ""  # a fair race says so
+    head = f"<b>{html.escape(result.surface.title)}</b> from {point(*result.start)}, {result.scene.steps} steps{rate}:"
     lines = [head] if header else []
     keys = [r.spec.optimizer for r in result.runs]
     repeated = len(set(keys)) < len(keys)  # then the racers differ by dash: show each one's line, not a dot
