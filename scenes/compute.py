@@ -93,7 +93,7 @@ class Result:
 
     @property
     def shared_rate(self) -> str:
-        """ "all at η = 0.025" when two or more racers step at one constant learning rate (a fair race), else ""."""
+        """ "all at η = 0.015" when two or more racers step at one constant learning rate (a fair race), else ""."""
         rates = {r.spec.hyper_dict()["learning_rate"] for r in self.runs}
         constant = all(r.spec.schedule is None or r.spec.schedule.kind == "constant" for r in self.runs)
         return f"all at η = {num(rates.pop())}" if len(self.runs) > 1 and len(rates) == 1 and constant else ""
