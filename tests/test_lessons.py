@@ -138,22 +138,23 @@ def test_batch_norm_s_jump_in_lambda_max_is_what_the_caption_says():
 
 # -- the presets' lessons --------------------------------------------------------------------------------------------
 def check_stuck_on_rastrigin(state):
-    """All three settle in the local minimum next to the start (31.8 above the global one) and no path goes farther
-    from it than the start; the bowls' curvature ≈ 394 puts 2/λ just above 0.005; at η = 0.01 GD settles nowhere."""
+    """All three settle in the local minimum next to the start, (0.995, 0) beside the global one, and no path goes
+    farther from its end than the start; the bowls' curvature ≈ 397 puts 2/λ just above 0.005; at η = 0.01 gradient
+    descent settles nowhere."""
     scene = state.scene
     result = compute(scene)
     start = np.array(result.start)
     nearest = min(scene.surface_obj.minima, key=lambda m: np.hypot(m.x - start[0], m.y - start[1]))
-    assert nearest.kind == "local" and nearest.value == pytest.approx(31.8, abs=0.05)
+    assert nearest.kind == "local" and (nearest.x, nearest.y) == pytest.approx((0.995, 0.0), abs=1e-3)
     for r in result.runs:
         assert r.outcome.kind == "reached" and r.outcome.target == nearest
         end = r.xy[-1]
         assert np.hypot(*(r.xy - end).T).max() <= np.hypot(*(start - end)) + 1e-6  # no scribble
     _, h = analysis.curvature(scene.surface_obj, np.array([[nearest.x, nearest.y]]))
     lam = float(np.linalg.eigvalsh(h[0]).max())
-    assert lam == pytest.approx(394, rel=0.01) and 0.002 < 2 / lam < 0.0052
+    assert lam == pytest.approx(397, rel=0.005) and 0.002 < 2 / lam < 0.0051
     gd = replace(scene, runs=(RunSpec("gd", (("learning_rate", 0.01),)),))
-    assert race(gd)["gd"].kind != "reached"
+    assert race(gd)["gd"].kind not in ("reached", "approaching", "rest")
 
 
 def check_three_minima(state):
