@@ -166,7 +166,7 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
 def likely_work() -> Iterator[tuple]:
     """The Minima page's first views: the default basin maps, the escape lab and the saddle."""
     for k in ("gd", "momentum", "adam"):
-        yield bs.basin_map, Scene(runs=(RunSpec.default(k),), steps=500)
+        yield bs.basin_map, Scene(surface="himmelblau", runs=(RunSpec.default(k),), steps=500)  # Basins' default
     scene = esc.escape_scene()
     for fn in (esc.noise_sweep, esc.beta_sweep, esc.restarts, lambda s: compute(esc.examples(s))):
         yield fn, scene

@@ -170,20 +170,23 @@ def parse_schedule(text: str) -> Schedule | None:
     return Schedule(kind, **values)  # its ValueError is in words: "cosine decay needs 0 <= alpha <= 1, got 1.5"
 
 
-def run_query(r: RunSpec) -> Query:
+def run_query(r: RunSpec, base: RunSpec | None = None) -> Query:
+    """The racer's hyperparameters that differ from ``base``'s (the page's default racer of that optimizer; None:
+    the registry's defaults), and its schedule."""
     spec, q = r.spec, {}
+    given, usual = r.hyper_dict(), (base or RunSpec(r.optimizer)).hyper_dict()
     for h in spec.hypers:
-        v = dict(r.hyper).get(h.name, h.default)
-        if float(v) != float(h.default):
-            q[f"{spec.key}.{h.name}"] = fmt(v)
+        if float(given[h.name]) != float(usual[h.name]):
+            q[f"{spec.key}.{h.name}"] = fmt(given[h.name])
     if r.schedule is not None and r.schedule.kind != "constant":
         q[f"{spec.key}.schedule"] = schedule_text(r.schedule)
     return q
 
 
-def decode_run(key: str, q: Query, notices: list[str]) -> RunSpec:
+def decode_run(key: str, q: Query, notices: list[str], base: RunSpec | None = None) -> RunSpec:
+    """A racer from the link's ``<key>.<hyper>`` values over ``base``'s (None: the registry's defaults)."""
     spec = OPTIMIZERS[key]
-    hyper = spec.defaults()
+    hyper = (base or RunSpec(key)).hyper_dict()
     for h in spec.hypers:
         text = q.get(f"{key}.{h.name}")
         if text is None:
@@ -191,7 +194,7 @@ def decode_run(key: str, q: Query, notices: list[str]) -> RunSpec:
         try:
             hyper[h.name] = read_bounded(text, h.lo, h.hi)
         except ValueError as e:
-            notices.append(refused(f"{key}.{h.name}", text, str(e), fmt(h.default)))
+            notices.append(refused(f"{key}.{h.name}", text, str(e), fmt(hyper[h.name])))
     schedule = None
     if f"{key}.schedule" in q:
         try:
@@ -258,14 +261,15 @@ KNOWN = {"surface", "f", "domain", *(f.key for f in SCHEMA), *PAGE_PARAMS}
 
 def encode(scene: Scene, default: Scene = DEFAULT) -> Query:
     """The link's parameters for ``scene``: the surface's, the table's (the page's defaults omitted), then each
-    racer's (its hyperparameters that differ from the registry's)."""
+    racer's (its hyperparameters that differ from the page's default racer's, or the registry's)."""
     q = surface_query(scene.surface, scene.surface_params, scene.formula)
     for f in SCHEMA:
         v = f.write(scene, default)
         if v is not None:
             q[f.key] = v
+    usual = {r.optimizer: r for r in default.runs}
     for r in scene.runs:
-        q.update(run_query(r))
+        q.update(run_query(r, usual.get(r.optimizer)))
     return q
 
 
@@ -284,7 +288,8 @@ def decode(q: Query, default: Scene = DEFAULT, known: tuple[str, ...] = (), surf
             except ValueError as e:
                 notices.append(refused(f.key, q[f.key], str(e), f.using(default)))
     keys = kw.pop("opt", tuple(r.optimizer for r in default.runs))
-    runs = tuple(decode_run(k, q, notices) for k in keys)
+    usual = {r.optimizer: r for r in default.runs}
+    runs = tuple(decode_run(k, q, notices, usual.get(k)) for k in keys)
     for k in q:
         head = k.split(".")[0]
         if k not in KNOWN and k not in known and not k.startswith("s.") and head not in keys:

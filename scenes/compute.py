@@ -14,7 +14,7 @@ import numpy as np
 from optim import analysis, run
 from scenes.outcome import Outcome, outcome
 from scenes.scene import RunSpec, Scene
-from scenes.text import plural, point, run_label
+from scenes.text import num, plural, point, run_label
 from surfaces import Surface
 
 # Runs are computed for the next bucket of steps and cut: a steps slider compiles at most five programs per rule.
@@ -92,10 +92,18 @@ class Result:
         return self.scene.surface_obj
 
     @property
+    def shared_rate(self) -> str:
+        """ "all at η = 0.015" when two or more racers step at one constant learning rate (a fair race), else ""."""
+        rates = {r.spec.hyper_dict()["learning_rate"] for r in self.runs}
+        constant = all(r.spec.schedule is None or r.spec.schedule.kind == "constant" for r in self.runs)
+        return f"all at η = {num(rates.pop())}" if len(self.runs) > 1 and len(rates) == 1 and constant else ""
+
+    @property
     def caption(self) -> str:
         """ "Himmelblau, from (−4, 4), 300 steps: Adam · η 0.05 reached the global minimum (3, 2) in 143 steps; …"."""
         parts = [f"{r.label} {r.outcome.text}" for r in self.runs]
-        head = f"{self.surface.title}, from {point(*self.start)}, {plural(self.scene.steps, 'step')}: "
+        rate = f", {self.shared_rate}" if self.shared_rate else ""
+        head = f"{self.surface.title}, from {point(*self.start)}, {plural(self.scene.steps, 'step')}{rate}: "
         return head + "; ".join(parts) + "."
 
 

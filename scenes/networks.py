@@ -8,7 +8,7 @@ Everything here returns NumPy arrays in frozen dataclasses (cacheable, picklable
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jax
 import jax.numpy as jnp
@@ -17,6 +17,7 @@ import numpy as np
 from optim import OPTIMIZERS, run
 from optim.sharpness import sharpness_along, top_eigenvalue
 from scenes.scene import RunSpec
+from scenes.text import num
 from surfaces.datasets import CLASSIFICATION, augmented, make_dataset
 from surfaces.landscape import line_interpolation, pca_plane, random_plane, slice_2d
 from surfaces.networks import LOSSES, Model, Problem, count_params, problem
@@ -257,3 +258,70 @@ def distinct_units(params, layer: int = 0, tol: float = 1e-5) -> int:
     every neuron of a layer identical for ever, so the layer works as one neuron."""
     w = np.concatenate([np.asarray(params[layer]["w"]), np.asarray(params[layer]["b"])[None]], 0).T
     return int(len(np.unique(np.round(w / tol).astype(np.int64), axis=0)))
+
+
+# -- what the comparisons say, with the numbers of the runs they compare -----------------------------------------------
+def _wrong(training: Training) -> tuple[int, int, float, float] | None:
+    """(test points on the wrong side, test points, their share of the test loss, the median probability the network
+    gives their wrong class) at the end of a classifier's run; None for regression or when none is wrong."""
+    prob = training.scene.problem
+    d = prob.data
+    if d.task != CLASSIFICATION:
+        return None
+    z = np.asarray(prob.predict(training.final, d.x_test), np.float64)
+    y = np.asarray(d.y_test, np.float64)
+    per = np.logaddexp(0.0, z) - y * z  # each point's cross-entropy
+    wrong = (z > 0) != (y > 0.5)
+    if not wrong.any():
+        return None
+    sure = float(np.median(1 / (1 + np.exp(-np.abs(z[wrong])))))
+    return int(wrong.sum()), len(y), float(per[wrong].sum() / max(per.sum(), 1e-30)), sure
+
+
+def train_vs_test_caption(compare: str, off: Training, on: Training) -> str:
+    """Train vs test's caption: what the switch did to the test loss, in this run's numbers, and why where it did
+    not help (an augmentation adds points the network fits as well, and its confidence keeps growing)."""
+    head = "The same plane through the trained weights, on the training and the test data: the test landscape is the "
+    head += "training one moved."
+    a, b = float(off.test_loss[-1]), float(on.test_loss[-1])
+    what = "L2 regularisation" if compare.startswith("L2") else "augmentation"
+    if b < a:
+        return f"{head} Here {what} lowered the test loss from {num(a)} to {num(b)}."
+    text = f"{head} Here {what} did not lower the test loss ({num(a)} → {num(b)})"
+    wrong = _wrong(on) if what == "augmentation" else None
+    if wrong is None:
+        return text + "."
+    k, n, share, sure = wrong
+    sure_text = "above 0.999" if sure > 0.999 else f"of {sure:.2f}"
+    return (
+        f"{text}: the network fits the added points too (training loss {num(float(on.train_loss[-1]))}), and the "
+        f"{k} of {n} test points it gets wrong, at a median probability {sure_text}, carry {share:.0%} of the test "
+        "loss. L2, which caps the weights, curbs that confidence."
+    )
+
+
+def scaled_hidden(params, c: float):
+    """The parameters with every hidden layer's incoming weights and bias multiplied by ``c`` (the output layer kept):
+    with batch norm the same function, each pre-activation being normalised."""
+    last = len(params) - 1
+    return tuple(
+        layer if i == last else {**layer, "w": layer["w"] * c, "b": layer["b"] * c} for i, layer in enumerate(params)
+    )
+
+
+def batchnorm_caption(scene: NetScene) -> str:
+    """Why λmax at init is higher with batch norm, in this scene's numbers: λmax in raw weights is not
+    scale-invariant, while a batch-normalised network's function is (the same loss with its hidden weights doubled,
+    another λmax)."""
+    on, off = replace(scene, batchnorm=True), replace(scene, batchnorm=False)
+    p = on.initial()
+    p2 = scaled_hidden(p, 2.0)
+    lam, lam2, lam_off = top_at(on, p), top_at(on, p2), top_at(off, off.initial())
+    loss = float(on.problem.objective(p))
+    return (
+        "Batch normalisation rescales each layer's pre-activations, so multiplying a layer's incoming weights by c "
+        "leaves the network's function unchanged but scales the curvature along them by 1/c²: doubled, this "
+        f"initialisation has the same loss ({num(loss)}) but λmax {num(lam2)} instead of {num(lam)}. So λmax with "
+        f"batch norm depends on an arbitrary scale of the weights, and comparing it with the plain network's "
+        f"({num(lam_off)}) says little about sharpness."
+    )

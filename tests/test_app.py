@@ -54,7 +54,7 @@ def test_app_runs_at_defaults():
     assert image["source"].startswith("/app/static/landscapes/") and path.is_file()
     kept = at.session_state["export.figures"]["contour"].layout.images[0].source
     assert kept.startswith(PNG_URI) and base64.b64decode(kept[len(PNG_URI) :]) == path.read_bytes()
-    assert "reached a global minimum" in text(at)
+    assert "reached the global minimum" in text(at) and "all at η = 0.015" in text(at)  # the fair opening race
     assert any(c.value == OPTIMIZERS["adam"].note for c in at.caption)  # optax's variant, under the textbook rule
     assert not at.error
 
@@ -127,7 +127,7 @@ def test_a_learning_rate_schedule_for_one_optimizer(kind):
     captions = [c.value for c in at.caption if c.value.startswith("Schedule:")]
     assert len(captions) == 1 and kind.split("_")[-1] in captions[0]
     short = {"cosine": "cosine", "step": "step decay", "warmup_cosine": "warmup + cosine"}[kind]
-    assert f"Adam · η 0.05, {short}" in text(at)  # the run's label, in the outcomes
+    assert f"Adam · η 0.015, {short}" in text(at)  # the run's label, in the outcomes
     loss = figure(at, 1)
     assert loss["layout"]["yaxis2"]["type"] == "log" and loss["layout"]["xaxis2"]["anchor"] == "y2"
     inset = [t for t in loss["data"] if t.get("yaxis") == "y2"]
@@ -137,7 +137,7 @@ def test_a_learning_rate_schedule_for_one_optimizer(kind):
     assert "1000" in " ".join(c.value for c in at.caption if c.value.startswith("Schedule:")) or kind == "step"
     at.selectbox(key="adam.schedule.kind").set_value("constant").run()
     assert not at.exception
-    assert "xaxis2" not in figure(at, 1)["layout"] and "Adam · η 0.05" in text(at)
+    assert "xaxis2" not in figure(at, 1)["layout"] and "Adam · η 0.015" in text(at)
 
 
 def test_a_static_folder_that_cannot_be_written_leaves_the_picture_in_the_figure(tmp_path, monkeypatch):

@@ -126,6 +126,8 @@ def test_train_vs_test_side_by_side(what):
     slices = [f for f in figs if any(t.get("type") == "contour" for t in f["data"])]
     ranges = {(t.get("zmin"), t.get("zmax")) for f in slices for t in f["data"] if t.get("type") == "contour"}
     assert len(slices) == 4 and len(ranges) == 1  # one colour scale for the four
+    said = {"L2 regularisation": "L2 regularisation lowered the test loss", "Augmentation": "did not lower the test"}
+    assert any(said[what] in c.value for c in at.caption)  # the caption tells this run's outcome (test_lessons.py)
 
 
 @pytest.mark.parametrize("what", ["Initialisation", "Batch norm", "Dropout"])
@@ -140,6 +142,9 @@ def test_switching_initialisation_batch_norm_or_dropout(what):
         assert units["zeros"] == units["constant 0.1"] == "1 of 16" and units["Xavier / Glorot"] == "16 of 16"
     n = len(table)
     assert len(figures(at)) == 1 + 2 * n
+    if what == "Batch norm":  # the jump of λmax is explained, in the scene's numbers
+        at_init = dict(zip(table[""], table["λmax at init"], strict=True))["with batch norm"]
+        assert any("1/c²" in c.value and f"instead of {at_init}" in c.value for c in at.caption)
 
 
 def test_sharpness_rises_to_two_over_eta():

@@ -104,7 +104,7 @@ def test_a_click_on_the_map_starts_the_race_there(browser, url):
         page, target, lambda: wait_js(page, f"(() => {{ const s = ({start})(); return s && s[0] !== {before[0]}; }})()")
     )
     x, y = page.evaluate(start)
-    assert x > 0 > y  # Himmelblau's domain is [-5, 5]^2: the lower right quadrant
+    assert x > 0 > y  # the default surface's domain is centred on (0, 0): the lower right quadrant
     assert page.locator("[data-testid=stSlider]").filter(has_text="x₀").locator("input").first.get_attribute(
         "aria-valuetext"
     ) in (f"{x:.3g}", f"{x:g}")

@@ -14,14 +14,14 @@ def test_dragging_the_learning_rate_slider_moves_the_path_before_the_release(bro
     """Live drag: while the mouse holds the thumb of Gradient descent's learning-rate slider (the control in the side
     column) and moves, the drawn path changes with no server round trip; the release draws the exact run."""
     page, errors = open_page(browser, url)
-    seen = drag_live(page, "gd.learning_rate", "contour", dx=-10)  # to lower rates, inside the ladder around 0.01
+    seen = drag_live(page, "gd.learning_rate", "contour", dx=-10)  # to lower rates, inside the ladder around 0.015
     assert len(set(seen)) >= 4
     assert int(page.evaluate("document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn")) >= 3
     before = figure_data(page)
     page.mouse.up()
     after = wait_for_change(page, before)  # the release: the server's exact run, its legend at the new rate
     gd = next(t for t in after if t["name"] and t["name"].startswith("Gradient descent"))
-    assert not gd["name"].endswith("η 0.01")
+    assert not gd["name"].endswith("η 0.015")
     # the heavy ball's momentum slider too: β lowered, the path changes while it is held
     drawn = "Number(document.querySelector('.st-key-contour .js-plotly-plot').dataset.liveDrawn || 0)"
     settle(page)

@@ -140,7 +140,7 @@ BAD = [
     ({"section": "escape", "opt": "gd"}, "opt", ("sgd",), "races SGD"),
     ({"section": "escape", "start": "0,0"}, "start", None, "places its own start"),
     ({"section": "escape", "seed": "2000000"}, "seed", 0, "from 0 to 1,000,000 here; using 0"),
-    ({"section": "escape", "sgd.eta": "3"}, "sgd.eta", 10.0, "no control for it"),
+    ({"section": "escape", "sgd.eta": "3"}, "sgd.eta", 100.0, "no control for it"),
     ({"section": "escape", "surface": "himmelblau"}, "surface", "six_hump_camel", "surface must be one of"),
     ({"section": "saddles", "saddle": "1"}, "saddle", 0, "has 1 saddle point"),
     ({"section": "saddles", "saddle": "-1"}, "saddle", 0, "saddle='-1'"),

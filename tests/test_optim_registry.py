@@ -38,8 +38,8 @@ OPTAX_FN = {
 }
 NO_OPTAX_DEFAULT = {"learning_rate", "momentum"}  # optax: required, and None (= no momentum) for sgd's momentum
 # Chosen for the classroom, on purpose: at optax's eta=0.01 the noise moves a Himmelblau path by 0.003 (of a span of
-# 10), so "SGD" would draw exactly GD's path; at 10 it jitters visibly and can change basin (six-hump camel).
-TEACHING_DEFAULTS = {("sgd", "eta"): 10.0}
+# 10), so "SGD" would draw exactly GD's path; at 100 it jitters visibly (tests/test_lessons.py measures it).
+TEACHING_DEFAULTS = {("sgd", "eta"): 100.0}
 KATEX = {
     "theta",
     "eta",
@@ -162,13 +162,15 @@ def test_rule_docstrings_carry_the_update_rule():
 
 
 def test_default_race_on_himmelblau_is_instructive():
-    """From (-4, 4), 300 steps, every default: none diverges, all find a minimum, and they get there differently."""
+    """From (-4, 4), 300 steps, every default: none diverges, all find a minimum, and they get there differently.
+    SGD's noise keeps it jittering near its minimum (loss about 0.04 at step 300: its noise is meant to show)."""
     reach, length = {}, {}
     for key in KEYS:
         tr = run(HIMMELBLAU, key, start=(-4.0, 4.0), steps=300)
+        near = 1e-1 if OPTIMIZERS[key].stochastic else 1e-2
         assert tr.diverged_at is None, key
-        assert tr.loss[-1] < 1e-2, key
-        reach[key] = int(np.argmax(tr.loss < 1e-2))
+        assert tr.loss[-1] < near, key
+        reach[key] = int(np.argmax(tr.loss < near))
         length[key] = float(np.linalg.norm(np.diff(tr.xy, axis=0), axis=1).sum())
     straight = float(np.linalg.norm(np.array([-2.805118, 3.131312]) - [-4.0, 4.0]))
     assert reach["newton"] <= 5 and max(reach.values()) >= 50 * max(reach["newton"], 1) / 5

@@ -17,19 +17,28 @@ from scenes.text import hyper_text, num, plural, point, run_label
 from surfaces import SURFACES
 
 
-def test_default_scene_races_on_himmelblau_and_says_what_happened():
+def test_default_scene_races_on_the_quadratic_and_says_what_happened():
+    """The opening race (its lesson is checked in test_lessons.py): three racers, one learning rate, and the caption
+    says so."""
     r = compute(Scene())
-    assert r.surface.key == "himmelblau" and len(r.runs) == 3
+    assert r.surface.key == "quadratic" and len(r.runs) == 3
     for run_ in r.runs:
-        assert run_.xy.shape == (301, 2) and np.isfinite(run_.xy).all() and np.isfinite(run_.loss).all()
-    assert r.caption.startswith("Himmelblau, from (1, 4.5), 300 steps:")
-    # the opening picture carries the surface's lesson: from one start, three optimizers reach three minima
+        assert run_.xy.shape == (501, 2) and np.isfinite(run_.xy).all() and np.isfinite(run_.loss).all()
+    assert r.caption.startswith("Ill-conditioned quadratic, from (−1.8, 1.2), 500 steps, all at η = 0.015:")
     assert all(x.outcome.kind == "reached" for x in r.runs)
-    assert len({x.outcome.target for x in r.runs}) == 3
+
+
+def test_the_caption_says_all_at_one_rate_only_when_it_is_so():
+    gd, adam = RunSpec("gd", (("learning_rate", 0.01),)), RunSpec("adam", (("learning_rate", 0.01),))
+    assert compute(Scene(runs=(gd, adam), steps=20)).shared_rate == "all at η = 0.01"
+    assert compute(Scene(runs=(gd,), steps=20)).shared_rate == ""  # one racer: nothing to compare
+    assert compute(Scene(runs=(gd, RunSpec.default("adam")), steps=20)).shared_rate == ""
+    cos = RunSpec("adam", (("learning_rate", 0.01),), Schedule("cosine", decay_steps=20))
+    assert compute(Scene(runs=(gd, cos), steps=20)).shared_rate == ""
 
 
 def test_reached_means_it_stays_within_tolerance_from_that_step_on():
-    r = compute(Scene(runs=(RunSpec("adam", (("learning_rate", 0.05),)),), steps=500))
+    r = compute(Scene(surface="himmelblau", runs=(RunSpec("adam", (("learning_rate", 0.05),)),), steps=500))
     o = r.runs[0].outcome
     assert o.kind == "reached" and o.target is not None
     d = np.hypot(r.runs[0].xy[:, 0] - o.target.x, r.runs[0].xy[:, 1] - o.target.y)
@@ -39,9 +48,9 @@ def test_reached_means_it_stays_within_tolerance_from_that_step_on():
 
 
 def test_divergence_is_told_with_its_step_and_nothing_is_nan():
-    scene = Scene(runs=(RunSpec("gd", (("learning_rate", 1.0),)),), steps=100)
+    scene = Scene(surface="himmelblau", runs=(RunSpec("gd", (("learning_rate", 1.0),)),), steps=100)
     r = compute(scene).runs[0]
-    direct = run(SURFACES["himmelblau"], "gd", start=Scene().start_point, steps=100, learning_rate=1.0)
+    direct = run(SURFACES["himmelblau"], "gd", start=SURFACES["himmelblau"].default_start, steps=100, learning_rate=1.0)
     assert r.diverged_at == direct.diverged_at is not None
     assert r.outcome.kind == "diverged" and f"diverged at step {r.diverged_at}" in r.outcome.text
     assert np.isfinite(r.xy).all() and np.isfinite(r.loss).all()
@@ -51,15 +60,16 @@ def test_divergence_is_told_with_its_step_and_nothing_is_nan():
 def test_step_buckets_cut_exactly(steps):
     """Runs are computed for a bucket of steps and cut: the cut equals a run of exactly that length."""
     spec = RunSpec("momentum", (("learning_rate", 0.003), ("momentum", 0.9)))
-    r = compute(Scene(runs=(spec,), steps=steps)).runs[0]
-    direct = run(SURFACES["himmelblau"], "momentum", start=Scene().start_point, steps=steps, **spec.hyper_dict())
+    r = compute(Scene(surface="himmelblau", runs=(spec,), steps=steps)).runs[0]
+    hb = SURFACES["himmelblau"]
+    direct = run(hb, "momentum", start=hb.default_start, steps=steps, **spec.hyper_dict())
     np.testing.assert_array_equal(r.xy, direct.xy)
 
 
 def test_sgd_noise_does_not_depend_on_the_step_bucket():
     spec = RunSpec("sgd", (("learning_rate", 0.01), ("eta", 1.0)))
-    short = compute(Scene(runs=(spec,), steps=90, seed=3)).runs[0]
-    long = compute(Scene(runs=(spec,), steps=600, seed=3)).runs[0]
+    short = compute(Scene(surface="himmelblau", runs=(spec,), steps=90, seed=3)).runs[0]
+    long = compute(Scene(surface="himmelblau", runs=(spec,), steps=600, seed=3)).runs[0]
     np.testing.assert_array_equal(short.xy, long.xy[:91])
 
 
@@ -85,11 +95,11 @@ def test_bad_scenes_are_refused_with_a_message():
     with pytest.raises(ValueError, match="surface"):
         Scene(surface="nope")
     with pytest.raises(ValueError, match="optimizer"):
-        Scene(runs=(RunSpec("nope"),))
+        Scene(surface="himmelblau", runs=(RunSpec("nope"),))
     with pytest.raises(ValueError, match="steps"):
         Scene(steps=0)
     with pytest.raises(ValueError, match="between 1 and 6"):
-        Scene(runs=tuple(RunSpec.default("gd") for _ in range(7)))
+        Scene(surface="himmelblau", runs=tuple(RunSpec.default("gd") for _ in range(7)))
 
 
 def test_numbers_read_as_a_lecturer_writes_them():
@@ -155,7 +165,7 @@ def test_newton_distance_is_the_exact_distance_on_a_quadratic():
 
 def test_a_slow_run_is_approaching_not_at_rest():
     """GD on Booth crawls along the shallow direction: small gradient, but the minimum is still ahead."""
-    r = compute(Scene(surface="booth", runs=(RunSpec("gd", (("learning_rate", 0.01),)),))).runs[0]
+    r = compute(Scene(surface="booth", runs=(RunSpec("gd", (("learning_rate", 0.01),)),), steps=300)).runs[0]
     assert r.outcome.kind == "approaching" and r.outcome.target.x == 1 and r.outcome.target.y == 3
     d = np.hypot(r.xy[-1, 0] - 1, r.xy[-1, 1] - 3)
     assert f"({num(d, 2)} away)" in r.outcome.text and d > REACH_TOL * 20
@@ -179,7 +189,7 @@ def test_a_run_bouncing_with_too_large_a_step_is_not_approaching():
 def test_scene_label_and_learning_rates_of_a_scheduled_run():
     cos = Schedule("cosine", decay_steps=100, alpha=0.1)
     spec = RunSpec("adam", (("learning_rate", 0.05),), cos)
-    r = compute(Scene(runs=(spec, RunSpec.default("gd")), steps=100))
+    r = compute(Scene(surface="himmelblau", runs=(spec, RunSpec.default("gd")), steps=100))
     assert r.runs[0].label == "Adam · η 0.05, cosine" and "Adam · η 0.05, cosine" in r.caption
     assert r.runs[1].label == "Gradient descent · η 0.01" and r.runs[1].lr is None
     np.testing.assert_allclose(r.runs[0].lr, 0.05 * cos.multipliers(100), rtol=1e-7)

@@ -80,7 +80,7 @@ def test_scene_to_link_to_scene_is_the_same_scene(scene):
 
 
 def test_defaults_make_a_short_link():
-    assert encode(Scene()) == {"surface": "himmelblau", "opt": "gd,momentum,adam"}
+    assert encode(Scene()) == {"surface": "quadratic", "opt": "gd,momentum,adam"}
 
 
 def test_a_formula_link_reads_back():
@@ -157,7 +157,7 @@ def test_trajectories_opens_at_the_linked_scene_and_keeps_the_link_current():
 
 def test_a_bad_link_opens_the_defaults_with_a_notice():
     at = open_link(None, surface="custom", f="x +* y", opt="gd,nope")
-    assert at.selectbox(key="surface").value == "himmelblau"
+    assert at.selectbox(key="surface").value == "quadratic"
     assert at.toast and "could not be used" in at.toast[0].value and "column" in at.toast[0].value
     assert not at.error
 

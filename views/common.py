@@ -86,10 +86,12 @@ def chart_config(filename: str) -> dict:
 
 
 def outcomes(result: Result, *, header: bool = True) -> None:
-    """What happened, one line per racer with its colour dot; the header names the surface, start and steps. Each
-    outcome's detail (why it diverged, ...) is in the help tooltip, one line per racer that has one."""
+    """What happened, one line per racer with its colour dot; the header names the surface, start, steps and the
+    racers' shared learning rate (a fair race says so). Each outcome's detail (why it diverged, ...) is in the help
+    tooltip, one line per racer that has one."""
     steps = plural(result.scene.steps, "step")
-    head = f"<b>{html.escape(result.surface.title)}</b> from {point(*result.start)}, {steps}:"
+    rate = f", {result.shared_rate}" if result.shared_rate else ""
+    head = f"<b>{html.escape(result.surface.title)}</b> from {point(*result.start)}, {steps}{rate}:"
     lines = [head] if header else []
     keys = [r.spec.optimizer for r in result.runs]
     repeated = len(set(keys)) < len(keys)  # then the racers differ by dash: show each one's line, not a dot

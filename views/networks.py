@@ -204,19 +204,14 @@ def test_section(charts, side, theme) -> None:
                 show(figs[f"test-{on}"], f"{V}te.{head}")
             with c:
                 show(figs[f"curves-{on}"], f"{V}c.{head}")
-        st.caption(
-            "The same plane through the trained weights (the same random directions), evaluated on the "
-            "training and on the test data: the test landscape is the training one moved, and its minimum is "
-            "elsewhere. Regularisation and augmentation make the training landscape more like the test one."
-        )
+        st.caption(net.train_vs_test_caption(what, *rows))  # what the switch did here, in its numbers
 
 
 VARIANT_CAPTIONS = {
     "Initialisation": "Zeros or one constant make every neuron of a layer the same, and the gradient keeps them the "
     "same: the layer works as one neuron however wide it is (see the distinct neurons). Zeros also give a zero "
     "gradient to every hidden weight: nothing but the output bias moves. A random initialisation breaks the symmetry.",
-    "Batch norm": "Batch normalisation rescales each layer's pre-activations, which changes the landscape's "
-    "curvature: compare λmax, the top Hessian eigenvalue (the sharpest direction; gradient descent needs η < 2/λmax).",
+    "Batch norm": "",  # net.batchnorm_caption: why λmax jumps, in the scene's numbers
     "Dropout": "Dropout trains on a random sub-network at every step: a noisier descent and a flatter, more robust "
     "fit; the curves show the loss of the whole network (dropout off).",
 }
@@ -262,7 +257,7 @@ def variants_section(charts, side, theme) -> None:
                 if f"{row}-{nf.slug(name)}" in figs:
                     with col:
                         show(figs[f"{row}-{nf.slug(name)}"], f"{VAR}{row}.{name}")
-        st.caption(VARIANT_CAPTIONS[what])
+        st.caption(VARIANT_CAPTIONS[what] or net.batchnorm_caption(scene))
 
 
 def sharpness_section(charts, side, theme) -> None:
