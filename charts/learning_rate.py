@@ -67,6 +67,7 @@ def panel(result: Result, theme: Theme, *, title: str = "", height: int = 250) -
         frames=0,
         title=title,
         height=height,
+        vector=fig.vector(result),
     )
     f.update_layout(showlegend=False, margin=dict(l=35, r=5, t=40 if title else 5, b=30))
     return f

@@ -7,13 +7,13 @@ import functools
 import plotly.graph_objects as go
 
 from links.slider_values import nearest, options
-from scenes.compute import Result, image_grid
+from scenes.compute import Result, image_grid, landscape
 from scenes.ladder import window
 from scenes.scene import CUSTOM, Scene
 from surfaces import Surface
 from viz import Marker, Path, Theme, contour_figure, loss_figure, surface3d_figure
 from viz.paths import dashes
-from viz.raster import png_data_uri, shade
+from viz.raster import contour_trace, png_data_uri, shade
 
 
 def markers(result: Result) -> tuple[Marker, ...]:
@@ -37,12 +37,27 @@ def paths(result: Result) -> tuple[Path, ...]:
 
 def background(result: Result) -> str:
     """The banded contour picture of the result's surface, a PNG data URI (drawn once per surface: ~45 ms)."""
-    return _picture(result.surface)
+    return _picture(result.surface)[0]
 
 
 @functools.lru_cache(maxsize=64)
-def _picture(surface: Surface) -> str:
-    return png_data_uri(shade(image_grid(surface)))
+def _picture(surface: Surface) -> tuple[str, float, float]:
+    """The picture and its smallest and largest value (its bands lie between them)."""
+    values = image_grid(surface)
+    return png_data_uri(shade(values)), float(values.min()), float(values.max())
+
+
+def vector(result: Result) -> dict:
+    """The same bands as the picture as a contour trace, for image files: sharp at any scale, vector paths in SVG
+    and PDF (drawn from the 3D view's grid, banded between the picture's smallest and largest value)."""
+    return _vector(result.surface)
+
+
+@functools.lru_cache(maxsize=64)
+def _vector(surface: Surface) -> dict:
+    _, lo, hi = _picture(surface)
+    land = landscape(surface)
+    return contour_trace(land.xs, land.ys, land.color, lo, hi)
 
 
 def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") -> go.Figure:
@@ -57,6 +72,7 @@ def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") 
         theme,
         frames=frames,
         title=title,
+        vector=vector(result),
     )
 
 

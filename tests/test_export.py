@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 import re
 import threading
+from xml.etree import ElementTree
 
 import imageio_ffmpeg
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from browser import require_chromium
 from PIL import Image
@@ -16,10 +18,14 @@ from plotly_frames import shown_data
 
 from charts import scene as fig
 from scenes import Scene, compute
-from viz import animation, export
+from scenes.compute import image_grid
+from viz import animation, export, raster
+from viz.layout import vector_of
+from viz.raster import shade
 from viz.theme import THEMES
 
 PNG = b"\x89PNG\r\n\x1a\n"
+SVG_NS = "{http://www.w3.org/2000/svg}"
 browser = pytest.mark.browser
 pytestmark = pytest.mark.xdist_group("export")  # its module fixtures (the frames rendered once) on one worker
 
@@ -95,11 +101,77 @@ def test_a_map_with_equal_axes_is_as_wide_as_its_plot_needs(contour):
     assert export._size(spec["layout"], 700, None)[0] == 700  # an asked width wins
 
 
+def steepness(png: bytes) -> float:
+    """How abruptly the grey level changes where it changes, in grey levels per pixel, over the middle of the image:
+    sum |∇|² / sum |∇| (a blur that spreads an edge over w pixels divides it by about w; the total change, the
+    denominator, stays). An upscaled picture's iso-lines are spread over the upscaling factor."""
+    a = np.asarray(Image.open(io.BytesIO(png)).convert("L"), float)
+    h, w = a.shape
+    a = a[h // 5 : 4 * h // 5, w // 5 : 4 * w // 5]
+    g = np.concatenate([np.abs(np.diff(a, axis=1)).ravel(), np.abs(np.diff(a, axis=0)).ravel()])
+    return float((g**2).sum() / g.sum())
+
+
+@pytest.fixture(scope="module")
+def landscape_only(result):
+    """The race's map with every trace hidden: only the landscape is drawn."""
+    f = fig.contour(result, THEMES["normal"], frames=0)
+    for t in f.data:
+        t.visible = False
+    return f
+
+
+def test_the_map_keeps_its_landscape_as_a_vector_contour_for_files_only(contour, result):
+    trace = vector_of(contour)
+    assert trace["type"] == "contour" and trace["contours"]["coloring"] == "fill"
+    assert all(t["type"] != "contour" for t in contour.to_dict()["data"])  # the page never receives it
+    assert [im["name"] for im in contour.to_dict()["layout"]["images"]] == ["landscape"]
+    spec = export._figure_dict(contour)
+    assert export._vector_landscape(contour, spec)
+    assert spec["data"][0]["type"] == "contour" and not spec["layout"]["images"]  # beneath every trace
+    assert not export._vector_landscape(export._figure_dict(contour), export._figure_dict(contour))  # a copy: none
+
+
+def test_the_vector_bands_have_the_pictures_levels_and_colours(result):
+    """Band b of the picture (viz.raster.shade) and of the contour trace: the same values, the same colour. plotly.js
+    colours the band above level v at v + size/2 on a scale whose position p is start + (p·n − 1/2)·size (n levels)."""
+    values = image_grid(result.surface)
+    lo, hi = float(values.min()), float(values.max())
+    trace = fig.vector(result)
+    c = trace["contours"]
+    n = round((c["end"] - c["start"]) / c["size"]) + 1
+    assert n == raster.LEVELS - 1 and c["start"] == pytest.approx(lo + (hi - lo) / raster.LEVELS)
+    rgb = shade(values)
+    band = raster.band_levels(values)[::-1]
+    for b in (0, 5, raster.LEVELS - 1):
+        middle = lo + (b + 0.5) * c["size"]  # plotly.js's colour of band b (the levels lie between the bands)
+        p = ((middle - c["start"]) / c["size"] + 0.5) / n
+        (position, color), *_ = [s for s in trace["colorscale"] if abs(s[0] - p) < 1e-9]
+        inside = (band == b) & (np.roll(band, 1, 0) == b) & (np.roll(band, 1, 1) == b)  # not on an iso-line
+        assert color == "rgb({},{},{})".format(*rgb[inside][0]), b
+
+
 @browser
-def test_svg_embeds_the_landscape_image(chromium, contour):
+def test_a_3x_png_has_iso_lines_as_sharp_as_at_1x(chromium, landscape_only):
+    """The landscape picture upscaled 3× spread its iso-lines over ~3 pixels (steepness 35 at 1×, 15 at 3×); the
+    vector contour is as sharp at 3× as at 1× (38-39 both)."""
+    sharp = {s: steepness(export.image_bytes(landscape_only, "png", scale=s)) for s in (1, 3)}
+    assert sharp[3] > 0.85 * sharp[1], sharp
+    raster_only = go.Figure(landscape_only)  # a copy keeps no vector: the picture, upscaled
+    assert vector_of(raster_only) is None
+    assert steepness(export.image_bytes(raster_only, "png", scale=3)) < 0.6 * sharp[3]
+
+
+@browser
+def test_svg_draws_the_landscape_as_vector_paths(chromium, contour):
     svg = export.image_bytes(contour, "svg")
     assert svg.lstrip().startswith((b"<svg", b"<?xml"))
-    assert b"<image" in svg and b"data:image/png;base64" in svg
+    root = ElementTree.fromstring(svg)
+    groups = {g.get("class"): g for g in root.iter(f"{SVG_NS}g") if g.get("class")}
+    fills = [p for p in groups["contourfill"].iter(f"{SVG_NS}path") if p.get("d")]
+    lines = [p for g in root.iter(f"{SVG_NS}g") if g.get("class") == "contourlevel" for p in g.iter(f"{SVG_NS}path")]
+    assert len(fills) == raster.LEVELS - 1 and len(lines) >= raster.LEVELS - 1
+    assert not list(root.iter(f"{SVG_NS}image")) and b"data:image/png" not in svg  # no picture inside
     assert b"updatemenu" not in svg and b"slider" not in svg  # a file has no play button
 
 

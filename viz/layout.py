@@ -97,3 +97,20 @@ def picture(source: str, x0: float, x1: float, y0: float, y1: float, name: str =
         layer="below",
         opacity=1,
     )
+
+
+VECTOR = "_lll_vector"  # a figure's own attribute (never sent to the page): its landscape picture as a contour trace
+
+
+def keep_vector(fig, trace: dict | None):
+    """The figure with ``trace`` (viz.raster.contour_trace) kept beside it: its "landscape" picture drawn as vector
+    paths in image files (viz/export.py), sharp at any scale. The page never receives it (it is no part of the
+    figure's JSON); a copy of the figure loses it, and its files fall back to the picture."""
+    if trace is not None:
+        setattr(fig, VECTOR, trace)
+    return fig
+
+
+def vector_of(fig) -> dict | None:
+    """The contour trace kept beside the figure by :func:`keep_vector`, if any."""
+    return getattr(fig, VECTOR, None)
