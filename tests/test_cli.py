@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 from browser import require_chromium
 from PIL import Image
@@ -148,3 +149,21 @@ def test_bad_arguments_are_told_plainly(tmp_path):
         main(["render", str(tmp_path / "missing.toml")])
     with pytest.raises(SystemExit, match="use 0.25 to 8"):
         main(["render", PRESET_DIR, "--out", str(tmp_path), "--scale", "50"])
+    with pytest.raises(SystemExit, match="use 0.5 to 4"):
+        main(["render", PRESET_DIR, "--out", str(tmp_path), "--animation-scale", "10"])
+
+
+@PRESETS_GROUP
+def test_animations_for_a_slide_are_twice_the_chart(tmp_path, preset_figures):
+    """--animation-scale 2: the race's GIF and MP4 at 1240 × 1320 (the chart's 620 × 660 by default)."""
+    require_chromium()
+    argv = ["render", f"{PRESET_DIR}/three-minima.toml", "--out", str(tmp_path), "--formats", "none"]
+    argv += ["--animations", "gif,mp4", "--frames", "2", "--animation-scale", "2"]
+    with preset_figures.for_the_export_command(), contextlib.redirect_stdout(io.StringIO()):
+        assert main(argv) == 0
+    (gif,) = tmp_path.glob("*.gif")
+    assert Image.open(gif).size == (1240, 1320) and Image.open(gif).n_frames == 2
+    (mp4,) = tmp_path.glob("*.mp4")
+    reader = imageio_ffmpeg.read_frames(str(mp4))
+    assert tuple(next(reader)["size"]) == (1240, 1320)
+    reader.close()

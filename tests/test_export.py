@@ -232,6 +232,29 @@ def test_animation_frames(frames, contour):
 
 
 @browser
+def test_animation_frames_at_2x_have_twice_the_pixels_and_a_sharp_landscape(chromium, result):
+    """The GIF and MP4 of a slide: 2× the chart's pixels, the landscape drawn again at that scale from its vector
+    contour (the picture upscaled 2× spreads its iso-lines: steepness 0.6× or less)."""
+    race = fig.contour(result, THEMES["normal"], frames=3)
+    for t in race.data:  # the landscape alone (a frame moves the paths' data, not their visibility)
+        t.visible = False
+    (one,) = animation.animation_frames(race, max_frames=1)
+    assert one.size == (620, 660)  # the race's own size
+    (sharp,) = animation.animation_frames(race, max_frames=1, scale=2)
+    assert sharp.size == (1240, 1320)
+    upscaled = go.Figure(race)  # a copy keeps no vector: the 480-pixel picture over ~1050 pixels
+    (blurred,) = animation.animation_frames(upscaled, max_frames=1, scale=2)
+
+    def png(im: Image.Image) -> bytes:
+        buf = io.BytesIO()
+        im.save(buf, format="PNG")
+        return buf.getvalue()
+
+    assert steepness(png(blurred)) < 0.75 * steepness(png(sharp)), (steepness(png(blurred)), steepness(png(sharp)))
+    assert steepness(png(sharp)) > 0.85 * steepness(png(one))
+
+
+@browser
 def test_animation_frames_count_is_capped_by_the_figure(chromium, result):
     small = fig.contour(result, THEMES["normal"], frames=6)
     assert len(animation.animation_frames(small, max_frames=100, width=300, height=240, scale=0.5)) == 6
