@@ -12,8 +12,11 @@ from scenes.ladder import window
 from scenes.scene import CUSTOM, Scene
 from surfaces import Surface
 from viz import Marker, Path, Theme, contour_figure, loss_figure, surface3d_figure
+from viz.layout import keep_name
 from viz.paths import dashes
 from viz.raster import contour_trace, png_data_uri, shade
+
+RACE = "race on the map"  # the contour's name (charts.names: the export's chart and file names)
 
 
 def markers(result: Result) -> tuple[Marker, ...]:
@@ -60,9 +63,9 @@ def _vector(surface: Surface) -> dict:
     return contour_trace(land.xs, land.ys, land.color, lo, hi)
 
 
-def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") -> go.Figure:
+def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "", name: str = RACE) -> go.Figure:
     land = result.landscape
-    return contour_figure(
+    f = contour_figure(
         background(result),
         result.surface.domain,
         (land.xs, land.ys, land.z),
@@ -74,11 +77,12 @@ def contour(result: Result, theme: Theme, *, frames: int = 61, title: str = "") 
         title=title,
         vector=vector(result),
     )
+    return keep_name(f, name)
 
 
 def surface3d(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
     land = result.landscape
-    return surface3d_figure(
+    f = surface3d_figure(
         land.xs,
         land.ys,
         land.color,
@@ -89,10 +93,11 @@ def surface3d(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
         z_title=land.color_label,
         title=title,
     )
+    return keep_name(f, "3D surface")
 
 
-def loss(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
-    return loss_figure(paths(result), result.surface.f_min, theme, title=title)
+def loss(result: Result, theme: Theme, *, title: str = "", name: str = "loss per step") -> go.Figure:
+    return keep_name(loss_figure(paths(result), result.surface.f_min, theme, title=title), name)
 
 
 def rungs(scene: Scene, lr_stops: list[float] | None = None) -> list[tuple[int, str, int, tuple[float, ...]]]:

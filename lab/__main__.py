@@ -77,7 +77,7 @@ def _presets(paths: list[Path]):
 
 
 def render(args: argparse.Namespace) -> int:
-    from lab.render import figures
+    from lab.render import figures, file_names
     from lab.warmup import use_compilation_cache
     from viz import THEMES, animation, export
 
@@ -103,15 +103,16 @@ def render(args: argparse.Namespace) -> int:
         except ValueError as e:
             print(f"{head}: cannot be rendered: {e}", flush=True)
             return 2
+        stems = file_names(preset, figs)
         for name, f in figs.items():
             for fmt in formats:
-                path = args.out / f"{preset.name}-{name}.{fmt}"
+                path = args.out / f"{stems[name]}.{fmt}"
                 path.write_bytes(export.image_bytes(f, fmt, scale=args.scale))
                 written += 1
             if f.frames and animations:
                 frames = animation.animation_frames(f, max_frames=args.frames, scale=args.animation_scale)
                 for fmt in animations:
-                    path = args.out / f"{preset.name}-{name}.{fmt}"
+                    path = args.out / f"{stems[name]}.{fmt}"
                     path.write_bytes(animation.gif_bytes(frames) if fmt == "gif" else animation.mp4_bytes(frames))
                     written += 1
         print(f"{head}: {len(figs)} figures in {time.perf_counter() - t0:.1f} s", flush=True)

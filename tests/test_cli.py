@@ -14,6 +14,7 @@ from PIL import Image
 
 from lab.__main__ import main
 from lab.pages import PRESETS
+from lab.render import file_names
 from viz import export
 
 PRESET_DIR = str(Path(__file__).resolve().parent.parent / "links" / "presets")
@@ -98,8 +99,10 @@ def test_each_kind_of_figure_also_renders_to_an_svg_and_a_pdf_that_open(everythi
     out, _ = everything
     first: dict[tuple, Path] = {}
     for preset in PRESETS.values():
-        for name, f in preset_figures(preset.name).items():
-            png = out / f"{preset.name}-{name}.png"
+        figs = preset_figures(preset.name)
+        stems = file_names(preset, figs)
+        for name, f in figs.items():
+            png = out / f"{stems[name]}.png"
             if kind(f) not in first:
                 first[kind(f)] = png
                 for fmt in ("svg", "pdf"):
@@ -117,15 +120,19 @@ def test_the_files_are_the_figures_the_page_builds_for_the_preset(everything, pr
     for preset in PRESETS.values():
         figs = preset_figures(preset.name)
         assert figs and all(f.data for f in figs.values()), preset.name
-        # file names are "<preset>-<figure>.png" (a figure name may hold dashes: "regime-too-small")
-        assert {p.stem.removeprefix(f"{preset.name}-") for p in out.glob(f"{preset.name}-*.png")} == set(figs)
+        # file names are "<preset>-<the chart's name>.png" (charts.names: "regimes-race-eta-too-small")
+        assert {p.stem for p in out.glob(f"{preset.name}-*.png")} == set(file_names(preset, figs).values())
 
 
 @pytest.mark.xdist_group("cli-notes")
 def test_print_quality_images_are_three_times_the_chart(print_quality):
     out, printed = print_quality
     pngs = sorted(out.glob("three-minima-*.png"))
-    assert {p.stem for p in pngs} == {"three-minima-race", "three-minima-loss", "three-minima-surface3d"}
+    assert {p.stem for p in pngs} == {
+        "three-minima-race-on-the-map",
+        "three-minima-loss-per-step",
+        "three-minima-3d-surface",
+    }
     for png in pngs:
         opens(png, 3.0)
         assert Image.open(png).size[0] >= 1500
@@ -135,10 +142,10 @@ def test_print_quality_images_are_three_times_the_chart(print_quality):
 @pytest.mark.xdist_group("cli-notes")
 def test_the_race_is_also_a_gif_and_an_mp4(print_quality):
     out, _ = print_quality
-    gif = out / "three-minima-race.gif"
+    gif = out / "three-minima-race-on-the-map.gif"
     image = Image.open(gif)
     assert gif.read_bytes()[:6] == b"GIF89a" and image.n_frames == 12
-    mp4 = (out / "three-minima-race.mp4").read_bytes()
+    mp4 = (out / "three-minima-race-on-the-map.mp4").read_bytes()
     assert mp4[4:8] == b"ftyp"
 
 

@@ -114,3 +114,18 @@ def keep_vector(fig, trace: dict | None):
 def vector_of(fig) -> dict | None:
     """The contour trace kept beside the figure by :func:`keep_vector`, if any."""
     return getattr(fig, VECTOR, None)
+
+
+NAME = "_lll_name"  # a figure's own attribute: what it shows, in words (the export's chart and file names)
+
+
+def keep_name(fig, name: str):
+    """The figure with its name kept beside it ("race on the map", "basin map, Adam (lr 0.05)"): what the export
+    panel lists and its files are called (charts.names), never drawn."""
+    setattr(fig, NAME, name)
+    return fig
+
+
+def name_of(fig) -> str | None:
+    """The name kept beside the figure by :func:`keep_name`, if any."""
+    return getattr(fig, NAME, None)
