@@ -4,9 +4,9 @@ rendered once per chart); and what the charts' own camera button saves (views.co
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
+
+from charts.names import names, slug
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif", "mp4": "video/mp4"}
 CAMERA = {"png": "PNG 3×", "svg": "SVG"}  # the camera button's formats (session_state["export.camera"])
@@ -15,13 +15,19 @@ IMAGE_SCALE = 3.0  # PNG pixels per chart pixel (SVG and PDF: vector, the same s
 ANIMATION_SCALES = (1, 2)  # GIF and MP4: the chart's size (a race: 620×660) or twice it, for a full-screen slide
 
 
-def _label(key: str) -> str:
-    """A chart's widget key as a name: "networks.t.pca" -> "pca", "minima.map0" -> "map0"."""
-    return key.rsplit(".", 1)[-1] or key
+def chart_names(page: str, figures: dict, section: str | None = None) -> dict[str, str]:
+    """widget key -> the chart's name (charts.names: the name its figure keeps, after the page's section; distinct):
+    "Train vs test: L2 regularisation off, loss curves", "Basins: basin map, Adam (lr 0.05)". A figure that keeps
+    none is called by its key in words, the page's prefix left out."""
+    short = {key: key.removeprefix(f"{page}.") for key in figures}
+    named = names({short[key]: f for key, f in figures.items()}, section)
+    return {key: named[short[key]] for key in figures}
 
 
-def _stem(page: str, key: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", f"{page}-{_label(key)}".lower()).strip("-")
+def file_stem(page: str, name: str, scale: float = 1) -> str:
+    """The downloaded file's name without its suffix: the page and the chart's name ("minima-basins-basin-map-adam-
+    lr-0.05"), "-2x" for a 2× animation."""
+    return slug(f"{page} {name}") + (f"-{scale:g}x" if scale != 1 else "")
 
 
 def export_panel(page: str) -> None:
@@ -46,7 +52,8 @@ def export_panel(page: str) -> None:
 
 def _chart_export(page: str, figures: dict) -> None:
     """A chart of the page, its format, Render, and the file to download once rendered."""
-    key = st.selectbox("Chart", list(figures), format_func=_label, key="export.chart")
+    named = chart_names(page, figures, st.session_state.get(f"{page}.section"))
+    key = st.selectbox("Chart", list(figures), format_func=named.get, key="export.chart")
     fig = figures[key]
     animated = bool(fig.frames)
     kinds = ["png", "svg", "pdf"] + (list(ANIMATIONS) if animated else [])
@@ -77,7 +84,7 @@ def _chart_export(page: str, figures: dict) -> None:
         st.download_button(
             f"Download {fmt.upper()} ({len(ready[3]) / 1e3:,.0f} kB)",
             ready[3],
-            file_name=f"{_stem(page, key)}.{fmt}",
+            file_name=f"{file_stem(page, named[key], scale if fmt in ANIMATIONS else 1)}.{fmt}",
             mime=FORMATS[fmt],
             key="export.download",
             on_click="ignore",
