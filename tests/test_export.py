@@ -24,7 +24,7 @@ from lab.pages import PAGES, PRESETS
 from scenes import Scene, compute
 from scenes.compute import image_grid
 from viz import animation, export, raster
-from viz.layout import keep_name, name_of, vector_of
+from viz.layout import keep_name, keep_vector, name_of, vector_of
 from viz.raster import shade
 from viz.theme import THEMES
 
@@ -277,6 +277,7 @@ def test_a_frame_shows_the_path_up_to_its_step(frames, contour, j):
     name = step["args"][0][0]
     still = {**d, "data": shown_data(d, name), "frames": [{"name": name, "data": []}]}
     still["layout"] = {**d["layout"], "sliders": [{**d["layout"]["sliders"][0], "steps": [step]}]}
+    still = keep_vector(go.Figure(still), vector_of(contour))  # the landscape drawn as the frames draw it
     expected = animation.animation_frames(still, width=500, height=400)
     assert len(expected) == 1
     a, b = np.asarray(out[j], float), np.asarray(expected[0], float)
