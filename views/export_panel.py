@@ -25,8 +25,8 @@ def chart_names(page: str, figures: dict, section: str | None = None) -> dict[st
 
 
 def file_stem(page: str, name: str, scale: float = 1) -> str:
-    """The downloaded file's name without its suffix: the page and the chart's name ("minima-basins-basin-map-adam-
-    lr-0.05"), "-2x" for a 2× animation."""
+    """The downloaded file's name without its suffix: the page and the chart's name, "-2x" for a 2× animation
+    ("minima-basins-basin-map-adam-lr-0.05", "trajectories-race-on-the-map-2x")."""
     return slug(f"{page} {name}") + (f"-{scale:g}x" if scale != 1 else "")
 
 
