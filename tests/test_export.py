@@ -24,6 +24,7 @@ from lab.pages import PAGES, PRESETS
 from scenes import Scene, compute
 from scenes.compute import image_grid
 from viz import animation, export, raster
+from viz.basins import basin_figure
 from viz.layout import keep_name, keep_vector, name_of, vector_of
 from viz.raster import shade
 from viz.theme import THEMES
@@ -86,6 +87,28 @@ def test_sequence_follows_the_slider(contour):
 
 
 @browser
+def test_a_basin_map_draws_its_iso_lines_as_vector_paths_in_files(chromium):
+    """A basin map's picture is a block per start (data: a heatmap, crisp) under the landscape's iso-lines (vector
+    contour lines, not pixels of the picture)."""
+    xs = ys = np.linspace(-2, 2, 60, dtype=np.float32)
+    x, y = np.meshgrid(xs, ys)
+    labels = np.where(x > 0, 0, np.where(y > 0, 1, -2)).astype(np.int16)
+    names = {0: "basin a", 1: "basin b", -2: "not converged"}
+    f = basin_figure(xs, ys, labels, (), names, THEMES["normal"], landscape=(x**2 + y**2).astype(np.float32))
+    heat, lines = vector_of(f, "basins")
+    assert heat["type"] == "heatmap" and not heat["zsmooth"] and lines["contours"]["coloring"] == "none"
+    spec = export._figure_dict(f)
+    assert export._vector_landscape(f, spec) and not spec["layout"]["images"]
+    assert [t["type"] for t in spec["data"][:2]] == ["heatmap", "contour"]
+    svg = export.image_bytes(f, "svg")
+    root = ElementTree.fromstring(svg)
+    lines = [p for g in root.iter(f"{SVG_NS}g") if g.get("class") == "contourlevel" for p in g.iter(f"{SVG_NS}path")]
+    assert len(lines) >= raster.LEVELS - 1
+    picture = f.layout.images[0].source
+    assert picture.split(",", 1)[1].encode() not in svg  # the picture with its iso-lines in pixels is not in the file
+
+
+@browser
 def test_png_has_the_requested_pixels(chromium, contour, result):
     assert png_size(export.image_bytes(contour, "png", scale=2, width=400, height=300)) == (800, 600)
     loss = fig.loss(result, THEMES["normal"])
@@ -126,7 +149,7 @@ def landscape_only(result):
 
 
 def test_the_map_keeps_its_landscape_as_a_vector_contour_for_files_only(contour, result):
-    trace = vector_of(contour)
+    (trace,) = vector_of(contour)
     assert trace["type"] == "contour" and trace["contours"]["coloring"] == "fill"
     assert all(t["type"] != "contour" for t in contour.to_dict()["data"])  # the page never receives it
     assert [im["name"] for im in contour.to_dict()["layout"]["images"]] == ["landscape"]

@@ -43,7 +43,7 @@ def test_the_panel_names_each_chart_by_what_it_shows_and_offers_animations_at_2x
     # the panel's figure is the one charts/ built, with what it keeps beside it (a cached copy, pickled, would not:
     # its files would fall back to the upscaled picture and to its key for a name)
     race = at.session_state["export.figures"]["contour"]
-    assert vector_of(race)["type"] == "contour" and name_of(race) == "race on the map"
+    assert vector_of(race)[0]["type"] == "contour" and name_of(race) == "race on the map"
     assert "export.animation_scale" not in [c.key for c in at.get("segmented_control")]  # a PNG has no such size
     at.segmented_control(key="export.format").set_value("gif").run()
     assert at.segmented_control(key="export.animation_scale").options == ["1×", "2×"]

@@ -44,7 +44,7 @@ _SETUP_JS = """async function(fig, w, h, vector) {
     const im = gd.layout.images[i], fl = gd._fullLayout;
     const pw = Math.round(fl.xaxis._length), ph = Math.round(fl.yaxis._length);
     const axis = {visible: false, fixedrange: true};
-    const bg = {data: [vector], layout: {width: pw, height: ph, margin: {l: 0, r: 0, t: 0, b: 0, pad: 0},
+    const bg = {data: vector, layout: {width: pw, height: ph, margin: {l: 0, r: 0, t: 0, b: 0, pad: 0},
       showlegend: false, paper_bgcolor: 'white', plot_bgcolor: 'white',
       xaxis: Object.assign({range: [im.x, im.x + im.sizex]}, axis),
       yaxis: Object.assign({range: [im.y - im.sizey, im.y]}, axis)}};
@@ -57,7 +57,7 @@ _STEP_JS = """async function(name, label, opts) {
   const texts = gd.querySelectorAll('.annotation-text'); texts[texts.length - 1].textContent = label; return true; }"""
 
 
-async def _capture(k, spec: dict, items, w: int, h: int, scale: float, put, vector: dict | None = None) -> None:
+async def _capture(k, spec: dict, items, w: int, h: int, scale: float, put, vector: list | None = None) -> None:
     """One tab: plot once (the landscape's picture drawn again from ``vector`` at the tab's pixels, if given), then
     per item animate to its frame, capture, put((index, PNG bytes))."""
     async with _SERVER.tab(k, keep=2 * ANIMATION_TABS) as (tab, window):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from viz.layout import vector_of
+from viz.layout import vectors_of
 
 FORMATS = ("png", "svg", "pdf")
 CHROMIUM = "/usr/bin/chromium"
@@ -173,15 +173,18 @@ def _drop_controls(layout: dict, margin_b: int) -> None:
 
 
 def _vector_landscape(fig, spec: dict) -> bool:
-    """A still image draws the landscape as the vector contour the figure keeps (viz.layout.keep_vector) instead of
-    its picture, an upscaled raster at 3× (stair-stepped iso-lines) and a bitmap inside SVG and PDF; True if it
-    did. Beneath every other trace; the picture stays where the figure keeps none."""
-    trace, images = vector_of(fig), spec["layout"].get("images") or []
-    if trace is None or not any(im.get("name") == "landscape" for im in images):
-        return False
-    spec["layout"]["images"] = [im for im in images if im.get("name") != "landscape"]
-    spec["data"].insert(0, dict(trace))
-    return True
+    """A still image draws a map's pictures (the landscape, the basins) as the traces the figure keeps for them
+    (viz.layout.keep_vector: a vector contour) instead of the picture, an upscaled raster at 3× (stair-stepped
+    iso-lines) and a bitmap inside SVG and PDF; True if it did. Beneath every other trace; a picture stays where the
+    figure keeps nothing for it."""
+    images, done = spec["layout"].get("images") or [], False
+    for name, traces in vectors_of(fig).items():
+        if any(im.get("name") == name for im in images):
+            images = [im for im in images if im.get("name") != name]
+            spec["data"][:0] = [dict(t) for t in traces]
+            done = True
+    spec["layout"]["images"] = images
+    return done
 
 
 MIN_MAP_WIDTH = 560  # a legend across the top still fits

@@ -99,21 +99,28 @@ def picture(source: str, x0: float, x1: float, y0: float, y1: float, name: str =
     )
 
 
-VECTOR = "_lll_vector"  # a figure's own attribute (never sent to the page): its landscape picture as a contour trace
+VECTOR = "_lll_vector"  # a figure's own attribute (never sent to the page): its pictures as traces, by image name
 
 
-def keep_vector(fig, trace: dict | None):
-    """The figure with ``trace`` (viz.raster.contour_trace) kept beside it: its "landscape" picture drawn as vector
-    paths in image files (viz/export.py), sharp at any scale. The page never receives it (it is no part of the
-    figure's JSON); a copy of the figure loses it, and its files fall back to the picture."""
-    if trace is not None:
-        setattr(fig, VECTOR, trace)
+def keep_vector(fig, traces: dict | list[dict] | None, image: str = "landscape"):
+    """The figure with ``traces`` kept beside it: what its layout image named ``image`` shows, drawn by Plotly (a
+    contour's vector paths: viz.raster.contour_trace), which image files draw instead of the picture
+    (viz/export.py), sharp at any scale. The page never receives them (they are no part of the figure's JSON); a
+    copy of the figure loses them, and its files fall back to the picture."""
+    if traces is not None:
+        kept = getattr(fig, VECTOR, None) or {}
+        setattr(fig, VECTOR, {**kept, image: [traces] if isinstance(traces, dict) else list(traces)})
     return fig
 
 
-def vector_of(fig) -> dict | None:
-    """The contour trace kept beside the figure by :func:`keep_vector`, if any."""
-    return getattr(fig, VECTOR, None)
+def vector_of(fig, image: str = "landscape") -> list[dict] | None:
+    """The traces kept beside the figure for its image named ``image`` by :func:`keep_vector`, if any."""
+    return (getattr(fig, VECTOR, None) or {}).get(image)
+
+
+def vectors_of(fig) -> dict[str, list[dict]]:
+    """Every image name -> the traces kept beside the figure for it."""
+    return dict(getattr(fig, VECTOR, None) or {})
 
 
 NAME = "_lll_name"  # a figure's own attribute: what it shows, in words (the export's chart and file names)
