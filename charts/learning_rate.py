@@ -18,6 +18,7 @@ from scenes.learning_rate import Phase, Sweep
 from scenes.momentum import RATE_TEXT, MomentumRace
 from scenes.text import SHORT, num
 from viz import Theme, contour_figure
+from viz.layout import keep_name
 from viz.phase import phase_figure
 from viz.rates import RateCurve, rates_figure
 from viz.sweep import Mark, sweep_figure
@@ -29,7 +30,7 @@ def sweep(sw: Sweep, theme: Theme, *, picked: float | None = None, title: str = 
         marks = (Mark(f"2/L = {num(sw.two_over_l)}", sw.two_over_l, "scale"),)
     schedule = sw.scene.runs[0].schedule
     lr_title = f"peak learning rate η ({schedule.text})" if schedule is not None else "learning rate η"
-    return sweep_figure(
+    f = sweep_figure(
         sw.lrs,
         sw.final,
         sw.reached,
@@ -44,16 +45,17 @@ def sweep(sw: Sweep, theme: Theme, *, picked: float | None = None, title: str = 
         lr_title=lr_title,
         title=title,
     )
+    return keep_name(f, "final loss and steps against η")
 
 
-def animation(result: Result, theme: Theme) -> go.Figure:
+def animation(result: Result, theme: Theme, *, name: str = fig.RACE) -> go.Figure:
     """The animated contour of one run, sized for half the chart column (beside the sweep or the phase diagram)."""
-    f = fig.contour(result, theme)
+    f = fig.contour(result, theme, name=name)
     f.update_layout(height=int(theme.height * 0.8))
     return f
 
 
-def panel(result: Result, theme: Theme, *, title: str = "", height: int = 250) -> go.Figure:
+def panel(result: Result, theme: Theme, *, title: str = "", height: int = 250, name: str = fig.RACE) -> go.Figure:
     """A small still contour of one run: for side-by-side regimes."""
     land = result.landscape
     f = contour_figure(
@@ -67,9 +69,10 @@ def panel(result: Result, theme: Theme, *, title: str = "", height: int = 250) -
         frames=0,
         title=title,
         height=height,
+        vector=fig.vector(result),
     )
     f.update_layout(showlegend=False, margin=dict(l=35, r=5, t=40 if title else 5, b=30))
-    return f
+    return keep_name(f, name)
 
 
 def phase(ph: Phase, theme: Theme, *, picked: tuple[float, float] | None = None, title: str = "") -> go.Figure:
@@ -84,7 +87,7 @@ def phase(ph: Phase, theme: Theme, *, picked: tuple[float, float] | None = None,
     boundary_text = {"momentum": "stable iff η < 2(1+β)/L", "nesterov": "stable iff η < (2+2β)/((1+2β)L)"}
     beta = ph.scene.runs[0].spec.hyper(ph.beta_name)
     label = f"{beta.title} {SHORT.get(beta.name, beta.name)}"  # "momentum β", "first-moment decay β₁"
-    return phase_figure(
+    f = phase_figure(
         ph.lrs,
         ph.betas,
         ph.reached,
@@ -99,6 +102,7 @@ def phase(ph: Phase, theme: Theme, *, picked: tuple[float, float] | None = None,
         picked=picked,
         title=title,
     )
+    return keep_name(f, "steps to a minimum for each (η, β)")
 
 
 def rates(race: MomentumRace, theme: Theme, *, title: str = "") -> go.Figure:
@@ -108,7 +112,7 @@ def rates(race: MomentumRace, theme: Theme, *, title: str = "") -> go.Figure:
         )
         for row, run, dist in zip(race.rows, race.result.runs, race.distances, strict=True)
     )
-    return rates_figure(curves, theme, title=title)
+    return keep_name(rates_figure(curves, theme, title=title), "convergence rates")
 
 
 @dataclass(frozen=True)
@@ -128,9 +132,10 @@ DIRECT = Work(compute, lab.sweep, lab.phase, momentum.momentum_race)
 def sweep_figures(scene: Scene, lr: float, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
     """Sweep: the sweep with ``lr`` marked, that run animated, and its loss (with the schedule's lr inset)."""
     sw, result = work.sweep(scene), work.compute(lab.with_lr(scene, lr))
-    loss = fig.loss(result, theme)
+    loss = fig.loss(result, theme, name="loss per step at the chosen η")
     loss.update_layout(height=int(theme.height * 0.5), showlegend=False)
-    return {"sweep": sweep(sw, theme, picked=lr), "race": animation(result, theme), "loss": loss}
+    race = animation(result, theme, name="race at the chosen η")
+    return {"sweep": sweep(sw, theme, picked=lr), "race": race, "loss": loss}
 
 
 def regime_runs(scene: Scene, work: Work = DIRECT) -> list[tuple[str, float, Result]]:
@@ -140,7 +145,10 @@ def regime_runs(scene: Scene, work: Work = DIRECT) -> list[tuple[str, float, Res
 
 def regimes_figures(scene: Scene, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
     """Regimes: one small still contour per regime ("regime-too-small", …), in the sweep's order."""
-    return {f"regime-{name.replace(' ', '-')}": panel(result, theme) for name, _, result in regime_runs(scene, work)}
+    return {
+        f"regime-{name.replace(' ', '-')}": panel(result, theme, name=f"race, η {name}")
+        for name, _, result in regime_runs(scene, work)
+    }
 
 
 def phase_figures(scene: Scene, lr: float, beta: float, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
@@ -148,7 +156,7 @@ def phase_figures(scene: Scene, lr: float, beta: float, theme: Theme, work: Work
     ph = work.phase(scene)
     return {
         "phase": phase(ph, theme, picked=(lr, beta)),
-        "race": animation(work.compute(lab.with_lr_beta(ph, lr, beta)), theme),
+        "race": animation(work.compute(lab.with_lr_beta(ph, lr, beta)), theme, name="race at the chosen (η, β)"),
     }
 
 

@@ -18,10 +18,11 @@ from scenes import escape as esc
 from scenes import saddles as sd
 from scenes.compute import landscape
 from scenes.scene import RunSpec, Scene
-from scenes.text import num
+from scenes.text import hyper_text, num
 from viz import Theme
 from viz import escape as vesc
 from viz.basins import basin_figure
+from viz.layout import keep_name
 from viz.rates import RateCurve, rates_figure
 
 
@@ -45,7 +46,13 @@ def map_figure(bm: bs.BasinMap, theme: Theme, picked: tuple[float, float]) -> go
         landscape=landscape(bm.surface, n).color,
     )
     f.update_layout(height=int(theme.height * 0.75))
-    return f
+    return keep_name(f, f"basin map, {map_label(bm)}")
+
+
+def map_label(bm: bs.BasinMap) -> str:
+    """The racer of a basin map as the legends name it: "Adam (lr 0.05)"."""
+    r = bm.scene.runs[0]
+    return f"{r.spec.title} ({hyper_text(r.spec, r.hyper_dict(), r.schedule)})"
 
 
 def share_text(bm: bs.BasinMap) -> str:
@@ -80,7 +87,7 @@ def escape_scenes(scene: Scene) -> EscapeScenes | None:
 
 
 def noise_figure(noise: esc.NoiseSweep, theme: Theme) -> go.Figure:
-    return vesc.share_figure(
+    f = vesc.share_figure(
         noise.noise,
         noise.share,
         noise.share_local,
@@ -90,10 +97,11 @@ def noise_figure(noise: esc.NoiseSweep, theme: Theme) -> go.Figure:
         log_x=True,
         steps=noise.steps,
     )
+    return keep_name(f, "escapes against the noise σ₀²")
 
 
 def beta_figure(beta: esc.BetaSweep, theme: Theme) -> go.Figure:
-    return vesc.share_figure(
+    f = vesc.share_figure(
         beta.betas,
         beta.share,
         beta.share_local,
@@ -103,13 +111,17 @@ def beta_figure(beta: esc.BetaSweep, theme: Theme) -> go.Figure:
         log_x=False,
         steps=beta.steps,
     )
+    return keep_name(f, "escapes against the momentum β")
 
 
 def restarts_figure(rs: esc.Restarts, theme: Theme) -> go.Figure:
-    return vesc.restarts_figure(rs.k, rs.measured, rs.theory, rs.p, theme)
+    return keep_name(vesc.restarts_figure(rs.k, rs.measured, rs.theory, rs.p, theme), "random restarts")
 
 
 # -- Saddles ---------------------------------------------------------------------------------------------------------
+STABLE, PERTURBED = "race started on the stable direction", "race started ε off the stable direction"
+
+
 def saddle_scene(scene: Scene) -> Scene:
     """The Saddles section's Scene as the study takes it: no start (the study places its own)."""
     return replace(scene, start=None)
@@ -132,7 +144,8 @@ def rate_curves(study: sd.SaddleStudy) -> tuple[RateCurve, ...]:
 
 
 def escape_rates_figure(study: sd.SaddleStudy, theme: Theme) -> go.Figure:
-    return rates_figure(rate_curves(study), theme, y_title="distance along the unstable direction")
+    f = rates_figure(rate_curves(study), theme, y_title="distance along the unstable direction")
+    return keep_name(f, "escape along the unstable direction")
 
 
 def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
@@ -157,8 +170,8 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
         }
     study = sd.saddle_study(saddle_scene(scene), state.saddle, state.eps)
     return {
-        "stable": fig.contour(study.exact, theme),
-        "perturbed": fig.contour(study.perturbed, theme),
+        "stable": fig.contour(study.exact, theme, name=STABLE),
+        "perturbed": fig.contour(study.perturbed, theme, name=PERTURBED),
         "escape": escape_rates_figure(study, theme),
     }
 

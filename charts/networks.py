@@ -25,6 +25,7 @@ from scenes.text import num, point
 from surfaces.datasets import CLASSIFICATION, DATASETS, regression_target
 from surfaces.networks import ACTIVATIONS
 from viz import THEMES, Theme
+from viz.layout import keep_name
 from viz.net_curves import curves_figure, line_figure
 from viz.net_slice import slice_figure
 from viz.networks import TEST_COLOR, TRAIN_COLOR, boundary_figure, regression_figure
@@ -131,8 +132,8 @@ def fit_and_curves(tr: net.Training, i: int, theme: Theme, work: Work) -> dict[s
     """Train: the fit at the i-th recorded point and the curves with that step marked."""
     h = int(theme.height * 0.62)
     return {
-        "fit": fit(tr, work.boundary(tr.scene, i), theme, height=h),
-        "curves": curves(tr, theme, marker_step=int(tr.steps[i]), height=h),
+        "fit": keep_name(fit(tr, work.boundary(tr.scene, i), theme, height=h), "fit at the chosen step"),
+        "curves": keep_name(curves(tr, theme, marker_step=int(tr.steps[i]), height=h), "loss curves"),
     }
 
 
@@ -142,12 +143,15 @@ def landscapes(scene: net.NetScene, theme: Theme, work: Work) -> dict[str, go.Fi
     rnd, pca = work.slice(scene, "random"), work.slice(scene, "pca")
     alphas, train, test = work.line(scene)
     h = int(theme.height * 0.62)
+    random = slice_figure(rnd.alphas, rnd.betas, rnd.train, theme, height=h)
+    pca = slice_figure(pca.alphas, pca.betas, pca.train, theme, path=pca.path, axis_titles=("PC 1", "PC 2"), height=h)
     return {
-        "random": slice_figure(rnd.alphas, rnd.betas, rnd.train, theme, height=h),
-        "pca": slice_figure(
-            pca.alphas, pca.betas, pca.train, theme, path=pca.path, axis_titles=("PC 1", "PC 2"), height=h
+        "random": keep_name(random, "landscape on two random directions"),
+        "pca": keep_name(pca, "landscape on the plane of the path's principal components"),
+        "line": keep_name(
+            line_figure(alphas, train, test, theme, height=int(theme.height * 0.5)),
+            "loss on the line from the initial to the trained weights",
         ),
-        "line": line_figure(alphas, train, test, theme, height=int(theme.height * 0.5)),
     }
 
 
@@ -162,13 +166,13 @@ def train_vs_test(runs: dict[str, net.NetScene], theme: Theme, work: Work) -> di
     zmin, zmax = min(float(np.nanmin(v)) for v in logs), max(float(np.nanmax(v)) for v in logs)
     h, out = int(theme.height * 0.5), {}
     for (name, sl), side in zip(slices.items(), ("off", "on"), strict=True):
-        out[f"train-{side}"] = slice_figure(
+        train = slice_figure(
             sl.alphas, sl.betas, sl.train, theme, title="train", zmin=zmin, zmax=zmax, showscale=False, height=h
         )
-        out[f"test-{side}"] = slice_figure(
-            sl.alphas, sl.betas, sl.test, theme, title="test", zmin=zmin, zmax=zmax, height=h
-        )
-        out[f"curves-{side}"] = curves(trainings[name], theme, height=h)
+        test = slice_figure(sl.alphas, sl.betas, sl.test, theme, title="test", zmin=zmin, zmax=zmax, height=h)
+        out[f"train-{side}"] = keep_name(train, f"{name}, landscape on the training data")
+        out[f"test-{side}"] = keep_name(test, f"{name}, landscape on the test data")
+        out[f"curves-{side}"] = keep_name(curves(trainings[name], theme, height=h), f"{name}, loss curves")
     return out
 
 
@@ -182,11 +186,16 @@ def variant_figures(runs: dict[str, net.NetScene], theme: Theme, work: Work) -> 
     for (name, tr), c in zip(trainings.items(), VARIANT_COLORS, strict=False):
         lines += [(f"{name}: train", tr.train_loss, c, "solid"), (f"{name}: test", tr.test_loss, c, "dash")]
     steps = next(iter(trainings.values())).steps
-    out = {"curves": curves_figure(steps, lines, theme, y_title="loss", height=int(theme.height * 0.55))}
+    out = {
+        "curves": keep_name(
+            curves_figure(steps, lines, theme, y_title="loss", height=int(theme.height * 0.55)), "loss curves"
+        )
+    }
     h = int(theme.height * 0.5)
     for k, (name, tr) in enumerate(trainings.items()):
-        out[f"fit-{slug(name)}"] = fit(
-            tr, work.boundary(runs[name], len(tr.steps) - 1), theme, height=h, title=name, legend=k == 0
+        out[f"fit-{slug(name)}"] = keep_name(
+            fit(tr, work.boundary(runs[name], len(tr.steps) - 1), theme, height=h, title=name, legend=k == 0),
+            f"fit, {name}",
         )
     for name, tr in trainings.items():
         if tr.diverged_at is None:
@@ -201,6 +210,7 @@ def variant_figures(runs: dict[str, net.NetScene], theme: Theme, work: Work) -> 
                 showlegend=False,
                 title=f"landscape, {name}",
             )
+            keep_name(out[f"slice-{slug(name)}"], f"landscape, {name}")
     return out
 
 
@@ -215,7 +225,7 @@ def sharpness_figure(tr: net.Training, steps: np.ndarray, sharp: np.ndarray, the
     lr = tr.scene.optimizer.hyper_dict()["learning_rate"]
     steps, sharp = sharpness_until(tr, steps, sharp)
     loss = [("loss", np.interp(steps, tr.steps, tr.objective), "#999999", "dot")]
-    return curves_figure(
+    f = curves_figure(
         steps,
         [("sharpness λmax", sharp, "#0072B2", "solid")],
         theme,
@@ -225,6 +235,7 @@ def sharpness_figure(tr: net.Training, steps: np.ndarray, sharp: np.ndarray, the
         y2=("training loss", loss),
         height=int(theme.height * 0.75),
     )
+    return keep_name(f, "sharpness along the path")
 
 
 # -- See it whole: the 2-parameter network --------------------------------------------------------------------------
@@ -243,18 +254,16 @@ def whole_scenes(runs: tuple[RunSpec, ...], scale: float, seed: int, steps: int)
     ]
 
 
-def whole_figure(result: Result, theme: Theme) -> go.Figure:
-    f = fig.contour(result, theme)
+def whole_figure(result: Result, theme: Theme, name: str = fig.RACE) -> go.Figure:
+    f = fig.contour(result, theme, name=name)
     f.update_layout(height=int(theme.height * 0.8), xaxis_title_text="w₁", yaxis_title_text="w₂")
     return f
 
 
 def whole_figures(scenes: list[tuple[str, Scene]], theme: Theme, work: Work) -> dict[str, go.Figure]:
     """The two animated races, "race-zero" and "race-random"."""
-    return {
-        name: whole_figure(work.race(s), theme)
-        for name, (_, s) in zip(("race-zero", "race-random"), scenes, strict=True)
-    }
+    names = {"race-zero": "race from zero", "race-random": "race from a small random start"}
+    return {key: whole_figure(work.race(s), theme, names[key]) for key, (_, s) in zip(names, scenes, strict=True)}
 
 
 def comparison(state: State) -> dict[str, net.NetScene]:

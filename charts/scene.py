@@ -8,13 +8,16 @@ from dataclasses import replace
 import plotly.graph_objects as go
 
 from links.slider_values import nearest, options
-from scenes.compute import Result, image_grid
+from scenes.compute import Result, image_grid, landscape
 from scenes.ladder import window
 from scenes.scene import CUSTOM, Scene
 from surfaces import Surface
 from viz import Marker, Path, Theme, contour_figure, loss_figure, surface3d_figure
+from viz.layout import keep_name
 from viz.paths import dashes
-from viz.raster import png_data_uri, shade
+from viz.raster import contour_trace, png_data_uri, shade
+
+RACE = "race on the map"  # the contour's name (charts.names: the export's chart and file names)
 
 
 def markers(result: Result) -> tuple[Marker, ...]:
@@ -38,19 +41,41 @@ def paths(result: Result) -> tuple[Path, ...]:
 
 def background(result: Result) -> str:
     """The banded contour picture of the result's surface, a PNG data URI (drawn once per surface: ~45 ms)."""
-    return _picture(result.surface)
+    return _picture(result.surface)[0]
 
 
 @functools.lru_cache(maxsize=64)
-def _picture(surface: Surface) -> str:
-    return png_data_uri(shade(image_grid(surface)))
+def _picture(surface: Surface) -> tuple[str, float, float]:
+    """The picture and its smallest and largest value (its bands lie between them)."""
+    values = image_grid(surface)
+    return png_data_uri(shade(values)), float(values.min()), float(values.max())
+
+
+def vector(result: Result) -> dict:
+    """The same bands as the picture as a contour trace, for image files: sharp at any scale, vector paths in SVG
+    and PDF (drawn from the 3D view's grid, banded between the picture's smallest and largest value)."""
+    return _vector(result.surface)
+
+
+@functools.lru_cache(maxsize=64)
+def _vector(surface: Surface) -> dict:
+    _, lo, hi = _picture(surface)
+    land = landscape(surface)
+    return contour_trace(land.xs, land.ys, land.color, lo, hi)
 
 
 def contour(
-    result: Result, theme: Theme, *, frames: int = 61, title: str = "", side: int | None = None, legend_rows: int = 1
+    result: Result,
+    theme: Theme,
+    *,
+    frames: int = 61,
+    title: str = "",
+    name: str = RACE,
+    side: int | None = None,
+    legend_rows: int = 1,
 ) -> go.Figure:
     land = result.landscape
-    return contour_figure(
+    f = contour_figure(
         background(result),
         result.surface.domain,
         (land.xs, land.ys, land.z),
@@ -62,13 +87,15 @@ def contour(
         title=title,
         side=side,
         legend_rows=legend_rows,
+        vector=vector(result),
     )
+    return keep_name(f, name)
 
 
 def surface3d(result: Result, theme: Theme, *, title: str = "", height: int | None = None) -> go.Figure:
     land = result.landscape
     theme = replace(theme, height=height) if height else theme
-    return surface3d_figure(
+    f = surface3d_figure(
         land.xs,
         land.ys,
         land.color,
@@ -79,10 +106,11 @@ def surface3d(result: Result, theme: Theme, *, title: str = "", height: int | No
         z_title=land.color_label,
         title=title,
     )
+    return keep_name(f, "3D surface")
 
 
-def loss(result: Result, theme: Theme, *, title: str = "") -> go.Figure:
-    return loss_figure(paths(result), result.surface.f_min, theme, title=title)
+def loss(result: Result, theme: Theme, *, title: str = "", name: str = "loss per step") -> go.Figure:
+    return keep_name(loss_figure(paths(result), result.surface.f_min, theme, title=title), name)
 
 
 def rungs(scene: Scene, lr_stops: list[float] | None = None) -> list[tuple[int, str, int, tuple[float, ...]]]:

@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--theme", choices=("normal", "presenter"), default="normal")
     r.add_argument("--frames", type=int, default=100, help="at most this many animation frames (default 100)")
     r.add_argument("--scale", type=float, default=3.0, help="PNG pixels per chart pixel (default 3, for print)")
+    r.add_argument(
+        "--animation-scale",
+        type=float,
+        default=1.0,
+        help="GIF and MP4 pixels per chart pixel (default 1: 620x660 for a race; 2 for a full-screen slide)",
+    )
     w = sub.add_parser("warm", help="compile the app's programs into the persistent cache (once per JAX and code)")
     w.add_argument("--force", action="store_true", help="prime again even if the cache's stamp is current")
     w.add_argument("--check", action="store_true", help="only say whether the cache is primed (exit 1 if not)")
@@ -73,7 +79,7 @@ def _presets(paths: list[Path]):
 
 
 def render(args: argparse.Namespace) -> int:
-    from lab.render import figures
+    from lab.render import figures, file_names
     from lab.warmup import use_compilation_cache
     from viz import THEMES, animation, export
 
@@ -82,6 +88,8 @@ def render(args: argparse.Namespace) -> int:
     formats = _split(args.formats, FORMATS, "format")
     if not 0.25 <= args.scale <= 8:
         raise SystemExit(f"--scale {args.scale:g}: use 0.25 to 8")
+    if not 0.5 <= args.animation_scale <= 4:
+        raise SystemExit(f"--animation-scale {args.animation_scale:g}: use 0.5 to 4")
     animations = _split(args.animations.replace("both", "gif,mp4"), ANIMATIONS, "animation format")
     try:
         presets = _presets(args.presets)
@@ -97,15 +105,16 @@ def render(args: argparse.Namespace) -> int:
         except ValueError as e:
             print(f"{head}: cannot be rendered: {e}", flush=True)
             return 2
+        stems = file_names(preset, figs)
         for name, f in figs.items():
             for fmt in formats:
-                path = args.out / f"{preset.name}-{name}.{fmt}"
+                path = args.out / f"{stems[name]}.{fmt}"
                 path.write_bytes(export.image_bytes(f, fmt, scale=args.scale))
                 written += 1
             if f.frames and animations:
-                frames = animation.animation_frames(f, max_frames=args.frames)
+                frames = animation.animation_frames(f, max_frames=args.frames, scale=args.animation_scale)
                 for fmt in animations:
-                    path = args.out / f"{preset.name}-{name}.{fmt}"
+                    path = args.out / f"{stems[name]}.{fmt}"
                     path.write_bytes(animation.gif_bytes(frames) if fmt == "gif" else animation.mp4_bytes(frames))
                     written += 1
         print(f"{head}: {plural(len(figs), 'figure')} in {time.perf_counter() - t0:.1f} s", flush=True)

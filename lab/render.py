@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from charts.names import names, slug
 from lab.pages import PAGES
 from links.library import Preset
 from viz import Theme
@@ -22,3 +23,9 @@ def state(preset: Preset):
 def figures(preset: Preset, theme: Theme) -> dict[str, go.Figure]:
     """The preset's figures by name ("race", "loss", "surface3d", "sweep", …); the animated one is "race"."""
     return PAGES[preset.page].charts.figures(state(preset), theme)
+
+
+def file_names(preset: Preset, figs: dict[str, go.Figure]) -> dict[str, str]:
+    """Each figure's file name without its suffix: the preset's name and the chart's (charts.names), distinct:
+    "three-minima-race-on-the-map", "train-vs-test-l2-regularisation-off-loss-curves"."""
+    return {key: f"{preset.name}-{slug(name)}" for key, name in names(figs).items()}

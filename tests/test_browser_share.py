@@ -21,8 +21,8 @@ PRESET = PRESETS["too-large-a-learning-rate"]
 
 
 def export(page, chart: str, fmt: str, timeout: float) -> tuple[str, bytes]:
-    """Pick the chart and format in the "Export figures" panel, Render, and download: (file name, bytes); the file is
-    kept in artifacts/browser/ as share-<name>."""
+    """Pick the chart (by the name the panel lists) and format in the bar's Export panel, Render, and download:
+    (file name, bytes); the file is kept in artifacts/browser/ as share-<name>."""
     panel = bar_popover(page, "Export")
     picker = widget(page, "export.chart")
     if picker.get_by_role("combobox").input_value() != chart:
@@ -78,15 +78,15 @@ def test_a_shared_preset_link_opens_its_picture_and_exports_png_and_gif(browser,
     # PNG at 3x the chart as the page shows it (its height fitted to the window; the width is the export's choice: at
     # least 500 chart px)
     height = race["layout"]["height"]
-    name, data = export(page, "contour", "png", timeout=180)
-    assert name == "trajectories-contour.png"
+    name, data = export(page, "Race on the map", "png", timeout=180)
+    assert name == "trajectories-race-on-the-map.png"
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, high = Image.open(io.BytesIO(data)).size
     assert high == 3 * height and width >= 1500, (width, high)
 
     # GIF of the race: a progress bar while the frames render, then the file
-    name, data = export(page, "contour", "gif", timeout=300)
-    assert name == "trajectories-contour.gif"
+    name, data = export(page, "Race on the map", "gif", timeout=300)
+    assert name == "trajectories-race-on-the-map.gif"
     assert data[:6] == b"GIF89a"
     gif = Image.open(io.BytesIO(data))
     assert gif.n_frames >= 10 and gif.size[1] == height and gif.size[0] >= 500, (gif.n_frames, gif.size)

@@ -7,12 +7,14 @@ import io
 import re
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 from browser import require_chromium
 from PIL import Image
 
 from lab.__main__ import main
 from lab.pages import PRESETS
+from lab.render import file_names
 from viz import export
 
 PRESET_DIR = str(Path(__file__).resolve().parent.parent / "links" / "presets")
@@ -97,8 +99,10 @@ def test_each_kind_of_figure_also_renders_to_an_svg_and_a_pdf_that_open(everythi
     out, _ = everything
     first: dict[tuple, Path] = {}
     for preset in PRESETS.values():
-        for name, f in preset_figures(preset.name).items():
-            png = out / f"{preset.name}-{name}.png"
+        figs = preset_figures(preset.name)
+        stems = file_names(preset, figs)
+        for name, f in figs.items():
+            png = out / f"{stems[name]}.png"
             if kind(f) not in first:
                 first[kind(f)] = png
                 for fmt in ("svg", "pdf"):
@@ -116,15 +120,19 @@ def test_the_files_are_the_figures_the_page_builds_for_the_preset(everything, pr
     for preset in PRESETS.values():
         figs = preset_figures(preset.name)
         assert figs and all(f.data for f in figs.values()), preset.name
-        # file names are "<preset>-<figure>.png" (a figure name may hold dashes: "regime-too-small")
-        assert {p.stem.removeprefix(f"{preset.name}-") for p in out.glob(f"{preset.name}-*.png")} == set(figs)
+        # file names are "<preset>-<the chart's name>.png" (charts.names: "regimes-race-eta-too-small")
+        assert {p.stem for p in out.glob(f"{preset.name}-*.png")} == set(file_names(preset, figs).values())
 
 
 @pytest.mark.xdist_group("cli-notes")
 def test_print_quality_images_are_three_times_the_chart(print_quality):
     out, printed = print_quality
     pngs = sorted(out.glob("three-minima-*.png"))
-    assert {p.stem for p in pngs} == {"three-minima-race", "three-minima-loss", "three-minima-surface3d"}
+    assert {p.stem for p in pngs} == {
+        "three-minima-race-on-the-map",
+        "three-minima-loss-per-step",
+        "three-minima-3d-surface",
+    }
     for png in pngs:
         opens(png, 3.0)
         assert Image.open(png).size[0] >= 1500
@@ -134,10 +142,10 @@ def test_print_quality_images_are_three_times_the_chart(print_quality):
 @pytest.mark.xdist_group("cli-notes")
 def test_the_race_is_also_a_gif_and_an_mp4(print_quality):
     out, _ = print_quality
-    gif = out / "three-minima-race.gif"
+    gif = out / "three-minima-race-on-the-map.gif"
     image = Image.open(gif)
     assert gif.read_bytes()[:6] == b"GIF89a" and image.n_frames == 12
-    mp4 = (out / "three-minima-race.mp4").read_bytes()
+    mp4 = (out / "three-minima-race-on-the-map.mp4").read_bytes()
     assert mp4[4:8] == b"ftyp"
 
 
@@ -148,3 +156,21 @@ def test_bad_arguments_are_told_plainly(tmp_path):
         main(["render", str(tmp_path / "missing.toml")])
     with pytest.raises(SystemExit, match="use 0.25 to 8"):
         main(["render", PRESET_DIR, "--out", str(tmp_path), "--scale", "50"])
+    with pytest.raises(SystemExit, match="use 0.5 to 4"):
+        main(["render", PRESET_DIR, "--out", str(tmp_path), "--animation-scale", "10"])
+
+
+@PRESETS_GROUP
+def test_animations_for_a_slide_are_twice_the_chart(tmp_path, preset_figures):
+    """--animation-scale 2: the race's GIF and MP4 at 1240 × 1320 (the chart's 620 × 660 by default)."""
+    require_chromium()
+    argv = ["render", f"{PRESET_DIR}/three-minima.toml", "--out", str(tmp_path), "--formats", "none"]
+    argv += ["--animations", "gif,mp4", "--frames", "2", "--animation-scale", "2"]
+    with preset_figures.for_the_export_command(), contextlib.redirect_stdout(io.StringIO()):
+        assert main(argv) == 0
+    (gif,) = tmp_path.glob("*.gif")
+    assert Image.open(gif).size == (1240, 1320) and Image.open(gif).n_frames == 2
+    (mp4,) = tmp_path.glob("*.mp4")
+    reader = imageio_ffmpeg.read_frames(str(mp4))
+    assert tuple(next(reader)["size"]) == (1240, 1320)
+    reader.close()

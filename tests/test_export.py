@@ -6,20 +6,31 @@ from __future__ import annotations
 import io
 import re
 import threading
+from xml.etree import ElementTree
 
 import imageio_ffmpeg
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from browser import require_chromium
 from PIL import Image
 from plotly_frames import shown_data
 
+from charts import names
+from charts import networks as nf
 from charts import scene as fig
+from lab import render
+from lab.pages import PAGES, PRESETS
 from scenes import Scene, compute
-from viz import animation, export
+from scenes.compute import image_grid
+from viz import animation, export, raster
+from viz.basins import basin_figure
+from viz.layout import keep_name, keep_vector, name_of, vector_of
+from viz.raster import shade
 from viz.theme import THEMES
 
 PNG = b"\x89PNG\r\n\x1a\n"
+SVG_NS = "{http://www.w3.org/2000/svg}"
 browser = pytest.mark.browser
 pytestmark = pytest.mark.xdist_group("export")  # its module fixtures (the frames rendered once) on one worker
 
@@ -76,6 +87,28 @@ def test_sequence_follows_the_slider(contour):
 
 
 @browser
+def test_a_basin_map_draws_its_iso_lines_as_vector_paths_in_files(chromium):
+    """A basin map's picture is a block per start (data: a heatmap, crisp) under the landscape's iso-lines (vector
+    contour lines, not pixels of the picture)."""
+    xs = ys = np.linspace(-2, 2, 60, dtype=np.float32)
+    x, y = np.meshgrid(xs, ys)
+    labels = np.where(x > 0, 0, np.where(y > 0, 1, -2)).astype(np.int16)
+    names = {0: "basin a", 1: "basin b", -2: "not converged"}
+    f = basin_figure(xs, ys, labels, (), names, THEMES["normal"], landscape=(x**2 + y**2).astype(np.float32))
+    heat, lines = vector_of(f, "basins")
+    assert heat["type"] == "heatmap" and not heat["zsmooth"] and lines["contours"]["coloring"] == "none"
+    spec = export._figure_dict(f)
+    assert export._vector_landscape(f, spec) and not spec["layout"]["images"]
+    assert [t["type"] for t in spec["data"][:2]] == ["heatmap", "contour"]
+    svg = export.image_bytes(f, "svg")
+    root = ElementTree.fromstring(svg)
+    lines = [p for g in root.iter(f"{SVG_NS}g") if g.get("class") == "contourlevel" for p in g.iter(f"{SVG_NS}path")]
+    assert len(lines) >= raster.LEVELS - 1
+    picture = f.layout.images[0].source
+    assert picture.split(",", 1)[1].encode() not in svg  # the picture with its iso-lines in pixels is not in the file
+
+
+@browser
 def test_png_has_the_requested_pixels(chromium, contour, result):
     assert png_size(export.image_bytes(contour, "png", scale=2, width=400, height=300)) == (800, 600)
     loss = fig.loss(result, THEMES["normal"])
@@ -95,11 +128,77 @@ def test_a_map_with_equal_axes_is_as_wide_as_its_plot_needs(contour):
     assert export._size(spec["layout"], 700, None)[0] == 700  # an asked width wins
 
 
+def steepness(png: bytes) -> float:
+    """How abruptly the grey level changes where it changes, in grey levels per pixel, over the middle of the image:
+    sum |∇|² / sum |∇| (a blur that spreads an edge over w pixels divides it by about w; the total change, the
+    denominator, stays). An upscaled picture's iso-lines are spread over the upscaling factor."""
+    a = np.asarray(Image.open(io.BytesIO(png)).convert("L"), float)
+    h, w = a.shape
+    a = a[h // 5 : 4 * h // 5, w // 5 : 4 * w // 5]
+    g = np.concatenate([np.abs(np.diff(a, axis=1)).ravel(), np.abs(np.diff(a, axis=0)).ravel()])
+    return float((g**2).sum() / g.sum())
+
+
+@pytest.fixture(scope="module")
+def landscape_only(result):
+    """The race's map with every trace hidden: only the landscape is drawn."""
+    f = fig.contour(result, THEMES["normal"], frames=0)
+    for t in f.data:
+        t.visible = False
+    return f
+
+
+def test_the_map_keeps_its_landscape_as_a_vector_contour_for_files_only(contour, result):
+    (trace,) = vector_of(contour)
+    assert trace["type"] == "contour" and trace["contours"]["coloring"] == "fill"
+    assert all(t["type"] != "contour" for t in contour.to_dict()["data"])  # the page never receives it
+    assert [im["name"] for im in contour.to_dict()["layout"]["images"]] == ["landscape"]
+    spec = export._figure_dict(contour)
+    assert export._vector_landscape(contour, spec)
+    assert spec["data"][0]["type"] == "contour" and not spec["layout"]["images"]  # beneath every trace
+    assert not export._vector_landscape(export._figure_dict(contour), export._figure_dict(contour))  # a copy: none
+
+
+def test_the_vector_bands_have_the_pictures_levels_and_colours(result):
+    """Band b of the picture (viz.raster.shade) and of the contour trace: the same values, the same colour. plotly.js
+    colours the band above level v at v + size/2 on a scale whose position p is start + (p·n − 1/2)·size (n levels)."""
+    values = image_grid(result.surface)
+    lo, hi = float(values.min()), float(values.max())
+    trace = fig.vector(result)
+    c = trace["contours"]
+    n = round((c["end"] - c["start"]) / c["size"]) + 1
+    assert n == raster.LEVELS - 1 and c["start"] == pytest.approx(lo + (hi - lo) / raster.LEVELS)
+    rgb = shade(values)
+    band = raster.band_levels(values)[::-1]
+    for b in (0, 5, raster.LEVELS - 1):
+        middle = lo + (b + 0.5) * c["size"]  # plotly.js's colour of band b (the levels lie between the bands)
+        p = ((middle - c["start"]) / c["size"] + 0.5) / n
+        (position, color), *_ = [s for s in trace["colorscale"] if abs(s[0] - p) < 1e-9]
+        inside = (band == b) & (np.roll(band, 1, 0) == b) & (np.roll(band, 1, 1) == b)  # not on an iso-line
+        assert color == "rgb({},{},{})".format(*rgb[inside][0]), b
+
+
 @browser
-def test_svg_embeds_the_landscape_image(chromium, contour):
+def test_a_3x_png_has_iso_lines_as_sharp_as_at_1x(chromium, landscape_only):
+    """The landscape picture upscaled 3× spread its iso-lines over ~3 pixels (steepness 35 at 1×, 15 at 3×); the
+    vector contour is as sharp at 3× as at 1× (38-39 both)."""
+    sharp = {s: steepness(export.image_bytes(landscape_only, "png", scale=s)) for s in (1, 3)}
+    assert sharp[3] > 0.85 * sharp[1], sharp
+    raster_only = go.Figure(landscape_only)  # a copy keeps no vector: the picture, upscaled
+    assert vector_of(raster_only) is None
+    assert steepness(export.image_bytes(raster_only, "png", scale=3)) < 0.6 * sharp[3]
+
+
+@browser
+def test_svg_draws_the_landscape_as_vector_paths(chromium, contour):
     svg = export.image_bytes(contour, "svg")
     assert svg.lstrip().startswith((b"<svg", b"<?xml"))
-    assert b"<image" in svg and b"data:image/png;base64" in svg
+    root = ElementTree.fromstring(svg)
+    groups = {g.get("class"): g for g in root.iter(f"{SVG_NS}g") if g.get("class")}
+    fills = [p for p in groups["contourfill"].iter(f"{SVG_NS}path") if p.get("d")]
+    lines = [p for g in root.iter(f"{SVG_NS}g") if g.get("class") == "contourlevel" for p in g.iter(f"{SVG_NS}path")]
+    assert len(fills) == raster.LEVELS - 1 and len(lines) >= raster.LEVELS - 1
+    assert not list(root.iter(f"{SVG_NS}image")) and b"data:image/png" not in svg  # no picture inside
     assert b"updatemenu" not in svg and b"slider" not in svg  # a file has no play button
 
 
@@ -160,6 +259,29 @@ def test_animation_frames(frames, contour):
 
 
 @browser
+def test_animation_frames_at_2x_have_twice_the_pixels_and_a_sharp_landscape(chromium, result):
+    """The GIF and MP4 of a slide: 2× the chart's pixels, the landscape drawn again at that scale from its vector
+    contour (the picture upscaled 2× spreads its iso-lines: steepness 0.6× or less)."""
+    race = fig.contour(result, THEMES["normal"], frames=3)
+    for t in race.data:  # the landscape alone (a frame moves the paths' data, not their visibility)
+        t.visible = False
+    (one,) = animation.animation_frames(race, max_frames=1)
+    assert one.size == (620, 660)  # the race's own size
+    (sharp,) = animation.animation_frames(race, max_frames=1, scale=2)
+    assert sharp.size == (1240, 1320)
+    upscaled = go.Figure(race)  # a copy keeps no vector: the 480-pixel picture over ~1050 pixels
+    (blurred,) = animation.animation_frames(upscaled, max_frames=1, scale=2)
+
+    def png(im: Image.Image) -> bytes:
+        buf = io.BytesIO()
+        im.save(buf, format="PNG")
+        return buf.getvalue()
+
+    assert steepness(png(blurred)) < 0.75 * steepness(png(sharp)), (steepness(png(blurred)), steepness(png(sharp)))
+    assert steepness(png(sharp)) > 0.85 * steepness(png(one))
+
+
+@browser
 def test_animation_frames_count_is_capped_by_the_figure(chromium, result):
     small = fig.contour(result, THEMES["normal"], frames=6)
     assert len(animation.animation_frames(small, max_frames=100, width=300, height=240, scale=0.5)) == 6
@@ -178,6 +300,7 @@ def test_a_frame_shows_the_path_up_to_its_step(frames, contour, j):
     name = step["args"][0][0]
     still = {**d, "data": shown_data(d, name), "frames": [{"name": name, "data": []}]}
     still["layout"] = {**d["layout"], "sliders": [{**d["layout"]["sliders"][0], "steps": [step]}]}
+    still = keep_vector(go.Figure(still), vector_of(contour))  # the landscape drawn as the frames draw it
     expected = animation.animation_frames(still, width=500, height=400)
     assert len(expected) == 1
     a, b = np.asarray(out[j], float), np.asarray(expected[0], float)
@@ -239,3 +362,80 @@ def test_mp4_is_h264_with_even_sides(tmp_path):
 def test_frames_of_different_sizes_are_refused():
     with pytest.raises(ValueError, match="size"):
         animation.gif_bytes(synthetic(2) + synthetic(1, size=(50, 50)))
+
+
+# -- the charts' names and file names ---------------------------------------------------------------------------------
+def test_a_name_as_a_file_name():
+    assert names.slug("Regimes: race, η too small") == "regimes-race-eta-too-small"
+    assert names.slug("fit, constant 0.1") == "fit-constant-0.1"
+    assert names.slug("Init · BN · dropout: landscape, with batch norm.") == "init-bn-dropout-landscape-with-batch-norm"
+    assert names.slug("escapes against the noise σ₀²") == "escapes-against-the-noise-sigma02"
+
+
+def test_names_are_made_distinct(result):
+    race, again, loss = (fig.contour(result, THEMES["normal"], frames=0) for _ in range(3))
+    keep_name(loss, "loss per step")
+    got = names.names({"saddle.stable": race, "saddle.perturbed": again, "loss": loss, "map0": go.Figure()}, "Saddles")
+    assert got == {
+        "saddle.stable": "Saddles: race on the map (saddle stable)",
+        "saddle.perturbed": "Saddles: race on the map (saddle perturbed)",
+        "loss": "Saddles: loss per step",
+        "map0": "Saddles: map0",
+    }
+    assert names.names({"a": race, "b": again}) == {"a": "Race on the map (a)", "b": "Race on the map (b)"}
+
+
+@pytest.mark.xdist_group("presets")  # the session's preset figures (tests/conftest.py), computed on one worker
+def test_every_sections_charts_have_distinct_names_and_file_names(preset_figures):
+    """Every preset (together they open every section of every page, as the export command draws it): each chart
+    keeps a name of its own, distinct within its section, and so is its file name; across the library one file name
+    is one chart name."""
+    by_stem: dict[str, set[str]] = {}
+    sections = set()
+    for preset in PRESETS.values():
+        figs = preset_figures(preset.name)
+        section = getattr(render.state(preset), "section", None)
+        sections.add((preset.page, section))
+        assert all(name_of(f) for f in figs.values()), (preset.name, [k for k, f in figs.items() if not name_of(f)])
+        named = names.names(figs, section)
+        assert len(set(named.values())) == len(figs), named
+        stems = render.file_names(preset, figs)
+        assert len(set(stems.values())) == len(figs), stems
+        assert all(re.fullmatch(r"[a-z0-9.]+(-[a-z0-9.]+)*", s) for s in stems.values()), stems
+        for key, name in names.names(figs).items():
+            by_stem.setdefault(stems[key].removeprefix(f"{preset.name}-"), set()).add(name)
+    assert {s for page, s in sections if page != "trajectories"} == {
+        s for p in ("learning_rate", "minima", "networks") for s in PAGES[p].link.SECTIONS
+    }
+    assert all(len(n) == 1 for n in by_stem.values()), {s: n for s, n in by_stem.items() if len(n) > 1}
+
+
+def test_the_export_panel_names_the_charts_of_a_comparison_and_the_basin_maps_apart(preset_figures, result):
+    """The panel's names for the widget keys the pages give (views/networks.py, views/minima.py): "L2 regularisation
+    off" was three charts of one name and one file name, basin maps were "map0, map1, map2"."""
+    from views.export_panel import chart_names, file_stem
+
+    test = preset_figures("train-vs-test")
+    state = render.state(PRESETS["train-vs-test"])
+    heads = list(nf.comparison(state))
+    shown = {
+        f"networks.v.{short}.{head}": test[f"{kind}-{side}"]
+        for head, side in zip(heads, ("off", "on"), strict=True)
+        for short, kind in (("tr", "train"), ("te", "test"), ("c", "curves"))
+    }
+    named = chart_names("networks", shown, "Train vs test")
+    assert len(set(named.values())) == 6 and len({file_stem("networks", n) for n in named.values()}) == 6
+    off = heads[0]
+    assert named[f"networks.v.c.{off}"] == f"Train vs test: {off}, loss curves"
+    basins = preset_figures("basins")
+    maps = {f"minima.map{i}": basins[k] for i, k in enumerate(k for k in basins if k.startswith("map-"))}
+    named = chart_names("minima", maps | {"minima.race": basins["race"]}, "Basins")
+    assert [n.split(", ", 1)[0] for n in named.values()] == ["Basins: basin map"] * 3 + ["Basins: race on the map"]
+    assert len(set(named.values())) == 4 and not any(re.search(r"map\d", n) for n in named.values())
+    assert file_stem("minima", named["minima.map0"]).startswith("minima-basins-basin-map-gradient-descent-lr-")
+    saddles = {k: fig.contour(result, THEMES["normal"]) for k in ("minima.saddle.stable", "minima.saddle.perturbed")}
+    assert set(chart_names("minima", saddles, "Saddles").values()) == {
+        "Saddles: race on the map (saddle stable)",
+        "Saddles: race on the map (saddle perturbed)",
+    }
+    assert file_stem("trajectories", "Race on the map", 2) == "trajectories-race-on-the-map-2x"

@@ -8,6 +8,8 @@ import pytest
 from browser import require_chromium
 from streamlit.testing.v1 import AppTest
 
+from viz.layout import name_of, vector_of
+
 
 def camera(at: AppTest) -> list[dict]:
     """The toolbar camera button's options of every chart on the page (Plotly's config as the page sends it)."""
@@ -33,12 +35,29 @@ def test_the_camera_button_saves_png_at_3x_or_svg_as_the_panel_says_on_every_pag
     assert all(o["format"] == "png" for o in camera(at))
 
 
+def test_the_panel_names_each_chart_by_what_it_shows_and_offers_animations_at_2x():
+    at = AppTest.from_file("../app.py", default_timeout=300)
+    at.run()
+    chart = at.selectbox(key="export.chart")
+    assert chart.options == ["Race on the map", "Loss per step"] and chart.value == "contour"
+    # the panel's figure is the one charts/ built, with what it keeps beside it (a cached copy, pickled, would not:
+    # its files would fall back to the upscaled picture and to its key for a name)
+    race = at.session_state["export.figures"]["contour"]
+    assert vector_of(race)[0]["type"] == "contour" and name_of(race) == "race on the map"
+    assert "export.animation_scale" not in [c.key for c in at.get("segmented_control")]  # a PNG has no such size
+    at.segmented_control(key="export.format").set_value("gif").run()
+    assert at.segmented_control(key="export.animation_scale").options == ["1×", "2×"]
+    at.segmented_control(key="view").set_value("3D surface").run()
+    assert not at.exception
+    assert at.selectbox(key="export.chart").options == ["3D surface", "Loss per step"]
+
+
 @pytest.mark.browser
 def test_the_panel_lists_the_pages_charts_and_renders_png_and_gif():
     require_chromium()
     at = AppTest.from_file("../app.py", default_timeout=300)
     at.run()
-    assert set(at.selectbox(key="export.chart").options) == {"contour", "loss"}
+    assert set(at.selectbox(key="export.chart").options) == {"Race on the map", "Loss per step"}
     at.selectbox(key="export.chart").set_value("contour").run()
     at.button(key="export.render").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]

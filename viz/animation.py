@@ -28,30 +28,44 @@ import numpy as np
 from PIL import Image
 
 from viz.export import _SERVER, FRAME_TIMEOUT, _call, _drop_controls, _figure_dict, _size
+from viz.layout import vector_of
 
 ANIMATION_TABS = max(1, min(2, os.cpu_count() or 1))  # an animation's frames are split into this many runs
 ANIMATION_MARGIN_B = 80  # bottom margin once the controls are gone, with a row for the "step N" label
 HOLD_SECONDS = 1.5  # the last frame of a GIF or MP4 stays this long
 
-_SETUP_JS = """async function(fig, w, h) {
+_SETUP_JS = """async function(fig, w, h, vector) {
   document.body.innerHTML = ''; document.body.style.margin = '0'; document.body.style.background = 'white';
   const gd = document.createElement('div'); gd.id = 'lll-export'; document.body.appendChild(gd);
   const layout = Object.assign({}, fig.layout, {width: w, height: h, autosize: false});
   await Plotly.newPlot(gd, fig.data, layout, {staticPlot: true, displayModeBar: false});
+  const i = (gd.layout.images || []).findIndex(im => im.name === 'landscape');
+  if (vector && i >= 0) {  // the picture drawn again from its vector contour, at the frames' own pixels
+    const im = gd.layout.images[i], fl = gd._fullLayout;
+    const pw = Math.round(fl.xaxis._length), ph = Math.round(fl.yaxis._length);
+    const axis = {visible: false, fixedrange: true};
+    const bg = {data: vector, layout: {width: pw, height: ph, margin: {l: 0, r: 0, t: 0, b: 0, pad: 0},
+      showlegend: false, paper_bgcolor: 'white', plot_bgcolor: 'white',
+      xaxis: Object.assign({range: [im.x, im.x + im.sizex]}, axis),
+      yaxis: Object.assign({range: [im.y - im.sizey, im.y]}, axis)}};
+    const url = await Plotly.toImage(bg, {format: 'png', width: pw, height: ph, scale: window.devicePixelRatio || 1});
+    await Plotly.relayout(gd, {[`images[${i}].source`]: url});
+  }
   await Plotly.addFrames(gd, fig.frames); return true; }"""
 _STEP_JS = """async function(name, label, opts) {
   const gd = document.getElementById('lll-export'); await Plotly.animate(gd, [name], opts);
   const texts = gd.querySelectorAll('.annotation-text'); texts[texts.length - 1].textContent = label; return true; }"""
 
 
-async def _capture(k, spec: dict, items, w: int, h: int, scale: float, put) -> None:
-    """One tab: plot once, then per item animate to its frame, capture, put((index, PNG bytes))."""
+async def _capture(k, spec: dict, items, w: int, h: int, scale: float, put, vector: list | None = None) -> None:
+    """One tab: plot once (the landscape's picture drawn again from ``vector`` at the tab's pixels, if given), then
+    per item animate to its frame, capture, put((index, PNG bytes))."""
     async with _SERVER.tab(k, keep=2 * ANIMATION_TABS) as (tab, window):
         await tab.send_command(
             "Emulation.setDeviceMetricsOverride",
             params=dict(width=w, height=h, deviceScaleFactor=scale, mobile=False),
         )
-        await _call(tab, window, _SETUP_JS, spec, w, h)
+        await _call(tab, window, _SETUP_JS, spec, w, h, vector)
         clip = dict(x=0, y=0, width=w, height=h, scale=1)
         for index, name, label, opts in items:
             await _call(tab, window, _STEP_JS, name, label, opts)
@@ -110,8 +124,10 @@ def animation_frames(
     progress=None,
 ) -> list[Image.Image]:
     """One RGB image per animation frame (at most max_frames, evenly chosen, first and last kept), each as the
-    page shows it at that slider step, without play button and slider, with a "step N" label bottom right.
-    progress(fraction) is called in the caller's thread as frames arrive (so st.progress works)."""
+    page shows it at that slider step, without play button and slider, with a "step N" label bottom right. Pixels:
+    (width·scale) × (height·scale); a contour map's landscape picture is drawn again at that scale from the vector
+    contour the figure keeps (viz.layout.keep_vector), so it stays sharp. progress(fraction) is called in the
+    caller's thread as frames arrive (so st.progress works)."""
     spec = _figure_dict(fig, frames=True)
     if not spec.get("frames"):
         raise ValueError("the figure has no animation frames")
@@ -121,7 +137,7 @@ def animation_frames(
     _add_step_label(spec["layout"], seq)
     w, h = _size(spec["layout"], width, height)
     items = [(i, name, label, opts) for i, (name, label, opts) in enumerate(seq)]
-    return _render(spec, items, w, h, scale, progress)
+    return _render(spec, items, w, h, scale, progress, vector_of(fig))
 
 
 def _pick(seq: list, max_frames: int) -> list:
@@ -152,7 +168,7 @@ def _add_step_label(layout: dict, seq: list) -> None:
     ]
 
 
-def _render(spec: dict, items: list, w: int, h: int, scale: float, progress) -> list[Image.Image]:
+def _render(spec: dict, items: list, w: int, h: int, scale: float, progress, vector=None) -> list[Image.Image]:
     """The items' frames, split into up to ANIMATION_TABS runs (a tab each, at least 8 frames a run) rendered at
     once on the server's loop; cancelled if collecting them fails (or progress raises)."""
     bounds = np.linspace(0, len(items), min(ANIMATION_TABS, max(1, len(items) // 8)) + 1).round().astype(int)
@@ -162,7 +178,7 @@ def _render(spec: dict, items: list, w: int, h: int, scale: float, progress) -> 
     async def render():
         await asyncio.gather(
             *(
-                _capture(k, spec, items[a:b], w, h, scale, arrived.put)
+                _capture(k, spec, items[a:b], w, h, scale, arrived.put, vector)
                 for a, b in zip(bounds[:-1], bounds[1:], strict=True)
             )
         )

@@ -8,9 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.contour import marker_traces
-from viz.layout import click_points, figure_title, grid_indices, map_axes, picture, start_ring, swatch
-from viz.paths import Marker
-from viz.raster import _hex, band_levels, png_data_uri
+from viz.layout import click_points, figure_title, grid_indices, keep_vector, map_axes, picture, start_ring, swatch
+from viz.paths import Marker, b64
+from viz.raster import LEVELS, _hex, band_levels, png_data_uri
 from viz.theme import LANDSCAPE_LINE, Theme, base_layout
 
 # Light, distinct basin colours (Paul Tol's "light" scheme, then "pale"), so markers and paths stay readable on them.
@@ -53,8 +53,55 @@ def basin_image(labels: np.ndarray, levels: np.ndarray | None = None) -> np.ndar
         edge = np.zeros(band.shape, bool)
         edge[:, 1:] |= band[:, 1:] != band[:, :-1]
         edge[1:, :] |= band[1:, :] != band[:-1, :]
-        rgb[edge] = 0.6 * rgb[edge] + 0.4 * _hex(LANDSCAPE_LINE)
+        rgb[edge] = (1 - BASIN_LINE_ALPHA) * rgb[edge] + BASIN_LINE_ALPHA * _hex(LANDSCAPE_LINE)
     return np.ascontiguousarray(rgb[::-1].round().astype(np.uint8))
+
+
+BASIN_LINE_ALPHA = 0.4  # the landscape's iso-lines over the basin colours: lighter than on the landscape
+
+
+def basin_traces(xs: np.ndarray, ys: np.ndarray, labels: np.ndarray, levels: np.ndarray | None = None) -> list[dict]:
+    """The basin picture as Plotly draws it, for image files (viz.layout.keep_vector): the labels as a heatmap, a
+    block per start in its label's colour, and the landscape's iso-lines (the picture's) as vector contour lines."""
+    ks = np.unique(labels)
+    colors = [basin_color(int(k)) for k in ks]
+    scale = [[(i + j) / len(ks), c] for i, c in enumerate(colors) for j in (0, 1)]  # one step per label
+    grid = {"shape": f"{labels.shape[0]}, {labels.shape[1]}"}
+    out = [
+        dict(
+            type="heatmap",
+            name="basins",
+            x=b64(xs),
+            y=b64(ys),
+            z={**b64(np.searchsorted(ks, labels) + 0.5), **grid},
+            zmin=0,
+            zmax=len(ks),
+            zsmooth=False,
+            colorscale=scale,
+            showscale=False,
+            hoverinfo="skip",
+        )
+    ]
+    if levels is not None:
+        lo, hi = float(np.min(levels)), float(np.max(levels))
+        size = (hi - lo) / LEVELS if hi > lo else 1.0
+        r, g, b = (int(v) for v in _hex(LANDSCAPE_LINE))
+        out.append(
+            dict(
+                type="contour",
+                name="landscape",
+                x=b64(xs),
+                y=b64(ys),
+                z={**b64(levels), **grid},
+                autocontour=False,
+                contours=dict(start=lo + size, end=lo + (LEVELS - 1) * size, size=size, coloring="none"),
+                line=dict(color=f"rgba({r},{g},{b},{BASIN_LINE_ALPHA})", width=1, smoothing=1),
+                showscale=False,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    return out
 
 
 def basin_figure(
@@ -78,7 +125,8 @@ def basin_figure(
     if picked is not None:
         data.append(_chosen(picked, theme))
     layout = _layout(xs, ys, png_data_uri(basin_image(labels, landscape)), theme, title)
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    return keep_vector(fig, basin_traces(xs, ys, labels, landscape), image="basins")
 
 
 def _starts(xs: np.ndarray, ys: np.ndarray, labels: np.ndarray, names: dict[int, str], n: int) -> dict:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.layout import click_points, figure_title, grid_indices, map_axes, picture, start_ring
+from viz.layout import click_points, figure_title, grid_indices, keep_vector, map_axes, picture, start_ring
 from viz.paths import KIND_NAMES, KIND_SHORT, Marker, Path, b64, denoised, frame_steps
 from viz.theme import INK, POINT_COLORS, Theme, base_layout
 
@@ -109,8 +109,10 @@ def contour_figure(
     height: int | None = None,
     side: int | None = None,
     legend_rows: int = 1,
+    vector: dict | None = None,
 ) -> go.Figure:
-    """Contour view of the race. background: PNG data URI of the landscape over `domain`; hover: (xs, ys, z).
+    """Contour view of the race. background: PNG data URI of the landscape over `domain`; hover: (xs, ys, z);
+    vector: the same landscape as a contour trace (viz.raster.contour_trace), kept for image files only.
 
     frames=0 draws the paths as they end, with no animation controls (small multiples, printed notes). ``side``: the
     plot area's side in px (the figure's height follows from its margins), instead of the figure's ``height``;
@@ -131,7 +133,7 @@ def contour_figure(
         layout["height"] = side + margin["t"] + margin["b"]
     plot_px = layout["height"] - margin["t"] - margin["b"]
     layout.update(_controls(shown, theme, plot_px) if animated else dict(updatemenus=[], sliders=[]))
-    fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    fig = keep_vector(go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False), vector)
     if animated:
         base = _base_frames(data, chunk_index, chunks.n)
         fig._frame_objs = _frames(base + _step_frames(paths, shown, chunks, chunk_index, head, theme))

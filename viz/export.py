@@ -18,6 +18,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from viz.layout import vectors_of
+
 FORMATS = ("png", "svg", "pdf")
 CHROMIUM = "/usr/bin/chromium"
 DEFAULT_WIDTH = 1000  # px; the app's figures set a height and leave the width to the page
@@ -170,6 +172,21 @@ def _drop_controls(layout: dict, margin_b: int) -> None:
         margin["b"] = min(margin.get("b", margin_b), margin_b)
 
 
+def _vector_landscape(fig, spec: dict) -> bool:
+    """A still image draws a map's pictures (the landscape, the basins) as the traces the figure keeps for them
+    (viz.layout.keep_vector: a vector contour) instead of the picture, an upscaled raster at 3× (stair-stepped
+    iso-lines) and a bitmap inside SVG and PDF; True if it did. Beneath every other trace; a picture stays where the
+    figure keeps nothing for it."""
+    images, done = spec["layout"].get("images") or [], False
+    for name, traces in vectors_of(fig).items():
+        if any(im.get("name") == name for im in images):
+            images = [im for im in images if im.get("name") != name]
+            spec["data"][:0] = [dict(t) for t in traces]
+            done = True
+    spec["layout"]["images"] = images
+    return done
+
+
 MIN_MAP_WIDTH = 560  # a legend across the top still fits
 
 
@@ -195,10 +212,12 @@ def image_bytes(
     fig, fmt: str = "png", *, scale: float = 3.0, width: int | None = None, height: int | None = None
 ) -> bytes:
     """The figure as PNG, SVG or PDF bytes. An animated figure is drawn as it opens (its data: the last step),
-    without its play button and slider. PNG pixels: (width·scale) × (height·scale)."""
+    without its play button and slider; a contour map's landscape as vector paths (sharp at any scale). PNG pixels:
+    (width·scale) × (height·scale)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     spec = _figure_dict(fig)
     _drop_controls(spec["layout"], STATIC_MARGIN_B)
+    _vector_landscape(fig, spec)
     w, h = _size(spec["layout"], width, height)
     return _SERVER.run(lambda k: k.calc_fig(spec, opts=dict(format=fmt, width=w, height=h, scale=scale)))

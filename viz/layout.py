@@ -97,3 +97,42 @@ def picture(source: str, x0: float, x1: float, y0: float, y1: float, name: str =
         layer="below",
         opacity=1,
     )
+
+
+VECTOR = "_lll_vector"  # a figure's own attribute (never sent to the page): its pictures as traces, by image name
+
+
+def keep_vector(fig, traces: dict | list[dict] | None, image: str = "landscape"):
+    """The figure with ``traces`` kept beside it: what its layout image named ``image`` shows, drawn by Plotly (a
+    contour's vector paths: viz.raster.contour_trace), which image files draw instead of the picture
+    (viz/export.py), sharp at any scale. The page never receives them (they are no part of the figure's JSON); a
+    copy of the figure loses them, and its files fall back to the picture."""
+    if traces is not None:
+        kept = getattr(fig, VECTOR, None) or {}
+        setattr(fig, VECTOR, {**kept, image: [traces] if isinstance(traces, dict) else list(traces)})
+    return fig
+
+
+def vector_of(fig, image: str = "landscape") -> list[dict] | None:
+    """The traces kept beside the figure for its image named ``image`` by :func:`keep_vector`, if any."""
+    return (getattr(fig, VECTOR, None) or {}).get(image)
+
+
+def vectors_of(fig) -> dict[str, list[dict]]:
+    """Every image name -> the traces kept beside the figure for it."""
+    return dict(getattr(fig, VECTOR, None) or {})
+
+
+NAME = "_lll_name"  # a figure's own attribute: what it shows, in words (the export's chart and file names)
+
+
+def keep_name(fig, name: str):
+    """The figure with its name kept beside it ("race on the map", "basin map, Adam (lr 0.05)"): what the export
+    panel lists and its files are called (charts.names), never drawn."""
+    setattr(fig, NAME, name)
+    return fig
+
+
+def name_of(fig) -> str | None:
+    """The name kept beside the figure by :func:`keep_name`, if any."""
+    return getattr(fig, NAME, None)
