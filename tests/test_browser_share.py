@@ -49,7 +49,7 @@ def export(page, chart: str, fmt: str, timeout: float) -> tuple[str, bytes]:
     return name, (ARTIFACTS / f"share-{name}").read_bytes()
 
 
-def test_a_shared_preset_link_opens_its_picture_and_exports_png_and_gif(browser, url, preset_figures):
+def test_a_shared_preset_link_opens_its_picture_and_exports_png_and_gif(browser, url):
     state = render.state(PRESET)
     result = compute(state.scene)
     (run,) = result.runs
