@@ -266,9 +266,9 @@ def test_animation_frames_at_2x_have_twice_the_pixels_and_a_sharp_landscape(chro
     for t in race.data:  # the landscape alone (a frame moves the paths' data, not their visibility)
         t.visible = False
     (one,) = animation.animation_frames(race, max_frames=1)
-    assert one.size == (620, 660)  # the race's own size
+    assert one.size == (611, 660)  # the race's own size
     (sharp,) = animation.animation_frames(race, max_frames=1, scale=2)
-    assert sharp.size == (1240, 1320)
+    assert sharp.size == (1222, 1320)
     upscaled = go.Figure(race)  # a copy keeps no vector: the 480-pixel picture over ~1050 pixels
     (blurred,) = animation.animation_frames(upscaled, max_frames=1, scale=2)
 

@@ -101,7 +101,7 @@ def _keep() -> None:
     """The browser reported a new size: its rerun reads it (measure). Measured: the rerun a component's report starts
     can leave a control showing its default while the page computes with its value (a slider at 1e−4 over a race at
     η = 0.01; one session in four). So the report hands every control its value again, as a link does."""
-    for key in _control_keys():
+    for key in control_keys():
         with contextlib.suppress(StreamlitAPIException):
             st.session_state[key] = st.session_state[key]
 
@@ -117,7 +117,7 @@ SETTABLE = {  # the values of sliders, boxes, menus, switches (not buttons' trig
 }
 
 
-def _control_keys() -> list[str]:
+def control_keys() -> list[str]:
     """The keys of the session's controls that hold a value (not buttons, whose state cannot be set), from
     Streamlit's own record of its widgets; none if that record is not where Streamlit 1.67 keeps it."""
     try:

@@ -6,11 +6,13 @@ export, in sight without opening a sidebar. On a wide screen it sits in the head
 from __future__ import annotations
 
 import html
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from lab.pages import PAGES, PRESETS
-from views import lesson
+from optim import OPTIMIZERS
+from views import lesson, screen
 
 WIDE = 1100  # px: from this window width the bar fits in the header beside the page links (presenter: WIDE_PRESENTER)
 WIDE_PRESENTER = 1500
@@ -50,6 +52,40 @@ def _lessons_menu() -> None:
                 st.button(PRESETS[k].title, key=f"preset.{k}", on_click=lesson.open_preset, args=(k,), type="tertiary")
 
 
+APP_KEYS = ("presenter", "preset.", "slides.", "lesson.", "export.", "class.", "screen")  # the bar's own controls
+
+
+def control_name(key: str) -> str:
+    """A control's widget key in words: "momentum.momentum" -> "Momentum (heavy ball) · momentum"."""
+    parts = [p for p in key.split(".") if p not in PAGES]
+    words = [OPTIMIZERS[p].title if p in OPTIMIZERS else p.replace("_", " ") for p in parts]
+    return " · ".join(words) or key
+
+
+def class_link(base: str, query: dict[str, str], hide: list[str], presenter: bool) -> str:
+    """The page's link as it stands, hiding the chosen controls (``hide=``), in presenter mode or not."""
+    q = {k: v for k, v in query.items() if k not in ("hide", "theme")}
+    if hide:
+        q["hide"] = ",".join(hide)
+    if presenter:
+        q["theme"] = "presenter"
+    return base + ("?" + urlencode(q, safe=",") if q else "")
+
+
+def _class_link_menu() -> None:
+    """ "Copy class link": the page as it stands, with the controls the lecturer chooses hidden from the students."""
+    with st.popover("Class link", icon=":material/share:", help="A link to this page for the class"):
+        keys = sorted(k for k in screen.control_keys() if not k.startswith(APP_KEYS))
+        hide = st.multiselect(
+            "Hide these controls", keys, key="class.hide", format_func=control_name, placeholder="None: all shown"
+        )
+        presenter = st.toggle("Presenter mode", key="class.presenter")
+        url = st.context.url or ""
+        base = url.split("?", 1)[0]
+        st.code(class_link(base, st.query_params.to_dict(), hide, presenter), language=None, wrap_lines=True)
+        st.caption("Copy it with the button beside it; students who open it see the page as it is now.")
+
+
 def draw(nav: dict) -> st.delta_generator.DeltaGenerator:
     """The bar; returns the slot where the page's export panel goes once the page has drawn its charts."""
     with st.container(horizontal=True, key="topnav"):
@@ -57,5 +93,6 @@ def draw(nav: dict) -> st.delta_generator.DeltaGenerator:
             st.page_link(page, label=PAGES[name].title, icon=PAGES[name].icon)
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="topbar"):
         _lessons_menu()
+        _class_link_menu()
         st.toggle("Presenter", key="presenter", help="Large text, thick lines and big markers for a projector.")
         return st.container(width="content")

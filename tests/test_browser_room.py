@@ -1,0 +1,103 @@
+"""Real browser, the lecture room: the map's size on a 1280×800 and a 1920×1080 projector, presenter mode's text, the
+navigation in sight, nothing over the legend, no text cut, a phone keeping the map in view while a slider moves, and
+the lessons (a preset's lesson on its page, the slideshow stepped with the keyboard). Measured, not just pictured."""
+
+from __future__ import annotations
+
+import pytest
+from browser import ARTIFACTS, bar_popover, open_url, settle, widget
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
+
+PLOT = """() => { const gd = document.querySelector('.st-key-contour .js-plotly-plot');
+    const r = gd.querySelector('.nsewdrag').getBoundingClientRect(); return {w: r.width, h: r.height, top: r.top}; }"""
+FONT = "s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)"
+CLIPPED = """() => [...document.querySelectorAll(
+        '[data-testid=stWidgetLabel] p, .st-key-topbar button p, [data-testid=stPageLink] span, .lll-outcomes')]
+    .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.slice(0, 40))"""
+OVER_LEGEND = """() => { const gd = document.querySelector('.st-key-contour .js-plotly-plot');
+    const bar = gd.querySelector('.modebar'), legend = gd.querySelector('.legend');
+    if (!bar || !legend) return false;
+    const a = bar.getBoundingClientRect(), b = legend.getBoundingClientRect();
+    return a.width > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }"""
+
+
+def test_the_map_fills_a_projector_and_presenter_mode_scales_the_text(browser, url):
+    page, errors = open_url(browser, url, 1280, 800)
+    plot = page.evaluate(PLOT)
+    assert plot["h"] >= 650 and plot["w"] >= 650, plot  # was 463 px
+    assert plot["top"] + plot["h"] <= 800, plot  # the whole map in view
+    normal = page.evaluate(FONT, ".lll-outcomes")
+    page.locator(".st-key-contour .js-plotly-plot").hover()
+    assert not page.evaluate(OVER_LEGEND)
+    assert page.evaluate(CLIPPED) == []
+    for name in ("Trajectories", "Learning rate & momentum", "Minima & saddles", "Networks"):  # no sidebar to open
+        assert page.get_by_role("link", name=name).first.is_visible(), name
+    assert widget(page, "topbar").get_by_role("button", name="Lessons").is_visible()
+    page.close()
+
+    page, errors = open_url(browser, url + "/?theme=presenter", 1920, 1080)
+    plot = page.evaluate(PLOT)
+    assert plot["h"] >= 850, plot  # was 498 px
+    assert plot["top"] + plot["h"] <= 1080, plot
+    assert page.evaluate(FONT, ".lll-outcomes") >= 1.35 * normal  # the outcome lines, not only the chart's fonts
+    assert page.evaluate(FONT, "[data-testid=stWidgetLabel] p") >= 19
+    assert page.evaluate(CLIPPED) == []
+    page.screenshot(path=str(ARTIFACTS / "room-1920-presenter.png"))
+    assert not errors, errors
+    page.close()
+
+
+def test_a_phone_keeps_the_map_in_view_while_a_slider_moves(browser, url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(".st-key-contour .js-plotly-plot .main-svg", timeout=180_000)
+    settle(page)
+    for name in ("Trajectories", "Learning rate & momentum", "Minima & saddles", "Networks"):
+        assert widget(page, "topnav").get_by_role("link", name=name).is_visible(), name
+    assert not page.locator(".modebar").count() or not page.locator(".modebar").first.is_visible()  # no toolbar
+    thumb = page.locator(".st-key-gd-learning_rate input[type=range]")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.st-key-gd-learning_rate input').value !== '20'")
+    chart = page.locator(".st-key-contour .js-plotly-plot").bounding_box()
+    slider = page.locator(".st-key-gd-learning_rate [role=group]").bounding_box()
+    assert chart["y"] >= 0 and chart["y"] + chart["height"] <= slider["y"], (chart, slider)  # both in view
+    assert slider["y"] + slider["height"] <= 844
+    assert page.evaluate(CLIPPED) == []
+    page.screenshot(path=str(ARTIFACTS / "room-phone-slider.png"))
+    assert not errors, errors
+    context.close()
+
+
+def test_a_preset_shows_its_lesson_and_the_slideshow_steps_with_the_keyboard(browser, url):
+    from lab.pages import PAGES, PRESETS
+
+    order = tuple(PRESETS)  # the slideshow's order (views/lesson.py): the presets in page order, then by title
+    page, errors = open_url(browser, url, 1280, 800)
+    bar_popover(page, "Lessons").get_by_role("button", name="Slideshow").click()
+    for at in range(3):
+        preset = PRESETS[order[at]]
+        page.wait_for_function(
+            "t => (document.querySelector('.lll-lesson') || {}).innerText?.startsWith(t)", arg=preset.title
+        )
+        settle(page)
+        assert f"{at + 1} / {len(order)}" in widget(page, "slidebar").inner_text()
+        assert not page.locator(".st-key-controls").is_visible()  # the controls hidden, the chart at full width
+        assert PAGES[preset.page].path.strip("/") in page.url
+        if at < 2:
+            page.keyboard.press("ArrowRight")
+    page.screenshot(path=str(ARTIFACTS / "room-slideshow.png"))
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "t => (document.querySelector('.lll-lesson') || {}).innerText?.startsWith(t)", arg=PRESETS[order[1]].title
+    )
+    widget(page, "slides.stop").get_by_role("button").click()
+    page.wait_for_function("() => !document.querySelector('.st-key-slidebar')")
+    widget(page, "lesson.close").get_by_role("button").click()  # the lesson dismissed
+    page.wait_for_function("() => !document.querySelector('.lll-lesson')")
+    assert not errors, errors
+    page.close()
