@@ -67,6 +67,7 @@ try:
     address_bar.begin_run()
     nav.run()
     address_bar.end_run()
+    screen.remember_controls()
     with export_slot:
         export_panel(page)
 except Exception:  # the last line of defence: never a stack trace in front of a class

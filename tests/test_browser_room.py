@@ -79,6 +79,7 @@ def test_a_preset_shows_its_lesson_and_the_slideshow_steps_with_the_keyboard(bro
     order = tuple(PRESETS)  # the slideshow's order (views/lesson.py): the presets in page order, then by title
     page, errors = open_url(browser, url, 1280, 800)
     bar_popover(page, "Lessons").get_by_role("button", name="Slideshow").click()
+    page.get_by_test_id("stPopoverBody").wait_for(state="hidden")  # the menu folds away
     for at in range(3):
         preset = PRESETS[order[at]]
         page.wait_for_function(

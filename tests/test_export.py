@@ -432,7 +432,7 @@ def test_the_export_panel_names_the_charts_of_a_comparison_and_the_basin_maps_ap
     named = chart_names("minima", maps | {"minima.race": basins["race"]}, "Basins")
     assert [n.split(", ", 1)[0] for n in named.values()] == ["Basins: basin map"] * 3 + ["Basins: race on the map"]
     assert len(set(named.values())) == 4 and not any(re.search(r"map\d", n) for n in named.values())
-    assert file_stem("minima", named["minima.map0"]).startswith("minima-basins-basin-map-gradient-descent-lr-")
+    assert file_stem("minima", named["minima.map0"]).startswith("minima-basins-basin-map-gradient-descent-eta-")
     saddles = {k: fig.contour(result, THEMES["normal"]) for k in ("minima.saddle.stable", "minima.saddle.perturbed")}
     assert set(chart_names("minima", saddles, "Saddles").values()) == {
         "Saddles: race on the map (saddle stable)",

@@ -85,13 +85,13 @@ def test_link_notices_are_plain_words_never_pythons(page):
         (
             "trajectories",
             {"steps": "abc"},
-            "steps='abc' in the link: steps must be a whole number from 10 to 2000; using 300",
+            "steps='abc' in the link: steps must be a whole number from 10 to 2000; using 500",
         ),
-        ("trajectories", {"steps": "5.5"}, "steps must be a whole number from 10 to 2000; using 300"),
+        ("trajectories", {"steps": "5.5"}, "steps must be a whole number from 10 to 2000; using 500"),
         (
             "trajectories",
             {"steps": "123"},
-            "steps=123 in the link: steps must be one of 10, 20, … 2,000 here; using 300",
+            "steps=123 in the link: steps must be one of 10, 20, … 2,000 here; using 500",
         ),
         ("trajectories", {"seed": "x"}, "seed must be a whole number from 0 to 2147483647; using 0"),
         (
@@ -271,6 +271,6 @@ def test_a_bad_link_opens_the_page_with_its_notices_in_words():
 
     at = open_link("trajectories", {"steps": "abc", "theme": "dark", "hide": "steps,<b>"})
     told = " ".join(t.value for t in at.toast)
-    assert "steps must be a whole number from 10 to 2000; using 300" in told, told
+    assert "steps must be a whole number from 10 to 2000; using 500" in told, told
     assert "theme must be presenter or normal; using normal" in told and "hide='<b>'" in told, told
     assert not PYTHON_TEXT.search(told), told

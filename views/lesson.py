@@ -12,7 +12,14 @@ import streamlit as st
 from lab.pages import PAGES, PRESETS
 
 KEYS_JS = r"""
-export default function ({ setTriggerValue }) {
+export default function ({ data, setTriggerValue }) {
+  // called again whenever its data changes, its cleanup only on unmount: the previous listener goes first
+  if (window.__lllSlideKeys) window.__lllSlideKeys();
+  // the slideshow just started from the Lessons menu: fold the menu (its button toggles it)
+  if (data && data.fold) {
+    const open = document.querySelector(".st-key-topbar [data-testid=stPopover] button[aria-expanded=true]");
+    if (open) open.click();
+  }
   // ← and → step the slideshow, unless a control has the keyboard (a slider's thumb, a text box, a menu)
   const busy = e => e.target.closest && e.target.closest(
     'input, textarea, select, [role=slider], [role=listbox], [role=combobox], [contenteditable=true]');
@@ -22,7 +29,12 @@ export default function ({ setTriggerValue }) {
     if (e.key === "ArrowLeft" || e.key === "PageUp") { e.preventDefault(); setTriggerValue("step", -1); }
   };
   document.addEventListener("keydown", key, true);
-  return () => document.removeEventListener("keydown", key, true);
+  const cleanup = () => {
+    document.removeEventListener("keydown", key, true);
+    if (window.__lllSlideKeys === cleanup) delete window.__lllSlideKeys;
+  };
+  window.__lllSlideKeys = cleanup;
+  return cleanup;
 }
 """
 
@@ -37,6 +49,7 @@ def open_preset(name: str) -> None:
 
 def start_slideshow() -> None:
     st.session_state["slides.at"] = 0
+    st.session_state["slides.fold"] = True
     open_preset(ORDER[0])
 
 
@@ -90,7 +103,13 @@ def _slide_bar() -> None:
         st.markdown(f"**{at + 1} / {len(ORDER)}** · {html.escape(PAGES[PRESETS[name].page].title)}", width="content")
         st.button("Next", icon=":material/arrow_forward:", key="slides.next", on_click=step, args=(1,))
         st.button("End the slideshow", icon=":material/close:", key="slides.stop", on_click=stop, type="tertiary")
-    _keys(key="slides.keys", on_step_change=lambda: step(int(st.session_state["slides.keys"].step or 0)), height=0)
+    fold = st.session_state.pop("slides.fold", False)
+    _keys(
+        key="slides.keys",
+        data={"fold": fold},
+        on_step_change=lambda: step(int(st.session_state["slides.keys"].step or 0)),
+        height=0,
+    )
 
 
 def css() -> str:

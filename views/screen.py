@@ -118,22 +118,25 @@ SETTABLE = {  # the values of sliders, boxes, menus, switches (not buttons' trig
 
 
 def control_keys() -> list[str]:
-    """The keys of the session's controls that hold a value (not buttons, whose state cannot be set), from
-    Streamlit's own record of its widgets; none if that record is not where Streamlit 1.67 keeps it."""
+    """The keys of the controls the page drew in its last full run that hold a value (not buttons, whose state cannot
+    be set, not a chart's selection), as remember_controls kept them."""
+    plain = (int, float, str, list, tuple)  # a chart's selection is a dict
+    return [k for k in st.session_state.get("screen.controls", ()) if isinstance(st.session_state.get(k), plain)]
+
+
+def remember_controls() -> None:
+    """At the end of a run (app.py), when every control of the page has been drawn: their keys, from Streamlit's own
+    record of its widgets (none if that record is not where Streamlit 1.67 keeps it)."""
     try:
         from streamlit.runtime.state.session_state_proxy import get_session_state
 
         state = get_session_state()._state
         ids = state._key_id_mapper._key_id_mapping
         meta = state._new_widget_state.widget_metadata
-        plain = (int, float, str, list, tuple)  # a chart's selection is a dict: not settable
-        return [
-            k
-            for k, i in ids.items()
-            if i in meta and meta[i].value_type in SETTABLE and isinstance(st.session_state.get(k), plain)
-        ]
-    except Exception:  # noqa: BLE001  (an internal of Streamlit moved: no resync, never an error)
-        return []
+        keys = [k for k, i in ids.items() if i in meta and meta[i].value_type in SETTABLE]
+    except Exception:  # noqa: BLE001  (an internal of Streamlit moved: no list, never an error)
+        keys = []
+    st.session_state["screen.controls"] = tuple(keys)
 
 
 def current() -> Screen:

@@ -57,8 +57,13 @@ APP_KEYS = ("presenter", "preset.", "slides.", "lesson.", "export.", "class.", "
 
 def control_name(key: str) -> str:
     """A control's widget key in words: "momentum.momentum" -> "Momentum (heavy ball) · momentum"."""
-    parts = [p for p in key.split(".") if p not in PAGES]
-    words = [OPTIMIZERS[p].title if p in OPTIMIZERS else p.replace("_", " ") for p in parts]
+    parts = key.split(".")
+    if len(parts) > 1 and parts[0] in PAGES:  # the page's prefix ("learning_rate.steps")
+        parts = parts[1:]
+    words = [p.replace("_", " ") for p in parts]
+    for i, p in enumerate(parts[:-1]):  # an optimizer's key names it; what follows is its setting
+        if p in OPTIMIZERS:
+            words[i] = OPTIMIZERS[p].title
     return " · ".join(words) or key
 
 

@@ -116,7 +116,8 @@ with head:
         or VIEWS["contour"]
     )
     address_bar.add(tp.encode(tp.State(scene, "3d" if view == VIEWS["3d"] else "contour")))
-side = scr.map_side(SHARE, reserve=185 if theme.name == "presenter" else 150)
+# the map in view below the top bar and the legend (a slideshow's bar and lesson above it too)
+side = scr.map_side(SHARE, reserve=(185 if theme.name == "presenter" else 150) + (230 if lesson.showing() else 0))
 with stuck:
     if view == "3D surface":
         figure = fig.surface3d(result, theme, height=side + 120)
