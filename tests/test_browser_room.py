@@ -60,11 +60,13 @@ def test_a_phone_keeps_the_map_in_view_while_a_slider_moves(browser, url):
         assert widget(page, "topnav").get_by_role("link", name=name).is_visible(), name
     assert not page.locator(".modebar").count() or not page.locator(".modebar").first.is_visible()  # no toolbar
     thumb = page.locator(".st-key-gd-learning_rate input[type=range]")
-    before = thumb.input_value()
+    name = """() => { const g = document.querySelector('.st-key-contour .js-plotly-plot');
+        return g && g.data ? g.data.map(t => t.name).find(n => n && n.startsWith('Gradient descent')) : null; }"""
+    before = page.evaluate(name)
     thumb.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("v => document.querySelector('.st-key-gd-learning_rate input').value !== v", arg=before)
-    settle(page)  # the rerun at the new value drawn
+    page.wait_for_function(f"old => ({name})() && ({name})() !== old", arg=before)  # the race at the new rate
+    settle(page)
     chart = page.locator(".st-key-contour .js-plotly-plot").bounding_box()
     slider = page.locator(".st-key-gd-learning_rate [role=group]").bounding_box()
     assert chart["y"] >= 0 and chart["y"] + chart["height"] <= slider["y"], (chart, slider)  # both in view
