@@ -106,3 +106,27 @@ def test_a_preset_shows_its_lesson_and_the_slideshow_steps_with_the_keyboard(bro
     page.wait_for_function("() => !document.querySelector('.lll-lesson')")
     assert not errors, errors
     page.close()
+
+
+def test_the_keyboard_steps_plays_and_pauses_the_race(browser, url):
+    page, errors = open_url(browser, url, 1280, 800)
+    active = "() => document.querySelector('.st-key-contour .js-plotly-plot')._fullLayout.sliders[0].active"
+    last = page.evaluate(active)  # the race opens at its last step
+    page.mouse.click(20, 500)  # the page, not a control, has the keyboard
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => ({active})() === {last - 2}")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({active})() === {last - 1}")
+    page.keyboard.press(" ")  # plays on to the end
+    page.wait_for_function(f"() => ({active})() === {last}")
+    page.wait_for_function("() => document.querySelector('.st-key-contour .js-plotly-plot').dataset.playing !== '1'")
+    page.keyboard.press(" ")  # from the end: plays again from the start
+    page.wait_for_function(f"() => ({active})() > 0 && ({active})() < {last - 5}")
+    page.keyboard.press(" ")  # pause
+    page.wait_for_function("() => document.querySelector('.st-key-contour .js-plotly-plot').dataset.playing === '0'")
+    held = page.evaluate(active)
+    page.wait_for_timeout(600)
+    assert page.evaluate(active) == held < last
+    assert not errors, errors
+    page.close()

@@ -10,6 +10,7 @@ from links.controls import by_field
 from optim import OPTIMIZERS
 from scenes import Result, RunSpec, Scene
 from views import address_bar, lesson, screen
+from views.animation_keys import animation_keys
 from views.common import cached_compute, chart, chart_config, outcomes
 from views.live_drag import live_drag
 from views.widgets import (
@@ -138,9 +139,11 @@ with stuck:
             (i, name, f"{scene.runs[i].optimizer}.{name}", first, values) for i, name, first, values in fig.rungs(scene)
         ]
         live_drag(result, contour, "contour", rungs)
+        if frames:
+            animation_keys("contour", slides=lesson.showing())
 with rest:
     if view != "3D surface":
-        replay = "." if scr.narrow else "; ▶ Play replays it step by step."
+        replay = "." if scr.narrow else "; ▶ Play (or space) replays it, ← → step through it."
         st.caption("Click the map to start the race there" + replay)
     outcomes(result)
     st.latex(r"f(x, y) = " + result.surface.latex)
