@@ -51,7 +51,7 @@ nav = st.navigation(list(NAV.values()), position="top")  # the pages in sight, o
 address_bar.start_session()
 screen.measure()  # the window's size: the pages fit their main chart to it
 presenter = bool(st.session_state.get("presenter"))
-st.html(layout_css(presenter=presenter) + f"<style>{topbar.css(presenter=presenter)}</style>" + lesson.css())
+st.html(layout_css(presenter=presenter) + topbar.css(presenter=presenter) + lesson.css())
 export_slot = topbar.draw(NAV)
 if name := st.session_state.pop("preset.go", None):  # open the preset: its page reads its link as a link's
     preset = PRESETS[name]

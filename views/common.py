@@ -123,7 +123,7 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
     if lesson.showing():  # a slideshow: the charts at the page's full width, the controls kept but not shown
         charts, side = st.container(), st.container(key="controls")
     else:
-        charts, side = st.columns([2.9, 1], gap="medium")
+        charts, side = st.columns(COLUMNS, gap="medium")
     with charts:
         head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
         head.markdown(f"#### {title}")
@@ -139,6 +139,9 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
     address_bar.add(section_param(section, sections, short or {}))
     return charts, side, section
 
+
+COLUMNS = (2.9, 1.0)  # a page's chart column and control column on a wide screen
+CHART_SHARE = COLUMNS[0] / sum(COLUMNS)  # the chart column's share of the page's width
 
 PRESENTER_SCALE = 1.4  # presenter mode: everything a class reads, 16 px -> 22.4 px (the charts have their own theme)
 

@@ -23,14 +23,18 @@ def css(*, presenter: bool) -> str:
     page's flow on a narrower one; the page links of the bar only where Streamlit folds its own away (phones)."""
     wide = WIDE_PRESENTER if presenter else WIDE
     return (
-        f"@media (min-width:{wide}px){{.st-key-topbar{{position:fixed;top:0.55rem;right:4.5rem;z-index:999991;"
-        "width:auto!important;background:transparent}}"
-        ".st-key-topbar [data-testid=stPopover] button{{min-height:2.25rem}}}}"
-        ".st-key-topbar{flex-wrap:wrap;row-gap:0.25rem}"
-        ".st-key-topnav{flex-wrap:wrap;gap:0.1rem 0.6rem}"
-        "@media (min-width:640px){.st-key-topnav{display:none}}"
-        # a phone: below Streamlit's header, and no presenter switch (a phone is not a projector)
-        "@media (max-width:639.9px){.block-container{padding-top:3.9rem!important}.st-key-presenter{display:none}}"
+        "<style>"
+        + (
+            f"@media (min-width:{wide}px){{.st-key-topbar{{position:fixed;top:0.55rem;right:4.5rem;z-index:999991;"
+            "width:auto!important;background:transparent}}"
+            ".st-key-topbar [data-testid=stPopover] button{{min-height:2.25rem}}}}"
+            ".st-key-topbar{flex-wrap:wrap;row-gap:0.25rem}"
+            ".st-key-topnav{flex-wrap:wrap;gap:0.1rem 0.6rem}"
+            "@media (min-width:640px){.st-key-topnav{display:none}}"
+            # a phone: below Streamlit's header, and no presenter switch (a phone is not a projector)
+            "@media (max-width:639.9px){.block-container{padding-top:3.9rem!important}.st-key-presenter{display:none}}"
+        )
+        + "</style>"
     )
 
 

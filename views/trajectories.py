@@ -11,7 +11,7 @@ from optim import OPTIMIZERS
 from scenes import Result, RunSpec, Scene
 from views import address_bar, lesson, screen
 from views.animation_keys import animation_keys
-from views.common import cached_compute, chart, chart_config, outcomes
+from views.common import CHART_SHARE, COLUMNS, cached_compute, chart, chart_config, outcomes
 from views.live_drag import live_drag
 from views.widgets import (
     hyper_sliders,
@@ -89,7 +89,7 @@ def rules(result: Result) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-SHARE = 1.0 if lesson.showing() else 2.9 / 3.9  # the chart column's share of the page's width (a wide screen)
+SHARE = 1.0 if lesson.showing() else CHART_SHARE  # the chart column's share of the page's width (a wide screen)
 scr = screen.current()
 if lesson.showing():  # a slideshow: the chart at the page's full width, the controls kept but not shown
     head = stuck = rest = st.container()
@@ -98,7 +98,7 @@ elif scr.narrow:  # a phone: the map, then the controls scrolling under it while
     head, stuck = st.container(), st.container(key="sticky-chart")
     left, rest = st.container(), st.container()
 else:  # the chart column comes first so that a narrow window shows the race first; the controls are read first
-    right, left = st.columns([2.9, 1], gap="medium")
+    right, left = st.columns(COLUMNS, gap="medium")
     head, stuck = left.container(), right  # the title and the view switch top the controls: the map starts higher
     rest = right
 with left:
