@@ -118,6 +118,9 @@ def test_the_keyboard_steps_plays_and_pauses_the_race(browser, url):
     page.wait_for_function(f"() => ({active})() === {last - 2}")
     page.keyboard.press("ArrowRight")
     page.wait_for_function(f"() => ({active})() === {last - 1}")
+    for _ in range(4):  # a few steps back, so the play below has frames to play
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => ({active})() === {last - 5}")
     page.keyboard.press(" ")  # plays on to the end
     page.wait_for_function(f"() => ({active})() === {last}")
     page.wait_for_function("() => document.querySelector('.st-key-contour .js-plotly-plot').dataset.playing !== '1'")
