@@ -18,6 +18,10 @@ STEP = 40  # px: the sizes are reported in steps of this, so small resizes rerun
 
 JS = r"""
 export default function ({ data, setStateValue }) {
+  // called again whenever its data changes (each report's rerun), its cleanup only on unmount: the previous call's
+  // listener goes first, or it would report later resizes against the size it was told then (measured: a stale
+  // listener's late report left the page marked unknown after a resize, and reran it for nothing)
+  if (window.__lllScreen) window.__lllScreen();
   const step = data.step;
   const measure = () => {
     const main = document.querySelector('[data-testid="stMainBlockContainer"]');
@@ -45,7 +49,13 @@ export default function ({ data, setStateValue }) {
   const later = () => { clearTimeout(timer); timer = setTimeout(() => (idle() ? report() : later()), 250); };
   later();
   window.addEventListener("resize", later);
-  return () => { clearTimeout(timer); window.removeEventListener("resize", later); };
+  const cleanup = () => {
+    clearTimeout(timer);
+    window.removeEventListener("resize", later);
+    if (window.__lllScreen === cleanup) delete window.__lllScreen;
+  };
+  window.__lllScreen = cleanup;
+  return cleanup;
 }
 """
 
