@@ -164,11 +164,19 @@ def chromium():
 def settle(page, timeout: float = 120.0) -> None:
     """Wait until the app's script run has finished (Streamlit marks its state on the root element). Right after an
     action the rerun may not have started yet: wait for what the action shows, then settle."""
-    page.wait_for_function(  # and the run at the window's size (views/screen.py) is the one drawn
-        "() => document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]') && "
-        "(!document.querySelector('.st-key-screen') || document.documentElement.dataset.screenKnown === '1')",
-        timeout=timeout * 1000,
-    )
+    try:
+        page.wait_for_function(  # and the run at the window's size (views/screen.py) is the one drawn
+            "() => document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]') && "
+            "(!document.querySelector('.st-key-screen') || document.documentElement.dataset.screenKnown === '1')",
+            timeout=timeout * 1000,
+        )
+    except PlaywrightTimeout:  # say which of the two never came, and what the page showed
+        state = page.evaluate(
+            "() => ({script: document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,"
+            " screenKnown: document.documentElement.dataset.screenKnown,"
+            " text: document.body.innerText.slice(-300)})"
+        )
+        raise AssertionError(f"the page did not settle in {timeout:.0f} s: {state}") from None
 
 
 def open_url(browser, url: str, width: int = 1280, height: int = 800, charts: int = 1, timeout: float = 180.0):
