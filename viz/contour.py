@@ -1,18 +1,13 @@
-"""The race on the contour map, animated: play, pause and a step scrubber, the landscape kept visible as an image.
-
-Payload: a frame carries only the moving traces, and finished stretches of a path are inherited through
-`baseframe` chains instead of being sent again, so F frames of an S-step path cost about S·(1 + √F/2) points,
-not S·F/2, and every step of the path (every zig-zag) is drawn.
+"""The race on the contour map, animated (viz/frames.py: the growing paths, play at three speeds, pause and a step
+scrubber), the landscape kept visible as an image.
 """
 
 from __future__ import annotations
 
-import math
-from typing import NamedTuple
-
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.frames import Chunks, as_frames, base_frames, chunk_traces, controls, controls_px, step_frames
 from viz.layout import click_points, figure_title, grid_indices, keep_vector, map_axes, picture, start_ring
 from viz.paths import KIND_NAMES, KIND_SHORT, Marker, Path, b64, denoised, frame_steps
 from viz.theme import INK, POINT_COLORS, Theme, base_layout
@@ -119,9 +114,10 @@ def contour_figure(
     ``legend_rows``: the rows the legend takes above the plot (one on a wide screen, one a racer on a phone)."""
     steps = len(paths[0].xy) - 1 if paths else 0
     shown = frame_steps(steps, frames if frames > 0 else 2)  # the step of each displayed frame
-    chunks = _Chunks.of(shown)
+    chunks = Chunks.of(shown)
     data = [_hover_grid(*hover), *marker_traces(markers, theme), _start_trace(start, theme)]
-    lines, chunk_index = _path_traces(paths, chunks, theme, first=len(data))
+    coords = [{"x": p.xy[:, 0], "y": p.xy[:, 1]} for p in paths]
+    lines, chunk_index = chunk_traces(coords, chunks, _line_style(paths, theme), first=len(data))
     data += lines
     head = len(data)  # one trace holds every racer's current position
     data.append(_head_trace(paths, steps, theme))
@@ -132,31 +128,13 @@ def contour_figure(
     if side is not None:
         layout["height"] = side + margin["t"] + margin["b"]
     plot_px = layout["height"] - margin["t"] - margin["b"]
-    layout.update(_controls(shown, theme, plot_px) if animated else dict(updatemenus=[], sliders=[]))
+    layout.update(controls(shown, theme, plot_px) if animated else dict(updatemenus=[], sliders=[]))
     fig = keep_vector(go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False), vector)
     if animated:
-        base = _base_frames(data, chunk_index, chunks.n)
-        fig._frame_objs = _frames(base + _step_frames(paths, shown, chunks, chunk_index, head, theme))
+        base = base_frames(data, chunk_index, chunks, ("x", "y"))
+        heads = lambda s: _heads(paths, s, theme)  # noqa: E731
+        fig._frame_objs = as_frames(base + step_frames(coords, shown, chunks, chunk_index, head, heads))
     return fig
-
-
-class _Chunks(NamedTuple):
-    """How the paths are cut for the frames: ``per`` frames a chunk, chunk c from step bounds[c] to bounds[c + 1]."""
-
-    per: int
-    bounds: list[int]
-
-    @classmethod
-    def of(cls, shown: np.ndarray) -> _Chunks:
-        """About √F frames a chunk for F frames, so a frame sends one unfinished chunk of each path."""
-        n_frames = len(shown)
-        per_chunk = max(1, math.ceil(math.sqrt(n_frames)))
-        n_chunks = math.ceil(n_frames / per_chunk)
-        return cls(per_chunk, [shown[min(c * per_chunk, n_frames - 1)] for c in range(n_chunks + 1)])
-
-    @property
-    def n(self) -> int:
-        return len(self.bounds) - 1
 
 
 def _start_trace(start: tuple[float, float], theme: Theme) -> dict:
@@ -177,33 +155,22 @@ def _start_trace(start: tuple[float, float], theme: Theme) -> dict:
     )
 
 
-def _path_traces(
-    paths: tuple[Path, ...], chunks: _Chunks, theme: Theme, first: int
-) -> tuple[list[dict], list[list[int]]]:
-    """Every path as one line trace per chunk (the first in the legend), and per path the trace index of each chunk
-    (the traces will start at index ``first`` of the figure's data)."""
-    traces: list[dict] = []
-    chunk_index: list[list[int]] = []  # per path: trace index of each chunk
-    for p in paths:
-        idx = []
-        for k in range(chunks.n):
-            seg = p.xy[chunks.bounds[k] : chunks.bounds[k + 1] + 1]
-            idx.append(first + len(traces))
-            traces.append(
-                dict(
-                    type="scatter",
-                    mode="lines",
-                    x=b64(seg[:, 0]),
-                    y=b64(seg[:, 1]),
-                    name=p.label,
-                    legendgroup=p.label,
-                    showlegend=k == 0,
-                    line=dict(color=p.color, width=theme.line_width, dash=p.dash),
-                    hoverinfo="skip",
-                )
-            )
-        chunk_index.append(idx)
-    return traces, chunk_index
+def _line_style(paths: tuple[Path, ...], theme: Theme):
+    """A path's chunk k as a line trace in its colour and dash (the first chunk in the legend)."""
+
+    def style(i: int, k: int) -> dict:
+        p = paths[i]
+        return dict(
+            type="scatter",
+            mode="lines",
+            name=p.label,
+            legendgroup=p.label,
+            showlegend=k == 0,
+            line=dict(color=p.color, width=theme.line_width, dash=p.dash),
+            hoverinfo="skip",
+        )
+
+    return style
 
 
 def _head_trace(paths: tuple[Path, ...], step: int, theme: Theme) -> dict:
@@ -217,42 +184,6 @@ def _head_trace(paths: tuple[Path, ...], step: int, theme: Theme) -> dict:
         hovertemplate="%{hovertext}<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
         **_heads(paths, step, theme),
     )
-
-
-def _base_frames(data: list[dict], chunk_index: list[list[int]], n_chunks: int) -> list[dict]:
-    """What the step frames build on: base0 empties every chunk, base k adds chunk k − 1 complete to base k − 1."""
-    # a gap point, not empty lists: animating with redraw=False leaves an emptied line on screen (plotly.js),
-    # so scrubbing back to step 0 showed stretches of the finished paths
-    empty = dict(x=[None], y=[None])
-    all_chunks = [i for idx in chunk_index for i in idx]
-    out = [dict(name="base0", traces=all_chunks, data=[empty] * len(all_chunks))]
-    for k in range(1, n_chunks):  # base k: chunks < k complete (inherited), the others empty
-        out.append(
-            dict(
-                name=f"base{k}",
-                baseframe=f"base{k - 1}",
-                traces=[idx[k - 1] for idx in chunk_index],
-                data=[{"x": data[idx[k - 1]]["x"], "y": data[idx[k - 1]]["y"]} for idx in chunk_index],
-            )
-        )
-    return out
-
-
-def _step_frames(
-    paths: tuple[Path, ...], shown: np.ndarray, chunks: _Chunks, chunk_index: list[list[int]], head: int, theme: Theme
-) -> list[dict]:
-    """Frame "s<step>" per shown step: on its chunk's base, the unfinished chunk of each path up to the step, and the
-    heads."""
-    out = []
-    for j, s in enumerate(shown):
-        k = min(j // chunks.per, chunks.n - 1)
-        b = chunks.bounds[k]
-        fdata = [dict(x=b64(p.xy[b : s + 1, 0]), y=b64(p.xy[b : s + 1, 1])) for p in paths]
-        fdata.append(_heads(paths, s, theme))
-        out.append(
-            dict(name=f"s{s}", baseframe=f"base{k}", traces=[idx[k] for idx in chunk_index] + [head], data=fdata)
-        )
-    return out
 
 
 def _layout(
@@ -278,68 +209,8 @@ def _layout(
             l=50,
             r=10,
             t=(30 if title else 0) + round(2.2 * theme.font_size + 18),  # the legend's row
-            b=_controls_px(theme)[2] if animated else 45,
+            b=controls_px(theme)[2] if animated else 45,
         ),
         height=height or layout["height"],
     )
     return layout
-
-
-def _controls_px(theme: Theme) -> tuple[int, int, int]:
-    """Where the animation's controls go below the plot, in px: the buttons' top (below the x axis' ticks and title),
-    the step slider's top, and the bottom margin that holds them, growing with the theme's font."""
-    f = theme.font_size
-    buttons = round(2.6 * f + 14)
-    slider = buttons + round(1.9 * f + 16)
-    return buttons, slider, slider + round(5 * f + 10)
-
-
-def _controls(shown: np.ndarray, theme: Theme, plot_px: int) -> dict:
-    """The play and pause buttons and the step slider (it opens at the last step); no redraw between frames. They
-    sit a fixed number of px below the plot (its ``plot_px`` high), whatever the plot's size: never over the ticks."""
-    top_buttons, top_slider, _ = _controls_px(theme)
-    names = [f"s{s}" for s in shown]
-    play = dict(frame=dict(duration=60, redraw=False), transition=dict(duration=0), fromcurrent=True, mode="immediate")
-    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
-    buttons = dict(
-        type="buttons",
-        direction="left",
-        x=0,
-        y=-top_buttons / plot_px,
-        xanchor="left",
-        yanchor="top",
-        pad=dict(t=0, r=10),
-        showactive=False,
-        font=dict(size=theme.font_size),
-        buttons=[
-            dict(label="▶ Play", method="animate", args=[names, play]),
-            dict(label="❚❚ Pause", method="animate", args=[[None], still]),
-        ],
-    )
-    slider = dict(
-        active=len(shown) - 1,
-        x=0,
-        len=1.0,
-        y=-top_slider / plot_px,
-        yanchor="top",
-        pad=dict(t=0, b=0),
-        currentvalue=dict(prefix="step ", font=dict(size=theme.font_size)),
-        font=dict(size=theme.font_size - 3),
-        steps=[dict(method="animate", label=str(s), args=[[f"s{s}"], still]) for s in shown],
-    )
-    return dict(updatemenus=[buttons], sliders=[slider])
-
-
-def _frames(frames: list[dict]) -> tuple[go.Frame, ...]:
-    """go.Frame objects whose trace updates stay the plain dicts built above.
-
-    Plotly would otherwise build a validated Scatter object for every trace of every frame (~300 per figure,
-    ~80 ms on this machine: most of a slider move's server time). Figure.to_dict() serialises frames from
-    `frame._props`, so the JSON is the same; tests read the figure through to_plotly_json().
-    """
-    out = []
-    for f in frames:
-        frame = go.Frame(name=f["name"], baseframe=f.get("baseframe"), traces=f["traces"])
-        frame._props["data"] = f["data"]
-        out.append(frame)
-    return tuple(out)

@@ -1,0 +1,173 @@
+"""Paths that grow step by step: the animation frames and their controls, shared by the contour map and the 3D view.
+
+Payload: a frame carries only the moving traces, and finished stretches of a path are inherited through `baseframe`
+chains instead of being sent again, so F frames of an S-step path cost about S·(1 + √F/2) points, not S·F/2, and
+every step of the path (every zig-zag) is drawn.
+
+The controls: ▶ Play at three speeds (a lecturer slows a race down to talk over it), ❚❚ Pause, and a step slider.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+import plotly.graph_objects as go
+
+from viz.paths import b64
+from viz.theme import Theme
+
+# ms per frame of each play button, slowest first: 61 frames last 12 s, 3.7 s and as fast as the browser draws
+SPEEDS = (("▶ Slow", 200), ("▶ Play", 60), ("▶▶ Fast", 15))
+PLAY = 1  # the index of the ordinary speed (the keyboard's space plays at the last speed clicked, this at first)
+
+
+class Chunks(NamedTuple):
+    """How the paths are cut for the frames: ``per`` frames a chunk, chunk c from step bounds[c] to bounds[c + 1]."""
+
+    per: int
+    bounds: list[int]
+
+    @classmethod
+    def of(cls, shown: np.ndarray) -> Chunks:
+        """About √F frames a chunk for F frames, so a frame sends one unfinished chunk of each path."""
+        n_frames = len(shown)
+        per_chunk = max(1, math.ceil(math.sqrt(n_frames)))
+        n_chunks = math.ceil(n_frames / per_chunk)
+        return cls(per_chunk, [shown[min(c * per_chunk, n_frames - 1)] for c in range(n_chunks + 1)])
+
+    @property
+    def n(self) -> int:
+        return len(self.bounds) - 1
+
+
+Coords = dict[str, np.ndarray]  # a path's coordinates by axis ("x", "y"; "z" in 3D), one value per step
+
+
+def _cut(coords: Coords, a: int, b: int) -> dict:
+    return {axis: b64(v[a:b]) for axis, v in coords.items()}
+
+
+def chunk_traces(
+    paths: list[Coords], chunks: Chunks, style: Callable[[int, int], dict], first: int
+) -> tuple[list[dict], list[list[int]]]:
+    """Every path as one trace per chunk, ``style(path, chunk)`` giving each its type, name and line; and per path
+    the trace index of each chunk (the traces will start at index ``first`` of the figure's data)."""
+    traces: list[dict] = []
+    chunk_index: list[list[int]] = []
+    for i, coords in enumerate(paths):
+        idx = []
+        for k in range(chunks.n):
+            idx.append(first + len(traces))
+            traces.append(style(i, k) | _cut(coords, chunks.bounds[k], chunks.bounds[k + 1] + 1))
+        chunk_index.append(idx)
+    return traces, chunk_index
+
+
+def base_frames(data: list[dict], chunk_index: list[list[int]], chunks: Chunks, axes: tuple[str, ...]) -> list[dict]:
+    """What the step frames build on: base0 empties every chunk, base k adds chunk k − 1 complete to base k − 1."""
+    # a gap point, not empty lists: animating with redraw=False leaves an emptied line on screen (plotly.js),
+    # so scrubbing back to step 0 showed stretches of the finished paths
+    empty = {axis: [None] for axis in axes}
+    all_chunks = [i for idx in chunk_index for i in idx]
+    out = [dict(name="base0", traces=all_chunks, data=[empty] * len(all_chunks))]
+    for k in range(1, chunks.n):  # base k: chunks < k complete (inherited), the others empty
+        out.append(
+            dict(
+                name=f"base{k}",
+                baseframe=f"base{k - 1}",
+                traces=[idx[k - 1] for idx in chunk_index],
+                data=[{axis: data[idx[k - 1]][axis] for axis in axes} for idx in chunk_index],
+            )
+        )
+    return out
+
+
+def step_frames(
+    paths: list[Coords],
+    shown: np.ndarray,
+    chunks: Chunks,
+    chunk_index: list[list[int]],
+    head: int,
+    heads: Callable[[int], dict],
+) -> list[dict]:
+    """Frame "s<step>" per shown step: on its chunk's base, the unfinished chunk of each path up to the step, and
+    the racers' heads (trace ``head``, its data ``heads(step)``)."""
+    out = []
+    for j, s in enumerate(shown):
+        k = min(j // chunks.per, chunks.n - 1)
+        b = chunks.bounds[k]
+        fdata = [_cut(coords, b, s + 1) for coords in paths]
+        fdata.append(heads(int(s)))
+        out.append(
+            dict(name=f"s{s}", baseframe=f"base{k}", traces=[idx[k] for idx in chunk_index] + [head], data=fdata)
+        )
+    return out
+
+
+def controls_px(theme: Theme) -> tuple[int, int, int]:
+    """Where the animation's controls go below the plot, in px: the buttons' top (below the x axis' ticks and title),
+    the step slider's top, and the bottom margin that holds them, growing with the theme's font."""
+    f = theme.font_size
+    buttons = round(2.6 * f + 14)
+    slider = buttons + round(1.9 * f + 16)
+    return buttons, slider, slider + round(5 * f + 10)
+
+
+def controls(shown: np.ndarray, theme: Theme, plot_px: int, *, redraw: bool = False, below: int = 0) -> dict:
+    """The play buttons (SPEEDS), pause and the step slider (it opens at the last step). They sit a fixed number of
+    px below the plot (its ``plot_px`` high; ``below``: px less, where no x axis sits under it, as in 3D), whatever
+    the plot's size: never over the ticks. ``redraw``: each frame redrawn whole (3D traces need it)."""
+    top_buttons, top_slider, _ = controls_px(theme)
+    top_buttons, top_slider = top_buttons - below, top_slider - below
+    names = [f"s{s}" for s in shown]
+    still = dict(frame=dict(duration=0, redraw=redraw), transition=dict(duration=0), mode="immediate")
+
+    def play(ms: int) -> dict:
+        return dict(frame=dict(duration=ms, redraw=redraw), transition=dict(duration=0), fromcurrent=True,
+                    mode="immediate")  # fmt: skip
+
+    buttons = dict(
+        type="buttons",
+        direction="left",
+        x=0,
+        y=-top_buttons / plot_px,
+        xanchor="left",
+        yanchor="top",
+        pad=dict(t=0, r=10),
+        showactive=False,
+        font=dict(size=theme.font_size),
+        buttons=[
+            *(dict(label=label, method="animate", args=[names, play(ms)]) for label, ms in SPEEDS),
+            dict(label="❚❚ Pause", method="animate", args=[[None], still]),
+        ],
+    )
+    slider = dict(
+        active=len(shown) - 1,
+        x=0,
+        len=1.0,
+        y=-top_slider / plot_px,
+        yanchor="top",
+        pad=dict(t=0, b=0),
+        currentvalue=dict(prefix="step ", font=dict(size=theme.font_size)),
+        font=dict(size=theme.font_size - 3),
+        steps=[dict(method="animate", label=str(s), args=[[f"s{s}"], still]) for s in shown],
+    )
+    return dict(updatemenus=[buttons], sliders=[slider])
+
+
+def as_frames(frames: list[dict]) -> tuple[go.Frame, ...]:
+    """go.Frame objects whose trace updates stay the plain dicts built above.
+
+    Plotly would otherwise build a validated Scatter object for every trace of every frame (~300 per figure,
+    ~80 ms on this machine: most of a slider move's server time). Figure.to_dict() serialises frames from
+    `frame._props`, so the JSON is the same; tests read the figure through to_plotly_json().
+    """
+    out = []
+    for f in frames:
+        frame = go.Frame(name=f["name"], baseframe=f.get("baseframe"), traces=f["traces"])
+        frame._props["data"] = f["data"]
+        out.append(frame)
+    return tuple(out)
