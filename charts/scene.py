@@ -92,7 +92,17 @@ def contour(
     return keep_name(f, name)
 
 
-def surface3d(result: Result, theme: Theme, *, title: str = "", height: int | None = None) -> go.Figure:
+def surface3d(
+    result: Result,
+    theme: Theme,
+    *,
+    title: str = "",
+    height: int | None = None,
+    frames: int = 0,
+    controls: bool = True,
+) -> go.Figure:
+    """The landscape in 3D with the paths on it; ``frames`` > 0: animated with the contour map's frame names (its own
+    play buttons and slider, or none when ``controls`` is False: the map beside it drives it)."""
     land = result.landscape
     theme = replace(theme, height=height) if height else theme
     f = surface3d_figure(
@@ -105,6 +115,8 @@ def surface3d(result: Result, theme: Theme, *, title: str = "", height: int | No
         theme,
         z_title=land.color_label,
         title=title,
+        frames=frames,
+        controls_shown=controls,
     )
     return keep_name(f, "3D surface")
 

@@ -1,4 +1,5 @@
-"""The Trajectories page's state: a Scene (links/scene.py's table), the view, contour or 3D, and its controls' table."""
+"""The Trajectories page's state: a Scene (links/scene.py's table), the view (contour, 3D or both side by side), and
+its controls' table."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from scenes import MAX_RUNS, STEP_RANGE, Scene
 from scenes.scene import CUSTOM, DEFAULT_OPTIMIZERS
 from surfaces import SURFACES
 
-SECTIONS = ("contour", "3d")  # the view switch: the link's view=
+SECTIONS = ("contour", "3d", "both")  # the view switch: the link's view=
 SHORT: dict[str, str] = {}
-VIEWS = {"contour": "Contour · animation", "3d": "3D surface"}  # the view switch's labels
+VIEWS = {"contour": "Contour · animation", "3d": "3D surface", "both": "Side by side"}  # the view switch's labels
 CONTROLS = (  # bare widget keys: this is the default page
     Control("surface", "surface", "Surface", Scene.surface, options=(*SURFACES, CUSTOM)),
     Control(
@@ -47,7 +48,7 @@ def decode(q: dict) -> tuple[State, list[str]]:
     scene = hold(scene, CONTROLS, Scene(), notices)
     view = q.get("view", "contour")
     if view not in SECTIONS:
-        notices.append(f"view={view!r} in the link: use contour or 3d")
+        notices.append(f"view={view!r} in the link: use contour, 3d or both")
         view = "contour"
     return State(scene, view), notices
 

@@ -175,3 +175,40 @@ def test_a_resize_reruns_the_page_once_however_often_it_was_resized(browser, url
     assert page.evaluate("document.documentElement.dataset.screenKnown") == "1"
     assert not errors, errors
     page.close()
+
+
+MAP = "document.querySelector('.st-key-contour .js-plotly-plot')"
+SOLID = "document.querySelector('.st-key-chart3d .js-plotly-plot')"
+AT = f"() => {{ const s = {MAP}._fullLayout.sliders[0]; return s.steps[s.active].args[0][0]; }}"
+
+
+def test_side_by_side_the_3d_surface_follows_the_map_at_the_speed_chosen(browser, url):
+    page, errors = open_url(browser, url + "/?view=both", 1920, 1080, charts=2)
+    flat, solid = (page.locator(f".st-key-{k} .js-plotly-plot").bounding_box() for k in ("contour", "chart3d"))
+    assert abs(flat["y"] - solid["y"]) < 2 and flat["x"] + flat["width"] <= solid["x"]  # beside it, level
+    assert solid["y"] + solid["height"] <= 1080 and flat["width"] >= 500
+    page.locator(".st-key-contour .updatemenu-button").filter(has_text="Slow").click()
+    page.wait_for_function(f"() => {MAP}.dataset.playing === '1'")
+    assert page.evaluate(f"{MAP}.dataset.playMs") == "200"  # the space bar plays at this pace from now on
+    page.wait_for_function(f"() => ({AT})() !== 's0' && {SOLID}.dataset.step", timeout=20_000)
+    page.keyboard.press(" ")  # pause
+    page.wait_for_function(f"() => {MAP}.dataset.playing === '0'")
+    page.wait_for_function(f"() => {SOLID}.dataset.step === ({AT})()", timeout=20_000)  # the 3D ends on its step
+    held = page.evaluate(AT)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({AT})() !== '{held}' && {SOLID}.dataset.step === ({AT})()", timeout=20_000)
+    assert page.evaluate(CLIPPED) == []
+    page.screenshot(path=str(ARTIFACTS / "room-side-by-side.png"))
+    assert not errors, errors
+    page.close()
+
+    page, errors = open_url(browser, url + "/?view=3d", 1280, 800)  # alone, the 3D view plays by itself
+    names = page.evaluate(f"{SOLID}._fullLayout.sliders[0].steps.map(s => s.args[0][0])")
+    page.evaluate(f"Plotly.animate({SOLID}, ['s0'], {{frame: {{duration: 0, redraw: true}}, mode: 'immediate'}})")
+    page.wait_for_function(f"() => {SOLID}._fullLayout.sliders[0].active === 0")
+    page.locator(".st-key-chart3d .updatemenu-button").filter(has_text="Fast").click()
+    page.wait_for_function(f"() => {SOLID}._fullLayout.sliders[0].active === {len(names) - 1}", timeout=60_000)
+    heads = page.evaluate(f"Array.from({SOLID}._fullData.find(t => t.name === 'position').x)")
+    assert len(heads) == 3 and all(h == h for h in heads)  # every racer's head at its last step
+    assert not errors, errors
+    page.close()

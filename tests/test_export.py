@@ -320,6 +320,20 @@ def test_emptied_traces_get_a_gap_point():
 
 
 @browser
+@browser
+def test_the_3d_view_animates_into_a_file_too(chromium, result):
+    """A 3D scene's WebGL canvas is not in a screenshot of the tab: each frame is plotly.js's own image of it. The
+    side-by-side view's 3D chart (its controls hidden, the map drives it) steps through its slider all the same."""
+    for shown in (True, False):
+        solid = fig.surface3d(result, THEMES["normal"], frames=21, controls=shown)
+        out = animation.animation_frames(solid, max_frames=3, width=500, height=400)
+        assert len(out) == 3 and {f.size for f in out} == {(500, 400)}
+        first, last = (np.asarray(f, float) for f in (out[0], out[-1]))
+        assert (first.min(axis=2) < 240).mean() > 0.05, shown  # the surface is drawn, not a blank scene
+        racers = lambda a: (np.abs(a[..., 0] - a[..., 2]) > 80).sum()  # noqa: E731  (orange and blue ink)
+        assert racers(last) > racers(first) + 50, shown  # the paths have grown (the legend draws the rest)
+
+
 def test_gif_and_mp4_of_rendered_frames(frames):
     out, _ = frames
     gif = animation.gif_bytes(out)

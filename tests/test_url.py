@@ -199,6 +199,20 @@ def test_the_presenter_theme_and_the_view_come_from_the_link_and_stay_in_it():
     assert at.query_params["theme"] in ("presenter", ["presenter"]) and at.query_params["view"] in ("3d", ["3d"])
 
 
+def test_the_side_by_side_view_shows_the_map_and_the_3d_surface_on_the_same_frames():
+    at = open_link(None, view="both")
+    assert at.segmented_control(key="view").value == "Side by side"
+    flat, solid = (json.loads(c.proto.spec) for c in at.get("plotly_chart")[:2])
+    assert flat["data"][0]["type"] == "scatter" and solid["data"][0]["type"] == "surface"
+    assert [f["name"] for f in flat["frames"]] == [f["name"] for f in solid["frames"]]  # its steps are the map's
+    assert flat["layout"]["sliders"] and solid["layout"]["sliders"][0]["visible"] is False  # the map's drive both
+    assert flat["layout"]["height"] == solid["layout"]["height"]  # level, side by side
+    assert at.query_params["view"] in ("both", ["both"])
+    at = open_link(None, view="sideways")
+    assert at.segmented_control(key="view").value == "Contour · animation"
+    assert at.toast and "use contour, 3d or both" in at.toast[0].value
+
+
 def test_a_class_link_hides_the_controls_it_names_and_they_keep_working():
     at = open_link(None, hide="steps,seed,optimizers", steps="600")
     css = " ".join(h.proto.body for h in at.get("html"))

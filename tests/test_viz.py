@@ -225,3 +225,65 @@ def test_emptied_path_pieces_are_a_gap_point_so_scrubbing_back_clears_them(anima
     _, fig = animated
     base0 = next(f for f in fig["frames"] if f["name"] == "base0")
     assert base0["data"] and all(d["x"] == [None] and d["y"] == [None] for d in base0["data"])
+
+
+def test_the_race_plays_at_three_speeds_and_pauses(animated):
+    _, fig = animated
+    buttons = fig["layout"]["updatemenus"][0]["buttons"]
+    assert [b["label"] for b in buttons] == ["▶ Slow", "▶ Play", "▶▶ Fast", "❚❚ Pause"]
+    ms = [b["args"][1]["frame"]["duration"] for b in buttons[:3]]
+    assert ms[0] > ms[1] > ms[2] > 0  # Slow, the ordinary pace, Fast
+    assert all(b["args"][1]["fromcurrent"] and not b["args"][1]["frame"]["redraw"] for b in buttons[:3])
+    assert buttons[3]["args"][0] == [None]
+
+
+def test_the_3d_view_animates_every_step_of_the_path_on_the_surface():
+    xs = np.linspace(-5, 5, 200, dtype=np.float32)
+    X, Y = np.meshgrid(xs, xs)
+    z = himmelblau(X, Y).astype(np.float32)
+    paths = make_paths(120)
+    lift = np.log1p
+    fig = json.loads(surface3d_figure(xs, xs, z, lift, MARKERS, paths, THEME, frames=31).to_json())
+    slider = fig["layout"]["sliders"][0]
+    assert all(s["args"][1]["frame"]["redraw"] for s in slider["steps"])  # plotly.js animates no 3D trace
+    assert all(b["args"][1]["frame"]["redraw"] for b in fig["layout"]["updatemenus"][0]["buttons"])
+    contour = json.loads(
+        contour_figure(background(), DOMAIN, hover(), MARKERS, paths, (-4, 4), THEME, frames=31).to_json()
+    )
+    assert [s["args"][0] for s in slider["steps"]] == [s["args"][0] for s in contour["layout"]["sliders"][0]["steps"]]
+    for step in slider["steps"][::5] + slider["steps"][-1:]:
+        s = int(step["label"])
+        shown = shown_data(fig, step["args"][0][0])
+        for p in paths:
+            lines = [t for t in shown if t.get("legendgroup") == p.label and t["type"] == "scatter3d"]
+            pts = np.concatenate([np.stack([decode(t[a]) for a in "xyz"], 1) for t in lines])
+            pts = np.unique(pts[np.isfinite(pts).all(axis=1)], axis=0)
+            want = np.column_stack([p.xy[: s + 1], lift(p.loss[: s + 1])]).astype(np.float32)
+            np.testing.assert_array_less(want[:, 2], pts[:, 2].max() + 1)  # lifted above the surface
+            np.testing.assert_array_equal(np.unique(pts[:, :2], axis=0), np.unique(want[:, :2], axis=0))
+        heads = next(t for t in shown if t.get("name") == "position")
+        np.testing.assert_allclose(heads["x"], [p.xy[s, 0] for p in paths], rtol=1e-6)
+    beside = json.loads(
+        surface3d_figure(xs, xs, z, lift, MARKERS, paths, THEME, frames=31, controls_shown=False).to_json()
+    )
+    hidden = beside["layout"]["sliders"] + beside["layout"]["updatemenus"]  # the map drives it; a file, its slider
+    assert hidden and all(c["visible"] is False for c in hidden)
+    assert len(beside["frames"]) == len(fig["frames"]) and beside["layout"]["showlegend"] is False
+
+
+def test_a_diverged_run_ends_in_3d_where_it_left_the_surface():
+    xs = np.linspace(-5, 5, 60, dtype=np.float32)
+    X, Y = np.meshgrid(xs, xs)
+    z = himmelblau(X, Y).astype(np.float32)
+    p = make_paths(40)[0]
+    xy = p.xy.copy()
+    xy[20:] = np.inf
+    gone = replace(p, xy=xy, loss=np.where(np.arange(41) < 20, p.loss, np.inf), diverged_at=20)
+    fig = json.loads(surface3d_figure(xs, xs, z, np.log1p, MARKERS, (gone,), THEME, frames=11).to_json())
+    chunks = [t for t in fig["data"] if t.get("legendgroup") == gone.label]
+    x = np.concatenate([decode(t["x"]) for t in chunks])
+    z = np.concatenate([decode(t["z"]) for t in chunks])
+    assert np.isnan(x).sum() >= 20 and np.isfinite(z).sum() >= 20 and not np.isinf(z).any()  # a gap, not infinity
+    end = shown_data(fig, fig["layout"]["sliders"][0]["steps"][-1]["args"][0][0])
+    heads = next(t for t in end if t.get("name") == "position")
+    assert heads["marker"]["symbol"] == ["x"] and heads["x"] == [pytest.approx(float(xy[19, 0]))]

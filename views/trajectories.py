@@ -22,6 +22,7 @@ from views.widgets import (
     surface_control,
 )
 from viz import THEMES
+from viz.layout import legend_rows
 
 VIEWS = tp.VIEWS
 
@@ -116,34 +117,47 @@ with head:
         )
         or VIEWS["contour"]
     )
-    address_bar.add(tp.encode(tp.State(scene, "3d" if view == VIEWS["3d"] else "contour")))
+    shown = next(k for k, label in VIEWS.items() if label == view)  # "contour", "3d" or "both"
+    address_bar.add(tp.encode(tp.State(scene, shown)))
 # the map in view below the top bar and the legend (a slideshow's bar and lesson above it too)
-side = scr.map_side(SHARE, reserve=(185 if theme.name == "presenter" else 150) + (230 if lesson.showing() else 0))
+reserve = (185 if theme.name == "presenter" else 150) + (230 if lesson.showing() else 0)
+frames = 0 if scr.narrow else 61  # a phone's map shows the whole race: no room for the replay's controls
 with stuck:
-    if view == "3D surface":
-        figure = fig.surface3d(result, theme, height=side + 120)
-        chart(figure, config=chart_config("loss-landscape"), theme=None, key="chart3d")
-    else:
-        frames = 0 if scr.narrow else 61  # a phone's map shows the whole race: no room for the replay's controls
-        rows = len(scene.runs) if scr.narrow else 1  # a phone's legend: a racer a row
-        contour = fig.contour(result, theme, frames=frames, side=side, legend_rows=rows)
-        chart(
-            contour,
-            config=chart_config("loss-landscape"),
-            theme=None,
-            key="contour",
-            on_select=_start_from_click,
-            selection_mode="points",
-        )
-        rungs = [
-            (i, name, f"{scene.runs[i].optimizer}.{name}", first, values) for i, name, first, values in fig.rungs(scene)
-        ]
-        live_drag(result, contour, "contour", rungs)
-        if frames:
-            animation_keys("contour", slides=lesson.showing())
+    share = SHARE / 2 if shown == "both" and not scr.narrow else SHARE
+    labels = [r.label for r in result.runs]  # a phone's legend: a racer a row
+    rows = len(labels) if scr.narrow else legend_rows(labels, scr.column(share) - 60, theme.font_size)
+    side = scr.map_side(share, reserve=reserve + round((rows - 1) * 1.55 * theme.font_size))
+    if shown == "both" and not scr.narrow:  # two maps of one race, the 3D one following the map's step
+        flat, solid = st.columns(2, gap="small")
+    else:  # one chart (a phone's 3D chart of the side-by-side view goes below the controls: one chart stays in view)
+        flat, solid = st.container(), (rest if shown == "both" else st.container())
+    if shown != "3d":
+        with flat:
+            contour = fig.contour(result, theme, frames=frames, side=side, legend_rows=rows)
+            chart(
+                contour,
+                config=chart_config("loss-landscape"),
+                theme=None,
+                key="contour",
+                on_select=_start_from_click,
+                selection_mode="points",
+            )
+            rungs = [
+                (i, name, f"{scene.runs[i].optimizer}.{name}", first, values)
+                for i, name, first, values in fig.rungs(scene)
+            ]
+            live_drag(result, contour, "contour", rungs)
+    if shown != "contour":
+        with solid:
+            height = contour.layout.height if shown == "both" else side + 120  # beside the map: as tall as it
+            figure = fig.surface3d(result, theme, height=height, frames=frames, controls=shown == "3d")
+            chart(figure, config=chart_config("loss-landscape"), theme=None, key="chart3d")
+    if frames:  # the keyboard plays the animated chart; beside the map, the 3D chart follows its steps
+        lead = "chart3d" if shown == "3d" else "contour"
+        animation_keys(lead, slides=lesson.showing(), follow="chart3d" if shown == "both" else None)
 with rest:
-    if view != "3D surface":
-        replay = "." if scr.narrow else "; ▶ Play (or space) replays it, ← → step through it."
+    if shown != "3d":
+        replay = "." if scr.narrow else "; ▶ Play (or space) replays it, Slow or Fast at another pace, ← → step."
         st.caption("Click the map to start the race there" + replay)
     outcomes(result)
     st.latex(r"f(x, y) = " + result.surface.latex)

@@ -33,6 +33,7 @@ from viz.layout import vector_of
 ANIMATION_TABS = max(1, min(2, os.cpu_count() or 1))  # an animation's frames are split into this many runs
 ANIMATION_MARGIN_B = 80  # bottom margin once the controls are gone, with a row for the "step N" label
 HOLD_SECONDS = 1.5  # the last frame of a GIF or MP4 stays this long
+MAX_3D_FRAMES = 40  # a 3D animation's frames at most: its WebGL scene is drawn by Plotly.toImage, ~1.7 s a frame here
 
 _SETUP_JS = """async function(fig, w, h, vector) {
   document.body.innerHTML = ''; document.body.style.margin = '0'; document.body.style.background = 'white';
@@ -52,9 +53,14 @@ _SETUP_JS = """async function(fig, w, h, vector) {
     await Plotly.relayout(gd, {[`images[${i}].source`]: url});
   }
   await Plotly.addFrames(gd, fig.frames); return true; }"""
-_STEP_JS = """async function(name, label, opts) {
+_STEP_JS = """async function(name, label, opts, scale) {
   const gd = document.getElementById('lll-export'); await Plotly.animate(gd, [name], opts);
-  const texts = gd.querySelectorAll('.annotation-text'); texts[texts.length - 1].textContent = label; return true; }"""
+  const texts = gd.querySelectorAll('.annotation-text'); texts[texts.length - 1].textContent = label;
+  if (!gd._fullLayout._has('gl3d')) return true;  // a screenshot of the tab takes it
+  // a 3D scene: its WebGL canvas is not in a screenshot of the tab, plotly.js's own image of the figure has it
+  const fl = gd._fullLayout;
+  await Plotly.relayout(gd, {[`annotations[${fl.annotations.length - 1}].text`]: label});
+  return await Plotly.toImage(gd, {format: 'png', width: fl.width, height: fl.height, scale}); }"""
 
 
 async def _capture(k, spec: dict, items, w: int, h: int, scale: float, put, vector: list | None = None) -> None:
@@ -68,7 +74,10 @@ async def _capture(k, spec: dict, items, w: int, h: int, scale: float, put, vect
         await _call(tab, window, _SETUP_JS, spec, w, h, vector)
         clip = dict(x=0, y=0, width=w, height=h, scale=1)
         for index, name, label, opts in items:
-            await _call(tab, window, _STEP_JS, name, label, opts)
+            image = await _call(tab, window, _STEP_JS, name, label, opts, scale)
+            if isinstance(image, str):  # a 3D figure's frame, drawn by plotly.js (a PNG data URI)
+                put((index, base64.b64decode(image.split(",", 1)[1])))
+                continue
             shot = await asyncio.wait_for(
                 tab.send_command("Page.captureScreenshot", params=dict(format="png", clip=clip, optimizeForSpeed=True)),
                 FRAME_TIMEOUT,
@@ -123,17 +132,20 @@ def animation_frames(
     height: int | None = None,
     progress=None,
 ) -> list[Image.Image]:
-    """One RGB image per animation frame (at most max_frames, evenly chosen, first and last kept), each as the
-    page shows it at that slider step, without play button and slider, with a "step N" label bottom right. Pixels:
+    """One RGB image per animation frame (at most max_frames, MAX_3D_FRAMES for a 3D figure, evenly chosen, first and
+    last kept), each as the page shows it at that slider step, without play button and slider, with a "step N" label
+    bottom right. Pixels:
     (width·scale) × (height·scale); a contour map's landscape picture is drawn again at that scale from the vector
     contour the figure keeps (viz.layout.keep_vector), so it stays sharp. progress(fraction) is called in the
     caller's thread as frames arrive (so st.progress works)."""
     spec = _figure_dict(fig, frames=True)
     if not spec.get("frames"):
         raise ValueError("the figure has no animation frames")
-    seq = _pick(_sequence(spec), max_frames)
+    solid = "scene" in spec["layout"]  # a 3D figure: each frame is plotly.js's own image of it (~1.7 s here)
+    seq = _pick(_sequence(spec), min(max_frames, MAX_3D_FRAMES) if solid else max_frames)
     _fill_empty(spec["frames"])
     _drop_controls(spec["layout"], ANIMATION_MARGIN_B)
+    spec["layout"].setdefault("margin", {})["b"] = ANIMATION_MARGIN_B  # the step's label (hidden controls kept none)
     _add_step_label(spec["layout"], seq)
     w, h = _size(spec["layout"], width, height)
     items = [(i, name, label, opts) for i, (name, label, opts) in enumerate(seq)]

@@ -136,3 +136,17 @@ def keep_name(fig, name: str):
 def name_of(fig) -> str | None:
     """The name kept beside the figure by :func:`keep_name`, if any."""
     return getattr(fig, NAME, None)
+
+
+def legend_rows(labels: list[str], width: float, font_size: float) -> int:
+    """How many rows a horizontal legend of these entries takes across ``width`` px: plotly.js puts an entry (its
+    line sample, 40 px, and its text, 0.46 font sizes a character in the app's sans serif, measured in Chromium at
+    14 and 20 px) on the row while it fits. Counted at 0.5: an estimate that errs long, so the room kept above a plot
+    is never too little."""
+    rows, used = 1, 0.0
+    for label in labels:
+        w = 40 + 0.5 * font_size * len(label)
+        if used and used + w > width:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows

@@ -1,12 +1,15 @@
-"""The landscape in 3D with the paths lifted onto it."""
+"""The landscape in 3D with the paths lifted onto it, animated like the contour map (viz/frames.py): the paths grow
+step by step on the surface, with play at three speeds, pause and a step slider. Each 3D frame is redrawn whole
+(plotly.js animates no 3D trace), so the page's side-by-side view has this figure follow the map's steps."""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.frames import Chunks, as_frames, base_frames, chunk_traces, controls, controls_px, step_frames
 from viz.layout import figure_title
-from viz.paths import KIND_NAMES, Marker, Path
+from viz.paths import KIND_NAMES, Marker, Path, frame_steps
 from viz.raster import colorscale
 from viz.theme import INK, POINT_COLORS, Theme, base_layout
 
@@ -30,18 +33,47 @@ def surface3d_figure(
     *,
     z_title: str = "f(x, y)",
     title: str = "",
+    frames: int = 0,
+    controls_shown: bool = True,
 ) -> go.Figure:
-    """height: (ny, nx) what the z axis shows; lift: maps loss values to that z (identity, or log of the gap)."""
+    """height: (ny, nx) what the z axis shows; lift: maps loss values to that z (identity, or log of the gap).
+    frames > 0: animated (the frames named "s<step>" as the contour map's of as many frames), with its own play
+    buttons and step slider unless ``controls_shown`` is False (another chart drives it: the side-by-side view)."""
     hx, hy = _thin(xs, 0), _thin(ys, 0)
     hz = _thin(_thin(height, 0), 1)
     span = float(np.nanmax(hz) - np.nanmin(hz)) or 1.0
     above = 0.012 * span  # paths float just above the surface so the mesh does not hide them
     data = [_surface(hx, hy, hz, span)]
     data += _point_traces(markers, lift, above, theme)
-    data += _path_traces(paths, lift, above, theme)
+    steps = len(paths[0].xy) - 1 if paths else 0
+    shown = frame_steps(steps, frames if frames > 0 else 2)
+    chunks = Chunks.of(shown) if frames > 0 else Chunks(1, [0, steps])  # unanimated: a trace a path
+    coords = [_coords(p, lift, above) for p in paths]
+    lines, chunk_index = chunk_traces(coords, chunks, _line_style(paths, theme), first=len(data))
+    data += lines
+    head = len(data)
+    data.append(_head_trace(coords, paths, steps, theme))
     layout = base_layout(theme)
     layout.update(title=figure_title(title, theme), scene=_scene(z_title, theme), margin=dict(l=0, r=0, t=40, b=0))
-    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    if frames > 0 and not controls_shown:  # beside the map, whose legend names the same racers in the same colours
+        layout["showlegend"] = False
+        layout["margin"]["t"] = layout["margin"]["t"] + round(2.2 * theme.font_size)  # level with the map's plot
+    if frames > 0 and controls_shown:
+        below = controls_px(theme)[0] - 8  # no x axis under a 3D scene: the buttons just below it
+        layout["margin"]["b"] = controls_px(theme)[2] - below
+        plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+        layout.update(controls(shown, theme, plot_px, redraw=True, below=below))
+    elif frames > 0:  # driven by the map: its controls kept, hidden (an animation file steps through its slider)
+        hidden = controls(shown, theme, layout["height"], redraw=True)
+        for c in (*hidden["updatemenus"], *hidden["sliders"]):
+            c["visible"] = False
+        layout.update(hidden)
+    fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+    if frames > 0:
+        base = base_frames(data, chunk_index, chunks, ("x", "y", "z"))
+        heads = lambda s: _heads(coords, paths, s, theme)  # noqa: E731
+        fig._frame_objs = as_frames(base + step_frames(coords, shown, chunks, chunk_index, head, heads))
+    return fig
 
 
 def _surface(hx: np.ndarray, hy: np.ndarray, hz: np.ndarray, span: float) -> dict:
@@ -97,27 +129,64 @@ def _point_traces(markers: tuple[Marker, ...], lift, above: float, theme: Theme)
     return out
 
 
-def _path_traces(paths: tuple[Path, ...], lift, above: float, theme: Theme) -> list[dict]:
-    """Each run until it diverged, its loss lifted just above the surface."""
-    out = []
-    for p in paths:
-        end = p.diverged_at if p.diverged_at is not None else len(p.xy)
-        xy = p.xy[:end]
-        z = np.asarray(lift(p.loss[:end]), np.float32) + above
-        out.append(
-            dict(
-                type="scatter3d",
-                mode="lines+markers",
-                name=p.label,
-                legendgroup=p.label,
-                x=xy[:, 0].astype(np.float32),
-                y=xy[:, 1].astype(np.float32),
-                z=z,
-                line=dict(color=p.color, width=theme.line_width * 2, dash=p.dash),
-                marker=dict(size=2, color=p.color),
-            )
+def _coords(p: Path, lift, above: float) -> dict:
+    """A run's positions and its loss lifted just above the surface, float32; none after it diverged (a gap)."""
+    end = p.diverged_at if p.diverged_at is not None else len(p.xy)
+    xyz = np.full((len(p.xy), 3), np.nan, np.float32)
+    xyz[:end, :2] = p.xy[:end]
+    xyz[:end, 2] = np.asarray(lift(p.loss[:end]), np.float32) + above
+    return {"x": xyz[:, 0], "y": xyz[:, 1], "z": xyz[:, 2]}
+
+
+def _line_style(paths: tuple[Path, ...], theme: Theme):
+    """A path's chunk k as a 3D line in its colour and dash (the first chunk in the legend)."""
+
+    def style(i: int, k: int) -> dict:
+        p = paths[i]
+        return dict(
+            type="scatter3d",
+            mode="lines",
+            name=p.label,
+            legendgroup=p.label,
+            showlegend=k == 0,
+            line=dict(color=p.color, width=theme.line_width * 2, dash=p.dash),
+            hoverinfo="skip",
         )
-    return out
+
+    return style
+
+
+def _heads(coords: list[dict], paths: tuple[Path, ...], step: int, theme: Theme) -> dict:
+    """Every racer's position at ``step`` (a cross at its last point once it has diverged)."""
+    at = []
+    for c, p in zip(coords, paths, strict=True):
+        gone = p.diverged_at is not None and step >= p.diverged_at
+        i = max(0, p.diverged_at - 1) if gone else step
+        at.append((float(c["x"][i]), float(c["y"][i]), float(c["z"][i]), gone))
+    return dict(
+        x=[a[0] for a in at],
+        y=[a[1] for a in at],
+        z=[a[2] for a in at],
+        marker=dict(
+            symbol=["x" if a[3] else "circle" for a in at],
+            color=[p.color for p in paths],
+            size=theme.marker_size * 0.6,
+            line=dict(width=1, color="white"),
+        ),
+    )
+
+
+def _head_trace(coords: list[dict], paths: tuple[Path, ...], step: int, theme: Theme) -> dict:
+    """The racers' heads, as the figure opens (at ``step``, the last)."""
+    return dict(
+        type="scatter3d",
+        mode="markers",
+        name="position",
+        showlegend=False,
+        hovertext=[p.label for p in paths],
+        hovertemplate="%{hovertext}<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+        **_heads(coords, paths, step, theme),
+    )
 
 
 def _scene(z_title: str, theme: Theme) -> dict:
