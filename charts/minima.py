@@ -32,8 +32,11 @@ def map_scenes(scene: Scene) -> list[Scene]:
     return [replace(scene, runs=(r,), start=None) for r in scene.runs]
 
 
-def map_figure(bm: bs.BasinMap, theme: Theme, picked: tuple[float, float]) -> go.Figure:
-    """A basin map over the surface's shading, the documented points marked, the race's start ``picked``."""
+def map_figure(
+    bm: bs.BasinMap, theme: Theme, picked: tuple[float, float], *, side: int | None = None, width: int | None = None
+) -> go.Figure:
+    """A basin map over the surface's shading, the documented points marked, the race's start ``picked``; ``side``
+    (its plot's side, in a chart ``width`` px wide) fits it to the screen, else the theme's height."""
     n = bm.labels.shape[0]
     f = basin_figure(
         bm.xs,
@@ -44,8 +47,11 @@ def map_figure(bm: bs.BasinMap, theme: Theme, picked: tuple[float, float]) -> go
         theme,
         picked=picked,
         landscape=landscape(bm.surface, n).color,
+        side=side,
+        width=width,
     )
-    f.update_layout(height=int(theme.height * 0.75))
+    if side is None:
+        f.update_layout(height=int(theme.height * 0.75))
     return keep_name(f, f"basin map, {map_label(bm)}")
 
 

@@ -72,6 +72,7 @@ def contour(
     title: str = "",
     name: str = RACE,
     side: int | None = None,
+    width: int | None = None,
     legend_rows: int = 1,
 ) -> go.Figure:
     land = result.landscape
@@ -86,6 +87,7 @@ def contour(
         frames=frames,
         title=title,
         side=side,
+        width=width,
         legend_rows=legend_rows,
         vector=vector(result),
     )

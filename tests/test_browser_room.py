@@ -212,3 +212,25 @@ def test_side_by_side_the_3d_surface_follows_the_map_at_the_speed_chosen(browser
     assert len(heads) == 3 and all(h == h for h in heads)  # every racer's head at its last step
     assert not errors, errors
     page.close()
+
+
+PLOT_OF = """k => {
+    const r = document.querySelector('.st-key-' + k + ' .js-plotly-plot .nsewdrag').getBoundingClientRect();
+    return {w: r.width, h: r.height, top: r.top}; }"""
+
+
+def test_the_minima_maps_fill_the_projector(browser, url):
+    page, errors = open_url(browser, url + "/minima", 1280, 800, charts=4)
+    race = page.evaluate(PLOT_OF, "minima-race")
+    assert race["w"] >= 640 and race["h"] >= 640, race  # was 438 px
+    basins = [page.evaluate(PLOT_OF, f"minima-map{i}") for i in range(3)]
+    assert all(b["w"] >= 190 for b in basins), basins  # three across the chart column
+    assert max(b["top"] + b["h"] for b in basins) <= 800, basins  # in view, under their headings
+    page.close()
+    page, errors2 = open_url(browser, url + "/minima?section=escape", 1280, 800, charts=4)
+    race = page.evaluate(PLOT_OF, "minima-escape_race")  # a domain twice as wide as tall: the width decides
+    assert race["w"] >= 700 and race["top"] + race["h"] <= 800, race  # was 757×379, its bottom below the fold
+    assert abs(race["w"] - 2 * race["h"]) <= 3, race
+    assert page.evaluate(CLIPPED) == []
+    assert not errors + errors2, errors + errors2
+    page.close()

@@ -287,3 +287,33 @@ def test_a_diverged_run_ends_in_3d_where_it_left_the_surface():
     end = shown_data(fig, fig["layout"]["sliders"][0]["steps"][-1]["args"][0][0])
     heads = next(t for t in end if t.get("name") == "position")
     assert heads["marker"]["symbol"] == ["x"] and heads["x"] == [pytest.approx(float(xy[19, 0]))]
+
+
+def test_a_fitted_map_keeps_its_legend_in_its_margin_and_a_wide_domain_lower():
+    paths = make_paths(30)
+    wide = ((-4.0, 4.0), (-2.0, 2.0))
+    fig = contour_figure(background(), wide, hover(), MARKERS, paths, (-4, 4), THEME, frames=0, side=600, width=700)
+    m = fig.layout.margin
+    assert fig.layout.height - m.t - m.b == 350  # 700 px wide at most: a 2:1 domain is 350 px high, not 600
+    lattice = tuple(Marker(float(i), float(j), 1.0, "local") for i in range(-4, 5) for j in range(-4, 5))
+    crowded = contour_figure(
+        background(), DOMAIN, hover(), MARKERS[:1] + lattice, paths, (-4, 4), THEME, frames=0, side=600, width=400
+    )
+    entries = [t.name for t in crowded.data if t.showlegend is not False and t.name]
+    assert "local minimum" in entries and len(entries) == 5  # its points listed beside the racers
+    c = crowded.layout
+    assert c.margin.t >= round(2.2 * THEME.font_size + 18) + round(1.55 * THEME.font_size)  # two legend rows
+    assert c.height - c.margin.t - c.margin.b < 600  # the map lower by the extra rows: still in view
+
+
+def test_a_fitted_basin_map_is_as_high_as_its_side_and_its_legend():
+    from viz.basins import basin_figure
+
+    xs = np.linspace(-5, 5, 40)
+    labels = (xs[None, :] > 0).astype(int) + np.zeros((40, 1), int)
+    names = {0: "global min (−3, 2): 50.0%", 1: "global min (3, 2): 50.0%"}
+    one_row = basin_figure(xs, xs, labels, MARKERS, names, THEME, side=300, width=800).layout
+    two_rows = basin_figure(xs, xs, labels, MARKERS, names, THEME, side=300, width=300).layout
+    assert one_row.height - one_row.margin.t - one_row.margin.b == 300
+    assert two_rows.margin.b > one_row.margin.b and two_rows.height > one_row.height  # its legend's second row
+    assert one_row.legend.y < 0  # below the map, a fixed distance under its axis

@@ -17,6 +17,8 @@ from links import read_section, section_param
 from scenes import Result, Scene, compute
 from scenes.text import plural, point
 from views import address_bar, lesson, screen
+from viz import THEMES
+from viz.layout import legend_rows
 from viz.paths import DASH_ARRAYS, dashes
 
 
@@ -138,6 +140,30 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
     section = section or sections[0]
     address_bar.add(section_param(section, sections, short or {}))
     return charts, side, section
+
+
+def fitted(columns: int = 1, *, reserve: int = 150) -> tuple[int, int]:
+    """(side, width): a square map's side fitted to the screen in one of ``columns`` columns of the chart column (the
+    page's whole width in a slideshow), no taller than the window less ``reserve`` px (more in presenter mode, whose
+    bar and headings are larger), and the width of that column."""
+    scr = screen.current()
+    share = 1.0 if lesson.showing() else CHART_SHARE
+    presenter = bool(st.session_state.get("presenter"))
+    reserve += (35 if presenter else 0) + (230 if lesson.showing() else 0)
+    return scr.map_side(share, reserve=reserve, columns=columns), scr.width(share, columns)
+
+
+def map_fit(result: Result, columns: int = 1, *, reserve: int = 150) -> dict:
+    """The race map's size for ``charts.scene.contour``: its side fitted to the screen (see fitted) with room above
+    it for its legend's rows (one racer a row on a phone), those rows, and the plot's width at most (a domain wider
+    than tall gets a lower map)."""
+    presenter = bool(st.session_state.get("presenter"))
+    font = THEMES["presenter" if presenter else "normal"].font_size
+    labels = [r.label for r in result.runs]
+    _, width = fitted(columns, reserve=reserve)
+    rows = len(labels) if screen.current().narrow else legend_rows(labels, width - 60, font)
+    side, _ = fitted(columns, reserve=reserve + round((rows - 1) * 1.55 * font))
+    return {"side": side, "width": width - 60, "legend_rows": rows}
 
 
 COLUMNS = (2.9, 1.0)  # a page's chart column and control column on a wide screen

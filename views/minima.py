@@ -22,7 +22,7 @@ from scenes import escape as esc
 from scenes import saddles as sd
 from scenes.text import num, plural, point
 from views import address_bar
-from views.common import cached_compute, chart, chart_config, outcomes, page_frame
+from views.common import cached_compute, chart, chart_config, fitted, map_fit, outcomes, page_frame
 from views.widgets import (
     choice_slider,
     hyper_sliders,
@@ -144,6 +144,7 @@ def basin_charts(scene: Scene, n: int, theme) -> None:
         maps = basin_maps(mf.map_scenes(scene), n)
         result = cached_compute(scene)
     cols = st.columns(len(maps), gap="small")
+    side, width = fitted(len(maps), reserve=240)  # under the bar, the section switch and the maps' headings
     for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
         with col:
             # one height for every heading, so the maps side by side stay aligned when a label wraps
@@ -153,7 +154,7 @@ def basin_charts(scene: Scene, n: int, theme) -> None:
                 unsafe_allow_html=True,
             )
             chart(
-                mf.map_figure(bm, theme, scene.start_point),
+                mf.map_figure(bm, theme, scene.start_point, side=side, width=width),
                 config=CHART_CONFIG,
                 theme=None,
                 key=f"minima.map{i}",
@@ -164,7 +165,7 @@ def basin_charts(scene: Scene, n: int, theme) -> None:
         "Each pixel is a start, coloured by the minimum its run reached after the steps chosen. Click a "
         "pixel to race the optimizers from there."
     )
-    chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key="minima.race")
+    chart(fig.contour(result, theme, **map_fit(result)), config=CHART_CONFIG, theme=None, key="minima.race")
     outcomes(result)
 
 
@@ -215,7 +216,12 @@ def escape_section(charts, side, theme) -> None:
             beta = cached_beta(sc.beta)
             rs = cached_restarts(sc.restarts)
             race = cached_compute(sc.race)
-        chart(fig.contour(race, theme), config=CHART_CONFIG, theme=None, key="minima.escape_race")
+        chart(
+            fig.contour(race, theme, **map_fit(race, reserve=190)),  # the question above it
+            config=CHART_CONFIG,
+            theme=None,
+            key="minima.escape_race",
+        )
         outcomes(race)
         left, mid, right = st.columns(3, gap="small")
         with left:
@@ -287,7 +293,8 @@ def saddles_section(charts, side, theme) -> None:
         ):
             with col:
                 st.markdown(f"**{head}**")
-                chart(fig.contour(result, theme), config=CHART_CONFIG, theme=None, key=key)
+                fit = map_fit(result, 2, reserve=230)  # under the eigenvalues and the panel's heading
+                chart(fig.contour(result, theme, **fit), config=CHART_CONFIG, theme=None, key=key)
                 outcomes(result, header=False)
         chart(mf.escape_rates_figure(study, theme), config=CHART_CONFIG, theme=None, key="minima.escape")
         st.caption(

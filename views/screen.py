@@ -79,15 +79,22 @@ class Screen:
         """The width of a column taking ``share`` of the main column (a wide screen; the whole of it on a phone)."""
         return self.main if self.narrow else int((self.main - gap) * share)
 
-    def map_side(self, share: float, *, reserve: int = 150, frame: int = 60) -> int:
-        """The side of a square map's plot area in a column taking ``share`` of the main column: as wide as the
-        column allows (less the axes' ``frame``), and no taller than the window less ``reserve`` (the top bar, the
-        title row, the legend), so the whole map is in view. A phone keeps a smaller map: the controls scroll below
-        it while it stays in view."""
-        wide = self.column(share) - frame
+    def width(self, share: float, columns: int = 1, gap: int = 16) -> int:
+        """The width of one of ``columns`` columns (``gap`` apart) splitting a column taking ``share`` of the main
+        column (on a phone Streamlit stacks them: each the whole width)."""
+        if self.narrow or columns == 1:
+            return self.column(share)
+        return int((self.column(share) - gap * (columns - 1)) / columns)
+
+    def map_side(self, share: float, *, reserve: int = 150, frame: int = 60, columns: int = 1) -> int:
+        """The side of a square map's plot area in a column taking ``share`` of the main column (or in one of
+        ``columns`` side by side there): as wide as the column allows (less the axes' ``frame``), and no taller than
+        the window less ``reserve`` (the top bar, the title row, the legend), so the whole map is in view. A phone
+        keeps a smaller map: the controls scroll below it while it stays in view."""
+        wide = self.width(share, columns) - frame
         if self.narrow:
             return max(200, min(wide, int(self.height * 0.42)))
-        return max(360, min(wide, self.height - reserve))
+        return max(min(360, wide), min(wide, self.height - reserve))
 
 
 def measure() -> Screen:

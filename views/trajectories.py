@@ -133,7 +133,9 @@ with stuck:
         flat, solid = st.container(), (rest if shown == "both" else st.container())
     if shown != "3d":
         with flat:
-            contour = fig.contour(result, theme, frames=frames, side=side, legend_rows=rows)
+            contour = fig.contour(
+                result, theme, frames=frames, side=side, width=scr.width(share) - 60, legend_rows=rows
+            )
             chart(
                 contour,
                 config=chart_config("loss-landscape"),

@@ -8,7 +8,17 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.contour import marker_traces
-from viz.layout import click_points, figure_title, grid_indices, keep_vector, map_axes, picture, start_ring, swatch
+from viz.layout import (
+    click_points,
+    figure_title,
+    grid_indices,
+    keep_vector,
+    legend_rows,
+    map_axes,
+    picture,
+    start_ring,
+    swatch,
+)
 from viz.paths import Marker, b64
 from viz.raster import LEVELS, _hex, band_levels, png_data_uri
 from viz.theme import LANDSCAPE_LINE, Theme, base_layout
@@ -116,15 +126,25 @@ def basin_figure(
     picked: tuple[float, float] | None = None,
     title: str = "",
     click_grid: int = 40,
+    side: int | None = None,
+    width: int | None = None,
 ) -> go.Figure:
     """labels (ny, nx) on the grid xs, ys; names: label -> legend text ("basin of (3, 2): 25.6%"). Trace 0 is an
-    invisible click_grid² grid of points (a click there picks a start)."""
+    invisible click_grid² grid of points (a click there picks a start). ``side``: the map's side in px, in a chart
+    ``width`` px wide (the legend's rows below it counted for that width), instead of the theme's height."""
     data = [_starts(xs, ys, labels, names, click_grid)]
     data += [swatch(text, basin_color(k)) for k, text in names.items()]
     data += marker_traces(markers, theme)
     if picked is not None:
         data.append(_chosen(picked, theme))
     layout = _layout(xs, ys, png_data_uri(basin_image(labels, landscape)), theme, title)
+    if side is not None:  # the legend a fixed distance below the x axis' title, the height from the map's side
+        font = theme.font_size - 2
+        rows = legend_rows(list(names.values()), (width or side + 60) - 60, font)
+        layout["legend"]["y"] = -round(2.4 * theme.font_size + 16) / side
+        margin = layout["margin"]
+        margin["b"] = round(2.4 * theme.font_size + 16) + rows * round(1.45 * font + 4) + 8
+        layout["height"] = side + margin["t"] + margin["b"]
     fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
     return keep_vector(fig, basin_traces(xs, ys, labels, landscape), image="basins")
 

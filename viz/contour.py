@@ -8,7 +8,18 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.frames import Chunks, as_frames, base_frames, chunk_traces, controls, controls_px, step_frames
-from viz.layout import click_points, figure_title, grid_indices, keep_vector, map_axes, picture, start_ring
+from viz.layout import (
+    click_points,
+    figure_title,
+    grid_indices,
+    keep_vector,
+    map_axes,
+    picture,
+    start_ring,
+)
+from viz.layout import (
+    legend_rows as rows_of,
+)
 from viz.paths import KIND_NAMES, KIND_SHORT, Marker, Path, b64, denoised, frame_steps
 from viz.theme import INK, POINT_COLORS, Theme, base_layout
 
@@ -58,8 +69,7 @@ def marker_traces(markers: tuple[Marker, ...], theme: Theme) -> list[dict]:
                 textfont=dict(size=theme.font_size - 2, color=INK),
                 cliponaxis=False,
                 customdata=[m.value for m in pts],
-                legendgroup="points",
-                showlegend=not labelled,
+                showlegend=not labelled,  # each kind its own entry, in the row: a click shows or hides that kind
                 visible="legendonly" if crowded and kind != "local" else True,
                 opacity=0.55 if crowded else 1.0,
                 marker=dict(
@@ -103,6 +113,7 @@ def contour_figure(
     title: str = "",
     height: int | None = None,
     side: int | None = None,
+    width: int | None = None,
     legend_rows: int = 1,
     vector: dict | None = None,
 ) -> go.Figure:
@@ -110,7 +121,8 @@ def contour_figure(
     vector: the same landscape as a contour trace (viz.raster.contour_trace), kept for image files only.
 
     frames=0 draws the paths as they end, with no animation controls (small multiples, printed notes). ``side``: the
-    plot area's side in px (the figure's height follows from its margins), instead of the figure's ``height``;
+    plot area's side in px (the figure's height follows from its margins), instead of the figure's ``height``; a
+    domain wider than tall gets a plot that much lower when its ``width`` (the plot area's at most) limits it;
     ``legend_rows``: the rows the legend takes above the plot (one on a wide screen, one a racer on a phone)."""
     steps = len(paths[0].xy) - 1 if paths else 0
     shown = frame_steps(steps, frames if frames > 0 else 2)  # the step of each displayed frame
@@ -124,8 +136,16 @@ def contour_figure(
     animated = frames > 0
     layout = _layout(background, domain, theme, title=title, height=height, animated=animated)
     margin = layout["margin"]
+    if width is not None and side is not None:  # the legend's own entries (a crowded map lists its points too)
+        entries = [t["name"] for t in data if t.get("showlegend", True) and t.get("name")]
+        rows = rows_of(entries, width, theme.font_size)
+        side -= round(max(0, rows - legend_rows) * 1.55 * theme.font_size)  # the map still in view
+        legend_rows = max(rows, legend_rows)
     margin["t"] += round((legend_rows - 1) * 1.55 * theme.font_size)
     if side is not None:
+        (x0, x1), (y0, y1) = domain
+        if width is not None and x1 - x0 > y1 - y0:  # equal axes: the width decides the height
+            side = max(120, min(side, round(width * (y1 - y0) / (x1 - x0))))
         layout["height"] = side + margin["t"] + margin["b"]
     plot_px = layout["height"] - margin["t"] - margin["b"]
     layout.update(controls(shown, theme, plot_px) if animated else dict(updatemenus=[], sliders=[]))
