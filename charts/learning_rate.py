@@ -48,8 +48,11 @@ def sweep(sw: Sweep, theme: Theme, *, picked: float | None = None, title: str = 
     return keep_name(f, "final loss and steps against η")
 
 
-def animation(result: Result, theme: Theme, *, name: str = fig.RACE) -> go.Figure:
-    """The animated contour of one run, sized for half the chart column (beside the sweep or the phase diagram)."""
+def animation(result: Result, theme: Theme, *, name: str = fig.RACE, fit: tuple[int, int] | None = None) -> go.Figure:
+    """The animated contour of one run, sized for half the chart column (beside the sweep or the phase diagram), or
+    ``fit``: (its plot's side, the plot's width at most) fitted to the screen."""
+    if fit is not None:
+        return fig.contour(result, theme, name=name, side=fit[0], width=fit[1])
     f = fig.contour(result, theme, name=name)
     f.update_layout(height=int(theme.height * 0.8))
     return f
@@ -129,12 +132,15 @@ class Work:
 DIRECT = Work(compute, lab.sweep, lab.phase, momentum.momentum_race)
 
 
-def sweep_figures(scene: Scene, lr: float, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
-    """Sweep: the sweep with ``lr`` marked, that run animated, and its loss (with the schedule's lr inset)."""
+def sweep_figures(
+    scene: Scene, lr: float, theme: Theme, work: Work = DIRECT, fit: tuple[int, int] | None = None
+) -> dict[str, go.Figure]:
+    """Sweep: the sweep with ``lr`` marked, that run animated (``fit``: its size, see animation), and its loss (with
+    the schedule's lr inset)."""
     sw, result = work.sweep(scene), work.compute(lab.with_lr(scene, lr))
     loss = fig.loss(result, theme, name="loss per step at the chosen η")
     loss.update_layout(height=int(theme.height * 0.5), showlegend=False)
-    race = animation(result, theme, name="race at the chosen η")
+    race = animation(result, theme, name="race at the chosen η", fit=fit)
     return {"sweep": sweep(sw, theme, picked=lr), "race": race, "loss": loss}
 
 
@@ -151,19 +157,28 @@ def regimes_figures(scene: Scene, theme: Theme, work: Work = DIRECT) -> dict[str
     }
 
 
-def phase_figures(scene: Scene, lr: float, beta: float, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
-    """Phase diagram: the (η, β) map with the cell (lr, beta) marked, and that cell's run animated."""
+def phase_figures(
+    scene: Scene, lr: float, beta: float, theme: Theme, work: Work = DIRECT, fit: tuple[int, int] | None = None
+) -> dict[str, go.Figure]:
+    """Phase diagram: the (η, β) map with the cell (lr, beta) marked, and that cell's run animated (``fit``: its
+    size, see animation)."""
     ph = work.phase(scene)
     return {
         "phase": phase(ph, theme, picked=(lr, beta)),
-        "race": animation(work.compute(lab.with_lr_beta(ph, lr, beta)), theme, name="race at the chosen (η, β)"),
+        "race": animation(
+            work.compute(lab.with_lr_beta(ph, lr, beta)), theme, name="race at the chosen (η, β)", fit=fit
+        ),
     }
 
 
-def momentum_figures(scene: Scene, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:
-    """Momentum: GD, heavy ball and Nesterov at their best settings, and their measured rates against the theory's."""
+def momentum_figures(
+    scene: Scene, theme: Theme, work: Work = DIRECT, fit: tuple[int, int] | None = None
+) -> dict[str, go.Figure]:
+    """Momentum: GD, heavy ball and Nesterov at their best settings (``fit``: the map's size, see animation), and
+    their measured rates against the theory's."""
     race = work.momentum_race(scene)
-    return {"race": fig.contour(race.result, theme), "rates": rates(race, theme)}
+    side, width = fit if fit is not None else (None, None)
+    return {"race": fig.contour(race.result, theme, side=side, width=width), "rates": rates(race, theme)}
 
 
 def figures(state: State, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:

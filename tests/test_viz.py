@@ -317,3 +317,18 @@ def test_a_fitted_basin_map_is_as_high_as_its_side_and_its_legend():
     assert one_row.height - one_row.margin.t - one_row.margin.b == 300
     assert two_rows.margin.b > one_row.margin.b and two_rows.height > one_row.height  # its legend's second row
     assert one_row.legend.y < 0  # below the map, a fixed distance under its axis
+
+
+def test_a_threshold_label_near_the_sweeps_right_edge_reads_leftwards_a_line_higher():
+    from viz.sweep import Mark, sweep_figure
+
+    lrs = np.geomspace(1e-3, 1.0, 50)
+    n = len(lrs)
+    marks = (Mark("2/(μ+L) = 0.182", 0.182, "optimal"), Mark("2/L = 0.2", 0.2, "stable"), Mark("1/L", 0.01, "scale"))
+    fig = sweep_figure(lrs, np.ones(n), np.full(n, 10), np.full(n, -1), 0.0, marks, THEME, color="#000", steps=100)
+    notes = {a.text: a for a in fig.layout.annotations}
+    edge, optimal, inner = notes["<b>2/L = 0.2</b>"], notes["<b>2/(μ+L) = 0.182</b>"], notes["<b>1/L</b>"]
+    assert edge.xanchor == "right" and edge.yshift > 0  # not cut at the edge, not over the optimal rate's label
+    assert optimal.xanchor == "right" and not optimal.yshift
+    assert inner.xanchor == "left" and not inner.yshift
+    assert fig.layout.margin.t >= 2 * 1.3 * THEME.font_size  # room for both rows

@@ -54,23 +54,31 @@ def _prune(folder: Path) -> None:
         old.unlink(missing_ok=True)
 
 
+TOOLBAR_PX = 36  # Plotly's toolbar down a chart's right edge (shown on hover): the page's charts keep it clear
+
+
 def chart(figure, **kwargs):
     """st.plotly_chart, and the figure remembered for the page's export panel (its key names the file). A surface's
-    picture goes to the page as a URL of the app's static files (the export keeps the figure whole)."""
+    picture goes to the page as a URL of the app's static files (the export keeps the figure whole); where the
+    toolbar shows, the right margin makes room for it, so it never covers a legend or a label (files keep theirs)."""
     shown = st.session_state.setdefault("export.figures", {})
     shown[kwargs.get("key") or f"figure{len(shown) + 1}"] = figure
     images = [
         im for im in figure.layout.images or () if im.name == "landscape" and str(im.source or "").startswith(PNG_URI)
     ]
     sources = [im.source for im in images]
+    right = figure.layout.margin.r
     try:
         for im in images:  # swapped for the call only: copying a figure costs more than sending it
             with contextlib.suppress(OSError):  # a folder that cannot be written: the picture travels in the figure
                 im.source = served_image(im.source)
+        if (kwargs.get("config") or {}).get("displayModeBar", True):  # the toolbar down the right edge: room for it
+            figure.layout.margin.r = max(right or 0, TOOLBAR_PX)
         return st.plotly_chart(figure, **kwargs)
     finally:
         for im, source in zip(images, sources, strict=True):
             im.source = source
+        figure.layout.margin.r = right
 
 
 def chart_config(filename: str) -> dict:
@@ -142,15 +150,17 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
     return charts, side, section
 
 
-def fitted(columns: int = 1, *, reserve: int = 150) -> tuple[int, int]:
+def fitted(columns: int = 1, *, reserve: int = 150, part: float = 1.0, toolbar: bool = True) -> tuple[int, int]:
     """(side, width): a square map's side fitted to the screen in one of ``columns`` columns of the chart column (the
-    page's whole width in a slideshow), no taller than the window less ``reserve`` px (more in presenter mode, whose
-    bar and headings are larger), and the width of that column."""
+    page's whole width in a slideshow), or in a column taking ``part`` of it, no taller than the window less
+    ``reserve`` px (more in presenter mode, whose bar and headings are larger), and the width of that column.
+    ``toolbar``: the chart shows Plotly's toolbar (on a desktop), which takes room beside it."""
     scr = screen.current()
-    share = 1.0 if lesson.showing() else CHART_SHARE
+    share = (1.0 if lesson.showing() else CHART_SHARE) * part
     presenter = bool(st.session_state.get("presenter"))
     reserve += (35 if presenter else 0) + (230 if lesson.showing() else 0)
-    return scr.map_side(share, reserve=reserve, columns=columns), scr.width(share, columns)
+    frame = scr.frame if toolbar else 60  # a chart shown without Plotly's toolbar keeps no room for it
+    return scr.map_side(share, reserve=reserve, columns=columns, frame=frame), scr.width(share, columns)
 
 
 def map_fit(result: Result, columns: int = 1, *, reserve: int = 150) -> dict:
@@ -161,9 +171,9 @@ def map_fit(result: Result, columns: int = 1, *, reserve: int = 150) -> dict:
     font = THEMES["presenter" if presenter else "normal"].font_size
     labels = [r.label for r in result.runs]
     _, width = fitted(columns, reserve=reserve)
-    rows = len(labels) if screen.current().narrow else legend_rows(labels, width - 60, font)
+    rows = len(labels) if screen.current().narrow else legend_rows(labels, width - screen.current().frame, font)
     side, _ = fitted(columns, reserve=reserve + round((rows - 1) * 1.55 * font))
-    return {"side": side, "width": width - 60, "legend_rows": rows}
+    return {"side": side, "width": width - screen.current().frame, "legend_rows": rows}
 
 
 COLUMNS = (2.9, 1.0)  # a page's chart column and control column on a wide screen

@@ -16,8 +16,8 @@ from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, momentum
 from scenes import learning_rate as lab
 from scenes.text import num, plural
-from views import address_bar
-from views.common import cached_compute, chart, chart_config, outcomes, page_frame
+from views import address_bar, screen
+from views.common import cached_compute, chart, chart_config, fitted, outcomes, page_frame
 from views.live_drag import live_drag
 from views.widgets import (
     choice_slider,
@@ -95,6 +95,13 @@ def _pick_from_sweep() -> None:
         st.session_state[key] = opts[int(np.argmin(np.abs(a - np.log(float(xs[0])))))]
 
 
+def _fit(part: float, *, reserve: int = 190) -> tuple[int, int]:
+    """A race map's (side, plot width at most) in a column taking ``part`` of the chart column (beside the sweep, the
+    phase diagram, the rates), under the slider or heading above it (``reserve``)."""
+    side, width = fitted(part=part, reserve=reserve)
+    return side, width - screen.current().frame
+
+
 def sweep_section(scene: Scene, theme) -> None:
     with st.spinner("Sweeping 200 learning rates…", show_time=True):
         sw = cached_sweep(scene)
@@ -108,7 +115,7 @@ def sweep_section(scene: Scene, theme) -> None:
         lr = choice_slider("Learning rate to animate (or click the sweep)", opts, default, key, log=True)
         address_bar.add(lp.encode(lp.State("Sweep", scene, lr=None if lr == default else lr)))
         with st.spinner("Computing the run…"):
-            figs = labfig.sweep_figures(scene, lr, theme, WORK)
+            figs = labfig.sweep_figures(scene, lr, theme, WORK, fit=_fit(1 / 2.15, reserve=300))
         chart(figs["race"], config=CHART_CONFIG, theme=None, key="learning_rate.sweep_run")
         run = cached_compute(lab.with_lr(scene, lr))
         rule = run.scene.runs[0].optimizer  # its η (the sweep's stops) and its momentum slider (β, β₁)
@@ -185,7 +192,7 @@ def phase_section(scene: Scene, theme) -> None:
     lr, beta = lp.picked_cell(ph, *(pick[1:] if pick and pick[0] == token else (None, None)))
     if pick and pick[0] == token:
         address_bar.add(lp.encode(lp.State("Phase diagram", scene, lr=lr, beta=beta)))
-    figs = labfig.phase_figures(scene, lr, beta, theme, WORK)
+    figs = labfig.phase_figures(scene, lr, beta, theme, WORK, fit=_fit(1 / 2.15, reserve=220))
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
         chart(
@@ -220,7 +227,7 @@ def phase_section(scene: Scene, theme) -> None:
 def momentum_section(scene: Scene, theme) -> None:
     with st.spinner("Racing GD, heavy ball and Nesterov…"):
         race = cached_race(scene)
-        figs = labfig.momentum_figures(scene, theme, WORK)
+        figs = labfig.momentum_figures(scene, theme, WORK, fit=_fit(1.1 / 2.1))
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
         chart(figs["race"], config=CHART_CONFIG, theme=None, key="learning_rate.momentum_race")

@@ -144,7 +144,9 @@ def basin_charts(scene: Scene, n: int, theme) -> None:
         maps = basin_maps(mf.map_scenes(scene), n)
         result = cached_compute(scene)
     cols = st.columns(len(maps), gap="small")
-    side, width = fitted(len(maps), reserve=240)  # under the bar, the section switch and the maps' headings
+    # under the bar, the section switch and the maps' headings; small multiples without a toolbar (the Export has
+    # their files, a double click resets a map's view): it would cover a third of a map's right edge
+    side, width = fitted(len(maps), reserve=240, toolbar=False)
     for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
         with col:
             # one height for every heading, so the maps side by side stay aligned when a label wraps
@@ -155,7 +157,7 @@ def basin_charts(scene: Scene, n: int, theme) -> None:
             )
             chart(
                 mf.map_figure(bm, theme, scene.start_point, side=side, width=width),
-                config=CHART_CONFIG,
+                config={**CHART_CONFIG, "displayModeBar": False},
                 theme=None,
                 key=f"minima.map{i}",
                 selection_mode="points",

@@ -79,6 +79,12 @@ class Screen:
         """The width of a column taking ``share`` of the main column (a wide screen; the whole of it on a phone)."""
         return self.main if self.narrow else int((self.main - gap) * share)
 
+    @property
+    def frame(self) -> int:
+        """A chart's px beside its plot: the axes' 50 and the right margin, 36 on a desktop for the toolbar that shows
+        there on hover (views.common.chart), 10 on a touch screen, which shows none."""
+        return 60 if self.touch else 86
+
     def width(self, share: float, columns: int = 1, gap: int = 16) -> int:
         """The width of one of ``columns`` columns (``gap`` apart) splitting a column taking ``share`` of the main
         column (on a phone Streamlit stacks them: each the whole width)."""
@@ -86,12 +92,12 @@ class Screen:
             return self.column(share)
         return int((self.column(share) - gap * (columns - 1)) / columns)
 
-    def map_side(self, share: float, *, reserve: int = 150, frame: int = 60, columns: int = 1) -> int:
+    def map_side(self, share: float, *, reserve: int = 150, frame: int | None = None, columns: int = 1) -> int:
         """The side of a square map's plot area in a column taking ``share`` of the main column (or in one of
         ``columns`` side by side there): as wide as the column allows (less the axes' ``frame``), and no taller than
         the window less ``reserve`` (the top bar, the title row, the legend), so the whole map is in view. A phone
         keeps a smaller map: the controls scroll below it while it stays in view."""
-        wide = self.width(share, columns) - frame
+        wide = self.width(share, columns) - (frame if frame is not None else self.frame)
         if self.narrow:
             return max(200, min(wide, int(self.height * 0.42)))
         return max(min(360, wide), min(wide, self.height - reserve))

@@ -120,12 +120,13 @@ with head:
     shown = next(k for k, label in VIEWS.items() if label == view)  # "contour", "3d" or "both"
     address_bar.add(tp.encode(tp.State(scene, shown)))
 # the map in view below the top bar and the legend (a slideshow's bar and lesson above it too)
-reserve = (185 if theme.name == "presenter" else 150) + (230 if lesson.showing() else 0)
+reserve = (181 if theme.name == "presenter" else 146) + (230 if lesson.showing() else 0)  # 4 px less:
+# plotly.js widens the map's margins by ~3 px for its legend and its step slider
 frames = 0 if scr.narrow else 61  # a phone's map shows the whole race: no room for the replay's controls
 with stuck:
     share = SHARE / 2 if shown == "both" and not scr.narrow else SHARE
     labels = [r.label for r in result.runs]  # a phone's legend: a racer a row
-    rows = len(labels) if scr.narrow else legend_rows(labels, scr.column(share) - 60, theme.font_size)
+    rows = len(labels) if scr.narrow else legend_rows(labels, scr.column(share) - scr.frame, theme.font_size)
     side = scr.map_side(share, reserve=reserve + round((rows - 1) * 1.55 * theme.font_size))
     if shown == "both" and not scr.narrow:  # two maps of one race, the 3D one following the map's step
         flat, solid = st.columns(2, gap="small")
@@ -134,7 +135,7 @@ with stuck:
     if shown != "3d":
         with flat:
             contour = fig.contour(
-                result, theme, frames=frames, side=side, width=scr.width(share) - 60, legend_rows=rows
+                result, theme, frames=frames, side=side, width=scr.width(share) - scr.frame, legend_rows=rows
             )
             chart(
                 contour,

@@ -141,6 +141,9 @@ def contour_figure(
         rows = rows_of(entries, width, theme.font_size)
         side -= round(max(0, rows - legend_rows) * 1.55 * theme.font_size)  # the map still in view
         legend_rows = max(rows, legend_rows)
+        longest = max((len(e) for e in entries), default=0)  # an entry wider than the plot would run off its edge
+        if longest and 40 + 0.5 * theme.font_size * longest > width:
+            layout["legend"]["font"]["size"] = max(10, int((width - 40) / (0.5 * longest)))
     margin["t"] += round((legend_rows - 1) * 1.55 * theme.font_size)
     if side is not None:
         (x0, x1), (y0, y1) = domain

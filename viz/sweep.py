@@ -175,8 +175,12 @@ def _thresholds(marks: tuple[Mark, ...], lrs: np.ndarray, theme: Theme) -> tuple
                 layer="below",
             )
         )
+    lo, hi = np.log10(float(lrs[0])), np.log10(float(lrs[-1]))
     for m in marks:
         col = {"stable": STABLE, "optimal": OPTIMAL}.get(m.kind, SCALE)
+        # a label reads rightwards from its line, the optimal rate's leftwards (they often stand side by side); near
+        # the right edge a label would be cut off there: it reads leftwards a line higher
+        edge = m.kind != "optimal" and hi > lo and (np.log10(m.value) - lo) / (hi - lo) > 0.75
         width = 1.5 if m.kind == "scale" else 2.5
         shapes.append(_vline(m.value, col, "solid" if m.kind == "stable" else "dash", width))
         notes.append(
@@ -189,7 +193,8 @@ def _thresholds(marks: tuple[Mark, ...], lrs: np.ndarray, theme: Theme) -> tuple
                 showarrow=False,
                 text=f"<b>{m.text}</b>",
                 font=dict(color=col, size=theme.font_size),
-                xanchor="right" if m.kind == "optimal" else "left",
+                xanchor="right" if m.kind == "optimal" or edge else "left",
+                yshift=round(1.3 * theme.font_size) if edge else 0,
             )
         )
     return shapes, notes
@@ -242,10 +247,8 @@ def _layout(lrs: np.ndarray, log: bool, steps: int, lr_title: str, title: str, t
             xanchor="left",
             x=0,
             font=dict(size=theme.font_size - 2),
-            entrywidth=0.5,
-            entrywidthmode="fraction",
         ),
-        margin=dict(l=70, r=15, t=50, b=70),
+        margin=dict(l=70, r=15, t=round(2.6 * theme.font_size + 22), b=70),  # two rows of threshold labels
         height=int(theme.height * 0.95),
     )
     return layout
