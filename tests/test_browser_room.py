@@ -262,3 +262,20 @@ def test_no_chart_text_is_cut_and_no_legend_entries_overlap(browser, url, sectio
         assert page.evaluate(CUT_OR_OVERLAPPING) == [], (section, width)
         assert not errors, errors
         page.close()
+
+
+def test_a_phone_compares_the_regimes_two_to_a_row(browser, url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(url + "/learning-rate?section=regimes", wait_until="domcontentloaded")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=180_000)
+    settle(page)
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('.st-key-pairs-regimes .js-plotly-plot')]"
+        ".map(g => { const r = g.getBoundingClientRect(); return [r.left, r.top, r.width]; })"
+    )
+    assert len(boxes) == 4, boxes  # was one a screen: ~150 px maps a scroll apart
+    (x0, y0, w0), (x1, y1, w1), (x2, y2, _), (x3, y3, _) = boxes
+    assert abs(y0 - y1) < 2 and x1 > x0 + w0 - 1 and abs(y2 - y3) < 2 and y2 > y0  # two rows of two
+    assert max(w0, w1) <= 195 and page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

@@ -150,6 +150,13 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
     return charts, side, section
 
 
+def pairs(name: str, n: int) -> list:
+    """``n`` columns of small charts to compare side by side (key ``pairs-<name>``; no legend of their own: at half a
+    phone's width a legend would leave no map): on a phone they stay two to a row (layout_css) instead of one below
+    the other."""
+    return st.container(key=f"pairs-{name}").columns(n, gap="small")
+
+
 def fitted(columns: int = 1, *, reserve: int = 150, part: float = 1.0, toolbar: bool = True) -> tuple[int, int]:
     """(side, width): a square map's side fitted to the screen in one of ``columns`` columns of the chart column (the
     page's whole width in a slideshow), or in a column taking ``part`` of it, no taller than the window less
@@ -192,6 +199,9 @@ def layout_css(*, presenter: bool) -> str:
         # (on its wrapper: a sticky element sticks only inside its parent, and Streamlit wraps each container)
         "div:has(> .st-key-sticky-chart){position:sticky;top:3.75rem;z-index:20;background:#fff}",
         "[data-testid=stMain]:has(.st-key-sticky-chart){scroll-padding-top:31rem}",  # focus scrolls below the map
+        # charts compared side by side stay two to a row on a phone (Streamlit stacks columns one a row there)
+        f"@media (max-width:{screen.NARROW - 0.1}px){{[class*=st-key-pairs-] [data-testid=stHorizontalBlock]"
+        ">[data-testid=stColumn]{min-width:calc(50% - 8px)!important;max-width:calc(50% - 8px)}}",
     ]
     if presenter:
         rules.append(f"html{{font-size:{16 * PRESENTER_SCALE:.1f}px}}")

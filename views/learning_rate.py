@@ -17,7 +17,7 @@ from scenes import RunSpec, Scene, momentum
 from scenes import learning_rate as lab
 from scenes.text import num, plural
 from views import address_bar, screen
-from views.common import cached_compute, chart, chart_config, fitted, outcomes, page_frame
+from views.common import cached_compute, chart, chart_config, fitted, outcomes, page_frame, pairs
 from views.live_drag import live_drag
 from views.widgets import (
     choice_slider,
@@ -154,7 +154,7 @@ def regimes_section(scene: Scene, theme) -> None:
         figs = labfig.regimes_figures(scene, theme, WORK)
     if sw.note:
         st.caption(sw.note)
-    cols = st.columns(len(regimes), gap="small")
+    cols = pairs("regimes", len(regimes))
     for col, (name, lr, result), figure in zip(cols, regimes, figs.values(), strict=True):
         with col:
             st.markdown(f"**{name.capitalize()}**  \n{sw.relative(lr)}")

@@ -143,7 +143,7 @@ def basin_charts(scene: Scene, n: int, theme) -> None:
     with st.spinner(f"Running {n}×{n} starts per optimizer…", show_time=True):
         maps = basin_maps(mf.map_scenes(scene), n)
         result = cached_compute(scene)
-    cols = st.columns(len(maps), gap="small")
+    cols = st.columns(len(maps), gap="small")  # on a phone one below the other: a map with its legend needs the width
     # under the bar, the section switch and the maps' headings; small multiples without a toolbar (the Export has
     # their files, a double click resets a map's view): it would cover a third of a map's right edge
     side, width = fitted(len(maps), reserve=240, toolbar=False)

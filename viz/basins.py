@@ -140,7 +140,12 @@ def basin_figure(
     layout = _layout(xs, ys, png_data_uri(basin_image(labels, landscape)), theme, title)
     if side is not None:  # the legend a fixed distance below the x axis' title, the height from the map's side
         font = theme.font_size - 2
-        rows = legend_rows(list(names.values()), (width or side + 60) - 60, font)
+        room = (width or side + 60) - 60
+        longest = max((len(n) for n in names.values()), default=0)
+        if longest and 40 + 0.5 * font * longest > room:  # an entry wider than the map: a smaller font, not cut off
+            font = max(9, int((room - 40) / (0.5 * longest)))
+            layout["legend"]["font"]["size"] = font
+        rows = legend_rows(list(names.values()), room, font)
         layout["legend"]["y"] = -round(2.4 * theme.font_size + 16) / side
         margin = layout["margin"]
         margin["b"] = round(2.4 * theme.font_size + 16) + rows * round(1.45 * font + 4) + 8
