@@ -35,7 +35,7 @@ st.set_page_config(
 
 from lab.pages import DEFAULT, PAGES, PRESETS  # noqa: E402
 from views import address_bar, lesson, screen, topbar  # noqa: E402
-from views.common import layout_css  # noqa: E402
+from views.common import begin_glosses, layout_css  # noqa: E402
 from views.export_panel import export_panel  # noqa: E402
 
 # The pages live in views/, not pages/: with a pages/ folder beside app.py Streamlit 1.67 first resolves a session's
@@ -65,6 +65,7 @@ lesson.banner(page)
 _warm_up()
 try:
     address_bar.begin_run()
+    begin_glosses()
     nav.run()
     address_bar.end_run()
     screen.remember_controls()

@@ -65,9 +65,8 @@ TWO_PARAM_NET = Surface(
     NET_DOMAIN,
     latex=r"\frac{1}{N}\sum_{i=1}^{N}\left(w_2 \tanh(w_1 x_i) - y_i\right)^2,\quad (w_1, w_2) = (x, y),\ "
     r"y_i = 2\tanh(1.5\,x_i) + \varepsilon_i",
-    lesson="The loss of the network w₂·tanh(w₁x) on 40 points has two mirror-image minima, (w₁, w₂) and "
-    "(−w₁, −w₂), from the sign symmetry of tanh, and a saddle at the origin where the gradient is exactly zero: "
-    "a zero initialisation never moves, a small random one escapes.",
+    lesson="The network w₂·tanh(w₁x) fitted to 40 points has two mirror-image minima, (w₁, w₂) and (−w₁, −w₂), "
+    "and a saddle at the origin with zero gradient: a zero initialisation never moves, a small random one escapes.",
     minima=_NET_POINTS[0],
     saddles=_NET_POINTS[1],
     maxima=_NET_POINTS[2],

@@ -274,3 +274,29 @@ def test_a_bad_link_opens_the_page_with_its_notices_in_words():
     assert "steps must be a whole number from 10 to 2000; using 500" in told, told
     assert "theme must be presenter or normal; using normal" in told and "hide='<b>'" in told, told
     assert not PYTHON_TEXT.search(told), told
+
+
+SECTIONS = [
+    ("trajectories", {}),
+    *(("learning_rate", {"section": s}) for s in ("sweep", "regimes", "phase", "momentum")),
+    *(("minima", {"section": s}) for s in ("basins", "escape", "saddles")),
+    ("networks", {"section": "whole"}),
+    ("networks", {"section": "sharpness"}),
+]
+
+
+@pytest.mark.parametrize(("page", "q"), SECTIONS, ids=[f"{p}-{q.get('section', '')}" for p, q in SECTIONS])
+def test_captions_are_short_and_each_technical_term_is_glossed_once_where_first_used(page, q):
+    from pages import open_link
+
+    from scenes.glossary import CAPTION_WORDS, GLOSSARY, terms_in, words
+
+    at = open_link(page, q)
+    glosses = [c.value for c in at.caption if c.value.startswith("*") and "*: " in c.value]
+    captions = [c.value for c in at.caption if c.value not in glosses]
+    for text in captions:
+        assert words(text) <= CAPTION_WORDS, text  # the rest is behind its ⓘ
+    used = {t for text in captions for t in terms_in(text)} | {t for c in at.caption for t in terms_in(c.help or "")}
+    glossed = [t for line in glosses for t in GLOSSARY if line.startswith(f"*{t}*:") or f" · *{t}*:" in line]
+    assert sorted(glossed) == sorted(set(glossed)), glossed  # once a page
+    assert used <= set(glossed), used - set(glossed)

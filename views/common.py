@@ -9,12 +9,14 @@ import contextlib
 import hashlib
 import html
 import os
+import re
 from pathlib import Path
 
 import streamlit as st
 
 from links import read_section, section_param
 from scenes import Result, Scene, compute
+from scenes.glossary import CAPTION_WORDS, gloss_line, terms_in, words
 from scenes.text import plural, point
 from views import address_bar, lesson, screen
 from viz import THEMES
@@ -52,6 +54,39 @@ def _prune(folder: Path) -> None:
     pictures = sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime)
     for old in pictures[:-MAX_PICTURES]:
         old.unlink(missing_ok=True)
+
+
+def begin_glosses() -> None:
+    """A run starts (app.py): no term glossed yet on the page it draws."""
+    st.session_state["gloss.seen"] = set()
+
+
+def caption(text: str, more: str = "") -> None:
+    """A caption of at most CAPTION_WORDS words: the sentences past that go behind its ⓘ with ``more``; then the
+    one-line gloss of each technical term it uses that this run of the page has not glossed yet."""
+    shown, rest = split_caption(text)
+    st.caption(shown, help=" ".join(t for t in (rest, more) if t) or None)
+    glosses(text + " " + more)
+
+
+def split_caption(text: str) -> tuple[str, str]:
+    """(what a caption shows, the rest): whole sentences while they fit CAPTION_WORDS words (the first always)."""
+    sentences = re.split(r"(?<!et al\.)(?<=[.!?])\s+(?=[A-Z])", text.strip())  # "Cohen et al. (2021)" is one
+    shown = sentences[:1]
+    for s in sentences[1:]:
+        if words(" ".join([*shown, s])) > CAPTION_WORDS:
+            break
+        shown.append(s)
+    return " ".join(shown), " ".join(sentences[len(shown) :])
+
+
+def glosses(text: str) -> None:
+    """One line glossing the technical terms ``text`` uses that the page has not glossed yet in this run."""
+    seen = st.session_state.setdefault("gloss.seen", set())
+    new = [t for t in terms_in(text) if t not in seen]
+    if new:
+        seen.update(new)
+        st.caption(gloss_line(new))
 
 
 TOOLBAR_PX = 36  # Plotly's toolbar down a chart's right edge (shown on hover): the page's charts keep it clear

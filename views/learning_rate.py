@@ -17,7 +17,7 @@ from scenes import RunSpec, Scene, momentum
 from scenes import learning_rate as lab
 from scenes.text import num, plural
 from views import address_bar, screen
-from views.common import cached_compute, chart, chart_config, fitted, outcomes, page_frame, pairs
+from views.common import cached_compute, caption, chart, chart_config, fitted, outcomes, page_frame, pairs
 from views.live_drag import live_drag
 from views.widgets import (
     choice_slider,
@@ -153,14 +153,14 @@ def regimes_section(scene: Scene, theme) -> None:
         regimes = labfig.regime_runs(scene, WORK)
         figs = labfig.regimes_figures(scene, theme, WORK)
     if sw.note:
-        st.caption(sw.note)
+        caption(sw.note)
     cols = pairs("regimes", len(regimes))
     for col, (name, lr, result), figure in zip(cols, regimes, figs.values(), strict=True):
         with col:
             st.markdown(f"**{name.capitalize()}**  \n{sw.relative(lr)}")
             chart(figure, config=CHART_CONFIG, theme=None, key=f"learning_rate.regime.{name}")
             told = result.runs[0].outcome
-            st.caption(told.text[:1].upper() + told.text[1:], help=told.detail or None)
+            caption(told.text[:1].upper() + told.text[1:], told.detail or "")
     if sw.limit is not None:
         t = sw.thresholds[0]
         st.markdown(
@@ -242,7 +242,7 @@ def momentum_section(scene: Scene, theme) -> None:
             f"{measured} |"
         )
     st.markdown("\n".join(rows))
-    st.caption(
+    caption(
         f"Each rule at its best constant setting for this quadratic. Hessian {race.curvature.text()}. A rate "
         "is per step: the distance to the minimum shrinks by this factor each step (measured: the slope of "
         "log distance over the second half of the run)."

@@ -22,7 +22,7 @@ from scenes import escape as esc
 from scenes import saddles as sd
 from scenes.text import num, plural, point
 from views import address_bar
-from views.common import cached_compute, chart, chart_config, fitted, map_fit, outcomes, page_frame
+from views.common import cached_compute, caption, chart, chart_config, fitted, map_fit, outcomes, page_frame
 from views.widgets import (
     choice_slider,
     hyper_sliders,
@@ -163,7 +163,7 @@ def basin_charts(scene: Scene, n: int, theme) -> None:
                 selection_mode="points",
                 on_select=functools.partial(_start_from_map, f"minima.map{i}"),
             )
-    st.caption(
+    caption(
         "Each pixel is a start, coloured by the minimum its run reached after the steps chosen. Click a "
         "pixel to race the optimizers from there."
     )
@@ -239,7 +239,7 @@ def escape_section(charts, side, theme) -> None:
             trials = plural(rs.trials, "trial")
             st.markdown(f"**Random restarts**: gradient descent from uniform random starts, {trials}")
             chart(mf.restarts_figure(rs, theme), config=CHART_CONFIG, theme=None, key="minima.escape_restarts")
-        st.caption(
+        caption(
             "Too little noise and the run settles back into the local minimum; enough and it hops the ridge; "
             "too much and it wanders off or diverges. Momentum carries a run over a low ridge only when it "
             "arrives with speed. k restarts succeed with probability 1 − (1 − p)^k, p being the share of the "
@@ -299,7 +299,7 @@ def saddles_section(charts, side, theme) -> None:
                 chart(fig.contour(result, theme, **fit), config=CHART_CONFIG, theme=None, key=key)
                 outcomes(result, header=False)
         chart(mf.escape_rates_figure(study, theme), config=CHART_CONFIG, theme=None, key="minima.escape")
-        st.caption(
+        caption(
             "Near a saddle a GD step multiplies the offset along the unstable eigenvector by 1 − ηλ₋ > 1 "
             "(on x² − y²: 1 + 2η), so the smallest perturbation grows geometrically; exactly on the stable "
             "direction it never appears. Newton's step solves for the critical point, so it goes to the "

@@ -29,6 +29,7 @@ from scenes import networks as net
 from scenes.text import num
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
+from views.common import caption
 from views.widgets import choice_slider, hyper_sliders
 
 
@@ -41,7 +42,7 @@ def data_controls(prefix: str, default: net.NetScene) -> dict:
             key=f"{prefix}data",
             format_func=lambda k: DATASETS[k].title,
         )
-        st.caption(DATASETS[name].lesson)
+        caption(DATASETS[name].lesson)
         noise = choice_slider(
             "Noise",
             NOISES,

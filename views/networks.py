@@ -17,7 +17,7 @@ from scenes import networks as net
 from scenes.text import num, plural
 from views import address_bar
 from views import network_controls as nw
-from views.common import cached_compute, chart, chart_config, outcomes, page_frame
+from views.common import cached_compute, caption, chart, chart_config, outcomes, page_frame
 from views.widgets import choice_slider, hyper_sliders
 from viz import THEMES
 
@@ -118,7 +118,7 @@ def whole_section(charts, side, theme) -> None:
                 outcomes(cached_compute(scene), header=False)
         surface = cached_compute(scenes[0][1]).surface
         st.latex(r"L(w_1, w_2) = " + surface.latex)
-        st.caption(
+        caption(
             surface.lesson + " Every network has such symmetries (permute hidden neurons, flip signs): its "
             "minima come in families, and the origin of a symmetric start is a critical point."
         )
@@ -158,7 +158,7 @@ def train_section(charts, side, theme) -> None:
         with b:
             st.markdown("**The plane of the path's two principal components**")
             show(figs["pca"], f"{T}pca")
-        st.caption(
+        caption(
             f"Random plane: 1 on an axis moves every neuron's weights by their own size. PCA plane: it holds "
             f"**{pca.explained.sum():.1%}** of the path's variance (PC 1 {pca.explained[0]:.1%}, PC 2 "
             f"{pca.explained[1]:.1%}); the real path strays up to **{num(float(pca.distance.max()))}** from "
@@ -204,7 +204,7 @@ def test_section(charts, side, theme) -> None:
                 show(figs[f"test-{on}"], f"{V}te.{head}")
             with c:
                 show(figs[f"curves-{on}"], f"{V}c.{head}")
-        st.caption(net.train_vs_test_caption(what, *rows))  # what the switch did here, in its numbers
+        caption(net.train_vs_test_caption(what, *rows))  # what the switch did here, in its numbers
 
 
 VARIANT_CAPTIONS = {
@@ -257,7 +257,7 @@ def variants_section(charts, side, theme) -> None:
                 if f"{row}-{nf.slug(name)}" in figs:
                     with col:
                         show(figs[f"{row}-{nf.slug(name)}"], f"{VAR}{row}.{name}")
-        st.caption(VARIANT_CAPTIONS[what] or net.batchnorm_caption(scene))
+        caption(VARIANT_CAPTIONS[what] or net.batchnorm_caption(scene))
 
 
 def sharpness_section(charts, side, theme) -> None:
@@ -283,7 +283,7 @@ def sharpness_section(charts, side, theme) -> None:
             f"(highest {num(float(np.nanmax(sharp)))}); the stability limit of gradient descent is 2/η = "
             f"**{num(2 / lr)}**."
         )
-        st.caption(
+        caption(
             "Cohen et al. (ICLR 2021): under full-batch gradient descent the sharpness first rises "
             "(progressive sharpening) until it reaches 2/η, then hovers there while the loss keeps falling, "
             "not monotonically: the edge of stability. The quadratic model says a step above 2/λmax diverges; "

@@ -11,7 +11,7 @@ from optim import OPTIMIZERS
 from scenes import Result, RunSpec, Scene
 from views import address_bar, lesson, screen
 from views.animation_keys import animation_keys
-from views.common import CHART_SHARE, COLUMNS, cached_compute, chart, chart_config, outcomes
+from views.common import CHART_SHARE, COLUMNS, cached_compute, caption, chart, chart_config, outcomes
 from views.live_drag import live_drag
 from views.widgets import (
     hyper_sliders,
@@ -83,7 +83,7 @@ def rules(result: Result) -> None:
         )
         st.latex(spec.latex)
         if spec.note:  # optax's variant, which the path follows, where it differs from the textbook rule above
-            st.caption(spec.note)
+            caption(spec.note)
         if r.spec.schedule is not None and r.spec.schedule.kind != "constant":
             st.markdown(f"with a learning-rate schedule, {r.spec.schedule.text}:")
             st.latex(r.spec.schedule.latex)
@@ -161,7 +161,7 @@ with stuck:
 with rest:
     if shown != "3d":
         replay = "." if scr.narrow else "; ▶ Play (or space) replays it, Slow or Fast at another pace, ← → step."
-        st.caption("Click the map to start the race there" + replay)
+        caption("Click the map to start the race there" + replay)
     outcomes(result)
     st.latex(r"f(x, y) = " + result.surface.latex)
     c1, c2 = st.columns([1.3, 1], gap="large")

@@ -12,6 +12,7 @@ from optim.schedules import KINDS, TITLES, Schedule
 from scenes.scene import CUSTOM
 from scenes.text import NAMES, num, point
 from surfaces import SURFACES, from_formula
+from views.common import caption
 
 
 def choice_slider(
@@ -98,11 +99,11 @@ def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, c
     )
     if name == CUSTOM:
         formula, surface = formula_input(prefix)
-        st.caption(surface.lesson)
+        caption(surface.lesson)
         return CUSTOM, (), surface, formula
     params = {p.name: param_slider(p, prefix=f"{prefix}{name}") for p in SURFACES[name].params}
     surface = SURFACES[name].with_params(**params)
-    st.caption(surface.lesson)
+    caption(surface.lesson)
     return name, tuple(sorted(params.items())), surface, None
 
 
