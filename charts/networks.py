@@ -254,16 +254,23 @@ def whole_scenes(runs: tuple[RunSpec, ...], scale: float, seed: int, steps: int)
     ]
 
 
-def whole_figure(result: Result, theme: Theme, name: str = fig.RACE) -> go.Figure:
-    f = fig.contour(result, theme, name=name)
-    f.update_layout(height=int(theme.height * 0.8), xaxis_title_text="w₁", yaxis_title_text="w₂")
+def whole_figure(result: Result, theme: Theme, name: str = fig.RACE, fit: tuple[int, int] | None = None) -> go.Figure:
+    """A race on the two-weight network's loss; ``fit``: (the map's side, its plot's width at most) for the screen."""
+    if fit is not None:
+        f = fig.contour(result, theme, name=name, side=fit[0], width=fit[1])
+    else:
+        f = fig.contour(result, theme, name=name)
+        f.update_layout(height=int(theme.height * 0.8))
+    f.update_layout(xaxis_title_text="w₁", yaxis_title_text="w₂")
     return f
 
 
-def whole_figures(scenes: list[tuple[str, Scene]], theme: Theme, work: Work) -> dict[str, go.Figure]:
-    """The two animated races, "race-zero" and "race-random"."""
+def whole_figures(
+    scenes: list[tuple[str, Scene]], theme: Theme, work: Work, fit: tuple[int, int] | None = None
+) -> dict[str, go.Figure]:
+    """The two animated races, "race-zero" and "race-random" (``fit``: their size, see whole_figure)."""
     names = {"race-zero": "race from zero", "race-random": "race from a small random start"}
-    return {key: whole_figure(work.race(s), theme, names[key]) for key, (_, s) in zip(names, scenes, strict=True)}
+    return {key: whole_figure(work.race(s), theme, names[key], fit) for key, (_, s) in zip(names, scenes, strict=True)}
 
 
 def comparison(state: State) -> dict[str, net.NetScene]:

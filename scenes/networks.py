@@ -280,23 +280,26 @@ def _wrong(training: Training) -> tuple[int, int, float, float] | None:
 
 def train_vs_test_caption(compare: str, off: Training, on: Training) -> str:
     """Train vs test's caption: what the switch did to the test loss, in this run's numbers, and why where it did
-    not help (an augmentation adds points the network fits as well, and its confidence keeps growing)."""
-    head = "The same plane through the trained weights, on the training and the test data: the test landscape is the "
-    head += "training one moved."
+    not help (an augmentation adds points the network fits as well, and its confidence keeps growing); then what the
+    planes show. Outcome first: a caption shows its first sentences, the rest behind its ⓘ."""
+    plane = (
+        "The same plane through the trained weights, on the training and the test data: the test landscape is the "
+        "training one moved."
+    )
     a, b = float(off.test_loss[-1]), float(on.test_loss[-1])
     what = "L2 regularisation" if compare.startswith("L2") else "augmentation"
     if b < a:
-        return f"{head} Here {what} lowered the test loss from {num(a)} to {num(b)}."
-    text = f"{head} Here {what} did not lower the test loss ({num(a)} → {num(b)})"
+        return f"Here {what} lowered the test loss from {num(a)} to {num(b)}. {plane}"
+    text = f"Here {what} did not lower the test loss ({num(a)} → {num(b)})."
     wrong = _wrong(on) if what == "augmentation" else None
     if wrong is None:
-        return text + "."
+        return f"{text} {plane}"
     k, n, share, sure = wrong
     sure_text = "above 0.999" if sure > 0.999 else f"of {sure:.2f}"
     return (
-        f"{text}: the network fits the added points too (training loss {num(float(on.train_loss[-1]))}), and the "
+        f"{text} The network fits the added points too (training loss {num(float(on.train_loss[-1]))}); the "
         f"{k} of {n} test points it gets wrong, at a median probability {sure_text}, carry {share:.0%} of the test "
-        "loss. L2, which caps the weights, curbs that confidence."
+        f"loss. L2, which caps the weights, curbs that confidence. {plane}"
     )
 
 

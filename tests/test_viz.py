@@ -297,13 +297,17 @@ def test_a_fitted_map_keeps_its_legend_in_its_margin_and_a_wide_domain_lower():
     assert fig.layout.height - m.t - m.b == 350  # 700 px wide at most: a 2:1 domain is 350 px high, not 600
     lattice = tuple(Marker(float(i), float(j), 1.0, "local") for i in range(-4, 5) for j in range(-4, 5))
     crowded = contour_figure(
-        background(), DOMAIN, hover(), MARKERS[:1] + lattice, paths, (-4, 4), THEME, frames=0, side=600, width=400
+        background(), DOMAIN, hover(), MARKERS[:1] + lattice, paths, (-4, 4), THEME, frames=0, side=350, width=400
     )
     entries = [t.name for t in crowded.data if t.showlegend is not False and t.name]
     assert "local minimum" in entries and len(entries) == 5  # its points listed beside the racers
     c = crowded.layout
-    assert c.margin.t >= round(2.2 * THEME.font_size + 18) + round(1.55 * THEME.font_size)  # two legend rows
-    assert c.height - c.margin.t - c.margin.b < 600  # the map lower by the extra rows: still in view
+    assert c.margin.t >= round(2.2 * THEME.font_size + 18) + round(2.2 * THEME.font_size)  # two legend rows
+    assert c.height - c.margin.t - c.margin.b < 350  # bound by the window's height: lower by the extra rows, in view
+    wide = contour_figure(
+        background(), DOMAIN, hover(), MARKERS[:1] + lattice, paths, (-4, 4), THEME, frames=0, side=400, width=400
+    ).layout
+    assert wide.height - wide.margin.t - wide.margin.b == 400  # bound by the width: the legend's rows add height
 
 
 def test_a_fitted_basin_map_is_as_high_as_its_side_and_its_legend():

@@ -20,7 +20,7 @@ from scenes.glossary import CAPTION_WORDS, gloss_line, terms_in, words
 from scenes.text import plural, point
 from views import address_bar, lesson, screen
 from viz import THEMES
-from viz.layout import legend_rows
+from viz.layout import LEGEND_ROW, legend_rows
 from viz.paths import DASH_ARRAYS, dashes
 
 
@@ -214,7 +214,7 @@ def map_fit(result: Result, columns: int = 1, *, reserve: int = 150) -> dict:
     labels = [r.label for r in result.runs]
     _, width = fitted(columns, reserve=reserve)
     rows = len(labels) if screen.current().narrow else legend_rows(labels, width - screen.current().frame, font)
-    side, _ = fitted(columns, reserve=reserve + round((rows - 1) * 1.55 * font))
+    side, _ = fitted(columns, reserve=reserve + round((rows - 1) * LEGEND_ROW * font))
     return {"side": side, "width": width - screen.current().frame, "legend_rows": rows}
 
 

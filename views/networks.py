@@ -15,9 +15,9 @@ from optim import OPTIMIZERS
 from scenes import RunSpec
 from scenes import networks as net
 from scenes.text import num, plural
-from views import address_bar
+from views import address_bar, screen
 from views import network_controls as nw
-from views.common import cached_compute, caption, chart, chart_config, outcomes, page_frame
+from views.common import cached_compute, caption, chart, chart_config, fitted, outcomes, page_frame
 from views.widgets import choice_slider, hyper_sliders
 from viz import THEMES
 
@@ -110,7 +110,8 @@ def whole_section(charts, side, theme) -> None:
             st.info("Choose at least one optimizer.")
             return
         scenes = nf.whole_scenes(whole.runs, whole.scale, whole.seed, whole.steps)
-        figs = nf.whole_figures(scenes, theme, WORK)
+        side, width = fitted(2, reserve=230)  # under the bar, the section switch and each race's heading
+        figs = nf.whole_figures(scenes, theme, WORK, fit=(side, width - screen.current().frame))
         for col, (head, scene), f in zip(st.columns(2, gap="small"), scenes, figs.values(), strict=True):
             with col:
                 st.markdown(f"**{head}**")
@@ -159,11 +160,11 @@ def train_section(charts, side, theme) -> None:
             st.markdown("**The plane of the path's two principal components**")
             show(figs["pca"], f"{T}pca")
         caption(
-            f"Random plane: 1 on an axis moves every neuron's weights by their own size. PCA plane: it holds "
-            f"**{pca.explained.sum():.1%}** of the path's variance (PC 1 {pca.explained[0]:.1%}, PC 2 "
-            f"{pca.explained[1]:.1%}); the real path strays up to **{num(float(pca.distance.max()))}** from "
-            f"the plane (it travels {num(pca.path_norm)} in all), so the drawn path is a shadow of the real "
-            "one, and the loss under it is not the loss it met."
+            f"PCA plane: it holds **{pca.explained.sum():.1%}** of the path's variance (PC 1 "
+            f"{pca.explained[0]:.1%}, PC 2 {pca.explained[1]:.1%}); the real path strays up to "
+            f"**{num(float(pca.distance.max()))}** from it (it travels {num(pca.path_norm)} in all).",
+            "So the drawn path is a shadow of the real one, and the loss under it is not the loss it met. Random "
+            "plane: 1 on an axis moves every neuron's weights by their own size.",
         )
         st.markdown("**On the straight line from the initial to the trained weights** (Goodfellow et al. 2015)")
         show(figs["line"], f"{T}line")

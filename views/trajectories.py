@@ -22,7 +22,7 @@ from views.widgets import (
     surface_control,
 )
 from viz import THEMES
-from viz.layout import legend_rows
+from viz.layout import LEGEND_ROW, legend_rows
 
 VIEWS = tp.VIEWS
 
@@ -127,7 +127,7 @@ with stuck:
     share = SHARE / 2 if shown == "both" and not scr.narrow else SHARE
     labels = [r.label for r in result.runs]  # a phone's legend: a racer a row
     rows = len(labels) if scr.narrow else legend_rows(labels, scr.column(share) - scr.frame, theme.font_size)
-    side = scr.map_side(share, reserve=reserve + round((rows - 1) * 1.55 * theme.font_size))
+    side = scr.map_side(share, reserve=reserve + round((rows - 1) * LEGEND_ROW * theme.font_size))
     if shown == "both" and not scr.narrow:  # two maps of one race, the 3D one following the map's step
         flat, solid = st.columns(2, gap="small")
     else:  # one chart (a phone's 3D chart of the side-by-side view goes below the controls: one chart stays in view)

@@ -148,7 +148,8 @@ def basin_figure(
         rows = legend_rows(list(names.values()), room, font)
         layout["legend"]["y"] = -round(2.4 * theme.font_size + 16) / side
         margin = layout["margin"]
-        margin["b"] = round(2.4 * theme.font_size + 16) + rows * round(1.45 * font + 4) + 8
+        row = round(1.5 * font + 7)  # a legend row: 21.5 px at a 10 px font (measured in Chromium)
+        margin["b"] = round(2.4 * theme.font_size + 16) + rows * row + 8
         layout["height"] = side + margin["t"] + margin["b"]
     fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
     return keep_vector(fig, basin_traces(xs, ys, labels, landscape), image="basins")

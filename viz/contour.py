@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from viz.frames import Chunks, as_frames, base_frames, chunk_traces, controls, controls_px, step_frames
 from viz.layout import (
+    LEGEND_ROW,
     click_points,
     figure_title,
     grid_indices,
@@ -139,12 +140,13 @@ def contour_figure(
     if width is not None and side is not None:  # the legend's own entries (a crowded map lists its points too)
         entries = [t["name"] for t in data if t.get("showlegend", True) and t.get("name")]
         rows = rows_of(entries, width, theme.font_size)
-        side -= round(max(0, rows - legend_rows) * 1.55 * theme.font_size)  # the map still in view
+        if side < width:  # a map the window's height bounds: lower by the extra rows, still in view
+            side -= round(max(0, rows - legend_rows) * LEGEND_ROW * theme.font_size)
         legend_rows = max(rows, legend_rows)
         longest = max((len(e) for e in entries), default=0)  # an entry wider than the plot would run off its edge
         if longest and 40 + 0.5 * theme.font_size * longest > width:
             layout["legend"]["font"]["size"] = max(10, int((width - 40) / (0.5 * longest)))
-    margin["t"] += round((legend_rows - 1) * 1.55 * theme.font_size)
+    margin["t"] += round((legend_rows - 1) * LEGEND_ROW * theme.font_size)
     if side is not None:
         (x0, x1), (y0, y1) = domain
         if width is not None and x1 - x0 > y1 - y0:  # equal axes: the width decides the height

@@ -138,6 +138,9 @@ def name_of(fig) -> str | None:
     return getattr(fig, NAME, None)
 
 
+LEGEND_ROW = 2.2  # a horizontal legend's row, in font sizes (measured in Chromium: 94 px for three rows at 14 px)
+
+
 def legend_rows(labels: list[str], width: float, font_size: float) -> int:
     """How many rows a horizontal legend of these entries takes across ``width`` px: plotly.js puts an entry (its
     line sample, 40 px, and its text, 0.46 font sizes a character in the app's sans serif, measured in Chromium at
