@@ -175,7 +175,7 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
         section = switch.segmented_control(
             "Section",
             sections,
-            default=sections[0],
+            default=None if key in st.session_state else sections[0],  # a link's section: set, not a default too
             key=key,
             format_func=lambda s: (short or {}).get(s, s),
             label_visibility="collapsed",

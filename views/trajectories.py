@@ -113,7 +113,11 @@ with head:
     st.markdown("#### Trajectories")
     view = (
         st.segmented_control(
-            "View", list(VIEWS.values()), default=VIEWS["contour"], key="view", label_visibility="collapsed"
+            "View",
+            list(VIEWS.values()),
+            default=None if "view" in st.session_state else VIEWS["contour"],  # a link's view: set, not a default too
+            key="view",
+            label_visibility="collapsed",
         )
         or VIEWS["contour"]
     )
