@@ -256,13 +256,20 @@ CUT_OR_OVERLAPPING = """() => { const out = [], meet = (a, b) =>
   } return out; }"""
 
 
-@pytest.mark.parametrize("section", ["sweep", "regimes", "phase", "momentum"])
-def test_no_chart_text_is_cut_and_no_legend_entries_overlap(browser, url, section):
-    # the sweep's "2/L = 0.2" ran off the chart's right edge under the toolbar; its legend's entries overlapped
+ROOM_PAGES = [f"learning-rate?section={s}" for s in ("sweep", "regimes", "phase", "momentum")] + [
+    "?view=both",
+    "minima?section=escape",
+]
+
+
+@pytest.mark.parametrize("path", ROOM_PAGES)
+def test_no_chart_text_is_cut_and_no_legend_entries_overlap(browser, url, path):
+    # the sweep's "2/L = 0.2" ran off the chart's right edge under the toolbar; its legend's entries overlapped;
+    # the escape panels' legends ran under the toolbar
     sizes = ((1280, 800, ""), (1920, 1080, "&theme=presenter"))
-    for width, height, theme in sizes if section == "sweep" else sizes[:1]:  # presenter: the sweep's labels
-        page, errors = open_url(browser, f"{url}/learning-rate?section={section}{theme}", width, height)
-        assert page.evaluate(CUT_OR_OVERLAPPING) == [], (section, width)
+    for width, height, theme in sizes if path.endswith("sweep") else sizes[:1]:  # presenter: the sweep's labels
+        page, errors = open_url(browser, f"{url}/{path}{theme}", width, height)
+        assert page.evaluate(CUT_OR_OVERLAPPING) == [], (path, width)
         assert not errors, errors
         page.close()
 

@@ -35,6 +35,9 @@ from views.widgets import (
 from viz import THEMES
 
 CHART_CONFIG = chart_config("minima-and-saddles")
+# small multiples (basin maps, the escape panels) show no toolbar: it would cover a third of their right edge; the
+# Export has their files, a double click resets a view
+SMALL_CONFIG = {**CHART_CONFIG, "displayModeBar": False}
 ROWS = {section: by_field(mp.controls(section)) for section in SECTIONS}  # each section's controls of its Scene
 
 
@@ -144,8 +147,7 @@ def basin_charts(scene: Scene, n: int, theme) -> None:
         maps = basin_maps(mf.map_scenes(scene), n)
         result = cached_compute(scene)
     cols = st.columns(len(maps), gap="small")  # on a phone one below the other: a map with its legend needs the width
-    # under the bar, the section switch and the maps' headings; small multiples without a toolbar (the Export has
-    # their files, a double click resets a map's view): it would cover a third of a map's right edge
+    # under the bar, the section switch and the maps' headings; small multiples: no toolbar (SMALL_CONFIG)
     side, width = fitted(len(maps), reserve=240, toolbar=False)
     for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
         with col:
@@ -157,7 +159,7 @@ def basin_charts(scene: Scene, n: int, theme) -> None:
             )
             chart(
                 mf.map_figure(bm, theme, scene.start_point, side=side, width=width),
-                config={**CHART_CONFIG, "displayModeBar": False},
+                config=SMALL_CONFIG,
                 theme=None,
                 key=f"minima.map{i}",
                 selection_mode="points",
@@ -231,14 +233,14 @@ def escape_section(charts, side, theme) -> None:
                 f"**Against the noise** ({'annealed' if annealed else 'constant'}), "
                 f"{plural(len(noise.noise), 'level')} × 64 seeds"
             )
-            chart(mf.noise_figure(noise, theme), config=CHART_CONFIG, theme=None, key="minima.escape_noise")
+            chart(mf.noise_figure(noise, theme), config=SMALL_CONFIG, theme=None, key="minima.escape_noise")
         with mid:
             st.markdown(f"**Against momentum β**, heavy ball from starts jittered by {beta.jitter:.0%} of the span")
-            chart(mf.beta_figure(beta, theme), config=CHART_CONFIG, theme=None, key="minima.escape_beta")
+            chart(mf.beta_figure(beta, theme), config=SMALL_CONFIG, theme=None, key="minima.escape_beta")
         with right:
             trials = plural(rs.trials, "trial")
             st.markdown(f"**Random restarts**: gradient descent from uniform random starts, {trials}")
-            chart(mf.restarts_figure(rs, theme), config=CHART_CONFIG, theme=None, key="minima.escape_restarts")
+            chart(mf.restarts_figure(rs, theme), config=SMALL_CONFIG, theme=None, key="minima.escape_restarts")
         caption(
             "Too little noise and the run settles back into the local minimum; enough and it hops the ridge; "
             "too much and it wanders off or diverges. Momentum carries a run over a low ridge only when it "
