@@ -250,6 +250,8 @@ CUT_OR_OVERLAPPING = """() => { const out = [], meet = (a, b) =>
         out.push([key, 'cut', t.textContent.slice(0, 30)]);
       if (bar && meet(r, bar.getBoundingClientRect())) out.push([key, 'under the toolbar', t.textContent.slice(0, 30)]);
     }
+    const menu = g.querySelector('.updatemenu-container'), xt = g.querySelector('.xtitle');
+    if (menu && xt && meet(menu.getBoundingClientRect(), xt.getBoundingClientRect())) out.push([key, 'x title']);
     const items = [...g.querySelectorAll('.legend .traces')].map(t => [t.textContent, t.getBoundingClientRect()]);
     for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++)
       if (meet(items[i][1], items[j][1])) out.push([key, 'overlap', items[i][0], items[j][0]]);
