@@ -128,6 +128,23 @@ def _span(surface: Surface, optimizer: str, hyper: dict[str, float], below: floa
     return min(limits) * 10**-below, max(limits) * 10**above
 
 
+def settling_limit(surface: Surface, optimizer: str, hyper: dict[str, float]) -> tuple[float, float] | None:
+    """(the rule's stability limit at the surface's steepest global minimum, that minimum's top curvature L): at a
+    learning rate from the limit up a run cannot settle in that minimum (GD: 2/L). None for the adaptive rules and
+    on surfaces without a documented minimum."""
+    best = [p for p in surface.minima if p.kind == "global"] or list(surface.minima)
+    if not best:
+        return None
+    _, h = an.curvature(surface, np.array([[p.x, p.y] for p in best]))
+    tops = np.linalg.eigvalsh(h)[:, -1]
+    tops = tops[np.isfinite(tops) & (tops > 0)]
+    if not len(tops):
+        return None
+    top = float(tops.max())
+    limit = an.stability_limit(optimizer, top, hyper)
+    return None if limit is None else (limit, top)
+
+
 def sweep_range(scene: Scene) -> tuple[float, float]:
     """The learning rates a sweep covers: 3 decades below the rule's stability limit to 0.7 above."""
     spec = _single(scene)

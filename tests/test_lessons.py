@@ -289,3 +289,24 @@ def test_every_preset_is_checked_or_says_why_not():
 @pytest.mark.parametrize("name", [k for k, v in PRESET_CLAIMS.items() if v is not None])
 def test_a_preset_s_lesson_holds(name):
     PRESET_CLAIMS[name](preset_state(name))
+
+
+def test_a_surface_chosen_from_the_menu_starts_its_racers_where_they_can_settle():
+    """At the opening race's η = 0.015 gradient descent scribbled over Rastrigin (2/L = 0.005 at its minimum):
+    choosing a surface lowers a rate at or above its rule's stability limit there, says so, and the race settles."""
+    from pages import open_link
+
+    at = open_link("trajectories", {})
+    at.selectbox(key="surface").set_value("rastrigin").run()
+    top = 2 + 40 * np.pi**2  # Rastrigin's curvature at its minimum: 2 + 4π²·A, A = 10
+    gd, hb, adam = (at.session_state[f"{k}.learning_rate"] for k in ("gd", "momentum", "adam"))
+    assert gd <= 1 / top < 2 / top and hb <= 1.9 / top  # below half of 2/L and of 2(1+β)/L
+    assert adam == RACE_LEARNING_RATE  # an adaptive rule has no such limit: kept
+    said = at.info[0].value
+    assert "L = 397" in said and f"settles below {2 / top:.3g}" in said and "Adam" not in said
+    result = compute(
+        replace(Scene(surface="rastrigin", runs=(RunSpec("gd", (("learning_rate", gd),)),)), start=(4.2, -3.8))
+    )
+    assert "reached" in result.runs[0].outcome.text and result.runs[0].diverged_at is None
+    linked = open_link("trajectories", {"surface": "rastrigin"})  # a link opens as it says
+    assert linked.session_state["gd.learning_rate"] == RACE_LEARNING_RATE and not linked.info

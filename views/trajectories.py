@@ -7,8 +7,12 @@ import streamlit as st
 from charts import scene as fig
 from links import trajectories as tp
 from links.controls import by_field
+from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes import Result, RunSpec, Scene
+from scenes import learning_rate as lab
+from scenes.text import num
+from surfaces import SURFACES
 from views import address_bar, lesson, screen
 from views.animation_keys import animation_keys
 from views.common import CHART_SHARE, COLUMNS, cached_compute, caption, chart, chart_config, outcomes
@@ -39,6 +43,35 @@ def _start_from_click() -> None:
         st.session_state[ykey] = snap(grid[0]["y"], y0, y1)
 
 
+def _settle_rates() -> None:
+    """A surface chosen from the menu: a racer whose learning rate could not settle in the surface's steepest global
+    minimum (at or above its rule's stability limit there, GD's 2/L) starts instead at the slider's largest stop below
+    half that limit, and the page says so (at 0.015 gradient descent scribbled over Rastrigin, whose 2/L is 0.005)."""
+    name = st.session_state.get(by_field(tp.CONTROLS)["surface"].widget)
+    if name not in SURFACES:
+        return
+    surface, told = SURFACES[name], []
+    for k in st.session_state.get(by_field(tp.CONTROLS)["runs"].widget) or ():
+        rule, key = OPTIMIZERS[k], f"{k}.learning_rate"
+        h = rule.hyper("learning_rate")
+        if h is None or not isinstance(st.session_state.get(key), float):
+            continue
+        hyper = {n: float(st.session_state.get(f"{k}.{n}", v)) for n, v in rule.defaults().items()}
+        got = lab.settling_limit(surface, k, hyper)
+        stops = [v for v in options(h.lo, h.hi, h.log, h.default) if got and v <= got[0] / 2]
+        if got is None or hyper["learning_rate"] < got[0] or not stops:
+            continue
+        st.session_state[key] = stops[-1]
+        told.append(f"{rule.title} η {num(hyper['learning_rate'])} → {num(stops[-1])} (it settles below {num(got[0])})")
+    if told:
+        top = num(lab.settling_limit(surface, "gd", {})[1])
+        st.session_state["trajectories.settled"] = (
+            f"{surface.title} curves steeply at its minimum (L = {top}), so the learning rates start lower: "
+            + "; ".join(told)
+            + "."
+        )
+
+
 def controls() -> Scene | None:
     """The control column: every widget, read into a Scene; a link sets them on the first visit."""
     if (q := address_bar.entry()) is not None:
@@ -46,7 +79,7 @@ def controls() -> Scene | None:
         st.session_state.update(tp.widget_values(linked))
         address_bar.notice(notices)
     row = by_field(tp.CONTROLS)
-    key, params, surface, formula = surface_control(row["surface"], prefix="")
+    key, params, surface, formula = surface_control(row["surface"], prefix="", on_change=_settle_rates)
     chosen = racers_control(row["runs"])
     # the steps slider is drawn below, but schedules span the run: its value as of this rerun (widgets update first)
     race_steps = int(st.session_state.get(row["steps"].widget, row["steps"].default))
@@ -166,6 +199,8 @@ with rest:
     if shown != "3d":
         replay = "." if scr.narrow else "; ▶ Play (or space) replays it, Slow or Fast at another pace, ← → step."
         caption("Click the map to start the race there" + replay)
+    if said := st.session_state.pop("trajectories.settled", None):  # the surface just chosen lowered a rate
+        st.info(said, icon=":material/speed:")
     outcomes(result)
     st.latex(r"f(x, y) = " + result.surface.latex)
     c1, c2 = st.columns([1.3, 1], gap="large")

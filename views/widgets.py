@@ -73,10 +73,11 @@ def racers_control(c: Control) -> list[str]:
     return [st.selectbox(c.label, c.options, key=c.widget, format_func=title, help=c.help)]
 
 
-def surface_control(c: Control, prefix: str):
-    """The surface picker of a row (its options name ``custom`` when it offers a formula); see surface_picker."""
+def surface_control(c: Control, prefix: str, on_change=None):
+    """The surface picker of a row (its options name ``custom`` when it offers a formula); see surface_picker.
+    ``on_change``: called when the surface is chosen in the menu (before the page's rerun)."""
     keys = tuple(k for k in c.options if k != CUSTOM)
-    return surface_picker(keys, c.widget, c.default, prefix, custom=CUSTOM in c.options)
+    return surface_picker(keys, c.widget, c.default, prefix, custom=CUSTOM in c.options, on_change=on_change)
 
 
 # -- the surface -------------------------------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ CUSTOM_LABEL = "✎ Your own formula…"
 EXAMPLE = EXAMPLE_FORMULA
 
 
-def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, custom: bool = True):
+def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, custom: bool = True, on_change=None):
     """The surface select box (the catalogue and, if `custom`, "your own formula"), its parameter sliders, its lesson.
 
     Returns (name, params, surface, formula): params as sorted items for a Scene, formula (text, domain) for CUSTOM.
@@ -96,6 +97,7 @@ def surface_picker(keys: tuple[str, ...], key: str, default: str, prefix: str, c
         index=names.index(default),
         key=key,
         format_func=lambda k: CUSTOM_LABEL if k == CUSTOM else SURFACES[k].title,
+        on_change=on_change,
     )
     if name == CUSTOM:
         formula, surface = formula_input(prefix)
