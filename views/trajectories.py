@@ -15,7 +15,7 @@ from scenes.text import num
 from surfaces import SURFACES
 from views import address_bar, lesson, screen
 from views.animation_keys import animation_keys
-from views.common import CHART_SHARE, COLUMNS, cached_compute, caption, chart, chart_config, outcomes
+from views.common import COLUMNS, cached_compute, caption, chart, chart_config, map_fit, outcomes
 from views.live_drag import live_drag
 from views.widgets import (
     hyper_sliders,
@@ -26,7 +26,6 @@ from views.widgets import (
     surface_control,
 )
 from viz import THEMES
-from viz.layout import LEGEND_ROW, legend_rows
 
 VIEWS = tp.VIEWS
 
@@ -123,7 +122,6 @@ def rules(result: Result) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-SHARE = 1.0 if lesson.showing() else CHART_SHARE  # the chart column's share of the page's width (a wide screen)
 scr = screen.current()
 if lesson.showing():  # a slideshow: the chart at the page's full width, the controls kept but not shown
     head = stuck = rest = st.container()
@@ -156,24 +154,19 @@ with head:
     )
     shown = next(k for k, label in VIEWS.items() if label == view)  # "contour", "3d" or "both"
     address_bar.add(tp.encode(tp.State(scene, shown)))
-# the map in view below the top bar and the legend (a slideshow's bar and lesson above it too)
-reserve = (181 if theme.name == "presenter" else 146) + (230 if lesson.showing() else 0)  # 4 px less:
-# plotly.js widens the map's margins by ~3 px for its legend and its step slider
 frames = 0 if scr.narrow else 61  # a phone's map shows the whole race: no room for the replay's controls
+beside = shown == "both" and not scr.narrow
+# the map in view below the top bar and its legend (views.common.fitted adds presenter's and a slideshow's room);
+# 146 px, not 150: plotly.js widens the map's margins by ~3 px for its legend and its step slider
+fit = map_fit(result, 2 if beside else 1, reserve=146)
 with stuck:
-    share = SHARE / 2 if shown == "both" and not scr.narrow else SHARE
-    labels = [r.label for r in result.runs]  # a phone's legend: a racer a row
-    rows = len(labels) if scr.narrow else legend_rows(labels, scr.column(share) - scr.frame, theme.font_size)
-    side = scr.map_side(share, reserve=reserve + round((rows - 1) * LEGEND_ROW * theme.font_size))
-    if shown == "both" and not scr.narrow:  # two maps of one race, the 3D one following the map's step
+    if beside:  # two maps of one race, the 3D one following the map's step
         flat, solid = st.columns(2, gap="small")
     else:  # one chart (a phone's 3D chart of the side-by-side view goes below the controls: one chart stays in view)
         flat, solid = st.container(), (rest if shown == "both" else st.container())
     if shown != "3d":
         with flat:
-            contour = fig.contour(
-                result, theme, frames=frames, side=side, width=scr.width(share) - scr.frame, legend_rows=rows
-            )
+            contour = fig.contour(result, theme, frames=frames, **fit)
             chart(
                 contour,
                 config=chart_config("loss-landscape"),
@@ -189,7 +182,7 @@ with stuck:
             live_drag(result, contour, "contour", rungs)
     if shown != "contour":
         with solid:
-            height = contour.layout.height if shown == "both" else side + 120  # beside the map: as tall as it
+            height = contour.layout.height if shown == "both" else fit["side"] + 120  # beside the map: as tall
             figure = fig.surface3d(result, theme, height=height, frames=frames, controls=shown == "3d")
             chart(figure, config=chart_config("loss-landscape"), theme=None, key="chart3d")
     if frames:  # the keyboard plays the animated chart; beside the map, the 3D chart follows its steps

@@ -7,7 +7,17 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.frames import Chunks, as_frames, base_frames, chunk_traces, controls, controls_px, step_frames
+from viz.frames import (
+    Chunks,
+    as_frames,
+    base_frames,
+    chunk_traces,
+    controls,
+    controls_px,
+    head_trace,
+    line_style,
+    step_frames,
+)
 from viz.layout import (
     LEGEND_ROW,
     click_points,
@@ -130,10 +140,10 @@ def contour_figure(
     chunks = Chunks.of(shown)
     data = [_hover_grid(*hover), *marker_traces(markers, theme), _start_trace(start, theme)]
     coords = [{"x": p.xy[:, 0], "y": p.xy[:, 1]} for p in paths]
-    lines, chunk_index = chunk_traces(coords, chunks, _line_style(paths, theme), first=len(data))
+    lines, chunk_index = chunk_traces(coords, chunks, line_style(paths, "scatter", theme.line_width), first=len(data))
     data += lines
     head = len(data)  # one trace holds every racer's current position
-    data.append(_head_trace(paths, steps, theme))
+    data.append(head_trace(paths, "scatter", _heads(paths, steps, theme)))
     animated = frames > 0
     layout = _layout(background, domain, theme, title=title, height=height, animated=animated)
     margin = layout["margin"]
@@ -177,37 +187,6 @@ def _start_trace(start: tuple[float, float], theme: Theme) -> dict:
         textfont=dict(size=theme.font_size, color=INK),
         cliponaxis=False,
         marker=start_ring(theme.marker_size + 2),
-    )
-
-
-def _line_style(paths: tuple[Path, ...], theme: Theme):
-    """A path's chunk k as a line trace in its colour and dash (the first chunk in the legend)."""
-
-    def style(i: int, k: int) -> dict:
-        p = paths[i]
-        return dict(
-            type="scatter",
-            mode="lines",
-            name=p.label,
-            legendgroup=p.label,
-            showlegend=k == 0,
-            line=dict(color=p.color, width=theme.line_width, dash=p.dash),
-            hoverinfo="skip",
-        )
-
-    return style
-
-
-def _head_trace(paths: tuple[Path, ...], step: int, theme: Theme) -> dict:
-    """The racers' heads, as the figure opens (at `step`, the last)."""
-    return dict(
-        type="scatter",
-        mode="markers",
-        name="position",
-        showlegend=False,
-        hovertext=[p.label for p in paths],
-        hovertemplate="%{hovertext}<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
-        **_heads(paths, step, theme),
     )
 
 

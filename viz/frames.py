@@ -107,6 +107,39 @@ def step_frames(
     return out
 
 
+def line_style(paths, trace: str, width: float) -> Callable[[int, int], dict]:
+    """A path's chunk k as a ``trace`` ("scatter", "scatter3d") line of ``width`` in its colour and dash, the first
+    chunk in the legend: chunk_traces' ``style``. ``paths``: viz.paths.Path."""
+
+    def style(i: int, k: int) -> dict:
+        p = paths[i]
+        return dict(
+            type=trace,
+            mode="lines",
+            name=p.label,
+            legendgroup=p.label,
+            showlegend=k == 0,
+            line=dict(color=p.color, width=width, dash=p.dash),
+            hoverinfo="skip",
+        )
+
+    return style
+
+
+def head_trace(paths, trace: str, heads: dict) -> dict:
+    """One ``trace`` of markers holding every racer's position (``heads``: its x, y (z) and markers), named
+    "position" (the frames update it), hovering with the racer's label."""
+    return dict(
+        type=trace,
+        mode="markers",
+        name="position",
+        showlegend=False,
+        hovertext=[p.label for p in paths],
+        hovertemplate="%{hovertext}<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+        **heads,
+    )
+
+
 def controls_px(theme: Theme) -> tuple[int, int, int]:
     """Where the animation's controls go below the plot, in px: the buttons' top (below the x axis' ticks and title),
     the step slider's top, and the bottom margin that holds them, growing with the theme's font."""

@@ -7,7 +7,17 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.frames import Chunks, as_frames, base_frames, chunk_traces, controls, controls_px, step_frames
+from viz.frames import (
+    Chunks,
+    as_frames,
+    base_frames,
+    chunk_traces,
+    controls,
+    controls_px,
+    head_trace,
+    line_style,
+    step_frames,
+)
 from viz.layout import figure_title
 from viz.paths import KIND_NAMES, Marker, Path, frame_steps
 from viz.raster import colorscale
@@ -49,10 +59,12 @@ def surface3d_figure(
     shown = frame_steps(steps, frames if frames > 0 else 2)
     chunks = Chunks.of(shown) if frames > 0 else Chunks(1, [0, steps])  # unanimated: a trace a path
     coords = [_coords(p, lift, above) for p in paths]
-    lines, chunk_index = chunk_traces(coords, chunks, _line_style(paths, theme), first=len(data))
+    lines, chunk_index = chunk_traces(
+        coords, chunks, line_style(paths, "scatter3d", theme.line_width * 2), first=len(data)
+    )
     data += lines
     head = len(data)
-    data.append(_head_trace(coords, paths, steps, theme))
+    data.append(head_trace(paths, "scatter3d", _heads(coords, paths, steps, theme)))
     layout = base_layout(theme)
     layout.update(title=figure_title(title, theme), scene=_scene(z_title, theme), margin=dict(l=0, r=0, t=40, b=0))
     if frames > 0 and not controls_shown:  # beside the map, whose legend names the same racers in the same colours
@@ -138,24 +150,6 @@ def _coords(p: Path, lift, above: float) -> dict:
     return {"x": xyz[:, 0], "y": xyz[:, 1], "z": xyz[:, 2]}
 
 
-def _line_style(paths: tuple[Path, ...], theme: Theme):
-    """A path's chunk k as a 3D line in its colour and dash (the first chunk in the legend)."""
-
-    def style(i: int, k: int) -> dict:
-        p = paths[i]
-        return dict(
-            type="scatter3d",
-            mode="lines",
-            name=p.label,
-            legendgroup=p.label,
-            showlegend=k == 0,
-            line=dict(color=p.color, width=theme.line_width * 2, dash=p.dash),
-            hoverinfo="skip",
-        )
-
-    return style
-
-
 def _heads(coords: list[dict], paths: tuple[Path, ...], step: int, theme: Theme) -> dict:
     """Every racer's position at ``step`` (a cross at its last point once it has diverged)."""
     at = []
@@ -173,19 +167,6 @@ def _heads(coords: list[dict], paths: tuple[Path, ...], step: int, theme: Theme)
             size=theme.marker_size * 0.6,
             line=dict(width=1, color="white"),
         ),
-    )
-
-
-def _head_trace(coords: list[dict], paths: tuple[Path, ...], step: int, theme: Theme) -> dict:
-    """The racers' heads, as the figure opens (at ``step``, the last)."""
-    return dict(
-        type="scatter3d",
-        mode="markers",
-        name="position",
-        showlegend=False,
-        hovertext=[p.label for p in paths],
-        hovertemplate="%{hovertext}<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
-        **_heads(coords, paths, step, theme),
     )
 
 
