@@ -93,6 +93,9 @@ def test_a_preset_shows_its_lesson_and_the_slideshow_steps_with_the_keyboard(bro
         assert f"{at + 1} / {len(order)}" in widget(page, "slidebar").inner_text()
         assert not page.locator(".st-key-controls").is_visible()  # the controls hidden, the chart at full width
         assert PAGES[preset.page].path.strip("/") in page.url
+        if page.locator(".st-key-contour .js-plotly-plot").count():  # under the lesson, however long, the map in view
+            plot = page.evaluate(PLOT)
+            assert plot["top"] + plot["h"] <= 800 + 2, (preset.title, plot)
         if at < 2:
             page.keyboard.press("ArrowRight")
     page.screenshot(path=str(ARTIFACTS / "room-slideshow.png"))

@@ -192,29 +192,32 @@ def pairs(name: str, n: int) -> list:
     return st.container(key=f"pairs-{name}").columns(n, gap="small")
 
 
-def fitted(columns: int = 1, *, reserve: int = 150, part: float = 1.0, toolbar: bool = True) -> tuple[int, int]:
+def fitted(
+    columns: int = 1, *, reserve: int = 150, part: float = 1.0, toolbar: bool = True, heading: int = 60
+) -> tuple[int, int]:
     """(side, width): a square map's side fitted to the screen in one of ``columns`` columns of the chart column (the
     page's whole width in a slideshow), or in a column taking ``part`` of it, no taller than the window less
     ``reserve`` px (more in presenter mode, whose bar and headings are larger), and the width of that column.
-    ``toolbar``: the chart shows Plotly's toolbar (on a desktop), which takes room beside it."""
+    ``toolbar``: the chart shows Plotly's toolbar (on a desktop), which takes room beside it; ``heading``: the px of
+    the page's title and switch above the chart in a slideshow (lesson.reserve)."""
     scr = screen.current()
     share = (1.0 if lesson.showing() else CHART_SHARE) * part
     presenter = bool(st.session_state.get("presenter"))
-    reserve += (35 if presenter else 0) + (230 if lesson.showing() else 0)
+    reserve += (35 if presenter else 0) + (lesson.reserve(scr.main, heading, presenter) if lesson.showing() else 0)
     frame = scr.frame if toolbar else 60  # a chart shown without Plotly's toolbar keeps no room for it
     return scr.map_side(share, reserve=reserve, columns=columns, frame=frame), scr.width(share, columns)
 
 
-def map_fit(result: Result, columns: int = 1, *, reserve: int = 150) -> dict:
+def map_fit(result: Result, columns: int = 1, *, reserve: int = 150, heading: int = 60) -> dict:
     """The race map's size for ``charts.scene.contour``: its side fitted to the screen (see fitted) with room above
     it for its legend's rows (one racer a row on a phone), those rows, and the plot's width at most (a domain wider
     than tall gets a lower map)."""
     presenter = bool(st.session_state.get("presenter"))
     font = THEMES["presenter" if presenter else "normal"].font_size
     labels = [r.label for r in result.runs]
-    _, width = fitted(columns, reserve=reserve)
+    _, width = fitted(columns, reserve=reserve, heading=heading)
     rows = len(labels) if screen.current().narrow else legend_rows(labels, width - screen.current().frame, font)
-    side, _ = fitted(columns, reserve=reserve + round((rows - 1) * LEGEND_ROW * font))
+    side, _ = fitted(columns, reserve=reserve + round((rows - 1) * LEGEND_ROW * font), heading=heading)
     return {"side": side, "width": width - screen.current().frame, "legend_rows": rows}
 
 

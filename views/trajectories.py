@@ -158,7 +158,7 @@ frames = 0 if scr.narrow else 61  # a phone's map shows the whole race: no room 
 beside = shown == "both" and not scr.narrow
 # the map in view below the top bar and its legend (views.common.fitted adds presenter's and a slideshow's room);
 # 146 px, not 150: plotly.js widens the map's margins by ~3 px for its legend and its step slider
-fit = map_fit(result, 2 if beside else 1, reserve=146)
+fit = map_fit(result, 2 if beside else 1, reserve=146, heading=122)  # a slideshow: title and view switch above it
 with stuck:
     if beside:  # two maps of one race, the 3D one following the map's step
         flat, solid = st.columns(2, gap="small")
