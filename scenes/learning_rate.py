@@ -107,11 +107,12 @@ class Sweep:
         return f"η = {num(lr)} = {num(lr / self.two_over_l, 2)} × 2/L"
 
 
-def _tops(surface: Surface) -> np.ndarray:
-    """The top Hessian eigenvalue at each documented minimum (positive ones only)."""
-    if not surface.minima:
+def _tops(surface: Surface, minima: list[Point] | None = None) -> np.ndarray:
+    """The top Hessian eigenvalue at each documented minimum, or at each of ``minima`` (positive ones only)."""
+    minima = surface.minima if minima is None else minima
+    if not minima:
         return np.zeros(0)
-    _, h = an.curvature(surface, np.array([[p.x, p.y] for p in surface.minima]))
+    _, h = an.curvature(surface, np.array([[p.x, p.y] for p in minima]))
     tops = np.linalg.eigvalsh(h)[:, -1]
     return tops[np.isfinite(tops) & (tops > 0)]
 
@@ -132,12 +133,7 @@ def settling_limit(surface: Surface, optimizer: str, hyper: dict[str, float]) ->
     """(the rule's stability limit at the surface's steepest global minimum, that minimum's top curvature L): at a
     learning rate from the limit up a run cannot settle in that minimum (GD: 2/L). None for the adaptive rules and
     on surfaces without a documented minimum."""
-    best = [p for p in surface.minima if p.kind == "global"] or list(surface.minima)
-    if not best:
-        return None
-    _, h = an.curvature(surface, np.array([[p.x, p.y] for p in best]))
-    tops = np.linalg.eigvalsh(h)[:, -1]
-    tops = tops[np.isfinite(tops) & (tops > 0)]
+    tops = _tops(surface, [p for p in surface.minima if p.kind == "global"] or None)
     if not len(tops):
         return None
     top = float(tops.max())

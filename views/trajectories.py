@@ -49,7 +49,7 @@ def _settle_rates() -> None:
     name = st.session_state.get(by_field(tp.CONTROLS)["surface"].widget)
     if name not in SURFACES:
         return
-    surface, told = SURFACES[name], []
+    surface, told, top = SURFACES[name], [], None
     for k in st.session_state.get(by_field(tp.CONTROLS)["runs"].widget) or ():
         rule, key = OPTIMIZERS[k], f"{k}.learning_rate"
         h = rule.hyper("learning_rate")
@@ -60,12 +60,11 @@ def _settle_rates() -> None:
         stops = [v for v in options(h.lo, h.hi, h.log, h.default) if got and v <= got[0] / 2]
         if got is None or hyper["learning_rate"] < got[0] or not stops:
             continue
-        st.session_state[key] = stops[-1]
+        st.session_state[key], top = stops[-1], got[1]
         told.append(f"{rule.title} η {num(hyper['learning_rate'])} → {num(stops[-1])} (it settles below {num(got[0])})")
     if told:
-        top = num(lab.settling_limit(surface, "gd", {})[1])
         st.session_state["trajectories.settled"] = (
-            f"{surface.title} curves steeply at its minimum (L = {top}), so the learning rates start lower: "
+            f"{surface.title} curves steeply at its minimum (L = {num(top)}), so the learning rates start lower: "
             + "; ".join(told)
             + "."
         )
