@@ -48,11 +48,12 @@ def sweep(sw: Sweep, theme: Theme, *, picked: float | None = None, title: str = 
     return keep_name(f, "final loss and steps against η")
 
 
-def animation(result: Result, theme: Theme, *, name: str = fig.RACE, fit: tuple[int, int] | None = None) -> go.Figure:
+def animation(result: Result, theme: Theme, *, name: str = fig.RACE, fit: dict | None = None) -> go.Figure:
     """The animated contour of one run, sized for half the chart column (beside the sweep or the phase diagram), or
-    ``fit``: (its plot's side, the plot's width at most) fitted to the screen."""
+    ``fit``: charts.scene.contour's sizes fitted to the screen (side, width, legend_rows, frames: see
+    views.common.map_fit)."""
     if fit is not None:
-        return fig.contour(result, theme, name=name, side=fit[0], width=fit[1])
+        return fig.contour(result, theme, name=name, **fit)
     f = fig.contour(result, theme, name=name)
     f.update_layout(height=int(theme.height * 0.8))
     return f
@@ -133,7 +134,7 @@ DIRECT = Work(compute, lab.sweep, lab.phase, momentum.momentum_race)
 
 
 def sweep_figures(
-    scene: Scene, lr: float, theme: Theme, work: Work = DIRECT, fit: tuple[int, int] | None = None
+    scene: Scene, lr: float, theme: Theme, work: Work = DIRECT, fit: dict | None = None
 ) -> dict[str, go.Figure]:
     """Sweep: the sweep with ``lr`` marked, that run animated (``fit``: its size, see animation), and its loss (with
     the schedule's lr inset)."""
@@ -158,7 +159,7 @@ def regimes_figures(scene: Scene, theme: Theme, work: Work = DIRECT) -> dict[str
 
 
 def phase_figures(
-    scene: Scene, lr: float, beta: float, theme: Theme, work: Work = DIRECT, fit: tuple[int, int] | None = None
+    scene: Scene, lr: float, beta: float, theme: Theme, work: Work = DIRECT, fit: dict | None = None
 ) -> dict[str, go.Figure]:
     """Phase diagram: the (η, β) map with the cell (lr, beta) marked, and that cell's run animated (``fit``: its
     size, see animation)."""
@@ -171,14 +172,11 @@ def phase_figures(
     }
 
 
-def momentum_figures(
-    scene: Scene, theme: Theme, work: Work = DIRECT, fit: tuple[int, int] | None = None
-) -> dict[str, go.Figure]:
+def momentum_figures(scene: Scene, theme: Theme, work: Work = DIRECT, fit: dict | None = None) -> dict[str, go.Figure]:
     """Momentum: GD, heavy ball and Nesterov at their best settings (``fit``: the map's size, see animation), and
     their measured rates against the theory's."""
     race = work.momentum_race(scene)
-    side, width = fit if fit is not None else (None, None)
-    return {"race": fig.contour(race.result, theme, side=side, width=width), "rates": rates(race, theme)}
+    return {"race": fig.contour(race.result, theme, **(fit or {})), "rates": rates(race, theme)}
 
 
 def figures(state: State, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:

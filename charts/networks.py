@@ -254,10 +254,11 @@ def whole_scenes(runs: tuple[RunSpec, ...], scale: float, seed: int, steps: int)
     ]
 
 
-def whole_figure(result: Result, theme: Theme, name: str = fig.RACE, fit: tuple[int, int] | None = None) -> go.Figure:
-    """A race on the two-weight network's loss; ``fit``: (the map's side, its plot's width at most) for the screen."""
+def whole_figure(result: Result, theme: Theme, name: str = fig.RACE, fit: dict | None = None) -> go.Figure:
+    """A race on the two-weight network's loss; ``fit``: charts.scene.contour's sizes for the screen (side, width,
+    legend_rows, frames: see views.common.map_fit)."""
     if fit is not None:
-        f = fig.contour(result, theme, name=name, side=fit[0], width=fit[1])
+        f = fig.contour(result, theme, name=name, **fit)
     else:
         f = fig.contour(result, theme, name=name)
         f.update_layout(height=int(theme.height * 0.8))
@@ -266,7 +267,7 @@ def whole_figure(result: Result, theme: Theme, name: str = fig.RACE, fit: tuple[
 
 
 def whole_figures(
-    scenes: list[tuple[str, Scene]], theme: Theme, work: Work, fit: tuple[int, int] | None = None
+    scenes: list[tuple[str, Scene]], theme: Theme, work: Work, fit: dict | None = None
 ) -> dict[str, go.Figure]:
     """The two animated races, "race-zero" and "race-random" (``fit``: their size, see whole_figure)."""
     names = {"race-zero": "race from zero", "race-random": "race from a small random start"}

@@ -77,6 +77,46 @@ def test_a_phone_keeps_the_map_in_view_while_a_slider_moves(browser, url):
     context.close()
 
 
+STICKY_DRAWN = """() => { const g = document.querySelector('.st-key-sticky-chart .js-plotly-plot');
+    return g && g.data ? JSON.stringify(g.data.map(t => [t.x, t.y])) : null; }"""
+
+
+@pytest.mark.parametrize(
+    "address, slider",
+    [
+        ("minima?section=basins", "minima-steps"),
+        ("learning-rate?section=momentum", "learning_rate-steps"),
+        ("networks?section=whole", "networks-w-steps"),
+    ],
+)
+def test_every_page_keeps_its_main_chart_in_view_on_a_phone_while_a_slider_moves(browser, url, address, slider):
+    """views.common.Frame: the section's main chart first and sticky, its controls scrolling under it; the maps
+    compared side by side stay two to a row (pairs) with their headings aligned."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{url}/{address}", wait_until="domcontentloaded")
+    page.wait_for_selector(".st-key-sticky-chart .js-plotly-plot .main-svg", timeout=180_000)
+    settle(page)
+    before = page.evaluate(STICKY_DRAWN)
+    page.locator(f".st-key-{slider} input[type=range]").focus()  # the page scrolls the slider into view
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"old => ({STICKY_DRAWN})() !== old", arg=before, timeout=120_000)  # the new race
+    settle(page)
+    charts = page.locator(".st-key-sticky-chart .js-plotly-plot")
+    boxes = [charts.nth(i).bounding_box() for i in range(charts.count())]
+    handle = page.locator(f".st-key-{slider} [role=group]").bounding_box()
+    for box in boxes:
+        assert box["y"] >= 0 and box["y"] + box["height"] <= handle["y"], (box, handle)  # both in view
+    assert handle["y"] + handle["height"] <= 844, handle
+    assert len({round(b["y"]) for b in boxes}) == 1, boxes  # side by side, aligned
+    assert page.evaluate(CLIPPED) == []
+    page.screenshot(path=str(ARTIFACTS / f"room-phone-{address.split('=')[-1]}.png"))
+    assert not errors, errors
+    context.close()
+
+
 def test_a_preset_shows_its_lesson_and_the_slideshow_steps_with_the_keyboard(browser, url):
     from lab.pages import PAGES, PRESETS
 

@@ -58,6 +58,9 @@ def test_the_map_fills_the_window_it_is_shown_in():
     assert Screen(window=1920, main=1760, height=1080).map_side(2.9 / 3.9, reserve=185) == 895
     phone = Screen(window=390, main=358, height=844, touch=True)
     assert phone.narrow and phone.map_side(2.9 / 3.9) == 298  # the width: the controls scroll under it
+    # two to a row on a phone (views.common.pairs): each half the width, less the gap and the axes
+    assert phone.width(2.9 / 3.9, 2) == 358 and phone.width(2.9 / 3.9, 2, paired=True) == (358 - 16) // 2
+    assert phone.map_side(2.9 / 3.9, columns=2, paired=True) == (358 - 16) // 2 - 60
     # side by side on a desktop, the toolbar's room kept beside each map (no toolbar on a touch screen)
     three = Screen(window=1280, main=1120, height=800).map_side(2.9 / 3.9, columns=3)
     assert three == int((int((1120 - 24) * 2.9 / 3.9) - 2 * 16) / 3) - 86

@@ -310,6 +310,18 @@ def test_a_fitted_map_keeps_its_legend_in_its_margin_and_a_wide_domain_lower():
     assert wide.height - wide.margin.t - wide.margin.b == 400  # bound by the width: the legend's rows add height
 
 
+def test_a_map_without_a_legend_keeps_no_room_for_one():
+    """legend_rows=0: small maps side by side on a phone, whose outcome lines name the racers."""
+    paths = make_paths(30)
+    with_legend = contour_figure(background(), DOMAIN, hover(), MARKERS, paths, (-4, 4), THEME, frames=0, side=110)
+    bare = contour_figure(
+        background(), DOMAIN, hover(), MARKERS, paths, (-4, 4), THEME, frames=0, side=110, width=111, legend_rows=0
+    )
+    assert bare.layout.showlegend is False and with_legend.layout.showlegend is not False
+    assert bare.layout.margin.t == THEME.font_size + 8 < with_legend.layout.margin.t  # the start's label only
+    assert bare.layout.height - bare.layout.margin.t - bare.layout.margin.b == 110
+
+
 def test_a_fitted_basin_map_is_as_high_as_its_side_and_its_legend():
     from viz.basins import basin_figure
 

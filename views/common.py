@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import html
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -157,19 +159,43 @@ def outcomes(result: Result, *, header: bool = True) -> None:
     )
 
 
-def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str, str] | None = None):
+class Frame(NamedTuple):
+    """A page's containers: ``charts`` (the section's charts), ``side`` (its controls), ``section`` (the one shown)
+    and ``main``, the chart a student watches while moving the controls: on a phone, for a section that has one
+    (page_frame's ``sticky``), it comes first and stays in view while the controls scroll under it (layout_css), the
+    controls follow it and the other charts follow them; elsewhere it is ``charts`` itself, in place."""
+
+    charts: object
+    side: object
+    section: str
+    main: object
+
+
+def page_frame(
+    title: str,
+    sections: tuple[str, ...],
+    key: str,
+    short: dict[str, str] | None = None,
+    *,
+    sticky: tuple[str, ...] = (),
+) -> Frame:
     """The chart column (first, so a phone shows the charts before the controls) and the control column, with the
     page's title and its section switch over the charts (in the link as ``section=``, by its short name in lower case
-    or its full name). Returns (charts, side, section)."""
+    or its full name). ``sticky``: the sections whose ``main`` chart stays in view on a phone (see Frame)."""
     if (q := address_bar.entry()) is not None:  # a link without section= opens the first section (a preset's too)
         notices: list[str] = []
         st.session_state[key] = read_section(q, sections, short or {}, notices)
         address_bar.notice(notices)
+    narrow = screen.current().narrow and not lesson.showing()
     if lesson.showing():  # a slideshow: the charts at the page's full width, the controls kept but not shown
         charts, side = st.container(), st.container(key="controls")
+        top = charts
+    elif narrow:  # a phone: the order of the containers is decided once the section is known (below)
+        top = st.container()
     else:
         charts, side = st.columns(COLUMNS, gap="medium")
-    with charts:
+        top = charts
+    with top:
         head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
         head.markdown(f"#### {title}")
         section = switch.segmented_control(
@@ -182,7 +208,12 @@ def page_frame(title: str, sections: tuple[str, ...], key: str, short: dict[str,
         )
     section = section or sections[0]
     address_bar.add(section_param(section, sections, short or {}))
-    return charts, side, section
+    main = None
+    if narrow and section in sticky:  # the main chart, the controls scrolling under it, the other charts
+        main, side, charts = st.container(key="sticky-chart"), st.container(), st.container()
+    elif narrow:
+        charts, side = st.container(), st.container()
+    return Frame(charts, side, section, main or charts)
 
 
 def pairs(name: str, n: int) -> list:
@@ -192,33 +223,72 @@ def pairs(name: str, n: int) -> list:
     return st.container(key=f"pairs-{name}").columns(n, gap="small")
 
 
+def headings(columns: list, texts: list[str]) -> None:
+    """A bold heading over each of charts side by side (plain ``texts``, in columns made by pairs), each as tall as
+    the longest one wraps to, so that the charts under them stay aligned (a phone's pairs wrap most)."""
+    font = 16 * (PRESENTER_SCALE if st.session_state.get("presenter") else 1)
+    _, width = fitted(len(columns), paired=True)
+    per_line = max(1, int(width / (0.55 * font)))  # a semibold character is about 0.55 of the font size wide
+    lines = max(-(-len(t) // per_line) for t in texts)
+    for col, text in zip(columns, texts, strict=True):
+        style = f"min-height:{1.6 * lines:.1f}em;font-weight:600"
+        col.markdown(f'<div style="{style}">{html.escape(text)}</div>', unsafe_allow_html=True)
+
+
 def fitted(
-    columns: int = 1, *, reserve: int = 150, part: float = 1.0, toolbar: bool = True, heading: int = 60
+    columns: int = 1,
+    *,
+    reserve: int = 150,
+    part: float = 1.0,
+    toolbar: bool = True,
+    heading: int = 60,
+    paired: bool = False,
 ) -> tuple[int, int]:
     """(side, width): a square map's side fitted to the screen in one of ``columns`` columns of the chart column (the
     page's whole width in a slideshow), or in a column taking ``part`` of it, no taller than the window less
     ``reserve`` px (more in presenter mode, whose bar and headings are larger), and the width of that column.
     ``toolbar``: the chart shows Plotly's toolbar (on a desktop), which takes room beside it; ``heading``: the px of
-    the page's title and switch above the chart in a slideshow (lesson.reserve)."""
+    the page's title and switch above the chart in a slideshow (lesson.reserve); ``paired``: in columns made by
+    pairs (side by side on a phone too)."""
     scr = screen.current()
     share = (1.0 if lesson.showing() else CHART_SHARE) * part
     presenter = bool(st.session_state.get("presenter"))
     reserve += (35 if presenter else 0) + (lesson.reserve(scr.main, heading, presenter) if lesson.showing() else 0)
     frame = scr.frame if toolbar else 60  # a chart shown without Plotly's toolbar keeps no room for it
-    return scr.map_side(share, reserve=reserve, columns=columns, frame=frame), scr.width(share, columns)
+    side = scr.map_side(share, reserve=reserve, columns=columns, frame=frame, paired=paired)
+    return side, scr.width(share, columns, paired=paired)
 
 
-def map_fit(result: Result, columns: int = 1, *, reserve: int = 150, heading: int = 60) -> dict:
-    """The race map's size for ``charts.scene.contour``: its side fitted to the screen (see fitted) with room above
+def map_fit(
+    result: Result,
+    columns: int = 1,
+    *,
+    reserve: int = 150,
+    heading: int = 60,
+    part: float = 1.0,
+    paired: bool = False,
+) -> dict:
+    """The race map's sizes for ``charts.scene.contour``: its side fitted to the screen (see fitted) with room above
     it for its legend's rows (one racer a row on a phone), those rows, and the plot's width at most (a domain wider
-    than tall gets a lower map)."""
+    than tall gets a lower map); on a phone no replay (map_size), and ``paired`` maps (pairs: two to a row there)
+    no legend: the outcome lines under them name the racers in their colours."""
     presenter = bool(st.session_state.get("presenter"))
     font = THEMES["presenter" if presenter else "normal"].font_size
     labels = [r.label for r in result.runs]
-    _, width = fitted(columns, reserve=reserve, heading=heading)
-    rows = len(labels) if screen.current().narrow else legend_rows(labels, width - screen.current().frame, font)
-    side, _ = fitted(columns, reserve=reserve + round((rows - 1) * LEGEND_ROW * font), heading=heading)
-    return {"side": side, "width": width - screen.current().frame, "legend_rows": rows}
+    fit = functools.partial(fitted, columns, heading=heading, part=part, paired=paired)
+    _, width = fit(reserve=reserve)
+    narrow = screen.current().narrow
+    rows = (0 if paired else len(labels)) if narrow else legend_rows(labels, width - screen.current().frame, font)
+    side, _ = fit(reserve=reserve + round((rows - 1) * LEGEND_ROW * font))
+    return map_size(side, width) | {"legend_rows": rows}
+
+
+def map_size(side: int, width: int) -> dict:
+    """``charts.scene.contour``'s sizes for a map of ``side`` in a column ``width`` wide (the toolbar's room taken
+    off); on a phone the map shows the whole race without the replay's buttons and step slider (``frames=0``): a map
+    that stays in view above the controls must be short, and a thumb scrolls the page rather than a step slider."""
+    size = {"side": side, "width": width - screen.current().frame}
+    return size | ({"frames": 0} if screen.current().narrow else {})
 
 
 COLUMNS = (2.9, 1.0)  # a page's chart column and control column on a wide screen

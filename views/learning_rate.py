@@ -16,8 +16,20 @@ from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, momentum
 from scenes import learning_rate as lab
 from scenes.text import num, plural
-from views import address_bar, screen
-from views.common import cached_compute, caption, chart, chart_config, fitted, outcomes, page_frame, pairs
+from views import address_bar
+from views.common import (
+    Frame,
+    cached_compute,
+    caption,
+    chart,
+    chart_config,
+    fitted,
+    map_fit,
+    map_size,
+    outcomes,
+    page_frame,
+    pairs,
+)
 from views.live_drag import live_drag
 from views.widgets import (
     choice_slider,
@@ -95,14 +107,13 @@ def _pick_from_sweep() -> None:
         st.session_state[key] = opts[int(np.argmin(np.abs(a - np.log(float(xs[0])))))]
 
 
-def _fit(part: float, *, reserve: int = 190) -> tuple[int, int]:
-    """A race map's (side, plot width at most) in a column taking ``part`` of the chart column (beside the sweep, the
-    phase diagram, the rates), under the slider or heading above it (``reserve``)."""
-    side, width = fitted(part=part, reserve=reserve)
-    return side, width - screen.current().frame
+def _fit(part: float, *, reserve: int = 190) -> dict:
+    """A race map's sizes (views.common.map_size) in a column taking ``part`` of the chart column (beside the sweep,
+    the phase diagram), under the slider or heading above it (``reserve``)."""
+    return map_size(*fitted(part=part, reserve=reserve))
 
 
-def sweep_section(scene: Scene, theme) -> None:
+def sweep_section(scene: Scene, theme, frame: Frame) -> None:
     with st.spinner("Sweeping 200 learning rates…", show_time=True):
         sw = cached_sweep(scene)
     regimes = dict(lab.regime_rates(sw))
@@ -147,7 +158,7 @@ def sweep_section(scene: Scene, theme) -> None:
         st.markdown("  \n".join(lines))
 
 
-def regimes_section(scene: Scene, theme) -> None:
+def regimes_section(scene: Scene, theme, frame: Frame) -> None:
     with st.spinner("Sweeping, then running the four regimes…", show_time=True):
         sw = cached_sweep(scene)
         regimes = labfig.regime_runs(scene, WORK)
@@ -180,7 +191,7 @@ def _pick_from_phase() -> None:
         )
 
 
-def phase_section(scene: Scene, theme) -> None:
+def phase_section(scene: Scene, theme, frame: Frame) -> None:
     with st.spinner(f"Running {lab.PHASE_LRS * lab.PHASE_BETAS} (η, β) pairs…", show_time=True):
         ph = cached_phase(scene)
     token = hash(scene)
@@ -224,11 +235,15 @@ def phase_section(scene: Scene, theme) -> None:
         outcomes(cached_compute(lab.with_lr_beta(ph, lr, beta)), header=False)
 
 
-def momentum_section(scene: Scene, theme) -> None:
+def momentum_section(scene: Scene, theme, frame: Frame) -> None:
     with st.spinner("Racing GD, heavy ball and Nesterov…"):
         race = cached_race(scene)
-        figs = labfig.momentum_figures(scene, theme, WORK, fit=_fit(1.1 / 2.1))
-    left, right = st.columns([1.1, 1], gap="medium")
+        # beside the rates (a phone: alone, above the controls), its legend's rows counted
+        figs = labfig.momentum_figures(scene, theme, WORK, fit=map_fit(race.result, part=1.1 / 2.1, reserve=190))
+    if frame.main is frame.charts:
+        left, right = st.columns([1.1, 1], gap="medium")
+    else:  # a phone: the race stays in view above the controls (views.common.Frame), the rates under them
+        left, right = frame.main, st.container()
     with left:
         chart(figs["race"], config=CHART_CONFIG, theme=None, key="learning_rate.momentum_race")
     with right:
@@ -250,10 +265,10 @@ def momentum_section(scene: Scene, theme) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-charts, side, section = page_frame("Learning rate & momentum", SECTIONS, "learning_rate.section", SHORT)
-with side:
-    scene = controls(section)
-with charts:
+frame = page_frame("Learning rate & momentum", SECTIONS, "learning_rate.section", SHORT, sticky=("Momentum",))
+with frame.side:
+    scene = controls(frame.section)
+with frame.charts:
     {"Sweep": sweep_section, "Regimes": regimes_section, "Phase diagram": phase_section, "Momentum": momentum_section}[
-        section
-    ](scene, theme)
+        frame.section
+    ](scene, theme, frame)

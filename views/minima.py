@@ -22,7 +22,19 @@ from scenes import escape as esc
 from scenes import saddles as sd
 from scenes.text import num, plural, point
 from views import address_bar
-from views.common import cached_compute, caption, chart, chart_config, fitted, map_fit, outcomes, page_frame
+from views.common import (
+    Frame,
+    cached_compute,
+    caption,
+    chart,
+    chart_config,
+    fitted,
+    headings,
+    map_fit,
+    outcomes,
+    page_frame,
+    pairs,
+)
 from views.widgets import (
     choice_slider,
     hyper_sliders,
@@ -141,7 +153,7 @@ def basins_controls() -> tuple[Scene | None, int, dict[str, str]]:
     return scene, n, surface_query(name, params, formula)
 
 
-def basin_charts(scene: Scene, n: int, theme) -> None:
+def basin_charts(scene: Scene, n: int, theme, main) -> None:
     """One basin map per optimizer side by side (a click races from that start), then the race itself."""
     with st.spinner(f"Running {n}×{n} starts per optimizer…", show_time=True):
         maps = basin_maps(mf.map_scenes(scene), n)
@@ -169,11 +181,13 @@ def basin_charts(scene: Scene, n: int, theme) -> None:
         "Each pixel is a start, coloured by the minimum its run reached after the steps chosen. Click a "
         "pixel to race the optimizers from there."
     )
-    chart(fig.contour(result, theme, **map_fit(result)), config=CHART_CONFIG, theme=None, key="minima.race")
+    with main:  # on a phone, the race stays in view above the controls (views.common.Frame)
+        chart(fig.contour(result, theme, **map_fit(result)), config=CHART_CONFIG, theme=None, key="minima.race")
     outcomes(result)
 
 
-def basins_section(charts, side, theme) -> None:
+def basins_section(frame: Frame, theme) -> None:
+    charts, side = frame.charts, frame.side
     with side:
         scene, n, surface_link = basins_controls()
     if scene is None:
@@ -183,10 +197,11 @@ def basins_section(charts, side, theme) -> None:
         return
     address_bar.add(mp.encode(mp.State("Basins", scene, grid=n)))
     with charts:
-        basin_charts(scene, n, theme)
+        basin_charts(scene, n, theme, frame.main)
 
 
-def escape_section(charts, side, theme) -> None:
+def escape_section(frame: Frame, theme) -> None:
+    charts, side = frame.charts, frame.side
     with side:
         row = ROWS["Escape"]
         name, params, surface, formula = surface_control(row["surface"], mp.PREFIX)
@@ -220,12 +235,13 @@ def escape_section(charts, side, theme) -> None:
             beta = cached_beta(sc.beta)
             rs = cached_restarts(sc.restarts)
             race = cached_compute(sc.race)
-        chart(
-            fig.contour(race, theme, **map_fit(race, reserve=190)),  # the question above it
-            config=CHART_CONFIG,
-            theme=None,
-            key="minima.escape_race",
-        )
+        with frame.main:  # on a phone, the race stays in view above the controls (views.common.Frame)
+            chart(
+                fig.contour(race, theme, **map_fit(race, reserve=190)),  # the question above it
+                config=CHART_CONFIG,
+                theme=None,
+                key="minima.escape_race",
+            )
         outcomes(race)
         left, mid, right = st.columns(3, gap="small")
         with left:
@@ -249,7 +265,8 @@ def escape_section(charts, side, theme) -> None:
         )
 
 
-def saddles_section(charts, side, theme) -> None:
+def saddles_section(frame: Frame, theme) -> None:
+    charts, side = frame.charts, frame.side
     with side:
         row = ROWS["Saddles"]
         name, params, surface, formula = surface_control(row["surface"], mp.PREFIX)
@@ -290,15 +307,17 @@ def saddles_section(charts, side, theme) -> None:
                 else ""
             )
         )
-        left, right = st.columns(2, gap="small")
-        for col, result, head, key in (
-            (left, study.exact, "Started on the stable direction", "minima.saddle.stable"),
-            (right, study.perturbed, f"… and ε = {num(eps)} off it", "minima.saddle.perturbed"),
-        ):
+        with frame.main:  # on a phone, the two panels stay in view above the controls, side by side
+            panels = pairs("saddles", 2)
+        runs = ((study.exact, "Started on the stable direction"), (study.perturbed, f"… and ε = {num(eps)} off it"))
+        keys = ("minima.saddle.stable", "minima.saddle.perturbed")
+        fit = map_fit(study.exact, 2, reserve=230, paired=True)  # under the eigenvalues and the panels' headings
+        headings(panels, [head for _, head in runs])
+        for col, (result, _), key in zip(panels, runs, keys, strict=True):
             with col:
-                st.markdown(f"**{head}**")
-                fit = map_fit(result, 2, reserve=230)  # under the eigenvalues and the panel's heading
                 chart(fig.contour(result, theme, **fit), config=CHART_CONFIG, theme=None, key=key)
+        for col, (result, _) in zip(st.columns(2, gap="small"), runs, strict=True):  # under each panel's map
+            with col:  # (a phone: under the controls)
                 outcomes(result, header=False)
         chart(mf.escape_rates_figure(study, theme), config=CHART_CONFIG, theme=None, key="minima.escape")
         caption(
@@ -311,5 +330,5 @@ def saddles_section(charts, side, theme) -> None:
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
 from_link()  # before any widget is drawn
-charts, side, section = page_frame("Minima & saddles", SECTIONS, "minima.section")
-{"Basins": basins_section, "Escape": escape_section, "Saddles": saddles_section}[section](charts, side, theme)
+frame = page_frame("Minima & saddles", SECTIONS, "minima.section", sticky=SECTIONS)
+{"Basins": basins_section, "Escape": escape_section, "Saddles": saddles_section}[frame.section](frame, theme)

@@ -15,9 +15,20 @@ from optim import OPTIMIZERS
 from scenes import RunSpec
 from scenes import networks as net
 from scenes.text import num, plural
-from views import address_bar, screen
+from views import address_bar
 from views import network_controls as nw
-from views.common import cached_compute, caption, chart, chart_config, fitted, outcomes, page_frame
+from views.common import (
+    Frame,
+    cached_compute,
+    caption,
+    chart,
+    chart_config,
+    headings,
+    map_fit,
+    outcomes,
+    page_frame,
+    pairs,
+)
 from views.widgets import choice_slider, hyper_sliders
 from viz import THEMES
 
@@ -77,7 +88,8 @@ def summary(tr: net.Training, i: int = -1) -> str:
 
 
 # -- sections -----------------------------------------------------------------------------------------------------
-def whole_section(charts, side, theme) -> None:
+def whole_section(frame: Frame, theme) -> None:
+    charts, side = frame.charts, frame.side
     d = pg.Whole()
     with side:
         chosen = st.multiselect(
@@ -110,13 +122,19 @@ def whole_section(charts, side, theme) -> None:
             st.info("Choose at least one optimizer.")
             return
         scenes = nf.whole_scenes(whole.runs, whole.scale, whole.seed, whole.steps)
-        side, width = fitted(2, reserve=230)  # under the bar, the section switch and each race's heading
-        figs = nf.whole_figures(scenes, theme, WORK, fit=(side, width - screen.current().frame))
-        for col, (head, scene), f in zip(st.columns(2, gap="small"), scenes, figs.values(), strict=True):
+        races = [cached_compute(scene) for _, scene in scenes]
+        # under the bar, the section switch and each race's heading; the two races have the same racers
+        fit = map_fit(races[0], 2, reserve=230, paired=True)
+        figs = nf.whole_figures(scenes, theme, WORK, fit=fit)
+        with frame.main:  # on a phone, the two races stay in view above the controls, side by side
+            cols = pairs("whole", 2)
+        headings(cols, [head for head, _ in scenes])
+        for col, (head, _), f in zip(cols, scenes, figs.values(), strict=True):
             with col:
-                st.markdown(f"**{head}**")
                 show(f, f"{W}{head[:4]}")
-                outcomes(cached_compute(scene), header=False)
+        for col, race in zip(st.columns(2, gap="small"), races, strict=True):  # under each (a phone: the controls')
+            with col:
+                outcomes(race, header=False)
         surface = cached_compute(scenes[0][1]).surface
         st.latex(r"L(w_1, w_2) = " + surface.latex)
         caption(
@@ -125,7 +143,8 @@ def whole_section(charts, side, theme) -> None:
         )
 
 
-def train_section(charts, side, theme) -> None:
+def train_section(frame: Frame, theme) -> None:
+    charts, side = frame.charts, frame.side
     with side:
         scene = scene_or_message(lambda: nw.net_scene(f"{T}", net.SECTION_DEFAULTS["train"]))
     with charts:
@@ -142,7 +161,8 @@ def train_section(charts, side, theme) -> None:
         i = opts.index(step)
         st.markdown(summary(tr, i))
         figs = nf.fit_and_curves(tr, i, theme, WORK)
-        a, b = st.columns(2, gap="small")
+        with frame.main:  # on a phone, the fit and the curves stay in view above the controls, side by side
+            a, b = pairs("train", 2)
         with a:
             show(figs["fit"], f"{T}fit")
         with b:
@@ -170,7 +190,8 @@ def train_section(charts, side, theme) -> None:
         show(figs["line"], f"{T}line")
 
 
-def test_section(charts, side, theme) -> None:
+def test_section(frame: Frame, theme) -> None:
+    charts, side = frame.charts, frame.side
     with side:
         what = st.radio("Compare", list(pg.COMPARE[pg.TEST].values()), key=f"{V}what", horizontal=True)
         if what == "L2 regularisation":
@@ -218,7 +239,8 @@ VARIANT_CAPTIONS = {
 }
 
 
-def variants_section(charts, side, theme) -> None:
+def variants_section(frame: Frame, theme) -> None:
+    charts, side = frame.charts, frame.side
     with side:
         what = st.radio("Switch", list(pg.COMPARE[pg.VARIANTS].values()), key=f"{VAR}what", horizontal=True)
         change = ()
@@ -261,7 +283,8 @@ def variants_section(charts, side, theme) -> None:
         caption(VARIANT_CAPTIONS[what] or net.batchnorm_caption(scene))
 
 
-def sharpness_section(charts, side, theme) -> None:
+def sharpness_section(frame: Frame, theme) -> None:
+    charts, side = frame.charts, frame.side
     default, p = net.SECTION_DEFAULTS["sharpness"], PREFIX[pg.SHARPNESS]
     with side:
         kw = nw.data_controls(p, default) | nw.network_controls(p, default)
@@ -277,7 +300,8 @@ def sharpness_section(charts, side, theme) -> None:
             return
         with st.spinner("Lanczos on Hessian-vector products along the path…", show_time=True):
             steps_at, sharp = nw.cached_sharpness(scene)
-        show(nf.sharpness_figure(tr, steps_at, sharp, theme), f"{S}chart")
+        with frame.main:  # on a phone, the sharpness stays in view above the controls
+            show(nf.sharpness_figure(tr, steps_at, sharp, theme), f"{S}chart")
         _, sharp = nf.sharpness_until(tr, steps_at, sharp)
         st.markdown(
             f"Sharpness from **{num(sharp[0])}** at the start to **{num(sharp[-1])}** at the end "
@@ -293,7 +317,9 @@ def sharpness_section(charts, side, theme) -> None:
 
 
 theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-charts, side, section = page_frame("Networks", pg.SECTIONS, "networks.section", pg.SHORT)
+sticky = (pg.WHOLE, pg.TRAIN, pg.SHARPNESS)  # the sections whose main chart a phone keeps in view (Frame)
+frame = page_frame("Networks", pg.SECTIONS, "networks.section", pg.SHORT, sticky=sticky)
+section = frame.section
 if (q := address_bar.entry()) is not None:  # the opening link (page_frame has read and told its section)
     linked, notices = pg.decode({**q, "section": section})
     st.session_state.update(pg.widget_values(linked))
@@ -306,4 +332,4 @@ if (q := address_bar.entry()) is not None:  # the opening link (page_frame has r
     pg.TEST: test_section,
     pg.VARIANTS: variants_section,
     pg.SHARPNESS: sharpness_section,
-}[section](charts, side, theme)
+}[section](frame, theme)

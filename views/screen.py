@@ -85,19 +85,25 @@ class Screen:
         there on hover (views.common.chart), 10 on a touch screen, which shows none."""
         return 60 if self.touch else 86
 
-    def width(self, share: float, columns: int = 1, gap: int = 16) -> int:
+    def width(self, share: float, columns: int = 1, gap: int = 16, *, paired: bool = False) -> int:
         """The width of one of ``columns`` columns (``gap`` apart) splitting a column taking ``share`` of the main
-        column (on a phone Streamlit stacks them: each the whole width)."""
-        if self.narrow or columns == 1:
+        column (on a phone Streamlit stacks them: each the whole width, unless ``paired``: views.common.pairs keeps
+        them side by side there)."""
+        if (self.narrow and not paired) or columns == 1:
             return self.column(share)
         return int((self.column(share) - gap * (columns - 1)) / columns)
 
-    def map_side(self, share: float, *, reserve: int = 150, frame: int | None = None, columns: int = 1) -> int:
+    def map_side(
+        self, share: float, *, reserve: int = 150, frame: int | None = None, columns: int = 1, paired: bool = False
+    ) -> int:
         """The side of a square map's plot area in a column taking ``share`` of the main column (or in one of
         ``columns`` side by side there): as wide as the column allows (less the axes' ``frame``), and no taller than
         the window less ``reserve`` (the top bar, the title row, the legend), so the whole map is in view. A phone
-        keeps a smaller map: the controls scroll below it while it stays in view."""
-        wide = self.width(share, columns) - (frame if frame is not None else self.frame)
+        keeps a smaller map: the controls scroll below it while it stays in view (``paired`` maps, side by side
+        there, take their column's width)."""
+        wide = self.width(share, columns, paired=paired) - (frame if frame is not None else self.frame)
+        if self.narrow and paired:
+            return wide
         if self.narrow:
             return max(200, min(wide, int(self.height * 0.42)))
         return max(min(360, wide), min(wide, self.height - reserve))

@@ -153,11 +153,11 @@ with head:
     )
     shown = next(k for k, label in VIEWS.items() if label == view)  # "contour", "3d" or "both"
     address_bar.add(tp.encode(tp.State(scene, shown)))
-frames = 0 if scr.narrow else 61  # a phone's map shows the whole race: no room for the replay's controls
 beside = shown == "both" and not scr.narrow
 # the map in view below the top bar and its legend (views.common.fitted adds presenter's and a slideshow's room);
 # 146 px, not 150: plotly.js widens the map's margins by ~3 px for its legend and its step slider
 fit = map_fit(result, 2 if beside else 1, reserve=146, heading=122)  # a slideshow: title and view switch above it
+frames = fit.setdefault("frames", 61)  # a phone's map shows the whole race: no room for the replay's controls
 with stuck:
     if beside:  # two maps of one race, the 3D one following the map's step
         flat, solid = st.columns(2, gap="small")
@@ -165,7 +165,7 @@ with stuck:
         flat, solid = st.container(), (rest if shown == "both" else st.container())
     if shown != "3d":
         with flat:
-            contour = fig.contour(result, theme, frames=frames, **fit)
+            contour = fig.contour(result, theme, **fit)
             chart(
                 contour,
                 config=chart_config("loss-landscape"),

@@ -134,7 +134,8 @@ def contour_figure(
     frames=0 draws the paths as they end, with no animation controls (small multiples, printed notes). ``side``: the
     plot area's side in px (the figure's height follows from its margins), instead of the figure's ``height``; a
     domain wider than tall gets a plot that much lower when its ``width`` (the plot area's at most) limits it;
-    ``legend_rows``: the rows the legend takes above the plot (one on a wide screen, one a racer on a phone)."""
+    ``legend_rows``: the rows the legend takes above the plot (one on a wide screen, one a racer on a phone; 0: no
+    legend, for small maps side by side on a phone whose outcome lines name the racers in their colours)."""
     steps = len(paths[0].xy) - 1 if paths else 0
     shown = frame_steps(steps, frames if frames > 0 else 2)  # the step of each displayed frame
     chunks = Chunks.of(shown)
@@ -147,7 +148,10 @@ def contour_figure(
     animated = frames > 0
     layout = _layout(background, domain, theme, title=title, height=height, animated=animated)
     margin = layout["margin"]
-    if width is not None and side is not None:  # the legend's own entries (a crowded map lists its points too)
+    if legend_rows == 0:  # no legend: room above the plot for the title and the start's label only
+        layout["showlegend"] = False
+        margin["t"] = (30 if title else 0) + theme.font_size + 8
+    elif width is not None and side is not None:  # the legend's own entries (a crowded map lists its points too)
         entries = [t["name"] for t in data if t.get("showlegend", True) and t.get("name")]
         rows = rows_of(entries, width, theme.font_size)
         if side < width:  # a map the window's height bounds: lower by the extra rows, still in view
@@ -156,7 +160,7 @@ def contour_figure(
         longest = max((len(e) for e in entries), default=0)  # an entry wider than the plot would run off its edge
         if longest and 40 + 0.5 * theme.font_size * longest > width:
             layout["legend"]["font"]["size"] = max(10, int((width - 40) / (0.5 * longest)))
-    margin["t"] += round((legend_rows - 1) * LEGEND_ROW * theme.font_size)
+    margin["t"] += round(max(0, legend_rows - 1) * LEGEND_ROW * theme.font_size)
     if side is not None:
         (x0, x1), (y0, y1) = domain
         if width is not None and x1 - x0 > y1 - y0:  # equal axes: the width decides the height
