@@ -34,7 +34,7 @@ st.set_page_config(
 )
 
 from lab.pages import DEFAULT, PAGES, PRESETS  # noqa: E402
-from views import address_bar, lesson, screen, topbar  # noqa: E402
+from views import address_bar, growing, lesson, screen, topbar  # noqa: E402
 from views.common import begin_glosses, layout_css  # noqa: E402
 from views.export_panel import export_panel  # noqa: E402
 
@@ -50,6 +50,7 @@ nav = st.navigation(list(NAV.values()), position="top")  # the pages in sight, o
 # The link that opened the session (its page reads it in its first run) and its theme and hidden controls.
 address_bar.start_session()
 screen.measure()  # the window's size: the pages fit their main chart to it
+growing.mount()  # the animated charts' frames, built in the browser
 presenter = bool(st.session_state.get("presenter"))
 st.html(layout_css(presenter=presenter) + topbar.css(presenter=presenter) + lesson.css())
 export_slot = topbar.draw(NAV)

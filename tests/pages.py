@@ -7,6 +7,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from lab.pages import DEFAULT, PAGES, ROOT
+from viz.frames import RECIPE
 
 TIMEOUT = 300
 
@@ -52,6 +53,13 @@ def link(at: AppTest) -> dict[str, str]:
 def figures(at: AppTest) -> list[dict]:
     """Every Plotly chart on the page, as its figure JSON."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def frame_steps(fig: dict) -> list[int]:
+    """The steps an animated chart of the page shows: the browser builds its frames from the recipe it carries
+    (views/growing.py), the page is not sent the frames themselves."""
+    assert "frames" not in fig
+    return fig["layout"]["meta"][RECIPE]["shown"]
 
 
 def widget(at: AppTest, key: str):

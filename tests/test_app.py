@@ -6,6 +6,7 @@ import base64
 import json
 
 import pytest
+from pages import frame_steps
 from streamlit.testing.v1 import AppTest
 
 from links.slider_values import options
@@ -47,7 +48,7 @@ def test_app_runs_at_defaults():
     }
     assert len(at.get("plotly_chart")) == 2
     fig = figure(at)
-    assert fig["frames"] and fig["layout"]["images"]
+    assert len(frame_steps(fig)) == 61 and fig["layout"]["images"]
     # the surface's picture goes to the page as a static file's URL; the export panel keeps the figure whole
     (image,) = fig["layout"]["images"]
     path = STATIC / "landscapes" / image["source"].rsplit("/", 1)[-1]

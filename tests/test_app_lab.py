@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pages import frame_steps
 from streamlit.testing.v1 import AppTest
 
 from links.slider_values import options
@@ -49,7 +50,7 @@ def test_sweep_at_defaults_draws_the_thresholds_and_animates_the_chosen_rate():
     sweep, animation, loss = figures(at)  # the sweep on the left, the chosen run animated on the right, its loss
     notes = " ".join(a["text"] for a in sweep["layout"]["annotations"])
     assert "2/L = 0.2" in notes and "2/(μ+L) = 0.182" in notes
-    assert animation["frames"] and "Gradient descent · η 0.182" in json.dumps(animation["data"], ensure_ascii=False)
+    assert frame_steps(animation) and "Gradient descent · η 0.182" in json.dumps(animation["data"], ensure_ascii=False)
     assert "κ = L/μ = 10" in text(at) and "reached the global minimum" in text(at)
     # choosing another learning rate animates that run
     at.select_slider(key="learning_rate.lr.quadratic.gd").set_value(0.25).run()

@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pages import frame_steps
 from streamlit.testing.v1 import AppTest
 
 from links.scene import decode, encode, fmt
@@ -204,7 +205,7 @@ def test_the_side_by_side_view_shows_the_map_and_the_3d_surface_on_the_same_fram
     assert at.segmented_control(key="view").value == "Side by side"
     flat, solid = (json.loads(c.proto.spec) for c in at.get("plotly_chart")[:2])
     assert flat["data"][0]["type"] == "scatter" and solid["data"][0]["type"] == "surface"
-    assert [f["name"] for f in flat["frames"]] == [f["name"] for f in solid["frames"]]  # its steps are the map's
+    assert frame_steps(flat) == frame_steps(solid)  # its steps are the map's
     assert flat["layout"]["sliders"] and solid["layout"]["sliders"][0]["visible"] is False  # the map's drive both
     assert flat["layout"]["height"] == solid["layout"]["height"]  # level, side by side
     assert at.query_params["view"] in ("both", ["both"])

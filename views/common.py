@@ -22,6 +22,7 @@ from scenes.glossary import CAPTION_WORDS, gloss_line, terms_in, words
 from scenes.text import plural, point
 from views import address_bar, lesson, screen
 from viz import THEMES
+from viz.frames import RECIPE
 from viz.layout import LEGEND_ROW, legend_rows
 from viz.paths import DASH_ARRAYS, dashes
 
@@ -96,8 +97,10 @@ TOOLBAR_PX = 36  # Plotly's toolbar down a chart's right edge (shown on hover): 
 
 def chart(figure, **kwargs):
     """st.plotly_chart, and the figure remembered for the page's export panel (its key names the file). A surface's
-    picture goes to the page as a URL of the app's static files (the export keeps the figure whole); where the
-    toolbar shows, the right margin makes room for it, so it never covers a legend or a label (files keep theirs)."""
+    picture goes to the page as a URL of the app's static files, and an animation's frames stay behind when the
+    figure carries their recipe: the browser builds them (views/growing.py; the export keeps the figure whole);
+    where the toolbar shows, the right margin makes room for it, so it never covers a legend or a label (files keep
+    theirs)."""
     shown = st.session_state.setdefault("export.figures", {})
     shown[kwargs.get("key") or f"figure{len(shown) + 1}"] = figure
     images = [
@@ -105,7 +108,10 @@ def chart(figure, **kwargs):
     ]
     sources = [im.source for im in images]
     right = figure.layout.margin.r
+    frames = figure._frame_objs  # plotly.py's own attribute (viz.frames.as_frames sets it too)
     try:
+        if frames and RECIPE in (figure.layout.meta or {}):  # the browser builds them (views/growing.py)
+            figure._frame_objs = ()
         for im in images:  # swapped for the call only: copying a figure costs more than sending it
             with contextlib.suppress(OSError):  # a folder that cannot be written: the picture travels in the figure
                 im.source = served_image(im.source)
@@ -116,6 +122,7 @@ def chart(figure, **kwargs):
         for im, source in zip(images, sources, strict=True):
             im.source = source
         figure.layout.margin.r = right
+        figure._frame_objs = frames
 
 
 def chart_config(filename: str) -> dict:
@@ -303,6 +310,7 @@ def layout_css(*, presenter: bool) -> str:
     the charts' fonts: Streamlit sizes its text in rem, so the root font size scales it all."""
     rules = [
         ".block-container{padding-top:1.6rem;padding-bottom:1rem}",
+        ".st-key-growing{display:none}",  # views/growing.py: no room in the page's flow (its script runs all the same)
         # the map stays in view on a phone while the controls scroll under it
         # (on its wrapper: a sticky element sticks only inside its parent, and Streamlit wraps each container)
         "div:has(> .st-key-sticky-chart){position:sticky;top:3.75rem;z-index:20;background:#fff}",

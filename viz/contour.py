@@ -9,14 +9,12 @@ import plotly.graph_objects as go
 
 from viz.frames import (
     Chunks,
-    as_frames,
-    base_frames,
     chunk_traces,
     controls,
     controls_px,
+    grow,
     head_trace,
     line_style,
-    step_frames,
 )
 from viz.layout import (
     LEGEND_ROW,
@@ -170,9 +168,7 @@ def contour_figure(
     layout.update(controls(shown, theme, plot_px) if animated else dict(updatemenus=[], sliders=[]))
     fig = keep_vector(go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False), vector)
     if animated:
-        base = base_frames(data, chunk_index, chunks, ("x", "y"))
-        heads = lambda s: _heads(paths, s, theme)  # noqa: E731
-        fig._frame_objs = as_frames(base + step_frames(coords, shown, chunks, chunk_index, head, heads))
+        grow(fig, data, coords, shown, chunks, chunk_index, head, lambda s: _heads(paths, s, theme))
     return fig
 
 

@@ -4,6 +4,10 @@ Payload: a frame carries only the moving traces, and finished stretches of a pat
 chains instead of being sent again, so F frames of an S-step path cost about S·(1 + √F/2) points, not S·F/2, and
 every step of the path (every zig-zag) is drawn.
 
+A page is sent the figure without its frames: layout.meta[RECIPE] holds what its browser builds the same frames from
+(the chunk traces already hold every point; views/growing.py), about 5 kB instead of 100-150 kB a map. Files and
+plotly.py keep the frames themselves.
+
 The controls: ▶ Play at three speeds (a lecturer slows a race down to talk over it), ❚❚ Pause, and a step slider.
 """
 
@@ -42,6 +46,8 @@ class Chunks(NamedTuple):
     def n(self) -> int:
         return len(self.bounds) - 1
 
+
+RECIPE = "lllFrames"  # the key of layout.meta that holds the frames' recipe (views/growing.py builds them from it)
 
 Coords = dict[str, np.ndarray]  # a path's coordinates by axis ("x", "y"; "z" in 3D), one value per step
 
@@ -204,3 +210,43 @@ def as_frames(frames: list[dict]) -> tuple[go.Frame, ...]:
         frame._props["data"] = f["data"]
         out.append(frame)
     return tuple(out)
+
+
+def grow(
+    fig: go.Figure,
+    data: list[dict],
+    paths: list[Coords],
+    shown: np.ndarray,
+    chunks: Chunks,
+    chunk_index: list[list[int]],
+    head: int,
+    heads: Callable[[int], dict],
+) -> None:
+    """Animate ``fig`` (its ``data``, the chunk traces of chunk_traces, and the heads' trace ``head``): its frames
+    (base_frames, then step_frames) and, in layout.meta[RECIPE], the recipe a page's browser builds the same frames
+    from (recipe)."""
+    axes = tuple(paths[0]) if paths else ("x", "y")
+    at = {int(s): heads(int(s)) for s in shown}
+    base = base_frames(data, chunk_index, chunks, axes)
+    fig._frame_objs = as_frames(base + step_frames(paths, shown, chunks, chunk_index, head, at.__getitem__))
+    fig.layout.meta = {RECIPE: recipe(shown, chunks, chunk_index, head, [at[int(s)] for s in shown], axes)}
+
+
+def recipe(
+    shown: np.ndarray, chunks: Chunks, chunk_index: list[list[int]], head: int, heads: list[dict], axes: tuple
+) -> dict:
+    """What the browser needs to build base_frames and step_frames from the figure's own traces: the chunks'
+    bounds and trace indices, the steps shown, and the heads at each shown step (``heads``: their trace data, one a
+    step): their coordinates as (steps × racers) float32 arrays, their symbols, and the marker they share."""
+    marker = {k: v for k, v in heads[0]["marker"].items() if k != "symbol"}
+    return {
+        "axes": list(axes),
+        "per": chunks.per,
+        "bounds": [int(b) for b in chunks.bounds],
+        "shown": [int(s) for s in shown],
+        "chunks": chunk_index,
+        "head": head,
+        "heads": {a: b64(np.asarray([h[a] for h in heads], np.float32)) for a in axes},
+        "symbols": [list(h["marker"]["symbol"]) for h in heads],
+        "marker": marker,
+    }

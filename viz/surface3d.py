@@ -9,14 +9,12 @@ import plotly.graph_objects as go
 
 from viz.frames import (
     Chunks,
-    as_frames,
-    base_frames,
     chunk_traces,
     controls,
     controls_px,
+    grow,
     head_trace,
     line_style,
-    step_frames,
 )
 from viz.layout import figure_title
 from viz.paths import KIND_NAMES, Marker, Path, frame_steps
@@ -82,9 +80,7 @@ def surface3d_figure(
         layout.update(hidden)
     fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
     if frames > 0:
-        base = base_frames(data, chunk_index, chunks, ("x", "y", "z"))
-        heads = lambda s: _heads(coords, paths, s, theme)  # noqa: E731
-        fig._frame_objs = as_frames(base + step_frames(coords, shown, chunks, chunk_index, head, heads))
+        grow(fig, data, coords, shown, chunks, chunk_index, head, lambda s: _heads(coords, paths, s, theme))
     return fig
 
 
