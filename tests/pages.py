@@ -52,7 +52,17 @@ def link(at: AppTest) -> dict[str, str]:
 
 def figures(at: AppTest) -> list[dict]:
     """Every Plotly chart on the page, as its figure JSON."""
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return [json.loads(d["figure"]) for d in charts(at)]
+
+
+def charts(at: AppTest) -> list[dict]:
+    """The page's charts (views/plot.py's elements), in page order: each its data, the figure's JSON and the config."""
+    return [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == "lll.plot"]
+
+
+def configs(at: AppTest) -> list[dict]:
+    """Every chart's plotly.js config."""
+    return [d["config"] for d in charts(at)]
 
 
 def frame_steps(fig: dict) -> list[int]:

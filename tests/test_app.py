@@ -6,7 +6,7 @@ import base64
 import json
 
 import pytest
-from pages import frame_steps
+from pages import figures, frame_steps
 from streamlit.testing.v1 import AppTest
 
 from links.slider_values import options
@@ -25,7 +25,7 @@ def start() -> AppTest:
 
 
 def figure(at: AppTest, index: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    return figures(at)[index]
 
 
 def text(at: AppTest) -> str:
@@ -46,7 +46,7 @@ def test_app_runs_at_defaults():
         "adam.learning_rate",
         "adam.b1",
     }
-    assert len(at.get("plotly_chart")) == 2
+    assert len(figures(at)) == 2
     fig = figure(at)
     assert len(frame_steps(fig)) == 61 and fig["layout"]["images"]
     # the surface's picture goes to the page as a static file's URL; the export panel keeps the figure whole
@@ -148,3 +148,23 @@ def test_a_static_folder_that_cannot_be_written_leaves_the_picture_in_the_figure
     at = start()
     assert not at.exception and not at.error
     assert figure(at)["layout"]["images"][0]["source"].startswith(PNG_URI)
+
+
+def test_without_plotly_js_among_the_static_files_the_charts_are_streamlits(tmp_path, monkeypatch):
+    """views/plot.py serves plotly.js from static/vendor/; where that cannot be written the pages draw with
+    st.plotly_chart as before, frames and all, and views.plot.script_url says so (None)."""
+    from views import plot
+
+    blocked = tmp_path / "static"
+    blocked.write_text("a file where the folder should be")
+    monkeypatch.setattr(plot, "STATIC", blocked)
+    plot.script_url.cache_clear()
+    try:
+        assert plot.script_url() is None
+        monkeypatch.setattr("views.common.script_url", plot.script_url)
+        at = start()
+        assert not at.exception and not at.error and not figures(at)
+        contour, loss = (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
+        assert contour["frames"] and contour["layout"]["sliders"] and loss["data"]
+    finally:
+        plot.script_url.cache_clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pages import figures
 from streamlit.testing.v1 import AppTest
 
 from scenes.scene import CUSTOM
@@ -31,7 +32,7 @@ def ok(at: AppTest) -> None:
 
 
 def charts(at: AppTest) -> str:
-    return json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")], ensure_ascii=False)
+    return json.dumps([f for f in figures(at)], ensure_ascii=False)
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -48,7 +49,7 @@ def test_own_formula_on_every_page(path):
     at.text_input(key=box).set_value("x^2 + 3*y^2)").run()  # a typo: said where, the last good surface stays
     ok(at)
     assert at.error and "column 12" in at.error[0].value and "Still showing f = `x^2 + 3*y^2`" in at.error[0].value
-    assert at.get("plotly_chart")
+    assert figures(at)
     at.text_input(key=box).set_value("log(x)").run()  # undefined on part of the domain: said, with a point
     ok(at)
     assert at.error and "undefined" in at.error[0].value and "(x, y) =" in at.error[0].value

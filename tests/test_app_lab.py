@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from pages import frame_steps
+from pages import figures, frame_steps
 from streamlit.testing.v1 import AppTest
 
 from links.slider_values import options
@@ -30,10 +30,6 @@ def lab_page(section: str = "Sweep") -> AppTest:
 def ok(at: AppTest) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def text(at: AppTest) -> str:

@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from pages import link, open_link, open_preset, widget
+from pages import figures, link, open_link, open_preset, widget
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -41,7 +41,7 @@ def text(at: AppTest) -> str:
 
 def test_basins_at_defaults_show_one_map_per_optimizer_and_the_share_reaching_the_global_minimum():
     at = minima_page()
-    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    figs = [f for f in figures(at)]
     maps = [f for f in figs if f["layout"].get("images") and f["data"][0].get("name") == "starts"]
     assert len(maps) == 3
     assert text(at).count("reaches a global minimum from") == 3 and "100.0%" in text(at)
@@ -52,7 +52,7 @@ def test_a_larger_grid_is_computed_in_blocks_and_drawn_at_its_size():
     at.multiselect(key="minima.optimizers").set_value(["gd"]).run()
     at.select_slider(key="minima.grid.200").set_value(300).run()
     ok(at)
-    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    figs = [f for f in figures(at)]
     image = next(f for f in figs if f["data"][0].get("name") == "starts")["layout"]["images"][0]["source"]
     assert Image.open(io.BytesIO(base64.b64decode(image.split(",", 1)[1]))).size == (300, 300)
     assert "reaches a global minimum from" in text(at)
@@ -82,7 +82,7 @@ def test_saddles_section(surface):
     at.selectbox(key="minima.saddle_surface").set_value(surface).run()
     ok(at)
     if surface == "saddle":
-        figs = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")], ensure_ascii=False)
+        figs = json.dumps([f for f in figures(at)], ensure_ascii=False)
         assert "λ₋ = **−2**" in text(at) and "1 − ηλ₋ = 1.02" in figs
     if surface == "monkey_saddle":
         assert "degenerate saddle" in text(at)
@@ -93,7 +93,7 @@ def test_saddles_section(surface):
 
 def test_escape_section_at_defaults_and_with_constant_noise():
     at = minima_page("Escape")
-    figs = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")], ensure_ascii=False)
+    figs = json.dumps([f for f in figures(at)], ensure_ascii=False)
     assert "reached a global minimum" in figs and "1 − (1 − p)^k" in figs
     assert "inside the basin of a local minimum" in text(at)
     at.toggle(key="minima.annealed").set_value(False).run()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from pages import link, open_link, open_preset, widget
+from pages import figures, link, open_link, open_preset, widget
 from streamlit.testing.v1 import AppTest
 
 from lab.pages import PRESETS
@@ -35,10 +35,6 @@ def ok(at: AppTest) -> None:
 
 def text(at: AppTest) -> str:
     return " ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption)
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def test_the_whole_two_parameter_network_zero_init_stalls_and_a_random_one_escapes():
@@ -79,7 +75,7 @@ def test_bad_widths_are_told_and_nothing_is_trained(widths, message):
     at.text_input(key="networks.t.widths").set_value(widths).run()
     assert not at.exception
     assert any(message in e.value for e in at.error)
-    assert not at.get("plotly_chart")
+    assert not figures(at)
 
 
 @pytest.mark.parametrize("data", ["circles", "xor", "spiral", "blobs", "regression"])

@@ -47,3 +47,28 @@ def test_the_sweeps_animated_run_follows_a_held_momentum_slider(browser, url):
     page.mouse.up()
     assert not errors, errors
     page.close()
+
+
+def test_a_move_redraws_each_chart_in_place_once(browser, url):
+    """views/plot.py: a slider's move hands each changed figure to Plotly.react once, on the chart element already on
+    the page (st.plotly_chart drew it two or three times a move and mounted it anew: Plotly.purge)."""
+    page, errors = open_page(browser, url)
+    page.evaluate(
+        """() => { window.__calls = [];
+             for (const fn of ['react', 'newPlot', 'purge']) { const orig = window.Plotly[fn];
+               window.Plotly[fn] = function (gd, ...rest) {
+                 window.__calls.push([fn, gd.closest('[class*=st-key-]').className.match(/st-key-[^ ]+/)[0]]);
+                 return orig.call(this, gd, ...rest); }; }
+             document.querySelectorAll('.js-plotly-plot').forEach(g => { g.__mark = true; }); }"""
+    )
+    before = figure_data(page)
+    thumb = page.locator(".st-key-steps input[type=range]")
+    thumb.focus()
+    page.keyboard.press("ArrowLeft")  # 10 steps fewer: the race and its loss change
+    wait_for_change(page, before)
+    settle(page)
+    calls = page.evaluate("window.__calls")
+    assert sorted(calls) == [["react", "st-key-contour"], ["react", "st-key-loss"]], calls
+    assert page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].every(g => g.__mark)")  # the same charts
+    assert not errors, errors
+    page.close()

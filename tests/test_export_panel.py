@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from browser import require_chromium
+from pages import configs
 from streamlit.testing.v1 import AppTest
 
 from viz.layout import name_of, vector_of
@@ -13,7 +12,7 @@ from viz.layout import name_of, vector_of
 
 def camera(at: AppTest) -> list[dict]:
     """The toolbar camera button's options of every chart on the page (Plotly's config as the page sends it)."""
-    return [json.loads(c.proto.config)["toImageButtonOptions"] for c in at.get("plotly_chart")]
+    return [c["toImageButtonOptions"] for c in configs(at)]
 
 
 def test_the_camera_button_saves_png_at_3x_or_svg_as_the_panel_says_on_every_page():

@@ -6,7 +6,7 @@ import html
 import json
 
 import pytest
-from pages import link, ok, open_preset
+from pages import figures, link, ok, open_preset
 from streamlit.testing.v1 import AppTest
 
 from lab.pages import PAGES, PRESETS
@@ -73,7 +73,7 @@ def test_the_menu_opens_each_preset_on_its_page_at_its_values(preset):
         scene, _ = decode(dict(preset.link))
         assert at.multiselect(key="optimizers").value == [r.optimizer for r in scene.runs]
         assert at.slider(key="steps").value == scene.steps
-        fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+        fig = figures(at)[0]
         names = json.dumps([t.get("name") for t in fig["data"]], ensure_ascii=False)
         assert all(r.spec.title in names for r in scene.runs)
 
@@ -86,6 +86,6 @@ def test_a_trajectories_preset_opened_from_its_url_shows_its_race(preset):
     assert not at.toast and link(at) == dict(preset.link)
     scene, _ = decode(dict(preset.link))
     assert at.multiselect(key="optimizers").value == [r.optimizer for r in scene.runs]
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    fig = figures(at)[0]
     start = [t for t in fig["data"] if t.get("name") == "start"]
     assert start and (start[0]["x"][0], start[0]["y"][0]) == pytest.approx(scene.start_point)

@@ -7,7 +7,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pages import frame_steps
+from pages import figures, frame_steps
 from streamlit.testing.v1 import AppTest
 
 from links.scene import decode, encode, fmt
@@ -147,7 +147,7 @@ def test_trajectories_opens_at_the_linked_scene_and_keeps_the_link_current():
     assert at.select_slider(key="adam.learning_rate").value == 0.1
     assert at.selectbox(key="adam.schedule.kind").value == "cosine"
     assert at.slider(key="steps").value == 500
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    fig = figures(at)[0]
     assert "Adam" in json.dumps(fig["data"]) and not at.toast
     q = at.query_params
     assert q["surface"] == ["custom"] or q["surface"] == "custom"
@@ -195,7 +195,7 @@ def test_a_page_switch_does_not_carry_the_link_over():
 def test_the_presenter_theme_and_the_view_come_from_the_link_and_stay_in_it():
     at = open_link(None, theme="presenter", view="3d")
     assert at.toggle(key="presenter").value is True
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    fig = figures(at)[0]
     assert fig["data"][0]["type"] == "surface" and fig["layout"]["font"]["size"] == 20  # the presenter theme's
     assert at.query_params["theme"] in ("presenter", ["presenter"]) and at.query_params["view"] in ("3d", ["3d"])
 
@@ -203,7 +203,7 @@ def test_the_presenter_theme_and_the_view_come_from_the_link_and_stay_in_it():
 def test_the_side_by_side_view_shows_the_map_and_the_3d_surface_on_the_same_frames():
     at = open_link(None, view="both")
     assert at.segmented_control(key="view").value == "Side by side"
-    flat, solid = (json.loads(c.proto.spec) for c in at.get("plotly_chart")[:2])
+    flat, solid = (f for f in figures(at)[:2])
     assert flat["data"][0]["type"] == "scatter" and solid["data"][0]["type"] == "surface"
     assert frame_steps(flat) == frame_steps(solid)  # its steps are the map's
     assert flat["layout"]["sliders"] and solid["layout"]["sliders"][0]["visible"] is False  # the map's drive both

@@ -21,6 +21,7 @@ from scenes import Result, Scene, compute
 from scenes.glossary import CAPTION_WORDS, gloss_line, terms_in, words
 from scenes.text import plural, point
 from views import address_bar, lesson, screen
+from views.plot import plot, script_url
 from viz import THEMES
 from viz.frames import RECIPE
 from viz.layout import LEGEND_ROW, legend_rows
@@ -95,14 +96,17 @@ def glosses(text: str) -> None:
 TOOLBAR_PX = 36  # Plotly's toolbar down a chart's right edge (shown on hover): the page's charts keep it clear
 
 
-def chart(figure, **kwargs):
-    """st.plotly_chart, and the figure remembered for the page's export panel (its key names the file). A surface's
-    picture goes to the page as a URL of the app's static files, and an animation's frames stay behind when the
-    figure carries their recipe: the browser builds them (views/growing.py; the export keeps the figure whole);
-    where the toolbar shows, the right margin makes room for it, so it never covers a legend or a label (files keep
-    theirs)."""
+def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selection_mode=None) -> None:
+    """The page's chart ``key`` (views/plot.py: updated in place), and the figure remembered for the page's export
+    panel (its key names the file). A surface's picture goes to the page as a URL of the app's static files, and an
+    animation's frames stay behind when the figure carries their recipe: the browser builds them
+    (views/growing.py; the export keeps the figure whole); where the toolbar shows, the right margin makes room for
+    it, so it never covers a legend or a label (files keep theirs). ``on_select``: called when the chart is clicked
+    (``selection_mode`` "points", as st.plotly_chart took it; views.plot.clicked reads the points); ``theme``: the
+    figure carries its own (None)."""
+    assert theme is None and selection_mode in (None, "points")
     shown = st.session_state.setdefault("export.figures", {})
-    shown[kwargs.get("key") or f"figure{len(shown) + 1}"] = figure
+    shown[key] = figure
     images = [
         im for im in figure.layout.images or () if im.name == "landscape" and str(im.source or "").startswith(PNG_URI)
     ]
@@ -115,14 +119,20 @@ def chart(figure, **kwargs):
         for im in images:  # swapped for the call only: copying a figure costs more than sending it
             with contextlib.suppress(OSError):  # a folder that cannot be written: the picture travels in the figure
                 im.source = served_image(im.source)
-        if (kwargs.get("config") or {}).get("displayModeBar", True):  # the toolbar down the right edge: room for it
+        if config.get("displayModeBar", True):  # the toolbar down the right edge: room for it
             figure.layout.margin.r = max(right or 0, TOOLBAR_PX)
-        return st.plotly_chart(figure, **kwargs)
+        if script_url() is None:  # no static folder to serve plotly.js from: Streamlit's chart, frames and all
+            figure._frame_objs = frames
+            kwargs = {"on_select": on_select, "selection_mode": selection_mode} if on_select else {}
+            st.plotly_chart(figure, key=key, config=config, theme=None, **kwargs)
+            return
+        text = figure.to_json()
     finally:
         for im, source in zip(images, sources, strict=True):
             im.source = source
         figure.layout.margin.r = right
         figure._frame_objs = frames
+    plot(text, key=key, config=config | {"responsive": True}, on_click=on_select)
 
 
 def chart_config(filename: str) -> dict:
@@ -134,6 +144,8 @@ def chart_config(filename: str) -> dict:
     return {
         "displayModeBar": not touch,  # a phone: no toolbar over the legend (and no tool a finger would hit by chance)
         "displaylogo": False,
+        "showSendToCloud": False,  # plotly.js offers to upload the chart to its cloud: never from a lecture
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"],  # a click picks a point; nothing selects a region
         "scrollZoom": False,
         "toImageButtonOptions": {"format": fmt, "scale": 3, "filename": filename},
     }

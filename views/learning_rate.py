@@ -31,6 +31,7 @@ from views.common import (
     pairs,
 )
 from views.live_drag import live_drag
+from views.plot import clicked
 from views.widgets import (
     choice_slider,
     number_control,
@@ -100,7 +101,7 @@ def controls(section: str) -> Scene:
 def _pick_from_sweep() -> None:
     """A click on the sweep picks that learning rate (the nearest option of the slider)."""
     key, opts = st.session_state["learning_rate.pick"]
-    points = st.session_state["learning_rate.sweep_chart"].selection.points
+    points = clicked("learning_rate.sweep_chart")
     xs = [p["x"] for p in points if p.get("x") is not None]
     if xs:
         a = np.log(np.asarray(opts))
@@ -181,7 +182,7 @@ def regimes_section(scene: Scene, theme, frame: Frame) -> None:
 
 
 def _pick_from_phase() -> None:
-    points = st.session_state["learning_rate.phase_chart"].selection.points
+    points = clicked("learning_rate.phase_chart")
     cells = [p for p in points if p.get("curve_number") == 0]
     if cells:
         st.session_state["learning_rate.phase_pick"] = (

@@ -35,6 +35,7 @@ from views.common import (
     page_frame,
     pairs,
 )
+from views.plot import clicked
 from views.widgets import (
     choice_slider,
     hyper_sliders,
@@ -115,7 +116,7 @@ def runspec(k: str, prefix: str) -> RunSpec:
 def _start_from_map(key: str) -> None:
     """A click on a basin map: start the race below from that pixel (the start sliders' nearest values)."""
     xkey, ykey, step = st.session_state["minima.click"]
-    points = [p for p in st.session_state[key].selection.points if p.get("curve_number") == 0]
+    points = [p for p in clicked(key) if p.get("curve_number") == 0]
     if points:
         st.session_state[xkey] = round(round(points[0]["x"] / step) * step, 9)
         st.session_state[ykey] = round(round(points[0]["y"] / step) * step, 9)

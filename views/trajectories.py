@@ -17,6 +17,7 @@ from views import address_bar, lesson, screen
 from views.animation_keys import animation_keys
 from views.common import COLUMNS, cached_compute, caption, chart, chart_config, map_fit, outcomes
 from views.live_drag import live_drag
+from views.plot import clicked
 from views.widgets import (
     hyper_sliders,
     number_control,
@@ -33,7 +34,7 @@ VIEWS = tp.VIEWS
 def _start_from_click() -> None:
     """A click on the contour selects the nearest point of its invisible grid: start the race there."""
     xkey, ykey, step, domain = st.session_state["click"]
-    points = st.session_state["contour"].selection.points
+    points = clicked("contour")
     grid = [p for p in points if p.get("curve_number") == 0]
     if grid:
         (x0, x1), (y0, y1) = domain

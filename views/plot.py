@@ -1,0 +1,103 @@
+"""A page's Plotly chart, updated in place: one ``Plotly.react`` a move on a chart that stays mounted.
+
+Measured in headless Chromium (benchmarks/browser_latency.py): ``st.plotly_chart`` draws a changed figure two or
+three times a move and unmounts and mounts the chart again (``Plotly.purge``: plotly.js' work done again from
+nothing), on a bare page as on ours. This components-v2 element keeps one chart element for the page's life and
+hands each new figure to ``Plotly.react``, which redraws only what changed. The plotly.js it draws with is the one
+of the installed plotly package (the version its figures are built for), served as a static file
+(static/vendor/, copied there once by ``script_url``) and loaded once a page: every chart of the page, the animation
+keys, the live drag and the frames built in the browser share it. Where that file cannot be written, the charts
+are st.plotly_chart's as before (views.common.chart).
+
+A click on a chart that asks for one (``on_click``) is a trigger value, ``click``: the points clicked, each with its
+x, y, curve_number and point_index (what ``st.plotly_chart``'s selection gave): see ``clicked``."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import plotly
+import streamlit as st
+
+JS = r"""
+export default function ({ data, parentElement, setTriggerValue }) {
+  let gd = parentElement.querySelector(":scope > .lll-plot");
+  if (!gd) {
+    gd = document.createElement("div");
+    gd.className = "lll-plot";
+    parentElement.appendChild(gd);
+  }
+  gd.__lllTrigger = setTriggerValue;  // the click handler below reads the latest
+  gd.__lllFigure = JSON.parse(data.figure);  // the latest: a figure arriving before plotly.js has loaded waits
+  const draw = () => {
+    const spec = gd.__lllFigure;
+    Promise.resolve(window.Plotly.react(gd, spec.data, spec.layout, data.config)).then(() => {
+      if (data.click && !gd.__lllClicks) {
+        gd.__lllClicks = true;
+        gd.on("plotly_click", e => gd.__lllTrigger("click", (e.points || []).map(p => ({
+          x: p.x, y: p.y, curve_number: p.curveNumber, point_index: p.pointIndex, point_number: p.pointNumber,
+        }))));
+      }
+    });
+  };
+  if (window.Plotly) { draw(); return; }
+  if (!window.__lllPlotly) {  // plotly.js, once a page, for every chart
+    window.__lllPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = data.src;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+  window.__lllPlotly.then(draw);
+}
+"""
+
+_component = st.components.v2.component("lll.plot", js=JS, isolate_styles=False)
+
+STATIC = Path(__file__).resolve().parent.parent / "static"  # served at /app/static/ (server.enableStaticServing)
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@functools.cache
+def script_url() -> str | None:
+    """The URL of plotly.js among the app's static files (static/vendor/plotly-<plotly's version>.min.js, copied
+    from the installed package once a process, atomically); None when it cannot be written there."""
+    name = f"plotly-{plotly.__version__}.min.js"
+    target = STATIC / "vendor" / name
+    try:
+        if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            shutil.copyfile(PLOTLY_JS, tmp)
+            tmp.replace(target)
+    except OSError:
+        return None
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{'/' + base if base else ''}/app/static/vendor/{name}"
+
+
+def plot(figure_json: str, *, key: str, config: dict, on_click: Callable[[], None] | None = None) -> None:
+    """The chart ``key`` (its element carries the class st-key-<key>) showing the figure (its JSON); ``on_click``:
+    called in the rerun a click on the chart starts (read the points with ``clicked(key)``). Needs script_url()."""
+    kwargs = {"on_click_change": on_click} if on_click is not None else {}
+    data = {"figure": figure_json, "config": config, "click": on_click is not None, "src": script_url()}
+    _component(key=key, data=data, **kwargs)
+
+
+def clicked(key: str) -> list[dict]:
+    """The points of the last click on the chart ``key`` (x, y, curve_number, point_index), none if none; the same
+    from st.plotly_chart's selection where the charts are its (no static folder)."""
+    state = st.session_state.get(key)
+    if state is None:
+        return []
+    points = state.get("click") if hasattr(state, "get") else getattr(state, "click", None)
+    if points is None:  # st.plotly_chart's state: a selection (None for this component's, whose keys read as None)
+        selection = getattr(state, "selection", None)
+        points = getattr(selection, "points", None) if selection is not None else None
+    return list(points or [])
