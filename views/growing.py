@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from views.plot import LOAD, script_url
 from viz.frames import RECIPE
 
 # frames(gd, recipe) -> the frames, from the figure's data (gd.data: typed-array specs or arrays)
@@ -57,6 +58,9 @@ export default function ({ data }) {
     + BUILD.strip()
     + r""";
   const KEY = data.key;
+  if (data.src) ("""
+    + LOAD.strip()
+    + r""")(data.src);  // plotly.js for the page's charts (views/plot.py), fetched while the server computes them
   // called again when its data changes, its cleanup only on unmount: the previous call's watch goes first
   if (window.__lllGrowing) window.__lllGrowing();
   const grow = gd => {  // the chart's frames for the figure drawn now, once a recipe
@@ -89,4 +93,4 @@ _component = st.components.v2.component("lll.growing", js=JS)
 
 def mount() -> None:
     """The element that builds the page's animation frames (once a run, before the pages draw their charts)."""
-    _component(key="growing", data={"key": RECIPE}, height=0)
+    _component(key="growing", data={"key": RECIPE, "src": script_url()}, height=0)

@@ -23,7 +23,26 @@ from pathlib import Path
 import plotly
 import streamlit as st
 
-JS = r"""
+# load(src) -> a promise of plotly.js loaded: one <script> a page, whoever asks first (this element, or
+# views/growing.py at the top of every run, so that the download overlaps the server's work on the first chart)
+LOAD = r"""
+src => {
+  if (!window.__lllPlotly) {
+    window.__lllPlotly = new Promise((resolve, reject) => {
+      if (window.Plotly) { resolve(); return; }
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+  return window.__lllPlotly;
+}
+"""
+
+JS = (
+    r"""
 export default function ({ data, parentElement, setTriggerValue }) {
   let gd = parentElement.querySelector(":scope > .lll-plot");
   if (!gd) {
@@ -45,18 +64,12 @@ export default function ({ data, parentElement, setTriggerValue }) {
     });
   };
   if (window.Plotly) { draw(); return; }
-  if (!window.__lllPlotly) {  // plotly.js, once a page, for every chart
-    window.__lllPlotly = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = data.src;
-      script.onload = resolve;
-      script.onerror = reject;
-      document.head.appendChild(script);
-    });
-  }
-  window.__lllPlotly.then(draw);
+  ("""
+    + LOAD.strip()
+    + r""")(data.src).then(draw);
 }
 """
+)
 
 _component = st.components.v2.component("lll.plot", js=JS, isolate_styles=False)
 
