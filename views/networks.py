@@ -135,7 +135,7 @@ def whole_section(frame: Frame, theme) -> None:
         for col, race in zip(st.columns(2, gap="small"), races, strict=True):  # under each (a phone: the controls')
             with col:
                 outcomes(race, header=False)
-        surface = cached_compute(scenes[0][1]).surface
+        surface = races[0].surface
         st.latex(r"L(w_1, w_2) = " + surface.latex)
         caption(
             surface.lesson + " Every network has such symmetries (permute hidden neurons, flip signs): its "
