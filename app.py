@@ -36,7 +36,6 @@ st.set_page_config(
 from lab.pages import DEFAULT, PAGES, PRESETS  # noqa: E402
 from views import address_bar, growing, lesson, screen, topbar  # noqa: E402
 from views.common import begin_glosses, layout_css  # noqa: E402
-from views.export_panel import export_panel  # noqa: E402
 
 # The pages live in views/, not pages/: with a pages/ folder beside app.py Streamlit 1.67 first resolves a session's
 # URL against that folder as old-style pages, and a link straight to /learning-rate met "Page not found".
@@ -53,7 +52,7 @@ screen.measure()  # the window's size: the pages fit their main chart to it
 growing.mount()  # the animated charts' frames, built in the browser
 presenter = bool(st.session_state.get("presenter"))
 st.html(layout_css(presenter=presenter) + topbar.css(presenter=presenter) + lesson.css())
-export_slot = topbar.draw(NAV)
+topbar.draw(NAV)
 if name := st.session_state.pop("preset.go", None):  # open the preset: its page reads its link as a link's
     preset = PRESETS[name]
     st.session_state["link.entry"] = dict(preset.link)
@@ -67,11 +66,7 @@ _warm_up()
 try:
     address_bar.begin_run()
     begin_glosses()
-    nav.run()
-    address_bar.end_run()
-    screen.remember_controls()
-    with export_slot:
-        export_panel(page)
+    nav.run()  # the page runs as a fragment (views/page_run.py): it writes the link and fills the bar's menus
 except Exception:  # the last line of defence: never a stack trace in front of a class
     logging.getLogger("loss-landscape-lab").exception("page failed")
     st.error("Something went wrong drawing this page. Try other settings; the details are in the server log.")

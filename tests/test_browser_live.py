@@ -4,7 +4,7 @@ before any rerun (views/live_drag.py); the release draws the server's exact run.
 from __future__ import annotations
 
 import pytest
-from browser import drag_live, figure_data, settle, wait_for_change
+from browser import bar_popover, drag_live, figure_data, settle, wait_for_change
 from test_browser import open_lab, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
@@ -70,5 +70,48 @@ def test_a_move_redraws_each_chart_in_place_once(browser, url):
     calls = page.evaluate("window.__calls")
     assert sorted(calls) == [["react", "st-key-contour"], ["react", "st-key-loss"]], calls
     assert page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].every(g => g.__mark)")  # the same charts
+    assert not errors, errors
+    page.close()
+
+
+def received_elements(cdp) -> list[str]:
+    """Start collecting the kinds of the elements the server sends the page (its websocket's ForwardMsgs)."""
+    import base64
+
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    kinds: list[str] = []
+
+    def frame(event: dict) -> None:
+        r = event["response"]
+        msg = ForwardMsg()
+        msg.ParseFromString(base64.b64decode(r["payloadData"]) if r["opcode"] == 2 else r["payloadData"].encode())
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            kinds.append(msg.delta.new_element.WhichOneof("type"))
+
+    cdp.send("Network.enable")
+    cdp.on("Network.webSocketFrameReceived", frame)
+    return kinds
+
+
+def test_a_pages_control_reruns_the_page_alone(browser, url):
+    """views/page_run.py: a page's slider reruns the page alone (a fragment): the navigation and the bar's lessons
+    are not sent again, the slider keeps the keyboard from one press to the next, and the bar's class link, drawn
+    by the page's run, follows the page's link."""
+    page, errors = open_page(browser, url)
+    kinds = received_elements(page.context.new_cdp_session(page))
+    thumb = page.locator(".st-key-steps input[type=range]")
+    steps = int(thumb.input_value()) - 20  # 10 steps fewer a press
+    thumb.focus()
+    for _ in range(2):  # the second press goes to the slider still holding the keyboard
+        before = figure_data(page)
+        page.keyboard.press("ArrowLeft")
+        wait_for_change(page, before)
+        settle(page)
+    assert page.evaluate("document.activeElement.closest('.st-key-steps') !== null")
+    assert f"steps={steps}" in page.url
+    # the page's charts came, not the page links nor the lessons menu's buttons (the export's Render is the page's)
+    assert kinds.count("bidi_component") >= 4 and "page_link" not in kinds and kinds.count("button") == 2, kinds
+    assert f"steps={steps}" in bar_popover(page, "Class link").locator("code").inner_text()
     assert not errors, errors
     page.close()

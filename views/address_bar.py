@@ -71,10 +71,12 @@ def hidden_css() -> str:
     return f"<style>{rules}</style>" if rules else ""
 
 
-def begin_run() -> None:
+def begin_run(*, css: bool = True) -> None:
+    """A run of the page starts: nothing in its link yet, no chart to export yet; ``css``: the hidden controls' CSS
+    (a whole run of the app draws it, a page's rerun alone keeps it)."""
     st.session_state["link.parts"] = {}
     st.session_state["export.figures"] = {}  # views.common.chart fills it: what the export panel offers
-    if css := hidden_css():
+    if css and (css := hidden_css()):
         st.html(css)
 
 

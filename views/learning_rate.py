@@ -31,6 +31,7 @@ from views.common import (
     pairs,
 )
 from views.live_drag import live_drag
+from views.page_run import page_run
 from views.plot import clicked
 from views.widgets import (
     choice_slider,
@@ -265,11 +266,19 @@ def momentum_section(scene: Scene, theme, frame: Frame) -> None:
     )
 
 
-theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-frame = page_frame("Learning rate & momentum", SECTIONS, "learning_rate.section", SHORT, sticky=("Momentum",))
-with frame.side:
-    scene = controls(frame.section)
-with frame.charts:
-    {"Sweep": sweep_section, "Regimes": regimes_section, "Phase diagram": phase_section, "Momentum": momentum_section}[
-        frame.section
-    ](scene, theme, frame)
+def draw() -> None:
+    """One run of the page (views/page_run.py runs it as a fragment)."""
+    theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
+    frame = page_frame("Learning rate & momentum", SECTIONS, "learning_rate.section", SHORT, sticky=("Momentum",))
+    with frame.side:
+        scene = controls(frame.section)
+    with frame.charts:
+        {
+            "Sweep": sweep_section,
+            "Regimes": regimes_section,
+            "Phase diagram": phase_section,
+            "Momentum": momentum_section,
+        }[frame.section](scene, theme, frame)
+
+
+page_run("learning_rate", draw)

@@ -35,6 +35,7 @@ from views.common import (
     page_frame,
     pairs,
 )
+from views.page_run import page_run
 from views.plot import clicked
 from views.widgets import (
     choice_slider,
@@ -329,7 +330,12 @@ def saddles_section(frame: Frame, theme) -> None:
         )
 
 
-theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-from_link()  # before any widget is drawn
-frame = page_frame("Minima & saddles", SECTIONS, "minima.section", sticky=SECTIONS)
-{"Basins": basins_section, "Escape": escape_section, "Saddles": saddles_section}[frame.section](frame, theme)
+def draw() -> None:
+    """One run of the page (views/page_run.py runs it as a fragment)."""
+    theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
+    from_link()  # before any widget is drawn
+    frame = page_frame("Minima & saddles", SECTIONS, "minima.section", sticky=SECTIONS)
+    {"Basins": basins_section, "Escape": escape_section, "Saddles": saddles_section}[frame.section](frame, theme)
+
+
+page_run("minima", draw)

@@ -29,6 +29,7 @@ from views.common import (
     page_frame,
     pairs,
 )
+from views.page_run import page_run
 from views.widgets import choice_slider, hyper_sliders
 from viz import THEMES
 
@@ -316,20 +317,25 @@ def sharpness_section(frame: Frame, theme) -> None:
         )
 
 
-theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-sticky = (pg.WHOLE, pg.TRAIN, pg.SHARPNESS)  # the sections whose main chart a phone keeps in view (Frame)
-frame = page_frame("Networks", pg.SECTIONS, "networks.section", pg.SHORT, sticky=sticky)
-section = frame.section
-if (q := address_bar.entry()) is not None:  # the opening link (page_frame has read and told its section)
-    linked, notices = pg.decode({**q, "section": section})
-    st.session_state.update(pg.widget_values(linked))
-    if section == pg.TRAIN and linked.step is None:
-        st.session_state.pop(f"{pg.PREFIX[pg.TRAIN]}show", None)  # the slider's own default: the last step
-    address_bar.notice(notices)
-{
-    pg.WHOLE: whole_section,
-    pg.TRAIN: train_section,
-    pg.TEST: test_section,
-    pg.VARIANTS: variants_section,
-    pg.SHARPNESS: sharpness_section,
-}[section](frame, theme)
+def draw() -> None:
+    """One run of the page (views/page_run.py runs it as a fragment)."""
+    theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
+    sticky = (pg.WHOLE, pg.TRAIN, pg.SHARPNESS)  # the sections whose main chart a phone keeps in view (Frame)
+    frame = page_frame("Networks", pg.SECTIONS, "networks.section", pg.SHORT, sticky=sticky)
+    section = frame.section
+    if (q := address_bar.entry()) is not None:  # the opening link (page_frame has read and told its section)
+        linked, notices = pg.decode({**q, "section": section})
+        st.session_state.update(pg.widget_values(linked))
+        if section == pg.TRAIN and linked.step is None:
+            st.session_state.pop(f"{pg.PREFIX[pg.TRAIN]}show", None)  # the slider's own default: the last step
+        address_bar.notice(notices)
+    {
+        pg.WHOLE: whole_section,
+        pg.TRAIN: train_section,
+        pg.TEST: test_section,
+        pg.VARIANTS: variants_section,
+        pg.SHARPNESS: sharpness_section,
+    }[section](frame, theme)
+
+
+page_run("networks", draw)

@@ -13,6 +13,7 @@ import streamlit as st
 from lab.pages import PAGES, PRESETS
 from optim import OPTIMIZERS
 from views import lesson, screen
+from views.export_panel import export_panel
 
 WIDE = 1100  # px: from this window width the bar fits in the header beside the page links (presenter: WIDE_PRESENTER)
 WIDE_PRESENTER = 1500
@@ -56,6 +57,7 @@ def _lessons_menu() -> None:
                 st.button(PRESETS[k].title, key=f"preset.{k}", on_click=lesson.open_preset, args=(k,), type="tertiary")
 
 
+SLOTS = "topbar.slots"  # session_state: the bar's containers for the page's menus (class link, export)
 APP_KEYS = ("presenter", "preset.", "slides.", "lesson.", "export.", "class.", "screen")  # the bar's own controls
 
 
@@ -95,13 +97,28 @@ def _class_link_menu() -> None:
         st.caption("Copy it with the button beside it; students who open it see the page as it is now.")
 
 
-def draw(nav: dict) -> st.delta_generator.DeltaGenerator:
-    """The bar; returns the slot where the page's export panel goes once the page has drawn its charts."""
+def draw(nav: dict) -> None:
+    """The bar. The menus drawn from the page (the class link, built from its link, and the export panel, offering
+    its charts) get slots here, which the page's run fills (page_menus): a page's control reruns the page alone
+    (views/page_run.py), and those menus follow it."""
     with st.container(horizontal=True, key="topnav"):
         for name, page in nav.items():
             st.page_link(page, label=PAGES[name].title, icon=PAGES[name].icon)
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="topbar"):
         _lessons_menu()
-        _class_link_menu()
+        class_slot = st.container(width="content")
         st.toggle("Presenter", key="presenter", help="Large text, thick lines and big markers for a projector.")
-        return st.container(width="content")
+        st.session_state[SLOTS] = (class_slot, st.container(width="content"))
+
+
+def page_menus(page: str) -> None:
+    """The bar's menus drawn from the page, at the end of each of its runs, into the slots draw made (none without
+    the bar: a page drawn alone, as some tests do)."""
+    slots = st.session_state.get(SLOTS)
+    if not slots:
+        return
+    class_slot, export_slot = slots
+    with class_slot:
+        _class_link_menu()
+    with export_slot:
+        export_panel(page)

@@ -17,6 +17,7 @@ from views import address_bar, lesson, screen
 from views.animation_keys import animation_keys
 from views.common import COLUMNS, cached_compute, caption, chart, chart_config, map_fit, outcomes
 from views.live_drag import live_drag
+from views.page_run import page_run
 from views.plot import clicked
 from views.widgets import (
     hyper_sliders,
@@ -121,83 +122,90 @@ def rules(result: Result) -> None:
             st.latex(r.spec.schedule.latex)
 
 
-theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-scr = screen.current()
-if lesson.showing():  # a slideshow: the chart at the page's full width, the controls kept but not shown
-    head = stuck = rest = st.container()
-    left = st.container(key="controls")
-elif scr.narrow:  # a phone: the map, then the controls scrolling under it while it stays in view, then the rest
-    head, stuck = st.container(), st.container(key="sticky-chart")
-    left, rest = st.container(), st.container()
-else:  # the chart column comes first so that a narrow window shows the race first; the controls are read first
-    right, left = st.columns(COLUMNS, gap="medium")
-    head, stuck = left.container(), right  # the title and the view switch top the controls: the map starts higher
-    rest = right
-with left:
-    scene = controls()
-with head:
-    if scene is None:
-        st.info("Choose at least one optimizer to start the race.")
-        st.stop()
-    with st.spinner("Computing the race…"):
-        result = cached_compute(scene)
-    st.markdown("#### Trajectories")
-    view = (
-        st.segmented_control(
-            "View",
-            list(VIEWS.values()),
-            default=None if "view" in st.session_state else VIEWS["contour"],  # a link's view: set, not a default too
-            key="view",
-            label_visibility="collapsed",
-        )
-        or VIEWS["contour"]
-    )
-    shown = next(k for k, label in VIEWS.items() if label == view)  # "contour", "3d" or "both"
-    address_bar.add(tp.encode(tp.State(scene, shown)))
-beside = shown == "both" and not scr.narrow
-# the map in view below the top bar and its legend (views.common.fitted adds presenter's and a slideshow's room);
-# 146 px, not 150: plotly.js widens the map's margins by ~3 px for its legend and its step slider
-fit = map_fit(result, 2 if beside else 1, reserve=146, heading=122)  # a slideshow: title and view switch above it
-frames = fit.setdefault("frames", 61)  # a phone's map shows the whole race: no room for the replay's controls
-with stuck:
-    if beside:  # two maps of one race, the 3D one following the map's step
-        flat, solid = st.columns(2, gap="small")
-    else:  # one chart (a phone's 3D chart of the side-by-side view goes below the controls: one chart stays in view)
-        flat, solid = st.container(), (rest if shown == "both" else st.container())
-    if shown != "3d":
-        with flat:
-            contour = fig.contour(result, theme, **fit)
-            chart(
-                contour,
-                config=chart_config("loss-landscape"),
-                theme=None,
-                key="contour",
-                on_select=_start_from_click,
-                selection_mode="points",
+def draw() -> None:
+    """One run of the page (views/page_run.py runs it as a fragment)."""
+    theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
+    scr = screen.current()
+    if lesson.showing():  # a slideshow: the chart at the page's full width, the controls kept but not shown
+        head = stuck = rest = st.container()
+        left = st.container(key="controls")
+    elif scr.narrow:  # a phone: the map, then the controls scrolling under it while it stays in view, then the rest
+        head, stuck = st.container(), st.container(key="sticky-chart")
+        left, rest = st.container(), st.container()
+    else:  # the chart column comes first so that a narrow window shows the race first; the controls are read first
+        right, left = st.columns(COLUMNS, gap="medium")
+        head, stuck = left.container(), right  # the title and the view switch top the controls: the map starts higher
+        rest = right
+    with left:
+        scene = controls()
+    with head:
+        if scene is None:
+            st.info("Choose at least one optimizer to start the race.")
+            st.stop()
+        with st.spinner("Computing the race…"):
+            result = cached_compute(scene)
+        st.markdown("#### Trajectories")
+        view = (
+            st.segmented_control(
+                "View",
+                list(VIEWS.values()),
+                default=None
+                if "view" in st.session_state
+                else VIEWS["contour"],  # a link's view: set, not a default too
+                key="view",
+                label_visibility="collapsed",
             )
-            rungs = [
-                (i, name, f"{scene.runs[i].optimizer}.{name}", first, values)
-                for i, name, first, values in fig.rungs(scene)
-            ]
-            live_drag(result, contour, "contour", rungs)
-    if shown != "contour":
-        with solid:
-            height = contour.layout.height if shown == "both" else fit["side"] + 120  # beside the map: as tall
-            figure = fig.surface3d(result, theme, height=height, frames=frames, controls=shown == "3d")
-            chart(figure, config=chart_config("loss-landscape"), theme=None, key="chart3d")
-    if frames:  # the keyboard plays the animated chart; beside the map, the 3D chart follows its steps
-        lead = "chart3d" if shown == "3d" else "contour"
-        animation_keys(lead, slides=lesson.showing(), follow="chart3d" if shown == "both" else None)
-with rest:
-    if shown != "3d":
-        replay = "." if scr.narrow else "; ▶ Play (or space) replays it, Slow or Fast at another pace, ← → step."
-        caption("Click the map to start the race there" + replay)
-    if said := st.session_state.pop("trajectories.settled", None):  # the surface just chosen lowered a rate
-        st.info(said, icon=":material/speed:")
-    outcomes(result)
-    st.latex(r"f(x, y) = " + result.surface.latex)
-    c1, c2 = st.columns([1.3, 1], gap="large")
-    with c1:
-        chart(fig.loss(result, theme), config=chart_config("loss-landscape"), theme=None, key="loss")
-    with c2:
-        rules(result)
+            or VIEWS["contour"]
+        )
+        shown = next(k for k, label in VIEWS.items() if label == view)  # "contour", "3d" or "both"
+        address_bar.add(tp.encode(tp.State(scene, shown)))
+    beside = shown == "both" and not scr.narrow
+    # the map in view below the top bar and its legend (views.common.fitted adds presenter's and a slideshow's room);
+    # 146 px, not 150: plotly.js widens the map's margins by ~3 px for its legend and its step slider
+    fit = map_fit(result, 2 if beside else 1, reserve=146, heading=122)  # a slideshow: title and view switch above it
+    frames = fit.setdefault("frames", 61)  # a phone's map shows the whole race: no room for the replay's controls
+    with stuck:
+        if beside:  # two maps of one race, the 3D one following the map's step
+            flat, solid = st.columns(2, gap="small")
+        else:  # one chart (a phone's 3D chart of the side-by-side view goes below the controls: one stays in view)
+            flat, solid = st.container(), (rest if shown == "both" else st.container())
+        if shown != "3d":
+            with flat:
+                contour = fig.contour(result, theme, **fit)
+                chart(
+                    contour,
+                    config=chart_config("loss-landscape"),
+                    theme=None,
+                    key="contour",
+                    on_select=_start_from_click,
+                    selection_mode="points",
+                )
+                rungs = [
+                    (i, name, f"{scene.runs[i].optimizer}.{name}", first, values)
+                    for i, name, first, values in fig.rungs(scene)
+                ]
+                live_drag(result, contour, "contour", rungs)
+        if shown != "contour":
+            with solid:
+                height = contour.layout.height if shown == "both" else fit["side"] + 120  # beside the map: as tall
+                figure = fig.surface3d(result, theme, height=height, frames=frames, controls=shown == "3d")
+                chart(figure, config=chart_config("loss-landscape"), theme=None, key="chart3d")
+        if frames:  # the keyboard plays the animated chart; beside the map, the 3D chart follows its steps
+            lead = "chart3d" if shown == "3d" else "contour"
+            animation_keys(lead, slides=lesson.showing(), follow="chart3d" if shown == "both" else None)
+    with rest:
+        if shown != "3d":
+            replay = "." if scr.narrow else "; ▶ Play (or space) replays it, Slow or Fast at another pace, ← → step."
+            caption("Click the map to start the race there" + replay)
+        if said := st.session_state.pop("trajectories.settled", None):  # the surface just chosen lowered a rate
+            st.info(said, icon=":material/speed:")
+        outcomes(result)
+        st.latex(r"f(x, y) = " + result.surface.latex)
+        c1, c2 = st.columns([1.3, 1], gap="large")
+        with c1:
+            chart(fig.loss(result, theme), config=chart_config("loss-landscape"), theme=None, key="loss")
+        with c2:
+            rules(result)
+
+
+page_run("trajectories", draw)
