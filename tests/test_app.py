@@ -35,17 +35,25 @@ def text(at: AppTest) -> str:
 @pytest.mark.live_drag
 def test_app_runs_at_defaults():
     at = start()
-    (data,) = [  # the live drag's element, with a ladder for each racer's η and momentum (the other: the screen's)
+    live = [  # the live drag's elements, one a ladder: each racer's η and momentum (the others: screen's, charts')
         d for d in (json.loads(c.proto.json) for c in at.get("bidi_component")) if "sliders" in d
     ]
-    assert data["chart"] == "contour"
-    assert {d["key"] for d in data["sliders"]} == {
+    assert all(d["chart"] == "contour" and len(d["sliders"]) == 1 for d in live)
+    assert [d["sliders"][0]["key"] for d in live] == [
         "gd.learning_rate",
         "momentum.learning_rate",
         "momentum.momentum",
         "adam.learning_rate",
         "adam.b1",
-    }
+    ]
+    # a move of gd's η changes gd's ladder alone: the others are the same messages, sent again as references
+    h = OPTIMIZERS["gd"].hyper("learning_rate")
+    stops = options(h.lo, h.hi, h.log, h.default)
+    moved = start()
+    moved.select_slider(key="gd.learning_rate").set_value(stops[stops.index(h.default) - 1]).run()
+    after = {d["sliders"][0]["key"]: d for d in (json.loads(c.proto.json) for c in moved.get("bidi_component"))
+             if "sliders" in d}  # fmt: skip
+    assert [d["sliders"][0]["key"] for d in live if d != after[d["sliders"][0]["key"]]] == ["gd.learning_rate"]
     assert len(figures(at)) == 2
     fig = figure(at)
     assert len(frame_steps(fig)) == 61 and fig["layout"]["images"]

@@ -34,7 +34,8 @@ def test_dragging_the_learning_rate_slider_moves_the_path_before_the_release(bro
     assert len(set(seen)) >= 4
     # at most one drawing a value the thumb passes (a frame draws the latest), not one per earlier run's listeners
     assert 3 <= page.evaluate(drawn) - before <= page.evaluate("window.__values")
-    assert page.evaluate("Object.keys(window.__lllLiveDrag).length") == 1
+    # one set of listeners per ladder (gd's η; the heavy ball's η and β; Adam's η and β₁), not one per earlier run
+    assert page.evaluate("Object.keys(window.__lllLiveDrag).length") == 5
     page.mouse.up()
     assert not errors, errors
     page.close()

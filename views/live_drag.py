@@ -2,7 +2,7 @@
 thumb, with no server round trip; the release reruns the page as always and the exact race replaces the preview.
 
 The server sends, with each run, the racer's paths at the slider's stops around its value (scenes/ladder.py: one
-vectorised run, ~9 kB quantized). A hidden component (Streamlit's components v2, JavaScript in the page) watches
+vectorised run, ~13 kB quantized; one element a ladder). A hidden component (Streamlit's components v2, JavaScript in the page) watches
 the real slider, the one in the control column, and, while a pointer or a key holds it, redraws the racer's line in
 the chart's SVG from the path of the stop under the thumb (Plotly.restyle would recompute every trace: ~0.5 s).
 """
@@ -10,6 +10,7 @@ the chart's SVG from the path of the stop under the thumb (Plotly.restyle would 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import streamlit as st
 
@@ -19,8 +20,10 @@ from scenes.ladder import ladder, quantized
 JS = r"""
 export default function ({ data }) {
   // called on every run with new data, its cleanup only on unmount: the previous run's listeners go first
+  // one element per slider (an unchanged one is not sent again): listeners kept by chart and slider
   const live = (window.__lllLiveDrag = window.__lllLiveDrag || {});
-  if (live[data.chart]) live[data.chart]();
+  const id = data.chart + " " + data.sliders.map(s => s.key).join(" ");
+  if (live[id]) live[id]();
   const css = k => ".st-key-" + k.replace(/[^A-Za-z0-9_-]/g, "-");
   const chart = () => document.querySelector(css(data.chart) + " .js-plotly-plot");
   // the sliders are found when a pointer or a key takes one (delegated from the document): this element may run
@@ -76,9 +79,9 @@ export default function ({ data }) {
     document.removeEventListener("keydown", hold, true);
     document.removeEventListener("pointerup", release, true);
     document.removeEventListener("keyup", release, true);
-    if (live[data.chart] === cleanup) delete live[data.chart];
+    if (live[id] === cleanup) delete live[id];
   };
-  live[data.chart] = cleanup;
+  live[id] = cleanup;
   return cleanup;
 }
 """
@@ -88,9 +91,9 @@ ENABLED = os.environ.get("LLL_LIVE_DRAG", "1") != "0"  # 0: off (benchmarks/brow
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _ladder(scene: Scene, racer: int, values: tuple[float, ...], first: int, hyper: str) -> tuple[str, tuple, int]:
-    lad = ladder(scene, racer, values, first, hyper)
-    text, box = quantized(lad, scene.surface_obj.domain)
+def _ladder(solo: Scene, values: tuple[float, ...], first: int, hyper: str) -> tuple[str, tuple, int]:
+    lad = ladder(solo, 0, values, first, hyper)
+    text, box = quantized(lad, solo.surface_obj.domain)
     return text, box, lad.xy.shape[1]
 
 
@@ -98,16 +101,19 @@ def live_drag(result: Result, figure, chart_key: str, rungs: list[tuple[int, str
     """Mount the live drag over the chart ``chart_key`` (``figure``, drawn there from ``result``: a racer's path traces
     carry its label) of each rung: (racer, the hyperparameter, its slider's widget key, the slider index of the first
     value, the values). Placed after the chart: the page shows the race before the ladders are computed (~2 ms each
-    once compiled)."""
+    once compiled).
+
+    One element per rung, its ladder computed from the racer alone (the scene with that one racer: another racer's
+    slider changes neither): a move sends again only the rungs of the racer that moved (~13 kB each), the others go
+    as Streamlit's reference to the message it already sent (global.minCachedMessageSize, 10 kB)."""
     if not ENABLED:
         return
-    scene, sliders = result.scene, []
+    scene = result.scene
     for i, hyper, key, first, values in rungs:
         label = result.runs[i].label
         traces = [j for j, t in enumerate(figure.data) if t.name == label and "lines" in (t.mode or "")]
         if not traces:
             continue
-        text, box, points = _ladder(scene, i, values, first, hyper)
-        rung = {"key": key, "first": first, "k": len(values), "p": points, "q": text, "box": box}
-        sliders.append(rung | {"traces": traces})
-    _component(key=f"live.{chart_key}", data={"chart": chart_key, "sliders": sliders}, height=0)
+        text, box, points = _ladder(replace(scene, runs=(scene.runs[i],)), values, first, hyper)
+        rung = {"key": key, "first": first, "k": len(values), "p": points, "q": text, "box": box, "traces": traces}
+        _component(key=f"live.{chart_key}.{key}", data={"chart": chart_key, "sliders": [rung]}, height=0)
