@@ -74,7 +74,9 @@ def contour(
     side: int | None = None,
     width: int | None = None,
     legend_rows: int = 1,
+    recipe_only: bool = False,
 ) -> go.Figure:
+    """The race on the map (viz.contour.contour_figure's sizes; ``recipe_only``: for a page, see viz.frames.grow)."""
     land = result.landscape
     f = contour_figure(
         background(result),
@@ -90,6 +92,7 @@ def contour(
         width=width,
         legend_rows=legend_rows,
         vector=vector(result),
+        recipe_only=recipe_only,
     )
     return keep_name(f, name)
 
@@ -102,6 +105,7 @@ def surface3d(
     height: int | None = None,
     frames: int = 0,
     controls: bool = True,
+    recipe_only: bool = False,
 ) -> go.Figure:
     """The landscape in 3D with the paths on it; ``frames`` > 0: animated with the contour map's frame names (its own
     play buttons and slider, or none when ``controls`` is False: the map beside it drives it)."""
@@ -119,6 +123,7 @@ def surface3d(
         title=title,
         frames=frames,
         controls_shown=controls,
+        recipe_only=recipe_only,
     )
     return keep_name(f, "3D surface")
 

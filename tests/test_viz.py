@@ -348,3 +348,21 @@ def test_a_threshold_label_near_the_sweeps_right_edge_reads_leftwards_a_line_hig
     assert optimal.xanchor == "right" and not optimal.yshift
     assert inner.xanchor == "left" and not inner.yshift
     assert fig.layout.margin.t >= 2 * 1.3 * THEME.font_size  # room for both rows
+
+
+@pytest.mark.parametrize("view", ["contour", "3d"])
+def test_a_figure_grown_with_its_recipe_alone_gets_back_the_frames_it_would_have_had(view):
+    """A page's figure carries its frames' recipe alone (its browser builds them); viz.frames.complete builds them
+    in Python for a file or an animation: the same frames, number for number, with a racer that diverges."""
+    from charts import scene as fig
+    from scenes import RunSpec, Scene, compute
+    from viz.frames import RECIPE, complete
+
+    race = compute(Scene(runs=(*Scene().runs, RunSpec("gd", (("learning_rate", 1.05),))), steps=120))
+    assert race.runs[-1].diverged_at is not None
+    build = (lambda **k: fig.contour(race, THEME, **k)) if view == "contour" else (
+        lambda **k: fig.surface3d(race, THEME, frames=61, **k))  # fmt: skip
+    whole, light = build(), build(recipe_only=True)
+    assert len(whole.frames) > 60 and not light.frames and RECIPE in light.layout.meta
+    assert json.loads(complete(light).to_json()) == json.loads(whole.to_json())
+    assert complete(whole) is whole and len(whole.frames) == len(light.frames)

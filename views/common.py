@@ -23,7 +23,7 @@ from scenes.text import plural, point
 from views import address_bar, lesson, screen
 from views.plot import plot, script_url
 from viz import THEMES
-from viz.frames import RECIPE
+from viz.frames import RECIPE, complete
 from viz.layout import LEGEND_ROW, legend_rows
 from viz.paths import DASH_ARRAYS, dashes
 
@@ -123,6 +123,7 @@ def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selecti
             figure.layout.margin.r = max(right or 0, TOOLBAR_PX)
         if script_url() is None:  # no static folder to serve plotly.js from: Streamlit's chart, frames and all
             figure._frame_objs = frames
+            complete(figure)  # a map grown with its recipe alone gets its frames
             kwargs = {"on_select": on_select, "selection_mode": selection_mode} if on_select else {}
             st.plotly_chart(figure, key=key, config=config, theme=None, **kwargs)
             return
@@ -305,8 +306,9 @@ def map_fit(
 def map_size(side: int, width: int) -> dict:
     """``charts.scene.contour``'s sizes for a map of ``side`` in a column ``width`` wide (the toolbar's room taken
     off); on a phone the map shows the whole race without the replay's buttons and step slider (``frames=0``): a map
-    that stays in view above the controls must be short, and a thumb scrolls the page rather than a step slider."""
-    size = {"side": side, "width": width - screen.current().frame}
+    that stays in view above the controls must be short, and a thumb scrolls the page rather than a step slider. The
+    map carries its frames' recipe alone where the page's browser builds them (views/growing.py: ``recipe_only``)."""
+    size = {"side": side, "width": width - screen.current().frame, "recipe_only": script_url() is not None}
     return size | ({"frames": 0} if screen.current().narrow else {})
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.names import names, slug
+from viz.frames import complete
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif", "mp4": "video/mp4"}
 CAMERA = {"png": "PNG 3×", "svg": "SVG"}  # the camera button's formats (session_state["export.camera"])
@@ -54,7 +55,7 @@ def _chart_export(page: str, figures: dict) -> None:
     """A chart of the page, its format, Render, and the file to download once rendered."""
     named = chart_names(page, figures, st.session_state.get(f"{page}.section"))
     key = st.selectbox("Chart", list(figures), format_func=named.get, key="export.chart")
-    fig = figures[key]
+    fig = complete(figures[key])  # a page's map carries its frames' recipe alone: built here, once, for a file
     animated = bool(fig.frames)
     kinds = ["png", "svg", "pdf"] + (list(ANIMATIONS) if animated else [])
     fmt = st.segmented_control("Format", kinds, default="png", key="export.format", format_func=str.upper) or "png"

@@ -188,7 +188,9 @@ def draw() -> None:
         if shown != "contour":
             with solid:
                 height = contour.layout.height if shown == "both" else fit["side"] + 120  # beside the map: as tall
-                figure = fig.surface3d(result, theme, height=height, frames=frames, controls=shown == "3d")
+                figure = fig.surface3d(
+                    result, theme, height=height, frames=frames, controls=shown == "3d", recipe_only=fit["recipe_only"]
+                )
                 chart(figure, config=chart_config("loss-landscape"), theme=None, key="chart3d")
         if frames:  # the keyboard plays the animated chart; beside the map, the 3D chart follows its steps
             lead = "chart3d" if shown == "3d" else "contour"

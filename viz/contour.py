@@ -125,6 +125,7 @@ def contour_figure(
     width: int | None = None,
     legend_rows: int = 1,
     vector: dict | None = None,
+    recipe_only: bool = False,
 ) -> go.Figure:
     """Contour view of the race. background: PNG data URI of the landscape over `domain`; hover: (xs, ys, z);
     vector: the same landscape as a contour trace (viz.raster.contour_trace), kept for image files only.
@@ -133,7 +134,8 @@ def contour_figure(
     plot area's side in px (the figure's height follows from its margins), instead of the figure's ``height``; a
     domain wider than tall gets a plot that much lower when its ``width`` (the plot area's at most) limits it;
     ``legend_rows``: the rows the legend takes above the plot (one on a wide screen, one a racer on a phone; 0: no
-    legend, for small maps side by side on a phone whose outcome lines name the racers in their colours)."""
+    legend, for small maps side by side on a phone whose outcome lines name the racers in their colours);
+    ``recipe_only``: the frames' recipe alone, for a page whose browser builds them (viz.frames.grow)."""
     steps = len(paths[0].xy) - 1 if paths else 0
     shown = frame_steps(steps, frames if frames > 0 else 2)  # the step of each displayed frame
     chunks = Chunks.of(shown)
@@ -168,7 +170,8 @@ def contour_figure(
     layout.update(controls(shown, theme, plot_px) if animated else dict(updatemenus=[], sliders=[]))
     fig = keep_vector(go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False), vector)
     if animated:
-        grow(fig, data, coords, shown, chunks, chunk_index, head, lambda s: _heads(paths, s, theme))
+        heads = lambda s: _heads(paths, s, theme)  # noqa: E731
+        grow(fig, data, coords, shown, chunks, chunk_index, head, heads, recipe_only=recipe_only)
     return fig
 
 

@@ -13,6 +13,7 @@ The controls: ▶ Play at three speeds (a lecturer slows a race down to talk ove
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Callable
 from typing import NamedTuple
@@ -221,15 +222,65 @@ def grow(
     chunk_index: list[list[int]],
     head: int,
     heads: Callable[[int], dict],
+    *,
+    recipe_only: bool = False,
 ) -> None:
     """Animate ``fig`` (its ``data``, the chunk traces of chunk_traces, and the heads' trace ``head``): its frames
     (base_frames, then step_frames) and, in layout.meta[RECIPE], the recipe a page's browser builds the same frames
-    from (recipe)."""
+    from (recipe). ``recipe_only``: the recipe alone, for a page (building frames it would not send took most of a
+    map's ~15 ms); ``complete`` builds the frames from it when a file needs them."""
     axes = tuple(paths[0]) if paths else ("x", "y")
     at = {int(s): heads(int(s)) for s in shown}
-    base = base_frames(data, chunk_index, chunks, axes)
-    fig._frame_objs = as_frames(base + step_frames(paths, shown, chunks, chunk_index, head, at.__getitem__))
+    if not recipe_only:
+        base = base_frames(data, chunk_index, chunks, axes)
+        fig._frame_objs = as_frames(base + step_frames(paths, shown, chunks, chunk_index, head, at.__getitem__))
     fig.layout.meta = {RECIPE: recipe(shown, chunks, chunk_index, head, [at[int(s)] for s in shown], axes)}
+
+
+def complete(fig: go.Figure) -> go.Figure:
+    """``fig`` with its frames: a figure grown with ``recipe_only`` gets the frames grow would have given it, built
+    from its recipe and its own chunk traces as the browser builds them (views/growing.py's BUILD), so a file or an
+    animation of a page's chart is the one of a figure grown whole. Others are returned as they are."""
+    meta = fig.layout.meta
+    if fig.frames or not isinstance(meta, dict) or RECIPE not in meta:
+        return fig
+    fig._frame_objs = as_frames(from_recipe([t.to_plotly_json() for t in fig.data], meta[RECIPE]))
+    return fig
+
+
+def from_recipe(data: list[dict], r: dict) -> list[dict]:
+    """base_frames then step_frames, from a figure's ``data`` (its traces) and its recipe ``r`` alone."""
+    axes, n, racers = tuple(r["axes"]), len(r["bounds"]) - 1, len(r["chunks"])
+    decoded: dict[int, dict] = {}
+
+    def coords(i: int) -> dict:  # a chunk trace's points, decoded once
+        if i not in decoded:
+            decoded[i] = {a: _array(data[i][a]) for a in axes}
+        return decoded[i]
+
+    every = [i for idx in r["chunks"] for i in idx]
+    empty = {a: [None] for a in axes}
+    out = [dict(name="base0", traces=every, data=[empty] * len(every))]
+    for k in range(1, n):
+        traces = [idx[k - 1] for idx in r["chunks"]]
+        out.append(dict(name=f"base{k}", baseframe=f"base{k - 1}", traces=traces,
+                        data=[{a: data[i][a] for a in axes} for i in traces]))  # fmt: skip
+    heads = {a: _array(r["heads"][a]) for a in axes}
+    for j, s in enumerate(r["shown"]):
+        k = min(j // r["per"], n - 1)
+        traces = [idx[k] for idx in r["chunks"]]
+        fdata = [{a: b64(coords(i)[a][: s - r["bounds"][k] + 1]) for a in axes} for i in traces]
+        at = {a: [float(v) for v in heads[a][j * racers : (j + 1) * racers]] for a in axes}
+        fdata.append({**at, "marker": {**r["marker"], "symbol": r["symbols"][j]}})
+        out.append(dict(name=f"s{s}", baseframe=f"base{k}", traces=[*traces, r["head"]], data=fdata))
+    return out
+
+
+def _array(v) -> np.ndarray:
+    """A typed-array spec {dtype, bdata} (viz.paths.b64) or a sequence, as a NumPy array of its own dtype."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]).newbyteorder("<"))
+    return np.asarray(v)
 
 
 def recipe(

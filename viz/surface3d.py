@@ -43,10 +43,12 @@ def surface3d_figure(
     title: str = "",
     frames: int = 0,
     controls_shown: bool = True,
+    recipe_only: bool = False,
 ) -> go.Figure:
     """height: (ny, nx) what the z axis shows; lift: maps loss values to that z (identity, or log of the gap).
     frames > 0: animated (the frames named "s<step>" as the contour map's of as many frames), with its own play
-    buttons and step slider unless ``controls_shown`` is False (another chart drives it: the side-by-side view)."""
+    buttons and step slider unless ``controls_shown`` is False (another chart drives it: the side-by-side view);
+    ``recipe_only``: the frames' recipe alone, for a page whose browser builds them (viz.frames.grow)."""
     hx, hy = _thin(xs, 0), _thin(ys, 0)
     hz = _thin(_thin(height, 0), 1)
     span = float(np.nanmax(hz) - np.nanmin(hz)) or 1.0
@@ -80,7 +82,8 @@ def surface3d_figure(
         layout.update(hidden)
     fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
     if frames > 0:
-        grow(fig, data, coords, shown, chunks, chunk_index, head, lambda s: _heads(coords, paths, s, theme))
+        heads = lambda s: _heads(coords, paths, s, theme)  # noqa: E731
+        grow(fig, data, coords, shown, chunks, chunk_index, head, heads, recipe_only=recipe_only)
     return fig
 
 
