@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.names import names, slug
-from viz.frames import complete
+from viz.frames import RECIPE, complete
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif", "mp4": "video/mp4"}
 CAMERA = {"png": "PNG 3×", "svg": "SVG"}  # the camera button's formats (session_state["export.camera"])
@@ -55,8 +55,8 @@ def _chart_export(page: str, figures: dict) -> None:
     """A chart of the page, its format, Render, and the file to download once rendered."""
     named = chart_names(page, figures, st.session_state.get(f"{page}.section"))
     key = st.selectbox("Chart", list(figures), format_func=named.get, key="export.chart")
-    fig = complete(figures[key])  # a page's map carries its frames' recipe alone: built here, once, for a file
-    animated = bool(fig.frames)
+    fig = figures[key]
+    animated = bool(fig.frames) or RECIPE in (fig.layout.meta or {})  # a page's map: its frames' recipe alone
     kinds = ["png", "svg", "pdf"] + (list(ANIMATIONS) if animated else [])
     fmt = st.segmented_control("Format", kinds, default="png", key="export.format", format_func=str.upper) or "png"
     scale = IMAGE_SCALE
@@ -76,7 +76,7 @@ def _chart_export(page: str, figures: dict) -> None:
     if st.button("Render", key="export.render", icon=":material/image:", width="stretch"):
         ready = None
         try:
-            data = _render(fig, fmt, scale)
+            data = _render(complete(fig), fmt, scale)  # the frames built from their recipe for the file
         except Exception as e:  # noqa: BLE001  (a missing Chromium, a crashed renderer: said, never raised)
             st.error(f"Could not render: {e}")
         else:
