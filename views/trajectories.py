@@ -195,12 +195,13 @@ def draw() -> None:
         if frames:  # the keyboard plays the animated chart; beside the map, the 3D chart follows its steps
             lead = "chart3d" if shown == "3d" else "contour"
             animation_keys(lead, slides=lesson.showing(), follow="chart3d" if shown == "both" else None)
-    with rest:
-        if shown != "3d":
+    with rest, st.container():  # one slot whatever it holds: the charts below keep their place (a chart that moved
+        if shown != "3d":  # would be drawn anew: switching to 3D redrew the unchanged loss chart, 0.7 s in)
             replay = "." if scr.narrow else "; ▶ Play (or space) replays it, Slow or Fast at another pace, ← → step."
             caption("Click the map to start the race there" + replay)
         if said := st.session_state.pop("trajectories.settled", None):  # the surface just chosen lowered a rate
             st.info(said, icon=":material/speed:")
+    with rest:
         outcomes(result)
         st.latex(r"f(x, y) = " + result.surface.latex)
         c1, c2 = st.columns([1.3, 1], gap="large")
