@@ -12,8 +12,9 @@ Times are taken in the page (performance.now()): from the key press (or the clic
   element's data-test-script-state, what the browser tests wait for) is back at notRunning.
 
 Bytes per move: the websocket frames the page received from the press until idle (Chrome DevTools Protocol).
-Also: section switches (Learning rate, Minima), the 3D switch on Trajectories, and the first view of each page (from
-navigation start to the first chart drawn, in a second new browser page once the server is warm).
+Also: section switches (Learning rate, Minima), the 3D switch on Trajectories and its slider in the 3D view, and the
+first view of each page (from navigation start to the first chart drawn, in a second new browser page once the
+server is warm).
 This is a measurement, not a test: nothing here asserts a time.
 
     .venv/bin/python benchmarks/browser_latency.py [--presses 10] [--pages trajectories,minima]
@@ -104,7 +105,8 @@ PROBE = """(() => {
   first.observe(document, {subtree: true, childList: true, attributes: true});
 
   // kind "svg": the chart's drawn SVG must change; "gl": the chart's WebGL scene must be drawn (two frames after
-  // plotly.js built it); "any": every chart on the page drawn. Then idle: the script ran and is notRunning.
+  // plotly.js built it); "glmove": the chart handed a new figure and drawn (two frames after); "any": every chart on
+  // the page drawn. Then idle: the script ran and is notRunning.
   B.arm = (sel, kind) => {
     const m = B.m = {t0: null, changed: null, idle: null, ran: false, newData: null};
     const svg = () => { const c = document.querySelector(sel);
@@ -133,6 +135,10 @@ PROBE = """(() => {
             waiting = true;
             requestAnimationFrame(() => requestAnimationFrame(() => { m.changed = performance.now(); check(); }));
           }
+        }
+        if (kind === 'glmove' && !waiting && plot() && plot().data !== data0) {  // a new figure in the 3D scene
+          waiting = true;
+          requestAnimationFrame(() => requestAnimationFrame(() => { m.changed = performance.now(); check(); }));
         }
         if (kind === 'any' && ran() && s === 'notRunning' && allDrawn()) m.changed = now;
       }
@@ -222,15 +228,16 @@ class Tab:
             box.wait_for(state="visible")
         return box.locator("input[type=range], [role=slider]").first
 
-    def move(self, s: Slider) -> Sample:
-        """One press of the slider's arrow (the other one at the end of its range)."""
+    def move(self, s: Slider, chart: str | None = None, kind: str = "svg") -> Sample:
+        """One press of the slider's arrow (the other one at the end of its range); until its chart (or ``chart``)
+        shows the new picture, and idle."""
         thumb = self.thumb(s.widget)
         now, lo, hi = thumb.evaluate("e => [e.value, e.min, e.max].map(Number)")
         key = s.key
         if now == (hi if key == "ArrowRight" else lo):
             key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
         thumb.focus()
-        return self.measure(f".st-key-{key_class(s.chart)}", "svg", lambda: self.page.keyboard.press(key))
+        return self.measure(f".st-key-{key_class(chart or s.chart)}", kind, lambda: self.page.keyboard.press(key))
 
     def choose(self, widget: str, option: str, kind: str = "any", selector: str = "body") -> Sample:
         """Click an option of a segmented control; until every chart (or the one of `selector`) is drawn and idle."""
@@ -250,7 +257,7 @@ def first_view(browser, url: str) -> tuple[float, float]:
 
 # -- the run ------------------------------------------------------------------------------------------------------
 def run(browser, app_url: str, floor_url: str, pages: list[str], presses: int) -> dict:
-    out: dict = {"series": [], "sections": {}, "3d": [], "first": {}}
+    out: dict = {"series": [], "sections": {}, "3d": [], "3d_moves": [], "first": {}}
     floor = Tab(browser, floor_url)
     out["first"]["floor"] = [(floor.first, floor.first_idle)]
     for _ in range(2):
@@ -273,6 +280,8 @@ def run(browser, app_url: str, floor_url: str, pages: list[str], presses: int) -
         if name == "trajectories":
             for _ in range(3):
                 out["3d"].append(tab.choose("view", VIEW_3D, "gl", ".st-key-chart3d"))
+                if not out["3d_moves"]:  # the same slider in the 3D view: its scene redrawn with the new race
+                    out["3d_moves"] = [tab.move(s, "chart3d", "glmove") for _ in range(max(3, presses // 2))]
                 tab.choose("view", VIEW_CONTOUR)
         tab.close()
         out["first"][name].append(first_view(browser, app_url + page.path))
@@ -344,6 +353,14 @@ def report(out: dict, presses: int) -> None:
             f"median {med:.2f} s = {x(med, floor_idle).strip()} x floor move"
             if med
             else f"3D switch: {each}"
+        )
+    if out["3d_moves"]:
+        done = [t.idle for t in out["3d_moves"] if t.idle is not None]
+        each = ", ".join("lost" if t.idle is None else f"{t.idle:.2f} s" for t in out["3d_moves"])
+        med = statistics.median(done) if done else None
+        print(
+            f"The same slider in the 3D view (until its scene is drawn anew and idle): {each}"
+            + (f"; median {med:.2f} s = {x(med, floor_idle).strip()} x floor move" if med else "")
         )
     print()
     fwarm = out["first"]["floor"][1][0]
