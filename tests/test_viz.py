@@ -366,3 +366,20 @@ def test_a_figure_grown_with_its_recipe_alone_gets_back_the_frames_it_would_have
     assert len(whole.frames) > 60 and not light.frames and RECIPE in light.layout.meta
     assert json.loads(complete(light).to_json()) == json.loads(whole.to_json())
     assert complete(whole) is whole and len(whole.frames) == len(light.frames)
+
+
+def test_a_basin_picture_is_encoded_once_per_content():
+    """viz.basins.basin_png keeps the last pictures by content: the same labels give the same PNG without encoding
+    it again; other labels (or other iso-lines under them) another one."""
+    from viz import basins
+    from viz.raster import png_data_uri
+
+    labels = np.zeros((30, 30), np.int16)
+    labels[:, 15:] = 1
+    levels = np.linspace(0, 1, 900).reshape(30, 30)
+    first = basins.basin_png(labels, levels)
+    assert first == png_data_uri(basins.basin_image(labels, levels))
+    assert basins.basin_png(labels.copy(), levels.copy()) is first  # the kept one
+    other = labels.copy()
+    other[0, 0] = 1
+    assert basins.basin_png(other, levels) != first and basins.basin_png(labels, None) != first

@@ -60,22 +60,26 @@ def cached_chunk(scene: Scene, n: int, i: int) -> tuple:
     return bs.basin_chunk(scene, n, i)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_map(scene: Scene, n: int) -> bs.BasinMap:
+    """A map labelled once: a slider's move changes one optimizer's map, the others come from here as they were."""
+    return bs.assemble(scene, n, [cached_chunk(scene, n, i) for i in range(bs.chunks(n))])
+
+
 def basin_maps(scenes: list[Scene], n: int) -> list[bs.BasinMap]:
     """One map per scene; a grid of several chunks shows a progress bar (each chunk is cached on its own)."""
     total = len(scenes) * bs.chunks(n)
     bar = st.progress(0.0, text=f"Running {n}×{n} starts per optimizer…") if total > len(scenes) else None
     maps, done = [], 0
     for sc in scenes:
-        parts = []
-        for i in range(bs.chunks(n)):
-            parts.append(cached_chunk(sc, n, i))
+        for i in range(bs.chunks(n) if bar is not None else 0):  # computed here for the progress, cached
+            cached_chunk(sc, n, i)
             done += 1
-            if bar is not None:
-                bar.progress(
-                    done / total,
-                    text=f"Running {n}×{n} starts per optimizer: {done} of {total} blocks of {bs.CHUNK:,} starts",
-                )
-        maps.append(bs.assemble(sc, n, parts))
+            bar.progress(
+                done / total,
+                text=f"Running {n}×{n} starts per optimizer: {done} of {total} blocks of {bs.CHUNK:,} starts",
+            )
+        maps.append(cached_map(sc, n))
     if bar is not None:
         bar.empty()
     return maps

@@ -4,6 +4,9 @@ invisible grid of points so that a click picks a start."""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -66,6 +69,28 @@ def basin_image(labels: np.ndarray, levels: np.ndarray | None = None) -> np.ndar
         rgb[edge] = (1 - BASIN_LINE_ALPHA) * rgb[edge] + BASIN_LINE_ALPHA * _hex(LANDSCAPE_LINE)
     return np.ascontiguousarray(rgb[::-1].round().astype(np.uint8))
 
+
+def basin_png(labels: np.ndarray, levels: np.ndarray | None = None) -> str:
+    """basin_image as a PNG data URI, the last few kept by content: a slider's move changes one map of the three
+    beside each other, and encoding each anew took half of a move's server time."""
+    digest = hashlib.blake2b(labels.tobytes(), digest_size=16)
+    digest.update(str(labels.shape).encode())
+    if levels is not None:
+        digest.update(np.ascontiguousarray(levels).tobytes())
+    key = digest.hexdigest()
+    with _PNGS_LOCK:  # sessions run in threads
+        png = _PNGS.get(key)
+    if png is None:
+        png = png_data_uri(basin_image(labels, levels))
+        with _PNGS_LOCK:
+            _PNGS[key] = png
+            while len(_PNGS) > 32:
+                _PNGS.pop(next(iter(_PNGS)))
+    return png
+
+
+_PNGS: dict[str, str] = {}  # content digest -> PNG data URI, oldest first (dicts keep insertion order)
+_PNGS_LOCK = threading.Lock()
 
 BASIN_LINE_ALPHA = 0.4  # the landscape's iso-lines over the basin colours: lighter than on the landscape
 
@@ -137,7 +162,7 @@ def basin_figure(
     data += marker_traces(markers, theme)
     if picked is not None:
         data.append(_chosen(picked, theme))
-    layout = _layout(xs, ys, png_data_uri(basin_image(labels, landscape)), theme, title)
+    layout = _layout(xs, ys, basin_png(labels, landscape), theme, title)
     if side is not None:  # the legend a fixed distance below the x axis' title, the height from the map's side
         font = theme.font_size - 2
         room = (width or side + 60) - 60
