@@ -2,9 +2,10 @@
 thumb, with no server round trip; the release reruns the page as always and the exact race replaces the preview.
 
 The server sends, with each run, the racer's paths at the slider's stops around its value (scenes/ladder.py: one
-vectorised run, ~13 kB quantized; one element a ladder). A hidden component (Streamlit's components v2, JavaScript in the page) watches
-the real slider, the one in the control column, and, while a pointer or a key holds it, redraws the racer's line in
-the chart's SVG from the path of the stop under the thumb (Plotly.restyle would recompute every trace: ~0.5 s).
+vectorised run, ~13 kB quantized; one element a ladder). A hidden component (Streamlit's components v2, JavaScript
+in the page) watches the real slider, the one in the control column, and, while a pointer or a key holds it, redraws
+the racer's line in the chart's SVG from the path of the stop under the thumb (Plotly.restyle would recompute every
+trace: ~0.5 s).
 """
 
 from __future__ import annotations
