@@ -19,6 +19,8 @@ widgets hold at the end of every run.
 
 from __future__ import annotations
 
+from scenes.text import cut
+
 
 def section_param(section: str, sections: tuple[str, ...], short: dict[str, str]) -> dict[str, str]:
     """``section=`` of a link: the short name in lower case, omitted for the first section."""
@@ -33,5 +35,5 @@ def read_section(q: dict, sections: tuple[str, ...], short: dict[str, str], noti
         return sections[0]
     if text.lower() in names:
         return names[text.lower()]
-    notices.append(f"section={text!r} in the link: this page has {', '.join(sections)}; using {sections[0]}")
+    notices.append(f"section={cut(text)!r} in the link: this page has {', '.join(sections)}; using {sections[0]}")
     return sections[0]

@@ -70,7 +70,7 @@ from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
 from scenes.scene import RunSpec
-from scenes.text import plural
+from scenes.text import cut, plural
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
 
@@ -184,7 +184,7 @@ def _refuse(q, keys, why: str, notices: list[str], used: set[str]) -> None:
     """Parameters that mean nothing with the link's other settings: told why, and left out."""
     for k in keys:
         if k in q:
-            notices.append(f"{k}={q[k]!r} in the link: {why}")
+            notices.append(f"{k}={cut(q[k])!r} in the link: {why}")
             used.add(k)
 
 
@@ -205,7 +205,7 @@ def read_run(key: str, q, notices: list[str], used: set[str]) -> RunSpec:
                 if name in spec.defaults()
                 else f"{spec.title} has no hyperparameter {name}"
             )
-            notices.append(f"{k}={mine.pop(k)!r} in the link: {why}")
+            notices.append(f"{k}={cut(mine.pop(k))!r} in the link: {why}")
     hyper = decode_run(key, mine, notices).hyper_dict()
     for name, h in sliders.items():
         stops = options(h.lo, h.hi, h.log, h.default)

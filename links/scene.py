@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields, replace
 from optim import OPTIMIZERS
 from optim.schedules import KINDS, Schedule
 from scenes.scene import CUSTOM, MAX_RUNS, STEP_RANGE, RunSpec, Scene
+from scenes.text import ECHO, cut
 from surfaces import SURFACES, from_formula
 
 Query = dict[str, str]
@@ -36,9 +37,10 @@ def fmt(v: float) -> str:
 def refused(key: str, text: object, why: str, using: object = None) -> str:
     """The notice for a link's value that cannot be used: "steps='abc' in the link: steps must be a whole number
     from 10 to 2000; using 300". ``why`` says what is accepted (a "must …" is said of ``key``), ``using`` what is
-    used instead (None: nothing to say)."""
+    used instead (None: nothing to say). Plain text: whoever shows it escapes it (scenes.text.plain)."""
     said = f"{key} {why}" if why.startswith("must") else why
-    return f"{key}={text!r} in the link: {said}" + ("" if using is None else f"; using {using}")
+    shown = repr(cut(text)) if isinstance(text, str) else repr(text)  # a long value: its start (scenes.text.ECHO)
+    return f"{key}={shown} in the link: {said}" + ("" if using is None else f"; using {using}")
 
 
 def _number(text: str) -> float:
@@ -121,7 +123,7 @@ def decode_surface(q: Query, default: str, notices: list[str], allowed=None):
             from_formula(text, domain)  # parses, checks the domain and finds the critical points (cached)
             return CUSTOM, (), (text, domain)
         except ValueError as e:
-            notices.append(f"the formula in the link cannot be used: {e}; using {default}")
+            notices.append(f"the formula in the link cannot be used: {cut(str(e), 4 * ECHO)}; using {default}")
             name = default
     if name not in allowed:
         notices.append(refused("surface", name, f"must be one of {', '.join(allowed)}", default))
@@ -293,7 +295,7 @@ def decode(q: Query, default: Scene = DEFAULT, known: tuple[str, ...] = (), surf
     for k in q:
         head = k.split(".")[0]
         if k not in KNOWN and k not in known and not k.startswith("s.") and head not in keys:
-            notices.append(f"the link's {k!r} means nothing here and was ignored")
+            notices.append(f"the link's {cut(k)!r} means nothing here and was ignored")
     surface = SURFACES[name] if name != CUSTOM else from_formula(*formula)
     if "start" in kw:
         (x0, x1), (y0, y1) = surface.domain

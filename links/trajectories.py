@@ -11,6 +11,7 @@ from links.scene import encode as encode_scene
 from optim import OPTIMIZERS
 from scenes import MAX_RUNS, STEP_RANGE, Scene
 from scenes.scene import CUSTOM, DEFAULT_OPTIMIZERS
+from scenes.text import cut
 from surfaces import SURFACES
 
 SECTIONS = ("contour", "3d", "both")  # the view switch: the link's view=
@@ -48,7 +49,7 @@ def decode(q: dict) -> tuple[State, list[str]]:
     scene = hold(scene, CONTROLS, Scene(), notices)
     view = q.get("view", "contour")
     if view not in SECTIONS:
-        notices.append(f"view={view!r} in the link: use contour, 3d or both")
+        notices.append(f"view={cut(view)!r} in the link: use contour, 3d or both")
         view = "contour"
     return State(scene, view), notices
 

@@ -5,6 +5,7 @@ One symbol, one meaning: η is only ever the learning rate; SGD's noise is its v
 from __future__ import annotations
 
 import math
+import re
 
 # Short names for labels and captions, the same symbols as the registry's LaTeX labels the sliders show.
 SHORT = {
@@ -81,3 +82,26 @@ def run_label(title: str, optimizer, values: dict[str, float], schedule=None) ->
     """ "Momentum (heavy ball) · η 0.002, β 0.9": a racer's name in legends and captions (a title may hold its own
     parentheses, so the values follow a dot, not another pair)."""
     return f"{title} · {hyper_text(optimizer, values, schedule)}"
+
+
+ECHO = 60  # characters of a value someone typed or linked that a notice repeats: enough to recognise it
+
+
+def cut(text: str, limit: int = ECHO) -> str:
+    """``text`` at most ``limit`` characters: longer, its start and "…" (a 10 kB link value is not echoed whole)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# what can start Markdown inline in Streamlit: links and images ([ ] ( ) !), autolinks and HTML (< > :), emphasis and
+# strikethrough (* _ ~), code (`), LaTeX ($), emoji, icons and colours (:), headings (#), tables (|), e-mail links
+# (@), the backslash; and "www." (GFM links a bare www.example.org)
+_MARKDOWN = re.compile(r"([\\`*_~\[\]()!<>$:#|@])")
+_WWW = re.compile(r"(?i)\b(www)\.")
+
+
+def plain(text: str) -> str:
+    """``text`` to be shown as it is where Streamlit reads Markdown (a toast, an alert, a caption): each character
+    that could start Markdown escaped with a backslash (CommonMark lets any punctuation be), so a value from a link
+    or a formula never becomes a link, an image, emphasis, code or LaTeX ("x*y + y*x" stays itself, not in
+    italics); quotes, commas and the like stay as they are."""
+    return _WWW.sub(r"\1\\.", _MARKDOWN.sub(r"\\\1", text))

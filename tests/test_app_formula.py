@@ -52,7 +52,9 @@ def test_own_formula_on_every_page(path):
     assert figures(at)
     at.text_input(key=box).set_value("log(x)").run()  # undefined on part of the domain: said, with a point
     ok(at)
-    assert at.error and "undefined" in at.error[0].value and "(x, y) =" in at.error[0].value
+    assert (
+        at.error and "undefined" in at.error[0].value and "\\(x, y\\) =" in at.error[0].value
+    )  # plain text (scenes.text.plain)
 
 
 def test_a_formula_that_overflows_and_a_bad_domain_are_refused():

@@ -15,6 +15,7 @@ import re
 import streamlit as st
 
 from links.scene import refused
+from scenes.text import plain
 
 THEMES = ("normal", "presenter")
 RENAMED = {"lab.": "learning_rate.", "min.": "minima.", "net.": "networks."}  # widget-key prefixes of older links
@@ -89,8 +90,8 @@ def end_run() -> None:
     """After the page ran to its end: show notices once, write what the page shows to the address bar."""
     notices = st.session_state.get("link.notices") or []
     if notices:
-        st.toast(
-            "Some of the link's settings could not be used, so defaults stand in: " + "; ".join(notices) + ".",
+        st.toast(  # plain text: a link's value never becomes a link, an image or emphasis in the toast
+            "Some of the link's settings could not be used, so defaults stand in: " + plain("; ".join(notices)) + ".",
             icon=":material/link_off:",
             duration="long",
         )

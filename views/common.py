@@ -19,6 +19,7 @@ import streamlit as st
 from links import read_section, section_param
 from scenes import Result, Scene, compute
 from scenes.glossary import CAPTION_WORDS, gloss_line, terms_in, words
+from scenes.scene import CUSTOM
 from scenes.text import plural, point
 from views import address_bar, lesson, screen
 from views.plot import plot, script_url
@@ -150,6 +151,14 @@ def chart_config(filename: str) -> dict:
         "scrollZoom": False,
         "toImageButtonOptions": {"format": fmt, "scale": 3, "filename": filename},
     }
+
+
+def named(surface) -> str:
+    """A surface's name for Markdown (an alert, a caption): a typed formula as code, never read as Markdown
+    ("x*y + y*x" in italics), a catalogue surface by its title."""
+    if surface.key == CUSTOM:
+        return f"Your formula `{surface.title.replace('`', '')}`"
+    return surface.title
 
 
 def outcomes(result: Result, *, header: bool = True) -> None:

@@ -4,9 +4,12 @@ rendered once per chart); and what the charts' own camera button saves (views.co
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from charts.names import names, slug
+from scenes.text import plain
 from viz.frames import RECIPE, complete
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif", "mp4": "video/mp4"}
@@ -78,7 +81,10 @@ def _chart_export(page: str, figures: dict) -> None:
         try:
             data = _render(complete(fig), fmt, scale)  # the frames built from their recipe for the file
         except Exception as e:  # noqa: BLE001  (a missing Chromium, a crashed renderer: said, never raised)
-            st.error(f"Could not render: {e}")
+            logging.getLogger("loss-landscape-lab").exception("render failed")
+            from viz.export import failure
+
+            st.error(plain(failure(e)))
         else:
             ready = st.session_state["export.ready"] = (key, fmt, scale, data)
     if ready and ready[:3] == (key, fmt, scale):

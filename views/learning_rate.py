@@ -11,7 +11,8 @@ from charts import scene as scene_charts
 from links import learning_rate as lp
 from links.controls import by_field
 from links.learning_rate import SECTIONS, SHORT
-from links.slider_values import log_grid
+from links.scene import refused
+from links.slider_values import log_grid, nearest
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, momentum
 from scenes import learning_rate as lab
@@ -125,6 +126,10 @@ def sweep_section(scene: Scene, theme, frame: Frame) -> None:
     left, right = st.columns([1.15, 1], gap="medium")
     with right:
         default = lp.picked_lr(sw, None)
+        linked = st.session_state.get(key)
+        if address_bar.entry() is not None and isinstance(linked, float) and linked not in opts:  # told, not snapped
+            why = f"must be one of the sweep's rates, from {num(opts[0])} to {num(opts[-1])}"
+            address_bar.notice([refused("lr", linked, why, num(nearest(opts, linked, True)))])
         lr = choice_slider("Learning rate to animate (or click the sweep)", opts, default, key, log=True)
         address_bar.add(lp.encode(lp.State("Sweep", scene, lr=None if lr == default else lr)))
         with st.spinner("Computing the run…"):

@@ -31,6 +31,7 @@ from views.common import (
     fitted,
     headings,
     map_fit,
+    named,
     outcomes,
     page_frame,
     pairs,
@@ -213,7 +214,7 @@ def escape_section(frame: Frame, theme) -> None:
         name, params, surface, formula = surface_control(row["surface"], mp.PREFIX)
         if esc.local_start(surface) is None:
             address_bar.add(surface_query(name, params, formula))
-            st.warning(f"{surface.title} has no local minimum to escape from: choose another surface.")
+            st.warning(f"{named(surface)} has no local minimum to escape from: choose another surface.")
             return
         with st.expander(OPTIMIZERS["sgd"].title, expanded=True):
             hyper = {h.name: h for h in OPTIMIZERS["sgd"].hypers}
@@ -278,7 +279,7 @@ def saddles_section(frame: Frame, theme) -> None:
         name, params, surface, formula = surface_control(row["surface"], mp.PREFIX)
         if not surface.saddles:
             address_bar.add(surface_query(name, params, formula))
-            st.warning(f"{surface.title} has no saddle point on its domain: choose another surface or formula.")
+            st.warning(f"{named(surface)} has no saddle point on its domain: choose another surface or formula.")
             return
         which = 0
         if len(surface.saddles) > 1:

@@ -10,7 +10,7 @@ from links.slider_values import nearest, options
 from optim import OPTIMIZERS
 from optim.schedules import KINDS, TITLES, Schedule
 from scenes.scene import CUSTOM
-from scenes.text import NAMES, num, point
+from scenes.text import NAMES, num, plain, point
 from surfaces import SURFACES, from_formula
 from views.common import caption
 
@@ -134,7 +134,7 @@ def formula_input(prefix: str):
         return (text, domain), surface
     except ValueError as e:  # FormulaError: the message says where
         last = st.session_state.get(good, (EXAMPLE, ((-4.0, 4.0), (-4.0, 4.0))))
-        st.error(f"{e}. Still showing f = `{last[0]}`.")
+        st.error(f"{plain(str(e))}. Still showing f = `{last[0]}`.")  # e may quote the formula: plain text
         return last, from_formula(*last)
 
 

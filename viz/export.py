@@ -33,6 +33,29 @@ _CLEAR_JS = """function() { const gd = document.getElementById('lll-export'); if
 _READY_JS = "document.readyState === 'complete' && typeof Plotly === 'object'"
 
 
+def failure(e: BaseException) -> str:
+    """Why a render failed, in plain words for the page (kaleido's own message tells a user to download Chrome with
+    ``kaleido_get_chrome``, which is not the fix on a server; a killed renderer said nothing)."""
+    chain, seen = [], e
+    while seen is not None and len(chain) < 5:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    names = " ".join(type(x).__name__ for x in chain)
+    text = " ".join(str(x) for x in chain)
+    if browser_path() is None or "ChromeNotFound" in names or "requires Chrome" in text:
+        return (
+            "Images are drawn by the Chromium browser on the server, and it is not installed there. Whoever runs "
+            "the server installs it (on Debian or Ubuntu: apt-get install chromium) and starts the app again; "
+            "the charts on the page are not affected."
+        )
+    if any(k in names for k in ("BrowserClosed", "BrowserFailed", "Timeout", "CancelledError")) or "stopped" in text:
+        return (
+            "The image renderer (the server's Chromium) stopped before the file was finished: it may have run out "
+            "of memory or been stopped. Press Render again; a 1× animation needs less."
+        )
+    return f"The file could not be drawn ({type(e).__name__}). Press Render again; the details are in the server log."
+
+
 def browser_path() -> str | None:
     """The Chromium kaleido drives: $BROWSER_PATH, else the system one (None: choreographer looks; no download)."""
     return os.environ.get("BROWSER_PATH") or (CHROMIUM if os.path.exists(CHROMIUM) else None)
