@@ -34,3 +34,4 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/landscape_slice.py
 	$(PY) benchmarks/export_speed.py
 	$(PY) benchmarks/browser_latency.py
+	$(PY) benchmarks/formula_memory.py --formulas 50

@@ -33,6 +33,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from optim.registry import OPTIMIZERS
+from surfaces.base import PROGRAM_CACHES
 
 GD_FAMILY = ("gd", "sgd")  # no momentum: the threshold is 2/L
 # key -> the name of the rule's momentum-like hyperparameter, for the rules that have one (the registry's rows say)
@@ -65,6 +66,9 @@ def _plain(loss):
         return loss(p)
 
     return with_theta
+
+
+PROGRAM_CACHES.extend([_derivatives, _plain])  # surfaces.base.forget_programs clears them with JAX's own
 
 
 def curvature(objective, points) -> tuple[np.ndarray, np.ndarray]:

@@ -40,6 +40,7 @@ from jax.flatten_util import ravel_pytree
 from optim.registry import OPTIMIZERS
 from optim.schedules import Schedule, multiplier
 from optim.spec import Optimizer, Trajectory
+from surfaces.base import PROGRAM_CACHES
 from surfaces.bound import split
 
 BLOCK = 100  # steps between divergence tests on the fast path
@@ -204,6 +205,9 @@ def _pytree_loss(fn: Callable) -> Callable:
         return fn(*theta, params)
 
     return loss
+
+
+PROGRAM_CACHES.append(_pytree_loss)  # surfaces.base.forget_programs clears it with JAX's own
 
 
 def _box_like(bound: Any, params: Any) -> Any:

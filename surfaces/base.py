@@ -135,6 +135,18 @@ def _build(
     return dataclasses.replace(s, params=params, values=values, factory=factory)
 
 
+PROGRAM_CACHES: list = []  # caches keyed by a loss function (each holds its jitted programs): forget_programs clears
+
+
+def forget_programs() -> None:
+    """Let go of every compiled program in memory (JAX's caches, and the caches keyed by a loss function that hold
+    jitted ones): a typed formula's programs take ~18 MB and were kept for good (40 formulas: +765 MB). What is
+    needed again compiles anew, from the persistent compilation cache for the catalogue's (lab/warmup.py)."""
+    jax.clear_caches()
+    for cache in PROGRAM_CACHES:
+        cache.cache_clear()
+
+
 @functools.cache
 def _with_theta(shape: Callable) -> Callable:
     def loss(p, theta):
@@ -150,6 +162,9 @@ def _without_theta(f: Callable) -> Callable:
         return f(p[..., 0], p[..., 1])
 
     return loss
+
+
+PROGRAM_CACHES += [_with_theta, _without_theta]
 
 
 @functools.partial(jax.jit, static_argnums=0)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 
 import jax.numpy as jnp
 import numpy as np
 
 from surfaces._parser import FormulaError, function, numpy_function, parse, to_latex
 from surfaces._search import STARTS, search
-from surfaces.base import Domain, Surface
+from surfaces.base import Domain, Surface, forget_programs
 
 __all__ = ["FormulaError", "from_formula", "function", "numpy_function", "parse", "to_latex"]
 
@@ -28,6 +29,9 @@ MAX_SPAN = 1e4
 CHECK_GRID = 200  # the grid the landscape is drawn on (scenes.compute.GRID): its compiled program is reused; a
 # second check with NumPy on 201 points takes the centre lines too (1/x on (-1, 1) is refused)
 _START_FRACTIONS = ((0.15, 0.85), (0.85, 0.15), (0.85, 0.85), (0.15, 0.15), (0.5, 0.9), (0.9, 0.5), (0.3, 0.3))
+
+
+_LOCK = threading.Lock()
 
 
 def from_formula(text: str, domain: Domain = DEFAULT_DOMAIN, *, title: str | None = None) -> Surface:
@@ -56,9 +60,18 @@ def _domain(domain) -> Domain:
     return ((x0, x1), (y0, y1))
 
 
+KEEP = 16  # new formulas whose compiled programs stay in memory, at ~18 MB each; then they all go (forget_programs)
+_new = [0]  # formulas built since the programs were last let go
+
+
 @functools.lru_cache(maxsize=64)
 def _build(text: str, domain: Domain, title: str | None) -> Surface:
     tree = parse(text)
+    with _LOCK:  # a class typing formulas: memory stays bounded (~KEEP × 18 MB), whatever they type
+        _new[0] += 1
+        if _new[0] > KEEP:
+            _new[0] = 1
+            forget_programs()
     f = function(tree, jnp)
     bare = Surface("custom", title or text.strip(), f, domain, latex=to_latex(tree), lesson="")
     xs, ys, z = bare.grid(CHECK_GRID)
