@@ -82,6 +82,40 @@ class NetScene:
     def record_every(self) -> int:
         return max(1, math.ceil(self.steps / MAX_RECORDS))
 
+    @property
+    def work(self) -> float:
+        """What a run costs: weights × points × steps (measured warm on the 2-core machine, the Train section takes
+        ~1.2e-10 s a unit at the large end: 128-128-128 on 800 points for 2,000 steps, 5.3e10, 6.5 s)."""
+        return weights(self.widths) * self.n * self.steps
+
+
+WORK_BUDGET = 1.5e10  # the most work one run may be: ~2 s warm, so a section comparing four runs stays under 10 s
+
+
+def weights(widths: tuple[int, ...]) -> int:
+    """The weights and biases of a network from 2 inputs through ``widths`` to 1 output."""
+    sizes = (2, *widths, 1)
+    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:], strict=False))
+
+
+def max_steps(widths: tuple[int, ...], n: int, by: int = 1) -> int:
+    """The most steps (a multiple of ``by``) a run of these widths on ``n`` points may take within WORK_BUDGET."""
+    return int(WORK_BUDGET // (weights(widths) * n) // by * by)
+
+
+def over_budget(scene: NetScene, by: int = 1) -> str | None:
+    """Why the scene is more work than the page does, in plain words with the limit; None when it is not."""
+    if scene.work <= WORK_BUDGET:
+        return None
+    most = max_steps(scene.widths, scene.n, by)
+    layers = ", ".join(map(str, scene.widths)) or "none"
+    limit = f"at most {most:,} steps with them" if most >= by else "too many even for the fewest steps"
+    return (
+        f"hidden widths {layers} on {scene.n} points for {scene.steps:,} steps are more than this page computes in a "
+        f"few seconds (weights × points × steps = {num(scene.work, 2)}, at most {num(WORK_BUDGET, 2)}): {limit}; "
+        "fewer points or narrower layers allow more"
+    )
+
 
 @dataclass(frozen=True)
 class Training:

@@ -207,3 +207,21 @@ def test_a_bad_link_opens_the_page_tells_what_was_refused_and_writes_what_it_sho
     assert all(f"{k}=" in told for k in ("widths", "noise", "opt")) and "'foo' means nothing" in told
     assert widget(at, "networks.t.widths").value == "16, 16" and widget(at, "networks.t.opt").value == "adam"
     assert link(at) == {"section": "train"}
+
+
+def test_every_network_run_is_held_to_a_work_budget_and_told_its_limit():
+    """A link or the controls asking for more work than the page does in seconds (the issue's link took 166 s):
+    the link's steps are cut to the most the budget allows, told with the limit; the controls say the limit in the
+    page and train nothing."""
+    from scenes import networks as net
+
+    for section in (pg.TRAIN, pg.TEST, pg.VARIANTS, pg.SHARPNESS):
+        state, notices = pg.decode({"section": section, "widths": "256,256,256,256", "n": "800", "steps": "2000"})
+        assert state.scene.work <= net.WORK_BUDGET and any("at most 1.5e10" in n for n in notices), notices
+    at = open_link("networks", {"section": "train", "widths": "128,128,128", "n": "800", "steps": "2000"})
+    ok(at)
+    told = " ".join(t.value for t in at.toast)
+    assert "at most 550 steps" in told and widget(at, "networks.t.steps").value == 550, told
+    at.text_input(key="networks.t.widths").set_value("256, 256, 256, 256").run()
+    assert not at.exception and at.error and "at most 50 steps with them" in at.error[0].value
+    assert not figures(at)  # nothing trained

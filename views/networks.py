@@ -14,7 +14,7 @@ from links import networks as pg
 from optim import OPTIMIZERS
 from scenes import RunSpec
 from scenes import networks as net
-from scenes.text import num, plural
+from scenes.text import num, plain, plural
 from views import address_bar
 from views import network_controls as nw
 from views.common import (
@@ -50,13 +50,18 @@ def publish(state: pg.State) -> None:
     address_bar.add(pg.encode(state))
 
 
-def scene_or_message(build):
-    """The NetScene the controls describe, or None after telling what is wrong with them."""
+def scene_or_message(build, by: int = pg.STEPS[2]):
+    """The NetScene the controls describe, or None after telling what is wrong with them: a setting that cannot be
+    trained, or more work than the page does (scenes.networks.WORK_BUDGET; ``by``: the steps slider's step)."""
     try:
-        return build()
+        scene = build()
     except ValueError as e:  # SettingError, a width of zero, an unknown name: the message says which
-        st.error(f"These settings cannot be trained: {e}.")
+        st.error(f"These settings cannot be trained: {plain(str(e))}.")
         return None
+    if why := net.over_budget(scene, by):
+        st.error(plain(why[0].upper() + why[1:] + "."))
+        return None
+    return scene
 
 
 def trained(scene: net.NetScene) -> net.Training | None:
@@ -292,7 +297,9 @@ def sharpness_section(frame: Frame, theme) -> None:
         lr = choice_slider("η learning rate (gradient descent, full batch)", pg.SHARP_LRS, 0.1, f"{S}lr", log=True)
         lo, hi, by = pg.SHARP_STEPS
         kw["steps"] = int(st.slider("Steps", lo, hi, default.steps, step=by, key=f"{S}steps"))
-        scene = scene_or_message(lambda: nw.scene(default, kw | {"optimizer": RunSpec("gd", (("learning_rate", lr),))}))
+        scene = scene_or_message(
+            lambda: nw.scene(default, kw | {"optimizer": RunSpec("gd", (("learning_rate", lr),))}), pg.SHARP_STEPS[2]
+        )
     with charts:
         if scene is None:
             return
