@@ -84,12 +84,15 @@ class NetScene:
 
     @property
     def work(self) -> float:
-        """What a run costs: weights × points × steps (measured warm on the 2-core machine, the Train section takes
-        ~1.2e-10 s a unit at the large end: 128-128-128 on 800 points for 2,000 steps, 5.3e10, 6.5 s)."""
-        return weights(self.widths) * self.n * self.steps
+        """What a run and its pictures cost: weights × points × (steps + SLICE_STEPS). Measured warm on the 2-core
+        machine, a training step costs ~1.2e-10 s a weight × point at the large end (128-128-128 on 800 points for
+        2,000 steps: 6.5 s); the Train section's two landscape slices (2 × 41² losses over every point) about as
+        much as 400 steps (256×4 on 800 points: 9 s for 50 steps, 6 of them the slices)."""
+        return weights(self.widths) * self.n * (self.steps + SLICE_STEPS)
 
 
-WORK_BUDGET = 1.5e10  # the most work one run may be: ~2 s warm, so a section comparing four runs stays under 10 s
+SLICE_STEPS = 400  # the landscape slices' cost, in training steps
+WORK_BUDGET = 1.5e10  # the most work one run may be: ~3 s warm, so a section comparing runs stays under 10 s
 
 
 def weights(widths: tuple[int, ...]) -> int:
@@ -100,7 +103,7 @@ def weights(widths: tuple[int, ...]) -> int:
 
 def max_steps(widths: tuple[int, ...], n: int, by: int = 1) -> int:
     """The most steps (a multiple of ``by``) a run of these widths on ``n`` points may take within WORK_BUDGET."""
-    return int(WORK_BUDGET // (weights(widths) * n) // by * by)
+    return int((WORK_BUDGET // (weights(widths) * n) - SLICE_STEPS) // by * by)
 
 
 def over_budget(scene: NetScene, by: int = 1) -> str | None:
@@ -112,7 +115,8 @@ def over_budget(scene: NetScene, by: int = 1) -> str | None:
     limit = f"at most {most:,} steps with them" if most >= by else "too many even for the fewest steps"
     return (
         f"hidden widths {layers} on {scene.n} points for {scene.steps:,} steps are more than this page computes in a "
-        f"few seconds (weights × points × steps = {num(scene.work, 2)}, at most {num(WORK_BUDGET, 2)}): {limit}; "
+        f"few seconds (weights × points × (steps + {SLICE_STEPS}) = {num(scene.work, 2)}, at most "
+        f"{num(WORK_BUDGET, 2)}): {limit}; "
         "fewer points or narrower layers allow more"
     )
 

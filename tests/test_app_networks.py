@@ -221,7 +221,7 @@ def test_every_network_run_is_held_to_a_work_budget_and_told_its_limit():
     at = open_link("networks", {"section": "train", "widths": "128,128,128", "n": "800", "steps": "2000"})
     ok(at)
     told = " ".join(t.value for t in at.toast)
-    assert "at most 550 steps" in told and widget(at, "networks.t.steps").value == 550, told
+    assert "at most 150 steps" in told and widget(at, "networks.t.steps").value == 150, told
     at.text_input(key="networks.t.widths").set_value("256, 256, 256, 256").run()
-    assert not at.exception and at.error and "at most 50 steps with them" in at.error[0].value
+    assert not at.exception and at.error and "too many even for the fewest steps" in at.error[0].value
     assert not figures(at)  # nothing trained
