@@ -30,6 +30,14 @@ def no_live_drag_in_apptests(request, monkeypatch):
         monkeypatch.setattr("views.live_drag.ENABLED", False, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def programs_kept(monkeypatch):
+    """The suite builds hundreds of formulas: letting every compiled program go each 16 of them (surfaces.formula
+    .KEEP, the server's memory bound) would make the next tests compile again and a test counting compiles count
+    those. The bound is tested on its own (tests/test_formula.py), with its own KEEP."""
+    monkeypatch.setattr("surfaces.formula.KEEP", 10**9)
+
+
 class PresetFigures:
     """Each preset's figures as the export command draws them (lab.render.figures, normal theme), computed once
     per test process and handed to every test that checks them: the export command's, the links' and the pages'.
