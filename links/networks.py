@@ -243,7 +243,7 @@ def _within_budget(v: dict, default: NetScene, grid: tuple[int, int, int], notic
         return
     if (most := max_steps(asked.widths, asked.n, by)) >= lo:
         v["steps"] = most
-        notices.append(f"{why}; using {most:,} steps")
+        notices.append(f"{why}; using {plural(most, 'step')}")
         return
     v["widths"] = default.widths
     v["steps"] = min(v["steps"], max(lo, max_steps(default.widths, asked.n, by)))

@@ -17,7 +17,7 @@ import numpy as np
 from optim import OPTIMIZERS, run
 from optim.sharpness import sharpness_along, top_eigenvalue
 from scenes.scene import RunSpec
-from scenes.text import num
+from scenes.text import num, plural
 from surfaces.datasets import CLASSIFICATION, augmented, make_dataset
 from surfaces.landscape import line_interpolation, pca_plane, random_plane, slice_2d
 from surfaces.networks import LOSSES, Model, Problem, count_params, problem
@@ -112,10 +112,10 @@ def over_budget(scene: NetScene, by: int = 1) -> str | None:
         return None
     most = max_steps(scene.widths, scene.n, by)
     layers = ", ".join(map(str, scene.widths)) or "none"
-    limit = f"at most {most:,} steps with them" if most >= by else "too many even for the fewest steps"
+    limit = f"at most {plural(most, 'step')} with them" if most >= by else "too many even for the fewest steps"
     return (
-        f"hidden widths {layers} on {scene.n} points for {scene.steps:,} steps are more than this page computes in a "
-        f"few seconds (weights × points × (steps + {SLICE_STEPS}) = {num(scene.work, 2)}, at most "
+        f"hidden widths {layers} on {scene.n} points for {plural(scene.steps, 'step')} are more than this page "
+        f"computes in a few seconds (weights × points × (steps + {SLICE_STEPS}) = {num(scene.work, 2)}, at most "
         f"{num(WORK_BUDGET, 2)}): {limit}; "
         "fewer points or narrower layers allow more"
     )
