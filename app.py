@@ -36,6 +36,7 @@ st.set_page_config(
 from lab.pages import DEFAULT, PAGES, PRESETS  # noqa: E402
 from views import address_bar, growing, lesson, screen, topbar  # noqa: E402
 from views.common import begin_glosses, layout_css  # noqa: E402
+from views.page_run import FAILED  # noqa: E402
 
 # The pages live in views/, not pages/: with a pages/ folder beside app.py Streamlit 1.67 first resolves a session's
 # URL against that folder as old-style pages, and a link straight to /learning-rate met "Page not found".
@@ -69,6 +70,6 @@ try:
     nav.run()  # the page runs as a fragment (views/page_run.py): it writes the link and fills the bar's menus
 except Exception:  # the last line of defence: never a stack trace in front of a class
     logging.getLogger("loss-landscape-lab").exception("page failed")
-    st.error("Something went wrong drawing this page. Try other settings; the details are in the server log.")
+    st.error(FAILED)
 finally:
     address_bar.forget_entry()

@@ -1,6 +1,6 @@
 """A page's run, as a Streamlit fragment: a control of the page reruns the page alone.
 
-Moving a slider used to rerun the whole app: the navigation, the bar with its lessons menu (some 30 buttons), the
+Moving a slider used to rerun the whole app: the navigation, the bar with its lessons menu (21 buttons), the
 page's CSS, the screen's and the frames' elements, about 40 of a move's 107 messages, before the page itself. As a
 fragment (``st.fragment``), a page's control reruns only the page's own code; what the bar draws from the page (the
 class link, built from the page's link, and the export panel, offering the page's charts) is drawn by the page's run
