@@ -4,11 +4,13 @@ those from a link: the option lists the page draws and scenes/pages/networks.py'
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from links.params import Param, choice, integer
 from links.scene import fmt
 from optim import OPTIMIZERS
-from scenes.networks import MAX_RECORDS, NET_STEPS
+from scenes.networks import MAX_RECORDS, NET_STEPS, NetScene, max_steps, over_budget
+from scenes.text import plural
 
 # -- what the controls offer -----------------------------------------------------------------------------------------
 NOISES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
@@ -125,3 +127,20 @@ def labelled(labels: dict[str, str]) -> Param:
         lambda t: labels[choice(tuple(labels))(t)],
         short.get,
     )
+
+
+def within_budget(v: dict, default: NetScene, grid: tuple[int, int, int], notices: list[str]) -> None:
+    """A run the link asks for that is more work than the page does (scenes.networks.WORK_BUDGET): the most steps
+    the budget allows on the steps slider's ``grid`` (from, to, by), or, when not even its fewest fit, the default
+    widths (and then steps); told with the limit."""
+    lo, _, by = grid
+    asked = replace(default, **{k: v[k] for k in ("widths", "n", "steps")})
+    if (why := over_budget(asked, by)) is None:
+        return
+    if (most := max_steps(asked.widths, asked.n, by)) >= lo:
+        v["steps"] = most
+        notices.append(f"{why}; using {plural(most, 'step')}")
+        return
+    v["widths"] = default.widths
+    v["steps"] = min(v["steps"], max(lo, max_steps(default.widths, asked.n, by)))
+    notices.append(f"{why}; using the default widths {', '.join(map(str, default.widths))}")

@@ -53,6 +53,7 @@ from links.network_options import (  # noqa: F401  (the page and the tests read 
     parse_widths,
     recorded_steps,
     stepped,
+    within_budget,
 )
 from links.params import (
     Param,
@@ -68,7 +69,7 @@ from links.params import (
 from links.scene import decode_run, fmt, refused, run_query
 from links.slider_values import options
 from optim import OPTIMIZERS
-from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene, max_steps, over_budget
+from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
 from scenes.scene import RunSpec
 from scenes.text import cut, plural
 from surfaces.datasets import AUGMENTATIONS, DATASETS
@@ -233,23 +234,6 @@ def _read_whole(q, notices: list[str], used: set[str]) -> Whole:
     return Whole(runs, **_read(q, WHOLE_PARAMS, _values(d, WHOLE_PARAMS), notices, used))
 
 
-def _within_budget(v: dict, default: NetScene, grid: tuple[int, int, int], notices: list[str]) -> None:
-    """A run the link asks for that is more work than the page does (scenes.networks.WORK_BUDGET): the most steps
-    the budget allows on the steps slider's ``grid`` (from, to, by), or, when not even its fewest fit, the default
-    widths (and then steps); told with the limit."""
-    lo, _, by = grid
-    asked = replace(default, **{k: v[k] for k in ("widths", "n", "steps")})
-    if (why := over_budget(asked, by)) is None:
-        return
-    if (most := max_steps(asked.widths, asked.n, by)) >= lo:
-        v["steps"] = most
-        notices.append(f"{why}; using {plural(most, 'step')}")
-        return
-    v["widths"] = default.widths
-    v["steps"] = min(v["steps"], max(lo, max_steps(default.widths, asked.n, by)))
-    notices.append(f"{why}; using the default widths {', '.join(map(str, default.widths))}")
-
-
 def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
     default = SECTION_DEFAULTS[DEFAULTS[section]]
     v = _read(q, DATA + MODEL, _values(default, DATA + MODEL), notices, used)
@@ -262,7 +246,7 @@ def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
             q, SHARP, {"lr": dict(default.optimizer.hyper)["learning_rate"], "steps": default.steps}, notices, used
         )
         v |= {"steps": sharp["steps"], "optimizer": RunSpec("gd", (("learning_rate", sharp["lr"]),))}
-        _within_budget(v, default, SHARP_STEPS, notices)
+        within_budget(v, default, SHARP_STEPS, notices)
         return State(section, replace(default, **v), None)
     key = _read(
         q,
@@ -272,7 +256,7 @@ def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
         used,
     )["opt"]
     v |= _read(q, NET_STEPS_PARAM, _values(default, NET_STEPS_PARAM), notices, used)
-    _within_budget(v, default, STEPS, notices)
+    within_budget(v, default, STEPS, notices)
     v["optimizer"] = read_run(key, q, notices, used)
     state = State(section, None, None)
     if section == TRAIN:
