@@ -137,11 +137,15 @@ def test_random_valid_formulas_match_their_numpy_lambda(formula):
     x, y = grid(9)
     with np.errstate(all="ignore"):
         want = np.broadcast_to(ref(x, y), x.shape)
+        # how much the formula itself moves for inputs a few hundred ulps away: XLA's and NumPy's float64 cos, exp and
+        # pow differ by an ulp, and an ill-conditioned formula multiplies that (cos((x·exp(y))^3) by ~1e8)
+        near = np.broadcast_to(ref(x * (1 + 1e-13), y * (1 + 1e-13)), x.shape)
     with jax.enable_x64(True):
         got = np.asarray(_f64(text)(jnp.asarray(x), jnp.asarray(y)))
     assert got.shape == x.shape
-    finite = np.isfinite(want) & (np.abs(want) < 1e100)
-    np.testing.assert_allclose(got[finite], want[finite], rtol=1e-9, atol=1e-9)
+    finite = np.isfinite(want) & (np.abs(want) < 1e100) & np.isfinite(near)
+    got_, want_, slack = got[finite], want[finite], np.abs(near[finite] - want[finite])
+    assert (np.abs(got_ - want_) <= 1e-9 + 1e-9 * np.abs(want_) + 10 * slack).all(), text
     assert (~np.isfinite(got) == ~np.isfinite(want)).all()
 
 
