@@ -240,3 +240,16 @@ def test_a_preset_opened_from_the_menu_on_another_section_shows_its_own_section(
     ok(at)
     assert at.segmented_control(key="minima.section").value == "Basins"
     assert link(at) == dict(preset.link)
+
+
+def test_a_move_of_one_racer_builds_its_basin_map_alone_and_sends_the_others_as_they_were():
+    at = minima_page()
+    before = dict(at.session_state["chart.memo"])
+    assert {f"minima.map{i}" for i in range(3)} <= set(before)
+    at.select_slider(key="minima.gd.learning_rate").set_value(0.005).run()
+    ok(at)
+    after = at.session_state["chart.memo"]
+    assert after["minima.map0"][2] != before["minima.map0"][2]  # gradient descent's map: built again
+    for key in ("minima.map1", "minima.map2"):  # the others: the very figure and text, neither built nor serialised
+        assert after[key] is before[key]
+    assert at.session_state["export.figures"]["minima.map1"] is before["minima.map1"][1]  # the export offers it

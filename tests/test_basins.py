@@ -11,6 +11,7 @@ from scenes import RunSpec, Scene
 from scenes import basins as bs
 from viz import THEMES
 from viz.basins import basin_figure, basin_image
+from viz.layout import CLICK_LAYER, as_points, grid_indices
 
 
 def scene(surface="himmelblau", opt="gd", lr=0.002, steps=500) -> Scene:
@@ -52,7 +53,15 @@ def test_the_figure_shows_the_map_as_an_image_with_a_click_grid_and_shares_in_th
     fig = basin_figure(bm.xs, bm.ys, bm.labels, markers(bm), names, THEMES["normal"], picked=(1.0, 1.0))
     fig = fig.to_plotly_json()
     assert fig["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
-    assert fig["data"][0]["marker"]["opacity"] == 0 and fig["data"][0]["name"] == "starts"
+    layer = fig["data"][0]  # the click layer: a transparent cell per start of a coarse grid, hovering its basin
+    assert layer["type"] == "heatmap" and layer["name"] == "starts" and layer["meta"] == CLICK_LAYER
+    ix, iy = grid_indices(bm.xs, bm.ys, 40)
+    assert layer["x"] == bm.xs[ix].tolist() and layer["y"] == bm.ys[iy].tolist()
+    assert layer["customdata"][3][7] == names[int(bm.labels[iy[3], ix[7]])]
+    assert {c for row in layer["colorscale"] for c in row[1:]} == {"rgba(0,0,0,0)"}  # it paints nothing
+    points = as_points(layer)  # Streamlit's own chart: invisible markers at the same starts, the same hover
+    assert points["type"] == "scatter" and points["marker"]["opacity"] == 0
+    assert points["customdata"][3 * len(ix) + 7] == layer["customdata"][3][7]
     legend = [t["name"] for t in fig["data"] if t.get("showlegend")]
     assert set(names.values()) <= set(legend)
     img = basin_image(bm.labels)

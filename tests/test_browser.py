@@ -203,10 +203,10 @@ def test_a_click_on_a_phase_diagram_cell_animates_that_run(browser, url):
     assert name("") == first
     settle(page)
     target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
-        const t = g._fullData[0], i = 10 * 40 + 12, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
-        const r = g.getBoundingClientRect();
-        return {lr: 10 ** t.x[i], beta: t.y[i], px: r.left + xa._offset + xa.c2p(t.x[i]),
-                py: r.top + ya._offset + ya.c2p(t.y[i])}; }""")
+        const t = g._fullData[0], i = 12, j = 10, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
+        const r = g.getBoundingClientRect();  // the click layer's cell (row 10, column 12)
+        return {lr: 10 ** t.x[i], beta: t.y[j], px: r.left + xa._offset + xa.c2p(t.x[i]),
+                py: r.top + ya._offset + ya.c2p(t.y[j])}; }""")
     chosen = clicked(page, target, lambda: name(first))
     lr, beta = (float(v) for v in chosen.split(" · η ")[1].split(", β "))
     assert abs(lr / target["lr"] - 1) < 0.01 and abs(beta - target["beta"]) < 0.01
@@ -237,10 +237,10 @@ def test_minima_page_a_click_on_a_basin_map_races_from_that_start(browser, url):
     assert before == [1, 4.5]
     settle(page)
     target = page.evaluate("""() => { const g = document.querySelectorAll('.js-plotly-plot')[0];
-        const t = g._fullData[0], i = 5 * 40 + 35, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
-        const r = g.getBoundingClientRect();
-        return {x: t.x[i], y: t.y[i], px: r.left + xa._offset + xa.c2p(t.x[i]),
-                py: r.top + ya._offset + ya.c2p(t.y[i])}; }""")
+        const t = g._fullData[0], i = 35, j = 5, xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
+        const r = g.getBoundingClientRect();  // the click layer's cell (row 5, column 35)
+        return {x: t.x[i], y: t.y[j], px: r.left + xa._offset + xa.c2p(t.x[i]),
+                py: r.top + ya._offset + ya.c2p(t.y[j])}; }""")
     clicked(page, target, lambda: wait_js(page, f"(() => {{ const s = ({start})(); return s && s[0] !== 1; }})()"))
     x, y = page.evaluate(start)
     assert abs(x - target["x"]) < 0.3 and abs(y - target["y"]) < 0.3  # the clicked point or its neighbour (10/39 apart)

@@ -131,8 +131,10 @@ def test_phase_diagram_on_a_non_convex_surface_has_no_boundary_but_is_measured()
     assert not ph.quadratic and ph.boundary is None and ph.optimum is None
     assert (ph.reached >= 0).any() and ph.diverged.any()
     fig = labfig.phase(ph, THEMES["normal"], picked=(0.01, 0.5)).to_plotly_json()
-    assert fig["data"][0]["type"] == "scatter" and fig["data"][0]["marker"]["opacity"] == 0  # the click grid
-    assert sum(t["type"] == "heatmap" for t in fig["data"]) == 3
+    layer = fig["data"][0]  # the click layer: one transparent cell per run of the grid, hovering its steps
+    assert layer["type"] == "heatmap" and layer["meta"] == "click layer" and np.allclose(layer["x"], np.log10(ph.lrs))
+    assert np.asarray(layer["customdata"]).shape == ph.reached.shape
+    assert sum(t["type"] == "heatmap" for t in fig["data"]) == 4
 
 
 def test_adam_phase_diagram_sweeps_b1():

@@ -25,7 +25,7 @@ from views import address_bar, lesson, screen
 from views.plot import plot, script_url
 from viz import THEMES
 from viz.frames import RECIPE, complete
-from viz.layout import LEGEND_ROW, legend_rows
+from viz.layout import LEGEND_ROW, as_points, legend_rows
 from viz.paths import DASH_ARRAYS, dashes
 
 
@@ -97,15 +97,28 @@ def glosses(text: str) -> None:
 TOOLBAR_PX = 36  # Plotly's toolbar down a chart's right edge (shown on hover): the page's charts keep it clear
 
 
-def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selection_mode=None) -> None:
+def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selection_mode=None, memo=None) -> None:
     """The page's chart ``key`` (views/plot.py: updated in place), and the figure remembered for the page's export
     panel (its key names the file). A surface's picture goes to the page as a URL of the app's static files, and an
     animation's frames stay behind when the figure carries their recipe: the browser builds them
     (views/growing.py; the export keeps the figure whole); where the toolbar shows, the right margin makes room for
     it, so it never covers a legend or a label (files keep theirs). ``on_select``: called when the chart is clicked
     (``selection_mode`` "points", as st.plotly_chart took it; views.plot.clicked reads the points); ``theme``: the
-    figure carries its own (None)."""
+    figure carries its own (None).
+
+    ``memo``: a value that names everything the figure shows (hashable, compared with ==); ``figure`` is then a
+    function that builds it. While a session's chart ``key`` shows the same memo (and config), the figure is neither
+    built nor serialised again: the page gets the same text, which Streamlit sends as a reference to the message
+    it already sent, and the browser has nothing to redraw (a move that changed one of three basin maps builds one).
+    """
     assert theme is None and selection_mode in (None, "points")
+    if memo is not None:
+        kept = st.session_state.setdefault("chart.memo", {})
+        if (was := kept.get(key)) is not None and was[0] == (memo, config) and script_url() is not None:
+            st.session_state.setdefault("export.figures", {})[key] = was[1]
+            plot(was[2], key=key, config=config | {"responsive": True}, on_click=on_select)
+            return
+        figure = figure()
     shown = st.session_state.setdefault("export.figures", {})
     shown[key] = figure
     images = [
@@ -126,7 +139,9 @@ def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selecti
             figure._frame_objs = frames
             complete(figure)  # a map grown with its recipe alone gets its frames
             kwargs = {"on_select": on_select, "selection_mode": selection_mode} if on_select else {}
-            st.plotly_chart(figure, key=key, config=config, theme=None, **kwargs)
+            spec = figure.to_dict()
+            spec["data"] = [as_points(t) for t in spec["data"]]  # a click layer as points: what Streamlit reports
+            st.plotly_chart(spec, key=key, config=config, theme=None, **kwargs)
             return
         text = figure.to_json()
     finally:
@@ -134,6 +149,8 @@ def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selecti
             im.source = source
         figure.layout.margin.r = right
         figure._frame_objs = frames
+    if memo is not None:
+        st.session_state["chart.memo"][key] = ((memo, config), figure, text)
     plot(text, key=key, config=config | {"responsive": True}, on_click=on_select)
 
 
@@ -252,16 +269,23 @@ def pairs(name: str, n: int) -> list:
     return st.container(key=f"pairs-{name}").columns(n, gap="small")
 
 
-def headings(columns: list, texts: list[str]) -> None:
-    """A bold heading over each of charts side by side (plain ``texts``, in columns made by pairs), each as tall as
-    the longest one wraps to, so that the charts under them stay aligned (a phone's pairs wrap most)."""
+def headings(columns: list, texts: list[str], more: list[str] = (), *, width: int | None = None) -> None:
+    """A bold heading over each of charts side by side (plain ``texts``, in columns made by pairs, or of ``width``
+    px), each as tall as the longest one wraps to, so that the charts under them stay aligned (a phone's pairs wrap
+    most). ``more``: a line under each heading, in the body's weight (HTML: the caller escapes what it quotes)."""
     font = 16 * (PRESENTER_SCALE if st.session_state.get("presenter") else 1)
-    _, width = fitted(len(columns), paired=True)
+    if width is None:
+        _, width = fitted(len(columns), paired=True)
     per_line = max(1, int(width / (0.55 * font)))  # a semibold character is about 0.55 of the font size wide
-    lines = max(-(-len(t) // per_line) for t in texts)
-    for col, text in zip(columns, texts, strict=True):
-        style = f"min-height:{1.6 * lines:.1f}em;font-weight:600"
-        col.markdown(f'<div style="{style}">{html.escape(text)}</div>', unsafe_allow_html=True)
+
+    def lines(text: str) -> int:
+        return -(-len(re.sub(r"<[^>]+>", "", text)) // per_line)
+
+    more = list(more) or [""] * len(texts)
+    tallest = max(lines(t) + (lines(m) if m else 0) for t, m in zip(texts, more, strict=True))
+    for col, text, line in zip(columns, texts, more, strict=True):
+        body = f'<span style="font-weight:600">{html.escape(text)}</span>' + (f"<br>{line}" if line else "")
+        col.markdown(f'<div style="min-height:{1.6 * tallest:.1f}em">{body}</div>', unsafe_allow_html=True)
 
 
 def fitted(

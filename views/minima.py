@@ -168,16 +168,18 @@ def basin_charts(scene: Scene, n: int, theme, main) -> None:
     cols = st.columns(len(maps), gap="small")  # on a phone one below the other: a map with its legend needs the width
     # under the bar, the section switch and the maps' headings; small multiples: no toolbar (SMALL_CONFIG)
     side, width = fitted(len(maps), reserve=240, toolbar=False)
-    for i, (col, bm, r) in enumerate(zip(cols, maps, result.runs, strict=True)):
+    # one height for every heading, so the maps side by side stay aligned when a label wraps
+    headings(
+        cols,
+        [r.label for r in result.runs],
+        [f"reaches a global minimum from <b>{html.escape(mf.share_text(bm))}</b> of the starts" for bm in maps],
+        width=width,
+    )
+    for i, (col, bm) in enumerate(zip(cols, maps, strict=True)):
         with col:
-            # one height for every heading, so the maps side by side stay aligned when a label wraps
-            st.markdown(
-                f'<div style="min-height:4.8em"><b>{html.escape(r.label)}</b><br>reaches a global '
-                f"minimum from <b>{mf.share_text(bm)}</b> of the starts</div>",
-                unsafe_allow_html=True,
-            )
-            chart(
-                mf.map_figure(bm, theme, scene.start_point, side=side, width=width),
+            chart(  # built again only when its own map, the start or the screen changed (chart's memo)
+                functools.partial(mf.map_figure, bm, theme, scene.start_point, side=side, width=width),
+                memo=(bm.scene, n, theme, scene.start_point, side, width),
                 config=SMALL_CONFIG,
                 theme=None,
                 key=f"minima.map{i}",

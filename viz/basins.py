@@ -181,15 +181,13 @@ def basin_figure(
 
 
 def _starts(xs: np.ndarray, ys: np.ndarray, labels: np.ndarray, names: dict[int, str], n: int) -> dict:
-    """The click grid: about n × n starts, each hovering with its basin's legend text."""
+    """The click layer: about n × n starts, each hovering with its basin's legend text."""
     ix, iy = grid_indices(xs, ys, n)
-    gx, gy = np.meshgrid(xs[ix], ys[iy])
-    hover = np.vectorize(lambda k: names.get(int(k), ""))(labels[np.ix_(iy, ix)]).ravel().tolist()
+    hover = np.vectorize(lambda k: names.get(int(k), ""), otypes=[object])(labels[np.ix_(iy, ix)])
     return click_points(
-        gx,
-        gy,
+        xs[ix],
+        ys[iy],
         hover,
-        size=12,
         name="starts",
         hovertemplate="start (%{x:.3g}, %{y:.3g})<br>%{customdata}<extra></extra>",
     )

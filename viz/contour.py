@@ -18,6 +18,7 @@ from viz.frames import (
 )
 from viz.layout import (
     LEGEND_ROW,
+    as_points,
     click_points,
     figure_title,
     grid_indices,
@@ -29,7 +30,7 @@ from viz.layout import (
 from viz.layout import (
     legend_rows as rows_of,
 )
-from viz.paths import KIND_NAMES, KIND_SHORT, Marker, Path, b64, denoised, frame_steps
+from viz.paths import KIND_NAMES, KIND_SHORT, Marker, Path, denoised, frame_steps
 from viz.theme import INK, POINT_COLORS, Theme, base_layout
 
 POINT_SYMBOLS = {"global": "star", "local": "circle", "saddle": "x-thin", "maximum": "triangle-up"}
@@ -40,18 +41,20 @@ MAX_SHOWN = 30  # more points of one kind than this are drawn faint (local minim
 def _hover_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, n: int = 24) -> dict:
     """Invisible markers on a coarse grid: hovering shows f, a click anywhere selects the nearest point.
 
+    Markers, not the click layer of the basin maps (viz.layout.click_points): a map that animates its paths
+    (Plotly.animate without redraw) loses its heatmaps on the first frame (plotly.js #4491), and with it the clicks.
     Every marker is an SVG element the browser redraws on each slider move: 50 x 50 measured ~300 ms more per move
     than 24 x 24 in headless Chromium, whose points lie within Plotly's 20 px pick radius of any click."""
     ix, iy = grid_indices(xs, ys, n)
-    gx, gy = np.meshgrid(xs[ix], ys[iy])
-    return click_points(
-        gx,
-        gy,
-        b64(denoised(z[np.ix_(iy, ix)].ravel())),
-        size=14,
+    f = denoised(np.asarray(z, dtype=float)[np.ix_(iy, ix)])
+    layer = click_points(
+        xs[ix],
+        ys[iy],
+        [[float(f"{v:.5g}") for v in row] for row in f],  # the hover shows 4 digits: 5 are plenty, and short
         name="landscape",
         hovertemplate="x %{x:.3f}<br>y %{y:.3f}<br>f %{customdata:.4g}<extra></extra>",
     )
+    return as_points(layer, size=14)
 
 
 def marker_traces(markers: tuple[Marker, ...], theme: Theme) -> list[dict]:

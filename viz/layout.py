@@ -1,4 +1,4 @@
-"""Pieces several builders share: the figure's title, the invisible grid of points that makes a map clickable, a
+"""Pieces several builders share: the figure's title, the invisible layer that makes a map clickable, a
 legend swatch, the start ring, and a map's equal-aspect axes with its picture beneath them."""
 
 from __future__ import annotations
@@ -21,19 +21,49 @@ def grid_indices(xs: np.ndarray, ys: np.ndarray, n: int) -> tuple[np.ndarray, np
     return ix, iy
 
 
-def click_points(gx: np.ndarray, gy: np.ndarray, customdata, *, size: int, name: str, hovertemplate: str) -> dict:
-    """Invisible markers at the grid points (gx, gy): they carry the hover text, and a click selects the nearest one
-    (Streamlit reports clicks on scatter points, not on images or heatmap cells)."""
+CLICK_LAYER = "click layer"  # the meta of a map's click layer (what ``as_points`` finds)
+CLEAR = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]  # a colour scale that paints nothing
+
+
+def click_points(xs: np.ndarray, ys: np.ndarray, customdata, *, name: str, hovertemplate: str) -> dict:
+    """An invisible layer of cells centred on the grid xs × ys (1-D; ``customdata`` (len(ys), len(xs)), shown by
+    the hover): a click anywhere on the map gives the grid point of the cell under it (x, y).
+
+    One heatmap of transparent cells, drawn as one picture: as a scatter of invisible markers (what Streamlit's
+    selection reported) every point was an SVG element plotly.js styled again on every redraw, 1,600 of them ~70 ms
+    a move in Chromium. Where the page's charts are Streamlit's own (views.common.chart's fallback), ``as_points``
+    makes it markers again. Under scatter traces: a marker or a path near the pointer takes the hover first."""
+    return dict(
+        type="heatmap",
+        x=np.asarray(xs, dtype=float).tolist(),
+        y=np.asarray(ys, dtype=float).tolist(),
+        z=np.zeros((len(ys), len(xs)), dtype=np.int8).tolist(),
+        customdata=np.asarray(customdata).tolist(),
+        colorscale=CLEAR,
+        showscale=False,
+        showlegend=False,
+        name=name,
+        hovertemplate=hovertemplate,
+        meta=CLICK_LAYER,
+    )
+
+
+def as_points(trace: dict, size: int = 12) -> dict:
+    """A click layer as invisible markers at its grid points (Streamlit's st.plotly_chart reports clicks on scatter
+    points, not on heatmap cells); any other trace as it is."""
+    if trace.get("meta") != CLICK_LAYER:
+        return trace
+    gx, gy = np.meshgrid(trace["x"], trace["y"])
     return dict(
         type="scatter",
         mode="markers",
         x=b64(gx.ravel()),
         y=b64(gy.ravel()),
-        customdata=customdata,
+        customdata=[v for row in trace["customdata"] for v in row],
         marker=dict(size=size, opacity=0, color=INK),
         showlegend=False,
-        name=name,
-        hovertemplate=hovertemplate,
+        name=trace["name"],
+        hovertemplate=trace["hovertemplate"],
         selected=dict(marker=dict(opacity=0)),
         unselected=dict(marker=dict(opacity=0)),
     )

@@ -54,14 +54,12 @@ def phase_figure(
 
 
 def _cells(lx: np.ndarray, b: np.ndarray, reached: np.ndarray, diverged: np.ndarray, steps: int) -> dict:
-    """An invisible marker per cell, hovering with its steps to converge or its fate; a click selects the cell."""
-    gx, gy = np.meshgrid(lx, b)
+    """The click layer: each cell hovers with its steps to converge or its fate; a click picks the cell."""
     status = np.where(reached >= 0, reached.astype(str), np.where(diverged, "diverged", f"not converged in {steps}"))
     return click_points(
-        gx,
-        gy,
-        status.ravel().tolist(),
-        size=10,
+        lx,
+        b,
+        status,
         name="cells",
         hovertemplate="η %{x:.3f} (log₁₀)<br>β %{y:.3f}<br>steps %{customdata}<extra></extra>",
     )
