@@ -35,3 +35,4 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/export_speed.py
 	$(PY) benchmarks/browser_latency.py
 	$(PY) benchmarks/formula_memory.py --formulas 50
+	$(PY) benchmarks/class_load.py --students 100
