@@ -7,8 +7,13 @@ import os
 import sys
 from pathlib import Path
 
+import pandas  # noqa: F401  (before any page: see below)
 import streamlit as st
 
+# pandas whole before any page runs. Streamlit imports it lazily in a run's thread; plotly.py, in another session's
+# run, takes it from sys.modules without importing it, and a class opening a fresh server at once met it half
+# initialised ("partially initialized module 'pandas' has no attribute 'Series'": 3 of 4 first pages failed). An
+# import here makes every other run wait until it is complete (tests/test_class_sessions.py).
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # the pages import the project's packages
     sys.path.insert(0, str(ROOT))

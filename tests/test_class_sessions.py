@@ -1,0 +1,84 @@
+"""A class on one server: two sessions open the same page and move its learning-rate slider to values of their own at
+the same moment; each is sent its own value (the link the app writes for it, the slider) and nothing of the other's.
+The sessions are protocol clients (benchmarks/st_client.py, the load benchmark's), not browsers; the server is the one
+the browser tests share (tests/conftest.py's url)."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qs
+
+import pytest
+from browser import streamlit_server
+
+from benchmarks.st_client import Session
+from lab.pages import PAGES
+from links import learning_rate as lp
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
+
+KEY = lp.lr_key(lp.default_scene("Sweep"))  # the Sweep's "learning rate to animate"
+
+
+def number(option: str) -> float:
+    return float(option.replace("−", "-"))  # the app writes a typographic minus: "2.5e−4"
+
+
+def shown(s: Session) -> tuple[float | None, list[str]]:
+    """The learning rate the session's link names, and the slider's value as the session holds it."""
+    lr = parse_qs(s.query_string).get("lr")
+    return (float(lr[-1]) if lr else None), list(s.value(KEY).string_array_value.data)
+
+
+async def two_sessions(url: str) -> None:
+    a, b = Session(url, "/learning-rate"), Session(url, "/learning-rate")
+    try:
+        await asyncio.gather(a.open(), b.open())
+        slider = a.widget(KEY)
+        assert slider.select_slider and slider.fragment_id  # a page's control: its rerun is the page's fragment's
+        first = a.value(KEY).string_array_value.data[0]
+        assert shown(a) == shown(b) == (None, [first])  # the same page, the default rate: not in the link
+        offered = [o for o in slider.options if o != first]
+        va, vb, vb2 = offered[2], offered[-3], offered[len(offered) // 2]
+
+        await asyncio.gather(a.set_value(KEY, va), b.set_value(KEY, vb))
+        for s, mine in ((a, va), (b, vb)):
+            assert not s.errors, s.errors
+            lr, held = shown(s)
+            assert lr == pytest.approx(number(mine)) and held == [mine], (mine, s.query_string)
+            element = s.widget(KEY).element
+            assert not element.set_value or list(element.raw_value) == [mine]
+            assert s.unasked == 0  # nothing of a run it did not ask for
+            assert s.runs[-1] == 3  # FINISHED_FRAGMENT_RUN_SUCCESSFULLY: the page alone reran
+
+        received, link = a.received, a.query_string
+        await b.set_value(KEY, vb2)
+        assert shown(b)[0] == pytest.approx(number(vb2))
+        await asyncio.sleep(0.5)  # anything sent to a by mistake has arrived
+        assert (a.received, a.query_string, a.unasked) == (received, link, 0)
+    finally:
+        await asyncio.gather(a.close(), b.close())
+
+
+def test_two_sessions_on_one_page_each_see_only_their_own_learning_rate(url):
+    # in a thread of its own: Playwright's sync API (the url fixture's browser) holds this thread's event loop
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, two_sessions(url)).result()
+
+
+async def first_visits(url: str) -> list[tuple[str, list[str]]]:
+    sessions = [Session(url, p.path) for p in PAGES.values()]
+    try:
+        await asyncio.gather(*(s.open() for s in sessions))
+        return [(s.path, s.errors) for s in sessions]
+    finally:
+        await asyncio.gather(*(s.close() for s in sessions))
+
+
+def test_a_class_opening_a_fresh_server_at_once_gets_every_page():
+    """The first runs of a new server, all at once: they import what the pages need side by side (a lazy import met
+    half done failed three of the four pages, app.py's pandas)."""
+    with streamlit_server() as url, ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(asyncio.run, first_visits(url)).result()
+    assert all(not errors for _, errors in seen), seen
