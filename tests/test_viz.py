@@ -12,6 +12,7 @@ from plotly_frames import decode, shown_data
 
 from optim import OPTIMIZERS
 from viz import THEMES, Marker, Path, contour_figure, loss_figure, surface3d_figure
+from viz.layout import figure_json
 from viz.paths import dashes, frame_steps
 from viz.raster import png_data_uri, shade
 
@@ -383,3 +384,14 @@ def test_a_basin_picture_is_encoded_once_per_content():
     other = labels.copy()
     other[0, 0] = 1
     assert basins.basin_png(other, levels) != first and basins.basin_png(labels, None) != first
+
+
+def test_the_pages_json_of_a_figure_is_plotlys_own_and_leaves_the_figure_as_it_was():
+    fig = contour_figure(background(), DOMAIN, hover(), MARKERS, make_paths(steps=120), (-4, 4), THEME, frames=21)
+    fig.add_trace(go.Scatter(x=np.arange(5.0), y=np.arange(5.0) ** 2, name="plain arrays", uid="u1"))
+    loss = loss_figure(make_paths(steps=50), 0.0, THEME)
+    for f in (fig, loss):
+        before = f.to_json()
+        assert figure_json(f) == before  # arrays as base64 typed arrays, uids dropped, frames kept
+        assert f.to_json() == before  # nothing written back into the figure
+    assert isinstance(fig.data[-1].x, np.ndarray) and fig.data[-1].uid == "u1"

@@ -25,7 +25,7 @@ from views import address_bar, lesson, screen
 from views.plot import plot, script_url
 from viz import THEMES
 from viz.frames import RECIPE, complete
-from viz.layout import LEGEND_ROW, as_points, legend_rows
+from viz.layout import LEGEND_ROW, as_points, figure_json, legend_rows
 from viz.paths import DASH_ARRAYS, dashes
 
 
@@ -143,7 +143,7 @@ def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selecti
             spec["data"] = [as_points(t) for t in spec["data"]]  # a click layer as points: what Streamlit reports
             st.plotly_chart(spec, key=key, config=config, theme=None, **kwargs)
             return
-        text = figure.to_json()
+        text = figure_json(figure)
     finally:
         for im, source in zip(images, sources, strict=True):
             im.source = source
