@@ -227,6 +227,9 @@ def decode(q: dict) -> tuple[State, list[str]]:
     notices += more
     scene = _fit(section, scene, q, notices)
     values = read_params(q, table, extra_defaults(section, scene.surface), notices)
+    if section == "Basins" and (why := bs.over_budget(scene, values["grid"])):
+        values["grid"], scene = _within_budget(scene, values["grid"])
+        notices.append(f"{why}; using {values['grid']}×{values['grid']} starts and {plural(scene.steps, 'step')}")
     if section == "Saddles" and values["saddle"]:
         surface = scene.surface_obj
         if values["saddle"] >= (n := len(surface.saddles)):
@@ -236,6 +239,18 @@ def decode(q: dict) -> tuple[State, list[str]]:
             )
             values["saddle"] = 0
     return State(section, scene, **values), notices
+
+
+def _within_budget(scene: Scene, n: int) -> tuple[int, Scene]:
+    """A basin link asking for more work than the page does (scenes.basins.WORK_BUDGET): the largest grid that fits,
+    or, when none does, the smallest grid and the most steps the steps slider offers within the budget."""
+    if (most := bs.largest_grid(scene)) is not None:
+        return most, scene
+    row = next(c for c in controls("Basins") if c.field == "steps")
+    least = min(bs.GRIDS)
+    steps = range(int(row.lo), int(row.hi) + 1, int(row.by))
+    fits = [s for s in steps if bs.work(replace(scene, steps=s), least) <= bs.WORK_BUDGET]
+    return least, replace(scene, steps=max(fits, default=int(row.lo)))
 
 
 def encode(state: State) -> dict[str, str]:

@@ -26,6 +26,35 @@ def default_grid(surface_key: str) -> int:
     return 100 if surface_key in HEAVY else GRID
 
 
+# What a map costs a start and a step, relative to Himmelblau's (~3 ns warm on the 2-core machine): a surface summed
+# over data (the 2-parameter network, 137 ns) or with hundreds of minima to tell apart (Rastrigin's 441, 24 ns).
+COST = {"two_param_net": 45.0, "rastrigin": 8.0}
+WORK_BUDGET = 2.4e9  # starts × steps × maps × cost: ~7 s warm, so that a section's maps and race render within 10 s
+
+
+def work(scene: Scene, n: int) -> float:
+    """What the section's maps cost: one n × n map per racer of ``scene``, in Himmelblau's start-steps."""
+    return n * n * scene.steps * len(scene.runs) * COST.get(scene.surface, 1.0)
+
+
+def largest_grid(scene: Scene) -> int | None:
+    """The largest grid the page offers whose maps fit WORK_BUDGET; None if not even the smallest does."""
+    return max((g for g in GRIDS if work(scene, g) <= WORK_BUDGET), default=None)
+
+
+def over_budget(scene: Scene, n: int) -> str | None:
+    """Why the maps are more work than the page does, in plain words with the limit; None when they are not."""
+    if work(scene, n) <= WORK_BUDGET:
+        return None
+    most = largest_grid(scene)
+    limit = f"at most {most}×{most} starts with them" if most else "too much even on the smallest grid"
+    return (
+        f"{plural(len(scene.runs), 'map')} of {n}×{n} starts, {plural(scene.steps, 'step')} each, on "
+        f"{scene.surface_obj.title} are more than this page computes in a few seconds: {limit}; fewer steps or "
+        "optimizers allow more"
+    )
+
+
 @dataclass(frozen=True)
 class BasinMap:
     scene: Scene  # the surface, one run (optimizer and hyperparameters) and the steps; its start is not used

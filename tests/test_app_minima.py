@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from dataclasses import replace
 
 import pytest
 from pages import figures, link, open_link, open_preset, widget
@@ -15,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from lab.pages import PRESETS
 from links import minima as mp
 from links.slider_values import options
+from scenes import basins as bs
 from scenes.text import point
 
 TIMEOUT = 180
@@ -253,3 +255,23 @@ def test_a_move_of_one_racer_builds_its_basin_map_alone_and_sends_the_others_as_
     for key in ("minima.map1", "minima.map2"):  # the others: the very figure and text, neither built nor serialised
         assert after[key] is before[key]
     assert at.session_state["export.figures"]["minima.map1"] is before["minima.map1"][1]  # the export offers it
+
+
+def test_maps_beyond_the_work_budget_are_refused_with_the_limit_and_a_link_asking_for_them_gets_the_largest_grid():
+    at = minima_page()
+    at.selectbox(key="minima.surface").set_value("two_param_net").run()
+    at.select_slider(key="minima.grid.100").set_value(600).run()
+    assert not at.exception
+    (error,) = at.error
+    assert "at most 100×100 starts" in error.value and "3 maps of 600×600 starts" in error.value
+    assert not [f for f in figures(at) if f["data"] and f["data"][0].get("name") == "starts"]  # nothing computed
+    at.select_slider(key="minima.grid.100").set_value(100).run()
+    ok(at)
+    state, notices = mp.decode({"surface": "two_param_net", "grid": "600"})
+    assert state.grid == 100 and "using 100×100 starts and 500 steps" in notices[0]
+    assert bs.work(state.scene, state.grid) <= bs.WORK_BUDGET < bs.work(state.scene, 200)  # the largest that fits
+    state, notices = mp.decode({"surface": "two_param_net", "steps": "2000"})  # not even the smallest grid
+    assert state.grid == 100 and state.scene.steps == 1750 and "1750 steps" in notices[0]
+    assert bs.work(state.scene, 100) <= bs.WORK_BUDGET < bs.work(replace(state.scene, steps=1800), 100)
+    for q in ({}, {"surface": "two_param_net"}, {"grid": "600", "steps": "2000"}):  # the defaults and more fit
+        assert not bs.over_budget((s := mp.decode(q)[0]).scene, s.grid), q

@@ -20,7 +20,7 @@ from scenes import RunSpec, Scene
 from scenes import basins as bs
 from scenes import escape as esc
 from scenes import saddles as sd
-from scenes.text import num, plural, point
+from scenes.text import num, plain, plural, point
 from views import address_bar
 from views.common import (
     Frame,
@@ -206,6 +206,9 @@ def basins_section(frame: Frame, theme) -> None:
         return
     address_bar.add(mp.encode(mp.State("Basins", scene, grid=n)))
     with charts:
+        if why := bs.over_budget(scene, n):  # the limit told, nothing computed (scenes.basins.WORK_BUDGET)
+            st.error(plain(why[0].upper() + why[1:] + "."))
+            return
         basin_charts(scene, n, theme, frame.main)
 
 
