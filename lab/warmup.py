@@ -7,9 +7,11 @@ stamp records the JAX version and the engine's code it was primed for, so an upg
 from the cache 0.1-0.5 s.
 
 **At server start**, in a background thread: with a primed cache, each page's figures at its defaults (what a first
-visit draws), loaded from the cache in about 4 s, after which the CPU is the class's; every other program loads on
-first use in 1-2 s. Without a primed cache (the app started some other way), each page's first views (``likely_work()``)
-in the registry's order, then the later work (``later_work()``: the default racers on every surface).
+visit draws), loaded from the cache in about 4 s, after which the CPU is the class's. **On a page's first visit**
+(``warm_page``), its other sections' programs, in the background (Minima's Escape and Saddles, 3.6 s; Networks' four
+other sections, ~7 s): the lecturer opens the page, and the class's first switch to another section finds them.
+Without a primed cache (the app started some other way), each page's first views (``likely_work()``) in the
+registry's order, then the later work (``later_work()``: the default racers on every surface).
 
 Each page says what it computes: ``likely_work()``, ``later_work()`` and ``reachable_work()`` (one move from the
 defaults, where the move needs programs of its own) in ``charts/<page>.py``.
@@ -135,15 +137,57 @@ def prime(say: Callable[[str], None] = print, force: bool = False) -> int:
     return len(jobs)
 
 
-def _warm() -> None:
-    jobs = default_views() if primed() else work()
+def section_views(page) -> list[tuple]:
+    """(function, state) pairs: the page's figures at each of its sections' defaults but the first (a page whose
+    sections show the same computation, Trajectories' views, has none)."""
+    from links import section_param
+
+    if page.name == "trajectories":
+        return []
+    link = page.link
+    states = [link.decode(section_param(s, link.SECTIONS, link.SHORT))[0] for s in link.SECTIONS[1:]]
+    return [(_section_figures, (page, state)) for state in states]
+
+
+def _section_figures(job: tuple) -> dict:
+    from viz import THEMES
+
+    page, state = job
+    return page.charts.figures(state, THEMES["normal"])
+
+
+_visited: set[str] = set()
+_visited_lock = threading.Lock()
+
+
+def warm_page(name: str) -> threading.Thread | None:
+    """The first visit of page ``name`` on this server: its other sections' programs loaded in the background, so a
+    class's first switch to one does not wait for them (Escape: 3.5 s cold, 0.9 s with its programs loaded).
+    Once a process and page; never with LLL_WARMUP=0 (the tests, the benchmarks). At start the server warms only
+    each page's first section: what a class does not open costs nothing, and the CPU is the class's."""
+    if os.environ.get("LLL_WARMUP", "1") == "0":
+        return None
+    with _visited_lock:
+        if name in _visited:
+            return None
+        _visited.add(name)
+    t = threading.Thread(target=_run, args=(section_views(PAGES[name]),), name=f"lll-warm-{name}", daemon=True)
+    t.start()
+    return t
+
+
+def _run(jobs: list[tuple]) -> None:
     t0 = time.perf_counter()
     for fn, arg in jobs:
         try:
             fn(arg)
         except Exception:  # warming is a courtesy: a failure here must never reach anyone
-            log.exception("warm-up of %s failed", getattr(arg, "surface", arg))
+            log.exception("warm-up of %r failed", arg)
     log.info("warm-up: %d jobs in %.1f s", len(jobs), time.perf_counter() - t0)
+
+
+def _warm() -> None:
+    _run(default_views() if primed() else work())
 
 
 def start() -> threading.Thread:

@@ -114,3 +114,21 @@ def test_a_server_with_a_primed_cache_warms_each_pages_default_view(cache, monke
     monkeypatch.setattr(warmup, "default_views", lambda: [(warmed.append, p) for p in PAGES.values()])
     warmup._warm()
     assert warmed == list(PAGES.values())
+
+
+def test_a_pages_first_visit_warms_its_other_sections_once(monkeypatch):
+    from lab.pages import PAGES
+
+    jobs = warmup.section_views(PAGES["minima"])
+    assert [state.section for _, (_, state) in jobs] == ["Escape", "Saddles"]  # each at its defaults
+    assert [s.section for _, (_, s) in warmup.section_views(PAGES["networks"])] == list(pg.SECTIONS[1:])
+    assert warmup.section_views(PAGES["trajectories"]) == []  # its views share one computation
+    ran = []
+    monkeypatch.setattr(warmup, "_section_figures", ran.append)
+    monkeypatch.setattr(warmup, "_visited", set())
+    monkeypatch.setenv("LLL_WARMUP", "1")
+    warmup.warm_page("minima").join()
+    assert [state.section for _, state in ran] == ["Escape", "Saddles"]
+    assert warmup.warm_page("minima") is None  # once a process
+    monkeypatch.setenv("LLL_WARMUP", "0")
+    assert warmup.warm_page("networks") is None  # the tests and the benchmarks: never

@@ -22,6 +22,7 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from lab.warmup import warm_page
 from views import address_bar, screen, topbar
 from views.common import begin_glosses
 
@@ -51,4 +52,5 @@ def page_run(page: str, draw: Callable[[], None]) -> None:
             st.error(FAILED)
         topbar.page_menus(page)
 
+    warm_page(page)  # the first visit of the page on this server: its other sections' programs, in the background
     page_fragment()
