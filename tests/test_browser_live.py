@@ -51,12 +51,13 @@ def test_the_sweeps_animated_run_follows_a_held_momentum_slider(browser, url):
 
 
 def test_a_move_redraws_each_chart_in_place_once(browser, url):
-    """views/plot.py: a slider's move hands each changed figure to Plotly.react once, on the chart element already on
-    the page (st.plotly_chart drew it two or three times a move and mounted it anew: Plotly.purge)."""
+    """views/plot.py: a slider's move hands each changed figure to plotly.js once, on the chart element already on
+    the page (st.plotly_chart drew it two or three times a move and mounted it anew: Plotly.purge): the map, whose
+    paths alone changed, moves them (Plotly.animate); the loss chart, whose axes follow its curves, is drawn anew."""
     page, errors = open_page(browser, url)
     page.evaluate(
         """() => { window.__calls = [];
-             for (const fn of ['react', 'newPlot', 'purge']) { const orig = window.Plotly[fn];
+             for (const fn of ['react', 'newPlot', 'purge', 'animate']) { const orig = window.Plotly[fn];
                window.Plotly[fn] = function (gd, ...rest) {
                  window.__calls.push([fn, gd.closest('[class*=st-key-]').className.match(/st-key-[^ ]+/)[0]]);
                  return orig.call(this, gd, ...rest); }; }
@@ -69,7 +70,7 @@ def test_a_move_redraws_each_chart_in_place_once(browser, url):
     wait_for_change(page, before)
     settle(page)
     calls = page.evaluate("window.__calls")
-    assert sorted(calls) == [["react", "st-key-contour"], ["react", "st-key-loss"]], calls
+    assert sorted(calls) == [["animate", "st-key-contour"], ["react", "st-key-loss"]], calls
     assert page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].every(g => g.__mark)")  # the same charts
     assert not errors, errors
     page.close()
@@ -114,5 +115,46 @@ def test_a_pages_control_reruns_the_page_alone(browser, url):
     # the page's charts came, not the page links nor the lessons menu's buttons (the export's Render is the page's)
     assert kinds.count("bidi_component") >= 4 and "page_link" not in kinds and kinds.count("button") == 2, kinds
     assert f"steps={steps}" in bar_popover(page, "Class link").locator("code").inner_text()
+    assert not errors, errors
+    page.close()
+
+
+# the chart as drawn (its SVG, numbers to 0.1 px), its frames and its replay's steps, then the same after drawing its
+# figure anew with Plotly.react: a chart moved in place must look exactly as one drawn from nothing
+SAME_AS_REDRAWN = """async (sel) => {
+  const gd = document.querySelector(sel + ' .js-plotly-plot');
+  const norm = s => s.replace(/-?[0-9]+[.][0-9]+/g, m => (+m).toFixed(1)).replace(/clip[0-9a-f]+/g, 'clip')
+    .replace(/ id="[^"]*"/g, '');
+  const look = () => [norm([...gd.querySelectorAll('.main-svg')].map(e => e.outerHTML).join('')),
+    JSON.stringify(gd._transitionData._frames), JSON.stringify(gd._fullLayout.sliders.map(s => s.steps))];
+  const moved = look(), spec = gd.__lllFigure;
+  gd.__lllRecipe = null;  // views/growing.py builds the frames again
+  await Plotly.react(gd, JSON.parse(JSON.stringify(spec.data)), JSON.parse(JSON.stringify(spec.layout)));
+  await new Promise(r => setTimeout(r, 300));
+  const drawn = look();
+  return moved.map((m, i) => m === drawn[i]);
+}"""
+
+
+@pytest.mark.parametrize("path, widget, charts", [("/networks", "networks.w.steps", 2), ("/", "steps", 2)])
+def test_a_chart_moved_in_place_looks_as_if_drawn_anew(browser, url, path, widget, charts):
+    page, errors = open_page(browser, url + path)
+    page.evaluate(
+        """() => { window.__animated = new Set(); const orig = window.Plotly.animate;
+             window.Plotly.animate = function (gd, ...rest) {
+               if (rest[0] && rest[0].traces) window.__animated.add(gd.closest('[class*=st-key-]').className
+                 .match(/st-key-[^ ]+/)[0]);
+               return orig.call(this, gd, ...rest); }; }"""
+    )
+    page.evaluate("window.__before = document.querySelector('.js-plotly-plot').__lllFigure")
+    thumb = page.locator(f".st-key-{widget.replace('.', '-')} input[type=range]")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")  # more steps: new paths, a longer replay
+    page.wait_for_function("document.querySelector('.js-plotly-plot').__lllFigure !== window.__before")
+    settle(page)
+    moved = page.evaluate("[...window.__animated]")
+    assert len(moved) == charts - (path == "/"), moved  # Trajectories' loss chart is drawn anew (its axes autorange)
+    for key in moved:
+        assert page.evaluate(SAME_AS_REDRAWN, f".{key}") == [True, True, True], key
     assert not errors, errors
     page.close()
