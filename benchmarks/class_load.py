@@ -25,6 +25,8 @@ This is a measurement, not a test: nothing here asserts a time (the goals are pr
 
     .venv/bin/python benchmarks/class_load.py [--students 100] [--moves 3] [--pages learning_rate|all|a,b]
         [--url http://127.0.0.1:8501]   (a server already running, instead of starting one)
+        [--pids 1234,1235]   (the processes whose memory and CPU count: behind deploy/serve.py, the Streamlit
+                             processes it names; by default the process listening on the URL's port)
 
 The server it starts runs with LLL_WARMUP=0 unless set (as the other benchmarks and the tests run the app: no
 background compiling); its compile cache should be primed (``python -m lab warm``), as ``make run`` does.
@@ -51,9 +53,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("LLL_WARMUP", "0")  # as the tests run the app: no background compiling during the measurement
 
-from st_client import Session  # noqa: E402
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 
+from benchmarks.st_client import Session  # noqa: E402
 from lab.pages import PAGES  # noqa: E402
 from links import learning_rate as lp  # noqa: E402
 
@@ -126,19 +128,19 @@ def tree(pid: int) -> list[int]:
     return out
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of the process and its descendants (VmRSS), MB."""
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of the processes and their descendants (VmRSS), MB."""
     kb = 0
-    for p in tree(pid):
+    for p in (q for pid in pids for q in tree(pid)):
         with contextlib.suppress(OSError), open(f"/proc/{p}/status") as f:
             kb += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
     return kb / 1024
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) of the process and its descendants so far."""
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) of the processes and their descendants so far."""
     ticks = 0
-    for p in tree(pid):
+    for p in (q for pid in pids for q in tree(pid)):
         with contextlib.suppress(OSError), open(f"/proc/{p}/stat") as f:
             cols = f.read().rsplit(")", 1)[1].split()
             ticks += int(cols[11]) + int(cols[12])
@@ -146,16 +148,17 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Peak:
-    """Samples the server's resident memory every ``every`` seconds while running; ``peak`` is the highest."""
+    """Samples the server's resident memory (all its processes') every ``every`` seconds while running; ``peak`` is
+    the highest sum."""
 
-    def __init__(self, pid: int | None, every: float = 0.25):
-        self.pid, self.every, self.peak = pid, every, 0.0
+    def __init__(self, pids: list[int], every: float = 0.25):
+        self.pids, self.every, self.peak = pids, every, 0.0
         self._task: asyncio.Task | None = None
 
     def now(self) -> float | None:
-        if self.pid is None:
+        if not self.pids:
             return None
-        mb = rss_mb(self.pid)
+        mb = rss_mb(self.pids)
         self.peak = max(self.peak, mb)
         return mb
 
@@ -263,8 +266,8 @@ async def lecture(s: Session, t: Target, args: argparse.Namespace, over: asyncio
 
 
 # -- the run ------------------------------------------------------------------------------------------------------
-async def run(url: str, pid: int | None, targets: list[Target], args: argparse.Namespace) -> dict:
-    memory = Peak(pid)
+async def run(url: str, pids: list[int], targets: list[Target], args: argparse.Namespace) -> dict:
+    memory = Peak(pids)
     out: dict = {"rss_before": memory.now(), "load": os.getloadavg()[0]}
     lecturer = Session(url, PAGES[targets[0].page].path, timeout=args.timeout)
     teacher = Student(targets[0].page, first=await lecturer.open())
@@ -272,7 +275,7 @@ async def run(url: str, pid: int | None, targets: list[Target], args: argparse.N
         teacher.screen = await lecturer.set_value("screen", SCREEN, fragment=False)
     out["rss_lecturer"] = memory.now()
     memory.start()
-    cpu0, mine0 = (cpu_seconds(pid) if pid else None), time.process_time()
+    cpu0, mine0 = (cpu_seconds(pids) if pids else None), time.process_time()
     over = asyncio.Event()
     lecturing = asyncio.create_task(lecture(lecturer, targets[0], args, over, teacher))
     rng = random.Random(args.seed)
@@ -283,7 +286,7 @@ async def run(url: str, pid: int | None, targets: list[Target], args: argparse.N
     out["wall"] = time.perf_counter() - t0
     over.set()
     await lecturing
-    out["cpu"] = cpu_seconds(pid) - cpu0 if pid and cpu0 is not None else None
+    out["cpu"] = cpu_seconds(pids) - cpu0 if pids and cpu0 is not None else None
     out["cpu_client"] = time.process_time() - mine0
     for _, s in done:
         await s.close()
@@ -291,7 +294,7 @@ async def run(url: str, pid: int | None, targets: list[Target], args: argparse.N
     await asyncio.sleep(args.settle)
     out["rss_after"] = memory.now()
     await memory.stop()
-    out["rss_peak"] = memory.peak if pid else None
+    out["rss_peak"] = memory.peak if pids else None
     out["students"], out["lecturer"] = [r for r, _ in done], teacher
     return out
 
@@ -389,6 +392,11 @@ def main() -> None:
     )
     ap.add_argument("--url", help="an app already running at this address (default: start one)")
     ap.add_argument("--port", type=int, help="the port of the server started (default: a free one)")
+    ap.add_argument(
+        "--pids",
+        help="the server's processes to measure, comma-separated (behind a proxy: the Streamlit processes; "
+        "default: the process listening on --url's port)",
+    )
     ap.add_argument("--stagger", type=float, default=1.0, help="the students arrive within this many seconds")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds a run may take before it counts as lost")
     ap.add_argument("--lecturer-every", type=float, default=2.0, help="seconds between the lecturer's moves")
@@ -403,9 +411,10 @@ def main() -> None:
     targets = [TARGETS[p] for p in names]
     if args.url:
         url = args.url.rstrip("/")
-        pid = listening_pid(urlsplit(url).port or 80)
-        out = asyncio.run(run(url, pid, targets, args))
-        report(out, targets, args, f"{url} (pid {pid})")
+        pids = [int(p) for p in args.pids.split(",")] if args.pids else [listening_pid(urlsplit(url).port or 80)]
+        pids = [p for p in pids if p is not None]
+        out = asyncio.run(run(url, pids, targets, args))
+        report(out, targets, args, f"{url} (pid {', '.join(map(str, pids)) or '?'})")
         return
     from browser import streamlit_server
 
@@ -419,7 +428,7 @@ def main() -> None:
         browser.free_port = lambda: args.port
     with streamlit_server(180.0, ROOT / "app.py") as url:
         pid = listening_pid(urlsplit(url).port or 80)
-        out = asyncio.run(run(url, pid, targets, args))
+        out = asyncio.run(run(url, [pid] if pid else [], targets, args))
     server = f"started here at {url} (LLL_WARMUP={os.environ['LLL_WARMUP']}), pid {pid}"
     report(out, targets, args, server)
 

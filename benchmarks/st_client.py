@@ -119,13 +119,17 @@ class Session:
 
     ``url`` is the server's address ("http://127.0.0.1:8501"), ``path`` the page's ("/learning-rate"), ``query`` the
     link's query string without its "?". Each run waits at most ``timeout`` seconds (RunTimeout). Times are seconds
-    from sending the request to the run's ``script_finished``."""
+    from sending the request to the run's ``script_finished``. ``headers`` go with the websocket's handshake (a
+    browser's cookies, behind a proxy that routes by one: deploy/); ``response_headers`` are the handshake's answer."""
 
-    def __init__(self, url: str, path: str = "/", query: str = "", *, timeout: float = 120.0):
+    def __init__(
+        self, url: str, path: str = "/", query: str = "", *, timeout: float = 120.0, headers: dict | None = None
+    ):
         parts = urlsplit(url)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}/_stcore/stream"
         self.path, self.query_string, self.timeout = "/" + path.lstrip("/"), query, timeout
+        self.headers, self.response_headers = dict(headers or {}), None
         self.page_script_hash = ""
         self.widgets: dict[str, Widget] = {}  # by element id: the widgets of the page as last drawn
         self.states: dict[str, WidgetState] = {}  # by element id: the values this browser would send
@@ -155,7 +159,9 @@ class Session:
             open_timeout=self.timeout,
             ping_interval=None,  # a browser sends no pings
             proxy=None,
+            additional_headers=self.headers,
         )
+        self.response_headers = self._ws.response.headers
         self._reader = asyncio.create_task(self._read())
         msg = BackMsg()
         msg.rerun_script.widget_states.SetInParent()
