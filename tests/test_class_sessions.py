@@ -6,8 +6,9 @@ the browser tests share (tests/conftest.py's url)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser import streamlit_server
@@ -82,3 +83,62 @@ def test_a_class_opening_a_fresh_server_at_once_gets_every_page():
     with streamlit_server() as url, ThreadPoolExecutor(1) as pool:
         seen = pool.submit(asyncio.run, first_visits(url)).result()
     assert all(not errors for _, errors in seen), seen
+
+
+class Watching(Session):
+    """A session that notices when its page shows a progress bar (a long computation under way)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.progress = asyncio.Event()
+
+    def _delta(self, msg) -> None:
+        if msg.delta.WhichOneof("type") == "new_element" and msg.delta.new_element.WhichOneof("type") == "progress":
+            self.progress.set()
+        super()._delta(msg)
+
+
+async def quiet(pids: list[int]) -> float:
+    """Wait until the server stops using the CPU (less than 30 ms in half a second); its CPU seconds then."""
+    from benchmarks.class_load import cpu_seconds
+
+    last = cpu_seconds(pids)
+    for _ in range(240):
+        await asyncio.sleep(0.5)
+        now = cpu_seconds(pids)
+        if now - last < 0.03:
+            return now
+        last = now
+    raise AssertionError("the server never went quiet")
+
+
+# the two-parameter network's basins on a 300 × 300 grid, one optimizer: three blocks of starts of ~2 s each, the
+# progress bar moved between them (each a point where Streamlit stops a run); two learning rates, the same work
+HEAVY = "surface=two_param_net&opt=gd&grid=300&gd.learning_rate={lr}"
+
+
+async def closing_mid_run(url: str, pids: list[int]) -> tuple[float, float]:
+    """The server's CPU seconds for the heavy link run to its end, and for the same work left at its first block."""
+    start = await quiet(pids)
+    whole = Session(url, "/minima", HEAVY.format(lr=0.02))
+    await whole.open()
+    assert not whole.errors, whole.errors
+    await whole.close()
+    full = await quiet(pids) - start
+    left = Watching(url, "/minima", HEAVY.format(lr=0.03))
+    run = asyncio.create_task(left.open())
+    await asyncio.wait_for(left.progress.wait(), 120)
+    await left._ws.close()  # the student closes the tab while the maps are computed
+    with contextlib.suppress(ConnectionError, asyncio.CancelledError):
+        await run
+    return full, await quiet(pids) - start - full
+
+
+def test_a_session_closed_during_a_long_computation_stops_it(url):
+    from benchmarks.class_load import listening_pid
+
+    pids = [listening_pid(urlsplit(url).port)]
+    with ThreadPoolExecutor(1) as pool:
+        full, left = pool.submit(asyncio.run, closing_mid_run(url, pids)).result()
+    # left after its first block of three (Streamlit stops a disconnected session's run at its next call)
+    assert left < 0.6 * full, (left, full)
