@@ -37,11 +37,21 @@ NOISE_FLOOR = 1e-12
 
 
 def num(v: float, digits: int = 3, floor: float = NOISE_FLOOR) -> str:
-    """A number with `digits` significant digits, no trailing zeros, a true minus sign; 0 below ``floor``."""
+    """A number with `digits` significant digits, no trailing zeros, a true minus sign; 0 below ``floor``. A number
+    of magnitude below 1 that would read as 1 gets the digits it needs not to: β = 0.9999 is "0.9999", not "1"
+    (which would mean no damping at all)."""
     if v is None or not math.isfinite(v):
         return "—"
     if abs(v) < floor:
         return "0"
+    text = _num(v, digits)
+    while abs(v) < 1 and text.lstrip("−") == "1" and digits < 15:
+        digits += 1
+        text = _num(v, digits)
+    return text
+
+
+def _num(v: float, digits: int) -> str:
     a = abs(v)
     if a >= 1e5 or a < 1e-3:
         m, e = f"{v:.{digits - 1}e}".split("e")

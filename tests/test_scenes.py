@@ -110,6 +110,15 @@ def test_numbers_read_as_a_lecturer_writes_them():
     assert "β 0.9" in hyper_text(OPTIMIZERS["momentum"], {"learning_rate": 0.01, "momentum": 0.9})
 
 
+def test_a_fraction_just_below_one_never_reads_as_one():
+    """β = 0.9999 labelled "β 1" would mean no damping at all: the slider's stops 0.9995 and 0.9999 read as such."""
+    assert [num(v) for v in (0.99, 0.995, 0.999, 0.9995, 0.9999)] == ["0.99", "0.995", "0.999", "0.9995", "0.9999"]
+    assert num(-0.99999999) == "−0.99999999" and num(1.0004) == "1" and num(0.5) == "0.5"
+    assert "β 0.9999" in hyper_text(OPTIMIZERS["momentum"], {"learning_rate": 0.01, "momentum": 0.9999})
+    stops = [v for v in log_grid(1e-4, 1.0) + options(0.0, 0.9999, False, 0.9) if v < 1]
+    assert all(num(v) != "1" for v in stops)  # no slider stop below 1 shows as 1
+
+
 def test_machine_noise_is_printed_as_zero():
     """float32 underflow and rounding are not values: a run that reached (0, 0) ends at (0, 0), not (−6.55e−44, …)."""
     assert point(-6.55e-44, -6.91e-44) == "(0, 0)" and point(3e-13, 2.0) == "(0, 2)"
