@@ -186,8 +186,9 @@ def train_section(frame: Frame, theme) -> None:
             st.markdown("**The plane of the path's two principal components**")
             show(figs["pca"], f"{T}pca")
         caption(
-            f"PCA plane: it holds **{pca.explained.sum():.1%}** of the path's variance (PC 1 "
-            f"{pca.explained[0]:.1%}, PC 2 {pca.explained[1]:.1%}); the real path strays up to "
+            f"PCA plane: it holds **{pca.explained.sum():.1%}** of the path's variance about its end point (PC 1 "
+            f"{pca.explained[0]:.1%}, PC 2 {pca.explained[1]:.1%}; Li et al. centre on the path's mean); the real "
+            "path strays up to "
             f"**{num(float(pca.distance.max()))}** from it (it travels {num(pca.path_norm)} in all).",
             "So the drawn path is a shadow of the real one, and the loss under it is not the loss it met. Random "
             "plane: 1 on an axis moves every neuron's weights by their own size.",
