@@ -97,10 +97,11 @@ def test_runs():
 def test_l2_lowers_the_test_loss_and_the_caption_and_the_preset_say_so(test_runs):
     off, on = test_runs
     l2 = on["L2 regularisation"]
-    assert l2.test_loss[-1] < 0.5 * off.test_loss[-1]  # measured 1.47 -> 0.486
+    assert l2.test_loss[-1] < 0.5 * off.test_loss[-1]  # measured 1.47 -> 0.486 on one CPU, 0.45 on another
     assert "L2 regularisation lowered the test loss" in net.train_vs_test_caption("L2 regularisation", off, l2)
-    lesson = PRESETS["train-vs-test"].lesson
-    assert f"from {off.test_loss[-1]:.2f} to {l2.test_loss[-1]:.2f}" in lesson
+    lesson = PRESETS["train-vs-test"].lesson  # a lesson's words hold on every machine: the training is chaotic
+    assert "falls by more than half" in lesson and l2.test_loss[-1] < 0.5
+    assert f"from about {off.test_loss[-1]:.1f} to under 0.5" in lesson
 
 
 def test_the_augmentation_caption_matches_what_augmentation_did(test_runs):
