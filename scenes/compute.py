@@ -123,12 +123,13 @@ def compute(scene: Scene) -> Result:
     start = scene.start_point
     land = landscape(surface)
     n = scene.steps
+    horizon = step_bucket(n + max(10, n // 4))  # each run goes on past what is shown: "reached" must hold there
     trajectories = [
         run(
             surface,
             r.optimizer,
             start=start,
-            steps=step_bucket(n),
+            steps=horizon,
             seed=scene.seed,
             schedule=r.schedule,
             **r.hyper_dict(),
@@ -146,6 +147,19 @@ def compute(scene: Scene) -> Result:
             lr = np.float32(r.hyper_dict()["learning_rate"]) * r.schedule.multipliers(n)
         hyper = r.hyper_dict()
         lr_div = float(lr[div - 1]) if lr is not None and div else hyper["learning_rate"]  # the update that failed
-        told = outcome(surface, xy, loss, div, g, h, rule=(r.optimizer, hyper, lr_div))
+        constant = r.schedule is None or r.schedule.kind == "constant"  # a schedule ends at n: its run does too
+        later = t.diverged_at if t.diverged_at is not None and t.diverged_at > n else None
+        after = t.xy[n + 1 : later] if constant else None
+        told = outcome(
+            surface,
+            xy,
+            loss,
+            div,
+            g,
+            h,
+            rule=(r.optimizer, hyper, lr_div),
+            after=after,
+            diverged_after=later if constant else None,
+        )
         runs.append(RunResult(r, xy, loss, div, told, lr))
     return Result(scene, start, land, tuple(runs))

@@ -18,7 +18,8 @@ NEAR = 0.05  # a run still moving within this fraction of the span of a document
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str  # "reached" | "saddle" | "maximum" | "rest" | "approaching" | "moving" | "diverged" | "runaway"
+    kind: str  # "reached" | "passed" | "saddle" | "maximum" | "rest" | "approaching" | "moving" | "diverged" |
+    # "runaway"
     text: str  # the clause after the optimizer's name, ≤ MAX_WORDS: "reached the global minimum (3, 2) in 143 steps"
     step: int | None = None  # steps to reach / step of divergence
     target: Point | None = None
@@ -32,6 +33,20 @@ def _arrival(xy: np.ndarray, p: Point, tol: float) -> int | None:
         return None
     outside = np.nonzero(d > tol)[0]
     return int(outside[-1] + 1) if outside.size else 0
+
+
+def _leaves(after: np.ndarray | None, diverged: int | None, p: Point, tol: float, steps: int):
+    """How a run that ended within ``tol`` of p leaves it when continued (``after``: its positions past step
+    ``steps``): "0.23 away at step 97" (its farthest), "diverged at step 97"; None if it stays."""
+    if diverged is not None:
+        return f"diverged at step {diverged}"
+    if after is None or not len(after):
+        return None
+    d = np.hypot(after[:, 0] - p.x, after[:, 1] - p.y)
+    if not (d > tol).any():
+        return None
+    i = int(np.argmax(d))
+    return f"{num(float(d[i]), 2)} away at step {steps + 1 + i}"
 
 
 def _nearest(points: tuple[Point, ...], x: float, y: float) -> tuple[Point | None, float]:
@@ -111,9 +126,13 @@ def outcome(
     hessian: np.ndarray,
     *,
     rule: tuple[str, dict[str, float], float] | None = None,
+    after: np.ndarray | None = None,
+    diverged_after: int | None = None,
 ) -> Outcome:
     """Classify a run from its path and the gradient and Hessian at its end (after a divergence: its last good
-    point). rule: (optimizer, hyperparameters, learning rate of the diverging step) to explain a divergence."""
+    point). rule: (optimizer, hyperparameters, learning rate of the diverging step) to explain a divergence.
+    ``after``: the same run's positions past its last step (not shown), and ``diverged_after`` the step where it
+    diverged there: a run said to have reached a minimum must stay there, not only until the run is cut."""
     steps = len(xy) - 1
     if diverged_at is not None:
         if not surface.minima:
@@ -135,6 +154,15 @@ def outcome(
             continue
         where = point(p.x, p.y)
         if kind == "reached":
+            if (left := _leaves(after, diverged_after, p, tol, steps)) is not None:
+                return Outcome(
+                    "passed",
+                    f"came within {num(tol, 2)} of {_minimum_name(surface, p)} {where} at step {k} but left "
+                    f"again: {left}",
+                    None,
+                    p,
+                    detail="The same run continued past the steps shown leaves the minimum again.",
+                )
             return Outcome(kind, f"reached {_minimum_name(surface, p)} {where} in {plural(k, 'step')}", k, p)
         name = "the saddle point" if kind == "saddle" else "the maximum"
         return Outcome(
