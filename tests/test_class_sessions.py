@@ -112,9 +112,9 @@ async def quiet(pids: list[int]) -> float:
     raise AssertionError("the server never went quiet")
 
 
-# the two-parameter network's basins on a 300 × 300 grid, one optimizer: three blocks of starts of ~2 s each, the
+# the two-parameter network's basins on a 300 × 300 grid, one optimizer: three blocks of starts of ~1 s each, the
 # progress bar moved between them (each a point where Streamlit stops a run); two learning rates, the same work
-HEAVY = "surface=two_param_net&opt=gd&grid=300&gd.learning_rate={lr}"
+HEAVY = "surface=two_param_net&opt=gd&grid=300&steps=250&gd.learning_rate={lr}"
 
 
 async def closing_mid_run(url: str, pids: list[int]) -> tuple[float, float]:
