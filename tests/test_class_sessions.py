@@ -100,7 +100,7 @@ class Watching(Session):
 
 async def quiet(pids: list[int]) -> float:
     """Wait until the server stops using the CPU (less than 30 ms in half a second); its CPU seconds then."""
-    from benchmarks.class_load import cpu_seconds
+    from benchmarks.procs import cpu_seconds
 
     last = cpu_seconds(pids)
     for _ in range(240):
@@ -135,7 +135,7 @@ async def closing_mid_run(url: str, pids: list[int]) -> tuple[float, float]:
 
 
 def test_a_session_closed_during_a_long_computation_stops_it(url):
-    from benchmarks.class_load import listening_pid
+    from benchmarks.procs import listening_pid
 
     pids = [listening_pid(urlsplit(url).port)]
     with ThreadPoolExecutor(1) as pool:
