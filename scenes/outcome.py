@@ -18,12 +18,13 @@ NEAR = 0.05  # a run still moving within this fraction of the span of a document
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str  # "reached" | "passed" | "saddle" | "maximum" | "rest" | "approaching" | "moving" | "diverged" |
-    # "runaway"
+    kind: str  # "reached" | "passed" | "saddle" | "maximum" | "rest" | "approaching" | "bouncing" | "circling" |
+    # "moving" | "diverged" | "runaway"
     text: str  # the clause after the optimizer's name, ≤ MAX_WORDS: "reached the global minimum (3, 2) in 143 steps"
     step: int | None = None  # steps to reach / step of divergence
     target: Point | None = None
     detail: str = ""  # what more there is to say, on demand (a tooltip, an expander): why it diverged, the loss there
+    band: tuple[float, float] | None = None  # bouncing/circling: how near and how far from target it stays
 
 
 def _arrival(xy: np.ndarray, p: Point, tol: float) -> int | None:
@@ -69,6 +70,38 @@ def _closing_in(xy: np.ndarray, p: Point) -> bool:
     d = np.hypot(xy[:, 0] - p.x, xy[:, 1] - p.y)[-max(10, (len(xy) - 1) // 5) :]
     first, second = np.array_split(d, 2)
     return bool(second.mean() < first.mean() and second.max() < first.max())
+
+
+def _motion(after: np.ndarray | None, p: Point, tol: float, near: float):
+    """How a run near the minimum p moves on when continued (``after``: its positions past the steps shown), told
+    from the largest distance to p in each third of the continuation and from its last third:
+    - "closing": it ends within tol of p (all its last third), or the largest distance shrinks third after third (a
+      slow approach: AdaGrad's shrinking steps, a long valley);
+    - (how, lo, hi), its last third lo to hi away, within ``near``: "bouncing" (jumping across p between the same two
+      points, a 2-cycle, which no longer changes), else, neither closing in nor leaving, "circling" (winding around p
+      one way);
+    - "leaving" when it goes farther; None when the continuation is too short to tell, or it neither closes in nor
+      leaves nor cycles."""
+    if after is None or len(after) < 30:
+        return None
+    d = np.hypot(after[:, 0] - p.x, after[:, 1] - p.y)
+    third = len(after) // 3
+    first, middle, last = (float(d[k * third : (k + 1) * third].max()) for k in range(3))
+    last, lo = float(d[-third:].max()), float(d[-third:].min())
+    if last <= tol:
+        return "closing"
+    v = after[-third:] - np.array([p.x, p.y])
+    jump, back = np.hypot(*(v[1:] - v[:-1]).T), np.hypot(*(v[2:] - v[:-2]).T)
+    if last <= near and jump.min() > lo and back.max() < 0.05 * lo:  # across p to the same two points, again and again
+        return "bouncing", lo, last
+    if last <= middle <= first and last < 0.98 * first:
+        return "closing"
+    if last > 1.1 * first or last > near:
+        return "leaving"
+    turn = np.angle(np.exp(1j * np.diff(np.arctan2(v[:, 1], v[:, 0]))))
+    if max((turn > 0).mean(), (turn < 0).mean()) >= 0.9 and abs(turn.sum()) >= 2 * np.pi:
+        return "circling", lo, last
+    return None  # a decaying oscillation or a chaotic bounce: a continuation this long does not tell them apart
 
 
 def newton_distance(grad: np.ndarray, hessian: np.ndarray) -> float:
@@ -179,14 +212,35 @@ def outcome(
             detail=f"The loss there is {num(float(loss[-1]))}.",
         )
     p, d = _nearest(surface.minima, x, y)
-    if p is not None and d < NEAR * surface.span and _closing_in(xy, p):
+    motion = _motion(after, p, tol, NEAR * surface.span) if p is not None and d < NEAR * surface.span else None
+    if motion == "closing" or (motion is None and p is not None and d < NEAR * surface.span and _closing_in(xy, p)):
         return Outcome(
             "approaching",
             f"is still approaching {_minimum_name(surface, p)} {point(p.x, p.y)} after {plural(steps, 'step')} "
             f"({num(d, 2)} away)",
             None,
             p,
-            detail="Its distance to that minimum was still shrinking over the last fifth of the run.",
+            detail="The same run continued past the steps shown comes closer still."
+            if motion
+            else "Its distance to that minimum was still shrinking over the last fifth of the run.",
+        )
+    if isinstance(motion, tuple):
+        how, lo, hi = motion
+        where = f"{_minimum_name(surface, p)} {point(p.x, p.y)}"
+        away = f"about {num(hi, 2)} away" if lo > 0.9 * hi else f"{num(lo, 2)} to {num(hi, 2)} away"
+        by = f"still at step {steps + len(after)}"
+        text = {
+            "bouncing": f"bounces across {where} and back, {away}, {by}",
+            "circling": f"circles {where}, {away}, {by}",
+        }[how]
+        return Outcome(
+            how,
+            text,
+            None,
+            p,
+            detail=f"The same run continued {plural(len(after), 'step')} past those shown stays {away} from that "
+            "minimum without closing in: its steps are too long to settle there.",
+            band=(lo, hi),
         )
     return Outcome(
         "moving", f"still moving after {plural(steps, 'step')}, at {point(x, y)} with loss {num(float(loss[-1]))}"

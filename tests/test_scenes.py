@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import pickle
 
 import numpy as np
@@ -239,3 +240,40 @@ def test_scene_label_and_learning_rates_of_a_scheduled_run():
     np.testing.assert_allclose(r.runs[0].xy, alone.xy, rtol=1e-6)
     assert hash(spec) != hash(RunSpec("adam", (("learning_rate", 0.05),)))
     assert pickle.loads(pickle.dumps(r)).runs[0].spec.schedule == cos  # st.cache_data pickles results
+
+
+def test_a_run_caught_in_a_two_cycle_is_told_so_not_still_approaching():
+    """RMSProp on Booth at η 0.3 ends jumping between two points 0.21 from the minimum (1, 3), for good: it was told
+    "is still approaching the global minimum (1, 3)" at every length of run (issue 17). Checked on a run of 2000."""
+    far = run(SURFACES["booth"], "rmsprop", start=SURFACES["booth"].default_start, steps=2000, learning_rate=0.3)
+    d = np.hypot(far.xy[:, 0] - 1, far.xy[:, 1] - 3)
+    for steps in (200, 300):
+        o = compute(Scene(surface="booth", runs=(RunSpec("rmsprop", (("learning_rate", 0.3),)),), steps=steps))
+        o = o.runs[0].outcome
+        assert o.kind == "bouncing" and "approaching" not in o.text, o.text
+        assert o.text.startswith(f"bounces across the global minimum (1, 3) and back, about {num(d[-1], 2)} away")
+        assert d[steps:].min() > 0.9 * d[-1]  # never closer, to step 2000
+        np.testing.assert_allclose(far.xy[-1], far.xy[-3], atol=1e-5)  # the same point every other step
+        assert np.hypot(*(far.xy[-1] - far.xy[-2])) > d[-1]  # ... across the minimum from the one between
+
+
+@pytest.mark.parametrize("surface", ["himmelblau", "booth", "six_hump_camel"])
+def test_still_approaching_comes_closer_and_a_cycle_stays_away_on_a_longer_run(surface):
+    """Every "still approaching" of a spread of racers comes nearer on the same run continued to 2000 steps, and every
+    "bounces/circles ... no closer" stays as far as it said, to 2000 steps."""
+    keys, told = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"), collections.Counter()
+    for lr in (0.01, 0.03, 0.1, 0.3):
+        res = compute(Scene(surface=surface, runs=tuple(RunSpec(k, (("learning_rate", lr),)) for k in keys), steps=200))
+        for k, r in zip(keys, res.runs, strict=True):
+            o = r.outcome
+            if o.kind not in ("approaching", "bouncing", "circling"):
+                continue
+            longer = run(res.surface, k, start=res.start, steps=2000, learning_rate=lr)
+            d = np.hypot(longer.xy[:, 0] - o.target.x, longer.xy[:, 1] - o.target.y)
+            now = d[200]
+            if o.kind == "approaching":
+                assert d[201:].min() < 0.9 * now, (k, lr, o.text)
+            else:
+                assert d[201:].min() > 0.9 * o.band[0] and f"{num(o.band[1], 2)} away" in o.text, (k, lr, o.text)
+            told[o.kind] += 1
+    assert told["approaching"] and (told["bouncing"] or told["circling"]), told  # not vacuous
