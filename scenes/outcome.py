@@ -18,8 +18,8 @@ NEAR = 0.05  # a run still moving within this fraction of the span of a document
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str  # "reached" | "passed" | "saddle" | "maximum" | "rest" | "approaching" | "bouncing" | "circling" |
-    # "moving" | "diverged" | "runaway"
+    kind: str  # "reached" | "passed" | "saddle" | "maximum" | "flat" | "rest" | "approaching" | "bouncing" |
+    # "circling" | "moving" | "diverged" | "runaway"
     text: str  # the clause after the optimizer's name, ≤ MAX_WORDS: "reached the global minimum (3, 2) in 143 steps"
     step: int | None = None  # steps to reach / step of divergence
     target: Point | None = None
@@ -168,16 +168,24 @@ def outcome(
     diverged there: a run said to have reached a minimum must stay there, not only until the run is cut."""
     steps = len(xy) - 1
     if diverged_at is not None:
-        if not surface.minima:
+        first, last = float(loss[0]), float(loss[diverged_at])  # the start's, and the last good point's
+        if not surface.minima and last < first:  # it went downhill all the way out
+            none = (
+                "No minimum was found on this domain (degenerate ones are not looked for)"
+                if surface.key == "custom"
+                else "This surface has no minimum to reach: it falls away without bound"
+            )
             return Outcome(
                 "runaway",
                 f"ran away downhill, out of the safe box at step {diverged_at}",
                 diverged_at,
-                detail="This surface has no minimum to reach: it falls away without bound.",
+                detail=f"{none}; the loss fell from {num(first)} to {num(last)} on the way.",
             )
         why = divergence_reason(rule[0], rule[1], rule[2], hessian) if rule else ""
-        detail = why[:1].upper() + why[1:] + "." if why else ""
-        return Outcome("diverged", f"diverged at step {diverged_at}", diverged_at, detail=detail)
+        parts = [why[:1].upper() + why[1:] + "."] if why else []
+        if last > first:  # thrown out uphill: each step overshot
+            parts.append(f"The loss rose from {num(first)} at the start to {num(last)} before it: the steps overshot.")
+        return Outcome("diverged", f"diverged at step {diverged_at}", diverged_at, detail=" ".join(parts))
     tol = REACH_TOL * surface.span
     x, y = (float(v) for v in xy[-1])
     for kind, points in (("reached", surface.minima), ("saddle", surface.saddles), ("maximum", surface.maxima)):
@@ -204,6 +212,18 @@ def outcome(
             k,
             p,
             detail="The gradient vanishes there too, so the rule stops as it would at a minimum.",
+        )
+    scale = max(float(np.ptp(loss)), abs(float(loss[0])), 1e-12)
+    if np.abs(grad).max() * surface.span + np.abs(hessian).max() * surface.span**2 < 1e-20 * scale:
+        (x0, x1), (y0, y1) = surface.domain
+        outside = not (x0 <= x <= x1 and y0 <= y <= y1)
+        return Outcome(
+            "flat",
+            f"stopped at {point(x, y)}{', outside the map,' if outside else ''} where the surface has no slope left "
+            "in float32",
+            detail="The surface falls off so fast that there its slope and curvature are below the smallest float32 "
+            "numbers, so the steps stop: not a critical point of the formula. "
+            f"The loss there is {num(float(loss[-1]))}.",
         )
     if newton_distance(grad, hessian) < tol:  # at a critical point the surface does not list
         return Outcome(

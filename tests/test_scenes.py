@@ -14,8 +14,10 @@ from optim.schedules import Schedule
 from scenes import RunSpec, Scene, compute
 from scenes.compute import local_models
 from scenes.outcome import REACH_TOL, newton_distance
+from scenes.scene import CUSTOM
 from scenes.text import hyper_text, num, plural, point, run_label
 from surfaces import SURFACES
+from surfaces.formula import DEFAULT_DOMAIN
 
 
 def test_default_scene_races_on_the_quadratic_and_says_what_happened():
@@ -277,3 +279,36 @@ def test_still_approaching_comes_closer_and_a_cycle_stays_away_on_a_longer_run(s
                 assert d[201:].min() > 0.9 * o.band[0] and f"{num(o.band[1], 2)} away" in o.text, (k, lr, o.text)
             told[o.kind] += 1
     assert told["approaching"] and (told["bouncing"] or told["circling"]), told  # not vacuous
+
+
+def test_a_run_thrown_out_uphill_is_told_diverged_not_ran_away_downhill():
+    """(x²+y²)³ has a minimum at (0, 0), degenerate, so the formula's search (Newton on nondegenerate points) lists
+    none: gradient descent's overshoot there (the loss 3855 -> 2.61e10) was told "ran away downhill ... (this
+    surface has no minimum)". A saddle surface's real runaway still is, its loss falling (issue 17)."""
+    scene = Scene(surface=CUSTOM, formula=("(x^2+y^2)^3", DEFAULT_DOMAIN), runs=(RunSpec.default("gd"),), steps=100)
+    r = compute(scene).runs[0]
+    assert not scene.surface_obj.minima and r.diverged_at is not None
+    assert r.outcome.kind == "diverged" and "downhill" not in r.outcome.text
+    first, last = float(r.loss[0]), float(r.loss[r.diverged_at])
+    assert last > 1e6 * first
+    assert f"The loss rose from {num(first)} at the start to {num(last)}" in r.outcome.detail
+    away = compute(Scene(surface="monkey_saddle", runs=(RunSpec.default("gd"),), steps=300)).runs[0]
+    assert away.outcome.kind == "runaway" and away.outcome.text.startswith("ran away downhill")
+    assert away.loss[away.diverged_at] < away.loss[0] and "the loss fell from" in away.outcome.detail
+
+
+def test_a_run_that_leaves_the_slope_of_easom_is_told_so_not_at_a_flat_point():
+    """Adam at η 1 leaves Easom's well for (11.9, 7.9), outside the map, where exp(−(x−π)² − (y−π)²) ≈ e⁻¹⁰⁰ puts
+    the slope below float32's smallest numbers: it was told "came to rest at ..., a flat (degenerate) point"."""
+    res = compute(Scene(surface="easom", runs=(RunSpec("adam", (("learning_rate", 1.0),)),), steps=200))
+    r = res.runs[0]
+    x, y = (float(v) for v in r.xy[-1])
+    (x0, x1), (y0, y1) = res.surface.domain
+    assert not (x0 <= x <= x1 and y0 <= y <= y1)
+    assert r.outcome.kind == "flat" and "flat (degenerate)" not in r.outcome.text
+    assert r.outcome.text == f"stopped at {point(x, y)}, outside the map, where the surface has no slope left in float32"
+    # ∂f/∂x there in float64, f = −cos x cos y exp(−(x−π)² − (y−π)²): real, but far below float32's smallest normal
+    # number (1.2e−38)
+    bump = np.exp(-((x - np.pi) ** 2) - (y - np.pi) ** 2)
+    slope = abs(np.sin(x) * np.cos(y) + 2 * (x - np.pi) * np.cos(x) * np.cos(y)) * bump
+    assert 0 < slope < 1e-38
