@@ -124,6 +124,13 @@ def chart_widths(page) -> list[float]:
 def resize(page, width: int, height: int, timeout: float = 30.0) -> list[float]:
     """The same page at another screen size: the viewport changed, then wait (up to `timeout`) until the charts
     have been laid out again within the new width; the charts' widths."""
+    # the page reruns at its new size only once the browser has reported it (views/screen.py, 250 ms after the
+    # resize): mark the size unknown first, so that settle() waits for that report and its run, not the old run
+    if page.viewport_size != {"width": width, "height": height}:
+        page.evaluate(
+            "() => { if (document.querySelector('.st-key-screen'))"
+            " document.documentElement.dataset.screenKnown = '0'; }"
+        )
     page.set_viewport_size({"width": width, "height": height})
     with contextlib.suppress(PlaywrightTimeout):  # the caller asserts on the widths
         page.wait_for_function(
@@ -170,6 +177,10 @@ def settle(page, timeout: float = 120.0) -> None:
             "(!document.querySelector('.st-key-screen') || document.documentElement.dataset.screenKnown === '1')",
             timeout=timeout * 1000,
         )
+        # a chart draws when its element receives the run's figure, which can follow the run's end by a frame or
+        # two (React's effects): two frames later, no chart may still be drawing (views/plot.py counts them)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))")
+        page.wait_for_function("() => !(window.__lllDrawing > 0)", timeout=timeout * 1000)
     except PlaywrightTimeout:  # say which of the two never came, and what the page showed
         state = page.evaluate(
             "() => ({script: document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,"

@@ -4,7 +4,7 @@ before any rerun (views/live_drag.py); the release draws the server's exact run.
 from __future__ import annotations
 
 import pytest
-from browser import bar_popover, drag_live, figure_data, settle, wait_for_change
+from browser import bar_popover, drag_live, figure_data, settle, wait_for_change, wait_js
 from test_browser import open_lab, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
@@ -68,6 +68,7 @@ def test_a_move_redraws_each_chart_in_place_once(browser, url):
     thumb.focus()
     page.keyboard.press("ArrowLeft")  # 10 steps fewer: the race and its loss change
     wait_for_change(page, before)
+    wait_js(page, "window.__calls.length >= 2")  # a chart draws when its data arrives, maybe after the run ends
     settle(page)
     calls = page.evaluate("window.__calls")
     assert sorted(calls) == [["animate", "st-key-contour"], ["react", "st-key-loss"]], calls
@@ -151,6 +152,7 @@ def test_a_chart_moved_in_place_looks_as_if_drawn_anew(browser, url, path, widge
     thumb.focus()
     page.keyboard.press("ArrowRight")  # more steps: new paths, a longer replay
     page.wait_for_function("document.querySelector('.js-plotly-plot').__lllFigure !== window.__before")
+    wait_js(page, f"window.__animated.size >= {charts - (path == '/')}")  # each chart moves once its data arrives
     settle(page)
     moved = page.evaluate("[...window.__animated]")
     assert len(moved) == charts - (path == "/"), moved  # Trajectories' loss chart is drawn anew (its axes autorange)

@@ -94,6 +94,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
   // pixels (measured with software WebGL: a 3D chart drawn in 0.71 s instead of 0.91)
   const config = Object.assign({ plotGlPixelRatio: window.devicePixelRatio || 1 }, data.config);
   const draw = () => {
+    window.__lllDrawing = (window.__lllDrawing || 0) + 1;  // charts still drawing (tests wait for none)
     const spec = gd.__lllFigure;
     const now = summary(spec);
     const was = gd.__lllDrawn;
@@ -115,7 +116,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
     } else {
       drawn = window.Plotly.react(gd, spec.data, spec.layout, config);
     }
-    Promise.resolve(drawn).then(() => {
+    Promise.resolve(drawn).finally(() => { window.__lllDrawing -= 1; }).then(() => {
       if (data.click && !gd.__lllClicks) {
         gd.__lllClicks = true;
         gd.on("plotly_click", e => gd.__lllTrigger("click", (e.points || []).map(p => ({
