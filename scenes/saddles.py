@@ -15,6 +15,7 @@ import numpy as np
 from optim import analysis as an
 from scenes.compute import Result, compute
 from scenes.scene import RunSpec, Scene
+from scenes.text import num, plural
 from surfaces import Point, Surface
 
 RACERS = ("gd", "momentum", "newton")
@@ -92,3 +93,34 @@ def saddle_study(scene: Scene, saddle: int = 0, eps: float = 1e-6, distance: flo
         measured = growth_rate(off, 0.05 * surface.span) if theory is not None and straight else None
         escape[r.spec.optimizer] = (theory, measured)
     return replace(study, escape=escape)
+
+
+def stable_start_text(study: SaddleStudy, surface: Surface) -> str:
+    """What gradient descent started on the stable direction did, in words that hold for this study's runs: held at
+    the saddle; diverged; never near it in the steps run; or near it and gone again (a non-quadratic saddle's
+    stable manifold curves away from its tangent line, the eigenvector the start lies on)."""
+    if study.degenerate:
+        return ""
+    exact = study.exact.runs[0]
+    if exact.outcome.kind == "saddle":
+        return (
+            "Started exactly on the stable direction, gradient descent converges to the saddle: with no offset along "
+            "the unstable direction there is nothing to grow."
+        )
+    if exact.outcome.kind in ("diverged", "runaway"):
+        return (
+            f"From the stable direction gradient descent diverged at step {exact.diverged_at}: at this learning rate "
+            "its steps are too long for this surface, whatever the saddle does."
+        )
+    d = np.hypot(exact.xy[:, 0] - study.saddle.x, exact.xy[:, 1] - study.saddle.y)
+    k = int(np.argmin(d))
+    if d[k] > 0.5 * d[0]:
+        return (
+            f"In {plural(study.exact.scene.steps, 'step')} gradient descent from the stable direction never comes "
+            f"near the saddle: {num(float(d[0]), 2)} away at the start, {num(float(d[k]), 2)} at its closest."
+        )
+    return (
+        f"Gradient descent from the stable direction passes {num(float(d[k]), 2)} from the saddle at step {k}, "
+        "then leaves. The stable manifold is in general curved: this start, on its tangent line, is off it, and the "
+        "offset grows like ε's."
+    )

@@ -9,6 +9,7 @@ import pytest
 from optim import run
 from scenes import RunSpec, Scene
 from scenes import saddles as sd
+from scenes.text import num
 from surfaces import SURFACES
 
 
@@ -51,3 +52,27 @@ def test_himmelblau_saddles_have_one_negative_eigenvalue_and_newton_is_attracted
         assert np.hypot(newton.xy[-1, 0] - p.x, newton.xy[-1, 1] - p.y) < 1e-3
     with pytest.raises(ValueError, match="no saddle"):
         sd.saddle_study(Scene(surface="quadratic"))
+
+
+@pytest.mark.parametrize("surface", ["saddle", "himmelblau", "six_hump_camel", "beale", "easom"])
+def test_what_the_stable_start_did_is_told_from_its_own_run(surface):
+    """On Himmelblau the run "started on the stable direction" leaves the saddle exactly like the ε-perturbed one
+    (the stable manifold is curved; the start is on its tangent line), against the caption's "exactly on the stable
+    direction it never appears" (issue 17): the words now follow what the run did."""
+    study = sd.saddle_study(Scene(surface=surface, steps=300))
+    text = sd.stable_start_text(study, SURFACES[surface])
+    exact = study.exact.runs[0]
+    d = np.hypot(exact.xy[:, 0] - study.saddle.x, exact.xy[:, 1] - study.saddle.y)
+    if exact.outcome.kind == "saddle":
+        assert d[-1] < 0.01 * SURFACES[surface].span and text.startswith("Started exactly on the stable direction")
+    elif exact.diverged_at is not None:
+        assert f"diverged at step {exact.diverged_at}" in text
+    elif d.min() > 0.5 * d[0]:
+        assert "never comes near the saddle" in text
+    else:
+        k = int(np.argmin(d))
+        assert f"passes {num(float(d[k]), 2)} from the saddle at step {k}, then leaves" in text
+        assert d[-1] > 10 * d[k] and "tangent line" in text
+    if surface == "himmelblau":  # the tangent-line start behaves like the perturbed one
+        assert "tangent line" in text
+        np.testing.assert_allclose(study.exact.runs[0].xy[-1], study.perturbed.runs[0].xy[-1], atol=1e-3)

@@ -306,7 +306,8 @@ def test_a_run_that_leaves_the_slope_of_easom_is_told_so_not_at_a_flat_point():
     (x0, x1), (y0, y1) = res.surface.domain
     assert not (x0 <= x <= x1 and y0 <= y <= y1)
     assert r.outcome.kind == "flat" and "flat (degenerate)" not in r.outcome.text
-    assert r.outcome.text == f"stopped at {point(x, y)}, outside the map, where the surface has no slope left in float32"
+    said = f"stopped at {point(x, y)}, outside the map, where the surface has no slope left in float32"
+    assert r.outcome.text == said
     # ∂f/∂x there in float64, f = −cos x cos y exp(−(x−π)² − (y−π)²): real, but far below float32's smallest normal
     # number (1.2e−38)
     bump = np.exp(-((x - np.pi) ** 2) - (y - np.pi) ** 2)

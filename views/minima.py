@@ -332,11 +332,12 @@ def saddles_section(frame: Frame, theme) -> None:
             with col:  # (a phone: under the controls)
                 outcomes(result, header=False)
         chart(mf.escape_rates_figure(study, theme), config=CHART_CONFIG, theme=None, key="minima.escape")
+        if told := sd.stable_start_text(study, surface):
+            caption(told)
         caption(
-            "Near a saddle a GD step multiplies the offset along the unstable eigenvector by 1 − ηλ₋ > 1 "
-            "(on x² − y²: 1 + 2η), so the smallest perturbation grows geometrically; exactly on the stable "
-            "direction it never appears. Newton's step solves for the critical point, so it goes to the "
-            "saddle."
+            "Near a saddle each GD step multiplies the offset along the unstable eigenvector by 1 − ηλ₋ > 1 "
+            "(1 + 2η on x² − y²): the smallest perturbation grows geometrically. A start exactly on the stable "
+            "manifold has none to grow. Newton's step solves for the critical point, so it goes to the saddle."
         )
 
 
