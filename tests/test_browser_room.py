@@ -295,6 +295,9 @@ CUT_OR_OVERLAPPING = """() => { const out = [], meet = (a, b) =>
     }
     const menu = g.querySelector('.updatemenu-container'), xt = g.querySelector('.xtitle');
     if (menu && xt && meet(menu.getBoundingClientRect(), xt.getBoundingClientRect())) out.push([key, 'x title']);
+    const legend = g.querySelector('.legend');  // a legend under the map sat on its x title (the basin maps)
+    if (legend && xt && meet(legend.getBoundingClientRect(), xt.getBoundingClientRect()))
+      out.push([key, 'legend on the x title']);
     const items = [...g.querySelectorAll('.legend .traces')].map(t => [t.textContent, t.getBoundingClientRect()]);
     for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++)
       if (meet(items[i][1], items[j][1])) out.push([key, 'overlap', items[i][0], items[j][0]]);
@@ -304,6 +307,7 @@ CUT_OR_OVERLAPPING = """() => { const out = [], meet = (a, b) =>
 ROOM_PAGES = [f"learning-rate?section={s}" for s in ("sweep", "regimes", "phase", "momentum")] + [
     "?view=both",
     "minima?section=escape",
+    "minima?section=basins",
 ]
 
 

@@ -171,10 +171,13 @@ def basin_figure(
             font = max(9, int((room - 40) / (0.5 * longest)))
             layout["legend"]["font"]["size"] = font
         rows = legend_rows(list(names.values()), room, font)
-        layout["legend"]["y"] = -round(2.4 * theme.font_size + 16) / side
+        # under the axis: its tick labels and its title (1.2 × the font), 65 px at a 14 px font (measured in
+        # Chromium); the legend 6 px below (it sat on the title's lower half at 2.4 × font + 16)
+        below = round(2.75 * theme.font_size + 33)
+        layout["legend"]["y"] = -below / side
         margin = layout["margin"]
         row = round(1.5 * font + 7)  # a legend row: 21.5 px at a 10 px font (measured in Chromium)
-        margin["b"] = round(2.4 * theme.font_size + 16) + rows * row + 8
+        margin["b"] = below + rows * row + 8
         layout["height"] = side + margin["t"] + margin["b"]
     fig = go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
     return keep_vector(fig, basin_traces(xs, ys, labels, landscape), image="basins")
