@@ -13,7 +13,7 @@ from optim import OPTIMIZERS, run
 from optim.schedules import Schedule
 from scenes import RunSpec, Scene, compute
 from scenes.compute import local_models
-from scenes.outcome import REACH_TOL, newton_distance
+from scenes.outcome import REACH_TOL, newton_distance, outcome
 from scenes.scene import CUSTOM
 from scenes.text import hyper_text, num, plural, point, run_label
 from surfaces import SURFACES
@@ -313,3 +313,21 @@ def test_a_run_that_leaves_the_slope_of_easom_is_told_so_not_at_a_flat_point():
     bump = np.exp(-((x - np.pi) ** 2) - (y - np.pi) ** 2)
     slope = abs(np.sin(x) * np.cos(y) + 2 * (x - np.pi) * np.cos(x) * np.cos(y)) * bump
     assert 0 < slope < 1e-38
+
+
+def test_a_run_circling_a_minimum_is_told_circling_and_one_spiralling_in_approaching():
+    """outcome() on made paths around the quadratic's minimum (0, 0): a circle of radius 0.05 at 0.3 rad a step is
+    "circles ... about 0.05 away, still at step 300"; the same circle shrinking 1% a step is still approaching."""
+    surface = SURFACES["quadratic"]
+    t = np.arange(301)
+    for shrink, kind in ((1.0, "circling"), (0.99, "approaching")):
+        r = 0.05 * shrink**t
+        path = np.stack([r * np.cos(0.3 * t), r * np.sin(0.3 * t)], axis=1).astype(np.float32)
+        xy, after = path[:201], path[201:]
+        loss = np.asarray(surface.f(xy[:, 0], xy[:, 1]), np.float32)
+        g, h = local_models(surface, xy[-1:])[0]
+        o = outcome(surface, xy, loss, None, g, h, after=after)
+        assert o.kind == kind, o.text
+        if kind == "circling":
+            assert o.text == "circles the global minimum (0, 0), about 0.05 away, still at step 300"
+            assert o.band == pytest.approx((0.05, 0.05), rel=1e-3)
