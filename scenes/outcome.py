@@ -86,7 +86,7 @@ def _motion(after: np.ndarray | None, p: Point, tol: float, near: float):
         return None
     d = np.hypot(after[:, 0] - p.x, after[:, 1] - p.y)
     third = len(after) // 3
-    first, middle, last = (float(d[k * third : (k + 1) * third].max()) for k in range(3))
+    first, middle = float(d[:third].max()), float(d[third : 2 * third].max())
     last, lo = float(d[-third:].max()), float(d[-third:].min())
     if last <= tol:
         return "closing"
