@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from charts import scene as fig
 from links import learning_rate as lp
+from links import section_param
 from links.learning_rate import State
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, compute, momentum
@@ -17,7 +18,7 @@ from scenes.compute import Result
 from scenes.learning_rate import Phase, Sweep
 from scenes.momentum import RATE_TEXT, MomentumRace
 from scenes.text import SHORT, num
-from viz import Theme, contour_figure
+from viz import THEMES, Theme, contour_figure
 from viz.layout import keep_name
 from viz.phase import phase_figure
 from viz.rates import RateCurve, rates_figure
@@ -191,13 +192,31 @@ def figures(state: State, theme: Theme, work: Work = DIRECT) -> dict[str, go.Fig
     return sweep_figures(scene, lp.picked_lr(work.sweep(scene), state.lr), theme, work)
 
 
+def regimes(scene: Scene):
+    """The Regimes section's runs of ``scene``'s sweep (a warm-up job: the list of jobs itself computes nothing)."""
+    return lab.regimes(lab.sweep(scene))
+
+
 def likely_work() -> Iterator[tuple]:
     """The Learning rate page's first views: each section at its defaults, then the sweep for every optimizer."""
     sweep = Scene(surface="quadratic", runs=(RunSpec.default("gd"),), steps=500)
     yield lab.sweep, sweep
-    yield lab.regimes, lab.sweep(sweep)
+    yield regimes, sweep
     yield lab.phase, Scene(surface="quadratic", runs=(RunSpec.default("momentum"),), steps=500)
     yield momentum.momentum_race, Scene(surface="narrow_valley", steps=500)
     for k in OPTIMIZERS:
         if k != "gd":
             yield lab.sweep, Scene(surface="quadratic", runs=(RunSpec.default(k),), steps=500)
+
+
+def reachable_work() -> Iterator[tuple]:
+    """Each section one move of a control away from its defaults (charts.scene.control_moves): the figures the move
+    draws (the install step compiles them into the persistent cache)."""
+    for section in lp.SECTIONS:
+        query = section_param(section, lp.SECTIONS, lp.SHORT)
+        for state in fig.control_moves(lp, query, lp.controls(section)):
+            yield _section_figures, state
+
+
+def _section_figures(state: State) -> dict:
+    return figures(state, THEMES["normal"])

@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 
 from charts import scene as fig
 from charts.scene import markers
+from links import minima as mp
+from links import section_param
 from links.minima import State
 from scenes import basins as bs
 from scenes import compute
@@ -19,7 +21,7 @@ from scenes import saddles as sd
 from scenes.compute import landscape
 from scenes.scene import RunSpec, Scene
 from scenes.text import hyper_text, num
-from viz import Theme
+from viz import THEMES, Theme
 from viz import escape as vesc
 from viz.basins import basin_figure
 from viz.layout import keep_name
@@ -193,3 +195,20 @@ def likely_work() -> Iterator[tuple]:
         sd.saddle_study,
         Scene(surface="saddle", runs=(RunSpec.default("gd"), RunSpec.default("momentum")), steps=1000),
     )
+
+
+def reachable_work() -> Iterator[tuple]:
+    """Each section one move of a control away from its defaults (charts.scene.control_moves), and the basin maps at
+    each grid: the figures the move draws (the install step compiles them into the persistent cache)."""
+    for section in mp.SECTIONS:
+        query = section_param(section, mp.SECTIONS, mp.SHORT)
+        for state in fig.control_moves(mp, query, mp.controls(section)):
+            yield _section_figures, state
+    default = mp.decode({})[0]
+    for n in bs.GRIDS:  # the basin maps' starts per side: each grid is a shape of its own
+        if n != default.grid:
+            yield _section_figures, mp.decode({"grid": str(n)})[0]
+
+
+def _section_figures(state: State) -> dict:
+    return figures(state, THEMES["normal"])

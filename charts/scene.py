@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import replace
 
 import plotly.graph_objects as go
 
+from links.controls import Control, by_field
 from links.slider_values import nearest, options
+from optim.schedules import KINDS
 from scenes.compute import Result, image_grid, landscape
 from scenes.ladder import window
 from scenes.scene import CUSTOM, Scene
@@ -152,3 +155,26 @@ def rungs(scene: Scene, lr_stops: list[float] | None = None) -> list[tuple[int, 
             first, k = window(len(stops), stops.index(nearest(stops, r.hyper_dict()[name], h.log)))
             out.append((i, name, first, tuple(float(v) for v in stops[first : first + k])))
     return out
+
+
+def control_moves(link, query: dict[str, str], controls: tuple[Control, ...]) -> Iterator:
+    """A page's states one move of a control of its Scene away from the state ``query`` opens (a section's
+    defaults): each other surface of its menu (a formula: the box's example), each other rule of a rule box (each rule
+    added, where racers are chosen together and there is room), the steps one notch either way, a schedule on each
+    racer where the page keeps one (a scheduled run is another program; its kinds and values are data). Each is read
+    from a link as the move would set it: what the warm-up primes. ``link``: the page's links module."""
+    scene = link.decode(query)[0].scene
+    rows = by_field(controls)
+    keys = [r.optimizer for r in scene.runs]
+    moves = [{"surface": k} for k in rows["surface"].options if k != scene.surface]
+    if (c := rows.get("runs")) is not None and c.input == "multi":
+        moves += [{"opt": ",".join([*keys, k])} for k in c.options if k not in keys and len(keys) < c.most]
+    elif c is not None:
+        moves += [{"opt": k} for k in c.options if k != keys[0]]
+    if (c := rows.get("steps")) is not None:
+        moves += [{"steps": str(v)} for v in (scene.steps - c.by, scene.steps + c.by) if c.lo <= v <= c.hi]
+    moves += [{f"{k}.schedule": KINDS[1]} for k in keys]
+    for move in moves:
+        state, notices = link.decode(query | move)
+        if not notices and all(link.encode(state).get(k) == v for k, v in move.items() if k.endswith(".schedule")):
+            yield state

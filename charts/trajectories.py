@@ -7,13 +7,14 @@ from collections.abc import Iterator
 import plotly.graph_objects as go
 
 from charts import scene as fig
-from links.trajectories import State
+from links import trajectories as tl
+from links.trajectories import CONTROLS, State
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, compute
 from scenes.ladder import ladder
 from scenes.scene import DEFAULT_OPTIMIZERS
 from surfaces import SURFACES
-from viz import Theme
+from viz import THEMES, Theme
 
 
 def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
@@ -49,3 +50,16 @@ def later_work() -> Iterator[tuple]:
             scene = Scene(surface=key, runs=tuple(RunSpec.default(k) for k in DEFAULT_OPTIMIZERS))
             yield compute, scene
             yield ladders, scene
+
+
+def reachable_work() -> Iterator[tuple]:
+    """One move of a control away from the defaults (charts.scene.control_moves), in the view that draws every chart
+    (the map and the 3D view side by side): the figures and the live drag's ladders the move draws (the install step
+    compiles them into the persistent cache)."""
+    for state in fig.control_moves(tl, {"view": "both"}, CONTROLS):
+        yield _figures_and_ladders, state
+
+
+def _figures_and_ladders(state: State) -> None:
+    figures(state, THEMES["normal"])
+    ladders(state.scene)

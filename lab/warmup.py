@@ -19,6 +19,7 @@ defaults, where the move needs programs of its own) in ``charts/<page>.py``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -37,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 ENGINE = ("surfaces", "optim", "scenes")  # the code whose programs the cache holds
 STAMP = "primed.json"
+PROGRAMS = "programs.json"  # the programs the install step primed: {JAX's cache key: the program's name}
 
 
 def cache_dir() -> Path:
@@ -81,7 +83,8 @@ def prime_work() -> list[tuple]:
 
 
 def fingerprint() -> dict[str, str]:
-    """What a primed cache was primed for: the JAX and jaxlib versions and a hash of the engine's sources."""
+    """What a primed cache was primed for: the JAX and jaxlib versions, a hash of the engine's sources and one of the
+    work it runs (the pages' lists of what to compile ahead)."""
     import jax
     import jaxlib
 
@@ -89,7 +92,12 @@ def fingerprint() -> dict[str, str]:
     for folder in ENGINE:
         for path in sorted((ROOT / folder).rglob("*.py")):
             digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    return {"jax": jax.__version__, "jaxlib": jaxlib.__version__, "code": digest.hexdigest()}
+    work = hashlib.sha256("\n".join(f"{_name(fn)} {arg!r}" for fn, arg in prime_work()).encode())
+    return {"jax": jax.__version__, "jaxlib": jaxlib.__version__, "code": digest.hexdigest(), "work": work.hexdigest()}
+
+
+def _name(fn) -> str:
+    return f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}"
 
 
 def stamp() -> dict[str, str] | None:
@@ -101,7 +109,38 @@ def stamp() -> dict[str, str] | None:
 
 def primed() -> bool:
     """Whether the cache holds every program of ``prime_work()`` for this JAX and this code."""
-    return stamp() == fingerprint()
+    return stamp() == fingerprint() and primed_programs() is not None
+
+
+def primed_programs() -> dict[str, str] | None:
+    """The programs the cache was primed with: {JAX's persistent cache key: the program's name}; None if unknown."""
+    try:
+        programs = json.loads((cache_dir() / PROGRAMS).read_text())
+    except (OSError, ValueError):
+        return None
+    return programs if isinstance(programs, dict) else None
+
+
+@contextlib.contextmanager
+def programs_looked_up():
+    """``{cache key: program name}`` of every compiled program looked up in the persistent cache inside the block,
+    found or compiled (JAX looks a program up when this process does not hold it in memory: run
+    ``surfaces.base.forget_programs()`` first to see them all). Reads a private function of JAX (0.10), checked by
+    tests/test_warmup.py: a JAX that renamed it fails there."""
+    from jax._src import compiler
+
+    seen: dict[str, str] = {}
+    read = compiler._cache_read
+
+    def recording(module_name, cache_key, *args, **kwargs):
+        seen[cache_key] = module_name
+        return read(module_name, cache_key, *args, **kwargs)
+
+    compiler._cache_read = recording
+    try:
+        yield seen
+    finally:
+        compiler._cache_read = read
 
 
 def prime(say: Callable[[str], None] = print, force: bool = False) -> int:
@@ -122,18 +161,24 @@ def prime(say: Callable[[str], None] = print, force: bool = False) -> int:
     jobs = prime_work()
     say(f"Compiling the app's programs into {folder} once for this machine ({len(jobs)} jobs, a few minutes)…")
     t0, failed = time.perf_counter(), 0
-    for i, (fn, arg) in enumerate(jobs, 1):
-        try:
-            fn(arg)
-        except Exception:  # one job that cannot run must not stop the others; it is told
-            failed += 1
-            log.exception("priming job %d failed", i)
-        if i % 10 == 0 or i == len(jobs):
-            say(f"  {i}/{len(jobs)} in {time.perf_counter() - t0:.0f} s")
+    from surfaces.base import forget_programs
+
+    forget_programs()  # every program looked up, so that the list of those primed is whole
+    with programs_looked_up() as programs:
+        for i, (fn, arg) in enumerate(jobs, 1):
+            try:
+                fn(arg)
+            except Exception:  # one job that cannot run must not stop the others; it is told
+                failed += 1
+                log.exception("priming job %d failed", i)
+            if i % 10 == 0 or i == len(jobs):
+                say(f"  {i}/{len(jobs)} in {time.perf_counter() - t0:.0f} s")
     if failed:
         say(f"{failed} jobs failed (see above): the cache is not stamped, the next start primes again.")
         return len(jobs)
+    (folder / PROGRAMS).write_text(json.dumps(dict(sorted(programs.items())), indent=0))
     (folder / STAMP).write_text(json.dumps(current, indent=1))
+    say(f"{len(programs)} programs primed.")
     return len(jobs)
 
 

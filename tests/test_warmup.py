@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import jax
+import jax.numpy as jnp
 import pytest
 
 from charts import networks as nc
@@ -18,6 +20,7 @@ def cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("LLL_JAX_CACHE", str(folder))
     monkeypatch.setattr(warmup, "use_compilation_cache", lambda: None)  # the test process keeps its own cache
+    monkeypatch.setattr("surfaces.base.forget_programs", lambda: None)  # and the programs it holds in memory
     return folder
 
 
@@ -53,6 +56,22 @@ def test_priming_stamps_the_cache_and_a_current_stamp_skips_it(cache, monkeypatc
     assert warmup.primed() and json.loads((cache / warmup.STAMP).read_text()) == warmup.fingerprint()
     assert warmup.prime(say=lambda _: None) == 0 and ran == [1, 2]  # current: nothing to do
     assert warmup.prime(say=lambda _: None, force=True) == 2
+
+
+def test_priming_records_the_programs_it_looked_up_by_their_cache_keys(cache, monkeypatch):
+    program = jax.jit(lambda x: 3 * x + 1)  # a program of its own: looked up in the persistent cache when first run
+    monkeypatch.setattr(warmup, "prime_work", lambda: [(program, jnp.arange(7.0))])
+    assert warmup.primed_programs() is None
+    warmup.prime(say=lambda _: None)
+    programs = warmup.primed_programs()
+    assert len(programs) == 1 and next(iter(programs.values())).startswith("jit_")
+    assert warmup.primed()
+    (cache / warmup.PROGRAMS).unlink()
+    assert not warmup.primed()  # a cache primed before programs were recorded: primed again
+    with warmup.programs_looked_up() as seen:
+        program(jnp.arange(7.0))  # in memory now: nothing looked up
+        jax.jit(lambda x: x - 1)(jnp.arange(7.0))
+    assert len(seen) == 1 and not set(seen) & set(programs)
 
 
 def test_a_new_jax_clears_the_dead_entries_and_a_code_change_primes_again(cache, monkeypatch):
@@ -132,3 +151,31 @@ def test_a_pages_first_visit_warms_its_other_sections_once(monkeypatch):
     assert warmup.warm_page("minima") is None  # once a process
     monkeypatch.setenv("LLL_WARMUP", "0")
     assert warmup.warm_page("networks") is None  # the tests and the benchmarks: never
+
+
+def test_the_warm_up_moves_each_control_of_a_scene_one_step_from_a_sections_defaults():
+    from charts.scene import control_moves
+    from links import learning_rate as lp
+    from links import minima as mp
+    from links import trajectories as tl
+    from links.controls import by_field
+    from links.scene import EXAMPLE_FORMULA
+    from scenes.basins import GRIDS
+    from scenes.scene import CUSTOM
+
+    states = list(control_moves(tl, {"view": "both"}, tl.CONTROLS))
+    assert {s.view for s in states} == {"both"}
+    scenes = [s.scene for s in states]
+    assert {s.surface for s in scenes} == set(by_field(tl.CONTROLS)["surface"].options)  # the default's: other moves
+    assert [s.formula[0] for s in scenes if s.surface == CUSTOM] == [EXAMPLE_FORMULA]  # what the menu's entry shows
+    assert sorted({s.steps for s in scenes}) == [490, 500, 510]  # one notch of the slider either way
+    default = tl.decode({})[0].scene
+    scheduled = [[r.optimizer for r in s.runs if r.schedule is not None] for s in scenes]
+    assert sorted(k for ks in scheduled for k in ks) == sorted(r.optimizer for r in default.runs)  # one each
+    added = {s.runs[-1].optimizer for s in scenes if len(s.runs) > len(default.runs)}
+    assert added == set(by_field(tl.CONTROLS)["runs"].options) - {r.optimizer for r in default.runs}
+    phase = [s.scene for s in control_moves(lp, {"section": "phase"}, lp.controls("Phase diagram"))]
+    assert {s.runs[0].optimizer for s in phase} == set(lp.optimizers("Phase diagram"))  # a rule box: each rule
+    assert all(r.schedule is None for s in phase for r in s.runs)  # the section keeps no schedule: none primed
+    grids = {s.grid for _, s in warmup.prime_work() if isinstance(s, mp.State) and s.section == "Basins"}
+    assert grids >= set(GRIDS)  # each grid of the basin maps is a shape of its own

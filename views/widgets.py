@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from links.controls import FORMULA_BOUNDS, Control, start_keys
-from links.scene import EXAMPLE_FORMULA
+from links.scene import DEFAULT_DOMAIN, EXAMPLE_FORMULA
 from links.slider_values import nearest, options
 from optim import OPTIMIZERS
 from optim.schedules import KINDS, TITLES, Schedule
@@ -133,7 +133,7 @@ def formula_input(prefix: str):
         st.session_state[good] = (text, domain)
         return (text, domain), surface
     except ValueError as e:  # FormulaError: the message says where
-        last = st.session_state.get(good, (EXAMPLE, ((-4.0, 4.0), (-4.0, 4.0))))
+        last = st.session_state.get(good, (EXAMPLE, DEFAULT_DOMAIN))
         st.error(f"{plain(str(e))}. Still showing f = `{last[0]}`.")  # e may quote the formula: plain text
         return last, from_formula(*last)
 
