@@ -109,17 +109,24 @@ def pytest_collection_modifyitems(config, items):
     `item._nodeid`, which pytest 9.2 no longer reads (the id lives in `item._id`): without this every marked test
     would be scheduled on its own. Here the id gets its suffix; a pytest whose ids are kept elsewhere again fails the
     collection loudly instead of spreading a group's tests silently."""
+    first = [item for item in items if _groups(item) == ["programs"]]
+    if first:  # the warm-up's own test primes the compile cache (when it is not): first, so that the others load
+        items[:] = first + [item for item in items if item not in first]  # what it compiles instead of compiling it
     if not getattr(config.option, "loadgroup", False):  # set on the xdist workers only
         return
     from _pytest.nodeid import NodeId
 
     for item in items:
-        names = sorted(
-            {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
-        )
+        names = _groups(item)
         if not names:
             continue
         suffix = "@" + "_".join(names)
         if not item.nodeid.endswith(suffix):
             item._id = NodeId.parse(item.nodeid + suffix)
         assert item.nodeid.endswith(suffix), f"xdist_group not applied to {item.nodeid}: see tests/conftest.py"
+
+
+def _groups(item) -> list[str]:
+    return sorted(
+        {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+    )
