@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import plotly
 import pytest
-from browser import chromium
 from plotly_frames import decode
 
 from charts import scene as fig
@@ -25,12 +24,12 @@ THEME = THEMES["normal"]
 
 
 @pytest.fixture(scope="module")
-def page():
-    with chromium() as b:
-        pg = b.new_page()
-        pg.set_content('<div id="g" style="width:700px;height:700px"></div>')
-        pg.add_script_tag(path=str(PLOTLY))
-        yield pg
+def page(browser):  # the process's one Chromium: a second Playwright beside it in the same thread cannot start
+    pg = browser.new_page()
+    pg.set_content('<div id="g" style="width:700px;height:700px"></div>')
+    pg.add_script_tag(path=str(PLOTLY))
+    yield pg
+    pg.close()
 
 
 @pytest.fixture(scope="module")
