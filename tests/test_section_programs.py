@@ -20,9 +20,11 @@ import streamlit as st
 from pages import open_link, widget
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from charts import scene as fig
 from lab import warmup
 from lab.pages import PAGES
 from links import section_param
+from scenes.compute import landscape
 from surfaces.base import forget_programs
 
 pytestmark = pytest.mark.xdist_group("programs")  # one worker primes the cache once and moves every section
@@ -48,6 +50,14 @@ def primed() -> dict[str, str]:
     programs = warmup.primed_programs()
     assert programs, "the warm-up primed no program"
     return programs
+
+
+def let_go() -> None:
+    """Every compiled program and every result computed by one: the pages' caches and the engine's own."""
+    st.cache_data.clear()
+    forget_programs()
+    for cache in (landscape, fig._picture, fig._vector):  # a map's grids, its picture and its vector contour
+        cache.cache_clear()
 
 
 def section_link(page: str, section: str) -> dict[str, str]:
@@ -117,8 +127,7 @@ def test_every_program_a_sections_controls_reach_is_primed(page, section, primed
     link = section_link(page, section)
     at = open_link(page, link)
     keys = list(PAGES[page].link.widget_values(PAGES[page].link.decode(link)[0]))
-    st.cache_data.clear()  # from here on, each move computes its results and looks up each program it needs
-    forget_programs()
+    let_go()  # from here on, each move computes its results and looks up each program it needs
     at.run()
     assert not at.exception, at.exception
     missing: dict[str, set[str]] = {}
