@@ -34,5 +34,7 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/landscape_slice.py
 	$(PY) benchmarks/export_speed.py
 	$(PY) benchmarks/browser_latency.py
+	$(PY) -m lab warm
+	$(PY) benchmarks/first_use.py
 	$(PY) benchmarks/formula_memory.py --formulas 50
 	$(PY) benchmarks/class_load.py --students 100
