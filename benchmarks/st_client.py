@@ -135,6 +135,7 @@ class Session:
         self.states: dict[str, WidgetState] = {}  # by element id: the values this browser would send
         self.errors: list[str] = []  # what a person would have seen as an error
         self.received = 0  # bytes of ForwardMsgs
+        self.kinds: list[str] = []  # each ForwardMsg's kind, in order (a reference counts as the delta it names)
         self.unasked = 0  # deltas or finished runs that came while no run of this session was awaited
         self.runs: list[int] = []  # each finished run's status
         self._ws: ClientConnection | None = None
@@ -298,6 +299,7 @@ class Session:
             msg, kind = full, "delta"
         elif msg.metadata.cacheable and msg.hash:
             self._cache[msg.hash] = (msg, self._run_count)
+        self.kinds.append(kind)
         waiting = self._finished is not None and not self._finished.done()
         if kind == "new_session":
             self.page_script_hash = msg.new_session.page_script_hash  # the main script's until st.navigation says

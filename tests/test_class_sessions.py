@@ -53,11 +53,14 @@ async def two_sessions(url: str) -> None:
             assert s.unasked == 0  # nothing of a run it did not ask for
             assert s.runs[-1] == 3  # FINISHED_FRAGMENT_RUN_SUCCESSFULLY: the page alone reran
 
-        received, link = a.received, a.query_string
+        seen, link = len(a.kinds), a.query_string
         await b.set_value(KEY, vb2)
         assert shown(b)[0] == pytest.approx(number(vb2))
         await asyncio.sleep(0.5)  # anything sent to a by mistake has arrived
-        assert (a.received, a.query_string, a.unasked) == (received, link, 0)
+        # nothing of b's run (an element, a run's end, a link, a page): a server's status message may come at any time
+        # (CI once saw 2 bytes arrive in that half second, no element among them)
+        runs = {"delta", "script_finished", "page_info_changed", "new_session", "navigation"}
+        assert not runs & set(a.kinds[seen:]) and (a.query_string, a.unasked) == (link, 0), a.kinds[seen:]
     finally:
         await asyncio.gather(a.close(), b.close())
 
