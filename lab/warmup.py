@@ -121,6 +121,19 @@ def primed_programs() -> dict[str, str] | None:
     return programs if isinstance(programs, dict) else None
 
 
+def let_go() -> None:
+    """Let go of every compiled program in memory and of every result the engine and the charts keep that one
+    computed (a map's landscape, its picture and its vector contour): what runs next looks up each program it needs.
+    A result kept from before (a test module's import, an earlier job) would hide its program from the list."""
+    from charts import scene as fig
+    from scenes.compute import landscape
+    from surfaces.base import forget_programs
+
+    forget_programs()
+    for cache in (landscape, fig._picture, fig._vector):
+        cache.cache_clear()
+
+
 @contextlib.contextmanager
 def programs_looked_up():
     """``{cache key: program name}`` of every compiled program looked up in the persistent cache inside the block,
@@ -161,9 +174,7 @@ def prime(say: Callable[[str], None] = print, force: bool = False) -> int:
     jobs = prime_work()
     say(f"Compiling the app's programs into {folder} once for this machine ({len(jobs)} jobs, a few minutes)…")
     t0, failed = time.perf_counter(), 0
-    from surfaces.base import forget_programs
-
-    forget_programs()  # every program looked up, so that the list of those primed is whole
+    let_go()  # every program looked up, so that the list of those primed is whole
     with programs_looked_up() as programs:
         for i, (fn, arg) in enumerate(jobs, 1):
             try:

@@ -20,12 +20,9 @@ import streamlit as st
 from pages import open_link, widget
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from charts import scene as fig
 from lab import warmup
 from lab.pages import PAGES
 from links import section_param
-from scenes.compute import landscape
-from surfaces.base import forget_programs
 
 pytestmark = pytest.mark.xdist_group("programs")  # one worker primes the cache once and moves every section
 
@@ -55,9 +52,7 @@ def primed() -> dict[str, str]:
 def let_go() -> None:
     """Every compiled program and every result computed by one: the pages' caches and the engine's own."""
     st.cache_data.clear()
-    forget_programs()
-    for cache in (landscape, fig._picture, fig._vector):  # a map's grids, its picture and its vector contour
-        cache.cache_clear()
+    warmup.let_go()
 
 
 def section_link(page: str, section: str) -> dict[str, str]:

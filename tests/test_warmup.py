@@ -20,7 +20,7 @@ def cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("LLL_JAX_CACHE", str(folder))
     monkeypatch.setattr(warmup, "use_compilation_cache", lambda: None)  # the test process keeps its own cache
-    monkeypatch.setattr("surfaces.base.forget_programs", lambda: None)  # and the programs it holds in memory
+    monkeypatch.setattr(warmup, "let_go", lambda: None)  # and the programs and results it holds in memory
     return folder
 
 
