@@ -137,8 +137,8 @@ def let_go() -> None:
 @contextlib.contextmanager
 def programs_looked_up():
     """``{cache key: program name}`` of every compiled program looked up in the persistent cache inside the block,
-    found or compiled (JAX looks a program up when this process does not hold it in memory: run
-    ``surfaces.base.forget_programs()`` first to see them all). Reads a private function of JAX (0.10), checked by
+    found or compiled (JAX looks a program up when this process does not hold it in memory: run ``let_go()`` first to
+    see them all). Reads a private function of JAX (0.10), checked by
     tests/test_warmup.py: a JAX that renamed it fails there."""
     from jax._src import compiler
 

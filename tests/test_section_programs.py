@@ -123,10 +123,10 @@ def test_every_program_a_sections_controls_reach_is_primed(page, section, primed
     at = open_link(page, link)
     keys = list(PAGES[page].link.widget_values(PAGES[page].link.decode(link)[0]))
     let_go()  # from here on, each move computes its results and looks up each program it needs
-    at.run()
-    assert not at.exception, at.exception
     missing: dict[str, set[str]] = {}
     with warmup.programs_looked_up() as looked:
+        at.run()  # the section's defaults, computed anew
+        assert not at.exception, at.exception
         missing["the section's defaults"] = {name for k, name in looked.items() if k not in primed}
         for key in keys:
             try:
