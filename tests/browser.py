@@ -174,7 +174,12 @@ def settle(page, timeout: float = 120.0) -> None:
     try:
         page.wait_for_function(  # and the run at the window's size (views/screen.py) is the one drawn
             "() => document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]') && "
-            "(!document.querySelector('.st-key-screen') || document.documentElement.dataset.screenKnown === '1')",
+            "(!document.querySelector('.st-key-screen') || document.documentElement.dataset.screenKnown === '1') && "
+            # the run's end can reach the page before its charts' elements have run their script (measured: 4 chart
+            # elements empty for 0.4 s after the end of a section's run): each chart element (views/plot.py, the one
+            # component whose styles are not isolated) holds its chart
+            "[...document.querySelectorAll('[data-testid=stBidiComponentRegular]')]"
+            ".every(e => e.querySelector('.js-plotly-plot'))",
             timeout=timeout * 1000,
         )
         # a chart draws when its element receives the run's figure, which can follow the run's end by a frame or
@@ -185,6 +190,8 @@ def settle(page, timeout: float = 120.0) -> None:
         state = page.evaluate(
             "() => ({script: document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,"
             " screenKnown: document.documentElement.dataset.screenKnown,"
+            " charts: document.querySelectorAll('.js-plotly-plot').length,"
+            " elements: document.querySelectorAll('[data-testid=stBidiComponentRegular]').length,"
             " text: document.body.innerText.slice(-300)})"
         )
         raise AssertionError(f"the page did not settle in {timeout:.0f} s: {state}") from None

@@ -180,10 +180,8 @@ def test_lab_slider_and_a_click_on_the_sweep_animate_that_learning_rate(browser,
 def test_lab_sections_render_on_a_projector_and_on_a_phone(browser, url, section):
     page, errors = open_lab(browser, url)
     page.get_by_text(section, exact=True).first.click()
-    page.wait_for_function(
-        "(n) => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
-        arg=4 if section == "Regimes" else 2,
-        timeout=120_000,
+    page.wait_for_function(  # the section's run has written its link (the sweep's 3 charts would count already)
+        "(s) => location.search.includes('section=' + s)", arg=section.lower(), timeout=120_000
     )
     settle(page)
     for width, height in ((1280, 800), PHONE):
