@@ -1,8 +1,10 @@
 r"""run(): trajectories of an update rule, many starts and hyperparameters at once, with exact, cheap divergence.
 
-One compiled program per (objective, optimizer, shapes, which hyperparameters are swept, steps, record_every,
-schedule or not): starts, hyperparameter values, the seed and a learning-rate schedule (its kind and parameters,
-:mod:`optim.schedules`) are array arguments of fixed dtype and shape, so a slider never recompiles. A schedule
+One compiled program per (objective, optimizer, shapes, which hyperparameters are swept, the number of records
+rounded up to a bucket, schedule or not): starts, hyperparameter values, the seed, the steps recorded and a
+learning-rate schedule (its kind and parameters, :mod:`optim.schedules`) are array arguments of fixed dtype and
+shape, so a slider never recompiles, the steps slider included within a bucket (a network's run keeps at most 201
+records: one program for every number of steps from 150 on). A schedule
 multiplies the learning rate inside the loop, :math:`\eta_t = \eta\, m(t)` at update t (0-based, as optax counts);
 without one the program has no schedule code at all.
 
@@ -85,9 +87,10 @@ def run(
     (outside the safe box, or where the loss is not finite) diverges at step 0 and stays put. Between sparse records
     one rare case can go unnoticed (a NaN loss with a finite gradient that recovers, see the module docstring).
 
-    A new objective function, optimizer, shape, ``steps`` or ``record_every`` compiles (pass the same function
-    object, not a fresh lambda, to reuse the program), and so does the first schedule after none; new values of the
-    starts, hyperparameters, seed and schedule (kind and parameters) do not.
+    A new objective function, optimizer or shape compiles (pass the same function object, not a fresh lambda, to
+    reuse the program), and so do the first schedule after none and a number of records (``steps`` and
+    ``record_every``) in another bucket (:func:`record_bucket`); new values of the starts, hyperparameters, seed,
+    schedule (kind and parameters) and steps within a bucket do not.
     """
     opt = _optimizer(optimizer)
     if int(steps) != steps or steps < 0 or int(record_every) != record_every or record_every < 1:
@@ -107,6 +110,7 @@ def run(
     records = _record_steps(int(steps), int(record_every))
     train, train_args = (None, ()) if train_objective is None else split(train_objective)
     xy, losses, diverged = _trajectory(
+        _segments(records),
         params,
         hyper_m,
         np.uint32(seed % 2**32),
@@ -117,11 +121,11 @@ def run(
         train_args,
         loss=loss,
         opt=opt,
-        records=tuple(records),
         train=train,
     )
-    xy = jax.tree.map(lambda a: np.array(a[0] if single else a), xy)
-    losses = np.array(losses[0] if single else losses)
+    kept = len(records)  # the bucket's padding records repeat the last one
+    xy = jax.tree.map(lambda a: np.array(np.asarray(a)[0, :kept] if single else np.asarray(a)[:, :kept]), xy)
+    losses = np.array(np.asarray(losses)[0, :kept] if single else np.asarray(losses)[:, :kept])
     diverged = np.array(diverged)
     if single:
         diverged = None if diverged[0] < 0 else int(diverged[0])
@@ -224,12 +228,30 @@ def _record_steps(steps: int, every: int) -> np.ndarray:
     return np.unique(np.append(np.arange(0, steps + 1, every), steps)).astype(np.int32)
 
 
+def record_bucket(records: int) -> int:
+    """How many records a run of ``records`` records computes (the rest repeat its last): 2^k + 1, at least 17, so
+    that the steps slider is data within a bucket and a program serves every run of up to twice as few records."""
+    bucket = 17
+    while bucket < records:
+        bucket = 2 * bucket - 1
+    return bucket
+
+
+def _segments(records: np.ndarray) -> np.ndarray:
+    """(B - 1, 2) int32: the steps each record's loop runs from and to, B = record_bucket(R); the padding ones run
+    from the last step to itself (no step: a record of the last point again)."""
+    ends = np.full(record_bucket(len(records)), records[-1], np.int32)
+    ends[: len(records)] = records
+    return np.stack([ends[:-1], ends[1:]], axis=1)
+
+
 # -- the compiled program ----------------------------------------------------------------------------------------------
 RUNS = "runs"  # the vmapped axis of runs; a psum over it gives the unbatched "did any run go bad" of a block
 
 
-@functools.partial(jax.jit, static_argnames=("train", "loss", "opt", "records"))
+@functools.partial(jax.jit, static_argnames=("train", "loss", "opt"))
 def _trajectory(
+    segments,
     params,
     hyper,
     seed,
@@ -241,10 +263,10 @@ def _trajectory(
     *,
     loss: Callable,
     opt: Optimizer,
-    records: tuple[int, ...],
     train: Callable | None,
 ):
-    """Recorded params (M, R, ...), losses (M, R), diverged_at (M,) with -1 = never. ``schedule``: None or the
+    """Recorded params (M, R, ...), losses (M, R), diverged_at (M,) with -1 = never, R = len(segments) + 1 (each
+    segment: the steps from one record to the next). ``schedule``: None or the
     schedule's data (shared by the runs: the multiplier is one unbatched scalar per step). ``theta``: the surface
     family's parameter values, data like the rest (a κ slider does not recompile)."""
     one = functools.partial(
@@ -254,8 +276,8 @@ def _trajectory(
         hi=hi,
         schedule=schedule,
         loss=lambda p: loss(p, theta),
+        segments=segments,
         opt=opt,
-        records=records,
         train=None if train is None else lambda p, key: train(*train_args, p, key),
     )
     hyper_axes = {k: 0 if v.ndim else None for k, v in hyper.items()}
@@ -295,8 +317,8 @@ def _one_run(
     hi,
     schedule,
     loss: Callable,
+    segments,
     opt: Optimizer,
-    records: tuple[int, ...],
     train: Callable | None,
 ):
     """One run, written unbatched; vmap over RUNS makes the batch (only the block test looks across runs).
@@ -315,8 +337,7 @@ def _one_run(
 
     bad0 = ~ok(params)
     c = _Progress((params, opt.init(params)), bad0, jnp.where(bad0, 0, -1), jnp.bool_(False))
-    bounds = np.asarray(records, np.int32)
-    c, (xs, values) = lax.scan(segment, c, np.stack([bounds[:-1], bounds[1:]], axis=1))
+    c, (xs, values) = lax.scan(segment, c, segments)
     xs = jax.tree.map(lambda x0, x: jnp.concatenate([x0[None], x]), params, xs)
     return xs, jnp.concatenate([loss(params)[None], values]), c.diverged
 

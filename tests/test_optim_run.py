@@ -13,6 +13,7 @@ from test_optim_support import HIMMELBLAU, QUADRATIC, CompileCounter, f32, optax
 
 import optim
 from optim import OPTIMIZERS, Trajectory, run
+from optim.run import record_bucket
 
 STARTS = np.array([[-4.0, 4.0], [1.0, -3.5], [0.5, 0.5]], np.float32)
 
@@ -199,10 +200,31 @@ def test_new_hyperparameters_starts_and_seeds_do_not_recompile():
         run(HIMMELBLAU, "momentum", start=STARTS, learning_rate=0.002, momentum=0.5, **kw)
         run(HIMMELBLAU, "momentum", start=STARTS[::-1] / 2, learning_rate=1e-4, momentum=0, seed=3, **kw)
         run(HIMMELBLAU, "momentum", start=STARTS, learning_rate=np.float64(0.01), **kw)  # numpy float64, defaults
+        run(HIMMELBLAU, "momentum", start=STARTS, learning_rate=0.002, steps=301)  # 302 records: the same bucket
+        run(HIMMELBLAU, "momentum", start=STARTS, learning_rate=0.002, steps=512)  # 513, the bucket's last
     assert counter.count == 0
-    with CompileCounter() as counter:  # the counter does see compiles: new static steps
-        run(HIMMELBLAU, "momentum", start=STARTS, learning_rate=0.002, steps=301)
+    with CompileCounter() as counter:  # the counter does see compiles: records in the next bucket
+        run(HIMMELBLAU, "momentum", start=STARTS, learning_rate=0.002, steps=513)
     assert counter.count >= 1
+
+
+@pytest.mark.parametrize("records", [1, 2, 17, 18, 33, 34, 513, 514])
+def test_a_bucket_holds_the_records_and_the_next_size_up_needs_the_next_bucket(records):
+    bucket = record_bucket(records)
+    assert bucket >= max(records, 17) and (bucket - 1) & (bucket - 2) == 0  # 2^k + 1, 17 at least
+    assert bucket == 17 or (bucket - 1) // 2 + 1 < records  # the smallest that holds them
+
+
+def test_a_run_padded_to_its_bucket_equals_the_run_alone():
+    """The padding records (the last point again) are cut: each number of steps gives what it gave unpadded, the
+    same as the steps taken one record at a time."""
+    for steps in (0, 1, 16, 17, 40):
+        tr = run(HIMMELBLAU, "adam", start=STARTS, steps=steps, learning_rate=0.05)
+        assert tr.xy.shape == (len(STARTS), steps + 1, 2) and tr.loss.shape == (len(STARTS), steps + 1)
+        np.testing.assert_array_equal(tr.steps, np.arange(steps + 1))
+        if steps:
+            longer = run(HIMMELBLAU, "adam", start=STARTS, steps=steps + 30, learning_rate=0.05)
+            np.testing.assert_allclose(tr.xy, longer.xy[:, : steps + 1], rtol=1e-6, atol=1e-7)
 
 
 def test_a_sweep_with_new_values_does_not_recompile():
