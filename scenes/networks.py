@@ -11,10 +11,10 @@ import math
 from dataclasses import dataclass, field, replace
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from optim import OPTIMIZERS, run
+from optim.run import record_bucket
 from optim.sharpness import sharpness_along, top_eigenvalue
 from scenes.scene import RunSpec
 from scenes.text import num, plural
@@ -146,16 +146,26 @@ class Training:
 
 def _data_losses(prob: Problem, path) -> tuple[np.ndarray, ...]:
     """(train loss, test loss, train accuracy, test accuracy) at every recorded point (accuracies None for
-    regression); batch norm normalises with the training statistics, as the page's predictions do."""
+    regression); batch norm normalises with the training statistics, as the page's predictions do. Computed over
+    the run's bucket of records (the last one repeated, as run() does), so that another number of steps reuses the
+    programs."""
     d, fn = prob.data, LOSSES[prob.loss]
-    pred_train = np.asarray(jax.vmap(lambda p: prob.predict(p, d.x_train))(path))
-    pred_test = np.asarray(jax.vmap(lambda p: prob.predict(p, d.x_test))(path))
-    train = np.asarray(jax.vmap(lambda z: fn(z, d.y_train))(jnp.asarray(pred_train)))
-    test = np.asarray(jax.vmap(lambda z: fn(z, d.y_test))(jnp.asarray(pred_test)))
+    kept = len(jax.tree.leaves(path)[0])
+    padded = jax.tree.map(lambda a: _pad(np.asarray(a), record_bucket(kept)), path)
+    pred_train = jax.vmap(lambda p: prob.predict(p, d.x_train))(padded)
+    pred_test = jax.vmap(lambda p: prob.predict(p, d.x_test))(padded)
+    train = np.asarray(jax.vmap(lambda z: fn(z, d.y_train))(pred_train))[:kept]
+    test = np.asarray(jax.vmap(lambda z: fn(z, d.y_test))(pred_test))[:kept]
+    pred_train, pred_test = np.asarray(pred_train)[:kept], np.asarray(pred_test)[:kept]
     if d.task != CLASSIFICATION:
         return train, test, None, None
     acc = lambda z, y: ((z > 0) == (np.asarray(y) > 0.5)).mean(axis=1)  # noqa: E731
     return train, test, acc(pred_train, d.y_train), acc(pred_test, d.y_test)
+
+
+def _pad(a: np.ndarray, size: int) -> np.ndarray:
+    """``a`` with its last row repeated up to ``size`` rows."""
+    return np.concatenate([a, np.repeat(a[-1:], size - len(a), axis=0)]) if len(a) < size else a
 
 
 def train(scene: NetScene) -> Training:
@@ -350,6 +360,12 @@ def scaled_hidden(params, c: float):
     )
 
 
+@jax.jit
+def _value(fn, params):
+    """A bound objective's value in one program (an objective bound by Partial is a pytree: its data are arguments)."""
+    return fn(params)
+
+
 def batchnorm_caption(scene: NetScene) -> str:
     """Why λmax at init is higher with batch norm, in this scene's numbers: λmax in raw weights is not
     scale-invariant, while a batch-normalised network's function is (the same loss with its hidden weights doubled,
@@ -358,7 +374,7 @@ def batchnorm_caption(scene: NetScene) -> str:
     p = on.initial()
     p2 = scaled_hidden(p, 2.0)
     lam, lam2, lam_off = top_at(on, p), top_at(on, p2), top_at(off, off.initial())
-    loss = float(on.problem.objective(p))
+    loss = float(_value(on.problem.objective, p))
     return (
         "Batch normalisation rescales each layer's pre-activations, so multiplying a layer's incoming weights by c "
         "leaves the network's function unchanged but scales the curvature along them by 1/c²: doubled, this "

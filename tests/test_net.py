@@ -73,6 +73,17 @@ def test_a_new_noise_level_seed_or_penalty_does_not_recompile(trained):
     assert tr.objective[-1] > tr.train_loss[-1]  # the penalty counts in what is descended
 
 
+def test_another_number_of_steps_does_not_recompile():
+    """The steps are data within a bucket of records (optim.run.record_bucket): the page's steps slider from 150
+    on (at most 201 records) reuses one program, for the run and for the losses along it."""
+    net.train(replace(SCENE, steps=500))
+    with CompileCounter() as c:
+        for steps in (450, 550, 3000, 150):
+            tr = net.train(replace(SCENE, steps=steps))
+            assert tr.steps[-1] == steps and len(tr.train_loss) == len(tr.steps) <= 201
+    assert c.count == 0
+
+
 def test_gradient_descent_sharpens_to_the_edge_of_stability():
     """Cohen et al. 2021: full-batch GD on a regression net raises λmax until it reaches 2/η, then hovers there."""
     scene = replace(
