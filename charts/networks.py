@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 
 from charts import scene as fig
 from links import networks as pg
-from links.network_options import INIT_TITLES, SYMMETRIC_INITS
-from links.networks import SHARPNESS, TEST, TRAIN, WHOLE, State
+from links.network_options import INIT_TITLES, POINTS, SYMMETRIC_INITS
+from links.networks import SHARPNESS, TEST, TRAIN, VARIANTS, WHOLE, State
 from scenes import networks as net
 from scenes.compute import Result, compute
 from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
@@ -350,8 +350,10 @@ def likely_work() -> Iterator[tuple]:
 
 def reachable_states() -> Iterator[pg.State]:
     """Each section at its defaults and one move away from them, wherever the move needs programs of its own: another
-    activation, batch norm, dropout, a rule, a data set, an augmentation (its copies change the data's shape), each
-    comparison. What is data (noise, seeds, λ, the dropout rate, learning rates) reuses the programs it has."""
+    data set, number of points, activation or rule (the data's and the model's shapes, the rule's code), each
+    comparison, and on Train batch norm, dropout and an augmentation (its copies change the data's shape). What is
+    data (noise, seeds, λ, the dropout rate, learning rates, the steps within a bucket of records: optim.run) reuses
+    the programs it has."""
     for section in pg.SECTIONS:
         state = pg.default_state(section)
         yield state
@@ -364,15 +366,21 @@ def reachable_states() -> Iterator[pg.State]:
                             yield replace(state, compare=label, change=change)
                 elif label != state.compare:
                     yield replace(state, compare=label, change=tuple(pg.change_defaults(label).items()))
-    train = pg.default_state(TRAIN)
-    scene = train.scene
-    moves = [dict(batchnorm=True), dict(dropout=pg.ON_DROPOUT)]
-    moves += [dict(activation=a) for a in ACTIVATIONS if a != scene.activation]
-    moves += [dict(dataset=d) for d in DATASETS if d != scene.dataset]
-    moves += [dict(optimizer=RunSpec.default(k)) for k in pg.NET_OPTIMIZERS if k != scene.optimizer.optimizer]
-    moves += [dict(augmentation=k, strength=v) for k, vs in pg.STRENGTHS.items() for v in vs]
-    for move in moves:
-        yield replace(train, scene=replace(scene, **move))
+        if state.scene is not None:
+            for move in _scene_moves(section, state.scene):
+                yield replace(state, scene=replace(state.scene, **move))
+
+
+def _scene_moves(section: str, scene: net.NetScene) -> Iterator[dict]:
+    """The changes of a section's network one control away that change its programs (see reachable_states)."""
+    yield from (dict(dataset=d) for d in DATASETS if d != scene.dataset)
+    yield from (dict(n=n) for n in POINTS if n != scene.n)
+    yield from (dict(activation=a) for a in ACTIVATIONS if a != scene.activation)
+    if section != SHARPNESS:  # its rule is gradient descent, whose η the section is about
+        yield from (dict(optimizer=RunSpec.default(k)) for k in pg.NET_OPTIMIZERS if k != scene.optimizer.optimizer)
+    if section == TRAIN:
+        yield from (dict(batchnorm=True), dict(dropout=pg.ON_DROPOUT))
+        yield from (dict(augmentation=k, strength=v) for k, vs in pg.STRENGTHS.items() for v in vs)
 
 
 def reachable_work() -> Iterator[tuple]:
@@ -382,4 +390,20 @@ def reachable_work() -> Iterator[tuple]:
 
 
 def _section_figures(state: pg.State) -> dict:
-    return figures(state, THEMES["normal"])
+    """The section's figures and the numbers views/networks.py computes beside them: Train vs test's caption (the
+    test points the network gets wrong), Init · BN · dropout's table (λmax at init and trained, per variant) and
+    batch norm's caption."""
+    figs = figures(state, THEMES["normal"])
+    if state.section == TEST:
+        trainings = [net.train(s) for s in comparison(state).values()]
+        if not any(tr.diverged_at is not None for tr in trainings):
+            net.train_vs_test_caption(state.compare, *trainings)
+    if state.section == VARIANTS:
+        for s in comparison(state).values():
+            net.top_at(s, s.initial())
+            tr = net.train(s)
+            if tr.diverged_at is None:
+                net.top_at(s, tr.final)
+        if state.compare == "Batch norm":
+            net.batchnorm_caption(state.scene)
+    return figs

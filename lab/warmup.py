@@ -36,7 +36,7 @@ log = logging.getLogger("loss-landscape-lab")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-ENGINE = ("surfaces", "optim", "scenes")  # the code whose programs the cache holds
+ENGINE = ("surfaces", "optim", "scenes", "charts")  # the code whose programs the cache holds, and its jobs' code
 STAMP = "primed.json"
 PROGRAMS = "programs.json"  # the programs the install step primed: {JAX's cache key: the program's name}
 
