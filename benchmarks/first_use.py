@@ -1,6 +1,6 @@
 """How long does a class wait the first time a control is used on a running server? A section's state one move away
-from its defaults (charts.scene.control_moves: another surface, the steps a notch up, another rule or a schedule)
-is drawn in a fresh process, as a server's first use of it draws it:
+from its defaults (charts.scene.control_moves: another surface, the steps a notch up, another rule or a schedule;
+a network's steps, points or activation) is drawn in a fresh process, as a server's first use of it draws it:
 
 - **primed**: the programs loaded from the persistent cache `python -m lab warm` primed (what `make run` serves);
 - **compiled**: the same programs compiled, with an empty cache (what a move the warm-up does not cover costs).
@@ -32,6 +32,10 @@ MOVES = [
     ("minima", {}, {"surface": "booth"}),
     ("minima", {}, {"grid": "300"}),
     ("minima", {"section": "escape"}, {"steps": "1050"}),
+    ("networks", {"section": "train"}, {"steps": "550"}),
+    ("networks", {"section": "train"}, {"n": "200"}),
+    ("networks", {"section": "test"}, {"act": "relu"}),
+    ("networks", {"section": "sharpness"}, {"steps": "2100"}),
 ]
 
 CHILD = r"""

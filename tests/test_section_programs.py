@@ -27,15 +27,8 @@ from links import section_param
 pytestmark = pytest.mark.xdist_group("programs")  # one worker primes the cache once and moves every section
 
 # Trajectories' sections are its views, and the side-by-side one draws both others' charts: its moves reach every
-# program theirs do. Networks' training sections are not yet held to it: their point counts and steps are shapes (a
-# program each), and their data, activation and rule menus are primed on Train alone (issue 13, left).
-UNPRIMED = {("networks", s) for s in ("Train", "Train vs test", "Init · BN · dropout", "Sharpness")}
-SECTIONS = [
-    (name, s)
-    for name, p in PAGES.items()
-    for s in p.link.SECTIONS
-    if (name != "trajectories" or s == "both") and (name, s) not in UNPRIMED
-]
+# program theirs do.
+SECTIONS = [(name, s) for name, p in PAGES.items() for s in p.link.SECTIONS if name != "trajectories" or s == "both"]
 SAMPLE = 4  # options of a long menu moved to (evenly spread, the last among them): the warm-up loops over each menu
 
 
