@@ -193,6 +193,7 @@ def test_pytree_objective_newton_solves_least_squares():
 
 # -- compilation ---------------------------------------------------------------------------------------------------
 def test_new_hyperparameters_starts_and_seeds_do_not_recompile():
+    jax.clear_caches()  # the next bucket's program below is new to this process, whatever ran before here
     kw = dict(steps=300)  # the same program as the sweep test above
     run(HIMMELBLAU, "momentum", start=STARTS, learning_rate=0.001, momentum=0.9, **kw)  # compile once
     with CompileCounter() as counter:

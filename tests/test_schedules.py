@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+import jax
 import numpy as np
 import optax
 import pytest
@@ -144,6 +145,7 @@ def test_divergence_under_a_schedule_is_found_exactly_by_the_blocks(lr, warmup):
 
 
 def test_new_schedule_kinds_parameters_and_rates_do_not_recompile():
+    jax.clear_caches()  # the program without a schedule below is new to this process, whatever ran before here
     kw = dict(start=STARTS, steps=110)
     run(HIMMELBLAU, "adam", schedule=ALL[1], learning_rate=0.01, **kw)  # compile once: the program with a schedule
     run(HIMMELBLAU, "adam", schedule=ALL[1], learning_rate=np.float32([0.01, 0.02, 0.03]), **kw)  # and the sweep
