@@ -6,6 +6,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import replace
 
+import numpy as np
 import plotly.graph_objects as go
 
 from links.controls import Control, by_field
@@ -131,8 +132,13 @@ def surface3d(
     return keep_name(f, "3D surface")
 
 
-def loss(result: Result, theme: Theme, *, title: str = "", name: str = "loss per step") -> go.Figure:
-    return keep_name(loss_figure(paths(result), result.surface.f_min, theme, title=title), name)
+def loss(
+    result: Result, theme: Theme, *, title: str = "", name: str = "loss per step", distance: bool = False
+) -> go.Figure:
+    """The loss per step; with ``distance``, under it the distance to the nearest minimum the map marks (where the
+    surface has any)."""
+    minima = np.array([(m.x, m.y) for m in result.surface.minima], np.float64) if distance else None
+    return keep_name(loss_figure(paths(result), result.surface.f_min, theme, title=title, minima=minima), name)
 
 
 def rungs(scene: Scene, lr_stops: list[float] | None = None) -> list[tuple[int, str, int, tuple[float, ...]]]:

@@ -18,11 +18,12 @@ from viz import THEMES, Theme
 
 
 def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
-    """The race (animated contour), the loss curves and the 3D view."""
+    """The race (animated contour), the loss curves (and under them each run's distance to the nearest minimum) and
+    the 3D view."""
     result = compute(state.scene)
     return {
         "race": fig.contour(result, theme),
-        "loss": fig.loss(result, theme),
+        "loss": fig.loss(result, theme, distance=True),
         "surface3d": fig.surface3d(result, theme),
     }
 

@@ -176,3 +176,31 @@ def test_without_plotly_js_among_the_static_files_the_charts_are_streamlits(tmp_
         assert contour["frames"] and contour["layout"]["sliders"] and loss["data"]
     finally:
         plot.script_url.cache_clear()
+
+
+@pytest.mark.parametrize("surface", ["quadratic", "himmelblau", "saddle"])
+def test_the_loss_chart_shows_each_runs_distance_to_the_nearest_minimum_the_map_marks(surface):
+    """Trajectories' loss chart: under f − f*, each racer's distance to the nearest minimum of the surface (those the
+    map marks), step by step, against a brute-force loop over the race's own path; none where there is no minimum."""
+    import numpy as np
+    from plotly_frames import decode
+
+    from charts import trajectories as ct
+    from links import trajectories as tl
+    from scenes import compute
+    from viz import THEMES
+
+    state = tl.decode({"surface": surface})[0]
+    loss = json.loads(ct.figures(state, THEMES["normal"])["loss"].to_json())
+    lower = [t for t in loss["data"] if t.get("yaxis") == "y3"]
+    result = compute(state.scene)
+    minima = [(m.x, m.y) for m in result.surface.minima]
+    if not minima:
+        assert not lower and "yaxis3" not in loss["layout"]
+        return
+    assert len(lower) == len(result.runs) and loss["layout"]["yaxis3"]["type"] == "log"
+    for run, trace in zip(result.runs, lower, strict=True):
+        end = run.diverged_at if run.diverged_at is not None else len(run.xy)
+        brute = [min(float(np.hypot(x - mx, y - my)) for mx, my in minima) for x, y in np.float64(run.xy[:end])]
+        floor = 1e-7 * max(1.0, float(np.abs(minima).max()))
+        np.testing.assert_allclose(decode(trace["y"]), np.maximum(brute, floor), rtol=1e-5, atol=1e-6)

@@ -60,12 +60,25 @@ def test_learning_rate_slider_redraws_the_race_and_the_race_fits_a_phone(browser
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "trajectories-1280x800.png"), full_page=True)
     assert not page.locator("[data-testid=stException]").count()
+    panel = distance_panel(page)  # under the loss, each racer's distance to the nearest minimum
+    assert panel["racers"] == 3 and panel["height"] >= 150 and panel["width"] <= 1280, panel
     # the same page on a phone: the race fills the width, nothing wider
     resize(page, *PHONE)
     page.screenshot(path=str(ARTIFACTS / "trajectories-390.png"), full_page=True)
     width = page.evaluate("document.querySelectorAll('.js-plotly-plot')[0].getBoundingClientRect().width")
     assert 300 <= width <= 390
+    panel = distance_panel(page)
+    assert panel["racers"] == 3 and panel["height"] >= 150 and panel["width"] <= 390, panel
     assert not errors, errors
+
+
+def distance_panel(page) -> dict:
+    """The loss chart's lower panel as drawn: its racers' lines, its plot height and the chart's width, in px."""
+    return page.evaluate(
+        """() => { const g = document.querySelector('.st-key-loss .js-plotly-plot'), ya = g._fullLayout.yaxis3;
+                 return {racers: g._fullData.filter(t => t.yaxis === 'y3').length, height: ya ? ya._length : 0,
+                         width: g.getBoundingClientRect().width}; }"""
+    )
     page.close()
 
 

@@ -174,6 +174,32 @@ def test_scheduled_runs_get_a_learning_rate_inset_in_their_colour():
     assert high["yaxis2"]["domain"][0] < 0.5
 
 
+def test_the_distance_panel_gives_each_run_its_distance_to_the_nearest_minimum():
+    """Under the loss panel, on the same step axis: each run's Euclidean distance to the nearest minimum until it
+    diverged, checked against a brute-force loop; a converged run sits on float32's floor, not at log(0)."""
+    paths = make_paths(100)
+    minima = np.array([[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126]])
+    bad = racer("nesterov", "bad", paths[0].xy, paths[0].loss, diverged_at=40)
+    at_min = racer("adam", "there", np.repeat(minima[:1], 101, axis=0).astype(np.float32), paths[0].loss)
+    fig = json.loads(loss_figure(paths + (bad, at_min), 0.0, THEME, minima=minima).to_json())
+    layout = fig["layout"]
+    assert layout["yaxis3"]["type"] == "log" and layout["xaxis"]["anchor"] == "y3"
+    assert layout["yaxis"]["domain"][0] > layout["yaxis3"]["domain"][1]  # the loss above, the distance below
+    lower = [t for t in fig["data"] if t.get("yaxis") == "y3"]
+    assert len(lower) == len(paths) + 2
+    floor = 1e-7 * 3.779310  # float32's resolution at the largest coordinate of a minimum
+    for p, t in zip((*paths, bad, at_min), lower, strict=True):
+        assert t["line"]["color"] == p.color and t["legendgroup"] == p.label
+        d = decode(t["y"])
+        end = p.diverged_at if p.diverged_at is not None else len(p.xy)
+        assert len(d) == end and list(decode(t["x"])) == list(range(end))
+        brute = [min(float(np.hypot(*(np.float64(xy) - m))) for m in minima) for xy in p.xy[:end]]
+        np.testing.assert_allclose(d, np.maximum(brute, floor), rtol=1e-6)
+    assert np.all(decode(lower[-1]["y"]) == np.float32(floor))  # at the minimum: the floor
+    assert "yaxis3" not in json.loads(loss_figure(paths, 0.0, THEME).to_json())["layout"]  # asked for only
+    assert "yaxis3" not in json.loads(loss_figure(paths, None, THEME, minima=np.zeros((0, 2))).to_json())["layout"]
+
+
 def test_surface3d_lifts_paths_above_the_surface():
     xs = np.linspace(-5, 5, 200, dtype=np.float32)
     X, Y = np.meshgrid(xs, xs)

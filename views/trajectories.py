@@ -206,7 +206,7 @@ def draw() -> None:
         st.latex(r"f(x, y) = " + result.surface.latex)
         c1, c2 = st.columns([1.3, 1], gap="large")
         with c1:
-            chart(fig.loss(result, theme), config=chart_config("loss-landscape"), theme=None, key="loss")
+            chart(fig.loss(result, theme, distance=True), config=chart_config("loss-landscape"), theme=None, key="loss")
         with c2:
             rules(result)
 

@@ -1,5 +1,6 @@
-"""Loss against step: the gap to the global minimum on a log axis (the loss itself where there is no minimum), and the
-learning rate of scheduled runs in a small inset."""
+"""Loss against step: the gap to the global minimum on a log axis (the loss itself where there is no minimum), the
+learning rate of scheduled runs in a small inset, and (on Trajectories) under it the distance to the nearest minimum,
+also on a log axis: a run in a flat valley has a small gap and is still far away."""
 
 from __future__ import annotations
 
@@ -24,18 +25,93 @@ INSET_CORNERS = (((0.64, 0.98), (0.62, 0.95)), ((0.12, 0.46), (0.1, 0.43)), ((0.
 INSET_BACKDROP = "rgba(255, 255, 255, 0.88)"
 
 
-def loss_figure(paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, title: str = "") -> go.Figure:
+def nearest_distance(xy: np.ndarray, minima: np.ndarray) -> np.ndarray:
+    """(T,) the Euclidean distance of each point of ``xy`` (T, 2) to the nearest of ``minima`` (K, 2), in float64."""
+    xy, m = np.asarray(xy, np.float64), np.asarray(minima, np.float64)
+    return np.sqrt(((xy[:, None, :] - m[None, :, :]) ** 2).sum(axis=-1)).min(axis=1)
+
+
+def distance_floor(minima: np.ndarray) -> float:
+    """Where float32 coordinates cannot tell a point from the minimum: a converged run sits there, not at log(0)."""
+    return 1e-7 * max(1.0, float(np.abs(np.asarray(minima, np.float64)).max()))
+
+
+LOSS_PANEL = (0.45, 1.0)  # with the distance panel: f − f* above, the distance below, one step axis
+DISTANCE_PANEL = (0.0, 0.36)
+
+
+def loss_figure(
+    paths: tuple[Path, ...], f_min: float | None, theme: Theme, *, title: str = "", minima: np.ndarray | None = None
+) -> go.Figure:
     """One line per run, a marker at its end (an x where it diverged); with any scheduled run (``Path.lr``) an inset
-    of the learning rate against the update, on a log axis, in the corner the curves leave emptiest."""
+    of the learning rate against the update, on a log axis, in the corner the curves leave emptiest. With ``minima``
+    ((K, 2), at least one), a second panel under the first: each run's distance to the nearest of them, on a log
+    axis, over the same steps."""
     log = f_min is not None
     data = [trace for p in paths for trace in _run_traces(p, f_min, theme)]
     layout = _layout(log, title, theme)
+    split = minima is not None and len(minima) > 0
     if any(p.lr is not None for p in paths):
         corner = _emptiest_corner(data, log)
+        if split:  # the inset stays in the loss panel
+            lo, hi = LOSS_PANEL
+            corner = (corner[0], tuple(lo + v * (hi - lo) for v in corner[1]))
         lr = _lr_traces(paths)
         data += lr
         layout.update(_lr_inset(corner, np.concatenate([t["y"] for t in lr]), theme))
+    if split:
+        distance = [trace for p in paths for trace in _distance_traces(p, minima, theme)]
+        data += distance
+        layout.update(_distance_layout(layout, np.concatenate([t["y"] for t in distance]), theme))
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
+
+
+def _distance_traces(p: Path, minima: np.ndarray, theme: Theme) -> list[dict]:
+    """One run's distance to the nearest minimum until it diverged, in its colour and dash, on the lower panel."""
+    end = p.diverged_at if p.diverged_at is not None else len(p.xy)
+    d = np.maximum(nearest_distance(p.xy[:end], minima), distance_floor(minima)).astype(np.float32)
+    return [
+        dict(
+            type="scatter",
+            mode="lines",
+            x=np.arange(end, dtype=np.int32),
+            y=d,
+            yaxis="y3",
+            showlegend=False,
+            legendgroup=p.label,
+            line=dict(color=p.color, width=theme.line_width, dash=p.dash),
+            hovertemplate=f"{p.label}<br>step %{{x}}<br>distance %{{y:.3g}}<extra></extra>",
+        )
+    ]
+
+
+def _distance_layout(layout: dict, distances: np.ndarray, theme: Theme) -> dict:
+    """The loss axis on the upper panel, the distance axis (log) on the lower one, the step axis under both. Within
+    two decades, two or three round ticks (plotly.js would label every digit, small, beside a large 10)."""
+    axis = dict(showline=True, linecolor="#9aa5b1", ticks="outside", automargin=True, exponentformat="power")
+    d = distances[np.isfinite(distances) & (distances > 0)]
+    if len(d) and np.log10(d.max() / d.min()) < 2:
+        axis["tickvals"] = _log_ticks(d)
+    return dict(
+        yaxis=dict(layout["yaxis"], domain=list(LOSS_PANEL)),
+        yaxis3=dict(axis, type="log", domain=list(DISTANCE_PANEL), anchor="x", title=dict(text="‖x − x*‖  (log)")),
+        xaxis=dict(layout["xaxis"], anchor="y3"),
+        annotations=[
+            *layout.get("annotations", ()),
+            dict(
+                text="distance to the nearest minimum",
+                xref="paper",
+                yref="paper",
+                x=0.0,
+                y=DISTANCE_PANEL[1] + 0.01,
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=theme.font_size),
+            ),
+        ],
+        height=int(theme.height * 1.05),
+    )
 
 
 def _run_traces(p: Path, f_min: float | None, theme: Theme) -> list[dict]:
