@@ -79,12 +79,13 @@ def shown_index(tr: net.Training, step: int | None) -> int:
     return last_index(tr) if step is None else min(int(np.searchsorted(tr.steps, step)), last_index(tr))
 
 
-def curves(tr: net.Training, theme: Theme, *, marker_step=None, height=None, title="") -> go.Figure:
-    """Train and test loss against the step (and the objective with its penalty, when there is one)."""
+def curves(tr: net.Training, theme: Theme, *, marker_step=None, height=None, title="", best=False) -> go.Figure:
+    """Train and test loss against the step (and the objective with its penalty, when there is one); with ``best``,
+    the lowest test loss marked where it falls before the end (where early stopping would stop)."""
     lines = [("train", tr.train_loss, TRAIN_COLOR, "solid"), ("test", tr.test_loss, TEST_COLOR, "dash")]
     if tr.scene.l2 or tr.scene.l1:
         lines.append(("objective (with penalty)", tr.objective, "#555555", "dot"))
-    return curves_figure(
+    figure = curves_figure(
         tr.steps,
         lines,
         theme,
@@ -93,6 +94,21 @@ def curves(tr: net.Training, theme: Theme, *, marker_step=None, height=None, tit
         title=title,
         height=height,
     )
+    i = net.best_test(tr)
+    if best and tr.diverged_at is None and i < len(tr.steps) - 1:
+        step, loss = int(tr.steps[i]), float(tr.test_loss[i])
+        figure.add_trace(
+            dict(
+                type="scatter",
+                mode="markers",
+                x=[step],
+                y=[loss],
+                name="lowest test loss",
+                marker=dict(symbol="star", size=theme.marker_size + 6, color=TEST_COLOR, line=dict(width=1)),
+                hovertemplate=f"lowest test loss {num(loss)}<br>at step {step}<extra></extra>",
+            )
+        )
+    return figure
 
 
 def fit(tr: net.Training, b: net.Boundary, theme: Theme, *, height=None, title="", legend=True) -> go.Figure:
@@ -133,7 +149,7 @@ def fit_and_curves(tr: net.Training, i: int, theme: Theme, work: Work) -> dict[s
     h = int(theme.height * 0.62)
     return {
         "fit": keep_name(fit(tr, work.boundary(tr.scene, i), theme, height=h), "fit at the chosen step"),
-        "curves": keep_name(curves(tr, theme, marker_step=int(tr.steps[i]), height=h), "loss curves"),
+        "curves": keep_name(curves(tr, theme, marker_step=int(tr.steps[i]), height=h, best=True), "loss curves"),
     }
 
 

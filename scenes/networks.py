@@ -326,6 +326,30 @@ def _wrong(training: Training) -> tuple[int, int, float, float] | None:
     return int(wrong.sum()), len(y), float(per[wrong].sum() / max(per.sum(), 1e-30)), sure
 
 
+def best_test(tr: Training) -> int:
+    """The index of the recorded point with the lowest test loss, among those before the run diverged (the first of
+    equals): where early stopping would have stopped, as far as the records tell."""
+    end = len(tr.steps) if tr.diverged_at is None else int(np.searchsorted(tr.steps, tr.diverged_at))
+    return int(np.argmin(tr.test_loss[: max(end, 1)]))
+
+
+def early_stopping_caption(tr: Training) -> str:
+    """What early stopping would have done to this run (one that did not diverge), in its numbers: the recorded step
+    of the lowest test loss against the last one; or that the test loss is lowest at the end."""
+    i = best_test(tr)
+    best, final = float(tr.test_loss[i]), float(tr.test_loss[-1])
+    k = tr.scene.record_every
+    every = f"; the losses are recorded every {plural(k, 'step')}" if k > 1 else ""
+    if i == len(tr.test_loss) - 1:
+        return "Early stopping: the test loss is lowest at the last step, so stopping earlier would not help."
+    train_then, train_end = float(tr.train_loss[i]), float(tr.train_loss[-1])
+    fell = f" while the training loss fell from {num(train_then)} to {num(train_end)}" if train_end < train_then else ""
+    return (
+        f"Early stopping: the test loss was lowest at step {int(tr.steps[i])} ({num(best)}{every}); by step "
+        f"{int(tr.steps[-1])} it was {num(final)}{fell}. Stopping at the lowest test loss keeps the better model."
+    )
+
+
 def train_vs_test_caption(compare: str, off: Training, on: Training) -> str:
     """Train vs test's caption: what the switch did to the test loss, in this run's numbers, and why where it did
     not help (an augmentation adds points the network fits as well, and its confidence keeps growing); then what the

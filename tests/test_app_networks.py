@@ -58,6 +58,8 @@ def test_training_shows_fit_curves_both_landscapes_and_the_line():
     t = text(at)
     assert "parameters · step 500" in t and "accuracy train" in t
     assert "of the path's variance" in t and "strays up to" in t
+    assert "Early stopping: the test loss was lowest at step" in t  # the default scene overfits (test_net.py)
+    assert any(tr.get("name") == "lowest test loss" for tr in figs[1]["data"])  # its ★ on the curves
     pca = figs[3]
     path = next(tr for tr in pca["data"] if tr.get("mode", "").startswith("lines"))
     assert path is not None

@@ -124,3 +124,41 @@ def test_the_warm_up_covers_every_section_of_the_networks_page():
     assert scenes == set(net.SECTION_DEFAULTS.values()) and all(callable(fn) for fn, _ in jobs)
     fn, arg = jobs[0]
     assert arg.surface == "two_param_net" and arg.start == (0.0, 0.0)
+
+
+def test_early_stopping_marks_the_lowest_test_loss_and_says_it_in_the_runs_numbers():
+    """Train's ★ and caption: the recorded step of the lowest test loss (the default scene overfits: its test loss
+    rises again while the training loss falls), each number recomputed from the run's own test loss on its weights;
+    a run whose test loss is lowest at its end is told so, with no ★."""
+    import json
+
+    from plotly_frames import decode
+
+    from charts.networks import curves
+    from scenes.text import num
+    from viz import THEMES
+
+    tr = net.train(net.SECTION_DEFAULTS["train"])
+    prob = tr.scene.problem
+    recomputed = np.array([float(prob.test_loss(tr.at(k))) for k in range(len(tr.steps))])
+    np.testing.assert_allclose(tr.test_loss, recomputed, rtol=1e-4)
+    i = net.best_test(tr)
+    assert i == int(np.argmin(recomputed)) and 0 < i < len(tr.steps) - 1
+    assert tr.test_loss[-1] > 1.5 * tr.test_loss[i] and tr.train_loss[-1] < tr.train_loss[i]  # it overfits
+    text = net.early_stopping_caption(tr)
+    assert f"lowest at step {int(tr.steps[i])} ({num(float(tr.test_loss[i]))}" in text
+    assert f"by step {int(tr.steps[-1])} it was {num(float(tr.test_loss[-1]))}" in text
+    assert f"every {tr.scene.record_every} steps" in text
+    star = [
+        t
+        for t in json.loads(curves(tr, THEMES["normal"], best=True).to_json())["data"]
+        if t.get("name") == "lowest test loss"
+    ]
+    assert len(star) == 1
+    assert list(decode(star[0]["x"])) == [int(tr.steps[i])]
+    np.testing.assert_allclose(decode(star[0]["y"]), [tr.test_loss[i]], rtol=1e-6)
+
+    short = net.train(replace(net.SECTION_DEFAULTS["train"], steps=50))
+    assert net.best_test(short) == len(short.steps) - 1 == int(np.argmin(short.test_loss))
+    assert "lowest at the last step" in net.early_stopping_caption(short)
+    assert not [t for t in curves(short, THEMES["normal"], best=True).data if t.name == "lowest test loss"]

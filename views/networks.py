@@ -175,6 +175,7 @@ def train_section(frame: Frame, theme) -> None:
             show(figs["curves"], f"{T}curves")
         if tr.diverged_at is not None:
             return
+        caption(net.early_stopping_caption(tr))  # the ★ on the curves
         with st.spinner("Slicing the landscape around the trained weights…", show_time=True):
             figs = nf.landscapes(scene, theme, WORK)
             pca = nw.cached_slice(scene, "pca")
