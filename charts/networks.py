@@ -26,7 +26,7 @@ from surfaces.datasets import CLASSIFICATION, DATASETS, regression_target
 from surfaces.networks import ACTIVATIONS
 from viz import THEMES, Theme
 from viz.layout import keep_name
-from viz.net_curves import curves_figure, line_figure
+from viz.net_curves import curves_figure, line_figure, range_test_figure
 from viz.net_slice import slice_figure
 from viz.networks import TEST_COLOR, TRAIN_COLOR, boundary_figure, regression_figure
 
@@ -151,6 +151,14 @@ def fit_and_curves(tr: net.Training, i: int, theme: Theme, work: Work) -> dict[s
         "fit": keep_name(fit(tr, work.boundary(tr.scene, i), theme, height=h), "fit at the chosen step"),
         "curves": keep_name(curves(tr, theme, marker_step=int(tr.steps[i]), height=h, best=True), "loss curves"),
     }
+
+
+def range_test(rt: net.RangeTest, theme: Theme) -> go.Figure:
+    """Train's learning-rate range test: the loss against the growing η, the edge 2/λmax at init."""
+    figure = range_test_figure(
+        rt.lrs, rt.loss, rt.edge, theme, fastest=rt.fastest, blew_up=rt.blew_up, height=int(theme.height * 0.62)
+    )
+    return keep_name(figure, "learning-rate range test")
 
 
 def landscapes(scene: net.NetScene, theme: Theme, work: Work) -> dict[str, go.Figure]:
@@ -329,6 +337,8 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
         if not drawable(tr):
             return {}
         figs = fit_and_curves(tr, shown_index(tr, state.step), theme, work)
+        if state.range_test:
+            figs |= {"range_test": range_test(net.range_test(scene), theme)}
         return figs | (landscapes(scene, theme, work) if tr.diverged_at is None else {})
     if state.section == SHARPNESS:
         tr = work.train(scene)
@@ -385,6 +395,8 @@ def reachable_states() -> Iterator[pg.State]:
         if state.scene is not None:
             for move in _scene_moves(section, state.scene):
                 yield replace(state, scene=replace(state.scene, **move))
+        if section == TRAIN:
+            yield replace(state, range_test=True)
 
 
 def _scene_moves(section: str, scene: net.NetScene) -> Iterator[dict]:

@@ -135,6 +135,7 @@ WHOLE_PARAMS = (
     Param("steps", "steps", "the steps", stepped(*WHOLE_STEPS)),
 )
 STEP = (Param("step", "step", "the step whose fit is shown", integer(0, NET_STEPS[1])),)
+RANGE = (Param("range_test", "range", "the learning-rate range test, 1 or 0", flag, write_flag, widget="range"),)
 
 
 def strength_param(kind: str, widget: str = "aug_strength.") -> tuple[Param, ...]:
@@ -163,6 +164,7 @@ class State:
     scene: NetScene | None = None  # the trained network (None on See it whole)
     whole: Whole | None = field(default_factory=Whole)  # See it whole only
     step: int | None = None  # Train: the step whose fit is shown (None: the last the run reached)
+    range_test: bool = False  # Train: the learning-rate range test shown
     compare: str | None = None  # Train vs test, Init · BN · dropout: the radio's label
     change: tuple[tuple[str, object], ...] = ()  # the NetScene fields the compared run switches on (its l2, aug…)
 
@@ -276,6 +278,7 @@ def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
             )
             step = None
         state = replace(state, step=None if step == v["steps"] else step)
+        state = replace(state, range_test=_read(q, RANGE, {"range_test": False}, notices, used)["range_test"])
     else:
         labels = COMPARE[section]
         compare = _read(q, (labelled(labels),), {"compare": next(iter(labels.values()))}, notices, used)["compare"]
@@ -356,6 +359,7 @@ def widget_values(state: State) -> dict[str, object]:
         out |= control_values(_values(s, REGULARISATION), REGULARISATION, p)
         if s.augmentation != "none":
             out |= control_values({"strength": s.strength}, strength_param(s.augmentation), p)
+        out |= control_values({"range_test": state.range_test}, RANGE, p)
         return out | ({f"{p}show": state.step} if state.step is not None else {})
     change = dict(state.change)
     out[f"{p}what"] = state.compare
@@ -388,6 +392,7 @@ def encode(state: State) -> dict[str, str]:
         if s.augmentation != "none":
             table = strength_param(s.augmentation)
             q |= write_params(_values(s, table), table, {"strength": STRENGTHS[s.augmentation][1]})
+        q |= write_params({"range_test": state.range_test}, RANGE, {"range_test": False})
         return q | write_params({"step": state.step}, STEP, {"step": None})
     compare = labelled(COMPARE[state.section])
     q |= write_params({"compare": state.compare}, (compare,), {"compare": d.compare})

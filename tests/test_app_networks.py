@@ -66,6 +66,12 @@ def test_training_shows_fit_curves_both_landscapes_and_the_line():
     at.select_slider(key="networks.t.show").set_value(0).run()  # the fit at the start
     ok(at)
     assert "step 0:" in text(at)
+    assert "Learning-rate range test:" not in text(at)  # on demand
+    at.toggle(key="networks.t.range").set_value(True).run()
+    ok(at)
+    assert "Learning-rate range test: gradient descent from these initial weights" in text(at)
+    assert any(a["text"] == "2/λmax at init" for a in figures(at)[2]["layout"]["annotations"])  # after fit, curves
+    assert at.query_params.get("range") in ("1", ["1"])
 
 
 @pytest.mark.parametrize(

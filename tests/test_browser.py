@@ -365,6 +365,33 @@ def test_networks_page_sections_render_on_a_projector_and_on_a_phone(browser, ur
     page.close()
 
 
+def test_trains_early_stopping_and_range_test_on_a_projector_and_on_a_phone(browser, url):
+    """Networks, Train: the ★ of the lowest test loss on the curves, and the range test switched on by its toggle
+    (its link opens it too), its chart within the page's width at 1280 and on a phone."""
+    page, errors = open_url(browser, url + "/networks?section=train", charts=5, timeout=240)
+    assert "Early stopping: the test loss was lowest at step" in page.inner_text("body")
+    assert page.evaluate(
+        "() => document.querySelector('.st-key-networks-t-curves .js-plotly-plot')._fullData"
+        ".some(t => t.name === 'lowest test loss')"
+    )
+    page.locator(".st-key-networks-t-range").get_by_text("Learning-rate range test").click()
+    page.wait_for_function("location.search.includes('range=1')", timeout=60_000)
+    page.locator(".st-key-networks-t-range_test .js-plotly-plot").wait_for(timeout=240_000)
+    settle(page, 240)
+    for width, height in ((1280, 800), PHONE):
+        resize(page, width, height)
+        chart = page.locator(".st-key-networks-t-range_test .js-plotly-plot")
+        chart.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"networks-range-test-{width}.png"))
+        box = chart.bounding_box()
+        assert box["width"] <= width and box["height"] >= 250, box
+        assert "2/λmax at init" in chart.inner_text() and "fastest fall" in chart.inner_text()
+        assert "Learning-rate range test: gradient descent" in page.inner_text("body")
+        assert not page.locator("[data-testid=stException]").count()
+    assert not errors, errors
+    page.close()
+
+
 def test_a_class_link_hides_controls_and_opens_in_presenter_mode(browser, url):
     page, errors = open_page(browser, url + "/?hide=steps,seed&theme=presenter&steps=600")
     assert not page.locator("[data-testid=stSlider]").filter(has_text="Steps").first.is_visible()

@@ -10,6 +10,7 @@ from test_optim_support import CompileCounter
 
 from scenes import RunSpec
 from scenes import networks as net
+from scenes.text import num
 
 SCENE = net.NetScene(widths=(8,), steps=300)
 pytestmark = pytest.mark.xdist_group("net")  # the module's network trained once, on one worker
@@ -162,3 +163,42 @@ def test_early_stopping_marks_the_lowest_test_loss_and_says_it_in_the_runs_numbe
     assert net.best_test(short) == len(short.steps) - 1 == int(np.argmin(short.test_loss))
     assert "lowest at the last step" in net.early_stopping_caption(short)
     assert not [t for t in curves(short, THEMES["normal"], best=True).data if t.name == "lowest test loss"]
+
+
+def test_the_range_test_is_gradient_descent_with_a_growing_rate_beside_two_over_lambda_max():
+    """Train's learning-rate range test, recomputed by hand: η_t = 1e-4 · r^t up to 10, each loss that of a plain
+    gradient-descent loop with those rates (jax.grad of the same objective); the fastest fall and the blow-up read
+    off that loss; the edge 2/λmax with λmax the largest eigenvalue of the dense Hessian at the initial weights."""
+    import jax
+    import jax.numpy as jnp
+    from jax.flatten_util import ravel_pytree
+
+    scene = replace(SCENE, widths=(4,), n=100)  # 17 weights: a dense Hessian
+    rt = net.range_test(scene)
+    lo, hi, n = net.RANGE_TEST
+    np.testing.assert_allclose(rt.lrs[[0, -1]], [lo, hi], rtol=1e-5)
+    np.testing.assert_allclose(rt.lrs[1:] / rt.lrs[:-1], (hi / lo) ** (1 / (n - 1)), rtol=1e-5)
+    objective = scene.problem.objective
+    flat, unravel = ravel_pytree(scene.initial())
+    f = lambda w: objective(unravel(w))  # noqa: E731
+    grad = jax.jit(jax.grad(f))
+    w, by_hand = flat, []
+    for lr in rt.lrs.astype(np.float64):
+        w = w - np.float32(lr) * grad(w)
+        by_hand.append(float(f(w)))
+    by_hand = np.array(by_hand)
+    end = rt.blew_up if rt.blew_up is not None else n
+    stable = int(np.searchsorted(rt.lrs, rt.edge))  # past the edge the steps amplify float32's rounding: chaos
+    assert stable > n // 2
+    np.testing.assert_allclose(rt.loss[:stable], by_hand[:stable], rtol=2e-3)
+    # the fastest fall and the blow-up, read off the run's own loss as the definitions say
+    loss = rt.loss.astype(np.float64)
+    lowest = np.fmin.accumulate(np.concatenate([[float(f(flat))], loss]))[:-1]
+    over = np.flatnonzero(~np.isfinite(loss) | (loss > net.BLOW_UP * lowest))
+    assert rt.blew_up == (int(over[0]) if len(over) else None)
+    fall = np.gradient(np.log(loss[:end]), np.log10(rt.lrs[:end].astype(np.float64)))
+    assert rt.fastest == int(np.argmin(fall))
+    lam = np.linalg.eigvalsh(np.asarray(jax.hessian(f)(jnp.asarray(flat)), np.float64)).max()
+    np.testing.assert_allclose(rt.edge, 2 / lam, rtol=1e-3)
+    text = net.range_test_caption(rt)
+    assert f"fell fastest at η {num(float(rt.lrs[rt.fastest]))}" in text and f"2/λmax = {num(rt.edge)}" in text

@@ -104,7 +104,9 @@ def random_state(rng, section: str) -> pg.State:
             augmentation=aug,
             strength=0.0 if aug == "none" else maybe(rng, pg.STRENGTHS[aug][1], pg.STRENGTHS[aug]),
         )
-        state = replace(d, step=maybe(rng, None, pg.recorded_steps(kw["steps"])[:-1]))
+        state = replace(
+            d, step=maybe(rng, None, pg.recorded_steps(kw["steps"])[:-1]), range_test=bool(rng.random() < 0.5)
+        )
     elif section in pg.COMPARE:
         compare = pick(rng, pg.COMPARE[section].values())
         kind = pick(rng, pg.ON_AUGMENTATIONS)
@@ -310,3 +312,15 @@ def test_each_presets_figures_are_the_sections_charts(preset_figures):
     (sharp,) = figs["edge-of-stability"].values()
     assert "2/η = 20" in json.dumps(sharp.to_plotly_json()["layout"]["annotations"], ensure_ascii=False)
     assert sharp.data[0].x[-1] == 3000
+
+
+def test_the_range_test_is_in_the_link_of_train_alone():
+    state, notices = pg.decode({"section": "train", "range": "1"})
+    assert state.range_test and not notices
+    assert pg.encode(state)["range"] == "1" and "range" not in pg.encode(pg.default_state(pg.TRAIN))
+    assert pg.widget_values(state)["networks.t.range"] is True
+    assert pg.widget_values(pg.default_state(pg.TRAIN))["networks.t.range"] is False
+    state, notices = pg.decode({"section": "train", "range": "maybe"})
+    assert not state.range_test and any("range" in n for n in notices)
+    state, notices = pg.decode({"section": "sharpness", "range": "1"})
+    assert not state.range_test and any("'range'" in n for n in notices)  # Train's alone: told, ignored

@@ -394,3 +394,21 @@ def test_viz_networks_imports_neither_jax_nor_streamlit():
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_range_test_draws_loss_against_eta_on_log_axes_with_the_edge_where_it_is():
+    from viz.net_curves import range_test_figure
+
+    lrs = np.geomspace(1e-4, 10, 200).astype(np.float32)
+    loss = np.exp(-np.arange(200) / 60).astype(np.float32)
+    loss[180:] = np.nan
+    fig = json.loads(range_test_figure(lrs, loss, 1.54, THEMES["normal"], fastest=170, blew_up=185).to_json())
+    layout = fig["layout"]
+    assert layout["xaxis"]["type"] == "log" and layout["yaxis"]["type"] == "log"
+    line = next(s for s in layout["shapes"] if s["type"] == "line")
+    assert line["x0"] == line["x1"] == 1.54  # a shape on a log axis: by its value
+    note = next(a for a in layout["annotations"] if a["text"] == "2/λmax at init")
+    assert abs(note["x"] - np.log10(1.54)) < 1e-9  # an annotation on a log axis: by its logarithm
+    star = next(t for t in fig["data"] if (t.get("name") or "").startswith("fastest fall"))
+    assert star["x"] == [float(lrs[170])] and star["y"] == [float(loss[170])]
+    assert not any((t.get("name") or "").startswith("blew up") for t in fig["data"])  # its loss is NaN: no mark

@@ -188,6 +188,11 @@ def cached_line(scene: net.NetScene):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def cached_range_test(scene: net.NetScene) -> net.RangeTest:
+    return net.range_test(scene)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def cached_sharpness(scene: net.NetScene):
     return net.sharpness(cached_train(scene))
 

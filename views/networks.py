@@ -163,7 +163,8 @@ def train_section(frame: Frame, theme) -> None:
         if st.session_state.get(f"{T}show") not in opts:  # a step of other settings: show the last
             st.session_state.pop(f"{T}show", None)
         step = st.select_slider("Show the fit at step", options=opts, value=opts[-1], key=f"{T}show")
-        publish(pg.State(pg.TRAIN, scene, None, step=None if step == opts[-1] else step))
+        shown = None if step == opts[-1] else step
+        publish(pg.State(pg.TRAIN, scene, None, step=shown, range_test=bool(st.session_state.get(f"{T}range"))))
         i = opts.index(step)
         st.markdown(summary(tr, i))
         figs = nf.fit_and_curves(tr, i, theme, WORK)
@@ -176,6 +177,7 @@ def train_section(frame: Frame, theme) -> None:
         if tr.diverged_at is not None:
             return
         caption(net.early_stopping_caption(tr))  # the ★ on the curves
+        range_test(scene, theme)
         with st.spinner("Slicing the landscape around the trained weights…", show_time=True):
             figs = nf.landscapes(scene, theme, WORK)
             pca = nw.cached_slice(scene, "pca")
@@ -196,6 +198,22 @@ def train_section(frame: Frame, theme) -> None:
         )
         st.markdown("**On the straight line from the initial to the trained weights** (Goodfellow et al. 2015)")
         show(figs["line"], f"{T}line")
+
+
+def range_test(scene: net.NetScene, theme) -> None:
+    """Train's learning-rate range test, on demand: gradient descent with η growing every step, against 2/λmax."""
+    on = st.toggle(
+        "Learning-rate range test",
+        key=f"{T}range",
+        help="Gradient descent from the same initial weights with η growing every step (Smith 2017): where the "
+        "loss falls fastest and where it blows up, beside the theory's edge 2/λmax at the start.",
+    )
+    if not on:
+        return
+    with st.spinner("Growing the learning rate…", show_time=True):
+        rt = nw.cached_range_test(scene)
+    show(nf.range_test(rt, theme), f"{T}range_test")
+    caption(net.range_test_caption(rt))
 
 
 def test_section(frame: Frame, theme) -> None:

@@ -308,3 +308,53 @@ def line_figure(
         fraction=0.62,
         showlegend=showlegend,
     )
+
+
+def range_test_figure(
+    lrs: np.ndarray,
+    loss: np.ndarray,
+    edge: float,
+    theme: Theme,
+    *,
+    fastest: int | None = None,
+    blew_up: int | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """The learning-rate range test: the training loss after each step against that step's η, both on log axes; a
+    dotted line at gradient descent's edge at the initial weights (2/λmax), a ★ where the loss fell fastest and an
+    x where it blew up."""
+    figure = _line_chart(
+        f32(lrs),
+        [("training loss", loss, TRAIN_COLOR, "solid")],
+        theme,
+        x_title="learning rate η, growing each step",
+        x_hover="η %{x:.3g}",
+        y_title="training loss",
+        log_y=True,
+        vlines=[(float(edge), "2/λmax at init")] if np.isfinite(edge) and edge > 0 else [],
+        hlines=[],
+        title="",
+        y2=None,
+        log_y2=True,
+        height=height,
+        fraction=0.62,
+        showlegend=True,
+    )
+    figure.layout.xaxis.update(type="log", dtick=1, exponentformat="power")  # decades: 10⁻⁴ … 10
+    for note in figure.layout.annotations:  # an annotation on a log axis is placed by its logarithm
+        if note.xref == "x":
+            note.x = float(np.log10(note.x))
+    for index, name, symbol in ((fastest, "fastest fall", "star"), (blew_up, "blew up", "x")):
+        if index is not None and np.isfinite(loss[index]):
+            figure.add_trace(
+                dict(
+                    type="scatter",
+                    mode="markers",
+                    x=[float(lrs[index])],
+                    y=[float(loss[index])],
+                    name=f"{name}, η {float(lrs[index]):.3g}",
+                    marker=dict(symbol=symbol, size=theme.marker_size + 4, color=INK),
+                    hoverinfo="skip",
+                )
+            )
+    return figure
