@@ -18,6 +18,7 @@ from charts import scene as fig
 from links import networks as pg
 from links.network_options import INIT_TITLES, POINTS, SYMMETRIC_INITS
 from links.networks import SHARPNESS, TEST, TRAIN, VARIANTS, WHOLE, State
+from scenes import lr_finder, net_words
 from scenes import networks as net
 from scenes.compute import Result, compute
 from scenes.scene import DEFAULT_OPTIMIZERS, RunSpec, Scene
@@ -94,7 +95,7 @@ def curves(tr: net.Training, theme: Theme, *, marker_step=None, height=None, tit
         title=title,
         height=height,
     )
-    i = net.best_test(tr)
+    i = net_words.best_test(tr)
     if best and tr.diverged_at is None and i < len(tr.steps) - 1:
         step, loss = int(tr.steps[i]), float(tr.test_loss[i])
         figure.add_trace(
@@ -153,7 +154,7 @@ def fit_and_curves(tr: net.Training, i: int, theme: Theme, work: Work) -> dict[s
     }
 
 
-def range_test(rt: net.RangeTest, theme: Theme) -> go.Figure:
+def range_test(rt: lr_finder.RangeTest, theme: Theme) -> go.Figure:
     """Train's learning-rate range test: the loss against the growing η, the edge 2/λmax at init."""
     figure = range_test_figure(
         rt.lrs, rt.loss, rt.edge, theme, fastest=rt.fastest, blew_up=rt.blew_up, height=int(theme.height * 0.62)
@@ -338,7 +339,7 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
             return {}
         figs = fit_and_curves(tr, shown_index(tr, state.step), theme, work)
         if state.range_test:
-            figs |= {"range_test": range_test(net.range_test(scene), theme)}
+            figs |= {"range_test": range_test(lr_finder.range_test(scene), theme)}
         return figs | (landscapes(scene, theme, work) if tr.diverged_at is None else {})
     if state.section == SHARPNESS:
         tr = work.train(scene)
@@ -425,7 +426,7 @@ def _section_figures(state: pg.State) -> dict:
     if state.section == TEST:
         trainings = [net.train(s) for s in comparison(state).values()]
         if not any(tr.diverged_at is not None for tr in trainings):
-            net.train_vs_test_caption(state.compare, *trainings)
+            net_words.train_vs_test_caption(state.compare, *trainings)
     if state.section == VARIANTS:
         for s in comparison(state).values():
             net.top_at(s, s.initial())
@@ -433,5 +434,5 @@ def _section_figures(state: pg.State) -> dict:
             if tr.diverged_at is None:
                 net.top_at(s, tr.final)
         if state.compare == "Batch norm":
-            net.batchnorm_caption(state.scene)
+            net_words.batchnorm_caption(state.scene)
     return figs

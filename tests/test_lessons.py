@@ -15,7 +15,7 @@ import pytest
 from lab.pages import PAGES, PRESETS
 from links import networks as pg
 from optim import OPTIMIZERS, analysis, run
-from scenes import RunSpec, Scene, compute
+from scenes import RunSpec, Scene, compute, net_words
 from scenes import networks as net
 from scenes.saddles import saddle_study
 from scenes.scene import DEFAULT_OPTIMIZERS, RACE_LEARNING_RATE
@@ -98,7 +98,7 @@ def test_l2_lowers_the_test_loss_and_the_caption_and_the_preset_say_so(test_runs
     off, on = test_runs
     l2 = on["L2 regularisation"]
     assert l2.test_loss[-1] < 0.5 * off.test_loss[-1]  # measured 1.47 -> 0.486 on one CPU, 0.45 on another
-    assert "L2 regularisation lowered the test loss" in net.train_vs_test_caption("L2 regularisation", off, l2)
+    assert "L2 regularisation lowered the test loss" in net_words.train_vs_test_caption("L2 regularisation", off, l2)
     lesson = PRESETS["train-vs-test"].lesson  # a lesson's words hold on every machine: the training is chaotic
     assert "falls by more than half" in lesson and l2.test_loss[-1] < 0.5
     assert f"from about {off.test_loss[-1]:.1f} to under 0.5" in lesson
@@ -110,13 +110,13 @@ def test_the_augmentation_caption_matches_what_augmentation_did(test_runs):
     certainty, carry almost all the test loss."""
     off, on = test_runs
     aug = on["Augmentation"]
-    said = net.train_vs_test_caption("Augmentation", off, aug)
+    said = net_words.train_vs_test_caption("Augmentation", off, aug)
     if aug.test_loss[-1] < off.test_loss[-1]:
         assert "augmentation lowered the test loss" in said
         return
     assert "augmentation did not lower the test loss" in said
     assert aug.train_loss[-1] < 0.01 and "probability above 0.999" in said
-    k, n, share, sure = net._wrong(aug)
+    k, n, share, sure = net_words._wrong(aug)
     assert 0 < k < n / 2 and share > 0.9 and sure > 0.999
 
 
@@ -130,10 +130,15 @@ def test_batch_norm_s_jump_in_lambda_max_is_what_the_caption_says():
     assert lam > 3 * lam_off  # the jump the caption explains
     loss = float(on.problem.objective(p))
     for c in (0.5, 2.0):
-        q = net.scaled_hidden(p, c)
+        q = net_words.scaled_hidden(p, c)
         assert float(on.problem.objective(q)) == pytest.approx(loss, rel=1e-4)
-    assert net.top_at(on, net.scaled_hidden(p, 2.0)) < lam / 2 < lam * 2 < net.top_at(on, net.scaled_hidden(p, 0.5))
-    text = net.batchnorm_caption(scene)
+    assert (
+        net.top_at(on, net_words.scaled_hidden(p, 2.0))
+        < lam / 2
+        < lam * 2
+        < net.top_at(on, net_words.scaled_hidden(p, 0.5))
+    )
+    text = net_words.batchnorm_caption(scene)
     assert "1/c²" in text and "same loss" in text
 
 

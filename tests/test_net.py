@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from test_optim_support import CompileCounter
 
-from scenes import RunSpec
+from scenes import RunSpec, lr_finder, net_words
 from scenes import networks as net
 from scenes.text import num
 
@@ -143,10 +143,10 @@ def test_early_stopping_marks_the_lowest_test_loss_and_says_it_in_the_runs_numbe
     prob = tr.scene.problem
     recomputed = np.array([float(prob.test_loss(tr.at(k))) for k in range(len(tr.steps))])
     np.testing.assert_allclose(tr.test_loss, recomputed, rtol=1e-4)
-    i = net.best_test(tr)
+    i = net_words.best_test(tr)
     assert i == int(np.argmin(recomputed)) and 0 < i < len(tr.steps) - 1
     assert tr.test_loss[-1] > 1.5 * tr.test_loss[i] and tr.train_loss[-1] < tr.train_loss[i]  # it overfits
-    text = net.early_stopping_caption(tr)
+    text = net_words.early_stopping_caption(tr)
     assert f"lowest at step {int(tr.steps[i])} ({num(float(tr.test_loss[i]))}" in text
     assert f"by step {int(tr.steps[-1])} it was {num(float(tr.test_loss[-1]))}" in text
     assert f"every {tr.scene.record_every} steps" in text
@@ -160,8 +160,8 @@ def test_early_stopping_marks_the_lowest_test_loss_and_says_it_in_the_runs_numbe
     np.testing.assert_allclose(decode(star[0]["y"]), [tr.test_loss[i]], rtol=1e-6)
 
     short = net.train(replace(net.SECTION_DEFAULTS["train"], steps=50))
-    assert net.best_test(short) == len(short.steps) - 1 == int(np.argmin(short.test_loss))
-    assert "lowest at the last step" in net.early_stopping_caption(short)
+    assert net_words.best_test(short) == len(short.steps) - 1 == int(np.argmin(short.test_loss))
+    assert "lowest at the last step" in net_words.early_stopping_caption(short)
     assert not [t for t in curves(short, THEMES["normal"], best=True).data if t.name == "lowest test loss"]
 
 
@@ -174,8 +174,8 @@ def test_the_range_test_is_gradient_descent_with_a_growing_rate_beside_two_over_
     from jax.flatten_util import ravel_pytree
 
     scene = replace(SCENE, widths=(4,), n=100)  # 17 weights: a dense Hessian
-    rt = net.range_test(scene)
-    lo, hi, n = net.RANGE_TEST
+    rt = lr_finder.range_test(scene)
+    lo, hi, n = lr_finder.RANGE_TEST
     np.testing.assert_allclose(rt.lrs[[0, -1]], [lo, hi], rtol=1e-5)
     np.testing.assert_allclose(rt.lrs[1:] / rt.lrs[:-1], (hi / lo) ** (1 / (n - 1)), rtol=1e-5)
     objective = scene.problem.objective
@@ -194,11 +194,11 @@ def test_the_range_test_is_gradient_descent_with_a_growing_rate_beside_two_over_
     # the fastest fall and the blow-up, read off the run's own loss as the definitions say
     loss = rt.loss.astype(np.float64)
     lowest = np.fmin.accumulate(np.concatenate([[float(f(flat))], loss]))[:-1]
-    over = np.flatnonzero(~np.isfinite(loss) | (loss > net.BLOW_UP * lowest))
+    over = np.flatnonzero(~np.isfinite(loss) | (loss > lr_finder.BLOW_UP * lowest))
     assert rt.blew_up == (int(over[0]) if len(over) else None)
     fall = np.gradient(np.log(loss[:end]), np.log10(rt.lrs[:end].astype(np.float64)))
     assert rt.fastest == int(np.argmin(fall))
     lam = np.linalg.eigvalsh(np.asarray(jax.hessian(f)(jnp.asarray(flat)), np.float64)).max()
     np.testing.assert_allclose(rt.edge, 2 / lam, rtol=1e-3)
-    text = net.range_test_caption(rt)
+    text = lr_finder.caption(rt)
     assert f"fell fastest at η {num(float(rt.lrs[rt.fastest]))}" in text and f"2/λmax = {num(rt.edge)}" in text

@@ -24,7 +24,7 @@ from links.networks import (
     parse_widths,
 )
 from optim import OPTIMIZERS
-from scenes import RunSpec
+from scenes import RunSpec, lr_finder
 from scenes import networks as net
 from scenes.text import num
 from surfaces.datasets import AUGMENTATIONS, DATASETS
@@ -188,8 +188,8 @@ def cached_line(scene: net.NetScene):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def cached_range_test(scene: net.NetScene) -> net.RangeTest:
-    return net.range_test(scene)
+def cached_range_test(scene: net.NetScene) -> lr_finder.RangeTest:
+    return lr_finder.range_test(scene)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

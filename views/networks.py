@@ -12,7 +12,7 @@ import streamlit as st
 from charts import networks as nf
 from links import networks as pg
 from optim import OPTIMIZERS
-from scenes import RunSpec
+from scenes import RunSpec, lr_finder, net_words
 from scenes import networks as net
 from scenes.text import num, plain, plural
 from views import address_bar
@@ -176,7 +176,7 @@ def train_section(frame: Frame, theme) -> None:
             show(figs["curves"], f"{T}curves")
         if tr.diverged_at is not None:
             return
-        caption(net.early_stopping_caption(tr))  # the ★ on the curves
+        caption(net_words.early_stopping_caption(tr))  # the ★ on the curves
         range_test(scene, theme)
         with st.spinner("Slicing the landscape around the trained weights…", show_time=True):
             figs = nf.landscapes(scene, theme, WORK)
@@ -213,7 +213,7 @@ def range_test(scene: net.NetScene, theme) -> None:
     with st.spinner("Growing the learning rate…", show_time=True):
         rt = nw.cached_range_test(scene)
     show(nf.range_test(rt, theme), f"{T}range_test")
-    caption(net.range_test_caption(rt))
+    caption(lr_finder.caption(rt))
 
 
 def test_section(frame: Frame, theme) -> None:
@@ -252,14 +252,14 @@ def test_section(frame: Frame, theme) -> None:
                 show(figs[f"test-{on}"], f"{V}te.{head}")
             with c:
                 show(figs[f"curves-{on}"], f"{V}c.{head}")
-        caption(net.train_vs_test_caption(what, *rows))  # what the switch did here, in its numbers
+        caption(net_words.train_vs_test_caption(what, *rows))  # what the switch did here, in its numbers
 
 
 VARIANT_CAPTIONS = {
     "Initialisation": "Zeros or one constant make every neuron of a layer the same, and the gradient keeps them the "
     "same: the layer works as one neuron however wide it is (see the distinct neurons). Zeros also give a zero "
     "gradient to every hidden weight: nothing but the output bias moves. A random initialisation breaks the symmetry.",
-    "Batch norm": "",  # net.batchnorm_caption: why λmax jumps, in the scene's numbers
+    "Batch norm": "",  # net_words.batchnorm_caption: why λmax jumps, in the scene's numbers
     "Dropout": "Dropout trains on a random sub-network at every step: a noisier descent and a flatter, more robust "
     "fit; the curves show the loss of the whole network (dropout off).",
 }
@@ -306,7 +306,7 @@ def variants_section(frame: Frame, theme) -> None:
                 if f"{row}-{nf.slug(name)}" in figs:
                     with col:
                         show(figs[f"{row}-{nf.slug(name)}"], f"{VAR}{row}.{name}")
-        caption(VARIANT_CAPTIONS[what] or net.batchnorm_caption(scene))
+        caption(VARIANT_CAPTIONS[what] or net_words.batchnorm_caption(scene))
 
 
 def sharpness_section(frame: Frame, theme) -> None:
