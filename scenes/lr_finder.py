@@ -11,7 +11,7 @@ import numpy as np
 from optim import run
 from optim.schedules import Schedule
 from scenes.networks import NetScene, top_at
-from scenes.text import num
+from scenes.text import num, plural
 
 RANGE_TEST = (1e-4, 10.0, 200)  # η from, to, and the steps it grows over (geometrically: ×(to/from)^(1/(steps−1)))
 BLOW_UP = 4.0  # the loss "blew up" once it exceeds this many times its lowest so far (fastai's lr_find stops there)
@@ -65,7 +65,7 @@ def caption(rt: RangeTest) -> str:
     )
     return (
         f"Learning-rate range test: gradient descent from these initial weights, η growing from {num(lo)} to "
-        f"{num(hi)} over {n} steps. The loss fell fastest at η {num(float(rt.lrs[rt.fastest]))} and {blew}. "
+        f"{num(hi)} over {plural(n, 'step')}. The loss fell fastest at η {num(float(rt.lrs[rt.fastest]))} and {blew}. "
         f"At the initial weights, the theory's edge for a fixed η is 2/λmax = {num(rt.edge)}. The range test's "
         "usual pick is somewhat below the fastest fall; the weights and their curvature change while η grows, so "
         "the two need not agree."
