@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import plotly.graph_objects as go
 
+from charts import backprop
 from charts import scene as fig
 from links import networks as pg
 from links.network_options import INIT_TITLES, POINTS, SYMMETRIC_INITS
-from links.networks import SHARPNESS, TEST, TRAIN, VARIANTS, WHOLE, State
+from links.networks import BACKPROP, SHARPNESS, TEST, TRAIN, VARIANTS, WHOLE, State
 from scenes import lr_finder, net_words
 from scenes import networks as net
 from scenes.compute import Result, compute
@@ -332,6 +333,8 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
         return whole_figures(
             whole_scenes(state.whole.runs, state.whole.scale, state.whole.seed, state.whole.steps), theme, work
         )
+    if state.section == BACKPROP:
+        return backprop.figures(state.backprop, theme, work.race)
     scene = state.scene
     if state.section == TRAIN:
         tr = work.train(scene)

@@ -41,6 +41,7 @@ MAX_LAYERS, MAX_WIDTH = 4, 256
 SHARP_LRS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)  # the Sharpness section's η (gradient descent)
 SHARP_STEPS = (200, NET_STEPS[1], 100)
 WHOLE_OPTIMIZERS = ("gd", "momentum", "adam")
+BACKPROP_LRS = (0.01, 0.03, 0.1, 0.3, 1.0)  # the Backprop section's η (gradient descent)
 WHOLE_SCALES = (0.001, 0.01, 0.1, 0.5)
 WHOLE_STEPS = (50, 2000, 50)
 

@@ -7,6 +7,8 @@ Link (each section's defaults omitted)::
 
 - See it whole: ``opt`` (of gd, momentum, adam; comma-separated) and ``<opt>.<hyper>``, ``scale`` (the random start's
   std), ``seed`` (its seed), ``steps``.
+- Backprop: ``net`` (tanh: w₂·tanh(w₁x); xor: the 2-2-1 network), ``gd.learning_rate``, ``step`` (the step whose
+  pass is written out), ``point`` (the training point whose graph is drawn) and, for xor, ``seed``.
 - Train, Train vs test, Init · BN · dropout: the data (``data noise n data_seed``), the network (``widths act init
   init_scale init_seed``) and the training (``opt``, ``<opt>.<hyper>``, ``steps``); Train also the regularisation
   (``l2 l1 bn dropout aug strength``) and ``step``, the step whose fit is shown (omitted: the last).
@@ -26,6 +28,7 @@ from links import read_section, section_param
 from links.controls import hyper_widgets
 from links.network_options import (  # noqa: F401  (the page and the tests read the option lists here too)
     AUG_TITLES,
+    BACKPROP_LRS,
     DROPOUTS,
     INIT_SCALES,
     INIT_TITLES,
@@ -69,19 +72,21 @@ from links.params import (
 from links.scene import decode_run, fmt, refused, run_query
 from links.slider_values import options
 from optim import OPTIMIZERS
+from scenes import backprop as bp
 from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
 from scenes.scene import RunSpec
 from scenes.text import cut, plural
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
 
-SECTIONS = ("See it whole", "Train", "Train vs test", "Init · BN · dropout", "Sharpness")
+SECTIONS = ("See it whole", "Backprop", "Train", "Train vs test", "Init · BN · dropout", "Sharpness")
 SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Init · BN · dropout": "Init·BN"}
-WHOLE, TRAIN, TEST, VARIANTS, SHARPNESS = SECTIONS
+WHOLE, BACKPROP, TRAIN, TEST, VARIANTS, SHARPNESS = SECTIONS
 DEFAULTS = {TRAIN: "train", TEST: "test", VARIANTS: "variants", SHARPNESS: "sharpness"}  # net.SECTION_DEFAULTS' keys
 
 PREFIX = {
     WHOLE: "networks.w.",
+    BACKPROP: "networks.b.",
     TRAIN: "networks.t.",
     TEST: "networks.v.",
     VARIANTS: "networks.i.",
@@ -134,6 +139,13 @@ WHOLE_PARAMS = (
     Param("seed", "seed", "the random start's seed", integer(*SEEDS)),
     Param("steps", "steps", "the steps", stepped(*WHOLE_STEPS)),
 )
+BACKPROP_PARAMS = (
+    Param("net", "net", "the network: tanh (w₂·tanh(w₁x)) or xor (2-2-1)", choice(tuple(bp.NETS))),
+    Param("lr", "gd.learning_rate", "gradient descent's η", grid(BACKPROP_LRS), fmt, widget="lr"),
+    Param("step", "step", "the step whose pass is written out", integer(0, max(bp.RUN_STEPS.values()))),
+    Param("point", "point", "the training point whose graph is drawn", integer(1, len(bp.NET_X))),
+)
+XOR_SEED = (Param("seed", "seed", "the XOR network's initial weights' seed", integer(*SEEDS)),)
 STEP = (Param("step", "step", "the step whose fit is shown", integer(0, NET_STEPS[1])),)
 RANGE = (Param("range_test", "range", "the learning-rate range test, 1 or 0", flag, write_flag, widget="range"),)
 
@@ -163,6 +175,7 @@ class State:
     section: str = WHOLE
     scene: NetScene | None = None  # the trained network (None on See it whole)
     whole: Whole | None = field(default_factory=Whole)  # See it whole only
+    backprop: bp.BackpropScene | None = None  # Backprop only
     step: int | None = None  # Train: the step whose fit is shown (None: the last the run reached)
     range_test: bool = False  # Train: the learning-rate range test shown
     compare: str | None = None  # Train vs test, Init · BN · dropout: the radio's label
@@ -234,6 +247,26 @@ def _read_whole(q, notices: list[str], used: set[str]) -> Whole:
             notices.append(refused("opt", q["opt"], why, ",".join(keys)))
     runs = tuple(read_run(k, q, notices, used) for k in keys)
     return Whole(runs, **_read(q, WHOLE_PARAMS, _values(d, WHOLE_PARAMS), notices, used))
+
+
+def _read_backprop(q, notices: list[str], used: set[str]) -> bp.BackpropScene:
+    """The Backprop section's settings; a step past the run's end or a point the data do not have falls back."""
+    d = bp.BackpropScene()
+    v = _read(q, BACKPROP_PARAMS, _values(d, BACKPROP_PARAMS), notices, used)
+    if v["net"] == bp.XOR:
+        v |= _read(q, XOR_SEED, {"seed": d.seed}, notices, used)
+    else:
+        _refuse(q, ["seed"], "only the XOR network has initial weights to choose", notices, used)
+    scene = bp.BackpropScene(**v)
+    if scene.step > bp.RUN_STEPS[scene.net]:
+        has = plural(bp.RUN_STEPS[scene.net], "step")
+        notices.append(f"step={scene.step} in the link: this run has {has}; using step {d.step}")
+        scene = replace(scene, step=d.step)
+    if scene.point > scene.points:
+        has = plural(scene.points, "point")
+        notices.append(f"point={scene.point} in the link: this network has {has}; using point 1")
+        scene = replace(scene, point=1)
+    return scene
 
 
 def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
@@ -325,13 +358,16 @@ def decode(q: dict) -> tuple[State, list[str]]:
     used = {"section"}
     section = read_section(q, SECTIONS, SHORT, notices)
     try:
-        state = (
-            State(section, whole=_read_whole(q, notices, used))
-            if section == WHOLE
-            else _read_network(section, q, notices, used)
-        )
+        if section == WHOLE:
+            state = State(section, whole=_read_whole(q, notices, used))
+        elif section == BACKPROP:
+            state = State(section, whole=None, backprop=_read_backprop(q, notices, used))
+        else:
+            state = _read_network(section, q, notices, used)
     except Exception:  # a path the readers did not foresee: the section's defaults, said in words (not Python's)
         notices.append(f"the link's settings could not be used together; showing the {section} section's defaults")
+        if section == BACKPROP:
+            return State(section, whole=None, backprop=bp.BackpropScene()), notices
         return (State(section) if section == WHOLE else _read_network(section, {}, [], set())), notices
     return state, notices + unknown_params(q, used)
 
@@ -346,6 +382,9 @@ def widget_values(state: State) -> dict[str, object]:
         for r in w.runs:
             out |= hyper_widgets(r, f"{p}{r.optimizer}")
         return out | control_values(_values(w, WHOLE_PARAMS), WHOLE_PARAMS, p)
+    if state.section == BACKPROP:
+        b = state.backprop
+        return control_values(_values(b, BACKPROP_PARAMS + XOR_SEED), BACKPROP_PARAMS + XOR_SEED, p)
     s = state.scene
     table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
     out = control_values(_values(s, table), table, p)
@@ -378,6 +417,10 @@ def encode(state: State) -> dict[str, str]:
         for r in w.runs:
             q |= run_query(r)
         return q | write_params(_values(w, WHOLE_PARAMS), WHOLE_PARAMS, _values(d.whole, WHOLE_PARAMS))
+    if state.section == BACKPROP:
+        b, db = state.backprop, d.backprop
+        table = BACKPROP_PARAMS + (XOR_SEED if b.net == bp.XOR else ())
+        return q | write_params(_values(b, table), table, _values(db, table))
     s, ds = state.scene, d.scene
     table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
     q |= write_params(_values(s, table), table, _values(ds, table))

@@ -51,6 +51,28 @@ def test_the_whole_two_parameter_network_zero_init_stalls_and_a_random_one_escap
     assert "Choose at least one optimizer" in " ".join(i.value for i in at.info)
 
 
+def test_backprop_writes_the_chain_rule_at_the_step_and_point_chosen():
+    at = networks_page("Backprop")
+    assert len(figures(at)) == 2  # the graph and the map
+    t = text(at)
+    assert "The chain rule at point 1" in t and "∂ℓ/∂w₁ = ∂ℓ/∂e · ∂e/∂ŷ · ∂ŷ/∂h · ∂h/∂z · ∂z/∂w₁" in t
+    assert "The run's step 10 → 11 moved the weights by" in t
+    at.slider(key="networks.b.step").set_value(0)
+    at.slider(key="networks.b.point").set_value(40).run()
+    ok(at)
+    assert "Point 40 of 40, step 0" in figures(at)[0]["layout"]["title"]["text"]
+    assert link(at) == {"section": "backprop", "step": "0", "point": "40"}
+    at.radio(key="networks.b.net").set_value("xor").run()  # 4 points: the point is held to them
+    ok(at)
+    assert "∂ℓ/∂W₁₁" in text(at) and link(at)["point"] == "4" and link(at)["net"] == "xor"
+    at.slider(key="networks.b.step").set_value(300).run()  # the run's last step: no step after it to compare
+    ok(at)
+    assert "moved the weights" not in text(at)
+    at.radio(key="networks.b.net").set_value("tanh").run()  # 100 steps: the step is held to them
+    ok(at)
+    assert link(at).get("step") == "100"
+
+
 def test_training_shows_fit_curves_both_landscapes_and_the_line():
     at = networks_page("Train")
     figs = figures(at)

@@ -330,6 +330,7 @@ def test_the_formula_box_tells_where_a_formula_is_wrong_and_keeps_the_last_good_
 
 NETWORK_SECTIONS = {
     "Whole": (2, "exactly 0"),
+    "Backprop": (2, "The chain rule at point 1"),
     "Train": (5, "of the path's variance"),
     "Test": (6, "regularisation on"),
     "Init·BN": (7, "distinct neurons"),

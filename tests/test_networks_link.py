@@ -13,6 +13,7 @@ from lab.pages import PRESETS
 from links import networks as pg
 from links.slider_values import options
 from optim import OPTIMIZERS
+from scenes import backprop as bp
 from scenes.scene import RunSpec
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
@@ -71,6 +72,16 @@ def random_state(rng, section: str) -> pg.State:
                 pick(rng, range(50, 2001, 50)),
             ),
         )
+    if section == pg.BACKPROP:
+        net = pick(rng, tuple(bp.NETS))
+        b = bp.BackpropScene(
+            net,
+            maybe(rng, 0.1, pg.BACKPROP_LRS),
+            int(rng.integers(0, bp.RUN_STEPS[net] + 1)),
+            int(rng.integers(1, bp.BackpropScene(net=net).points + 1)),
+            maybe(rng, 3, range(10_001)) if net == bp.XOR else 3,
+        )
+        return replace(d, backprop=b)
     s = d.scene
     init = maybe(rng, s.init, INITS)
     kw = dict(
@@ -158,6 +169,8 @@ def test_random_states_round_trip_state_link_state():
         "adam.b1",
         "scale",
         "seed",
+        "net",
+        "point",
     } <= seen
 
 
@@ -204,6 +217,11 @@ BAD = [  # (link, the parameter that must fall back, a word of the notice)
     ({"section": "test", "l1": "0.1"}, "l1", "means nothing here"),
     ({"section": "init·bn", "dropout": "0.3"}, "dropout", "comparing Initialisation"),
     ({"section": "init·bn", "compare": "dropout", "dropout": "0"}, "dropout", "the slider's values"),
+    ({"section": "backprop", "net": "lstm"}, "net", "must be one of tanh, xor"),
+    ({"section": "backprop", "gd.learning_rate": "0.2"}, "gd.learning_rate", "the slider's values"),
+    ({"section": "backprop", "step": "150"}, "step", "this run has 100 steps"),
+    ({"section": "backprop", "net": "xor", "point": "5"}, "point", "this network has 4 points"),
+    ({"section": "backprop", "seed": "4"}, "seed", "only the XOR network"),
     ({"opt": "gd,gd"}, "opt", "each once"),
     ({"opt": "sgd"}, "opt", "opt must be some of gd, momentum, adam, each once; using gd,momentum,adam"),
     ({"scale": "1"}, "scale", "the slider's values"),

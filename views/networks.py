@@ -17,6 +17,7 @@ from scenes import networks as net
 from scenes.text import num, plain, plural
 from views import address_bar
 from views import network_controls as nw
+from views.backprop_section import backprop_section
 from views.common import (
     Frame,
     cached_compute,
@@ -35,7 +36,7 @@ from viz import THEMES
 
 CHART_CONFIG = chart_config("network-landscape")
 PREFIX = pg.PREFIX
-W, T, V, VAR, S = (PREFIX[s] for s in pg.SECTIONS)  # each section's widget keys: f"{T}noise"
+W, _, T, V, VAR, S = (PREFIX[s] for s in pg.SECTIONS)  # each section's widget keys: f"{T}noise"
 WORK = nf.Work(
     nw.cached_train, nw.cached_boundary, nw.cached_slice, nw.cached_line, nw.cached_sharpness, cached_compute
 )
@@ -347,7 +348,7 @@ def sharpness_section(frame: Frame, theme) -> None:
 def draw() -> None:
     """One run of the page (views/page_run.py runs it as a fragment)."""
     theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-    sticky = (pg.WHOLE, pg.TRAIN, pg.SHARPNESS)  # the sections whose main chart a phone keeps in view (Frame)
+    sticky = (pg.WHOLE, pg.BACKPROP, pg.TRAIN, pg.SHARPNESS)  # whose main chart a phone keeps in view (Frame)
     frame = page_frame("Networks", pg.SECTIONS, "networks.section", pg.SHORT, sticky=sticky)
     section = frame.section
     if (q := address_bar.entry()) is not None:  # the opening link (page_frame has read and told its section)
@@ -358,6 +359,7 @@ def draw() -> None:
         address_bar.notice(notices)
     {
         pg.WHOLE: whole_section,
+        pg.BACKPROP: backprop_section,
         pg.TRAIN: train_section,
         pg.TEST: test_section,
         pg.VARIANTS: variants_section,
