@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import plotly.graph_objects as go
 
-from charts import backprop
+from charts import backprop, depth
 from charts import scene as fig
 from links import networks as pg
 from links.network_options import INIT_TITLES, POINTS, SYMMETRIC_INITS
-from links.networks import BACKPROP, SHARPNESS, TEST, TRAIN, VARIANTS, WHOLE, State
+from links.networks import BACKPROP, DEPTH, SHARPNESS, TEST, TRAIN, VARIANTS, WHOLE, State
+from scenes import depth as dp
 from scenes import lr_finder, net_words
 from scenes import networks as net
 from scenes.compute import Result, compute
@@ -335,6 +336,8 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
         )
     if state.section == BACKPROP:
         return backprop.figures(state.backprop, theme, work.race)
+    if state.section == DEPTH:
+        return depth.figures(state.depth, theme)
     scene = state.scene
     if state.section == TRAIN:
         tr = work.train(scene)
@@ -401,6 +404,10 @@ def reachable_states() -> Iterator[pg.State]:
                 yield replace(state, scene=replace(state.scene, **move))
         if section == TRAIN:
             yield replace(state, range_test=True)
+        if section == DEPTH:  # each activation with and without batch norm: its own program (the depth is data)
+            for act in dp.DEPTH_ACTIVATIONS:
+                for bn in (False, True):
+                    yield replace(state, depth=replace(state.depth, activation=act, batchnorm=bn))
 
 
 def _scene_moves(section: str, scene: net.NetScene) -> Iterator[dict]:

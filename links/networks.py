@@ -14,6 +14,7 @@ Link (each section's defaults omitted)::
   (``l2 l1 bn dropout aug strength``) and ``step``, the step whose fit is shown (omitted: the last).
 - Train vs test: ``compare=l2|aug`` and what the second run switches on: ``l2``, or ``aug`` and ``strength``.
 - Init · BN · dropout: ``compare=init|bn|dropout`` and, for dropout, ``dropout`` (the rate switched on).
+- Depth: ``depth`` (hidden layers), ``act`` (tanh or relu), ``bn`` (batch norm, 1 or 0) and ``seed``.
 - Sharpness: the data and the network, ``gd.learning_rate`` (gradient descent's η) and ``steps``.
 
 A value must be one the page's controls offer (a slider's stops, a box's entries): anything else falls back to the
@@ -73,15 +74,16 @@ from links.scene import decode_run, fmt, refused, run_query
 from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes import backprop as bp
+from scenes import depth as dp
 from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
 from scenes.scene import RunSpec
 from scenes.text import cut, plural
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
 
-SECTIONS = ("See it whole", "Backprop", "Train", "Train vs test", "Init · BN · dropout", "Sharpness")
+SECTIONS = ("See it whole", "Backprop", "Train", "Train vs test", "Init · BN · dropout", "Depth", "Sharpness")
 SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Init · BN · dropout": "Init·BN"}
-WHOLE, BACKPROP, TRAIN, TEST, VARIANTS, SHARPNESS = SECTIONS
+WHOLE, BACKPROP, TRAIN, TEST, VARIANTS, DEPTH, SHARPNESS = SECTIONS
 DEFAULTS = {TRAIN: "train", TEST: "test", VARIANTS: "variants", SHARPNESS: "sharpness"}  # net.SECTION_DEFAULTS' keys
 
 PREFIX = {
@@ -90,6 +92,7 @@ PREFIX = {
     TRAIN: "networks.t.",
     TEST: "networks.v.",
     VARIANTS: "networks.i.",
+    DEPTH: "networks.d.",
     SHARPNESS: "networks.s.",
 }  # each section's controls are its own: "networks.t.noise"
 
@@ -145,6 +148,12 @@ BACKPROP_PARAMS = (
     Param("step", "step", "the step whose pass is written out", integer(0, max(bp.RUN_STEPS.values()))),
     Param("point", "point", "the training point whose graph is drawn", integer(1, len(bp.NET_X))),
 )
+DEPTH_PARAMS = (
+    Param("depth", "depth", "the hidden layers", integer(*dp.DEPTHS)),
+    Param("activation", "act", "the activation", choice(dp.DEPTH_ACTIVATIONS), widget="activation"),
+    Param("batchnorm", "bn", "batch normalisation, 1 or 0", flag, write_flag),
+    Param("seed", "seed", "the weights' and data's seed", integer(*SEEDS)),
+)
 XOR_SEED = (Param("seed", "seed", "the XOR network's initial weights' seed", integer(*SEEDS)),)
 STEP = (Param("step", "step", "the step whose fit is shown", integer(0, NET_STEPS[1])),)
 RANGE = (Param("range_test", "range", "the learning-rate range test, 1 or 0", flag, write_flag, widget="range"),)
@@ -176,6 +185,7 @@ class State:
     scene: NetScene | None = None  # the trained network (None on See it whole)
     whole: Whole | None = field(default_factory=Whole)  # See it whole only
     backprop: bp.BackpropScene | None = None  # Backprop only
+    depth: dp.DepthScene | None = None  # Depth only
     step: int | None = None  # Train: the step whose fit is shown (None: the last the run reached)
     range_test: bool = False  # Train: the learning-rate range test shown
     compare: str | None = None  # Train vs test, Init · BN · dropout: the radio's label
@@ -362,12 +372,21 @@ def decode(q: dict) -> tuple[State, list[str]]:
             state = State(section, whole=_read_whole(q, notices, used))
         elif section == BACKPROP:
             state = State(section, whole=None, backprop=_read_backprop(q, notices, used))
+        elif section == DEPTH:
+            d = dp.DepthScene()
+            state = State(
+                section,
+                whole=None,
+                depth=dp.DepthScene(**_read(q, DEPTH_PARAMS, _values(d, DEPTH_PARAMS), notices, used)),
+            )
         else:
             state = _read_network(section, q, notices, used)
     except Exception:  # a path the readers did not foresee: the section's defaults, said in words (not Python's)
         notices.append(f"the link's settings could not be used together; showing the {section} section's defaults")
         if section == BACKPROP:
             return State(section, whole=None, backprop=bp.BackpropScene()), notices
+        if section == DEPTH:
+            return State(section, whole=None, depth=dp.DepthScene()), notices
         return (State(section) if section == WHOLE else _read_network(section, {}, [], set())), notices
     return state, notices + unknown_params(q, used)
 
@@ -385,6 +404,8 @@ def widget_values(state: State) -> dict[str, object]:
     if state.section == BACKPROP:
         b = state.backprop
         return control_values(_values(b, BACKPROP_PARAMS + XOR_SEED), BACKPROP_PARAMS + XOR_SEED, p)
+    if state.section == DEPTH:
+        return control_values(_values(state.depth, DEPTH_PARAMS), DEPTH_PARAMS, p)
     s = state.scene
     table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
     out = control_values(_values(s, table), table, p)
@@ -421,6 +442,8 @@ def encode(state: State) -> dict[str, str]:
         b, db = state.backprop, d.backprop
         table = BACKPROP_PARAMS + (XOR_SEED if b.net == bp.XOR else ())
         return q | write_params(_values(b, table), table, _values(db, table))
+    if state.section == DEPTH:
+        return q | write_params(_values(state.depth, DEPTH_PARAMS), DEPTH_PARAMS, _values(d.depth, DEPTH_PARAMS))
     s, ds = state.scene, d.scene
     table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
     q |= write_params(_values(s, table), table, _values(ds, table))

@@ -73,6 +73,19 @@ def test_backprop_writes_the_chain_rule_at_the_step_and_point_chosen():
     assert link(at).get("step") == "100"
 
 
+def test_depth_compares_four_initialisations_layer_by_layer():
+    at = networks_page("Depth")
+    assert len(figures(at)) == 5  # the stds, then each initialisation's histograms
+    assert "**zeros**: every activation and every gradient is exactly 0" in text(at)
+    at.slider(key="networks.d.depth").set_value(20)
+    at.radio(key="networks.d.activation").set_value("relu").run()
+    ok(at)
+    assert "at layer 20" in text(at) and link(at) == {"section": "depth", "depth": "20", "act": "relu"}
+    at.toggle(key="networks.d.bn").set_value(True).run()
+    ok(at)
+    assert link(at)["bn"] == "1"
+
+
 def test_training_shows_fit_curves_both_landscapes_and_the_line():
     at = networks_page("Train")
     figs = figures(at)

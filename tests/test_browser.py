@@ -334,6 +334,7 @@ NETWORK_SECTIONS = {
     "Train": (5, "of the path's variance"),
     "Test": (6, "regularisation on"),
     "Init·BN": (7, "distinct neurons"),
+    "Depth": (5, "every activation and every gradient is exactly 0"),
     "Sharpness": (1, "stability limit of gradient descent"),
 }
 

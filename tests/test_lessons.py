@@ -262,6 +262,17 @@ def check_symmetric_initialisation(state):
     assert net.distinct_units(zeros.final) == 1 and net.distinct_units(xavier.final) == state.scene.widths[0]
 
 
+def check_vanishing_signals(state):
+    from scenes import depth as dp
+
+    sig = dp.all_signals(state.depth)
+    assert dp.ratio(sig["normal"].act_std) < 1e-15  # vanishes
+    assert 0.3 < dp.ratio(sig["xavier"].act_std) / 2 ** (-(state.depth.depth - 1) / 2) < 3  # half the variance a layer
+    assert 0.3 < dp.ratio(sig["he"].act_std) < 3  # keeps its size
+    bn = dp.all_signals(replace(state.depth, batchnorm=True))
+    assert all(0.5 < dp.ratio(bn[k].act_std) < 2 for k in ("normal", "xavier", "he"))
+
+
 PRESET_CLAIMS = {
     "stuck-on-rastrigin": check_stuck_on_rastrigin,
     "three-minima": check_three_minima,
@@ -274,6 +285,7 @@ PRESET_CLAIMS = {
     "learning-rate-sweep": check_learning_rate_sweep,
     "zero-initialisation": check_zero_initialisation,
     "symmetric-initialisation": check_symmetric_initialisation,
+    "vanishing-signals": check_vanishing_signals,
     "train-vs-test": None,  # test_l2_lowers_the_test_loss_and_the_caption_and_the_preset_say_so
 }
 NO_CLAIM = {  # presets whose lesson names no outcome to compute, or whose claim a test of its own checks

@@ -14,6 +14,7 @@ from links import networks as pg
 from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes import backprop as bp
+from scenes import depth as dp
 from scenes.scene import RunSpec
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
@@ -70,6 +71,16 @@ def random_state(rng, section: str) -> pg.State:
                 pick(rng, pg.WHOLE_SCALES),
                 int(rng.integers(0, 10_001)),
                 pick(rng, range(50, 2001, 50)),
+            ),
+        )
+    if section == pg.DEPTH:
+        return replace(
+            d,
+            depth=dp.DepthScene(
+                int(rng.integers(dp.DEPTHS[0], dp.DEPTHS[1] + 1)),
+                pick(rng, dp.DEPTH_ACTIVATIONS),
+                bool(rng.random() < 0.5),
+                maybe(rng, 0, range(10_001)),
             ),
         )
     if section == pg.BACKPROP:
@@ -171,6 +182,7 @@ def test_random_states_round_trip_state_link_state():
         "seed",
         "net",
         "point",
+        "depth",
     } <= seen
 
 
@@ -222,6 +234,9 @@ BAD = [  # (link, the parameter that must fall back, a word of the notice)
     ({"section": "backprop", "step": "150"}, "step", "this run has 100 steps"),
     ({"section": "backprop", "net": "xor", "point": "5"}, "point", "this network has 4 points"),
     ({"section": "backprop", "seed": "4"}, "seed", "only the XOR network"),
+    ({"section": "depth", "depth": "21"}, "depth", "from 2 to 20"),
+    ({"section": "depth", "act": "gelu"}, "act", "must be one of tanh, relu"),
+    ({"section": "depth", "steps": "100"}, "steps", "means nothing here"),
     ({"opt": "gd,gd"}, "opt", "each once"),
     ({"opt": "sgd"}, "opt", "opt must be some of gd, momentum, adam, each once; using gd,momentum,adam"),
     ({"scale": "1"}, "scale", "the slider's values"),

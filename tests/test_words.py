@@ -23,7 +23,7 @@ PAGE_KEYS = {
     "minima": ("section", "grid", "anneal", "saddle", "eps"),
     "networks": (
         *("section", "widths", "noise", "n", "act", "bn", "data_seed", "step", "strength", "scale", "l2"),
-        *("compare", "aug", "dropout", "adam.learning_rate", "init", "init_scale", "net", "point"),
+        *("compare", "aug", "dropout", "adam.learning_rate", "init", "init_scale", "net", "point", "depth"),
     ),
 }
 SCENE_KEYS = (
@@ -42,7 +42,7 @@ SCENE_KEYS = (
 SECTIONS = {
     "learning_rate": ("sweep", "phase"),
     "minima": ("basins", "escape", "saddles"),
-    "networks": ("backprop", "train", "test", "init·bn", "sharpness"),
+    "networks": ("backprop", "train", "test", "init·bn", "depth", "sharpness"),
 }
 
 
@@ -282,6 +282,7 @@ SECTIONS = [
     *(("minima", {"section": s}) for s in ("basins", "escape", "saddles")),
     ("networks", {"section": "whole"}),
     ("networks", {"section": "backprop"}),
+    ("networks", {"section": "depth"}),
     ("networks", {"section": "sharpness"}),
 ]
 

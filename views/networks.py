@@ -30,15 +30,21 @@ from views.common import (
     page_frame,
     pairs,
 )
+from views.depth_section import depth_section
 from views.page_run import page_run
 from views.widgets import choice_slider, hyper_sliders
 from viz import THEMES
 
 CHART_CONFIG = chart_config("network-landscape")
 PREFIX = pg.PREFIX
-W, _, T, V, VAR, S = (PREFIX[s] for s in pg.SECTIONS)  # each section's widget keys: f"{T}noise"
+W, _, T, V, VAR, _, S = (PREFIX[s] for s in pg.SECTIONS)  # each section's widget keys: f"{T}noise"
 WORK = nf.Work(
-    nw.cached_train, nw.cached_boundary, nw.cached_slice, nw.cached_line, nw.cached_sharpness, cached_compute
+    nw.cached_train,
+    nw.cached_boundary,
+    nw.cached_slice,
+    nw.cached_line,
+    nw.cached_sharpness,
+    cached_compute,
 )
 
 
@@ -360,6 +366,7 @@ def draw() -> None:
     {
         pg.WHOLE: whole_section,
         pg.BACKPROP: backprop_section,
+        pg.DEPTH: depth_section,
         pg.TRAIN: train_section,
         pg.TEST: test_section,
         pg.VARIANTS: variants_section,
