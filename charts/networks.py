@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import plotly.graph_objects as go
 
-from charts import backprop, depth
+from charts import backprop, depth, shrinkage, spectrum
 from charts import scene as fig
 from links import networks as pg
 from links.network_options import INIT_TITLES, POINTS, SYMMETRIC_INITS
-from links.networks import BACKPROP, DEPTH, SHARPNESS, TEST, TRAIN, VARIANTS, WHOLE, State
+from links.networks import BACKPROP, DEPTH, SHARPNESS, SHRINK, TEST, TRAIN, VARIANTS, WHOLE, State
 from scenes import depth as dp
 from scenes import lr_finder, net_words
 from scenes import networks as net
@@ -46,6 +46,7 @@ class Work:
     line: Callable[[net.NetScene], tuple]  # (α, train, test) from the initial to the trained weights
     sharpness: Callable[[net.NetScene], tuple]  # (steps, λmax)
     race: Callable[[Scene], Result]  # a 2-D race (See it whole)
+    spectra: Callable[[net.NetScene], list] = lambda s: net.spectra(net.train(s))  # [(step, Spectrum)]
 
 
 def direct() -> Work:
@@ -58,6 +59,7 @@ def direct() -> Work:
         lambda s: net.interpolation(train(s)),
         lambda s: net.sharpness(train(s)),
         compute,
+        lambda s: net.spectra(train(s)),
     )
 
 
@@ -338,6 +340,8 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
         return backprop.figures(state.backprop, theme, work.race)
     if state.section == DEPTH:
         return depth.figures(state.depth, theme)
+    if state.section == SHRINK:
+        return shrinkage.figures(state.shrink, theme)
     scene = state.scene
     if state.section == TRAIN:
         tr = work.train(scene)
@@ -349,7 +353,10 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
         return figs | (landscapes(scene, theme, work) if tr.diverged_at is None else {})
     if state.section == SHARPNESS:
         tr = work.train(scene)
-        return {"sharpness": sharpness_figure(tr, *work.sharpness(scene), theme)} if drawable(tr) else {}
+        if not drawable(tr):
+            return {}
+        figs = {"sharpness": sharpness_figure(tr, *work.sharpness(scene), theme)}
+        return figs | ({"spectrum": spectrum.figure(work.spectra(scene), theme)} if tr.diverged_at is None else {})
     runs = comparison(state)
     if state.section == TEST:
         return train_vs_test(runs, theme, work)

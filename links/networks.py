@@ -14,6 +14,7 @@ Link (each section's defaults omitted)::
   (``l2 l1 bn dropout aug strength``) and ``step``, the step whose fit is shown (omitted: the last).
 - Train vs test: ``compare=l2|aug`` and what the second run switches on: ``l2``, or ``aug`` and ``strength``.
 - Init · BN · dropout: ``compare=init|bn|dropout`` and, for dropout, ``dropout`` (the rate switched on).
+- Ridge & lasso: ``lam`` (λ), ``rho`` (the two features' correlation) and ``seed`` (the data's).
 - Depth: ``depth`` (hidden layers), ``act`` (tanh or relu), ``bn`` (batch norm, 1 or 0) and ``seed``.
 - Sharpness: the data and the network, ``gd.learning_rate`` (gradient descent's η) and ``steps``.
 
@@ -75,15 +76,25 @@ from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes import backprop as bp
 from scenes import depth as dp
+from scenes import shrinkage as sh
 from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
 from scenes.scene import RunSpec
 from scenes.text import cut, plural
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
 
-SECTIONS = ("See it whole", "Backprop", "Train", "Train vs test", "Init · BN · dropout", "Depth", "Sharpness")
-SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Init · BN · dropout": "Init·BN"}
-WHOLE, BACKPROP, TRAIN, TEST, VARIANTS, DEPTH, SHARPNESS = SECTIONS
+SECTIONS = (
+    "See it whole",
+    "Backprop",
+    "Train",
+    "Train vs test",
+    "Ridge & lasso",
+    "Init · BN · dropout",
+    "Depth",
+    "Sharpness",
+)
+SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Ridge & lasso": "Lasso", "Init · BN · dropout": "Init·BN"}
+WHOLE, BACKPROP, TRAIN, TEST, SHRINK, VARIANTS, DEPTH, SHARPNESS = SECTIONS
 DEFAULTS = {TRAIN: "train", TEST: "test", VARIANTS: "variants", SHARPNESS: "sharpness"}  # net.SECTION_DEFAULTS' keys
 
 PREFIX = {
@@ -93,6 +104,7 @@ PREFIX = {
     TEST: "networks.v.",
     VARIANTS: "networks.i.",
     DEPTH: "networks.d.",
+    SHRINK: "networks.r.",
     SHARPNESS: "networks.s.",
 }  # each section's controls are its own: "networks.t.noise"
 
@@ -154,6 +166,11 @@ DEPTH_PARAMS = (
     Param("batchnorm", "bn", "batch normalisation, 1 or 0", flag, write_flag),
     Param("seed", "seed", "the weights' and data's seed", integer(*SEEDS)),
 )
+SHRINK_PARAMS = (
+    Param("lam", "lam", "λ, the penalty's weight", grid(sh.LAMBDAS), fmt),
+    Param("rho", "rho", "the two features' correlation", grid(sh.CORRELATIONS), fmt),
+    Param("seed", "seed", "the data's seed", integer(*SEEDS)),
+)
 XOR_SEED = (Param("seed", "seed", "the XOR network's initial weights' seed", integer(*SEEDS)),)
 STEP = (Param("step", "step", "the step whose fit is shown", integer(0, NET_STEPS[1])),)
 RANGE = (Param("range_test", "range", "the learning-rate range test, 1 or 0", flag, write_flag, widget="range"),)
@@ -186,6 +203,7 @@ class State:
     whole: Whole | None = field(default_factory=Whole)  # See it whole only
     backprop: bp.BackpropScene | None = None  # Backprop only
     depth: dp.DepthScene | None = None  # Depth only
+    shrink: sh.ShrinkScene | None = None  # Ridge & lasso only
     step: int | None = None  # Train: the step whose fit is shown (None: the last the run reached)
     range_test: bool = False  # Train: the learning-rate range test shown
     compare: str | None = None  # Train vs test, Init · BN · dropout: the radio's label
@@ -372,6 +390,10 @@ def decode(q: dict) -> tuple[State, list[str]]:
             state = State(section, whole=_read_whole(q, notices, used))
         elif section == BACKPROP:
             state = State(section, whole=None, backprop=_read_backprop(q, notices, used))
+        elif section == SHRINK:
+            d = sh.ShrinkScene()
+            v = _read(q, SHRINK_PARAMS, _values(d, SHRINK_PARAMS), notices, used)
+            state = State(section, whole=None, shrink=sh.ShrinkScene(**v))
         elif section == DEPTH:
             d = dp.DepthScene()
             state = State(
@@ -387,6 +409,8 @@ def decode(q: dict) -> tuple[State, list[str]]:
             return State(section, whole=None, backprop=bp.BackpropScene()), notices
         if section == DEPTH:
             return State(section, whole=None, depth=dp.DepthScene()), notices
+        if section == SHRINK:
+            return State(section, whole=None, shrink=sh.ShrinkScene()), notices
         return (State(section) if section == WHOLE else _read_network(section, {}, [], set())), notices
     return state, notices + unknown_params(q, used)
 
@@ -406,6 +430,8 @@ def widget_values(state: State) -> dict[str, object]:
         return control_values(_values(b, BACKPROP_PARAMS + XOR_SEED), BACKPROP_PARAMS + XOR_SEED, p)
     if state.section == DEPTH:
         return control_values(_values(state.depth, DEPTH_PARAMS), DEPTH_PARAMS, p)
+    if state.section == SHRINK:
+        return control_values(_values(state.shrink, SHRINK_PARAMS), SHRINK_PARAMS, p)
     s = state.scene
     table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
     out = control_values(_values(s, table), table, p)
@@ -444,6 +470,9 @@ def encode(state: State) -> dict[str, str]:
         return q | write_params(_values(b, table), table, _values(db, table))
     if state.section == DEPTH:
         return q | write_params(_values(state.depth, DEPTH_PARAMS), DEPTH_PARAMS, _values(d.depth, DEPTH_PARAMS))
+    if state.section == SHRINK:
+        table = SHRINK_PARAMS
+        return q | write_params(_values(state.shrink, table), table, _values(d.shrink, table))
     s, ds = state.scene, d.scene
     table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
     q |= write_params(_values(s, table), table, _values(ds, table))

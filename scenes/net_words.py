@@ -110,3 +110,47 @@ def batchnorm_caption(scene: NetScene) -> str:
         f"batch norm depends on an arbitrary scale of the weights, and comparing it with the plain network's "
         f"({num(lam_off)}) says little about sharpness."
     )
+
+
+def _steps(steps: list[int]) -> str:
+    """ "step 0", "steps 0 and 1330", "steps 0, 670 and 1330"."""
+    if len(steps) == 1:
+        return f"step {steps[0]}"
+    return "steps " + ", ".join(map(str, steps[:-1])) + f" and {steps[-1]}"
+
+
+def share(x: float) -> str:
+    """A share as a lecturer writes it, never rounded to 0% or 100% when it is not: "under 1%", "over 99%"."""
+    if 0 < x < 0.005:
+        return "under 1%"
+    if 0.995 <= x < 1:
+        return "over 99%"
+    return f"{x:.0%}"
+
+
+def spectrum_text(spectra) -> str:
+    """What the Hessian's spectra along the path say: at each point the share of clearly negative eigenvalues (a
+    saddle's directions down), of flat ones, and the extremes; "about": a quadrature from four random probes."""
+    if not spectra:
+        return ""
+    parts = []
+    for step, sp in spectra:
+        parts.append(
+            f"step {step}: λ from {num(sp.low)} to {num(sp.high)}, about {share(sp.negative)} negative and "
+            f"{share(sp.flat)} flat (|λ| ≤ {num(sp.flat_below)})"
+        )
+    saddle = [step for step, sp in spectra if sp.low < -sp.flat_below]
+    verdict = (
+        "Every point shown has directions of negative curvature: a saddle-like point, not a minimum."
+        if len(saddle) == len(spectra)
+        else f"Negative curvature at {_steps(saddle)}, none at the others."
+        if saddle
+        else "No clearly negative curvature at any point shown: the path runs in convex country."
+    )
+    return (
+        "The Hessian's whole spectrum (stochastic Lanczos quadrature, "
+        + f"{spectra[0][1].params:,} parameters): "
+        + "; ".join(parts)
+        + ". "
+        + verdict
+    )

@@ -16,6 +16,7 @@ import numpy as np
 from optim import OPTIMIZERS, run
 from optim.run import record_bucket
 from optim.sharpness import sharpness_along, top_eigenvalue
+from optim.spectrum import Spectrum, spectrum
 from scenes.scene import RunSpec
 from scenes.text import num, plural
 from surfaces.datasets import CLASSIFICATION, augmented, make_dataset
@@ -295,6 +296,21 @@ def sharpness(training: Training, points: int = 40) -> tuple[np.ndarray, np.ndar
     idx = np.unique(np.linspace(0, len(training.steps) - 1, points).round().astype(int))
     sub = jax.tree.map(lambda a: a[idx], training.path)
     return training.steps[idx], sharpness_along(training.scene.problem.objective, sub)
+
+
+SPECTRUM_POINTS = 4  # where along the path the Hessian's whole spectrum is estimated: the start, then evenly on
+
+
+def spectra(training: Training, points: int = SPECTRUM_POINTS) -> list[tuple[int, Spectrum]]:
+    """(step, the Hessian's eigenvalue density by stochastic Lanczos quadrature) at ``points`` recorded points from
+    the start to the end (optim.spectrum); a point whose curvature is not finite is left out (a diverged run)."""
+    idx = np.unique(np.linspace(0, len(training.steps) - 1, points).round().astype(int))
+    out = []
+    for i in idx:
+        sp = spectrum(training.scene.problem.objective, training.at(int(i)))
+        if sp is not None:
+            out.append((int(training.steps[i]), sp))
+    return out
 
 
 def top_at(scene: NetScene, params) -> float:

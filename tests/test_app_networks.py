@@ -86,6 +86,17 @@ def test_depth_compares_four_initialisations_layer_by_layer():
     assert link(at)["bn"] == "1"
 
 
+def test_ridge_and_lasso_draw_the_classic_picture_and_link_a_race_on_each_penalty():
+    at = networks_page("Ridge & lasso")
+    assert len(figures(at)) == 2
+    t = text(at)
+    assert "**Lasso** at λ 0.3: (0.907, 0), w₂ exactly 0 (from λ 0.216)" in t
+    assert "no weight is ever exactly 0" in t and "surface=custom" in t and "abs%28x%29" in t
+    at.select_slider(key="networks.r.lam").set_value(0.01).run()
+    ok(at)
+    assert "first 0 at λ 0.216" in text(at) and link(at) == {"section": "lasso", "lam": "0.01"}
+
+
 def test_training_shows_fit_curves_both_landscapes_and_the_line():
     at = networks_page("Train")
     figs = figures(at)
@@ -188,9 +199,11 @@ def test_switching_initialisation_batch_norm_or_dropout(what):
 
 def test_sharpness_rises_to_two_over_eta():
     at = networks_page("Sharpness")
-    (chart,) = figures(at)
+    chart, spectrum = figures(at)
     assert "2/η = 20" in json.dumps(chart["layout"]["annotations"], ensure_ascii=False)
     assert "the stability limit of gradient descent is 2/η = **20**" in text(at)
+    assert [t["name"] for t in spectrum["data"]] == ["step 0", "step 670", "step 1330", "step 2000"]
+    assert "The Hessian's whole spectrum (stochastic Lanczos quadrature, 1,153 parameters): step 0: λ from" in text(at)
     at.select_slider(key="networks.s.lr").set_value(1.0)
     at.slider(key="networks.s.steps").set_value(200).run()
     ok(at)

@@ -333,9 +333,10 @@ NETWORK_SECTIONS = {
     "Backprop": (2, "The chain rule at point 1"),
     "Train": (5, "of the path's variance"),
     "Test": (6, "regularisation on"),
+    "Lasso": (2, "no weight is ever exactly 0"),
     "Init·BN": (7, "distinct neurons"),
     "Depth": (5, "every activation and every gradient is exactly 0"),
-    "Sharpness": (1, "stability limit of gradient descent"),
+    "Sharpness": (2, "The Hessian's whole spectrum"),
 }
 
 
@@ -352,7 +353,8 @@ def test_networks_page_sections_render_on_a_projector_and_on_a_phone(browser, ur
         page.wait_for_function(
             "([n, t]) => document.body.innerText.includes(t) && "
             "document.querySelectorAll('.js-plotly-plot .main-svg').length >= n && "
-            "!['Training for', 'Slicing', 'Lanczos'].some(s => document.body.innerText.includes(s))",
+            "!['Training for', 'Slicing', 'Lanczos on Hessian', 'Stochastic Lanczos quadrature at']"
+            ".some(s => document.body.innerText.includes(s))",  # no spinner left
             arg=[charts, text],
             timeout=240_000,
         )

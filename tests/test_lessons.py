@@ -273,6 +273,14 @@ def check_vanishing_signals(state):
     assert all(0.5 < dp.ratio(bn[k].act_std) < 2 for k in ("normal", "xavier", "he"))
 
 
+def check_ridge_and_lasso(state):
+    from scenes import shrinkage as sh
+
+    r = sh.shrinkage(state.shrink)
+    assert r.lasso[1] == 0.0 and r.lasso[0] != 0.0  # the lasso drops w₂ exactly
+    assert np.all(r.ridge != 0.0) and np.hypot(*r.ridge) < np.hypot(*r.ols)  # ridge shrinks, zeroes nothing
+
+
 PRESET_CLAIMS = {
     "stuck-on-rastrigin": check_stuck_on_rastrigin,
     "three-minima": check_three_minima,
@@ -286,6 +294,7 @@ PRESET_CLAIMS = {
     "zero-initialisation": check_zero_initialisation,
     "symmetric-initialisation": check_symmetric_initialisation,
     "vanishing-signals": check_vanishing_signals,
+    "ridge-and-lasso": check_ridge_and_lasso,
     "train-vs-test": None,  # test_l2_lowers_the_test_loss_and_the_caption_and_the_preset_say_so
 }
 NO_CLAIM = {  # presets whose lesson names no outcome to compute, or whose claim a test of its own checks

@@ -15,6 +15,7 @@ from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes import backprop as bp
 from scenes import depth as dp
+from scenes import shrinkage as sh
 from scenes.scene import RunSpec
 from surfaces.datasets import AUGMENTATIONS, DATASETS
 from surfaces.networks import ACTIVATIONS, INITS
@@ -72,6 +73,11 @@ def random_state(rng, section: str) -> pg.State:
                 int(rng.integers(0, 10_001)),
                 pick(rng, range(50, 2001, 50)),
             ),
+        )
+    if section == pg.SHRINK:
+        return replace(
+            d,
+            shrink=sh.ShrinkScene(pick(rng, sh.LAMBDAS), pick(rng, sh.CORRELATIONS), maybe(rng, 0, range(10_001))),
         )
     if section == pg.DEPTH:
         return replace(
@@ -183,6 +189,8 @@ def test_random_states_round_trip_state_link_state():
         "net",
         "point",
         "depth",
+        "lam",
+        "rho",
     } <= seen
 
 
@@ -234,6 +242,9 @@ BAD = [  # (link, the parameter that must fall back, a word of the notice)
     ({"section": "backprop", "step": "150"}, "step", "this run has 100 steps"),
     ({"section": "backprop", "net": "xor", "point": "5"}, "point", "this network has 4 points"),
     ({"section": "backprop", "seed": "4"}, "seed", "only the XOR network"),
+    ({"section": "lasso", "lam": "0.25"}, "lam", "the slider's values"),
+    ({"section": "lasso", "rho": "-0.5"}, "rho", "the slider's values"),
+    ({"section": "ridge & lasso", "l1": "0.1"}, "l1", "means nothing here"),
     ({"section": "depth", "depth": "21"}, "depth", "from 2 to 20"),
     ({"section": "depth", "act": "gelu"}, "act", "must be one of tanh, relu"),
     ({"section": "depth", "steps": "100"}, "steps", "means nothing here"),
@@ -342,9 +353,19 @@ def test_each_presets_figures_are_the_sections_charts(preset_figures):
     assert sorted(figs["symmetric-initialisation"]) == sorted(
         ["curves", *(f"{r}-{v}" for r in ("fit", "slice") for v in ("zeros", "constant-0.1", "xavier"))]
     )
-    (sharp,) = figs["edge-of-stability"].values()
+    assert list(figs["edge-of-stability"]) == ["sharpness", "spectrum"]
+    sharp = figs["edge-of-stability"]["sharpness"]
     assert "2/η = 20" in json.dumps(sharp.to_plotly_json()["layout"]["annotations"], ensure_ascii=False)
     assert sharp.data[0].x[-1] == 3000
+    assert [t.name for t in figs["edge-of-stability"]["spectrum"].data] == [
+        "step 0",
+        "step 1005",
+        "step 1995",
+        "step 3000",
+    ]
+    assert list(figs["backpropagation-by-hand"]) == ["graph", "loss"]
+    assert list(figs["ridge-and-lasso"]) == ["constraint", "path"]
+    assert list(figs["vanishing-signals"]) == ["std", *(f"hist-{k}" for k in ("zeros", "normal", "xavier", "he"))]
 
 
 def test_the_range_test_is_in_the_link_of_train_alone():

@@ -23,7 +23,19 @@ PAGE_KEYS = {
     "minima": ("section", "grid", "anneal", "saddle", "eps"),
     "networks": (
         *("section", "widths", "noise", "n", "act", "bn", "data_seed", "step", "strength", "scale", "l2"),
-        *("compare", "aug", "dropout", "adam.learning_rate", "init", "init_scale", "net", "point", "depth"),
+        *(
+            "compare",
+            "aug",
+            "dropout",
+            "adam.learning_rate",
+            "init",
+            "init_scale",
+            "net",
+            "point",
+            "depth",
+            "lam",
+            "rho",
+        ),
     ),
 }
 SCENE_KEYS = (
@@ -42,7 +54,7 @@ SCENE_KEYS = (
 SECTIONS = {
     "learning_rate": ("sweep", "phase"),
     "minima": ("basins", "escape", "saddles"),
-    "networks": ("backprop", "train", "test", "init·bn", "depth", "sharpness"),
+    "networks": ("backprop", "train", "test", "lasso", "init·bn", "depth", "sharpness"),
 }
 
 
@@ -283,6 +295,7 @@ SECTIONS = [
     ("networks", {"section": "whole"}),
     ("networks", {"section": "backprop"}),
     ("networks", {"section": "depth"}),
+    ("networks", {"section": "lasso"}),
     ("networks", {"section": "sharpness"}),
 ]
 

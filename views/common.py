@@ -217,6 +217,9 @@ class Frame(NamedTuple):
     main: object
 
 
+SWITCH_BESIDE_TITLE = 32  # characters of section labels that fit beside the page's title (Learning rate's 26)
+
+
 def page_frame(
     title: str,
     sections: tuple[str, ...],
@@ -242,7 +245,11 @@ def page_frame(
         charts, side = st.columns(COLUMNS, gap="medium")
         top = charts
     with top:
-        head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
+        labels = sum(len((short or {}).get(s, s)) for s in sections)
+        if labels > SWITCH_BESIDE_TITLE:  # a long switch gets the column's width under the title, every label shown
+            head, switch = st.container(), st.container()
+        else:
+            head, switch = st.columns([1.25, 1.5], vertical_alignment="center")
         head.markdown(f"#### {title}")
         section = switch.segmented_control(
             "Section",

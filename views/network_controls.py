@@ -183,6 +183,11 @@ def cached_slice(scene: net.NetScene, kind: str, seed: int = 0) -> net.Slice:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def cached_spectra(scene: net.NetScene):
+    return net.spectra(cached_train(scene))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def cached_line(scene: net.NetScene):
     return net.interpolation(cached_train(scene))
 

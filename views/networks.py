@@ -32,12 +32,13 @@ from views.common import (
 )
 from views.depth_section import depth_section
 from views.page_run import page_run
+from views.shrinkage_section import shrinkage_section
 from views.widgets import choice_slider, hyper_sliders
 from viz import THEMES
 
 CHART_CONFIG = chart_config("network-landscape")
 PREFIX = pg.PREFIX
-W, _, T, V, VAR, _, S = (PREFIX[s] for s in pg.SECTIONS)  # each section's widget keys: f"{T}noise"
+W, _, T, V, _, VAR, _, S = (PREFIX[s] for s in pg.SECTIONS)  # each section's widget keys: f"{T}noise"
 WORK = nf.Work(
     nw.cached_train,
     nw.cached_boundary,
@@ -45,6 +46,7 @@ WORK = nf.Work(
     nw.cached_line,
     nw.cached_sharpness,
     cached_compute,
+    nw.cached_spectra,
 )
 
 
@@ -343,6 +345,11 @@ def sharpness_section(frame: Frame, theme) -> None:
             f"(highest {num(float(np.nanmax(sharp)))}); the stability limit of gradient descent is 2/η = "
             f"**{num(2 / lr)}**."
         )
+        if tr.diverged_at is None:
+            with st.spinner("Stochastic Lanczos quadrature at four points of the path…", show_time=True):
+                spectra = nw.cached_spectra(scene)
+            show(nf.spectrum.figure(spectra, theme), f"{S}spectrum")
+            st.markdown(net_words.spectrum_text(spectra))
         caption(
             "Cohen et al. (ICLR 2021): under full-batch gradient descent the sharpness first rises "
             "(progressive sharpening) until it reaches 2/η, then hovers there while the loss keeps falling, "
@@ -354,7 +361,7 @@ def sharpness_section(frame: Frame, theme) -> None:
 def draw() -> None:
     """One run of the page (views/page_run.py runs it as a fragment)."""
     theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-    sticky = (pg.WHOLE, pg.BACKPROP, pg.TRAIN, pg.SHARPNESS)  # whose main chart a phone keeps in view (Frame)
+    sticky = (pg.WHOLE, pg.BACKPROP, pg.TRAIN, pg.SHRINK, pg.SHARPNESS)  # a phone keeps their main chart in view
     frame = page_frame("Networks", pg.SECTIONS, "networks.section", pg.SHORT, sticky=sticky)
     section = frame.section
     if (q := address_bar.entry()) is not None:  # the opening link (page_frame has read and told its section)
@@ -367,6 +374,7 @@ def draw() -> None:
         pg.WHOLE: whole_section,
         pg.BACKPROP: backprop_section,
         pg.DEPTH: depth_section,
+        pg.SHRINK: shrinkage_section,
         pg.TRAIN: train_section,
         pg.TEST: test_section,
         pg.VARIANTS: variants_section,
