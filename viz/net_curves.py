@@ -125,12 +125,22 @@ def _line_chart(
     """What both builders draw: the curves against x, labelled vertical and horizontal lines, and the curves of a
     right-hand axis if ``y2`` is given; hover shows every curve at one x."""
     data = _curve_traces(x, curves, theme, log_y, "y", "")
-    v_shapes, v_notes = _vlines(vlines, theme)
+    xs = np.asarray(x, np.float64)
+    xs = xs[np.isfinite(xs)]
+    # the x axis spans the data exactly: autorange would widen it to fit a label in data coordinates (a phone's
+    # narrow chart drew a 500-step run on an axis to 1,200)
+    span = (float(xs.min()), float(xs.max())) if xs.size > 1 and xs.max() > xs.min() else None
+    v_shapes, v_notes = _vlines(vlines, theme, span)
     h_shapes, h_notes = _hlines(hlines, log_y, theme)
     ticks = _log_ticks(_shown(data) + [v for v, _ in hlines]) if log_y else {}
     layout = frame(theme, title, height, fraction, showlegend)
     layout.update(
-        xaxis=dict(title=dict(text=x_title), unifiedhovertitle=dict(text=x_hover), **AXIS),
+        xaxis=dict(
+            title=dict(text=x_title),
+            unifiedhovertitle=dict(text=x_hover),
+            **AXIS,
+            **({"range": list(span)} if span and x_title == "step" else {}),
+        ),
         yaxis=dict(
             type="log" if log_y else "linear", title=dict(text=y_title), exponentformat="power", **AXIS, **ticks
         ),
@@ -155,10 +165,12 @@ def _line_chart(
     return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
 
 
-def _vlines(vlines: list[tuple[float, str]], theme: Theme) -> tuple[list[dict], list[dict]]:
-    """Dotted vertical lines across the plot, each labelled at its top right."""
+def _vlines(vlines: list[tuple[float, str]], theme: Theme, span=None) -> tuple[list[dict], list[dict]]:
+    """Dotted vertical lines across the plot, each labelled at its top right (at its top left in the right half of
+    ``span``, the x axis's range, so that the label stays inside the plot)."""
     shapes, notes = [], []
     for value, text in vlines:
+        right_half = span is not None and value > 0.5 * (span[0] + span[1])
         shapes.append(
             dict(
                 type="line",
@@ -179,8 +191,8 @@ def _vlines(vlines: list[tuple[float, str]], theme: Theme) -> tuple[list[dict], 
                 y=1,
                 yref="paper",
                 yanchor="top",
-                xanchor="left",
-                xshift=3,
+                xanchor="right" if right_half else "left",
+                xshift=-3 if right_half else 3,
                 showarrow=False,
                 text=text,
                 font=_small(theme),
