@@ -329,9 +329,10 @@ def comparison(state: State) -> dict[str, net.NetScene]:
     return {"no dropout": replace(scene, dropout=0.0), f"dropout {num(rate)}": replace(scene, dropout=rate)}
 
 
-def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
-    """The section's figures, as views/networks.py draws them."""
-    work = direct()
+def figures(state: State, theme: Theme, work: Work | None = None) -> dict[str, go.Figure]:
+    """The section's figures, as views/networks.py draws them (``work``: how the results are computed; by default
+    scenes.networks' functions, each run trained once)."""
+    work = work or direct()
     if state.section == WHOLE:
         return whole_figures(
             whole_scenes(state.whole.runs, state.whole.scale, state.whole.seed, state.whole.steps), theme, work
@@ -439,15 +440,16 @@ def _section_figures(state: pg.State) -> dict:
     """The section's figures and the numbers views/networks.py computes beside them: Train vs test's caption (the
     test points the network gets wrong), Init · BN · dropout's table (λmax at init and trained, per variant) and
     batch norm's caption."""
-    figs = figures(state, THEMES["normal"])
+    work = direct()  # one cache for the figures and the numbers beside them: each run trained once
+    figs = figures(state, THEMES["normal"], work)
     if state.section == TEST:
-        trainings = [net.train(s) for s in comparison(state).values()]
+        trainings = [work.train(s) for s in comparison(state).values()]
         if not any(tr.diverged_at is not None for tr in trainings):
             net_words.train_vs_test_caption(state.compare, *trainings)
     if state.section == VARIANTS:
         for s in comparison(state).values():
             net.top_at(s, s.initial())
-            tr = net.train(s)
+            tr = work.train(s)
             if tr.diverged_at is None:
                 net.top_at(s, tr.final)
         if state.compare == "Batch norm":
