@@ -67,16 +67,23 @@ def lanczos(loss: Callable, params: PyTree, v0: jax.Array, iters: int) -> tuple[
     return alpha, beta
 
 
-def tridiagonal_top(alpha, beta) -> np.ndarray:
-    """The largest eigenvalue of each symmetric tridiagonal matrix (diagonal alpha (..., k), off-diagonal
-    beta[..., :-1]), in float64 NumPy: NaN where an entry is not finite. (Inside XLA a k x k eigvalsh costs about a
-    second of compilation per new loss; here it costs microseconds.)"""
+def tridiagonal(alpha, beta) -> np.ndarray:
+    """The symmetric tridiagonal matrices (..., k, k) of Lanczos's diagonal alpha (..., k) and off-diagonal
+    beta[..., :-1], float64."""
     a, b = np.asarray(alpha, np.float64), np.asarray(beta, np.float64)[..., :-1]
     k = a.shape[-1]
     tri = np.zeros((*a.shape, k))
     idx = np.arange(k)
     tri[..., idx, idx] = a
     tri[..., idx[:-1], idx[1:]] = tri[..., idx[1:], idx[:-1]] = b
+    return tri
+
+
+def tridiagonal_top(alpha, beta) -> np.ndarray:
+    """The largest eigenvalue of each symmetric tridiagonal matrix (diagonal alpha (..., k), off-diagonal
+    beta[..., :-1]), in float64 NumPy: NaN where an entry is not finite. (Inside XLA a k x k eigvalsh costs about a
+    second of compilation per new loss; here it costs microseconds.)"""
+    tri = tridiagonal(alpha, beta)
     ok = np.isfinite(tri).all(axis=(-2, -1))
     top = np.linalg.eigvalsh(np.where(ok[..., None, None], tri, 0.0))[..., -1]
     return np.where(ok, top, np.nan)

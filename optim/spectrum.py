@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from optim.sharpness import _as_float32, lanczos
+from optim.sharpness import _as_float32, lanczos, tridiagonal
 from surfaces.bound import split
 
 ITERS, PROBES = 60, 4
@@ -71,13 +71,7 @@ def _probes(fn, args, params, starts, iters):
 def _quadrature(alpha: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each probe's Ritz values and weights (first eigenvector components squared), float64; a probe whose Lanczos
     stopped early (an invariant subspace) has a decoupled tail of zero weight."""
-    a, b = np.asarray(alpha, np.float64), np.asarray(beta, np.float64)[..., :-1]
-    k = a.shape[-1]
-    tri = np.zeros((*a.shape, k))
-    idx = np.arange(k)
-    tri[..., idx, idx] = a
-    tri[..., idx[:-1], idx[1:]] = tri[..., idx[1:], idx[:-1]] = b
-    theta, u = np.linalg.eigh(tri)
+    theta, u = np.linalg.eigh(tridiagonal(alpha, beta))
     return theta, u[..., 0, :] ** 2
 
 
