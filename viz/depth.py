@@ -66,7 +66,7 @@ def histograms_figure(
     act: tuple[np.ndarray, np.ndarray], grad: tuple[np.ndarray, np.ndarray], theme: Theme, *, height: int, title: str
 ) -> go.Figure:
     """Activations (top) and weight gradients (below): a few layers' histograms, each a line of shares per bin."""
-    f = make_subplots(rows=2, cols=1, vertical_spacing=0.2, subplot_titles=("activations", "∂L/∂W"))
+    f = make_subplots(rows=2, cols=1, vertical_spacing=0.2, subplot_titles=(f"{title}: activations", f"{title}: ∂L/∂W"))
     depth = len(act[0])
     layers = shown_layers(depth)
     for row, (counts, edges) in enumerate((act, grad), start=1):
@@ -89,11 +89,10 @@ def histograms_figure(
         f.update_xaxes(exponentformat="power", row=row, col=1)
         f.update_yaxes(tickformat=".0%", rangemode="tozero", row=row, col=1)
     layout = base_layout(theme)
-    layout.update(
+    layout.update(  # the initialisation names each panel; the layers' legend above them both
         height=height,
-        title=dict(text=title, font=dict(size=theme.title_size), y=0.99, yanchor="top"),
-        margin=dict(l=10, r=10, t=110, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.08, xanchor="left", x=0, font=dict(size=theme.font_size)),
+        margin=dict(l=10, r=10, t=int(4.5 * theme.font_size) + 20, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.1, xanchor="left", x=0, font=dict(size=theme.font_size)),
     )
     f.update_layout(layout)
     f.update_annotations(font=dict(size=theme.font_size))
