@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import plotly.graph_objects as go
 
-from charts import backprop, depth, shrinkage, spectrum
+from charts import backprop, depth, minibatch, shrinkage, spectrum
 from charts import scene as fig
 from links import networks as pg
 from links.network_options import INIT_TITLES, POINTS, SYMMETRIC_INITS
-from links.networks import BACKPROP, DEPTH, SHARPNESS, SHRINK, TEST, TRAIN, VARIANTS, WHOLE, State
+from links.networks import BACKPROP, DEPTH, MINIBATCH, SHARPNESS, SHRINK, TEST, TRAIN, VARIANTS, WHOLE, State
 from scenes import depth as dp
 from scenes import lr_finder, net_words
 from scenes import networks as net
@@ -343,6 +343,8 @@ def figures(state: State, theme: Theme, work: Work | None = None) -> dict[str, g
         return depth.figures(state.depth, theme)
     if state.section == SHRINK:
         return shrinkage.figures(state.shrink, theme)
+    if state.section == MINIBATCH:
+        return minibatch.figures(state.minibatch, theme)
     scene = state.scene
     if state.section == TRAIN:
         tr = work.train(scene)

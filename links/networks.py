@@ -14,6 +14,8 @@ Link (each section's defaults omitted)::
   (``l2 l1 bn dropout aug strength``) and ``step``, the step whose fit is shown (omitted: the last).
 - Train vs test: ``compare=l2|aug`` and what the second run switches on: ``l2``, or ``aug`` and ``strength``.
 - Init · BN · dropout: ``compare=init|bn|dropout`` and, for dropout, ``dropout`` (the rate switched on).
+- Minibatch: ``batch`` (B), ``gd.learning_rate`` (η), ``epochs``, ``seed`` (the shuffles') and ``step`` (the step whose
+  batch's loss is drawn).
 - Ridge & lasso: ``lam`` (λ), ``rho`` (the two features' correlation) and ``seed`` (the data's).
 - Depth: ``depth`` (hidden layers), ``act`` (tanh or relu), ``bn`` (batch norm, 1 or 0) and ``seed``.
 - Sharpness: the data and the network, ``gd.learning_rate`` (gradient descent's η) and ``steps``.
@@ -76,6 +78,7 @@ from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes import backprop as bp
 from scenes import depth as dp
+from scenes import minibatch as mb
 from scenes import shrinkage as sh
 from scenes.networks import NET_STEPS, SECTION_DEFAULTS, NetScene
 from scenes.scene import RunSpec
@@ -86,6 +89,7 @@ from surfaces.networks import ACTIVATIONS, INITS
 SECTIONS = (
     "See it whole",
     "Backprop",
+    "Minibatch",
     "Train",
     "Train vs test",
     "Ridge & lasso",
@@ -94,7 +98,7 @@ SECTIONS = (
     "Sharpness",
 )
 SHORT = {"See it whole": "Whole", "Train vs test": "Test", "Ridge & lasso": "Lasso", "Init · BN · dropout": "Init·BN"}
-WHOLE, BACKPROP, TRAIN, TEST, SHRINK, VARIANTS, DEPTH, SHARPNESS = SECTIONS
+WHOLE, BACKPROP, MINIBATCH, TRAIN, TEST, SHRINK, VARIANTS, DEPTH, SHARPNESS = SECTIONS
 DEFAULTS = {TRAIN: "train", TEST: "test", VARIANTS: "variants", SHARPNESS: "sharpness"}  # net.SECTION_DEFAULTS' keys
 
 PREFIX = {
@@ -105,6 +109,7 @@ PREFIX = {
     VARIANTS: "networks.i.",
     DEPTH: "networks.d.",
     SHRINK: "networks.r.",
+    MINIBATCH: "networks.m.",
     SHARPNESS: "networks.s.",
 }  # each section's controls are its own: "networks.t.noise"
 
@@ -166,6 +171,13 @@ DEPTH_PARAMS = (
     Param("batchnorm", "bn", "batch normalisation, 1 or 0", flag, write_flag),
     Param("seed", "seed", "the weights' and data's seed", integer(*SEEDS)),
 )
+MINIBATCH_PARAMS = (
+    Param("batch", "batch", "the batch size B", grid(mb.BATCHES)),
+    Param("lr", "gd.learning_rate", "the learning rate η", grid(mb.MB_LRS), fmt, widget="lr"),
+    Param("epochs", "epochs", "the epochs", integer(*mb.EPOCHS)),
+    Param("seed", "seed", "the shuffles' seed", integer(*SEEDS)),
+    Param("step", "step", "the step whose batch's loss is drawn", integer(0, mb.EPOCHS[1] * mb.N - 1)),
+)
 SHRINK_PARAMS = (
     Param("lam", "lam", "λ, the penalty's weight", grid(sh.LAMBDAS), fmt),
     Param("rho", "rho", "the two features' correlation", grid(sh.CORRELATIONS), fmt),
@@ -204,6 +216,7 @@ class State:
     backprop: bp.BackpropScene | None = None  # Backprop only
     depth: dp.DepthScene | None = None  # Depth only
     shrink: sh.ShrinkScene | None = None  # Ridge & lasso only
+    minibatch: mb.MinibatchScene | None = None  # Minibatch only
     step: int | None = None  # Train: the step whose fit is shown (None: the last the run reached)
     range_test: bool = False  # Train: the learning-rate range test shown
     compare: str | None = None  # Train vs test, Init · BN · dropout: the radio's label
@@ -275,6 +288,17 @@ def _read_whole(q, notices: list[str], used: set[str]) -> Whole:
             notices.append(refused("opt", q["opt"], why, ",".join(keys)))
     runs = tuple(read_run(k, q, notices, used) for k in keys)
     return Whole(runs, **_read(q, WHOLE_PARAMS, _values(d, WHOLE_PARAMS), notices, used))
+
+
+def _read_minibatch(q, notices: list[str], used: set[str]) -> mb.MinibatchScene:
+    """Minibatch's settings; a step past the run's last falls back to the first."""
+    d = mb.MinibatchScene()
+    scene = mb.MinibatchScene(**_read(q, MINIBATCH_PARAMS, _values(d, MINIBATCH_PARAMS), notices, used))
+    if scene.step >= scene.steps:
+        has = plural(scene.steps, "step")
+        notices.append(f"step={scene.step} in the link: this run has {has}, from 0; using step 0")
+        scene = replace(scene, step=0)
+    return scene
 
 
 def _read_backprop(q, notices: list[str], used: set[str]) -> bp.BackpropScene:
@@ -390,6 +414,8 @@ def decode(q: dict) -> tuple[State, list[str]]:
             state = State(section, whole=_read_whole(q, notices, used))
         elif section == BACKPROP:
             state = State(section, whole=None, backprop=_read_backprop(q, notices, used))
+        elif section == MINIBATCH:
+            state = State(section, whole=None, minibatch=_read_minibatch(q, notices, used))
         elif section == SHRINK:
             d = sh.ShrinkScene()
             v = _read(q, SHRINK_PARAMS, _values(d, SHRINK_PARAMS), notices, used)
@@ -411,6 +437,8 @@ def decode(q: dict) -> tuple[State, list[str]]:
             return State(section, whole=None, depth=dp.DepthScene()), notices
         if section == SHRINK:
             return State(section, whole=None, shrink=sh.ShrinkScene()), notices
+        if section == MINIBATCH:
+            return State(section, whole=None, minibatch=mb.MinibatchScene()), notices
         return (State(section) if section == WHOLE else _read_network(section, {}, [], set())), notices
     return state, notices + unknown_params(q, used)
 
@@ -432,6 +460,8 @@ def widget_values(state: State) -> dict[str, object]:
         return control_values(_values(state.depth, DEPTH_PARAMS), DEPTH_PARAMS, p)
     if state.section == SHRINK:
         return control_values(_values(state.shrink, SHRINK_PARAMS), SHRINK_PARAMS, p)
+    if state.section == MINIBATCH:
+        return control_values(_values(state.minibatch, MINIBATCH_PARAMS), MINIBATCH_PARAMS, p)
     s = state.scene
     table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
     out = control_values(_values(s, table), table, p)
@@ -470,6 +500,9 @@ def encode(state: State) -> dict[str, str]:
         return q | write_params(_values(b, table), table, _values(db, table))
     if state.section == DEPTH:
         return q | write_params(_values(state.depth, DEPTH_PARAMS), DEPTH_PARAMS, _values(d.depth, DEPTH_PARAMS))
+    if state.section == MINIBATCH:
+        table = MINIBATCH_PARAMS
+        return q | write_params(_values(state.minibatch, table), table, _values(d.minibatch, table))
     if state.section == SHRINK:
         table = SHRINK_PARAMS
         return q | write_params(_values(state.shrink, table), table, _values(d.shrink, table))

@@ -97,6 +97,21 @@ def test_ridge_and_lasso_draw_the_classic_picture_and_link_a_race_on_each_penalt
     assert "first 0 at λ 0.216" in text(at) and link(at) == {"section": "lasso", "lam": "0.01"}
 
 
+def test_minibatch_sgd_against_full_batch_descent_by_epoch():
+    at = networks_page("Minibatch")
+    assert len(figures(at)) == 2
+    t = text(at)
+    assert "B 4: 10 steps an epoch, so 10 epochs are 100 steps of minibatch SGD against 10 steps" in t
+    assert "Noise scale η/B = 0.025" in t
+    at.slider(key="networks.m.step").set_value(99)
+    at.slider(key="networks.m.epochs").set_value(2).run()  # 20 steps: the step shown is held to the last
+    ok(at)
+    assert link(at) == {"section": "minibatch", "epochs": "2", "step": "19"}
+    at.select_slider(key="networks.m.batch").set_value(40).run()  # full batch: one step an epoch
+    ok(at)
+    assert "B 40: 1 step an epoch" in text(at) and "Noise scale η/B = 0.0025" in text(at)
+
+
 def test_training_shows_fit_curves_both_landscapes_and_the_line():
     at = networks_page("Train")
     figs = figures(at)

@@ -331,6 +331,7 @@ def test_the_formula_box_tells_where_a_formula_is_wrong_and_keeps_the_last_good_
 NETWORK_SECTIONS = {
     "Whole": (2, "exactly 0"),
     "Backprop": (2, "The chain rule at point 1"),
+    "Minibatch": (2, "Noise scale η/B = 0.025"),
     "Train": (5, "of the path's variance"),
     "Test": (6, "regularisation on"),
     "Lasso": (2, "no weight is ever exactly 0"),

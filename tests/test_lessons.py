@@ -281,6 +281,13 @@ def check_ridge_and_lasso(state):
     assert np.all(r.ridge != 0.0) and np.hypot(*r.ridge) < np.hypot(*r.ols)  # ridge shrinks, zeroes nothing
 
 
+def check_minibatch_sgd(state):
+    from scenes import minibatch as mb
+
+    w = mb.walk(state.minibatch)
+    assert mb.full_loss(w.sgd[-1]) < 0.1 * mb.full_loss(w.gd[-1])  # further per epoch than full-batch descent
+
+
 PRESET_CLAIMS = {
     "stuck-on-rastrigin": check_stuck_on_rastrigin,
     "three-minima": check_three_minima,
@@ -295,6 +302,7 @@ PRESET_CLAIMS = {
     "symmetric-initialisation": check_symmetric_initialisation,
     "vanishing-signals": check_vanishing_signals,
     "ridge-and-lasso": check_ridge_and_lasso,
+    "minibatch-sgd": check_minibatch_sgd,
     "train-vs-test": None,  # test_l2_lowers_the_test_loss_and_the_caption_and_the_preset_say_so
 }
 NO_CLAIM = {  # presets whose lesson names no outcome to compute, or whose claim a test of its own checks

@@ -15,6 +15,7 @@ from links.slider_values import options
 from optim import OPTIMIZERS
 from scenes import backprop as bp
 from scenes import depth as dp
+from scenes import minibatch as mb
 from scenes import shrinkage as sh
 from scenes.scene import RunSpec
 from surfaces.datasets import AUGMENTATIONS, DATASETS
@@ -74,6 +75,13 @@ def random_state(rng, section: str) -> pg.State:
                 pick(rng, range(50, 2001, 50)),
             ),
         )
+    if section == pg.MINIBATCH:
+        batch, epochs = pick(rng, mb.BATCHES), int(rng.integers(1, 41))
+        steps = epochs * (mb.N // batch)
+        m = mb.MinibatchScene(
+            batch, pick(rng, mb.MB_LRS), epochs, maybe(rng, 0, range(10_001)), int(rng.integers(0, steps))
+        )
+        return replace(d, minibatch=m)
     if section == pg.SHRINK:
         return replace(
             d,
@@ -191,6 +199,8 @@ def test_random_states_round_trip_state_link_state():
         "depth",
         "lam",
         "rho",
+        "batch",
+        "epochs",
     } <= seen
 
 
@@ -242,6 +252,9 @@ BAD = [  # (link, the parameter that must fall back, a word of the notice)
     ({"section": "backprop", "step": "150"}, "step", "this run has 100 steps"),
     ({"section": "backprop", "net": "xor", "point": "5"}, "point", "this network has 4 points"),
     ({"section": "backprop", "seed": "4"}, "seed", "only the XOR network"),
+    ({"section": "minibatch", "batch": "5"}, "batch", "the slider's values"),
+    ({"section": "minibatch", "epochs": "2", "step": "20"}, "step", "this run has 20 steps"),
+    ({"section": "minibatch", "epochs": "0"}, "epochs", "from 1 to 40"),
     ({"section": "lasso", "lam": "0.25"}, "lam", "the slider's values"),
     ({"section": "lasso", "rho": "-0.5"}, "rho", "the slider's values"),
     ({"section": "ridge & lasso", "l1": "0.1"}, "l1", "means nothing here"),
@@ -365,6 +378,7 @@ def test_each_presets_figures_are_the_sections_charts(preset_figures):
     ]
     assert list(figs["backpropagation-by-hand"]) == ["graph", "loss"]
     assert list(figs["ridge-and-lasso"]) == ["constraint", "path"]
+    assert list(figs["minibatch-sgd"]) == ["map", "epochs"]
     assert list(figs["vanishing-signals"]) == ["std", *(f"hist-{k}" for k in ("zeros", "normal", "xavier", "he"))]
 
 

@@ -54,7 +54,7 @@ SCENE_KEYS = (
 SECTIONS = {
     "learning_rate": ("sweep", "phase"),
     "minima": ("basins", "escape", "saddles"),
-    "networks": ("backprop", "train", "test", "lasso", "init·bn", "depth", "sharpness"),
+    "networks": ("backprop", "minibatch", "train", "test", "lasso", "init·bn", "depth", "sharpness"),
 }
 
 
@@ -296,6 +296,7 @@ SECTIONS = [
     ("networks", {"section": "backprop"}),
     ("networks", {"section": "depth"}),
     ("networks", {"section": "lasso"}),
+    ("networks", {"section": "minibatch"}),
     ("networks", {"section": "sharpness"}),
 ]
 

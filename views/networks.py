@@ -31,6 +31,7 @@ from views.common import (
     pairs,
 )
 from views.depth_section import depth_section
+from views.minibatch_section import minibatch_section
 from views.page_run import page_run
 from views.shrinkage_section import shrinkage_section
 from views.widgets import choice_slider, hyper_sliders
@@ -38,7 +39,7 @@ from viz import THEMES
 
 CHART_CONFIG = chart_config("network-landscape")
 PREFIX = pg.PREFIX
-W, _, T, V, _, VAR, _, S = (PREFIX[s] for s in pg.SECTIONS)  # each section's widget keys: f"{T}noise"
+W, _, _, T, V, _, VAR, _, S = (PREFIX[s] for s in pg.SECTIONS)  # each section's widget keys: f"{T}noise"
 WORK = nf.Work(
     nw.cached_train,
     nw.cached_boundary,
@@ -361,7 +362,8 @@ def sharpness_section(frame: Frame, theme) -> None:
 def draw() -> None:
     """One run of the page (views/page_run.py runs it as a fragment)."""
     theme = THEMES["presenter" if st.session_state.get("presenter") else "normal"]
-    sticky = (pg.WHOLE, pg.BACKPROP, pg.TRAIN, pg.SHRINK, pg.SHARPNESS)  # a phone keeps their main chart in view
+    # the sections whose main chart a phone keeps in view
+    sticky = (pg.WHOLE, pg.BACKPROP, pg.MINIBATCH, pg.TRAIN, pg.SHRINK, pg.SHARPNESS)
     frame = page_frame("Networks", pg.SECTIONS, "networks.section", pg.SHORT, sticky=sticky)
     section = frame.section
     if (q := address_bar.entry()) is not None:  # the opening link (page_frame has read and told its section)
@@ -375,6 +377,7 @@ def draw() -> None:
         pg.BACKPROP: backprop_section,
         pg.DEPTH: depth_section,
         pg.SHRINK: shrinkage_section,
+        pg.MINIBATCH: minibatch_section,
         pg.TRAIN: train_section,
         pg.TEST: test_section,
         pg.VARIANTS: variants_section,
