@@ -15,11 +15,13 @@ GRID = 161
 
 
 def square(result: sh.Shrinkage) -> tuple[np.ndarray, np.ndarray]:
-    """A square window around the origin and the least-squares solution (the paths run between them)."""
-    pts = np.vstack([[0.0, 0.0], result.ols, result.paths.ridge, result.paths.lasso])
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    mid, half = (lo + hi) / 2, max(hi - lo) / 2 + 0.35
-    return (np.linspace(mid[0] - half, mid[0] + half, GRID), np.linspace(mid[1] - half, mid[1] + half, GRID))
+    """A square window about the origin holding every disc and diamond any λ draws: ridge's length and the lasso's L1
+    norm only fall as λ grows, so the least-squares solution's bound them (the window never moves with λ)."""
+    r = max(np.abs(result.ols).sum(), np.hypot(*result.ols))  # the largest disc's or diamond's reach on an axis
+    pts = np.array([[r, 0], [-r, 0], [0, r], [0, -r], result.ols, 1.6 * result.ols])  # and room about the solution
+    mid = (pts.min(axis=0) + pts.max(axis=0)) / 2
+    half = (pts.max(axis=0) - pts.min(axis=0)).max() / 2 + 0.1
+    return np.linspace(mid[0] - half, mid[0] + half, GRID), np.linspace(mid[1] - half, mid[1] + half, GRID)
 
 
 def figures(

@@ -57,7 +57,7 @@ def map_figure(
         height=side + (80 if legend else 60),
         margin=dict(l=10, r=10, t=70 if legend else 40, b=10),
         showlegend=legend,
-        xaxis=dict(title="w₁", range=[float(xs[0]), float(xs[-1])]),
+        xaxis=dict(title="w₁", range=[float(xs[0]), float(xs[-1])], constrain="domain"),
         yaxis=dict(title="w₂", range=[float(ys[0]), float(ys[-1])], scaleanchor="x"),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
     )

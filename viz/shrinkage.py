@@ -92,7 +92,9 @@ def constraint_figure(
         title=dict(text=title, font=dict(size=theme.title_size), y=0.99, yanchor="top") if title else None,
         margin=dict(l=10, r=10, t=140 if legend else 50, b=10),
         showlegend=legend,
-        xaxis=dict(title="w₁", range=[float(xs[0]), float(xs[-1])], zeroline=True, zerolinecolor=INK),
+        xaxis=dict(
+            title="w₁", range=[float(xs[0]), float(xs[-1])], zeroline=True, zerolinecolor=INK, constrain="domain"
+        ),
         yaxis=dict(title="w₂", range=[float(ys[0]), float(ys[-1])], zeroline=True, zerolinecolor=INK, scaleanchor="x"),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
     )
