@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from links import network_lessons as nl
 from links import read_section, section_param
 from links.controls import hyper_widgets
 from links.network_options import (  # noqa: F401  (the page and the tests read the option lists here too)
@@ -68,7 +69,6 @@ from links.params import (
     control_values,
     flag,
     integer,
-    read_params,
     unknown_params,
     write_flag,
     write_params,
@@ -112,6 +112,7 @@ PREFIX = {
     MINIBATCH: "networks.m.",
     SHARPNESS: "networks.s.",
 }  # each section's controls are its own: "networks.t.noise"
+LESSONS = {BACKPROP: nl.BACKPROP, MINIBATCH: nl.MINIBATCH, SHRINK: nl.SHRINK, DEPTH: nl.DEPTH}  # their own scenes
 
 COMPARE = {
     TEST: {"l2": "L2 regularisation", "aug": "Augmentation"},
@@ -159,31 +160,6 @@ WHOLE_PARAMS = (
     Param("seed", "seed", "the random start's seed", integer(*SEEDS)),
     Param("steps", "steps", "the steps", stepped(*WHOLE_STEPS)),
 )
-BACKPROP_PARAMS = (
-    Param("net", "net", "the network: tanh (w₂·tanh(w₁x)) or xor (2-2-1)", choice(tuple(bp.NETS))),
-    Param("lr", "gd.learning_rate", "gradient descent's η", grid(BACKPROP_LRS), fmt, widget="lr"),
-    Param("step", "step", "the step whose pass is written out", integer(0, max(bp.RUN_STEPS.values()))),
-    Param("point", "point", "the training point whose graph is drawn", integer(1, len(bp.NET_X))),
-)
-DEPTH_PARAMS = (
-    Param("depth", "depth", "the hidden layers", integer(*dp.DEPTHS)),
-    Param("activation", "act", "the activation", choice(dp.DEPTH_ACTIVATIONS), widget="activation"),
-    Param("batchnorm", "bn", "batch normalisation, 1 or 0", flag, write_flag),
-    Param("seed", "seed", "the weights' and data's seed", integer(*SEEDS)),
-)
-MINIBATCH_PARAMS = (
-    Param("batch", "batch", "the batch size B", grid(mb.BATCHES)),
-    Param("lr", "gd.learning_rate", "the learning rate η", grid(mb.MB_LRS), fmt, widget="lr"),
-    Param("epochs", "epochs", "the epochs", integer(*mb.EPOCHS)),
-    Param("seed", "seed", "the shuffles' seed", integer(*SEEDS)),
-    Param("step", "step", "the step whose batch's loss is drawn", integer(0, mb.EPOCHS[1] * mb.N - 1)),
-)
-SHRINK_PARAMS = (
-    Param("lam", "lam", "λ, the penalty's weight", grid(sh.LAMBDAS), fmt),
-    Param("rho", "rho", "the two features' correlation", grid(sh.CORRELATIONS), fmt),
-    Param("seed", "seed", "the data's seed", integer(*SEEDS)),
-)
-XOR_SEED = (Param("seed", "seed", "the XOR network's initial weights' seed", integer(*SEEDS)),)
 STEP = (Param("step", "step", "the step whose fit is shown", integer(0, NET_STEPS[1])),)
 RANGE = (Param("range_test", "range", "the learning-rate range test, 1 or 0", flag, write_flag, widget="range"),)
 
@@ -228,21 +204,7 @@ def default_state(section: str) -> State:
 
 
 # -- link -> state ----------------------------------------------------------------------------------------------------
-def _values(obj, table) -> dict:
-    return {p.name: getattr(obj, p.name) for p in table}
-
-
-def _read(q, table, values: dict, notices: list[str], used: set[str]) -> dict:
-    used.update(p.key for p in table)
-    return read_params(q, table, values, notices)
-
-
-def _refuse(q, keys, why: str, notices: list[str], used: set[str]) -> None:
-    """Parameters that mean nothing with the link's other settings: told why, and left out."""
-    for k in keys:
-        if k in q:
-            notices.append(f"{k}={cut(q[k])!r} in the link: {why}")
-            used.add(k)
+_values, _read, _refuse = nl.values_of, nl.read_used, nl.refuse
 
 
 def read_run(key: str, q, notices: list[str], used: set[str]) -> RunSpec:
@@ -288,37 +250,6 @@ def _read_whole(q, notices: list[str], used: set[str]) -> Whole:
             notices.append(refused("opt", q["opt"], why, ",".join(keys)))
     runs = tuple(read_run(k, q, notices, used) for k in keys)
     return Whole(runs, **_read(q, WHOLE_PARAMS, _values(d, WHOLE_PARAMS), notices, used))
-
-
-def _read_minibatch(q, notices: list[str], used: set[str]) -> mb.MinibatchScene:
-    """Minibatch's settings; a step past the run's last falls back to the first."""
-    d = mb.MinibatchScene()
-    scene = mb.MinibatchScene(**_read(q, MINIBATCH_PARAMS, _values(d, MINIBATCH_PARAMS), notices, used))
-    if scene.step >= scene.steps:
-        has = plural(scene.steps, "step")
-        notices.append(f"step={scene.step} in the link: this run has {has}, from 0; using step 0")
-        scene = replace(scene, step=0)
-    return scene
-
-
-def _read_backprop(q, notices: list[str], used: set[str]) -> bp.BackpropScene:
-    """The Backprop section's settings; a step past the run's end or a point the data do not have falls back."""
-    d = bp.BackpropScene()
-    v = _read(q, BACKPROP_PARAMS, _values(d, BACKPROP_PARAMS), notices, used)
-    if v["net"] == bp.XOR:
-        v |= _read(q, XOR_SEED, {"seed": d.seed}, notices, used)
-    else:
-        _refuse(q, ["seed"], "only the XOR network has initial weights to choose", notices, used)
-    scene = bp.BackpropScene(**v)
-    if scene.step > bp.RUN_STEPS[scene.net]:
-        has = plural(bp.RUN_STEPS[scene.net], "step")
-        notices.append(f"step={scene.step} in the link: this run has {has}; using step {d.step}")
-        scene = replace(scene, step=d.step)
-    if scene.point > scene.points:
-        has = plural(scene.points, "point")
-        notices.append(f"point={scene.point} in the link: this network has {has}; using point 1")
-        scene = replace(scene, point=1)
-    return scene
 
 
 def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
@@ -412,33 +343,15 @@ def decode(q: dict) -> tuple[State, list[str]]:
     try:
         if section == WHOLE:
             state = State(section, whole=_read_whole(q, notices, used))
-        elif section == BACKPROP:
-            state = State(section, whole=None, backprop=_read_backprop(q, notices, used))
-        elif section == MINIBATCH:
-            state = State(section, whole=None, minibatch=_read_minibatch(q, notices, used))
-        elif section == SHRINK:
-            d = sh.ShrinkScene()
-            v = _read(q, SHRINK_PARAMS, _values(d, SHRINK_PARAMS), notices, used)
-            state = State(section, whole=None, shrink=sh.ShrinkScene(**v))
-        elif section == DEPTH:
-            d = dp.DepthScene()
-            state = State(
-                section,
-                whole=None,
-                depth=dp.DepthScene(**_read(q, DEPTH_PARAMS, _values(d, DEPTH_PARAMS), notices, used)),
-            )
+        elif section in LESSONS:
+            lesson = LESSONS[section]
+            state = State(section, whole=None, **{lesson.field: lesson.read(q, notices, used)})
         else:
             state = _read_network(section, q, notices, used)
     except Exception:  # a path the readers did not foresee: the section's defaults, said in words (not Python's)
         notices.append(f"the link's settings could not be used together; showing the {section} section's defaults")
-        if section == BACKPROP:
-            return State(section, whole=None, backprop=bp.BackpropScene()), notices
-        if section == DEPTH:
-            return State(section, whole=None, depth=dp.DepthScene()), notices
-        if section == SHRINK:
-            return State(section, whole=None, shrink=sh.ShrinkScene()), notices
-        if section == MINIBATCH:
-            return State(section, whole=None, minibatch=mb.MinibatchScene()), notices
+        if section in LESSONS:
+            return State(section, whole=None, **{LESSONS[section].field: LESSONS[section].default()}), notices
         return (State(section) if section == WHOLE else _read_network(section, {}, [], set())), notices
     return state, notices + unknown_params(q, used)
 
@@ -453,15 +366,9 @@ def widget_values(state: State) -> dict[str, object]:
         for r in w.runs:
             out |= hyper_widgets(r, f"{p}{r.optimizer}")
         return out | control_values(_values(w, WHOLE_PARAMS), WHOLE_PARAMS, p)
-    if state.section == BACKPROP:
-        b = state.backprop
-        return control_values(_values(b, BACKPROP_PARAMS + XOR_SEED), BACKPROP_PARAMS + XOR_SEED, p)
-    if state.section == DEPTH:
-        return control_values(_values(state.depth, DEPTH_PARAMS), DEPTH_PARAMS, p)
-    if state.section == SHRINK:
-        return control_values(_values(state.shrink, SHRINK_PARAMS), SHRINK_PARAMS, p)
-    if state.section == MINIBATCH:
-        return control_values(_values(state.minibatch, MINIBATCH_PARAMS), MINIBATCH_PARAMS, p)
+    if state.section in LESSONS:
+        lesson = LESSONS[state.section]
+        return control_values(_values(getattr(state, lesson.field), lesson.widgets), lesson.widgets, p)
     s = state.scene
     table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
     out = control_values(_values(s, table), table, p)
@@ -494,18 +401,11 @@ def encode(state: State) -> dict[str, str]:
         for r in w.runs:
             q |= run_query(r)
         return q | write_params(_values(w, WHOLE_PARAMS), WHOLE_PARAMS, _values(d.whole, WHOLE_PARAMS))
-    if state.section == BACKPROP:
-        b, db = state.backprop, d.backprop
-        table = BACKPROP_PARAMS + (XOR_SEED if b.net == bp.XOR else ())
-        return q | write_params(_values(b, table), table, _values(db, table))
-    if state.section == DEPTH:
-        return q | write_params(_values(state.depth, DEPTH_PARAMS), DEPTH_PARAMS, _values(d.depth, DEPTH_PARAMS))
-    if state.section == MINIBATCH:
-        table = MINIBATCH_PARAMS
-        return q | write_params(_values(state.minibatch, table), table, _values(d.minibatch, table))
-    if state.section == SHRINK:
-        table = SHRINK_PARAMS
-        return q | write_params(_values(state.shrink, table), table, _values(d.shrink, table))
+    if state.section in LESSONS:
+        lesson = LESSONS[state.section]
+        scene, default = getattr(state, lesson.field), getattr(d, lesson.field)
+        table = lesson.link(scene)
+        return q | write_params(_values(scene, table), table, _values(default, table))
     s, ds = state.scene, d.scene
     table = DATA + MODEL + (SCALE if s.init in SCALED_INITS else ())
     q |= write_params(_values(s, table), table, _values(ds, table))
