@@ -138,9 +138,17 @@ class Shrinkage:
     paths: Paths
 
 
+@functools.lru_cache(maxsize=16)
+def data_paths(rho: float, seed: int) -> Paths:
+    """The paths of one data set: they do not depend on the λ shown, so a λ move computes none of them again."""
+    return paths(problem(rho, seed))
+
+
+@functools.lru_cache(maxsize=64)
 def shrinkage(scene: ShrinkScene) -> Shrinkage:
+    """Everything the section shows for a scene (the view's words and the figures share it, computed once)."""
     p = problem(scene.rho, scene.seed)
-    return Shrinkage(scene, p, p.ols, ridge(p, scene.lam), lasso(p, scene.lam), paths(p))
+    return Shrinkage(scene, p, p.ols, ridge(p, scene.lam), lasso(p, scene.lam), data_paths(scene.rho, scene.seed))
 
 
 def fmt_formula(v: float) -> str:
