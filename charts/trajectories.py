@@ -8,13 +8,18 @@ import plotly.graph_objects as go
 
 from charts import scene as fig
 from links import trajectories as tl
+from links.slider_values import options
 from links.trajectories import CONTROLS, State
 from optim import OPTIMIZERS
-from scenes import RunSpec, Scene, compute
+from scenes import RunSpec, Scene, compute, fair
+from scenes.fair import FairRace
 from scenes.ladder import ladder
 from scenes.scene import DEFAULT_OPTIMIZERS
 from surfaces import SURFACES
 from viz import THEMES, Theme
+from viz.layout import keep_name
+from viz.sweep import Racer
+from viz.sweep import fair_figure as sweeps_figure
 
 
 def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
@@ -28,16 +33,35 @@ def figures(state: State, theme: Theme) -> dict[str, go.Figure]:
     }
 
 
+def fair_race(scene: Scene) -> FairRace:
+    """``scene`` made fair (scenes/fair.py): each racer swept over its learning-rate slider's stops."""
+    hypers = [OPTIMIZERS[r.optimizer].hyper("learning_rate") for r in scene.runs]
+    return fair.fair_race(scene, tuple(tuple(options(h.lo, h.hi, h.log, h.default)) for h in hypers))
+
+
+def fair_figure(race: FairRace, theme: Theme) -> go.Figure:
+    """The fair race's sweeps: each racer's loss and steps to the global minimum against its learning rate, a star
+    at the rate it races at (noisy racers, which keep theirs, are left out)."""
+    surface = race.scene.surface_obj
+    racers = [
+        Racer(OPTIMIZERS[r.optimizer].title, OPTIMIZERS[r.optimizer].color, p.rates, p.loss, p.reach, p.best)
+        for r, p in zip(race.scene.runs, race.picks, strict=True)
+        if p.by != "noise"
+    ]
+    return keep_name(sweeps_figure(racers, surface.f_min, theme, steps=race.scene.steps), "fair race sweeps")
+
+
 def ladders(scene: Scene) -> list:
     return [ladder(scene, i, values, first, name) for i, name, first, values in fig.rungs(scene)]
 
 
 def likely_work() -> Iterator[tuple]:
-    """What the page computes first: the default surface raced by each optimizer alone (any one chosen first), and
-    the default race's ladders (the live drag)."""
+    """What the page computes first: the default surface raced by each optimizer alone (any one chosen first), the
+    default race's ladders (the live drag) and its fair race's sweeps."""
     default = Scene()
     yield compute, default
     yield ladders, default
+    yield fair_race, default
     for k in OPTIMIZERS:
         yield compute, Scene(runs=(RunSpec.default(k),), steps=default.steps)
         yield ladders, Scene(runs=(RunSpec.default(k),), steps=default.steps)

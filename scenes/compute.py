@@ -112,6 +112,11 @@ def step_bucket(steps: int) -> int:
     return next((b for b in STEP_BUCKETS if b >= steps), steps)
 
 
+def horizon(steps: int) -> int:
+    """The steps a race is run for: past what is shown (``steps``), so that "reached" can be held to staying there."""
+    return step_bucket(steps + max(10, steps // 4))
+
+
 def local_models(surface: Surface, points: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Gradient and Hessian at each point: what says whether a run has come to rest, where, and why it diverged."""
     g, h = analysis.curvature(surface, points)
@@ -123,13 +128,12 @@ def compute(scene: Scene) -> Result:
     start = scene.start_point
     land = landscape(surface)
     n = scene.steps
-    horizon = step_bucket(n + max(10, n // 4))  # each run goes on past what is shown: "reached" must hold there
     trajectories = [
         run(
             surface,
             r.optimizer,
             start=start,
-            steps=horizon,
+            steps=horizon(n),  # each run goes on past what is shown: "reached" must hold there
             seed=scene.seed,
             schedule=r.schedule,
             **r.hyper_dict(),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optim import run
+from optim.spec import Trajectory
 from scenes.compute import step_bucket
 from scenes.scene import RunSpec, Scene
 
@@ -44,27 +45,36 @@ def kept(steps: int) -> np.ndarray:
 
 def ladder(scene: Scene, racer: int, values: tuple[float, ...], first: int, hyper: str = "learning_rate") -> Ladder:
     """Racer ``racer`` of ``scene`` run at each of ``values`` of its hyperparameter ``hyper`` (the slider's stops from
-    index ``first``), its other settings (hyperparameters, schedule, seed) as they are.
+    index ``first``), its other settings (hyperparameters, schedule, seed) as they are."""
+    tr = swept(scene, racer, values, hyper, step_bucket(scene.steps))
+    xy = np.asarray(tr.xy)[: len(values), kept(scene.steps)].astype(np.float32)
+    return Ladder(first, np.asarray(values, np.float32), xy)
 
-    Every hyperparameter goes in as an array of 2·HALF + 1 values (``values`` padded with its last), so all the
-    ladders of a rule on a surface (its learning rate's, its momentum's) are one compiled program."""
+
+def swept(scene: Scene, racer: int, values, hyper: str, steps: int) -> Trajectory:
+    """Racer ``racer`` of ``scene`` run for ``steps`` steps at each of ``values`` (1 to 2·HALF + 1) of ``hyper``, its
+    other settings as they are: a batch of 2·HALF + 1 runs, the last value repeating, cut to ``values``' count.
+
+    Every hyperparameter goes in as an array of 2·HALF + 1 values, so all the sweeps of a rule on a surface (the
+    live drag's learning rate and momentum ladders, the fair race's learning rates) are one compiled program per
+    bucket of steps."""
     r: RunSpec = scene.runs[racer]
-    n, size = scene.steps, 2 * HALF + 1
+    size = 2 * HALF + 1
     if not 1 <= len(values) <= size:
-        raise ValueError(f"a ladder has 1 to {size} values")
+        raise ValueError(f"a sweep has 1 to {size} values")
     padded = np.asarray([*values, *[values[-1]] * (size - len(values))], np.float32)
-    swept = {k: np.full(size, v, np.float32) for k, v in r.hyper_dict().items()} | {hyper: padded}
+    every = {k: np.full(size, v, np.float32) for k, v in r.hyper_dict().items()} | {hyper: padded}
     tr = run(
         scene.surface_obj,
         r.optimizer,
         start=scene.start_point,
-        steps=step_bucket(n),
+        steps=steps,
         seed=scene.seed,
         schedule=r.schedule,
-        **swept,
+        **every,
     )
-    xy = np.asarray(tr.xy)[: len(values), kept(n)].astype(np.float32)
-    return Ladder(first, np.asarray(values, np.float32), xy)
+    k = len(values)
+    return tr._replace(xy=np.asarray(tr.xy)[:k], loss=np.asarray(tr.loss)[:k], diverged_at=tr.diverged_at[:k])
 
 
 def quantized(lad: Ladder, domain) -> tuple[str, tuple[float, float, float, float]]:

@@ -147,20 +147,21 @@ def sweep_range(scene: Scene) -> tuple[float, float]:
     return _span(scene.surface_obj, spec.optimizer, spec.hyper_dict(), BELOW, ABOVE)
 
 
-def _nearest_minimum(surface: Surface, ends: np.ndarray) -> np.ndarray:
-    """(N, 2): the documented minimum nearest each end point."""
-    mins = np.array([[p.x, p.y] for p in surface.minima])
+def _nearest_minimum(points, ends: np.ndarray) -> np.ndarray:
+    """(N, 2): the point of ``points`` (minima) nearest each end point."""
+    mins = np.array([[p.x, p.y] for p in points])
     d = np.linalg.norm(ends[:, None, :] - mins[None], axis=-1)
     return mins[np.argmin(d, axis=1)]
 
 
-def arrivals(surface: Surface, xy: np.ndarray, diverged_at: np.ndarray) -> np.ndarray:
-    """(N,) steps after which each path (N, R, 2) stays within tolerance of the documented minimum nearest its end;
-    -1 if it does not end there (or diverged). The tolerance is the outcome captions' (REACH_TOL of the span)."""
-    n = len(xy)
-    if not surface.minima:
+def arrivals(surface: Surface, xy: np.ndarray, diverged_at: np.ndarray, minima=None) -> np.ndarray:
+    """(N,) steps after which each path (N, R, 2) stays within tolerance of the documented minimum nearest its end
+    (``minima``: of these only, the global ones say); -1 if it does not end there (or diverged). The tolerance is the
+    outcome captions' (REACH_TOL of the span)."""
+    n, minima = len(xy), surface.minima if minima is None else minima
+    if not minima:
         return np.full(n, -1)
-    target = _nearest_minimum(surface, xy[:, -1])
+    target = _nearest_minimum(minima, xy[:, -1])
     far = np.linalg.norm(xy - target[:, None, :], axis=-1) > REACH_TOL * surface.span  # (N, R)
     last_far = np.where(far.any(axis=1), far.shape[1] - 1 - np.argmax(far[:, ::-1], axis=1), -1)
     out = np.where(far[:, -1] | (diverged_at >= 0), -1, last_far + 1)

@@ -204,3 +204,22 @@ def test_the_loss_chart_shows_each_runs_distance_to_the_nearest_minimum_the_map_
         brute = [min(float(np.hypot(x - mx, y - my)) for mx, my in minima) for x, y in np.float64(run.xy[:end])]
         floor = 1e-7 * max(1.0, float(np.abs(minima).max()))
         np.testing.assert_allclose(decode(trace["y"]), np.maximum(brute, floor), rtol=1e-5, atol=1e-6)
+
+
+def test_the_fair_race_button_sets_each_rate_to_its_sweeps_best_and_shows_the_sweeps():
+    at = start()
+    assert len(figures(at)) == 2  # the map and the loss chart: no sweeps before the button
+    at.button(key="fair").click().run()
+    assert not at.exception, at.exception
+    # the opening race (every racer at 0.015) made fair: tests/test_fair.py checks these are each sweep's fastest
+    assert [at.select_slider(key=f"{k}.learning_rate").value for k in ("gd", "momentum", "adam")] == [0.15, 0.005, 0.06]
+    told = " ".join(i.value for i in at.info)
+    assert "A fair race" in told and "Gradient descent η 0.15 (in 38 steps)" in told
+    assert len(figures(at)) == 3
+    (sweeps,) = [f for f in figures(at) if "yaxis2" in f["layout"] and "steps to the global" in json.dumps(f["layout"])]
+    assert sweeps["layout"]["yaxis2"]["title"]["text"] == "steps to the global minimum"
+    stars = [t for t in sweeps["data"] if t.get("marker", {}).get("symbol") == "star"]
+    assert sorted(round(t["x"][0], 4) for t in stars) == sorted([0.15, 0.15, 0.005, 0.005, 0.06, 0.06])
+    # a move away from the fair rates: the notice and the sweeps go (the race is no longer the fair one)
+    at.select_slider(key="gd.learning_rate").set_value(0.1).run()
+    assert "A fair race" not in " ".join(i.value for i in at.info) and len(figures(at)) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts import scene as fig
+from charts import trajectories as race_charts
 from links import trajectories as tp
 from links.controls import by_field
 from links.slider_values import options
@@ -72,6 +73,19 @@ def _settle_rates() -> None:
         )
 
 
+def _make_fair() -> None:
+    """The fair race's button: each racer's learning-rate slider set to the best of its own sweep (scenes/fair.py)."""
+    scene = st.session_state.get("trajectories.scene")
+    if scene is None:
+        return
+    with st.spinner("Sweeping each racer's learning rate…"):
+        race = race_charts.fair_race(scene)
+    for r, p in zip(scene.runs, race.picks, strict=True):
+        if p.best is not None:
+            st.session_state[f"{r.optimizer}.learning_rate"] = p.best
+    st.session_state["trajectories.fair"] = race
+
+
 def controls() -> Scene | None:
     """The control column: every widget, read into a Scene; a link sets them on the first visit."""
     if (q := address_bar.entry()) is not None:
@@ -81,6 +95,15 @@ def controls() -> Scene | None:
     row = by_field(tp.CONTROLS)
     key, params, surface, formula = surface_control(row["surface"], prefix="", on_change=_settle_rates)
     chosen = racers_control(row["runs"])
+    if chosen:
+        st.button(
+            "⚖ Fair race: each at its best η",
+            key="fair",
+            on_click=_make_fair,
+            help="Sweep each racer's learning rate over its slider's stops (same start, steps and other settings) "
+            "and race each at the rate that reaches the global minimum in the fewest steps.",
+        )
+
     # the steps slider is drawn below, but schedules span the run: its value as of this rerun (widgets update first)
     race_steps = int(st.session_state.get(row["steps"].widget, row["steps"].default))
     runs = []
@@ -88,14 +111,13 @@ def controls() -> Scene | None:
         with st.expander(OPTIMIZERS[k].title, expanded=len(chosen) <= 3):
             hyper = tuple(sorted(hyper_sliders(OPTIMIZERS[k], prefix=k).items()))
             runs.append(RunSpec(k, hyper, schedule_picker(k, race_steps)))
-
     sx, sy, (xkey, ykey, step) = start_picker(surface, prefix="")
     steps = number_control(row["steps"])
     seed = number_control(row["seed"]) if any(OPTIMIZERS[k].stochastic for k in chosen) else 0
     st.session_state["click"] = (xkey, ykey, step, surface.domain)
     if not runs:
         return None
-    scene = Scene(
+    scene = st.session_state["trajectories.scene"] = Scene(
         surface=key,
         surface_params=params,
         runs=tuple(runs),
@@ -105,6 +127,15 @@ def controls() -> Scene | None:
         formula=formula,
     )
     return scene
+
+
+def fair_section(scene: Scene, theme) -> None:
+    """The fair race's notice and its sweeps, while the race is the one the button made."""
+    race = st.session_state.get("trajectories.fair")
+    if race is None or race.fair != scene:
+        return
+    st.info(race.text, icon=":material/balance:")
+    chart(race_charts.fair_figure(race, theme), config=chart_config("fair-race-sweeps"), theme=None, key="fair_sweeps")
 
 
 def rules(result: Result) -> None:
@@ -203,6 +234,7 @@ def draw() -> None:
             st.info(said, icon=":material/speed:")
     with rest:
         outcomes(result)
+        fair_section(scene, theme)
         st.latex(r"f(x, y) = " + result.surface.latex)
         c1, c2 = st.columns([1.3, 1], gap="large")
         with c1:

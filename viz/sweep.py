@@ -252,3 +252,47 @@ def _layout(lrs: np.ndarray, log: bool, steps: int, lr_title: str, title: str, t
         height=int(theme.height * 0.95),
     )
     return layout
+
+
+@dataclass(frozen=True)
+class Racer:
+    """One racer's learning-rate sweep for the fair race's figure."""
+
+    title: str
+    color: str
+    lrs: np.ndarray  # (K,)
+    final: np.ndarray  # (K,) the loss at the last step shown, NaN where the run diverged
+    reached: np.ndarray  # (K,) steps to reach a global minimum, -1: not reached
+    picked: float | None  # the rate it races at
+
+
+def fair_figure(racers: list[Racer], f_min: float | None, theme: Theme, *, steps: int, title: str = "") -> go.Figure:
+    """The fair race's sweeps: every racer's loss after ``steps`` (top) and steps to reach a global minimum (bottom)
+    against its learning rate, in its colour, with a star at the rate it races at; a legend entry per racer."""
+    data: list[dict] = []
+    for r in racers:
+        lrs = np.asarray(r.lrs, np.float64)
+        gone = np.where(np.isnan(r.final), 0, -1)
+        traces = _loss_traces(lrs, np.nan_to_num(r.final, nan=0.0), gone, f_min, r.color, steps, theme)
+        traces += _steps_traces(lrs, r.reached, None, r.color, theme)
+        for k, t in enumerate(traces):
+            t.update(legendgroup=r.title, showlegend=k == 0, name=r.title if k == 0 else t["name"])
+            if t["name"] == "diverged":
+                t["hovertemplate"] = f"{r.title}<br>η %{{x:.4g}} diverged<extra></extra>"
+            else:
+                t["hovertemplate"] = f"{r.title}<br>" + t["hovertemplate"]
+        data += traces
+        if r.picked is not None:
+            i = int(np.argmin(np.abs(lrs - r.picked)))
+            gap = loss_gap(r.final[i : i + 1], f_min)[0] if f_min is not None else r.final[i]
+            star = dict(symbol="star", size=theme.marker_size + 6, color=r.color, line=dict(width=1.5, color=INK))
+            for axis, y in (("y", gap), ("y2", r.reached[i] if r.reached[i] >= 0 else None)):
+                if y is not None:
+                    data.append(dict(type="scatter", mode="markers", x=[lrs[i]], y=[float(y)], marker=star,
+                                     legendgroup=r.title, showlegend=False, xaxis="x", yaxis=axis,
+                                     hovertemplate=f"{r.title} races at η %{{x:.4g}}<extra></extra>"))  # fmt: skip
+    every = np.concatenate([np.asarray(r.lrs, np.float64) for r in racers])
+    layout = _layout(np.array([every.min(), every.max()]), f_min is not None, steps, "learning rate η", title, theme)
+    layout["yaxis2"]["title"] = dict(text="steps to the global minimum")
+    layout["margin"]["t"] = round(1.5 * theme.font_size + 22)
+    return go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False)
