@@ -13,10 +13,12 @@ from links.controls import Control, by_field
 from links.slider_values import nearest, options
 from optim.schedules import KINDS
 from scenes.compute import Result, image_grid, landscape
+from scenes.internals import internals
 from scenes.ladder import window
 from scenes.scene import CUSTOM, Scene
 from surfaces import Surface
 from viz import Marker, Path, Theme, contour_figure, loss_figure, surface3d_figure
+from viz.internals import RacerInternals
 from viz.layout import keep_name
 from viz.paths import dashes
 from viz.raster import contour_trace, png_data_uri, shade
@@ -79,8 +81,10 @@ def contour(
     width: int | None = None,
     legend_rows: int = 1,
     recipe_only: bool = False,
+    internals: bool = False,
 ) -> go.Figure:
-    """The race on the map (viz.contour.contour_figure's sizes; ``recipe_only``: for a page, see viz.frames.grow)."""
+    """The race on the map (viz.contour.contour_figure's sizes; ``recipe_only``: for a page, see viz.frames.grow;
+    ``internals``: each racer's gradient step, what its rule adds, its step and its rescaling at the frame's step)."""
     land = result.landscape
     f = contour_figure(
         background(result),
@@ -97,8 +101,17 @@ def contour(
         legend_rows=legend_rows,
         vector=vector(result),
         recipe_only=recipe_only,
+        internals=racer_internals(result) if internals else None,
     )
     return keep_name(f, name)
+
+
+def racer_internals(result: Result) -> list[RacerInternals]:
+    """scenes/internals.py's arrays for viz/internals.py."""
+    return [
+        RacerInternals(np.asarray(r.xy, np.float64), i.gradient, i.step, i.carry, i.carry_name, i.axes)
+        for r, i in zip(result.runs, internals(result), strict=True)
+    ]
 
 
 def surface3d(

@@ -13,6 +13,7 @@ from links.trajectories import CONTROLS, State
 from optim import OPTIMIZERS
 from scenes import RunSpec, Scene, compute, fair
 from scenes.fair import FairRace
+from scenes.internals import internals
 from scenes.ladder import ladder
 from scenes.scene import DEFAULT_OPTIMIZERS
 from surfaces import SURFACES
@@ -57,11 +58,12 @@ def ladders(scene: Scene) -> list:
 
 def likely_work() -> Iterator[tuple]:
     """What the page computes first: the default surface raced by each optimizer alone (any one chosen first), the
-    default race's ladders (the live drag) and its fair race's sweeps."""
+    default race's ladders (the live drag), its fair race's sweeps and its internals (the gradients along a path)."""
     default = Scene()
     yield compute, default
     yield ladders, default
     yield fair_race, default
+    yield _internals, default
     for k in OPTIMIZERS:
         yield compute, Scene(runs=(RunSpec.default(k),), steps=default.steps)
         yield ladders, Scene(runs=(RunSpec.default(k),), steps=default.steps)
@@ -83,6 +85,10 @@ def reachable_work() -> Iterator[tuple]:
     compiles them into the persistent cache)."""
     for state in fig.control_moves(tl, {"view": "both"}, CONTROLS):
         yield _figures_and_ladders, state
+
+
+def _internals(scene: Scene) -> None:
+    internals(compute(scene))
 
 
 def _figures_and_ladders(state: State) -> None:

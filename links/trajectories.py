@@ -38,6 +38,7 @@ CONTROLS = (  # bare widget keys: this is the default page
 class State:
     scene: Scene = field(default_factory=Scene)
     view: str = "contour"
+    internals: bool = False  # the map draws each racer's gradient step, momentum, step and rescaling (link internals=1)
 
     @property
     def section(self) -> str:
@@ -51,11 +52,19 @@ def decode(q: dict) -> tuple[State, list[str]]:
     if view not in SECTIONS:
         notices.append(f"view={cut(view)!r} in the link: use contour, 3d or both")
         view = "contour"
-    return State(scene, view), notices
+    internals = q.get("internals", "0")
+    if internals not in ("0", "1"):
+        notices.append(f"internals={cut(internals)!r} in the link: use 1 (shown) or 0 (hidden)")
+        internals = "0"
+    return State(scene, view, internals == "1"), notices
 
 
 def encode(state: State) -> dict[str, str]:
-    return encode_scene(state.scene) | ({"view": state.view} if state.view != "contour" else {})
+    return (
+        encode_scene(state.scene)
+        | ({"view": state.view} if state.view != "contour" else {})
+        | ({"internals": "1"} if state.internals else {})
+    )
 
 
 def widget_values(state: State) -> dict[str, object]:
@@ -67,4 +76,4 @@ def widget_values(state: State) -> dict[str, object]:
         out |= run_widgets(r, prefix=r.optimizer)
     if scene.start is not None:
         out |= start_widgets(scene.surface_obj, scene.start, prefix="")
-    return out | {"view": VIEWS[state.view]}
+    return out | {"view": VIEWS[state.view], "internals": state.internals}

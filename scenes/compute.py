@@ -67,6 +67,7 @@ class RunResult:
     diverged_at: int | None
     outcome: Outcome
     lr: np.ndarray | None = None  # (steps,) float32, the learning rate of each update; None: no schedule
+    ahead: np.ndarray | None = None  # (2,) float32, the point after the last shown (the race runs on); None: it ends
 
     @property
     def title(self) -> str:
@@ -165,5 +166,6 @@ def compute(scene: Scene) -> Result:
             after=after,
             diverged_after=later if constant else None,
         )
-        runs.append(RunResult(r, xy, loss, div, told, lr))
+        ahead = t.xy[n + 1] if constant and (t.diverged_at is None or t.diverged_at > n + 1) else None
+        runs.append(RunResult(r, xy, loss, div, told, lr, ahead))
     return Result(scene, start, land, tuple(runs))

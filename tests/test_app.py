@@ -223,3 +223,22 @@ def test_the_fair_race_button_sets_each_rate_to_its_sweeps_best_and_shows_the_sw
     # a move away from the fair rates: the notice and the sweeps go (the race is no longer the fair one)
     at.select_slider(key="gd.learning_rate").set_value(0.1).run()
     assert "A fair race" not in " ".join(i.value for i in at.info) and len(figures(at)) == 2
+
+
+def test_inside_each_step_draws_the_internals_in_the_maps_frames_and_keeps_them_in_the_link():
+    at = start()
+    names = lambda: [t.get("name") for t in figure(at)["data"]]  # noqa: E731
+    assert "−η∇f" not in names()
+    at.toggle(key="internals").set_value(True).run()
+    assert not at.exception, at.exception
+    # the opening race: gradient descent, momentum (its carry) and Adam (its ellipse)
+    assert {"−η∇f", "momentum carried", "step taken", "coordinate scale"} <= set(names())
+    extras = figure(at)["layout"]["meta"]["lllFrames"]["extras"]
+    assert len(extras) == 4 and {e["n"] for e in extras} == {3 * 7, 7, 33}  # 3 racers' arrows, 1 carry, 1 ellipse
+    assert at.query_params["internals"] in ("1", ["1"])
+    assert "Inside each step" in " ".join(c.value for c in at.caption)
+    linked = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    linked.query_params.update({"internals": "yes"})
+    linked.run()
+    assert not linked.exception and not linked.toggle(key="internals").value
+    assert any("internals='yes' in the link" in t.value for t in linked.toast)

@@ -16,7 +16,7 @@ from charts import scene as fig
 from scenes import RunSpec, Scene, compute
 from views.growing import BUILD
 from viz import THEMES
-from viz.frames import RECIPE
+from viz.frames import RECIPE, complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("growing")]
 PLOTLY = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -68,13 +68,27 @@ def assert_same_frames(python: list[dict], built: list[dict]) -> None:
                     np.testing.assert_array_equal(numbers(bd[key]), numbers(value), err_msg=f"{p['name']} {key}")
 
 
-@pytest.mark.parametrize("view", ["contour", "3d"])
+@pytest.mark.parametrize("view", ["contour", "3d", "internals"])
 def test_the_browser_builds_the_frames_python_builds(page, race, view):
-    figure = fig.contour(race, THEME) if view == "contour" else fig.surface3d(race, THEME, frames=61)
+    if view == "3d":
+        figure = fig.surface3d(race, THEME, frames=61)
+    else:  # the map, with the optimizers' internals: their arrows and ellipses, NaN gaps between them, are frames too
+        figure = fig.contour(race, THEME, internals=view == "internals")
     assert race.runs[-1].diverged_at is not None  # a head turns into a cross on the way
     python = json.loads(figure.to_json())["frames"]
     built = json.loads(browser_frames(page, figure))
     assert len(python) > 60
     assert_same_frames(python, built)
+    if view == "internals":
+        extras = figure.layout.meta[RECIPE]["extras"]
+        assert len(extras) == 4 and all(any(t in f["traces"] for f in python) for t in (e["trace"] for e in extras))
+        return
     recipe = json.dumps(figure.layout.meta[RECIPE])
     assert len(recipe) < 0.1 * len(json.dumps(python)), (len(recipe), len(json.dumps(python)))  # what a page is sent
+
+
+def test_a_file_gets_the_frames_a_page_builds_with_the_internals(race):
+    """viz.frames.complete (a file's frames, from the recipe) = the frames grown whole, internals included."""
+    whole = json.loads(fig.contour(race, THEME, internals=True).to_json())["frames"]
+    built = json.loads(complete(fig.contour(race, THEME, internals=True, recipe_only=True)).to_json())["frames"]
+    assert_same_frames(whole, built)

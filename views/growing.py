@@ -37,6 +37,8 @@ BUILD = r"""
   }
   const heads = Object.fromEntries(R.axes.map(a => [a, array(R.heads[a])]));
   const racers = R.chunks.length;
+  const extras = (R.extras || []).map(e => ({ trace: e.trace, n: e.n, x: array(e.x), y: array(e.y) }));
+  const gap = v => (Number.isNaN(v) ? null : v);
   R.shown.forEach((s, j) => {  // step s: the unfinished chunk of each path up to s, on its chunk's base, and heads
     const k = Math.min(Math.floor(j / R.per), n - 1), b = R.bounds[k];
     const traces = R.chunks.map(idx => idx[k]);
@@ -45,7 +47,10 @@ BUILD = r"""
     const at = { marker: Object.assign({}, R.marker, { symbol: R.symbols[j] }) };
     R.axes.forEach(a => { at[a] = Array.from(heads[a].subarray(j * racers, (j + 1) * racers)); });
     data.push(at);
-    frames.push({ name: "s" + s, baseframe: "base" + k, traces: [...traces, R.head], data });
+    extras.forEach(e => data.push({ x: Array.from(e.x.subarray(j * e.n, (j + 1) * e.n), gap),
+                                    y: Array.from(e.y.subarray(j * e.n, (j + 1) * e.n), gap) }));
+    frames.push({ name: "s" + s, baseframe: "base" + k, traces: [...traces, R.head, ...extras.map(e => e.trace)],
+                  data });
   });
   return frames;
 }

@@ -31,6 +31,12 @@ from views.widgets import (
 from viz import THEMES
 
 VIEWS = tp.VIEWS
+INSIDE = (
+    "Inside each step, at the step shown: red, the gradient step −η∇f; purple, from its tip, what the rule adds "
+    "(momentum carried from past steps, or noise); green, the step taken (the two add up to it). AdaGrad, RMSProp and "
+    "Adam rescale each coordinate: the step ends on the dotted ellipse, wide along a coordinate whose gradients have "
+    "been small. A racer's arrows are magnified together, its longest to one length: the path shows how far it went."
+)
 
 
 def _start_from_click() -> None:
@@ -102,6 +108,13 @@ def controls() -> Scene | None:
             on_click=_make_fair,
             help="Sweep each racer's learning rate over its slider's stops (same start, steps and other settings) "
             "and race each at the rate that reaches the global minimum in the fewest steps.",
+        )
+        st.toggle(
+            "Inside each step",
+            key="internals",
+            help="On the animated map, at the step shown: each racer's gradient step −η∇f, what its rule adds "
+            "(momentum carried, or noise), the step it takes, and for AdaGrad, RMSProp and Adam the per-coordinate "
+            "rescaling as an ellipse.",
         )
 
     # the steps slider is drawn below, but schedules span the run: its value as of this rerun (widgets update first)
@@ -189,7 +202,8 @@ def draw() -> None:
             or VIEWS["contour"]
         )
         shown = next(k for k, label in VIEWS.items() if label == view)  # "contour", "3d" or "both"
-        address_bar.add(tp.encode(tp.State(scene, shown)))
+        inside = bool(st.session_state.get("internals"))
+        address_bar.add(tp.encode(tp.State(scene, shown, inside)))
     beside = shown == "both" and not scr.narrow
     # the map in view below the top bar and its legend (views.common.fitted adds presenter's and a slideshow's room);
     # 146 px, not 150: plotly.js widens the map's margins by ~3 px for its legend and its step slider
@@ -202,7 +216,7 @@ def draw() -> None:
             flat, solid = st.container(), (rest if shown == "both" else st.container())
         if shown != "3d":
             with flat:
-                contour = fig.contour(result, theme, **fit)
+                contour = fig.contour(result, theme, internals=inside, **fit)
                 chart(
                     contour,
                     config=chart_config("loss-landscape"),
@@ -230,6 +244,9 @@ def draw() -> None:
         if shown != "3d":  # would be drawn anew: switching to 3D redrew the unchanged loss chart, 0.7 s in)
             replay = "." if scr.narrow else "; ▶ Play (or space) replays it, Slow or Fast at another pace, ← → step."
             caption("Click the map to start the race there" + replay)
+            if inside:
+                caption(INSIDE if fit["frames"] else "The phone's map shows the race whole: open the page on a wider "
+                        "screen to step through each racer's internals.")  # fmt: skip
         if said := st.session_state.pop("trajectories.settled", None):  # the surface just chosen lowered a rate
             st.info(said, icon=":material/speed:")
     with rest:

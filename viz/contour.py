@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from viz import internals as inside
 from viz.frames import (
     Chunks,
     chunk_traces,
@@ -16,6 +17,7 @@ from viz.frames import (
     head_trace,
     line_style,
 )
+from viz.internals import RacerInternals, shapes
 from viz.layout import (
     LEGEND_ROW,
     as_points,
@@ -129,6 +131,7 @@ def contour_figure(
     legend_rows: int = 1,
     vector: dict | None = None,
     recipe_only: bool = False,
+    internals: list[RacerInternals] | None = None,
 ) -> go.Figure:
     """Contour view of the race. background: PNG data URI of the landscape over `domain`; hover: (xs, ys, z);
     vector: the same landscape as a contour trace (viz.raster.contour_trace), kept for image files only.
@@ -138,7 +141,8 @@ def contour_figure(
     domain wider than tall gets a plot that much lower when its ``width`` (the plot area's at most) limits it;
     ``legend_rows``: the rows the legend takes above the plot (one on a wide screen, one a racer on a phone; 0: no
     legend, for small maps side by side on a phone whose outcome lines name the racers in their colours);
-    ``recipe_only``: the frames' recipe alone, for a page whose browser builds them (viz.frames.grow)."""
+    ``recipe_only``: the frames' recipe alone, for a page whose browser builds them (viz.frames.grow);
+    ``internals``: each racer's, drawn at the frame's step (viz/internals.py; an animated map only)."""
     steps = len(paths[0].xy) - 1 if paths else 0
     shown = frame_steps(steps, frames if frames > 0 else 2)  # the step of each displayed frame
     chunks = Chunks.of(shown)
@@ -149,6 +153,12 @@ def contour_figure(
     head = len(data)  # one trace holds every racer's current position
     data.append(head_trace(paths, "scatter", _heads(paths, steps, theme)))
     animated = frames > 0
+    extras: tuple = ()
+    if internals and animated:
+        (x0, x1), (y0, y1) = domain
+        drawn = shapes(internals, shown, max(x1 - x0, y1 - y0))
+        extras = tuple((len(data) + i, points) for i, points in enumerate(drawn.values()))
+        data += inside.traces(drawn, internals, theme)
     layout = _layout(background, domain, theme, title=title, height=height, animated=animated)
     margin = layout["margin"]
     if legend_rows == 0:  # no legend: room above the plot for the title and the start's label only
@@ -174,7 +184,7 @@ def contour_figure(
     fig = keep_vector(go.Figure(data=data, layout=layout, skip_invalid=False, _validate=False), vector)
     if animated:
         heads = lambda s: _heads(paths, s, theme)  # noqa: E731
-        grow(fig, data, coords, shown, chunks, chunk_index, head, heads, recipe_only=recipe_only)
+        grow(fig, data, coords, shown, chunks, chunk_index, head, heads, recipe_only=recipe_only, extras=extras)
     return fig
 
 

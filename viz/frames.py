@@ -51,6 +51,8 @@ class Chunks(NamedTuple):
 RECIPE = "lllFrames"  # the key of layout.meta that holds the frames' recipe (views/growing.py builds them from it)
 
 Coords = dict[str, np.ndarray]  # a path's coordinates by axis ("x", "y"; "z" in 3D), one value per step
+# traces a frame sets besides the paths and heads: (trace index, (F, P, 2) points at each of the F frames, NaN gaps)
+Extras = tuple[tuple[int, np.ndarray], ...]
 
 
 def _cut(coords: Coords, a: int, b: int) -> dict:
@@ -99,19 +101,25 @@ def step_frames(
     chunk_index: list[list[int]],
     head: int,
     heads: Callable[[int], dict],
+    extras: Extras = (),
 ) -> list[dict]:
-    """Frame "s<step>" per shown step: on its chunk's base, the unfinished chunk of each path up to the step, and
-    the racers' heads (trace ``head``, its data ``heads(step)``)."""
+    """Frame "s<step>" per shown step: on its chunk's base, the unfinished chunk of each path up to the step, the
+    racers' heads (trace ``head``, its data ``heads(step)``) and each of ``extras``' points at that frame."""
     out = []
     for j, s in enumerate(shown):
         k = min(j // chunks.per, chunks.n - 1)
         b = chunks.bounds[k]
         fdata = [_cut(coords, b, s + 1) for coords in paths]
         fdata.append(heads(int(s)))
-        out.append(
-            dict(name=f"s{s}", baseframe=f"base{k}", traces=[idx[k] for idx in chunk_index] + [head], data=fdata)
-        )
+        fdata += [_points(points[j]) for _, points in extras]
+        traces = [idx[k] for idx in chunk_index] + [head] + [i for i, _ in extras]
+        out.append(dict(name=f"s{s}", baseframe=f"base{k}", traces=traces, data=fdata))
     return out
+
+
+def _points(p: np.ndarray) -> dict:
+    """A frame's (P, 2) points as a line trace's x and y, NaN as a gap (None)."""
+    return {a: [None if np.isnan(v) else float(v) for v in p[:, i]] for i, a in enumerate(("x", "y"))}
 
 
 def line_style(paths, trace: str, width: float) -> Callable[[int, int], dict]:
@@ -224,17 +232,20 @@ def grow(
     heads: Callable[[int], dict],
     *,
     recipe_only: bool = False,
+    extras: Extras = (),
 ) -> None:
     """Animate ``fig`` (its ``data``, the chunk traces of chunk_traces, and the heads' trace ``head``): its frames
     (base_frames, then step_frames) and, in layout.meta[RECIPE], the recipe a page's browser builds the same frames
     from (recipe). ``recipe_only``: the recipe alone, for a page (building frames it would not send took most of a
-    map's ~15 ms); ``complete`` builds the frames from it when a file needs them."""
+    map's ~15 ms); ``complete`` builds the frames from it when a file needs them. ``extras``: traces each frame sets
+    too (an optimizer's internals, viz/internals.py)."""
     axes = tuple(paths[0]) if paths else ("x", "y")
     at = {int(s): heads(int(s)) for s in shown}
     if not recipe_only:
         base = base_frames(data, chunk_index, chunks, axes)
-        fig._frame_objs = as_frames(base + step_frames(paths, shown, chunks, chunk_index, head, at.__getitem__))
-    fig.layout.meta = {RECIPE: recipe(shown, chunks, chunk_index, head, [at[int(s)] for s in shown], axes)}
+        steps = step_frames(paths, shown, chunks, chunk_index, head, at.__getitem__, extras)
+        fig._frame_objs = as_frames(base + steps)
+    fig.layout.meta = {RECIPE: recipe(shown, chunks, chunk_index, head, [at[int(s)] for s in shown], axes, extras)}
 
 
 def complete(fig: go.Figure) -> go.Figure:
@@ -266,13 +277,17 @@ def from_recipe(data: list[dict], r: dict) -> list[dict]:
         out.append(dict(name=f"base{k}", baseframe=f"base{k - 1}", traces=traces,
                         data=[{a: data[i][a] for a in axes} for i in traces]))  # fmt: skip
     heads = {a: _array(r["heads"][a]) for a in axes}
+    extras = [(e["trace"], np.stack([_array(e["x"]), _array(e["y"])], axis=-1).reshape(-1, e["n"], 2))
+              for e in r.get("extras", ())]  # fmt: skip
     for j, s in enumerate(r["shown"]):
         k = min(j // r["per"], n - 1)
         traces = [idx[k] for idx in r["chunks"]]
         fdata = [{a: b64(coords(i)[a][: s - r["bounds"][k] + 1]) for a in axes} for i in traces]
         at = {a: [float(v) for v in heads[a][j * racers : (j + 1) * racers]] for a in axes}
         fdata.append({**at, "marker": {**r["marker"], "symbol": r["symbols"][j]}})
-        out.append(dict(name=f"s{s}", baseframe=f"base{k}", traces=[*traces, r["head"]], data=fdata))
+        fdata += [_points(points[j]) for _, points in extras]
+        out.append(dict(name=f"s{s}", baseframe=f"base{k}", traces=[*traces, r["head"], *(i for i, _ in extras)],
+                        data=fdata))  # fmt: skip
     return out
 
 
@@ -284,11 +299,18 @@ def _array(v) -> np.ndarray:
 
 
 def recipe(
-    shown: np.ndarray, chunks: Chunks, chunk_index: list[list[int]], head: int, heads: list[dict], axes: tuple
+    shown: np.ndarray,
+    chunks: Chunks,
+    chunk_index: list[list[int]],
+    head: int,
+    heads: list[dict],
+    axes: tuple,
+    extras: Extras = (),
 ) -> dict:
     """What the browser needs to build base_frames and step_frames from the figure's own traces: the chunks'
     bounds and trace indices, the steps shown, and the heads at each shown step (``heads``: their trace data, one a
-    step): their coordinates as (steps × racers) float32 arrays, their symbols, and the marker they share."""
+    step): their coordinates as (steps × racers) float32 arrays, their symbols, and the marker they share; and each
+    extra trace's points at each frame (``n`` a frame, NaN gaps), as float32 arrays."""
     marker = {k: v for k, v in heads[0]["marker"].items() if k != "symbol"}
     return {
         "axes": list(axes),
@@ -300,4 +322,13 @@ def recipe(
         "heads": {a: b64(np.asarray([h[a] for h in heads], np.float32)) for a in axes},
         "symbols": [list(h["marker"]["symbol"]) for h in heads],
         "marker": marker,
+        "extras": [
+            {
+                "trace": i,
+                "n": int(p.shape[1]),
+                "x": b64(p[..., 0].astype(np.float32).ravel()),
+                "y": b64(p[..., 1].astype(np.float32).ravel()),
+            }
+            for i, p in extras
+        ],  # fmt: skip
     }

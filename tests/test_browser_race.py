@@ -1,0 +1,45 @@
+"""Real browser, Trajectories' lessons beside the race: the optimizers' internals drawn in the map's frames as the
+step is scrubbed, and the fair race's button."""
+
+from __future__ import annotations
+
+import pytest
+from browser import ARTIFACTS, open_url, settle, wait_js
+from test_browser import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
+
+SCRUB = """f => { const g = document.querySelector('.st-key-contour .js-plotly-plot');
+  const names = g._transitionData._frames.map(x => x.name).filter(n => n.startsWith('s'));
+  return Plotly.animate(g, [names[f]], {frame: {duration: 0, redraw: false}, transition: {duration: 0},
+                                        mode: 'immediate'}).then(() => names[f]); }"""
+DRAWN = """name => { const g = document.querySelector('.st-key-contour .js-plotly-plot');
+  const i = g.data.findIndex(t => t.name === name);
+  const xs = Array.from(g.data[i].x).filter(v => v !== null && !Number.isNaN(v));
+  const line = g.querySelectorAll('.scatterlayer .trace')[i].querySelector('.js-line');
+  return {points: xs.length, first: xs[0], path: line ? line.getAttribute('d').length : 0}; }"""
+
+
+def test_inside_each_step_follows_the_scrubbed_step_and_the_fair_race_sets_each_rate(browser, url):
+    page, errors = open_url(browser, url + "/?internals=1", 1280, 800, charts=2)
+    assert page.evaluate("document.querySelector('.st-key-contour .js-plotly-plot')._transitionData._frames.length")
+    seen = {}
+    for f in (2, 10):  # two early steps: each kind's arrows drawn there, at other places
+        page.evaluate(SCRUB, f)
+        for kind in ("−η∇f", "momentum carried", "step taken", "coordinate scale"):
+            got = page.evaluate(DRAWN, kind)
+            assert got["points"] >= 4 and got["path"] > 20, (f, kind, got)  # an arrow's points, a drawn line
+            seen.setdefault(kind, set()).add(round(got["first"], 6))
+    assert all(len(v) == 2 for v in seen.values()), seen  # the arrows moved with the step
+    page.screenshot(path=str(ARTIFACTS / "trajectories-internals.png"))
+    # the fair race: each racer's rate set from its sweep, told, and the sweeps drawn
+    page.get_by_role("button", name="Fair race").click()
+    page.get_by_text("A fair race:").wait_for(timeout=120_000)
+    settle(page)
+    wait_js(page, "document.querySelectorAll('.js-plotly-plot').length >= 3")
+    assert "gd.learning_rate=0.15" in page.url and "adam.learning_rate=0.06" in page.url
+    # a phone: the map shows the race whole (no frames), and says where the internals can be stepped through
+    page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page.get_by_text("open the page on a wider screen").wait_for(timeout=60_000)
+    assert not errors, errors
+    page.close()
