@@ -99,6 +99,7 @@ BACKPROP = Lesson(
 
 # -- Minibatch --------------------------------------------------------------------------------------------------------
 MINIBATCH_PARAMS = (
+    Param("model", "model", "the model, tanh (the network) or linear", choice(tuple(mb.FITS))),
     Param("batch", "batch", "the batch size B", grid(mb.BATCHES)),
     Param("lr", "gd.learning_rate", "the learning rate η", grid(mb.MB_LRS), fmt, widget="lr"),
     Param("epochs", "epochs", "the epochs", integer(*mb.EPOCHS)),

@@ -1,5 +1,5 @@
-"""Networks → Minibatch: minibatch SGD against full-batch gradient descent on the 2-parameter network, one step's
-batch loss drawn over the full loss (charts/minibatch.py, scenes/minibatch.py)."""
+"""Networks → Minibatch: minibatch SGD against full-batch gradient descent on the 2-parameter network or a linear
+regression, one step's batch loss drawn over the full loss (charts/minibatch.py, scenes/minibatch.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ CONFIG = chart_config("minibatch")
 
 def controls() -> mb.MinibatchScene:
     d = mb.MinibatchScene()
+    model = st.radio(
+        "Model",
+        list(mb.FITS),
+        index=list(mb.FITS).index(d.model),
+        format_func=lambda k: mb.FITS[k].title,
+        key=f"{P}model",
+        horizontal=True,
+    )
     batch = choice_slider(
         "Batch size B",
         list(mb.BATCHES),
@@ -33,16 +41,28 @@ def controls() -> mb.MinibatchScene:
         st.session_state[f"{P}step"] = steps - 1
     step = st.slider("Step whose batch is drawn", 0, max(steps - 1, 1), d.step, key=f"{P}step", disabled=steps == 1)
     seed = int(st.number_input("Seed of the shuffles", *pg.SEEDS, d.seed, key=f"{P}seed"))
-    return mb.MinibatchScene(int(batch), float(lr), int(epochs), seed, min(int(step), steps - 1))
+    return mb.MinibatchScene(int(batch), float(lr), int(epochs), seed, min(int(step), steps - 1), model)
 
 
 def words(scene: mb.MinibatchScene) -> str:
-    w = mb.walk(scene)
-    s2, sb = mb.noise(w.sgd[scene.step], scene.batch)
+    w, fit = mb.walk(scene), scene.fit
+    s2, sb = mb.noise(w.sgd[scene.step], scene.batch, fit)
     per = mb.N // scene.batch
-    sgd_end, gd_end = (float(mb.full_loss(a[-1])) for a in (w.sgd, w.gd))
+    sgd_end, gd_end = (float(mb.full_loss(a[-1], fit)) for a in (w.sgd, w.gd))
+    gone = [
+        f"{who} left the box |w| ≤ {num(mb.BOX)} at step {k} and stops there."
+        for who, k in (("Minibatch SGD", w.sgd_diverged), ("Full-batch gradient descent", w.gd_diverged))
+        if k is not None
+    ]
+    best = ""
+    if fit.minimum is not None:
+        a, b = fit.names
+        low = float(fit.loss(*fit.minimum))
+        w_, b_ = (num(v) for v in fit.minimum)
+        best = f" The least-squares line (★) has {a} = {w_}, {b} = {b_}, loss {num(low)}."
     return "  \n".join(
-        [
+        gone
+        + [
             f"B {scene.batch}: {plural(per, 'step')} an epoch, so {plural(scene.epochs, 'epoch')} are "
             f"{plural(scene.steps, 'step')} of minibatch SGD against {plural(scene.epochs, 'step')} of full-batch "
             f"gradient descent: the same {scene.epochs * mb.N:,} point-gradients. Noise scale η/B = "
@@ -51,7 +71,7 @@ def words(scene: mb.MinibatchScene) -> str:
             f"{num(sb)} (σ²/B · (N − B)/(N − 1), σ² = {num(s2)} over the points); over an epoch the batches' "
             "gradients at one point average to the full gradient.",
             f"After {plural(scene.epochs, 'epoch')} the full loss is **{num(sgd_end)}** for minibatch SGD and "
-            f"**{num(gd_end)}** for full-batch gradient descent.",
+            f"**{num(gd_end)}** for full-batch gradient descent.{best}",
         ]
     )
 

@@ -25,14 +25,18 @@ def map_figure(
     side: int,
     labels: tuple[str, str, str],
     legend: bool = True,
+    axes: tuple[str, str] = ("w₁", "w₂"),
+    minimum: tuple[float, float] | None = None,
 ) -> go.Figure:
     """The full loss (filled, log colour) and the batch loss of one step (its contour lines), the minibatch path and
-    the full-batch path, the point ``at`` where that batch's step is taken. ``labels``: (sgd, gd, batch)."""
+    the full-batch path, the point ``at`` where that batch's step is taken. ``labels``: (sgd, gd, batch); ``axes``:
+    the weights' names; ``minimum``: the full loss's, starred where known."""
+    a, b = axes
     data = [
         go.Contour(
             x=f32(xs), y=f32(ys), z=np.log10(full).astype(np.float32), colorscale=[list(s) for s in LANDSCAPE_STOPS],
             ncontours=18, line=dict(width=0.5, color="#6d7f97"), showscale=False, name="full loss",
-            hovertemplate="w₁ %{x:.2f}, w₂ %{y:.2f}<extra>log₁₀ full loss %{z:.2f}</extra>",
+            hovertemplate=f"{a} %{{x:.2f}}, {b} %{{y:.2f}}<extra>log₁₀ full loss %{{z:.2f}}</extra>",
         ),
         go.Contour(
             x=f32(xs), y=f32(ys), z=np.log10(batch).astype(np.float32), ncontours=14,
@@ -52,13 +56,19 @@ def map_figure(
             marker=dict(color=BATCH, size=theme.marker_size + 4, symbol="circle-open", line=dict(width=3)),
         ),
     ]  # fmt: skip
+    if minimum is not None:
+        data.append(go.Scatter(
+            x=[minimum[0]], y=[minimum[1]], mode="markers", name="least-squares minimum", showlegend=False,
+            marker=dict(symbol="star", size=theme.marker_size + 6, color="#FFD23F", line=dict(width=1, color=INK)),
+            hovertemplate=f"least squares: {a} %{{x:.3f}}, {b} %{{y:.3f}}<extra></extra>",
+        ))  # fmt: skip
     layout = base_layout(theme)
     layout.update(
         height=side + (80 if legend else 60),
         margin=dict(l=10, r=10, t=70 if legend else 40, b=10),
         showlegend=legend,
-        xaxis=dict(title="w₁", range=[float(xs[0]), float(xs[-1])], constrain="domain"),
-        yaxis=dict(title="w₂", range=[float(ys[0]), float(ys[-1])], scaleanchor="x"),
+        xaxis=dict(title=a, range=[float(xs[0]), float(xs[-1])], constrain="domain"),
+        yaxis=dict(title=b, range=[float(ys[0]), float(ys[-1])], scaleanchor="x"),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
     )
     return go.Figure(data=data, layout=layout)
