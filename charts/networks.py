@@ -394,7 +394,8 @@ def likely_work() -> Iterator[tuple]:
 def reachable_states() -> Iterator[pg.State]:
     """Each section at its defaults and one move away from them, wherever the move needs programs of its own: another
     data set, number of points, activation or rule (the data's and the model's shapes, the rule's code), each
-    comparison, and on Train batch norm, dropout and an augmentation (its copies change the data's shape). What is
+    comparison, and on Train batch norm, dropout, each minibatch size and an augmentation (its copies change the
+    data's shape). What is
     data (noise, seeds, λ, the dropout rate, learning rates, the steps within a bucket of records: optim.run) reuses
     the programs it has."""
     for section in pg.SECTIONS:
@@ -429,6 +430,7 @@ def _scene_moves(section: str, scene: net.NetScene) -> Iterator[dict]:
         yield from (dict(optimizer=RunSpec.default(k)) for k in pg.NET_OPTIMIZERS if k != scene.optimizer.optimizer)
     if section == TRAIN:
         yield from (dict(batchnorm=True), dict(dropout=pg.ON_DROPOUT))
+        yield from (dict(batch=b) for b in pg.BATCH_SIZES if b != scene.batch)  # a minibatch's size is a shape
         yield from (dict(augmentation=k, strength=v) for k, vs in pg.STRENGTHS.items() for v in vs)
 
 

@@ -18,6 +18,7 @@ POINTS = (100, 200, 400, 800)
 SEEDS = (0, 10_000)
 PENALTIES = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
 DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
+BATCH_SIZES = (0, 1, 8, 32, 128)  # Train's minibatch sizes; 0: the whole training set
 INIT_SCALES = (0.0, 0.01, 0.1, 0.3, 1.0, 3.0)
 SCALED_INITS = ("constant", "normal")  # the initialisations with a scale control
 SYMMETRIC_INITS = ("zeros", "constant")

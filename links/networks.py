@@ -10,8 +10,9 @@ Link (each section's defaults omitted)::
 - Backprop: ``net`` (tanh: w₂·tanh(w₁x); xor: the 2-2-1 network), ``gd.learning_rate``, ``step`` (the step whose
   pass is written out), ``point`` (the training point whose graph is drawn) and, for xor, ``seed``.
 - Train, Train vs test, Init · BN · dropout: the data (``data noise n data_seed``), the network (``widths act init
-  init_scale init_seed``) and the training (``opt``, ``<opt>.<hyper>``, ``steps``); Train also the regularisation
-  (``l2 l1 bn dropout aug strength``) and ``step``, the step whose fit is shown (omitted: the last).
+  init_scale init_seed``) and the training (``opt``, ``<opt>.<hyper>``, ``steps``); Train also the minibatch size
+  (``batch``, 0: the whole training set), the regularisation (``l2 l1 bn dropout aug strength``) and ``step``, the
+  step whose fit is shown (omitted: the last).
 - Train vs test: ``compare=l2|aug`` and what the second run switches on: ``l2``, or ``aug`` and ``strength``.
 - Init · BN · dropout: ``compare=init|bn|dropout`` and, for dropout, ``dropout`` (the rate switched on).
 - Minibatch: ``batch`` (B), ``gd.learning_rate`` (η), ``epochs``, ``seed`` (the shuffles') and ``step`` (the step whose
@@ -34,6 +35,7 @@ from links.controls import hyper_widgets
 from links.network_options import (  # noqa: F401  (the page and the tests read the option lists here too)
     AUG_TITLES,
     BACKPROP_LRS,
+    BATCH_SIZES,
     DROPOUTS,
     INIT_SCALES,
     INIT_TITLES,
@@ -151,6 +153,7 @@ REGULARISATION = (
     Param("dropout", "dropout", "the dropout rate", grid(DROPOUTS), fmt),
     Param("augmentation", "aug", "the augmentation", choice(AUGMENTATIONS)),
 )
+BATCH = (Param("batch", "batch", "the minibatch size (0: the whole training set)", grid(BATCH_SIZES)),)
 SHARP = (
     Param("lr", "gd.learning_rate", "gradient descent's η", grid(SHARP_LRS), fmt, widget="lr"),
     Param("steps", "steps", "the training steps", stepped(*SHARP_STEPS)),
@@ -278,7 +281,7 @@ def _read_network(section: str, q, notices: list[str], used: set[str]) -> State:
     v["optimizer"] = read_run(key, q, notices, used)
     state = State(section, None, None)
     if section == TRAIN:
-        v |= _read(q, REGULARISATION, _values(default, REGULARISATION), notices, used)
+        v |= _read(q, BATCH + REGULARISATION, _values(default, BATCH + REGULARISATION), notices, used)
         if v["augmentation"] != "none":
             v |= _read(
                 q, strength_param(v["augmentation"]), {"strength": STRENGTHS[v["augmentation"]][1]}, notices, used
@@ -379,7 +382,7 @@ def widget_values(state: State) -> dict[str, object]:
         _values(s, NET_STEPS_PARAM), NET_STEPS_PARAM, p
     )
     if state.section == TRAIN:
-        out |= control_values(_values(s, REGULARISATION), REGULARISATION, p)
+        out |= control_values(_values(s, BATCH + REGULARISATION), BATCH + REGULARISATION, p)
         if s.augmentation != "none":
             out |= control_values({"strength": s.strength}, strength_param(s.augmentation), p)
         out |= control_values({"range_test": state.range_test}, RANGE, p)
@@ -416,7 +419,8 @@ def encode(state: State) -> dict[str, str]:
         q["opt"] = s.optimizer.optimizer
     q |= run_query(s.optimizer) | write_params({"steps": s.steps}, NET_STEPS_PARAM, {"steps": ds.steps})
     if state.section == TRAIN:
-        q |= write_params(_values(s, REGULARISATION), REGULARISATION, _values(ds, REGULARISATION))
+        table = BATCH + REGULARISATION
+        q |= write_params(_values(s, table), table, _values(ds, table))
         if s.augmentation != "none":
             table = strength_param(s.augmentation)
             q |= write_params(_values(s, table), table, {"strength": STRENGTHS[s.augmentation][1]})

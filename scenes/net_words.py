@@ -154,3 +154,23 @@ def spectrum_text(spectra) -> str:
         + ". "
         + verdict
     )
+
+
+def minibatch_text(tr) -> str:
+    """What Train's minibatches are, in one paragraph ("" for full-batch training): B of the training points at
+    random each step, the steps an epoch's worth of gradients takes, the epochs the run is, the noise scale η/B."""
+    sc = tr.scene
+    if not sc.batch:
+        return ""
+    n = len(sc.problem.data.y_train)
+    if sc.batch >= n:
+        return f"A batch of {sc.batch} is the whole training set here ({n} points): this is full-batch training."
+    per = n / sc.batch
+    lr = sc.optimizer.hyper_dict()["learning_rate"]
+    return (
+        f"Each step's gradient comes from {sc.batch} of the {n} training points, drawn at random: "
+        f"{plural(num(per, 3), 'step')} make an epoch (as many point-gradients as one full-batch step), so "
+        f"{plural(sc.steps, 'step')} are {plural(num(sc.steps / per, 3), 'epoch')}. Noise scale η/B = "
+        f"{num(lr / sc.batch)}. "
+        "The curves show the loss on every training point: the smaller the batch, the noisier they are."
+    )

@@ -54,6 +54,7 @@ class NetScene:
     l1: float = 0.0
     optimizer: RunSpec = field(default_factory=_adam)
     steps: int = 500
+    batch: int = 0  # minibatch size; 0: the whole training set (surfaces.networks.problem)
 
     def __post_init__(self):
         if not NET_STEPS[0] <= self.steps <= NET_STEPS[1]:
@@ -74,7 +75,7 @@ class NetScene:
             self.strength,
             self.data_seed,
         )
-        return problem(data, self.model, loss=self.loss, l2=self.l2, l1=self.l1)
+        return problem(data, self.model, loss=self.loss, l2=self.l2, l1=self.l1, batch=self.batch)
 
     def initial(self):
         return self.problem.init(self.init, self.init_scale, self.init_seed)

@@ -250,7 +250,8 @@ class Problem:
     """A data set, a model and a loss, as the functions an optimizer descends and a page evaluates.
 
     objective(params): the training loss plus penalties with dropout off, what ``run`` records and tests.
-    train_objective(params, key): the same with dropout on (None without dropout): its gradient drives the updates.
+    train_objective(params, key): the same with dropout on, or on a random minibatch (None without either): its
+    gradient drives the updates.
     test_loss(params): the data loss on the test split (no penalty); predict(params, x) -> (N,) logits or values,
     batch norm with the training statistics. Both jitted.
     """
@@ -272,8 +273,14 @@ class Problem:
         )
 
 
-def problem(data: Dataset, model: Model, *, loss: str | None = None, l2: float = 0.0, l1: float = 0.0) -> Problem:
+def problem(
+    data: Dataset, model: Model, *, loss: str | None = None, l2: float = 0.0, l1: float = 0.0, batch: int = 0
+) -> Problem:
     """The Problem of fitting ``model`` to ``data``; loss defaults to cross-entropy (classification) or MSE.
+
+    ``batch``: minibatch training, each step's gradient that of the loss over ``batch`` training points drawn at
+    random without replacement (a fresh draw every step; batch norm's statistics are the batch's, dropout as set); 0,
+    or as many as the training points, is full-batch training. The recorded objective stays the full loss.
 
     The functions are ``jax.tree_util.Partial``s of functions cached on (model, loss), with the data and λ bound as
     traced arguments: ``run``, the landscape slices and Lanczos compile once per model, loss and data shapes, and new
@@ -286,15 +293,19 @@ def problem(data: Dataset, model: Model, *, loss: str | None = None, l2: float =
         raise ValueError("cross-entropy needs class labels; use mse for regression")
     if l2 < 0 or l1 < 0:
         raise ValueError(f"penalty weights must be >= 0, got l2={l2}, l1={l1}")
-    return _problem(data, model, loss, float(l2), float(l1))
+    if int(batch) != batch or batch < 0:
+        raise ValueError(f"batch must be an int >= 0 (0: the whole training set), got {batch!r}")
+    full = batch == 0 or batch >= len(data.y_train)
+    return _problem(data, model, loss, float(l2), float(l1), 0 if full else int(batch))
 
 
 @functools.lru_cache(maxsize=32)
-def _functions(model: Model, loss: str) -> tuple[Callable, Callable, Callable, Callable]:
+def _functions(model: Model, loss: str, batch: int = 0) -> tuple[Callable, Callable, Callable, Callable]:
     """The problem's functions with the data, the penalty weights and the dropout rate as leading arguments, cached on
     (model, loss) alone, the model's dropout rate left out (:func:`_problem` passes ``Model`` with rate 0): bound by
     ``jax.tree_util.Partial``, new data, weights or rates of the same shapes reuse every compiled program
-    (surfaces.bound): a noise, seed, λ or dropout slider never recompiles."""
+    (surfaces.bound): a noise, seed, λ or dropout slider never recompiles. ``batch`` > 0: the training objective is
+    a random minibatch's (its size is a shape: one program per size), dropout's rate still data (0: none)."""
     data_loss = LOSSES[loss]
 
     def penalised(value, l2, l1, params):
@@ -304,6 +315,10 @@ def _functions(model: Model, loss: str) -> tuple[Callable, Callable, Callable, C
         return penalised(data_loss(model.apply(params, x), y), l2, l1, params)
 
     def train_objective(x, y, l2, l1, rate, params, key):
+        if batch:  # a fresh draw of ``batch`` points each step, without replacement
+            key, pick = jax.random.split(key)
+            idx = jax.random.choice(pick, y.shape[0], (batch,), replace=False)
+            x, y = jnp.asarray(x)[idx], jnp.asarray(y)[idx]
         out = mlp_apply(params, x, activation=model.activation, batchnorm=model.batchnorm, dropout=rate, key=key)
         return penalised(data_loss(out[:, 0], y), l2, l1, params)
 
@@ -319,9 +334,10 @@ def _functions(model: Model, loss: str) -> tuple[Callable, Callable, Callable, C
 
 
 @functools.lru_cache(maxsize=64)
-def _problem(data: Dataset, model: Model, loss: str, l2: float, l1: float) -> Problem:
-    """Cached on (data by identity, model, loss, l2, l1): the functions of :func:`_functions` bound to this data."""
-    objective, train_objective, predict, test_loss = _functions(replace(model, dropout=0.0), loss)
+def _problem(data: Dataset, model: Model, loss: str, l2: float, l1: float, batch: int = 0) -> Problem:
+    """Cached on (data by identity, model, loss, l2, l1, batch): the functions of :func:`_functions` bound to this
+    data."""
+    objective, train_objective, predict, test_loss = _functions(replace(model, dropout=0.0), loss, batch)
     x, y, w2, w1 = data.x_train, data.y_train, np.float64(l2), np.float64(l1)  # float32 unless x64 is on
     rate = np.float64(model.dropout)
     return Problem(
@@ -331,7 +347,7 @@ def _problem(data: Dataset, model: Model, loss: str, l2: float, l1: float) -> Pr
         l2,
         l1,
         Partial(objective, x, y, w2, w1),
-        Partial(train_objective, x, y, w2, w1, rate) if model.dropout > 0 else None,
+        Partial(train_objective, x, y, w2, w1, rate) if model.dropout > 0 or batch else None,
         Partial(test_loss, x, data.x_test, data.y_test),
         Partial(predict, x),
     )

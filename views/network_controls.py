@@ -10,6 +10,7 @@ import streamlit as st
 
 from links.networks import (
     AUG_TITLES,
+    BATCH_SIZES,
     DROPOUTS,
     INIT_SCALES,
     INIT_TITLES,
@@ -87,7 +88,8 @@ def network_controls(prefix: str, default: net.NetScene) -> dict:
     return dict(widths=text, activation=act, init=init, init_scale=scale, init_seed=init_seed)  # text: see scene()
 
 
-def training_controls(prefix: str, default: net.NetScene, optimizers=NET_OPTIMIZERS) -> dict:
+def training_controls(prefix: str, default: net.NetScene, optimizers=NET_OPTIMIZERS, *, batch: bool = False) -> dict:
+    """The optimizer, its hyperparameters and the steps; with ``batch``, the minibatch size too."""
     with st.expander("Training", expanded=True):
         key = st.selectbox(
             "Optimizer",
@@ -98,8 +100,20 @@ def training_controls(prefix: str, default: net.NetScene, optimizers=NET_OPTIMIZ
         )
         hyper = hyper_sliders(OPTIMIZERS[key], prefix=f"{prefix}{key}")
         steps = st.slider("Steps", STEPS[0], STEPS[1], default.steps, step=STEPS[2], key=f"{prefix}steps")
+        size = default.batch
+        if batch:
+            size = choice_slider(
+                "Batch size",
+                list(BATCH_SIZES),
+                default.batch,
+                f"{prefix}batch",
+                format_func=lambda b: "all" if b == 0 else str(b),
+                help="Each step's gradient from this many training points drawn at random (all: full-batch).",
+            )
     return dict(
-        optimizer=RunSpec(key, tuple(sorted({**OPTIMIZERS[key].defaults(), **hyper}.items()))), steps=int(steps)
+        optimizer=RunSpec(key, tuple(sorted({**OPTIMIZERS[key].defaults(), **hyper}.items()))),
+        steps=int(steps),
+        batch=int(size),
     )
 
 
@@ -160,7 +174,8 @@ def scene(default: net.NetScene, kw: dict) -> net.NetScene:
 
 def net_scene(prefix: str, default: net.NetScene, *, regularisation: bool = True) -> net.NetScene:
     """Every control, read into a NetScene (SettingError or ValueError with a message for a bad one)."""
-    kw = data_controls(prefix, default) | network_controls(prefix, default) | training_controls(prefix, default)
+    kw = data_controls(prefix, default) | network_controls(prefix, default)
+    kw |= training_controls(prefix, default, batch=regularisation)  # Train's own: minibatches and regularisation
     if regularisation:
         kw |= regularisation_controls(prefix, default)
     return scene(default, kw)

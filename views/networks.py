@@ -177,6 +177,8 @@ def train_section(frame: Frame, theme) -> None:
         publish(pg.State(pg.TRAIN, scene, None, step=shown, range_test=bool(st.session_state.get(f"{T}range"))))
         i = opts.index(step)
         st.markdown(summary(tr, i))
+        if said := net_words.minibatch_text(tr):
+            caption(said)
         figs = nf.fit_and_curves(tr, i, theme, WORK)
         with frame.main:  # on a phone, the fit and the curves stay in view above the controls, side by side
             a, b = pairs("train", 2)
