@@ -46,7 +46,7 @@ class State:
 
 
 def decode(q: dict) -> tuple[State, list[str]]:
-    scene, notices = decode_scene(q)
+    scene, notices = decode_scene(q, known=("internals",))
     scene = hold(scene, CONTROLS, Scene(), notices)
     view = q.get("view", "contour")
     if view not in SECTIONS:

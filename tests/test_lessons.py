@@ -288,7 +288,43 @@ def check_minibatch_sgd(state):
     assert mb.full_loss(w.sgd[-1]) < 0.1 * mb.full_loss(w.gd[-1])  # further per epoch than full-batch descent
 
 
+def check_a_fair_race(state):
+    """The preset's rates are the fair race of the opening race, and the outcomes are the lesson's."""
+    from charts.trajectories import fair_race
+
+    assert fair_race(Scene()).fair == state.scene
+    told = race(state.scene)
+    assert [told[k].step for k in ("gd", "momentum", "adam")] == [38, 104, 110]
+    assert all(told[k].kind == "reached" for k in told)
+    assert race(Scene())["momentum"].step < race(Scene())["gd"].step  # at one shared η, momentum won
+
+
+def check_inside_each_step(state):
+    from scenes.internals import internals
+
+    assert state.internals and state.scene == Scene()
+    gd, mom, adam = internals(compute(state.scene))
+    ratio = [np.linalg.norm(mom.carry[t]) / np.linalg.norm(mom.gradient[t]) for t in range(10, 101)]
+    assert np.median(ratio) == pytest.approx(2.9, abs=0.05)
+    wide = adam.axes[1:300, 0] / adam.axes[1:300, 1]
+    assert 5 < wide.min() and wide.max() < 7
+
+
+def check_minibatch_on_a_line(state):
+    from scenes import minibatch as mb
+
+    fit, w = state.minibatch.fit, mb.walk(state.minibatch)
+    low = fit.loss(*fit.minimum)
+    assert fit.key == "linear" and state.minibatch.batch == 1
+    assert mb.full_loss(w.sgd[-1], fit) < 1.1 * low and mb.full_loss(w.gd[-1], fit) > 9 * low
+    ws = np.linspace(-1, 3, 9)  # one point's loss is zero along the whole line b = yᵢ − w·xᵢ
+    np.testing.assert_allclose(fit.loss(ws, fit.y[5] - ws * fit.x[5], [5]), 0, atol=1e-24)
+
+
 PRESET_CLAIMS = {
+    "a-fair-race": check_a_fair_race,
+    "inside-each-step": check_inside_each_step,
+    "minibatch-on-a-line": check_minibatch_on_a_line,
     "stuck-on-rastrigin": check_stuck_on_rastrigin,
     "three-minima": check_three_minima,
     "stuck-in-a-local-minimum": check_stuck_in_a_local_minimum,
