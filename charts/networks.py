@@ -47,6 +47,7 @@ class Work:
     sharpness: Callable[[net.NetScene], tuple]  # (steps, λmax)
     race: Callable[[Scene], Result]  # a 2-D race (See it whole)
     spectra: Callable[[net.NetScene], list] = lambda s: net.spectra(net.train(s))  # [(step, Spectrum)]
+    batch_slice: Callable[[net.NetScene, int], np.ndarray] = lambda s, t: net.batch_slice(net.train(s), t)
 
 
 def direct() -> Work:
@@ -60,6 +61,7 @@ def direct() -> Work:
         lambda s: net.sharpness(train(s)),
         compute,
         lambda s: net.spectra(train(s)),
+        lambda s, t: net.batch_slice(train(s), t),
     )
 
 
@@ -166,14 +168,30 @@ def range_test(rt: lr_finder.RangeTest, theme: Theme) -> go.Figure:
     return keep_name(figure, "learning-rate range test")
 
 
-def landscapes(scene: net.NetScene, theme: Theme, work: Work) -> dict[str, go.Figure]:
-    """Train: the loss on two random directions, on the plane of the path's principal components (with the path),
-    and along the straight line from the initial to the trained weights."""
+def batch_update(tr: net.Training, step: int | None) -> int | None:
+    """The minibatch update Train's PCA plane draws the loss of: the one from the step shown (a recorded step; the
+    run's end shown: from the last recorded step before it); None for full-batch training."""
+    if not tr.scene.problem.batch:
+        return None
+    return int(tr.steps[-2]) if step is None or step >= tr.scene.steps else int(step)
+
+
+def landscapes(scene: net.NetScene, theme: Theme, work: Work, step: int | None = None) -> dict[str, go.Figure]:
+    """Train: the loss on two random directions, on the plane of the path's principal components (with the path;
+    in minibatch training, also the loss of the batch drawn at the step shown, ``step``: None for the last), and
+    along the straight line from the initial to the trained weights."""
     rnd, pca = work.slice(scene, "random"), work.slice(scene, "pca")
     alphas, train, test = work.line(scene)
     h = int(theme.height * 0.62)
     random = slice_figure(rnd.alphas, rnd.betas, rnd.train, theme, height=h)
-    pca = slice_figure(pca.alphas, pca.betas, pca.train, theme, path=pca.path, axis_titles=("PC 1", "PC 2"), height=h)
+    batch = None
+    tr = work.train(scene)
+    if (t := batch_update(tr, step)) is not None:
+        at = pca.path[int(np.searchsorted(tr.steps, t))]
+        batch = (work.batch_slice(scene, t), f"loss of step {t}'s batch ({scene.problem.batch} points)", at)
+    pca = slice_figure(
+        pca.alphas, pca.betas, pca.train, theme, path=pca.path, axis_titles=("PC 1", "PC 2"), height=h, batch=batch
+    )
     return {
         "random": keep_name(random, "landscape on two random directions"),
         "pca": keep_name(pca, "landscape on the plane of the path's principal components"),
@@ -353,7 +371,7 @@ def figures(state: State, theme: Theme, work: Work | None = None) -> dict[str, g
         figs = fit_and_curves(tr, shown_index(tr, state.step), theme, work)
         if state.range_test:
             figs |= {"range_test": range_test(lr_finder.range_test(scene), theme)}
-        return figs | (landscapes(scene, theme, work) if tr.diverged_at is None else {})
+        return figs | (landscapes(scene, theme, work, state.step) if tr.diverged_at is None else {})
     if state.section == SHARPNESS:
         tr = work.train(scene)
         if not drawable(tr):

@@ -46,6 +46,7 @@ from surfaces.base import PROGRAM_CACHES
 from surfaces.bound import split
 
 BLOCK = 100  # steps between divergence tests on the fast path
+DATA_SALT = 0x5EED  # a train objective's keys are folded from the run's key with this, apart from the rule's noise
 PYTREE_BOX = 1e6  # a pytree objective's default safe box: |param| <= 1e6 elementwise
 
 
@@ -345,7 +346,7 @@ def _one_run(
 def _stepper(hyper, seed, lo, hi, schedule, loss: Callable, opt: Optimizer, train: Callable | None) -> Callable:
     """``step(t, (params, state), fix) -> (params, state)``: update t of one run (vmapped over RUNS)."""
     run_key = jax.random.fold_in(jax.random.key(seed), lax.axis_index(RUNS))
-    data_key = jax.random.fold_in(run_key, 0x5EED)  # a train objective's noise (dropout), apart from the rule's
+    data_key = jax.random.fold_in(run_key, DATA_SALT)  # a train objective's noise (dropout), apart from the rule's
 
     def gradient(p, fix, t):
         """The gradient (of the train objective at step t, if any); where ``fix``, zero where it is not finite (a
@@ -370,6 +371,13 @@ def _stepper(hyper, seed, lo, hi, schedule, loss: Callable, opt: Optimizer, trai
         return jax.tree.map(_move, p, updates, lo, hi), state
 
     return step
+
+
+def train_key(seed: int, t: int, run: int = 0) -> jax.Array:
+    """The PRNG key ``run`` hands a train objective at update ``t`` (0-based, from the t-th point to the next) of run
+    ``run`` of a batch (0: a single run) started with ``seed``: which minibatch, which dropout mask it drew."""
+    run_key = jax.random.fold_in(jax.random.key(np.uint32(seed % 2**32)), run)
+    return jax.random.fold_in(jax.random.fold_in(run_key, DATA_SALT), t)
 
 
 def _move(x, u, a, b):

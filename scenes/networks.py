@@ -14,14 +14,14 @@ import jax
 import numpy as np
 
 from optim import OPTIMIZERS, run
-from optim.run import record_bucket
+from optim.run import record_bucket, train_key
 from optim.sharpness import sharpness_along, top_eigenvalue
 from optim.spectrum import Spectrum, spectrum
 from scenes.scene import RunSpec
 from scenes.text import num, plural
 from surfaces.datasets import CLASSIFICATION, augmented, make_dataset
 from surfaces.landscape import line_interpolation, pca_plane, random_plane, slice_2d
-from surfaces.networks import LOSSES, Model, Problem, count_params, problem
+from surfaces.networks import LOSSES, Model, Problem, batch_objective, count_params, minibatch, problem
 
 NET_STEPS = (10, 3000)
 MAX_RECORDS = 200  # the path keeps at most this many points (a landscape's PCA and a boundary per point)
@@ -261,15 +261,40 @@ def landscape_slice(training: Training, kind: str = "random", n: int = SLICE_GRI
         d1, d2 = random_plane(center, seed)
         alphas = betas = np.linspace(-1.0, 1.0, n, dtype=np.float32)
     elif kind == "pca":
-        plane = pca_plane(training.path)
+        plane, alphas, betas = _pca_grid(training, n)
         d1, d2, coords, explained, distance = plane.d1, plane.d2, plane.coords, plane.explained, plane.distance
-        alphas, betas = (_around(coords[:, k]) for k in (0, 1))
-        alphas, betas = np.linspace(*alphas, n, dtype=np.float32), np.linspace(*betas, n, dtype=np.float32)
     else:
         raise ValueError(f"unknown slice {kind!r}: random or pca")
     z_train = slice_2d(prob.objective, center, d1, d2, alphas, betas)
     z_test = slice_2d(prob.test_loss, center, d1, d2, alphas, betas)
     return Slice(kind, alphas, betas, z_train, z_test, coords, explained, distance, path_norm)
+
+
+def _pca_grid(training: Training, n: int):
+    """The path's PCA plane and the grid over it a slice is drawn on: around the projected path, with a margin."""
+    plane = pca_plane(training.path)
+    alphas, betas = (_around(plane.coords[:, k]) for k in (0, 1))
+    return plane, np.linspace(*alphas, n, dtype=np.float32), np.linspace(*betas, n, dtype=np.float32)
+
+
+def batch_drawn(training: Training, t: int) -> np.ndarray:
+    """The training points of the minibatch update ``t`` (from step t to t + 1) drew, sorted (the run's own key)."""
+    sc = training.scene
+    if not 0 <= t < sc.steps:
+        raise ValueError(f"update {t} is not one of the run's 0 to {sc.steps - 1}")
+    prob = sc.problem
+    if prob.batch == 0:
+        raise ValueError("a full-batch run draws no minibatch")
+    _, idx = minibatch(train_key(sc.init_seed, t), len(prob.data.y_train), prob.batch)
+    return np.sort(np.asarray(idx))
+
+
+def batch_slice(training: Training, t: int, n: int = SLICE_GRID) -> np.ndarray:
+    """The loss of update ``t``'s minibatch on the PCA slice's grid (rows over β), penalties included, as the
+    optimizer saw it at that step."""
+    plane, alphas, betas = _pca_grid(training, n)
+    loss = batch_objective(training.scene.problem, batch_drawn(training, t))
+    return slice_2d(loss, training.final, plane.d1, plane.d2, alphas, betas)
 
 
 def _around(v: np.ndarray) -> tuple[float, float]:

@@ -265,6 +265,7 @@ class Problem:
     train_objective: Callable | None
     test_loss: Callable
     predict: Callable
+    batch: int = 0  # the minibatch size train_objective draws (0: none, full batch)
 
     def init(self, init: str = "xavier", scale: float = 0.1, seed: int = 0) -> Params:
         """Initial parameters for this problem's model and data (see :func:`init_mlp`)."""
@@ -299,6 +300,21 @@ def problem(
     return _problem(data, model, loss, float(l2), float(l1), 0 if full else int(batch))
 
 
+def minibatch(key: jax.Array, n: int, batch: int) -> tuple[jax.Array, jax.Array]:
+    """(the key left for dropout, the indices of ``batch`` of ``n`` points drawn without replacement): what a minibatch
+    training objective draws from its step's key."""
+    key, pick = jax.random.split(key)
+    return key, jax.random.choice(pick, n, (batch,), replace=False)
+
+
+def batch_objective(prob: Problem, idx) -> Callable:
+    """``prob``'s objective (penalties, dropout off) on the training points ``idx`` only: a minibatch's loss, as a
+    ``Partial`` of the same function (one program per batch size)."""
+    x, y, *rest = prob.objective.args
+    idx = np.asarray(idx)
+    return Partial(prob.objective.func, np.asarray(x)[idx], np.asarray(y)[idx], *rest)
+
+
 @functools.lru_cache(maxsize=32)
 def _functions(model: Model, loss: str, batch: int = 0) -> tuple[Callable, Callable, Callable, Callable]:
     """The problem's functions with the data, the penalty weights and the dropout rate as leading arguments, cached on
@@ -316,8 +332,7 @@ def _functions(model: Model, loss: str, batch: int = 0) -> tuple[Callable, Calla
 
     def train_objective(x, y, l2, l1, rate, params, key):
         if batch:  # a fresh draw of ``batch`` points each step, without replacement
-            key, pick = jax.random.split(key)
-            idx = jax.random.choice(pick, y.shape[0], (batch,), replace=False)
+            key, idx = minibatch(key, y.shape[0], batch)
             x, y = jnp.asarray(x)[idx], jnp.asarray(y)[idx]
         out = mlp_apply(params, x, activation=model.activation, batchnorm=model.batchnorm, dropout=rate, key=key)
         return penalised(data_loss(out[:, 0], y), l2, l1, params)
@@ -350,4 +365,5 @@ def _problem(data: Dataset, model: Model, loss: str, l2: float, l1: float, batch
         Partial(train_objective, x, y, w2, w1, rate) if model.dropout > 0 or batch else None,
         Partial(test_loss, x, data.x_test, data.y_test),
         Partial(predict, x),
+        batch,
     )

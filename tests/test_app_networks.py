@@ -135,6 +135,20 @@ def test_training_shows_fit_curves_both_landscapes_and_the_line():
     assert at.query_params.get("range") in ("1", ["1"])
 
 
+def test_training_on_minibatches_says_its_epochs_and_draws_the_batchs_loss():
+    at = networks_page("Train")
+    at.select_slider(key="networks.t.batch").set_value(32).run()
+    ok(at)
+    assert "Each step's gradient comes from 32 of the 300 training points" in text(at)
+    assert "Noise scale η/B = 0.00156" in text(at)
+    assert link(at) == {"section": "train", "batch": "32"}
+    pca = figures(at)[3]
+    assert any(t.get("name") == "loss of step 498's batch (32 points)" for t in pca["data"])  # from the last record
+    at.select_slider(key="networks.t.show").set_value(99).run()
+    ok(at)
+    assert any(t.get("name") == "loss of step 99's batch (32 points)" for t in figures(at)[3]["data"])
+
+
 @pytest.mark.parametrize(
     "widths, message",
     [("8, 0", "at least one neuron"), ("eight", "whole numbers"), ("8,8,8,8,8", "at most 4 hidden layers")],

@@ -9,10 +9,13 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from charts import networks as nf
 from links import networks as pg
-from scenes import net_words
-from scenes.networks import NetScene, train
-from surfaces.networks import LOSSES, mlp_apply
+from scenes import RunSpec, net_words
+from scenes.networks import NetScene, batch_drawn, train
+from surfaces.landscape import pca_plane
+from surfaces.networks import LOSSES, batch_objective, mlp_apply
+from viz import THEMES
 
 SCENE = NetScene(n=100, widths=(8,), steps=100)
 
@@ -71,3 +74,39 @@ def test_the_batch_size_travels_in_the_link_and_a_size_not_offered_is_told():
     assert pg.widget_values(state)["networks.t.batch"] == 32
     state, notices = pg.decode({"section": "train", "batch": "5"})
     assert state.scene.batch == 0 and notices and "batch=" in notices[0]
+
+
+def test_the_batch_said_drawn_at_a_step_is_the_one_that_step_descended():
+    """Gradient descent with every step recorded: θ_{t+1} = θ_t − η ∇L_batch(θ_t) with the batch batch_drawn names."""
+    scene = NetScene(n=100, widths=(8,), steps=60, batch=8, optimizer=RunSpec("gd", (("learning_rate", 0.5),)))
+    tr = train(scene)
+    assert list(tr.steps) == list(range(61))
+    drawn = set()
+    for t in (0, 7, 30, 59):
+        idx = batch_drawn(tr, t)
+        drawn.add(tuple(idx))
+        assert len(set(idx.tolist())) == 8 and idx.max() < 76
+        g = jax.grad(batch_objective(scene.problem, idx))(tr.at(t))
+        step = jax.tree.map(lambda p, d: p - 0.5 * d, tr.at(t), g)
+        for a, b in zip(jax.tree.leaves(step), jax.tree.leaves(tr.at(t + 1)), strict=True):
+            np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
+    assert len(drawn) == 4  # a fresh draw each step
+    with pytest.raises(ValueError, match="draws no minibatch"):
+        batch_drawn(train(NetScene(n=100, widths=(8,), steps=60)), 3)
+
+
+def test_trains_pca_plane_draws_the_shown_steps_batch_loss():
+    scene = NetScene(n=100, widths=(8,), steps=100, batch=8)
+    work = nf.direct()
+    figs = nf.landscapes(scene, THEMES["normal"], work, step=40)
+    (lines,) = [t for t in figs["pca"].data if t.name == "loss of step 40's batch (8 points)"]
+    tr, pca = work.train(scene), work.slice(scene, "pca")
+    j, i = 20, 13  # a grid point: the dashed lines' loss is the batch's there
+    plane = pca_plane(tr.path)
+    point = jax.tree.map(lambda c, u, v: c + pca.alphas[i] * u + pca.betas[j] * v, tr.final, plane.d1, plane.d2)
+    want = float(batch_objective(scene.problem, batch_drawn(tr, 40))(point))
+    assert 10 ** float(lines.z[j][i]) == pytest.approx(want, rel=1e-3)
+    ring = [t for t in figs["pca"].data if t.name == "the step's weights"][0]
+    assert (ring.x[0], ring.y[0]) == pytest.approx(tuple(pca.path[list(tr.steps).index(40)]), rel=1e-5)
+    full = nf.landscapes(NetScene(n=100, widths=(8,), steps=100), THEMES["normal"], work)
+    assert not [t for t in full["pca"].data if "batch" in (t.name or "")]

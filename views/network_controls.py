@@ -198,6 +198,11 @@ def cached_slice(scene: net.NetScene, kind: str, seed: int = 0) -> net.Slice:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def cached_batch_slice(scene: net.NetScene, t: int):
+    return net.batch_slice(cached_train(scene), t)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def cached_spectra(scene: net.NetScene):
     return net.spectra(cached_train(scene))
 

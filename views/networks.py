@@ -48,6 +48,7 @@ WORK = nf.Work(
     nw.cached_sharpness,
     cached_compute,
     nw.cached_spectra,
+    nw.cached_batch_slice,
 )
 
 
@@ -191,7 +192,7 @@ def train_section(frame: Frame, theme) -> None:
         caption(net_words.early_stopping_caption(tr))  # the ★ on the curves
         range_test(scene, theme)
         with st.spinner("Slicing the landscape around the trained weights…", show_time=True):
-            figs = nf.landscapes(scene, theme, WORK)
+            figs = nf.landscapes(scene, theme, WORK, shown)
             pca = nw.cached_slice(scene, "pca")
         a, b = st.columns(2, gap="small")
         with a:
@@ -206,7 +207,13 @@ def train_section(frame: Frame, theme) -> None:
             "path strays up to "
             f"**{num(float(pca.distance.max()))}** from it (it travels {num(pca.path_norm)} in all).",
             "So the drawn path is a shadow of the real one, and the loss under it is not the loss it met. Random "
-            "plane: 1 on an axis moves every neuron's weights by their own size.",
+            "plane: 1 on an axis moves every neuron's weights by their own size."
+            + (
+                " In minibatch training the dashed lines are the loss of the batch drawn at the step shown (ringed): "
+                "the surface that step descended, not the full one."
+                if scene.batch
+                else ""
+            ),
         )
         st.markdown("**On the straight line from the initial to the trained weights** (Goodfellow et al. 2015)")
         show(figs["line"], f"{T}line")

@@ -69,6 +69,7 @@ def slice_figure(
     path_color: str = INK,
     height: int | None = None,
     showlegend: bool = True,
+    batch: tuple[np.ndarray, str, np.ndarray] | None = None,
 ) -> go.Figure:
     """The loss on a plane through the trained weights, z (len(betas), len(alphas)), as filled bands of log₁₀ loss
     (light = low) with iso-lines; the centre (0, 0) starred "trained weights"; ``path`` (R, 2), the training run
@@ -78,14 +79,23 @@ def slice_figure(
     range and the iso-levels are [zmin, zmax], the loss outside is clipped to its ends; where not given, the slice's
     own extent. Pass both to compare two panels (train and test): the same pair gives the same colours and the same
     iso-lines. Zero or negative loss shows at the bottom of the range, a non-finite one (overflow) at the top; the
-    hover shows the loss itself."""
+    hover shows the loss itself. ``batch``: (one minibatch's loss on the same grid, its name, the path's point where
+    that step was taken), drawn as dashed iso-lines over the full loss's bands, the point ringed."""
     a, b = f32(alphas), f32(betas)
     raw = np.asarray(z, np.float32)
     if raw.shape != (len(b), len(a)):
         raise ValueError(f"z has shape {raw.shape}, expected (len(betas), len(alphas)) = ({len(b)}, {len(a)})")
     data = [_bands(a, b, raw, zmin, zmax, theme, showscale, axis_titles)]
+    if batch is not None:
+        data.append(_batch_lines(a, b, *batch[:2], theme))
     if path is not None:
         data += _path_traces(path, path_color, theme)
+    if batch is not None:
+        at = np.asarray(batch[2], np.float32)
+        data.append(dict(type="scatter", mode="markers", x=at[:1], y=at[1:], name="the step's weights",
+                         showlegend=False, hovertemplate="the step's weights<extra></extra>",
+                         marker=dict(color=BATCH, size=theme.marker_size + 4, symbol="circle-open",
+                                     line=dict(width=3, color=BATCH))))  # fmt: skip
     data.append(_centre(theme))
     layout = frame(theme, title, height, 0.62, showlegend)
     ends = lambda v: [float(np.nanmin(v)), float(np.nanmax(v))] if len(v) else [-1.0, 1.0]
@@ -135,6 +145,19 @@ def _bands(
         hovertemplate=f"{axis_titles[0]} %{{x:.3f}}<br>{axis_titles[1]} %{{y:.3f}}<br>loss %{{customdata:.4g}}"
         "<extra></extra>",
     )
+
+
+BATCH = "#CC79A7"  # a minibatch's loss, as on the Minibatch section's map
+
+
+def _batch_lines(a: np.ndarray, b: np.ndarray, z: np.ndarray, name: str, theme: Theme) -> dict:
+    """One minibatch's loss as dashed iso-lines of log₁₀ loss (no fill), in the legend."""
+    lz = np.log10(np.maximum(np.nan_to_num(np.asarray(z, np.float64), nan=1e30), 1e-12)).astype(np.float32)
+    return dict(
+        type="contour", x=a, y=b, z=lz, ncontours=12, contours=dict(coloring="lines"), showscale=False,
+        colorscale=[[0, BATCH], [1, BATCH]], line=dict(width=1.5, dash="dash"), name=name, showlegend=True,
+        hoverinfo="skip",
+    )  # fmt: skip
 
 
 def _path_traces(path: np.ndarray, color: str, theme: Theme) -> list[dict]:
