@@ -1,10 +1,11 @@
-"""Real browser, Trajectories' lessons beside the race: the optimizers' internals drawn in the map's frames as the
-step is scrubbed, and the fair race's button."""
+"""Real browser, the newer lessons: Trajectories' optimizer internals drawn in the map's frames as the step is
+scrubbed and its fair race's button; a minibatch's own loss drawn over the full one (Networks' Minibatch on the line,
+Train on minibatches), on a projector and on a phone."""
 
 from __future__ import annotations
 
 import pytest
-from browser import ARTIFACTS, open_url, settle, wait_js
+from browser import ARTIFACTS, open_url, resize, settle, wait_js
 from test_browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
@@ -41,5 +42,30 @@ def test_inside_each_step_follows_the_scrubbed_step_and_the_fair_race_sets_each_
     # a phone: the map shows the race whole (no frames), and says where the internals can be stepped through
     page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
     page.get_by_text("open the page on a wider screen").wait_for(timeout=60_000)
+    assert not errors, errors
+    page.close()
+
+
+NAMES = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(g => (g.data || []).map(t => t.name))"""
+
+
+@pytest.mark.parametrize(
+    ("link", "trace", "charts"),
+    [
+        ("/networks?section=minibatch&model=linear&batch=1&step=30", "loss of step 30's batch", 2),
+        ("/networks?section=train&batch=32&step=99", "loss of step 99's batch (32 points)", 5),
+    ],
+    ids=["minibatch-on-a-line", "train-on-minibatches"],
+)
+def test_minibatch_lessons_draw_the_batchs_loss_on_a_projector_and_on_a_phone(browser, url, link, trace, charts):
+    page, errors = open_url(browser, url + link, 1280, 800, charts=charts, timeout=240)
+    for width, height in ((1280, 800), PHONE):
+        if width != 1280:
+            resize(page, width, height)
+        assert trace in page.evaluate(NAMES), page.evaluate(NAMES)
+        widths = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].map(g => g.offsetWidth)")
+        assert widths and all(w <= width for w in widths), (width, widths)
+        assert not page.locator("[data-testid=stException]").count()
+        page.screenshot(path=str(ARTIFACTS / f"{link.split('section=')[1].split('&')[0]}-batch-{width}.png"))
     assert not errors, errors
     page.close()
