@@ -14,7 +14,7 @@ out; a larger one, as from code, is).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -160,8 +160,13 @@ def _descend(start: np.ndarray, steps: int, grad, lr: float) -> tuple[np.ndarray
     return np.array(out), gone
 
 
-@functools.lru_cache(maxsize=64)
 def walk(scene: MinibatchScene) -> Walk:
+    """Both runs of ``scene`` (computed once whatever step is drawn: the step is not part of the run)."""
+    return _walk(replace(scene, step=0))
+
+
+@functools.lru_cache(maxsize=64)
+def _walk(scene: MinibatchScene) -> Walk:
     idx, fit = batches(scene), scene.fit
     start = np.array(fit.start, float)
     with np.errstate(over="ignore", invalid="ignore"):
