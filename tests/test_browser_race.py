@@ -39,8 +39,10 @@ def test_inside_each_step_follows_the_scrubbed_step_and_the_fair_race_sets_each_
     settle(page)
     wait_js(page, "document.querySelectorAll('.js-plotly-plot').length >= 3")
     assert "gd.learning_rate=0.15" in page.url and "adam.learning_rate=0.06" in page.url
-    # a phone: the map shows the race whole (no frames), and says where the internals can be stepped through
-    page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    # a phone: the map shows the race whole (no frames), and says where the internals can be stepped through; every
+    # chart, the fair race's sweeps among them, fits its width
+    widths = resize(page, *PHONE)
+    assert len(widths) >= 3 and all(w <= PHONE[0] for w in widths), widths
     page.get_by_text("open the page on a wider screen").wait_for(timeout=60_000)
     assert not errors, errors
     page.close()
