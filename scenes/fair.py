@@ -84,16 +84,19 @@ class FairRace:
             hi = max(float(p.rates[-1]) for p in swept_)
             n = stops.pop() if len(stops) == 1 else None
             span = f"{f'{n} rates' if n else 'the rates of its slider'} from {num(lo)} to {num(hi)}, "
+        minimum = bool(sc.surface_obj.global_minima)
         goal = (
             "that reached the global minimum in the fewest steps"
-            if sc.surface_obj.global_minima
-            else f"with the lowest loss after {plural(sc.steps, 'step')} ({sc.surface_obj.title} has no known minimum)"
+            if minimum
+            else f"with the lowest loss after {plural(sc.steps, 'step')}"
         )
+        why = "" if minimum else f" {sc.surface_obj.title} has no known minimum to reach."
         return (
             f"A fair race: each racer at the learning rate of its own sweep {goal} "
             f"({span}same start, {plural(sc.steps, 'step')}, same other settings): "
             + "; ".join(p.text for p in self.picks)
             + "."
+            + why
         )
 
 

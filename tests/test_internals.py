@@ -168,3 +168,18 @@ def test_an_arrow_of_nothing_is_not_drawn():
     a = arrows(np.zeros((3, 2)), np.array([[1.0, 0], [0, 0], [np.nan, np.nan]]), span=4.0)
     assert a.shape == (3, ARROW, 2)
     assert np.isfinite(a[0, [0, 1, 3, 4, 5]]).all() and np.isnan(a[1:]).all()
+
+
+def test_a_step_with_nothing_inside_draws_nothing_and_warns_of_nothing():
+    """After a divergence every vector is NaN: those frames hold gaps only (and NumPy says nothing of all-NaN rows)."""
+    import warnings
+
+    xy = np.zeros((4, 2))
+    nan = np.full((4, 2), np.nan)
+    grad = np.array([[1.0, 0.0], [0.5, 0.5], [np.nan, np.nan], [np.nan, np.nan]]) * 1e-3
+    racer = RacerInternals(xy, grad, grad.copy(), nan.copy(), "momentum carried", nan.copy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        drawn = shapes([racer], np.arange(4), span=4.0)
+    assert np.isfinite(drawn["gradient"][:2]).any(axis=(1, 2)).all()
+    assert all(np.isnan(drawn[k][2:]).all() for k in drawn)

@@ -85,7 +85,7 @@ def shapes(racers: list[RacerInternals], steps: np.ndarray, span: float) -> dict
         vectors = [r.gradient[steps], r.step[steps]] + (
             [r.gradient[steps] + r.carry[steps]] if r.carry is not None else []
         )
-        longest = np.nanmax(np.stack([np.linalg.norm(v, axis=-1) for v in vectors]), axis=0)
+        longest = np.fmax.reduce(np.stack([np.linalg.norm(v, axis=-1) for v in vectors]), axis=0)  # NaN: none
         with np.errstate(invalid="ignore", divide="ignore"):
             scale.append(np.where(longest > 0, SEEN * span / longest, np.nan)[:, None])
     for kind in KINDS:
