@@ -71,9 +71,17 @@ def steps_to_global(surface: Surface, xy: np.ndarray, steps: np.ndarray, diverge
     mins, is_global = _minima(surface)
     if not is_global.any():
         return np.full(len(xy), -1)
-    d = np.linalg.norm(xy[:, :, None, :] - mins[is_global][None, None], axis=-1).min(axis=2)  # (M, R)
-    near = d <= ESCAPE_TOL * surface.span  # NaN compares False
-    return np.where(near[:, -1] & (diverged_at < 0), steps[np.argmax(near, axis=1)], -1).astype(np.int64)
+    targets, tol2 = mins[is_global], (ESCAPE_TOL * surface.span) ** 2
+
+    def near(p: np.ndarray) -> np.ndarray:  # (..., 2) -> (...): within the tolerance of a global minimum
+        d2 = [(p[..., 0] - x) ** 2 + (p[..., 1] - y) ** 2 for x, y in targets]  # squared: no root to take
+        return np.logical_or.reduce([d <= tol2 for d in d2])  # NaN compares False
+
+    out = np.full(len(xy), -1, np.int64)
+    ends = np.nonzero(near(np.asarray(xy[:, -1], np.float64)) & (diverged_at < 0))[0]  # only they can have escaped
+    if ends.size:
+        out[ends] = steps[np.argmax(near(np.asarray(xy[ends], np.float64)), axis=1)]
+    return out
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,16 @@ import pytest
 from optim import run
 from scenes import escape
 from scenes.basins import label_ends
-from scenes.escape import beta_sweep, escape_scene, examples, local_start, noise_sweep, restarts
+from scenes.escape import (
+    ESCAPE_TOL,
+    beta_sweep,
+    escape_scene,
+    examples,
+    local_start,
+    noise_sweep,
+    restarts,
+    steps_to_global,
+)
 from scenes.outcome import REACH_TOL
 from surfaces import SURFACES
 
@@ -111,3 +120,24 @@ def test_examples_race_one_escapes_one_stays(scene):
         label = escape.end_labels(s, tr.xy[-1:], np.array([-1 if tr.diverged_at is None else tr.diverged_at]))[0]
         kinds.append(s.minima[label].kind if label >= 0 else "none")
     assert kinds[0] == "local" and "global" in kinds
+
+
+def test_steps_to_global_is_the_first_record_within_the_tolerance_for_the_paths_that_end_there():
+    """Against the plain formula: every distance to every global minimum, in float64."""
+    surface = SURFACES["himmelblau"]
+    rng = np.random.default_rng(1)
+    g = np.array([[p.x, p.y] for p in surface.global_minima])
+    xy = rng.uniform(-5, 5, size=(300, 40, 2)).astype(np.float32)
+    tol = ESCAPE_TOL * surface.span
+    for i in range(0, 300, 3):  # a third end at a minimum, after coming close first at some step
+        j = rng.integers(0, 40)
+        xy[i, j:] = g[i % len(g)] + rng.uniform(-0.5, 0.5, size=(40 - j, 2)) * tol
+    xy[5, 7] = np.nan
+    diverged = np.where(np.arange(300) % 7 == 0, 3, -1)
+    steps = np.arange(40) * 5
+    d = np.linalg.norm(xy.astype(np.float64)[:, :, None, :] - g[None, None], axis=-1).min(axis=2)
+    near = d <= tol
+    want = np.where(near[:, -1] & (diverged < 0), steps[np.argmax(near, axis=1)], -1)
+    got = steps_to_global(surface, xy, steps, diverged)
+    np.testing.assert_array_equal(got, want)
+    assert (got >= 0).sum() > 50
