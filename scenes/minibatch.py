@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from scenes.backprop import TANH_START, tanh_pass
-from surfaces.networks import NET_DOMAIN, NET_X, NET_Y, two_param_loss
+from surfaces.networks import NET_DOMAIN, NET_X, NET_Y
 
 N = len(NET_X)
 BATCHES = (1, 4, 10, N)  # each divides N: every epoch is whole batches
@@ -124,8 +124,6 @@ def batch_loss(w1, w2, idx: np.ndarray, fit: Fit = FITS["tanh"]):
 def full_loss(w: np.ndarray, fit: Fit = FITS["tanh"]) -> np.ndarray:
     """The loss on all 40 points at each w (..., 2)."""
     w = np.asarray(w, float)
-    if fit.key == "tanh":
-        return two_param_loss(w[..., 0], w[..., 1], xp=np)
     return fit.loss(w[..., 0], w[..., 1])
 
 
