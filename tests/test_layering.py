@@ -3,9 +3,10 @@
 surfaces (what is descended) < optim (how it descends) < scenes (state and compute) < links (a page's state in its
 link and controls) < charts (a page's figures) < lab (the page registry, the warm-up, the export command) < views and
 app.py (the pages). viz (pure Plotly) is beside them: it draws NumPy values and imports nothing of the project and
-never jax, so the figure code hands it what it needs (an optimizer's colour travels with each Path). Every import
-statement counts, at module level or inside a function (a lazy import is still a dependency); imports by name at run
-time (importlib: the registry's page modules) are not seen. docs/architecture.md draws the same table.
+never jax, so the figure code hands it what it needs (an optimizer's colour travels with each Path); rooms (class
+mode's store) stands apart too, importing nothing of the project. Every import statement counts, at module level or
+inside a function (a lazy import is still a dependency); imports by name at run time (importlib: the registry's page
+modules) are not seen. docs/architecture.md draws the same table.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ RULES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("charts/*",): above("charts"),
     ("lab/*",): above("lab"),
     ("viz/*",): ("jax", "jaxlib", *LAYERS),
+    ("rooms/*",): ("viz", *LAYERS),  # the class store: SQL and the standard library, beneath the pages that use it
     # the pages alone talk to Streamlit; the tests and benchmarks drive them through streamlit.testing
     ("*", "!app.py", "!views/*", "!tests/*", "!benchmarks/*"): ("streamlit",),
 }
