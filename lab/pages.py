@@ -57,6 +57,7 @@ PAGES: dict[str, Page] = {
         Page("learning_rate", "learning-rate", "Learning rate & momentum", ":material/speed:"),
         Page("minima", "minima", "Minima & saddles", ":material/landscape:"),
         Page("networks", "networks", "Networks", ":material/hub:"),
+        Page("classroom", "class", "Class round", ":material/groups:"),
     )
 }
 DEFAULT = next(iter(PAGES))  # the page a bare address opens

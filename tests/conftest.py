@@ -6,8 +6,12 @@ if str(ROOT) not in sys.path:  # views/ and app.py are not an installed package
     sys.path.insert(0, str(ROOT))
 
 import os  # noqa: E402
+import tempfile  # noqa: E402
 
 os.environ.setdefault("LLL_WARMUP", "0")  # no background compiling competing with the tests
+# the class store (rooms/store.py) of every test process and of the browser tests' server: a throw-away folder, never
+# the project's data/ (the workers share it: SQLite's WAL and busy timeout are what the store relies on anyway)
+os.environ.setdefault("LLL_DATA_DIR", os.path.join(tempfile.gettempdir(), f"lll-test-data-{os.getppid()}"))
 
 from lab.warmup import use_compilation_cache  # noqa: E402
 

@@ -350,6 +350,7 @@ NO_CLAIM = {  # presets whose lesson names no outcome to compute, or whose claim
     "escaping-with-noise": "noise and momentum escape more often: tests/test_escape.py",
     "edge-of-stability": "3000 steps of a network and its sharpness: tests/test_app_networks.py",
     "backpropagation-by-hand": "the products equal jax.grad and make the run's step: tests/test_backprop.py",
+    "map-the-edge-of-stability-together": "diverged beyond 2(1+β)/L, fastest near η*: tests/test_class_round.py",
 }
 
 

@@ -83,7 +83,21 @@ def class_link(base: str, query: dict[str, str], hide: list[str], presenter: boo
     return base + ("?" + urlencode(q, safe=",") if q else "")
 
 
-def _class_link_menu() -> None:
+ROUND_PAGES = ("trajectories", "learning_rate")  # pages whose scene a class round can freeze
+
+
+def round_link(page: str, base: str) -> str:
+    """The Class round page setting up a round of this page's scene as it stands (one racer: see
+    links.classroom.one_rule), opened in a new tab for the projector."""
+    from links import classroom as cl
+
+    scene = PAGES[page].link.decode(st.query_params.to_dict())[0].scene
+    setup = cl.complete(cl.Setup(cl.one_rule(scene, [])))
+    root = base.rsplit("/", 1)[0] if page != "trajectories" else base.rstrip("/")
+    return f"{root}/{PAGES['classroom'].url_path}?" + urlencode(cl.setup_query(setup), safe=",")
+
+
+def _class_link_menu(page: str) -> None:
     """ "Copy class link": the page as it stands, with the controls the lecturer chooses hidden from the students."""
     with st.popover("Class link", icon=":material/share:", help="A link to this page for the class"):
         keys = sorted(k for k in screen.control_keys() if not k.startswith(APP_KEYS))
@@ -95,6 +109,13 @@ def _class_link_menu() -> None:
         base = url.split("?", 1)[0]
         st.code(class_link(base, st.query_params.to_dict(), hide, presenter), language=None, wrap_lines=True)
         st.caption("Copy it with the button beside it; students who open it see the page as it is now.")
+        if page in ROUND_PAGES:
+            st.link_button(
+                "Start a class round with this scene",
+                round_link(page, base),
+                icon=":material/groups:",
+                help="Students set the learning rate (and momentum) on their phones; the projector shows every run.",
+            )
 
 
 def draw(nav: dict) -> None:
@@ -119,6 +140,6 @@ def page_menus(page: str) -> None:
         return
     class_slot, export_slot = slots
     with class_slot:
-        _class_link_menu()
+        _class_link_menu(page)
     with export_slot:
         export_panel(page)

@@ -1,0 +1,70 @@
+"""Real browser, a class round: a teacher's projector (1280×800) starts a round, ten phones (390×844, touch) join
+by its link, each sets its own learning rate and submits, and the projector shows ten runs by itself (its live view
+reads the store every second); a phone without the teacher's key has no control of the round."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser import ARTIFACTS, figure, open_url, settle, wait_js, widget
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
+
+STUDENTS = 10
+PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+RUN_COUNTS = """() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];
+    return gd.data.filter(t => t.mode === 'lines' && / \\(\\d+\\)$/.test(t.name || ''))
+        .reduce((n, t) => n + Number(t.name.match(/\\((\\d+)\\)$/)[1]), 0); }"""
+
+
+def test_ten_phones_submit_and_the_projector_shows_every_run(browser, url):
+    teacher, errors = open_url(browser, url + "/class", 1280, 800)
+    teacher.get_by_role("button", name="Start the round").click()
+    teacher.wait_for_url(re.compile(r"room=\w+&key="), timeout=60_000)
+    settle(teacher)
+    code = re.search(r"room=(\w+)", teacher.url).group(1)
+    assert teacher.locator(".lll-code").inner_text() == code
+    assert teacher.locator("img[src^='data:image/svg+xml']").count() >= 1  # the QR code
+    phones = []
+    for i in range(STUDENTS):
+        context = browser.new_context(**PHONE)
+        phone = context.new_page()
+        phone.on("pageerror", lambda e: errors.append(str(e)))
+        phone.goto(f"{url}/class?room={code}", wait_until="domcontentloaded")
+        phone.wait_for_selector("[data-testid=stSlider] input[type=range]", timeout=180_000)
+        settle(phone)
+        assert re.search(r"me=[\w-]{8,}", phone.url)  # the student's id, kept in the link
+        assert not phone.get_by_role("button", name="Lock").count()
+        phone.locator("[data-testid=stSlider] input[type=range]").first.focus()
+        for _ in range(i):
+            phone.keyboard.press("ArrowRight")
+        settle(phone)
+        phone.get_by_role("button", name="Submit").click()
+        phone.get_by_text("Submitted:").wait_for(timeout=60_000)
+        phones.append((context, phone))
+    wait_js(teacher, f"document.querySelector('.lll-counts').innerText.includes('{STUDENTS} submitted')", 60)
+    wait_js(teacher, f"({RUN_COUNTS})() === {STUDENTS}", 60)
+    runs = figure(teacher, 0)
+    drawn = [t for t in runs["data"] if t["name"] and re.search(r" \(\d+\)$", t["name"])]
+    gaps = sum(sum(1 for v in t["y"] if v is None or v != v) for t in drawn)  # NaN or null
+    assert gaps == STUDENTS  # ten paths, one gap after each
+    teacher.screenshot(path=str(ARTIFACTS / "class-projector-1280.png"))
+
+    context, phone = phones[0]
+    width = phone.evaluate("() => document.querySelector('.js-plotly-plot').getBoundingClientRect().width")
+    assert width <= 390
+    phone.screenshot(path=str(ARTIFACTS / "class-phone-390.png"))
+
+    teacher.get_by_role("button", name="Reveal the leaderboard").click()
+    settle(teacher)
+    widget(teacher, "classroom.controls").get_by_role("button", name="Hide the leaderboard").wait_for()
+    phone.get_by_text("You are number").wait_for(timeout=30_000)  # the phone's status reads the reveal by itself
+    stranger = context.new_page()
+    stranger.goto(f"{url}/class?room={code}&key={'x' * 32}", wait_until="domcontentloaded")
+    stranger.get_by_text("does not run this class").wait_for(timeout=120_000)
+    assert not stranger.get_by_role("button", name="Lock").count()
+    for c, _ in phones:
+        c.close()
+    teacher.close()
+    assert not errors, errors
