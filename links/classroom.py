@@ -228,6 +228,11 @@ def encode(state: State) -> dict[str, str]:
     return out
 
 
+def range_key(key: str, scene: Scene, rule: str, name: str) -> str:
+    """The range control of ``name``: one per surface and rule (a new scene starts at its own default range)."""
+    return f"{key}.range.{scene.surface}.{rule}.{name}"
+
+
 def widget_values(state: State, key: str = f"{PREFIX}setup") -> dict[str, object]:
     """What the setup's controls (their keys under ``key``) show for ``state``; a room's page has none a link sets."""
     if state.room is not None:
@@ -239,4 +244,4 @@ def widget_values(state: State, key: str = f"{PREFIX}setup") -> dict[str, object
         f"{key}.steps": s.scene.steps,
         f"{key}.both": len(s.allowed) > 1 or len(cr.settable(s.rule)) == 1,
         f"{key}.goal": s.goal,
-    }
+    }  # the ranges' controls take the setup's ranges as their values (views.classroom.range_control)

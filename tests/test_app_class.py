@@ -38,6 +38,18 @@ def test_starting_a_round_opens_the_teacher_s_screen_with_a_code():
     assert at.button(key="classroom.lock") is not None
 
 
+def test_a_round_keeps_the_ranges_and_the_goal_it_was_set_up_with():
+    at = open_link("classroom", {"surface": "quadratic", "range.learning_rate": "0.01,0.5", "goal": "lowest"})
+    assert at.select_slider(key="classroom.setup.range.quadratic.momentum.learning_rate").value == (0.01, 0.5)
+    at.toggle(key="classroom.setup.both").set_value(False).run()
+    at.button(key="classroom.start").click().run()
+    rnd = open_store().round(at.session_state["classroom.link"]["room"])
+    assert rnd.spec["allowed"] == {"learning_rate": [0.01, 0.5]} and rnd.spec["goal"] == "lowest"
+    student = open_link("classroom", {"room": rnd.room})
+    (slider,) = student.select_slider
+    assert 0.01 <= slider.value <= 0.5 and slider.value == 0.08  # the range's middle on a log scale, a nice value
+
+
 def test_the_teacher_s_screen_needs_its_key(room):
     db, code, secret = room
     at = open_link("classroom", {"room": code, "key": "x" * 32})

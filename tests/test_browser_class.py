@@ -1,13 +1,18 @@
 """Real browser, a class round: a teacher's projector (1280×800) starts a round, ten phones (390×844, touch) join
 by its link, each sets its own learning rate and submits, and the projector shows ten runs by itself (its live view
-reads the store every second); a phone without the teacher's key has no control of the round."""
+reads the store every second); a phone without the teacher's key has no control of the round; and two servers on one
+PostgreSQL share a round."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
+import postgres
 import pytest
-from browser import ARTIFACTS, figure, open_url, settle, wait_js, widget
+from browser import ARTIFACTS, figure, open_url, settle, streamlit_server, wait_js, widget
+
+from rooms.store import open_store
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: they share the server
 
@@ -68,3 +73,37 @@ def test_ten_phones_submit_and_the_projector_shows_every_run(browser, url):
         c.close()
     teacher.close()
     assert not errors, errors
+
+
+@pytest.fixture(scope="module")
+def shared_database():
+    """A fresh database on a PostgreSQL server (tests/postgres.py: CI's throw-away cluster, or the test's own)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(postgres.server())
+        except postgres.Unavailable as e:
+            postgres.skip_or_fail(str(e))
+        yield stack.enter_context(postgres.database(server))
+
+
+def test_two_servers_on_one_postgresql_share_a_round(browser, shared_database, monkeypatch):
+    """Past one process: two Streamlit servers (two ports) on one PostgreSQL. The teacher's projector is on one, a
+    student submits on the other, and the projector shows the run (README: several replicas, one database)."""
+    monkeypatch.setenv("LLL_DATABASE_URL", shared_database)
+    with streamlit_server() as first, streamlit_server() as second:
+        teacher, errors = open_url(browser, first + "/class", 1280, 800)
+        teacher.get_by_role("button", name="Start the round").click()
+        teacher.wait_for_url(re.compile(r"room=\w+&key="), timeout=60_000)
+        code = re.search(r"room=(\w+)", teacher.url).group(1)
+        phone = browser.new_context(**PHONE).new_page()
+        phone.goto(f"{second}/class?room={code}", wait_until="domcontentloaded")
+        phone.wait_for_selector("[data-testid=stSlider] input[type=range]", timeout=180_000)
+        settle(phone)
+        phone.get_by_role("button", name="Submit").click()
+        phone.get_by_text("Submitted:").wait_for(timeout=60_000)
+        wait_js(teacher, "document.querySelector('.lll-counts').innerText.includes('1 submitted')", 60)
+        wait_js(teacher, f"({RUN_COUNTS})() === 1", 60)
+        assert open_store(shared_database).counts(code) == (1, 1)
+        phone.context.close()
+        teacher.close()
+        assert not errors, errors

@@ -26,6 +26,7 @@ from charts import classroom as cc
 from charts import scene as scene_charts
 from links import classroom as cl
 from links.classroom import Setup
+from links.slider_values import log_grid
 from optim import OPTIMIZERS
 from rooms.store import Refused, open_store
 from scenes import STEP_RANGE, RunSpec
@@ -105,10 +106,25 @@ def setup_controls(setup: Setup, key: str) -> Setup:
     both = len(settable) > 1 and st.toggle(f"Students also set {cl.hyper_title(rule, settable[1])}", key=f"{key}.both")
     goal = st.radio("Goal", list(cr.GOALS), format_func=lambda g: cr.GOALS[g], key=f"{key}.goal")
     same = scene.surface == setup.scene.surface and rule == setup.rule
-    allowed = setup.allowed if same else cl.complete(Setup(scene, (), goal)).allowed
-    if both and len(allowed) == 1:
-        allowed = cl.complete(Setup(scene, (), goal)).allowed
-    return cl.complete(Setup(scene, allowed if both else allowed[:1], goal))
+    start = setup if same and len(setup.allowed) == len(settable) else cl.complete(Setup(scene, (), goal))
+    allowed = tuple(range_control(key, scene, rule, *a) for a in start.allowed[: 2 if both else 1])
+    return cl.complete(Setup(scene, allowed, goal))
+
+
+def range_control(key: str, scene, rule: str, name: str, lo: float, hi: float) -> tuple[str, float, float]:
+    """The range students may set ``name`` in, from ``lo``-``hi`` (the link's, or the scene's default): learning rates
+    on a log grid of nice values, a momentum in 0.01s; one control per surface and rule (a new scene starts at its
+    own default range)."""
+    wkey = cl.range_key(key, scene, rule, name)
+    label = f"Range of the {cl.hyper_title(rule, name)}"
+    if name == "learning_rate":
+        stops = sorted(set(log_grid(*cl.BOUNDS["learning_rate"])) | {lo, hi})
+        a, b = st.select_slider(label, options=stops, value=(lo, hi), key=wkey, format_func=num)
+    else:
+        a, b = st.slider(label, 0.0, cr.PHASE_BETA_MAX, value=(lo, hi), step=0.01, key=wkey)
+    if not a < b:  # the two thumbs on one value: the class needs some room
+        st.caption("The range is one value: every student submits the same.")
+    return name, float(a), float(max(b, a))
 
 
 def setup_view(state: cl.State) -> None:

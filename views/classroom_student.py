@@ -16,6 +16,7 @@ import streamlit as st
 
 from charts import classroom as cc
 from links import classroom as cl
+from links.slider_values import nearest, options
 from rooms.store import Refused
 from scenes import class_round as cr
 from scenes.text import num
@@ -36,7 +37,10 @@ def default_nickname(me: str) -> str:
 
 
 def _middle(name: str, lo: float, hi: float) -> float:
-    return float(np.sqrt(lo * hi)) if name == "learning_rate" and lo > 0 else (lo + hi) / 2
+    """Where a slider starts: the middle of its range (on a log scale for a learning rate), at a nice value."""
+    if name == "learning_rate" and lo > 0:
+        return nearest(options(lo, hi, True, lo), float(np.sqrt(lo * hi)), True)
+    return nearest(options(lo, hi, False, lo), (lo + hi) / 2, False)
 
 
 def student_view(db, state: cl.State, work: cc.Work, theme) -> None:
