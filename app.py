@@ -58,7 +58,8 @@ screen.measure()  # the window's size: the pages fit their main chart to it
 growing.mount()  # the animated charts' frames, built in the browser
 presenter = bool(st.session_state.get("presenter"))
 st.html(layout_css(presenter=presenter) + topbar.css(presenter=presenter) + lesson.css())
-topbar.draw(NAV)
+if topbar.shown(nav.url_path):
+    topbar.draw(NAV)
 if name := st.session_state.pop("preset.go", None):  # open the preset: its page reads its link as a link's
     preset = PRESETS[name]
     st.session_state["link.entry"] = dict(preset.link)

@@ -303,6 +303,27 @@ def report(out: dict, targets: list[Target], args: argparse.Namespace, server: s
     print(f"wall time of the load: {out['wall']:.1f} s; {load}")
 
 
+def round_main(args: argparse.Namespace) -> None:
+    """``--round``: the class round's students submit (benchmarks/round_load.py), on a server started here (its store
+    a fresh SQLite folder unless LLL_DATABASE_URL says) or at ``--url`` (its store must be this process's too)."""
+    import tempfile
+
+    from benchmarks import round_load
+
+    if args.url:
+        url = args.url.rstrip("/")
+        pids = [int(p) for p in args.pids.split(",")] if args.pids else [listening_pid(urlsplit(url).port or 80)]
+        out = asyncio.run(round_load.run(url, [p for p in pids if p], args))
+        return round_load.report(out, args, url)
+    os.environ.setdefault("LLL_DATA_DIR", tempfile.mkdtemp(prefix="lll-round-load-"))
+    from browser import streamlit_server
+
+    with streamlit_server(180.0, ROOT / "app.py") as url:
+        pid = listening_pid(urlsplit(url).port or 80)
+        out = asyncio.run(round_load.run(url, [pid] if pid else [], args))
+    round_load.report(out, args, f"started here at {url}, pid {pid}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--students", type=int, default=100, help="sessions opening the class link at once (default 100)")
@@ -324,7 +345,11 @@ def main() -> None:
     ap.add_argument("--screen", action="store_true", help="send the window size report after the first run")
     ap.add_argument("--whole-app", action="store_true", help="moves rerun the whole app (a browser sends fragments)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--round", action="store_true", help="a class round: students submit (benchmarks/round_load.py)")
+    ap.add_argument("--submit-within", type=float, default=10.0, help="--round: the students submit within this")
     args = ap.parse_args()
+    if args.round:
+        return round_main(args)
     names = list(TARGETS) if args.pages == "all" else [p.strip() for p in args.pages.split(",") if p.strip()]
     if unknown := [p for p in names if p not in TARGETS]:
         ap.error(f"unknown pages {unknown}: choose from {', '.join(TARGETS)} or all")

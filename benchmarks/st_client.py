@@ -146,6 +146,9 @@ class Session:
         self._popovers: set[tuple[int, ...]] = set()  # paths of popovers (closed: their widgets are not mounted)
         self._cache: dict[str, tuple[ForwardMsg, int]] = {}  # hash -> (message, the run count it was last used)
         self._run_count = 0
+        self.lock = asyncio.Lock()  # one run at a time
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> seconds: the fragments a browser reruns on a timer
+        self._texts: dict[tuple[int, ...], tuple[str, str]] = {}  # by delta path: (fragment id, markdown or alert text)
         self._max_age = 2  # runs a cached message is kept unused (the server's config says, in new_session)
 
     # -- what a caller uses ------------------------------------------------------------------------------------------
@@ -209,9 +212,33 @@ class Session:
         self.states[w.id] = s
         return await self.rerun(w.fragment_id if fragment else "")
 
+    async def click(self, key: str, *, fragment: bool = True) -> float:
+        """Press the button with this key, as a browser does: its trigger goes with this rerun alone (the fragment's
+        that drew it). Seconds from sending to the run's end."""
+        w = self.widget(key)
+        fragment_id = w.fragment_id if fragment else ""
+        async with self.lock:  # no timed rerun may carry the trigger in between
+            s = WidgetState(id=w.id)
+            s.trigger_value = True
+            self.states[w.id] = s
+            t = time.perf_counter()
+            try:
+                await self._run_now(self._rerun_message(fragment_id), fragment_id)
+            finally:
+                self.states.pop(w.id, None)
+            return time.perf_counter() - t
+
+    def texts(self, fragment_id: str | None = None) -> list[str]:
+        """The text of the markdown and alert elements the page shows (of one fragment's, if one is named)."""
+        return [t for f, t in self._texts.values() if fragment_id is None or f == fragment_id]
+
     async def rerun(self, fragment_id: str = "") -> float:
         """A rerun with the widget states this browser holds (of the fragment, if one is named); seconds to its end."""
         t = time.perf_counter()
+        await self._run(self._rerun_message(fragment_id), fragment_id)
+        return time.perf_counter() - t
+
+    def _rerun_message(self, fragment_id: str) -> BackMsg:
         msg = BackMsg()
         rs = msg.rerun_script
         rs.query_string = self.query_string
@@ -221,8 +248,7 @@ class Session:
             rs.fragment_id = fragment_id
         rs.cached_message_hashes.extend(self._cache)
         rs.context_info.CopyFrom(self._context())
-        await self._run(msg, fragment_id)
-        return time.perf_counter() - t
+        return msg
 
     async def close(self) -> None:
         if self._ws is not None:
@@ -247,7 +273,12 @@ class Session:
         )
 
     async def _run(self, msg: BackMsg, fragment_id: str) -> None:
-        """Send a rerun request and wait until its run has finished."""
+        """Send a rerun request and wait until its run has finished (one run at a time, as a browser: a timed
+        fragment's rerun waits for a click's)."""
+        async with self.lock:
+            await self._run_now(msg, fragment_id)
+
+    async def _run_now(self, msg: BackMsg, fragment_id: str) -> None:
         assert self._ws is not None, "open() first"
         if self._reader is not None and self._reader.done():
             raise ConnectionError(f"{self.path}: the connection is closed")
@@ -311,6 +342,8 @@ class Session:
             self.page_script_hash = msg.navigation.page_script_hash
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
+        elif kind == "auto_rerun":  # a fragment with run_every: a browser reruns it on a timer
+            self.auto_reruns[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
         elif kind == "page_not_found":
             self.errors.append(f"page not found: {msg.page_not_found.page_name!r}")
         elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
@@ -338,6 +371,8 @@ class Session:
         elif etype == "alert" and element.alert.format == Alert.Format.ERROR:
             self.errors.append(f"error box: {element.alert.body[:200]}")
         el = getattr(element, etype) if etype else None
+        if etype in ("markdown", "alert"):
+            self._texts[path] = (delta.fragment_id, el.body)
         element_id = getattr(el, "id", "")
         if not element_id.startswith("$$ID-"):
             return

@@ -16,6 +16,8 @@ and ``cap``; ``setup_of(spec)`` reads it back.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -155,6 +157,7 @@ def read_setup(q: dict, notices: list[str]) -> Setup:
     if "learning_rate" not in allow or any(a not in settable for a in allow) or len(set(allow)) != len(allow):
         notices.append(f"allow={cut(q.get('allow'))!r} in the link: students set {' and '.join(settable)} here")
         allow = list(settable)
+    allow = [a for a in settable if a in allow]  # the learning rate first, as the figures read them
     defaults = cr.default_ranges(scene)
     allowed = []
     for name in allow:
@@ -173,7 +176,14 @@ def read_setup(q: dict, notices: list[str]) -> Setup:
 
 
 def setup_of(spec: dict) -> Setup:
-    """A stored round's setup (its link, read as a link: a spec from an older version still opens)."""
+    """A stored round's setup (its link, read as a link: a spec from an older version still opens). Every student's
+    run reads it: it is kept per spec."""
+    return _setup_of(json.dumps(spec))
+
+
+@functools.lru_cache(maxsize=256)
+def _setup_of(text: str) -> Setup:
+    spec = json.loads(text)
     q = dict(spec.get("link") or {})
     allowed = spec.get("allowed") or {}
     q["allow"] = ",".join(allowed)

@@ -47,6 +47,7 @@ def settable(rule: str) -> tuple[str, ...]:
     return ("learning_rate",) + ((beta,) if beta else ())
 
 
+@functools.lru_cache(maxsize=64)
 def default_ranges(scene: Scene) -> dict[str, tuple[float, float]]:
     """Each settable hyperparameter's range, by default the phase diagram's axes for this scene (so every submission
     lands on the diagram): η over the decades around the stability limits, β from 0 to 0.99."""

@@ -118,6 +118,7 @@ def test_a_setup_s_link_and_its_stored_spec_round_trip():
     assert setup.allowed[0] == ("learning_rate", 0.01, 0.5)
     assert cl.read_setup(cl.setup_query(setup), []) == setup
     assert cl.setup_of(setup.spec()) == setup
+    assert cl.read_setup({"allow": "momentum,learning_rate"}, []).names == ("learning_rate", "momentum")
     alone = cl.read_setup({"allow": "learning_rate"}, [])
     assert alone.names == ("learning_rate",)
     assert cl.read_setup({}, []) == cl.complete(cl.Setup())

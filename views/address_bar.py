@@ -47,6 +47,7 @@ def start_session() -> None:
         notices.append(refused("hide", ",".join(bad), why) + "; those are ignored")
     st.session_state["link.hide"] = tuple(_current_key(k) for k in hide if k not in bad)
     st.session_state["link.notices"] = notices
+    st.session_state["link.student"] = "room" in q and "key" not in q  # a class round's student (views/topbar.py)
 
 
 def entry() -> dict[str, str] | None:

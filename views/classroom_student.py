@@ -25,7 +25,8 @@ from views.common import chart, chart_config, fitted, map_size, outcomes
 from views.widgets import value_slider
 
 CHART_CONFIG = chart_config("class-round-mine")
-STATUS_EVERY = 4.0  # s: how often a waiting phone asks whether the round moved on
+NICK = "classroom.joined"  # session_state: (room, student, nickname) once joined
+STATUS_EVERY = 5.0  # s: how often a waiting phone asks whether the round moved on
 STUDENT_CSS = "<style>.st-key-topbar,.st-key-topnav,[data-testid=stHeader] nav{display:none}</style>"  # the task alone
 ANIMALS = ("Otter", "Heron", "Lynx", "Badger", "Falcon", "Gecko", "Panda", "Koala", "Ibis", "Marten", "Orca", "Puffin")
 
@@ -48,12 +49,17 @@ def student_view(db, state: cl.State, work: cc.Work, theme) -> None:
     if rnd is None:
         st.error(f"There is no class with the code {state.room}. Check the code on the projector.")
         return
-    try:
-        if db.nickname(state.room, state.me) is None:
-            db.join(state.room, state.me, default_nickname(state.me))
-    except Refused as e:
-        st.error(str(e))
-        return
+    joined = st.session_state.get(NICK)  # (room, student, nickname) once this session has joined
+    if not joined or joined[:2] != (state.room, state.me):
+        try:
+            name = db.nickname(state.room, state.me)
+            if name is None:  # a reload keeps the student's name: only a new student joins
+                name = default_nickname(state.me)
+                db.join(state.room, state.me, name)
+        except Refused as e:
+            st.error(str(e))
+            return
+        st.session_state[NICK] = (state.room, state.me, name)
     setup = cl.setup_of(rnd.spec)
     st.html(STUDENT_CSS)
     st.markdown(f"#### Class {state.room} · round {rnd.number}")
@@ -87,25 +93,28 @@ def student_view(db, state: cl.State, work: cc.Work, theme) -> None:
         if sent and sent[0] == rnd.number:
             said = ", ".join(f"{cl.SHORT_NAMES.get(k, k)} {num(v)}" for k, v in sent[1].items())
             st.success(f"Submitted: {said}. A new submission replaces it.")
-        nickname_box(db, state)
+        nickname_box(db, state, st.session_state[NICK][2])
         status(db, state, rnd.number)
     with mine:
         side_px, width = fitted(part=0.6, reserve=260)
         result = work.compute(cc.student_scene(setup, values))
-        chart(
-            cc.preview(setup, values, theme, work, fit=map_size(min(side_px, 520), width) | {"legend_rows": 1}),
+        fit = map_size(min(side_px, 520), width) | {"legend_rows": 1}
+        chart(  # a Submit or a new nickname reruns the page: the same run's figure is not built or sent again
+            lambda: cc.preview(setup, values, theme, work, fit=fit),
             key="classroom.mine",
             config=CHART_CONFIG,
+            memo=(setup, tuple(sorted(values.items())), tuple(sorted(fit.items())), theme.name),
         )
         outcomes(result, header=False)
 
 
-def nickname_box(db, state: cl.State) -> None:
-    name = db.nickname(state.room, state.me) or default_nickname(state.me)
+def nickname_box(db, state: cl.State, name: str) -> None:
+    """The nickname: stored when changed (the session remembers it, so a run reads no name from the store)."""
     new = st.text_input("Your nickname (shown on the leaderboard)", value=name, max_chars=24, key="classroom.nick")
     if new.strip() and new.strip() != name:
         try:
             db.join(state.room, state.me, new.strip())
+            st.session_state[NICK] = (state.room, state.me, new.strip())
         except Refused as e:
             st.warning(str(e))
 

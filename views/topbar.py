@@ -118,6 +118,12 @@ def _class_link_menu(page: str) -> None:
             )
 
 
+def shown(url_path: str) -> bool:
+    """The bar is drawn, unless for a student of a class round: a phone there shows the task alone (and its server
+    builds no lessons menu for each of a class's first visits)."""
+    return not (url_path == PAGES["classroom"].url_path and st.session_state.get("link.student"))
+
+
 def draw(nav: dict) -> None:
     """The bar. The menus drawn from the page (the class link, built from its link, and the export panel, offering
     its charts) get slots here, which the page's run fills (page_menus): a page's control reruns the page alone
