@@ -94,7 +94,7 @@ def held_value(w: Widget, known: WidgetState | None) -> WidgetState | None:
     if w.kind not in HELD or (known is not None and not el.set_value):
         return known
     if w.kind == "slider" and w.select_slider:
-        s.string_array_value.data[:] = el.raw_value if el.set_value else [el.options[i] for i in el.default]
+        s.string_array_value.data[:] = el.raw_value if el.set_value else [el.options[int(i)] for i in el.default]
     elif w.kind == "slider":
         s.double_array_value.data[:] = el.value if el.set_value else el.default
     elif w.kind == "selectbox":
