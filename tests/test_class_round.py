@@ -161,9 +161,10 @@ def test_the_projector_s_figures_count_every_submission_and_mark_2_over_l():
     assert set(figs) == {"runs", "phase", "rates"}
     runs = [t for t in figs["runs"].data if t.mode == "lines" and t.name and "(" in t.name]
     counts = s.counts()
-    assert [int(t.name.rsplit("(", 1)[1].rstrip(")")) for t in runs] == list(counts.values())
-    gaps = [int(np.isnan(decode(t.y)).sum()) for t in runs]  # one gap after each path
-    assert gaps == list(counts.values())
+    named = dict(zip(cc.fate_names(s), counts.values(), strict=True))
+    assert {t.name: int(t.name.rsplit("(", 1)[1].rstrip(")")) for t in runs} == named
+    assert {t.name: int(np.isnan(decode(t.y)).sum()) for t in runs} == named  # one gap after each path
+    assert [t.name for t in runs][-1].startswith("reached")  # drawn last: on top of the diverged
     best = next(t for t in figs["runs"].data if t.name == "the best run")
     np.testing.assert_allclose(np.c_[decode(best.x), decode(best.y)], s.xy[s.order[0]], rtol=1e-6)
     points = [

@@ -17,6 +17,8 @@ from viz.theme import INK, Theme, base_layout
 
 FATE_COLORS = ("#1b9e77", "#b2182b", "#7570b3")  # reached, diverged, not there (the fates' order in scenes)
 BEST = "#FFD700"
+DRAW_ORDER = (1, 2, 0)  # diverged, not there, reached (on top)
+OPACITY = (0.7, 0.3, 0.5)
 
 
 def _joined(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -42,7 +44,8 @@ def add_runs(
     in them); ``best``: one path (P, 2) drawn thick in gold over them (the leader, once revealed)."""
     width = max(1.0, theme.line_width * 0.45)
     fate = np.asarray(fate)
-    for k, (name, color) in enumerate(zip(names, FATE_COLORS, strict=True)):
+    for k in DRAW_ORDER:  # the diverged under the others, faint: their long straight flights would hide the rest
+        name, color = names[k], FATE_COLORS[k]
         x, y = _joined(np.asarray(xy)[fate == k])
         fig.add_trace(
             dict(
@@ -52,10 +55,11 @@ def add_runs(
                 y=b64(y),
                 name=name,
                 line=dict(color=color, width=width),
-                opacity=0.65,
+                opacity=OPACITY[k],
                 hoverinfo="skip",
                 connectgaps=False,
                 showlegend=True,
+                legendrank=100 + k,
             )
         )
     if best is not None:
