@@ -4,6 +4,9 @@ very scene (with the theory's stability boundary where there is one), the submit
 
 from __future__ import annotations
 
+import csv
+import io
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
@@ -131,6 +134,21 @@ def round_figures(
         out["phase"] = phase(setup, st, theme, work, reveal=reveal)
     out["rates"] = histogram(setup, st, theme, height=int(theme.height * 0.42))
     return out
+
+
+def round_csv(setup: Setup, st: cr.Standings | None, subs) -> str:
+    """The round's submissions (``subs``: the store's, in the order ``st`` ranked them) as CSV, best first: rank,
+    nickname, the values set, the result, when (UTC) and how many times submitted. A nickname a spreadsheet would
+    read as a formula (=, +, -, @ first) is written with a quote before it."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["rank", "nickname", *setup.names, "result", "submitted (UTC)", "submissions"])
+    for place, i in enumerate(st.order if st is not None else (), 1):
+        sub = subs[int(i)]
+        name = "'" + sub.nickname if sub.nickname[:1] in ("=", "+", "-", "@") else sub.nickname
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(sub.submitted))
+        w.writerow([place, name, *[sub.values[n] for n in setup.names], st.result_text(int(i)), stamp, sub.count])
+    return out.getvalue()
 
 
 def figures(state: State, theme: Theme, work: Work = DIRECT) -> dict[str, go.Figure]:

@@ -94,3 +94,47 @@ def test_a_hostile_nickname_stays_text_and_the_leaderboard_shows_it_after_the_re
 def test_an_unknown_room_says_so():
     at = open_link("classroom", {"room": "ZZZZZZ"})
     assert "no class with the code ZZZZZZ" in _texts(at)
+
+
+def test_a_nickname_with_control_characters_is_refused_in_plain_words(room):
+    db, code, _ = room
+    at = open_link("classroom", {"room": code})
+    me = at.session_state["classroom.link"]["me"]
+    before = db.nickname(code, me)
+    at.text_input(key="classroom.nick").input("bad\x07name").run()
+    assert "no control characters" in _texts(at) and db.nickname(code, me) == before
+    assert not at.exception
+
+
+def test_the_next_round_reaches_the_students_and_keeps_the_last_one(room):
+    db, code, secret = room
+    student = open_link("classroom", {"room": code})
+    student.button(key="classroom.submit").click().run()
+    teacher = open_link("classroom", {"room": code, "key": secret})
+    teacher.selectbox(key="classroom.next.surface").set_value("himmelblau")
+    teacher.selectbox(key="classroom.next.rule").set_value("adam").run()
+    teacher.button(key="classroom.next_go").click().run()
+    assert not teacher.exception, teacher.exception
+    rnd = db.round(code)
+    assert rnd.number == 2 and cl.setup_of(rnd.spec).rule == "adam"
+    assert len(db.submissions(code, 1)) == 1 and db.submissions(code) == []  # round 1 kept, round 2 empty
+    student.run()  # the phone's next run (its status fragment reruns the page when the round moves on)
+    assert "round 2" in _texts(student) and "Adam" in _texts(student)
+    assert {s.key for s in student.select_slider} == {"classroom.r2.learning_rate", "classroom.r2.b1"}
+
+
+def test_the_round_s_csv_ranks_the_submissions_and_defuses_formulas(room):
+    from charts import classroom as cc
+    from scenes import class_round as cr
+
+    db, code, _ = room
+    for i, (name, lr) in enumerate((("=HYPERLINK(1)", 0.05), ("Heron 12", 0.2), ("Ibis 30", 0.9))):
+        db.join(code, f"student{i:03d}", name)
+        db.submit(code, f"student{i:03d}", {"learning_rate": lr, "momentum": 0.3})
+    setup = cl.setup_of(db.round(code).spec)
+    subs = db.submissions(code)
+    ranked = cr.standings(setup.scene, setup.goal, setup.names, [[s.values[n] for n in setup.names] for s in subs])
+    rows = [line.split(",") for line in cc.round_csv(setup, ranked, subs).strip().splitlines()]
+    assert rows[0][:4] == ["rank", "nickname", "learning_rate", "momentum"]
+    assert [r[1] for r in rows[1:]] == ["Heron 12", "'=HYPERLINK(1)", "Ibis 30"]  # 0.2 fastest; 0.9 diverges
+    assert rows[3][4] == "diverged" and rows[1][4].startswith("reached it in")

@@ -64,7 +64,7 @@ def test_every_sections_charts_have_distinct_names_and_file_names(preset_figures
         for key, name in names.names(figs).items():
             by_stem.setdefault(stems[key].removeprefix(f"{preset.name}-"), set()).add(name)
     assert {s for page, s in sections if page != "trajectories"} == {
-        s for p in ("learning_rate", "minima", "networks") for s in PAGES[p].link.SECTIONS
+        s for p in ("learning_rate", "minima", "networks", "classroom") for s in PAGES[p].link.SECTIONS
     }
     assert all(len(n) == 1 for n in by_stem.values()), {s: n for s, n in by_stem.items() if len(n) > 1}
 

@@ -10,12 +10,9 @@ made on the first visit and kept in the link), or neither (setting up a round).
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import os
 import secrets
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -230,23 +227,11 @@ def controls_row(state: cl.State, rnd) -> None:
 
 
 def csv_text(code: str) -> str:
-    """The round's submissions as CSV: nickname, values, result, rank."""
+    """The round's submissions as CSV (charts.classroom.round_csv), ranked."""
     db = store()
-    rnd = db.round(code)
-    subs = db.submissions(code)
+    rnd, subs = db.round(code), db.submissions(code)
     setup = cl.setup_of(rnd.spec)
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["rank", "nickname", *setup.names, "result", "submitted (UTC)", "submissions"])
-    if subs:
-        s = standings(setup, subs)
-        for place, i in enumerate(s.order, 1):
-            sub = subs[int(i)]
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(sub.submitted))
-            w.writerow(
-                [place, sub.nickname, *[sub.values[n] for n in setup.names], s.result_text(int(i)), stamp, sub.count]
-            )
-    return out.getvalue()
+    return cc.round_csv(setup, standings(setup, subs) if subs else None, subs)
 
 
 def standings(setup: Setup, subs) -> cr.Standings:
