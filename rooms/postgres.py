@@ -16,7 +16,7 @@ SCHEMA_LOCK = 0x4C4C4C  # the advisory lock two processes creating the tables at
 class PostgresStore(SQLStore):
     ROW_LOCK = " FOR NO KEY UPDATE"
 
-    def __init__(self, url: str, *, max_size: int = 10, timeout: float = 30.0):
+    def __init__(self, url: str, *, max_size: int = 10, timeout: float = 10.0):
         """``max_size`` connections at most (below the server's max_connections for every process of the app);
         a method waits ``timeout`` seconds for one, then raises psycopg_pool.PoolTimeout."""
         from psycopg.conninfo import conninfo_to_dict

@@ -122,6 +122,21 @@ class Store:
         self.close()
 
 
+def unreachable() -> tuple[type[BaseException], ...]:
+    """The errors of a database out of reach or failing (SQLite's, psycopg's and its pool's), as opposed to a
+    refusal (``Refused``) or a bug: what a page tells in plain words instead of failing."""
+    import sqlite3
+
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+    try:
+        import psycopg
+
+        errors += (psycopg.Error,)  # psycopg_pool.PoolTimeout is one
+    except ImportError:
+        pass
+    return errors
+
+
 def open_store(url: str | None = None) -> Store:
     """The store at ``url``, by default LLL_DATABASE_URL: empty -> SQLite in $LLL_DATA_DIR (default data/ in the
     project) /class.sqlite3; sqlite:///<path> (sqlite:////<absolute path>) -> SQLite there; postgresql://...

@@ -138,3 +138,16 @@ def test_the_round_s_csv_ranks_the_submissions_and_defuses_formulas(room):
     assert rows[0][:4] == ["rank", "nickname", "learning_rate", "momentum"]
     assert [r[1] for r in rows[1:]] == ["Heron 12", "'=HYPERLINK(1)", "Ibis 30"]  # 0.2 fastest; 0.9 diverges
     assert rows[3][4] == "diverged" and rows[1][4].startswith("reached it in")
+
+
+def test_a_database_out_of_reach_is_said_in_plain_words(monkeypatch):
+    import streamlit as st
+
+    st.cache_resource.clear()  # the page's store is opened anew, at an address where nothing answers
+    monkeypatch.setenv("LLL_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
+    try:
+        at = open_link("classroom", {"room": "K7PQ2M"})
+        assert "database cannot be reached" in _texts(at) and not at.exception
+        assert "Traceback" not in _texts(at) and "psycopg" not in _texts(at)
+    finally:
+        st.cache_resource.clear()

@@ -11,6 +11,7 @@ made on the first visit and kept in the link), or neither (setting up a round).
 from __future__ import annotations
 
 import html
+import logging
 import os
 import secrets
 from dataclasses import replace
@@ -25,20 +26,23 @@ from links import classroom as cl
 from links.classroom import Setup
 from links.slider_values import log_grid
 from optim import OPTIMIZERS
-from rooms.store import Refused, open_store
-from scenes import STEP_RANGE, RunSpec
+from rooms.store import Refused, open_store, unreachable
+from scenes import STEP_RANGE, Result, RunSpec, compute
 from scenes import class_round as cr
-from scenes import learning_rate as lab
 from scenes.scene import CUSTOM
 from scenes.text import num
 from surfaces import SURFACES
 from views import address_bar, screen
 from views.classroom_student import student_view
-from views.common import cached_compute, chart, chart_config, fitted, map_size
+from views.common import cached_compute, cached_phase, chart, chart_config, fitted, map_size
 from views.page_run import page_run
 from viz import THEMES
 
 CHART_CONFIG = chart_config("class-round")
+STORE_DOWN = (
+    "The class's database cannot be reached, so no round can be shown or submitted right now. "
+    "The server's keeper can check LLL_DATABASE_URL (or the data folder) and the server's log."
+)
 LINK = "classroom.link"  # session_state: the room, key and student id this session is (from its link)
 QR_PX = 190  # a phone reads it from the back of a room on a projector
 REFRESH = 1.0  # s: the projector's view reads the store this often
@@ -55,17 +59,20 @@ def store():
     return open_store()
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def cached_phase(scene):
-    return lab.phase(scene)
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_standings(scene, goal, names, values: tuple) -> cr.Standings:
     return cr.standings(scene, goal, names, np.asarray(values, np.float64).reshape(-1, len(names)))
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_preview(scene) -> Result:
+    """A student's own run, in a cache of its own: a class's hundreds of settings do not evict the lecturer's races
+    from the pages' shared cache (512 entries), and 64 of them at most are kept (each holds its landscape)."""
+    return compute(scene)
+
+
 WORK = cc.Work(cached_compute, cached_phase, lambda scene, goal, names, v: cached_standings(scene, goal, names, v))
+STUDENT_WORK = replace(WORK, compute=cached_preview)
 
 
 def theme():
@@ -242,7 +249,16 @@ def standings(setup: Setup, subs) -> cr.Standings:
 
 @st.fragment(run_every=REFRESH)
 def live(state: cl.State, counts) -> None:
-    """What changes while students submit: the counts, the runs, the diagram, the rates and the leaderboard."""
+    """What changes while students submit: the counts, the runs, the diagram, the rates and the leaderboard (a
+    fragment of its own, rerun every second: a database gone meanwhile is said here too)."""
+    try:
+        live_view(state, counts)
+    except unreachable():
+        logging.getLogger("loss-landscape-lab").exception("the class store failed")
+        st.error(STORE_DOWN)
+
+
+def live_view(state: cl.State, counts) -> None:
     db = store()
     rnd = db.round(state.room)
     if rnd is None:
@@ -320,18 +336,22 @@ def draw() -> None:
         if state.room is None:
             st.session_state["classroom.setup_link"] = q
     link = st.session_state.get(LINK) or {}
-    state, _ = cl.decode({**link, **(st.session_state.get("classroom.setup_link") or {})} if not link else link)
-    if state.role == "setup":
-        setup_view(state)
-    elif state.role == "teacher":
+    state, _ = cl.decode(link or st.session_state.get("classroom.setup_link") or {})
+    if state.role == "student" and not state.me:
+        state = cl.State(room=state.room, me=secrets.token_urlsafe(9))
+        st.session_state[LINK] = cl.encode(state)
+    if state.role != "setup":
         address_bar.add(cl.encode(state))
-        teacher_view(state)
-    else:
-        if not state.me:
-            state = cl.State(room=state.room, me=secrets.token_urlsafe(9))
-            st.session_state[LINK] = cl.encode(state)
-        address_bar.add(cl.encode(state))
-        student_view(store(), state, WORK, theme())
+    try:
+        if state.role == "setup":
+            setup_view(state)
+        elif state.role == "teacher":
+            teacher_view(state)
+        else:
+            student_view(store(), state, STUDENT_WORK, theme())
+    except unreachable():  # a database down or misconfigured: said in plain words, the details in the log
+        logging.getLogger("loss-landscape-lab").exception("the class store failed")
+        st.error(STORE_DOWN)
 
 
 page_run("classroom", draw)

@@ -10,6 +10,7 @@ fragment, so a phone that waits sees the reveal without reloading.
 from __future__ import annotations
 
 import hashlib
+import logging
 
 import numpy as np
 import streamlit as st
@@ -17,7 +18,7 @@ import streamlit as st
 from charts import classroom as cc
 from links import classroom as cl
 from links.slider_values import nearest, options
-from rooms.store import Refused
+from rooms.store import Refused, unreachable
 from scenes import class_round as cr
 from scenes.text import num
 from views import screen
@@ -122,6 +123,13 @@ def nickname_box(db, state: cl.State, name: str) -> None:
 @st.fragment(run_every=STATUS_EVERY)
 def status(db, state: cl.State, number: int) -> None:
     """The round as the projector has it: locked, revealed (then this student's place), or moved on."""
+    try:
+        status_view(db, state, number)
+    except unreachable():  # the page's next run says it in plain words; a timed status says nothing
+        logging.getLogger("loss-landscape-lab").exception("the class store failed")
+
+
+def status_view(db, state: cl.State, number: int) -> None:
     rnd = db.round(state.room)
     if rnd is None:
         return

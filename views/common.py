@@ -19,6 +19,7 @@ import streamlit as st
 from links import read_section, section_param
 from scenes import Result, Scene, compute
 from scenes.glossary import CAPTION_WORDS, gloss_line, terms_in, words
+from scenes.learning_rate import phase
 from scenes.scene import CUSTOM
 from scenes.text import plural, point
 from views import address_bar, lesson, screen
@@ -32,6 +33,12 @@ from viz.paths import DASH_ARRAYS, dashes
 @st.cache_data(max_entries=512, show_spinner=False)
 def cached_compute(scene: Scene) -> Result:
     return compute(scene)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_phase(scene: Scene):
+    """The (η, β) phase diagram of ``scene`` (the Learning rate page's, and a class round's projector)."""
+    return phase(scene)
 
 
 STATIC = Path(__file__).resolve().parent.parent / "static"  # served at /app/static/ (server.enableStaticServing)

@@ -21,6 +21,7 @@ from views import address_bar
 from views.common import (
     Frame,
     cached_compute,
+    cached_phase,
     caption,
     chart,
     chart_config,
@@ -51,11 +52,6 @@ CHART_CONFIG = chart_config("learning-rate-lab")
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_sweep(scene: Scene) -> lab.Sweep:
     return lab.sweep(scene)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def cached_phase(scene: Scene) -> lab.Phase:
-    return lab.phase(scene)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
