@@ -134,3 +134,39 @@ def _groups(item) -> list[str]:
     return sorted(
         {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
     )
+
+
+# -- the class store's databases (tests/test_store*.py, the browser test of two servers on one PostgreSQL) ---------
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The address of a PostgreSQL server the tests may create databases on (tests/postgres.py)."""
+    import postgres
+
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(postgres.server())
+        except postgres.Unavailable as e:
+            postgres.skip_or_fail(str(e))
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database: a SQLite file, or a database with a random name on the server (dropped after)."""
+    import postgres
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    else:
+        with postgres.database(request.getfixturevalue("postgres_server")) as url:
+            yield url
+
+
+@pytest.fixture
+def store(database_url):
+    """The class store on ``database_url``, closed after the test."""
+    from rooms import open_store
+
+    s = open_store(database_url)
+    yield s
+    s.close()

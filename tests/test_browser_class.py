@@ -5,7 +5,6 @@ PostgreSQL share a round."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import postgres
@@ -76,14 +75,10 @@ def test_ten_phones_submit_and_the_projector_shows_every_run(browser, url):
 
 
 @pytest.fixture(scope="module")
-def shared_database():
-    """A fresh database on a PostgreSQL server (tests/postgres.py: CI's throw-away cluster, or the test's own)."""
-    with contextlib.ExitStack() as stack:
-        try:
-            server = stack.enter_context(postgres.server())
-        except postgres.Unavailable as e:
-            postgres.skip_or_fail(str(e))
-        yield stack.enter_context(postgres.database(server))
+def shared_database(postgres_server):
+    """A fresh database on the PostgreSQL server (tests/postgres.py: CI's throw-away cluster, or the test's own)."""
+    with postgres.database(postgres_server) as url:
+        yield url
 
 
 def test_two_servers_on_one_postgresql_share_a_round(browser, shared_database, monkeypatch):
