@@ -18,9 +18,10 @@ while the client lists its hash, the server sends a reference, ``ref_hash``, ins
 ``script_finished``. It counts as errors what a person would see as one: an exception element, an error box, a script
 that does not compile, a page not found, a reference to a message it does not hold.
 
-What it does not do: fetch the page's HTML, scripts and styles, run components' JavaScript (a chart's drawing, or the
-report of the window's size of views/screen.py: a benchmark can send that one with ``set_value``), mount the widgets
-of a closed popover (a browser does not either), send heartbeats, reconnect.
+A button is pressed with ``click`` (its trigger goes with that run alone); the fragments a browser reruns on a timer
+(``run_every``) are in ``auto_reruns``, for the caller to rerun. Not done: fetching the page's HTML, scripts and
+styles, components' JavaScript (a chart's drawing, views/screen.py's size report: ``set_value`` can send it), the
+widgets of a closed popover (nor does a browser), heartbeats, reconnecting.
 """
 
 from __future__ import annotations
@@ -47,8 +48,7 @@ DONE = {
     FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
     FINISHED.FINISHED_WITH_COMPILE_ERROR,
 }
-# the widgets whose values a browser holds and sends back (a button's trigger is sent only when it is pressed; a
-# component's state only when its JavaScript sets one)
+# the widgets whose values a browser holds and sends back (a button's trigger and a component's state: only when set)
 HELD = {"slider", "selectbox", "button_group", "checkbox", "multiselect", "number_input"}
 
 
@@ -218,18 +218,16 @@ class Session:
         w = self.widget(key)
         fragment_id = w.fragment_id if fragment else ""
         async with self.lock:  # no timed rerun may carry the trigger in between
-            s = WidgetState(id=w.id)
-            s.trigger_value = True
-            self.states[w.id] = s
+            self.states[w.id] = WidgetState(id=w.id, trigger_value=True)
             t = time.perf_counter()
             try:
                 await self._run_now(self._rerun_message(fragment_id), fragment_id)
             finally:
                 self.states.pop(w.id, None)
-            return time.perf_counter() - t
+        return time.perf_counter() - t
 
     def texts(self, fragment_id: str | None = None) -> list[str]:
-        """The text of the markdown and alert elements the page shows (of one fragment's, if one is named)."""
+        """The markdown and alert elements' text (one fragment's, if named)."""
         return [t for f, t in self._texts.values() if fragment_id is None or f == fragment_id]
 
     async def rerun(self, fragment_id: str = "") -> float:
@@ -273,12 +271,10 @@ class Session:
         )
 
     async def _run(self, msg: BackMsg, fragment_id: str) -> None:
-        """Send a rerun request and wait until its run has finished (one run at a time, as a browser: a timed
-        fragment's rerun waits for a click's)."""
-        async with self.lock:
+        async with self.lock:  # one run at a time, as a browser: a timed fragment's rerun waits for a click's
             await self._run_now(msg, fragment_id)
 
-    async def _run_now(self, msg: BackMsg, fragment_id: str) -> None:
+    async def _run_now(self, msg: BackMsg, fragment_id: str) -> None:  # send a rerun request, wait for its end
         assert self._ws is not None, "open() first"
         if self._reader is not None and self._reader.done():
             raise ConnectionError(f"{self.path}: the connection is closed")
