@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from viz.layout import figure_title
 from viz.paths import b64
-from viz.sweep import STABLE
+from viz.sweep import STABLE, _vline
 from viz.theme import INK, Theme, base_layout
 
 FATE_COLORS = ("#1b9e77", "#b2182b", "#7570b3")  # reached, diverged, not there (the fates' order in scenes)
@@ -144,9 +144,7 @@ def histogram_figure(
         if v is None or not (span[0] <= v <= span[1]):
             continue
         x = float(np.log10(v))
-        shapes.append(
-            dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(color=STABLE, width=3))
-        )
+        shapes.append(_vline(x, STABLE, "solid", 3))
         notes.append(
             dict(
                 x=x,
