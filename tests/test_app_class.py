@@ -151,3 +151,23 @@ def test_a_database_out_of_reach_is_said_in_plain_words(monkeypatch):
         assert "Traceback" not in _texts(at) and "psycopg" not in _texts(at)
     finally:
         st.cache_resource.clear()
+
+
+def _round_link(at) -> str:
+    (button,) = [e for e in at.get("link_button") if e.proto.label == "Start a class round with this scene"]
+    return button.proto.url
+
+
+def test_trajectories_and_learning_rate_start_a_round_of_their_scene():
+    from urllib.parse import parse_qsl, urlsplit
+
+    race = open_link("trajectories", {"surface": "himmelblau", "opt": "gd,nesterov,adam", "steps": "300"})
+    url = urlsplit(_round_link(race))
+    assert url.path == "/class"
+    q = dict(parse_qsl(url.query))
+    assert (q["surface"], q["opt"], q["steps"]) == ("himmelblau", "nesterov", "300")  # the first racer with a β
+    setup = open_link("classroom", q)
+    assert setup.selectbox(key="classroom.setup.rule").value == "nesterov"
+    assert setup.slider(key="classroom.setup.steps").value == 300
+    sweep = open_link("learning_rate", {"surface": "rosenbrock"})
+    assert dict(parse_qsl(urlsplit(_round_link(sweep)).query)) == {"surface": "rosenbrock", "opt": "gd"}
