@@ -38,4 +38,5 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/first_use.py
 	$(PY) benchmarks/formula_memory.py --formulas 50
 	$(PY) benchmarks/class_load.py --students 100
+	$(PY) benchmarks/class_round.py
 	$(PY) benchmarks/class_load.py --round --students 300 --stagger 5
