@@ -171,3 +171,15 @@ def test_trajectories_and_learning_rate_start_a_round_of_their_scene():
     assert setup.slider(key="classroom.setup.steps").value == 300
     sweep = open_link("learning_rate", {"surface": "rosenbrock"})
     assert dict(parse_qsl(urlsplit(_round_link(sweep)).query)) == {"surface": "rosenbrock", "opt": "gd"}
+
+
+def test_the_join_link_names_the_configured_public_address(room, monkeypatch):
+    _, code, secret = room
+    monkeypatch.setenv("LLL_PUBLIC_URL", "https://lab.example.edu/")
+    at = open_link("classroom", {"room": code, "key": secret})
+    assert f"https://lab.example.edu/class?room={code}" in _texts(at)
+    (qr,) = at.get("image")
+    import segno
+
+    link = f"https://lab.example.edu/class?room={code}"
+    assert qr.proto.imgs[0].url == segno.make(link, error="m").svg_data_uri(scale=6, border=2)  # its QR code
