@@ -183,3 +183,10 @@ def test_the_join_link_names_the_configured_public_address(room, monkeypatch):
 
     link = f"https://lab.example.edu/class?room={code}"
     assert qr.proto.imgs[0].url == segno.make(link, error="m").svg_data_uri(scale=6, border=2)  # its QR code
+
+
+def test_a_formula_s_round_is_told_as_written():
+    at = open_link("classroom", {"surface": "custom", "f": "x*y + y*x + x^2", "domain": "-2,2,-2,2"})
+    captions = " ".join(c.value for c in at.caption)
+    assert r"x\*y + y\*x" in captions  # escaped: Markdown shows it as written, not in italics
+    assert not at.exception

@@ -30,7 +30,7 @@ from rooms.store import Refused, open_store, unreachable
 from scenes import STEP_RANGE, Result, RunSpec, compute
 from scenes import class_round as cr
 from scenes.scene import CUSTOM
-from scenes.text import num
+from scenes.text import num, plain
 from surfaces import SURFACES
 from views import address_bar, screen
 from views.classroom_student import student_view
@@ -140,7 +140,7 @@ def setup_view(state: cl.State) -> None:
         st.divider()
         join_box()
     with left:
-        st.caption(setup.text)
+        st.caption(plain(setup.text))  # a formula's title stays itself, never Markdown
         side, width = fitted(part=0.62, reserve=260)
         result = cached_compute(setup.scene)
         chart(
@@ -189,7 +189,7 @@ def teacher_view(state: cl.State) -> None:
         )
         st.image(qr_uri(link), width=QR_PX)
         counts = st.container()
-        st.markdown(f"**Round {rnd.number}.** {html.escape(setup.text)}")
+        st.markdown(f"**Round {rnd.number}.** {plain(setup.text)}")
         controls_row(state, rnd)
     with main:
         live(state, counts)

@@ -20,7 +20,7 @@ from links import classroom as cl
 from links.slider_values import nearest, options
 from rooms.store import Refused, unreachable
 from scenes import class_round as cr
-from scenes.text import num
+from scenes.text import num, plain
 from views import screen
 from views.common import chart, chart_config, fitted, map_size, outcomes
 from views.widgets import value_slider
@@ -64,7 +64,7 @@ def student_view(db, state: cl.State, work: cc.Work, theme) -> None:
     setup = cl.setup_of(rnd.spec)
     st.html(STUDENT_CSS)
     st.markdown(f"#### Class {state.room} · round {rnd.number}")
-    st.caption(setup.text)
+    st.caption(plain(setup.text))
     narrow = screen.current().narrow
     mine = st.container(key="sticky-chart") if narrow else None
     if mine is None:
