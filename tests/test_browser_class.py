@@ -6,6 +6,7 @@ PostgreSQL share a round."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import postgres
 import pytest
@@ -54,6 +55,10 @@ def test_ten_phones_submit_and_the_projector_shows_every_run(browser, url):
     gaps = sum(sum(1 for v in t["y"] if v is None or v != v) for t in drawn)  # NaN or null
     assert gaps == STUDENTS  # ten paths, one gap after each
     teacher.screenshot(path=str(ARTIFACTS / "class-projector-1280.png"))
+    with teacher.expect_download(timeout=60_000) as download:  # the CSV, made at the click: every submission
+        widget(teacher, "classroom.csv").get_by_role("button").click()
+    rows = Path(download.value.path()).read_text().strip().splitlines()
+    assert rows[0].startswith("rank,nickname,learning_rate,momentum") and len(rows) == STUDENTS + 1
 
     context, phone = phones[0]
     width = phone.evaluate("() => document.querySelector('.js-plotly-plot').getBoundingClientRect().width")

@@ -10,6 +10,7 @@ made on the first visit and kept in the link), or neither (setting up a round).
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -220,9 +221,9 @@ def controls_row(state: cl.State, rnd) -> None:
                 if st.button("Start the next round", key="classroom.next_go", type="primary"):
                     db.next_round(state.room, state.key, nxt.spec())
                     st.rerun(scope="fragment")
-            st.download_button(
+            st.download_button(  # the CSV made at the click (a callable): the submissions as they are then
                 "CSV",
-                csv_text(state.room),
+                functools.partial(csv_text, state.room),
                 file_name=f"class-{state.room}-round-{rnd.number}.csv",
                 mime="text/csv",
                 icon=":material/download:",
@@ -278,7 +279,7 @@ def live_view(state: cl.State, counts) -> None:
     )
     memo = (
         rnd.number,
-        tuple((x.student, x.count) for x in subs),
+        tuple((x.student, x.count, x.submitted) for x in subs),  # a cleared round's first submission counts 1 again
         rnd.revealed,
         bool(st.session_state.get("presenter")),
     )
