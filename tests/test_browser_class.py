@@ -63,6 +63,11 @@ def test_ten_phones_submit_and_the_projector_shows_every_run(browser, url):
     context, phone = phones[0]
     width = phone.evaluate("() => document.querySelector('.js-plotly-plot').getBoundingClientRect().width")
     assert width <= 390
+    submit = phone.get_by_role("button", name="Submit")
+    submit.scroll_into_view_if_needed()
+    chart = phone.locator(".st-key-sticky-chart .js-plotly-plot").bounding_box()
+    button = submit.bounding_box()
+    assert chart["y"] >= 0 and chart["y"] + chart["height"] <= button["y"] <= 844 - button["height"]  # both in view
     phone.screenshot(path=str(ARTIFACTS / "class-phone-390.png"))
 
     teacher.get_by_role("button", name="Reveal the leaderboard").click()

@@ -35,7 +35,7 @@ from scenes.text import num, plain
 from surfaces import SURFACES
 from views import address_bar, screen
 from views.classroom_student import student_view
-from views.common import cached_compute, cached_phase, chart, chart_config, fitted, map_size
+from views.common import CHART_SHARE, cached_compute, cached_phase, chart, chart_config, fitted, map_size
 from views.page_run import page_run
 from viz import THEMES
 
@@ -45,6 +45,8 @@ STORE_DOWN = (
     "The server's keeper can check LLL_DATABASE_URL (or the data folder) and the server's log."
 )
 LINK = "classroom.link"  # session_state: the room, key and student id this session is (from its link)
+PROJECTOR_COLUMNS = (0.85, 3.4)  # the code, QR code and buttons; the live charts
+MAP_PART = PROJECTOR_COLUMNS[1] / sum(PROJECTOR_COLUMNS) / CHART_SHARE / 2  # the map: half the live column
 QR_PX = 190  # a phone reads it from the back of a room on a projector
 REFRESH = 1.0  # s: the projector's view reads the store this often
 TEACHER_CSS = (  # the join code big enough to read from the back of the room; it scales with presenter mode (rem)
@@ -182,7 +184,7 @@ def teacher_view(state: cl.State) -> None:
         return
     setup = cl.setup_of(rnd.spec)
     link = f"{public_base()}?room={state.room}"
-    side, main = st.columns([0.85, 3.4], gap="medium")
+    side, main = st.columns(PROJECTOR_COLUMNS, gap="medium")
     with side:
         st.markdown(
             f"<div class='lll-code'>{state.room}</div><div class='lll-join'>{html.escape(link)}</div>",
@@ -283,7 +285,7 @@ def live_view(state: cl.State, counts) -> None:
         rnd.revealed,
         bool(st.session_state.get("presenter")),
     )
-    side, width = fitted(part=0.5, reserve=190)
+    side, width = fitted(part=MAP_PART, reserve=190)
     fit = map_size(side, width) | {"legend_rows": 2}
     left, right = st.columns(2, gap="medium")
     figs = lambda: cc.round_figures(setup, s, theme(), WORK, fit=fit, reveal=rnd.revealed)  # noqa: E731
