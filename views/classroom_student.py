@@ -105,6 +105,7 @@ def student_view(db, state: cl.State, work: cc.Work, theme) -> None:
             key="classroom.mine",
             config=CHART_CONFIG,
             memo=(setup, tuple(sorted(values.items())), tuple(sorted(fit.items())), theme.name),
+            shared=True,  # a class opens the round at the same values: one figure built for all of them
         )
         outcomes(result, header=False)
 

@@ -5,12 +5,15 @@ says) and the coloured outcome lines."""
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
 import functools
 import hashlib
 import html
+import json
 import os
 import re
+import threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -104,7 +107,14 @@ def glosses(text: str) -> None:
 TOOLBAR_PX = 36  # Plotly's toolbar down a chart's right edge (shown on hover): the page's charts keep it clear
 
 
-def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selection_mode=None, memo=None) -> None:
+SHARED_MOST = 64  # figures kept across sessions (chart's ``shared``)
+_shared: collections.OrderedDict = collections.OrderedDict()  # (key, memo, config) -> (figure, text), oldest first
+_shared_lock = threading.Lock()
+
+
+def chart(
+    figure, *, key: str, config: dict, theme=None, on_select=None, selection_mode=None, memo=None, shared=False
+) -> None:
     """The page's chart ``key`` (views/plot.py: updated in place), and the figure remembered for the page's export
     panel (its key names the file). A surface's picture goes to the page as a URL of the app's static files, and an
     animation's frames stay behind when the figure carries their recipe: the browser builds them
@@ -117,6 +127,8 @@ def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selecti
     function that builds it. While a session's chart ``key`` shows the same memo (and config), the figure is neither
     built nor serialised again: the page gets the same text, which Streamlit sends as a reference to the message
     it already sent, and the browser has nothing to redraw (a move that changed one of three basin maps builds one).
+    ``shared``: the memo names the figure for every session, so sessions showing the same one share its build and its
+    text (a class opening a round's link: 300 first visits, one figure built; the newest SHARED_MOST are kept).
     """
     assert theme is None and selection_mode in (None, "points")
     if memo is not None:
@@ -124,6 +136,14 @@ def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selecti
         if (was := kept.get(key)) is not None and was[0] == (memo, config) and script_url() is not None:
             st.session_state.setdefault("export.figures", {})[key] = was[1]
             plot(was[2], key=key, config=config | {"responsive": True}, on_click=on_select)
+            return
+        common = (key, memo, json.dumps(config, sort_keys=True, default=str)) if shared else None
+        with _shared_lock:
+            hit = _shared.get(common) if common else None
+        if hit is not None and script_url() is not None:
+            kept[key] = ((memo, config), *hit)
+            st.session_state.setdefault("export.figures", {})[key] = hit[0]
+            plot(hit[1], key=key, config=config | {"responsive": True}, on_click=on_select)
             return
         figure = figure()
     shown = st.session_state.setdefault("export.figures", {})
@@ -158,6 +178,11 @@ def chart(figure, *, key: str, config: dict, theme=None, on_select=None, selecti
         figure._frame_objs = frames
     if memo is not None:
         st.session_state["chart.memo"][key] = ((memo, config), figure, text)
+        if shared:
+            with _shared_lock:
+                _shared[common] = (figure, text)
+                while len(_shared) > SHARED_MOST:
+                    _shared.popitem(last=False)
     plot(text, key=key, config=config | {"responsive": True}, on_click=on_select)
 
 
