@@ -193,12 +193,12 @@ def test_a_formula_s_round_is_told_as_written():
 
 
 def test_students_at_the_same_values_share_one_built_preview(room, monkeypatch):
-    from views import common
+    from views import shared_figures
 
     _, code, _ = room
-    monkeypatch.setattr(common, "_shared", type(common._shared)())
+    monkeypatch.setattr(shared_figures, "_kept", type(shared_figures._kept)())
     first, second = (open_link("classroom", {"room": code}) for _ in range(2))
-    ours = [k for k in common._shared if k[0] == "classroom.mine"]
+    ours = [k for k in shared_figures.keys() if k[0] == "classroom.mine"]
     assert len(ours) == 1  # one figure for both students' first visits
     a, b = (at.session_state["chart.memo"]["classroom.mine"] for at in (first, second))
     assert a[2] is b[2] and a[1] is b[1]  # the very figure and text: built and serialised once

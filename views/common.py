@@ -5,7 +5,6 @@ says) and the coloured outcome lines."""
 from __future__ import annotations
 
 import base64
-import collections
 import contextlib
 import functools
 import hashlib
@@ -13,7 +12,6 @@ import html
 import json
 import os
 import re
-import threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,7 +23,7 @@ from scenes.glossary import CAPTION_WORDS, gloss_line, terms_in, words
 from scenes.learning_rate import phase
 from scenes.scene import CUSTOM
 from scenes.text import plural, point
-from views import address_bar, lesson, screen
+from views import address_bar, lesson, screen, shared_figures
 from views.plot import plot, script_url
 from viz import THEMES
 from viz.frames import RECIPE, complete
@@ -107,11 +105,6 @@ def glosses(text: str) -> None:
 TOOLBAR_PX = 36  # Plotly's toolbar down a chart's right edge (shown on hover): the page's charts keep it clear
 
 
-SHARED_MOST = 64  # figures kept across sessions (chart's ``shared``)
-_shared: collections.OrderedDict = collections.OrderedDict()  # (key, memo, config) -> (figure, text), oldest first
-_shared_lock = threading.Lock()
-
-
 def chart(
     figure, *, key: str, config: dict, theme=None, on_select=None, selection_mode=None, memo=None, shared=False
 ) -> None:
@@ -128,7 +121,7 @@ def chart(
     built nor serialised again: the page gets the same text, which Streamlit sends as a reference to the message
     it already sent, and the browser has nothing to redraw (a move that changed one of three basin maps builds one).
     ``shared``: the memo names the figure for every session, so sessions showing the same one share its build and its
-    text (a class opening a round's link: 300 first visits, one figure built; the newest SHARED_MOST are kept).
+    text (views/shared_figures.py: a class opening a round's link, 300 first visits, one figure built).
     """
     assert theme is None and selection_mode in (None, "points")
     if memo is not None:
@@ -138,8 +131,7 @@ def chart(
             plot(was[2], key=key, config=config | {"responsive": True}, on_click=on_select)
             return
         common = (key, memo, json.dumps(config, sort_keys=True, default=str)) if shared else None
-        with _shared_lock:
-            hit = _shared.get(common) if common else None
+        hit = shared_figures.get(common) if common else None
         if hit is not None and script_url() is not None:
             kept[key] = ((memo, config), *hit)
             st.session_state.setdefault("export.figures", {})[key] = hit[0]
@@ -179,10 +171,7 @@ def chart(
     if memo is not None:
         st.session_state["chart.memo"][key] = ((memo, config), figure, text)
         if shared:
-            with _shared_lock:
-                _shared[common] = (figure, text)
-                while len(_shared) > SHARED_MOST:
-                    _shared.popitem(last=False)
+            shared_figures.put(common, figure, text)
     plot(text, key=key, config=config | {"responsive": True}, on_click=on_select)
 
 
