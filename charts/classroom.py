@@ -102,8 +102,8 @@ def phase(setup: Setup, st: cr.Standings, theme: Theme, work: Work = DIRECT, *, 
 
 
 def histogram(setup: Setup, st: cr.Standings, theme: Theme, *, height: int | None = None) -> go.Figure:
-    """The submitted learning rates against 2/L at the steepest global minimum (and the heavy ball's 2(1+β)/L at
-    the round's own β, when students do not set it)."""
+    """The submitted learning rates against 2/L at the steepest global minimum (the β-dependent limits are the phase
+    diagram's dashed line)."""
     lrs, _ = _columns(st)
     (lo, hi) = next((a, b) for n, a, b in setup.allowed if n == "learning_rate")
     marks = []
